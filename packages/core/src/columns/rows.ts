@@ -1,0 +1,86 @@
+/**
+ * Row decoding and encoding, derived from the registry. Rows are objects keyed by
+ * column name; nothing is ever read by position.
+ */
+import type { Row, SqlValue } from '../storage/adapter.js';
+import type { ReadIssue } from './codecs.js';
+import { type ColumnDef, columnsOf, type TableDef } from './registry.js';
+
+const byName = new WeakMap<TableDef, Map<string, [field: string, column: ColumnDef]>>();
+
+/** SQL name → [field, column] for a table (cached). */
+export function fieldIndex(table: TableDef): Map<string, [string, ColumnDef]> {
+  let index = byName.get(table);
+  if (!index) {
+    index = new Map(
+      Object.entries(table.columns).map(([field, column]) => [column.name, [field, column]]),
+    );
+    byName.set(table, index);
+  }
+  return index;
+}
+
+/** A decoded row: known columns as fields, the rest in `extra`, odd values in `issues`. */
+export interface DecodedRow {
+  fields: Record<string, unknown>;
+  extra: Record<string, unknown>;
+  issues: ReadIssue[];
+}
+
+/** Decode a row leniently: never throws, never drops a value. */
+export function decodeRow(table: TableDef, row: Row): DecodedRow {
+  const index = fieldIndex(table);
+  const fields: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  const issues: ReadIssue[] = [];
+  for (const [name, raw] of Object.entries(row)) {
+    const known = index.get(name);
+    if (!known) {
+      extra[name] = raw;
+      continue;
+    }
+    const [field, column] = known;
+    const decoded = column.codec.decode(raw);
+    fields[field] = decoded.value;
+    if (decoded.issue) issues.push({ column: name, kind: decoded.issue, raw });
+  }
+  return { fields, extra, issues };
+}
+
+/** Fill every field of `columns` that the row lacked with `null`. */
+export function withNulls(
+  fields: Record<string, unknown>,
+  table: TableDef,
+  columns: readonly ColumnDef[],
+) {
+  const index = fieldIndex(table);
+  for (const column of columns) {
+    const field = index.get(column.name)?.[0];
+    if (field !== undefined && !(field in fields)) fields[field] = null;
+  }
+  return fields;
+}
+
+/**
+ * Encode validated field values to column names and SQL values, in registry
+ * order. Fields that are `undefined` are left out (not written).
+ */
+export function encodeFields(
+  table: TableDef,
+  values: Record<string, unknown>,
+): { columns: string[]; params: SqlValue[] } {
+  const columns: string[] = [];
+  const params: SqlValue[] = [];
+  for (const [field, column] of Object.entries(table.columns)) {
+    const value = values[field];
+    if (value === undefined) continue;
+    columns.push(column.name);
+    params.push(column.codec.encode(value as never));
+  }
+  return { columns, params };
+}
+
+/** SQL column names of a table's declared columns. */
+export function columnNames(table: TableDef): string[] {
+  return columnsOf(table).map((c) => c.name);
+}

@@ -1,0 +1,116 @@
+/**
+ * SQL derived from the column registry. Identifiers are always quoted (names in
+ * a foreign database can be anything) and values always go through `?`
+ * placeholders; nothing here concatenates a value into SQL.
+ */
+import {
+  CHILD_TABLES,
+  type ColumnDef,
+  canonicalColumns,
+  TABLES,
+  type TableDef,
+} from './registry.js';
+
+/** Quote an SQL identifier: `my "col"` → `"my ""col"""`. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quote a text literal (only for DDL defaults and PRAGMA arguments, never for values). */
+export function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The column clause of a CREATE TABLE / ALTER TABLE ADD COLUMN. */
+export function columnDefinitionSql(column: ColumnDef): string {
+  const parts = [quoteIdent(column.name), column.sqlType];
+  if (column.primaryKey === 'plain') parts.push('PRIMARY KEY');
+  if (column.primaryKey === 'autoincrement') parts.push('PRIMARY KEY AUTOINCREMENT');
+  if (column.notNull) parts.push('NOT NULL');
+  if (column.defaultSql !== undefined) parts.push(`DEFAULT ${column.defaultSql}`);
+  return parts.join(' ');
+}
+
+/** `CREATE TABLE IF NOT EXISTS` for a table with the given columns. */
+export function createTableSql(
+  table: TableDef,
+  columns: readonly ColumnDef[] = canonicalColumns(table),
+): string {
+  const lines = columns.map((c) => `  ${columnDefinitionSql(c)}`);
+  for (const c of columns) {
+    if (!c.references) continue;
+    const [target, targetColumn] = c.references.replace(')', '').split('(') as [string, string];
+    lines.push(
+      `  FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${quoteIdent(target)}(${quoteIdent(targetColumn)})`,
+    );
+  }
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (\n${lines.join(',\n')}\n)`;
+}
+
+/** Name of the index runmeta creates on a column. */
+export function indexName(table: TableDef, column: ColumnDef): string {
+  return `idx_${table.name}_${column.name}`;
+}
+
+/** `CREATE INDEX IF NOT EXISTS` for each indexed column among `columns`. */
+export function createIndexSql(
+  table: TableDef,
+  columns: readonly ColumnDef[] = canonicalColumns(table),
+): string[] {
+  return columns
+    .filter((c) => c.indexed)
+    .map(
+      (c) =>
+        `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, c))} ON ${quoteIdent(table.name)} (${quoteIdent(c.name)})`,
+    );
+}
+
+/** `ALTER TABLE … ADD COLUMN` for one column (additive repair). */
+export function addColumnSql(table: string, definition: string): string {
+  return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${definition}`;
+}
+
+/**
+ * The DDL of a fresh database of the given version: `runs`, the three child
+ * tables, their indexes and (v2) the migration-history table. The v1 form is the
+ * documented 21-column schema, used to build v1 databases for tests and the demo.
+ */
+export function schemaDdl(version: 'v1' | 'v2'): string[] {
+  const statements: string[] = [];
+  const tables =
+    version === 'v2'
+      ? [TABLES.runs, ...CHILD_TABLES, TABLES.history]
+      : [TABLES.runs, ...CHILD_TABLES];
+  for (const table of tables) {
+    const columns = canonicalColumns(table, version);
+    statements.push(createTableSql(table, columns));
+    if (version === 'v2') statements.push(...createIndexSql(table, columns));
+  }
+  return statements;
+}
+
+/** `INSERT INTO t (a, b) VALUES (?, ?)`, optionally upserting on a key column. */
+export function insertSql(table: string, columns: readonly string[], upsertKey?: string): string {
+  const names = columns.map(quoteIdent).join(', ');
+  const marks = columns.map(() => '?').join(', ');
+  let sql = `INSERT INTO ${quoteIdent(table)} (${names}) VALUES (${marks})`;
+  if (upsertKey) {
+    const updates = columns
+      .filter((c) => c !== upsertKey)
+      .map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`);
+    sql += ` ON CONFLICT(${quoteIdent(upsertKey)}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
+  }
+  return sql;
+}
+
+/** `UPDATE t SET a = ?, b = ? WHERE key = ?`. */
+export function updateSql(table: string, columns: readonly string[], key: string): string {
+  const sets = columns.map((c) => `${quoteIdent(c)} = ?`).join(', ');
+  return `UPDATE ${quoteIdent(table)} SET ${sets} WHERE ${quoteIdent(key)} = ?`;
+}
+
+/** `SELECT "a", "b" FROM t` over exactly the given (observed) columns. */
+export function selectSql(table: string, columns: readonly string[], alias?: string): string {
+  const prefix = alias ? `${quoteIdent(alias)}.` : '';
+  return `SELECT ${columns.map((c) => prefix + quoteIdent(c)).join(', ')} FROM ${quoteIdent(table)}${alias ? ` AS ${quoteIdent(alias)}` : ''}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * `@runmeta/core` — run metadata for LLM-driven simulations: schemas, the column
+ * registry, the migration planner, metric calculators, snapshot formatting, the
+ * storage adapter contract and the {@link MetadataManager}.
+ *
+ * @packageDocumentation
+ */
+
+export type { Codec, Decoded, ReadIssue } from './columns/codecs.js';
+export * from './columns/registry.js';
+export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
+export * from './columns/sql.js';
+export * from './errors.js';
+export * from './manager/metadata-manager.js';
+export { decodeRun } from './manager/run-queries.js';
+export * from './metrics/fidelity.js';
+export * from './metrics/mechanisms.js';
+export * from './migrate/detect.js';
+export * from './migrate/execute.js';
+export * from './migrate/observe.js';
+export * from './migrate/plan.js';
+export * from './schema/enums.js';
+export * from './schema/records.js';
+export * from './schema/run-metadata.js';
+export * from './schema/strategy.js';
+export { parseInput } from './schema/validate.js';
+export * from './schema/values.js';
+export * from './snapshot/snapshot.js';
+export type * from './storage/adapter.js';
+export { Database, type Executor } from './storage/database.js';
+export { looksLikeSqlite, withoutWalHeader } from './storage/sqlite-bytes.js';
+export { SDK_VERSION } from './version.js';

@@ -1,0 +1,855 @@
+/**
+ * The MetadataManager: the SDK's entry point. It owns every invariant — strict
+ * validated writes, lenient lossless reads, migrate-once on open, close-once —
+ * over any {@link StorageAdapter}.
+ */
+import { z } from 'zod';
+import { type ColumnDef, RUN_COLUMNS, TABLES, type TableDef } from '../columns/registry.js';
+import { decodeRow, encodeFields, fieldIndex } from '../columns/rows.js';
+import {
+  addColumnSql,
+  columnDefinitionSql,
+  insertSql,
+  quoteIdent,
+  selectSql,
+  updateSql,
+} from '../columns/sql.js';
+import {
+  NeedsMigrationError,
+  NewerSchemaError,
+  NotADatabaseError,
+  ReadOnlyError,
+  RunNotFoundError,
+  ValidationError,
+} from '../errors.js';
+import {
+  fidelityDistribution,
+  fidelityEfficiencyScore,
+  tokenBudgetCompliance,
+} from '../metrics/fidelity.js';
+import { sortMechanisms } from '../metrics/mechanisms.js';
+import {
+  applyInPlace,
+  applyMigration,
+  type MigrationProgress,
+  type MigrationResult,
+  openDatabase,
+} from '../migrate/execute.js';
+import { observeSchema } from '../migrate/observe.js';
+import {
+  asideNameFor,
+  type MigrationPlan,
+  type MigrationStrategy,
+  planMigration,
+  siblingName,
+} from '../migrate/plan.js';
+import {
+  type MechanismUsage,
+  MechanismUsageInput,
+  type ResolutionAssignment,
+  ResolutionAssignmentInput,
+  type ValidationRecord,
+  ValidationRecordInput,
+} from '../schema/records.js';
+import {
+  CompleteRunInput,
+  RunFilter,
+  type RunMetadata,
+  type RunSource,
+  StartRunInput,
+} from '../schema/run-metadata.js';
+import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
+import { parseInput } from '../schema/validate.js';
+import { nowIso } from '../schema/values.js';
+import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
+import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
+import type { Database, Executor } from '../storage/database.js';
+import { SDK_VERSION } from '../version.js';
+import {
+  decodeRun,
+  groupMechanisms,
+  mechanismsSelect,
+  mergeOldestFirst,
+  type ResolvedFilter,
+  runsSelect,
+} from './run-queries.js';
+
+/** Options for {@link MetadataManager.open}. */
+export interface ManagerOptions {
+  /** Where databases live (a folder, memory, IndexedDB...). */
+  adapter: StorageAdapter;
+  /** Name of the database in the adapter's container. Default `runs.db`. */
+  database?: string;
+  /** Migrate v1 (and repair v2) on open. Default `true`; `false` throws {@link NeedsMigrationError}. */
+  autoMigrate?: boolean;
+  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill`. */
+  migration?: { strategy?: MigrationStrategy; backfill?: boolean };
+  /** Open without writing anything, ever: no migration, no repair; writes throw. */
+  readOnly?: boolean;
+  /** Progress of a migration run by `open`. */
+  onMigrationProgress?: (progress: MigrationProgress) => void;
+}
+
+/** The child-record batch accepted by {@link MetadataManager.recordBatch}. */
+export interface RecordBatch {
+  mechanisms?: readonly MechanismUsageInput[];
+  resolutions?: readonly ResolutionAssignmentInput[];
+  validations?: readonly ValidationRecordInput[];
+}
+
+/** Options for {@link MetadataManager.getSnapshot}. */
+export interface SnapshotOptions {
+  /** The narrative to include (see `loadLatestNarrative` in `@runmeta/node-sqlite`). */
+  narrative?: NarrativeSummary | null;
+  /** Look the run up in the archive too. */
+  includeArchive?: boolean;
+}
+
+/** Strict write shape of a whole run, derived from the column registry. */
+export const RunMetadataInput = z
+  .object(
+    Object.fromEntries(
+      Object.entries(RUN_COLUMNS).map(([field, column]) => [
+        field,
+        field === 'runId' ? column.schema : (column.schema as z.ZodType).nullish(),
+      ]),
+    ) as { [K in keyof typeof RUN_COLUMNS]: z.ZodType },
+  )
+  .extend({
+    extra: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
+  });
+/** A run to save with {@link MetadataManager.saveMetadata}: any read run, or a hand-made one. */
+export type RunMetadataInput = Partial<Omit<RunMetadata, 'runId'>> & {
+  runId: string;
+};
+
+function generateRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return `run_${stamp}_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Track simulation runs in a run database.
+ *
+ * @example
+ * ```ts
+ * const manager = await MetadataManager.open({ adapter: createNodeSqliteAdapter({ directory: 'metadata' }) });
+ * const run = await manager.startRun({ templateId: 'board_meeting', causalMode: 'forward', tokenBudget: 50_000 });
+ * await manager.recordResolution(run.runId, { entityId: 'ceo', resolution: 'DIALOG', timepointId: 'tp_001' });
+ * await manager.completeRun(run.runId, { entitiesCreated: 5, timepointsCreated: 3, costUsd: 0.04, tokensUsed: 43_650 });
+ * await manager.close();
+ * ```
+ */
+export class MetadataManager {
+  /** Columns each table actually has (observed), by table name. */
+  private columns = new Map<string, string[]>();
+  private archive: { db: Database; columns: string[]; name: string } | null | undefined;
+
+  private constructor(
+    private readonly adapter: StorageAdapter,
+    private db: Database,
+    /** Name of the database in its container. */
+    readonly database: string,
+    /** What opening did to the schema (null: nothing to do). */
+    readonly migration: MigrationResult | null,
+    private readonly readOnlyReason: string | null,
+  ) {}
+
+  /**
+   * Open a run database: detect its schema, then create, repair or migrate it as
+   * the options say. An interrupted migration from an earlier process is finished
+   * first.
+   */
+  static async open(options: ManagerOptions): Promise<MetadataManager> {
+    const { adapter } = options;
+    const database = options.database ?? 'runs.db';
+    const location = adapter.describe(database);
+    if (!options.readOnly) await recoverInterruptedMigration(adapter, database);
+    if (options.readOnly && !(await adapter.exists(database))) {
+      throw new NotADatabaseError(location, 'does not exist');
+    }
+    let db = await openDatabase(adapter, database, { readOnly: !!options.readOnly });
+    let plan: MigrationPlan;
+    try {
+      plan = planMigration(await observeSchema(db), {
+        database,
+        strategy: options.migration?.strategy,
+        backfill: options.migration?.backfill,
+        existing: await adapter.list(),
+      });
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    let migration: MigrationResult | null = null;
+    let readOnlyReason: string | null = options.readOnly ? 'opened with readOnly: true' : null;
+    try {
+      const { detection } = plan;
+      if (plan.action === 'refuse') {
+        if (detection.kind === 'foreign')
+          throw new NotADatabaseError(location, 'is SQLite but has no runs table');
+        if (!options.readOnly) throw new NewerSchemaError(location, detection.version!, '2.0');
+        readOnlyReason = `schema_version ${detection.version} is newer than this runmeta supports`;
+      } else if (plan.action !== 'none' && options.readOnly) {
+        if (plan.action === 'create')
+          throw new NotADatabaseError(location, 'is empty (no runs table)');
+      } else if (plan.action !== 'none') {
+        if (plan.action !== 'create' && options.autoMigrate === false) {
+          throw new NeedsMigrationError(
+            location,
+            `it is ${detection.kind}; the plan is ${plan.steps.map((s) => s.kind).join(' → ')}`,
+          );
+        }
+        if (plan.action === 'migrate') {
+          await db.close();
+          migration = await applyMigration(adapter, plan, {
+            onProgress: options.onMigrationProgress,
+          });
+          db = await openDatabase(adapter, database);
+        } else {
+          migration = await applyInPlace(db, plan);
+        }
+      }
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    if (!readOnlyReason && adapter.capabilities.wal) {
+      // WAL lets readers proceed while one process writes; it is set only now, once
+      // the file is known to be v2, so refusing to open a file never changes it.
+      await db.all('PRAGMA journal_mode = WAL');
+    }
+    const manager = new MetadataManager(adapter, db, database, migration, readOnlyReason);
+    await manager.refreshColumns();
+    return manager;
+  }
+
+  /**
+   * Plan what opening would do, without writing anything (a dry run). The
+   * database is opened read-only.
+   */
+  static async plan(
+    options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
+  ): Promise<MigrationPlan> {
+    const database = options.database ?? 'runs.db';
+    const existing = await options.adapter.list();
+    if (!(await options.adapter.exists(database))) {
+      return planMigration(null, { ...options.migration, database, existing });
+    }
+    const db = await openDatabase(options.adapter, database, { readOnly: true });
+    try {
+      return planMigration(await observeSchema(db), { ...options.migration, database, existing });
+    } finally {
+      await db.close();
+    }
+  }
+
+  private async refreshColumns(): Promise<void> {
+    const schema = await observeSchema(this.db);
+    this.columns = new Map(
+      Object.entries(schema.tables).map(([t, cols]) => [t, cols.map((c) => c.name)]),
+    );
+  }
+
+  private columnsOf(table: string): string[] {
+    return this.columns.get(table) ?? [];
+  }
+
+  /** Whether writes are refused, and why (null when writable). */
+  get readOnly(): string | null {
+    return this.readOnlyReason;
+  }
+
+  private assertWritable(): void {
+    if (!this.readOnlyReason) return;
+    const location = this.adapter.describe(this.database);
+    if (this.readOnlyReason.startsWith('schema_version')) {
+      throw new NewerSchemaError(location, this.readOnlyReason.split(' ')[1]!, '2.0');
+    }
+    throw new ReadOnlyError(location, this.readOnlyReason);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Start a run (status `running`). Returns the stored run. */
+  async startRun(input: StartRunInput): Promise<RunMetadata> {
+    this.assertWritable();
+    const value = parseInput(StartRunInput, input);
+    const createdAt = value.createdAt ?? nowIso();
+    let strategy: StoredStrategy | null = null;
+    if (value.fidelityStrategy || (value.tokenBudget !== undefined && value.tokenBudget !== null)) {
+      strategy = parseInput(
+        FidelityTemporalStrategy,
+        {
+          mode: value.causalMode,
+          ...value.fidelityStrategy,
+          ...(value.tokenBudget != null ? { tokenBudget: value.tokenBudget } : {}),
+        },
+        'fidelityStrategy',
+      );
+    }
+    const runId = value.runId ?? generateRunId();
+    const fields: Record<string, unknown> = {
+      runId,
+      templateId: value.templateId,
+      createdAt,
+      updatedAt: createdAt,
+      causalMode: value.causalMode,
+      goal: value.goal,
+      originDescription: value.originDescription,
+      portalDescription: value.portalDescription,
+      portalYear: value.portalYear,
+      originYear: value.originYear,
+      backwardSteps: value.backwardSteps,
+      status: 'running',
+      entitiesCreated: 0,
+      timepointsCreated: 0,
+      trainingExamples: 0,
+      costUsd: 0,
+      llmCalls: 0,
+      tokensUsed: 0,
+      schemaVersion: '2.0',
+      fidelityStrategy: strategy,
+      startedAt: createdAt, // deployed files declare started_at NOT NULL
+    };
+    await this.db.transaction(async (tx) => {
+      if (await this.runExists(tx, runId))
+        throw new ValidationError('runId', `a run with id "${runId}" already exists`);
+      await this.insert(tx, TABLES.runs, fields);
+    });
+    return this.getRun(runId);
+  }
+
+  /** Record one mechanism event. */
+  recordMechanism(runId: string, input: MechanismUsageInput): Promise<void> {
+    return this.recordBatch(runId, { mechanisms: [input] });
+  }
+  /** Record many mechanism events in one transaction. */
+  recordMechanisms(runId: string, inputs: readonly MechanismUsageInput[]): Promise<void> {
+    return this.recordBatch(runId, { mechanisms: inputs });
+  }
+  /** Record one resolution assignment. Levels may be given upper-case (`DIALOG`). */
+  recordResolution(runId: string, input: ResolutionAssignmentInput): Promise<void> {
+    return this.recordBatch(runId, { resolutions: [input] });
+  }
+  /** Record many resolution assignments in one transaction. */
+  recordResolutions(runId: string, inputs: readonly ResolutionAssignmentInput[]): Promise<void> {
+    return this.recordBatch(runId, { resolutions: inputs });
+  }
+  /** Record one validation outcome. */
+  recordValidation(runId: string, input: ValidationRecordInput): Promise<void> {
+    return this.recordBatch(runId, { validations: [input] });
+  }
+  /** Record many validation outcomes in one transaction. */
+  recordValidations(runId: string, inputs: readonly ValidationRecordInput[]): Promise<void> {
+    return this.recordBatch(runId, { validations: inputs });
+  }
+
+  /**
+   * Record mechanisms, resolutions and validations of one run in a single
+   * transaction: all rows land, or (on any invalid item) none do. This is the
+   * fast path for pipelines that buffer events.
+   */
+  async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
+    this.assertWritable();
+    const now = nowIso();
+    const children: [TableDef, Record<string, unknown>[]][] = [
+      [
+        TABLES.mechanismUsage,
+        (batch.mechanisms ?? []).map((m, i) => ({
+          ...parseInput(MechanismUsageInput, m, `mechanisms[${i}]`),
+          runId,
+        })),
+      ],
+      [
+        TABLES.resolutionAssignments,
+        (batch.resolutions ?? []).map((r, i) => ({
+          ...parseInput(ResolutionAssignmentInput, r, `resolutions[${i}]`),
+          runId,
+        })),
+      ],
+      [
+        TABLES.validations,
+        (batch.validations ?? []).map((v, i) => ({
+          ...parseInput(ValidationRecordInput, v, `validations[${i}]`),
+          runId,
+        })),
+      ],
+    ];
+    await this.db.transaction(async (tx) => {
+      if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
+      for (const [table, rows] of children) {
+        if (rows.length === 0) continue;
+        const encoded = rows.map((row) =>
+          encodeFields(table, { ...row, timestamp: row.timestamp ?? now }),
+        );
+        await tx.runMany(
+          insertSql(table.name, encoded[0]!.columns),
+          encoded.map((e) => e.params),
+        );
+      }
+      await this.touch(tx, runId, now);
+    });
+  }
+
+  /**
+   * Complete a run: store the final counts, cost and tokens, and compute the v2
+   * metrics it can — compliance from the token budget (given here or in the
+   * strategy), distribution from the recorded assignments, efficiency from the
+   * counts. Explicit values win. An `errorMessage` marks the run `failed`.
+   */
+  async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
+    this.assertWritable();
+    const value = parseInput(CompleteRunInput, input);
+    const now = value.completedAt ?? nowIso();
+    await this.db.transaction(async (tx) => {
+      const run = await this.readRun(tx, runId);
+      if (!run) throw new RunNotFoundError(runId);
+      const actual = value.actualTokensUsed ?? value.tokensUsed;
+      const strategy = run.fidelityStrategy as StoredStrategy | null;
+      const budget =
+        value.tokenBudget ??
+        (typeof strategy?.tokenBudget === 'number' ? strategy.tokenBudget : null);
+      const compliance = value.tokenBudgetCompliance ?? tokenBudgetCompliance(actual, budget);
+      let distribution = value.fidelityDistribution ?? null;
+      if (!distribution) {
+        const assignments = await tx.all(
+          'SELECT "id", "entity_id", "resolution", "timestamp" FROM "resolution_assignments" WHERE "run_id" = ?',
+          [runId],
+        );
+        if (assignments.length) {
+          distribution = fidelityDistribution(
+            assignments.map((a) => ({
+              entityId: String(a.entity_id),
+              resolution: a.resolution as string | null,
+              timestamp: a.timestamp as string | null,
+              id: Number(a.id),
+            })),
+          );
+        }
+      }
+      const fields: Record<string, unknown> = {
+        entitiesCreated: value.entitiesCreated,
+        timepointsCreated: value.timepointsCreated,
+        trainingExamples: value.trainingExamples,
+        costUsd: value.costUsd,
+        llmCalls: value.llmCalls,
+        tokensUsed: value.tokensUsed,
+        status: value.errorMessage ? 'failed' : 'completed',
+        errorMessage: value.errorMessage ?? null,
+        oxenRepoUrl: value.oxenRepoUrl ?? undefined,
+        oxenDatasetUrl: value.oxenDatasetUrl ?? undefined,
+        actualTokensUsed: actual,
+        tokenBudgetCompliance: compliance,
+        fidelityEfficiencyScore:
+          value.fidelityEfficiencyScore ??
+          fidelityEfficiencyScore(value.entitiesCreated, value.timepointsCreated, actual),
+        fidelityDistribution: distribution,
+        updatedAt: now,
+        completedAt: now,
+      };
+      if (strategy) {
+        fields.fidelityStrategy = {
+          ...strategy,
+          ...(budget !== null && strategy.tokenBudget === undefined ? { tokenBudget: budget } : {}),
+          actualTokensUsed: actual,
+          actualCostUsd: value.costUsd,
+          budgetComplianceRatio: compliance,
+        };
+      }
+      await this.update(tx, runId, fields);
+    });
+    return this.getRun(runId);
+  }
+
+  /**
+   * Store a run summary. `summary` is a deployed column, not part of a fresh v2
+   * table: it is added on first use (additive, recorded in the history table).
+   */
+  async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
+    this.assertWritable();
+    const text = parseInput(z.string(), summary, 'summary');
+    await this.db.transaction(async (tx) => {
+      if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
+      await this.update(tx, runId, { summary: text, summaryGeneratedAt: nowIso() });
+    });
+    return this.getRun(runId);
+  }
+
+  /**
+   * Insert or replace a whole run (upsert on `runId`). Every field is validated;
+   * `extra` may only name columns the table already has.
+   */
+  async saveMetadata(run: RunMetadataInput): Promise<RunMetadata> {
+    this.assertWritable();
+    const { extra, ...fields } = parseInput(RunMetadataInput, stripReadOnly(run));
+    const columns = this.columnsOf('runs');
+    for (const name of Object.keys(extra ?? {})) {
+      if (!columns.includes(name) || fieldIndex(TABLES.runs).has(name)) {
+        throw new ValidationError(
+          `extra.${name}`,
+          `the runs table has no column "${name}" outside the known fields`,
+        );
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      const encoded = await this.encodeRunFields(tx, fields);
+      encoded.columns.push(...Object.keys(extra ?? {}));
+      encoded.params.push(...Object.values(extra ?? {}));
+      await tx.run(insertSql('runs', encoded.columns, 'run_id'), encoded.params);
+    });
+    return this.getRun(String(fields.runId));
+  }
+
+  // ----------------------------------------------------------------- reads
+
+  /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
+  async getRun(runId: string, options: { includeArchive?: boolean } = {}): Promise<RunMetadata> {
+    const run = await this.readRun(this.db, runId);
+    if (run) return run;
+    if (options.includeArchive) {
+      const archive = await this.openArchive();
+      if (archive) {
+        const rows = await archive.db.all(
+          `${selectSql('runs', archive.columns)} WHERE "run_id" = ?`,
+          [runId],
+        );
+        if (rows[0]) return decodeRun(rows[0], 'archive');
+      }
+    }
+    throw new RunNotFoundError(runId);
+  }
+
+  /**
+   * All runs matching the filter, oldest first (the last element is the latest
+   * run). With `includeArchive`, runs of the archive are merged in and each run
+   * says its `source`. One query per database (plus one grouped query for
+   * `withMechanisms`), never one per run.
+   */
+  async getAllRuns(filter: RunFilter = {}): Promise<RunMetadata[]> {
+    const f = parseInput(RunFilter, filter, 'filter');
+    const active = await this.selectRuns(
+      this.db,
+      this.columnsOf('runs'),
+      f,
+      f.includeArchive ? 'active' : undefined,
+    );
+    if (!f.includeArchive) return active;
+    const archive = await this.openArchive();
+    const archived = archive
+      ? await this.selectRuns(archive.db, archive.columns, f, 'archive')
+      : [];
+    // After a carry-over the same run is in both databases: the active copy wins.
+    const activeIds = new Set(active.map((run) => run.runId));
+    const merged = mergeOldestFirst(
+      active,
+      archived.filter((run) => !activeIds.has(run.runId)),
+    );
+    return f.limit !== undefined ? merged.slice(0, f.limit) : merged;
+  }
+
+  private async selectRuns(
+    db: Executor,
+    columns: string[],
+    f: ResolvedFilter & { withMechanisms?: boolean },
+    source?: RunSource,
+  ) {
+    const query = runsSelect(columns, f);
+    const runs = (await db.all(query.sql, query.params)).map((row) => decodeRun(row, source));
+    if (f.withMechanisms) {
+      const tables =
+        db === this.db
+          ? [...this.columns.keys()]
+          : (await db.all("SELECT name FROM sqlite_master WHERE type = 'table'")).map(
+              (r) => r.name,
+            );
+      const grouped = tables.includes('mechanism_usage')
+        ? groupMechanisms(
+            await db.all(mechanismsSelect(columns, f).sql, mechanismsSelect(columns, f).params),
+          )
+        : new Map<string, string[]>();
+      for (const run of runs) run.mechanismsUsed = grouped.get(run.runId ?? '') ?? [];
+    }
+    return runs;
+  }
+
+  /**
+   * Iterate over matching runs page by page (keyset pagination, oldest first), so
+   * millions of runs never sit in memory at once. Active database only.
+   */
+  async *iterateRuns(
+    filter: Omit<RunFilter, 'includeArchive' | 'limit'> = {},
+    options: { pageSize?: number } = {},
+  ): AsyncGenerator<RunMetadata> {
+    const f = parseInput(RunFilter, filter, 'filter');
+    const pageSize = options.pageSize ?? 1000;
+    let cursor: { created: string; runId: string } | null = null;
+    for (;;) {
+      const columns = this.columnsOf('runs');
+      const query = runsSelect(columns, { ...f, limit: pageSize });
+      let sql = query.sql;
+      const params = [...query.params];
+      if (cursor) {
+        const created =
+          columns.includes('created_at') || columns.includes('started_at')
+            ? `COALESCE(${['created_at', 'started_at']
+                .filter((c) => columns.includes(c))
+                .map(quoteIdent)
+                .join(', ')}, '')`
+            : "''";
+        const keyset = `(${created}, "run_id") > (?, ?)`;
+        sql = sql.includes(' WHERE ')
+          ? sql.replace(' WHERE ', ` WHERE ${keyset} AND `)
+          : sql.replace(' ORDER BY ', ` WHERE ${keyset} ORDER BY `);
+        params.unshift(cursor.created, cursor.runId);
+      }
+      const rows = await this.db.all(sql, params);
+      for (const row of rows) yield decodeRun(row);
+      if (rows.length < pageSize) return;
+      const last = decodeRun(rows[rows.length - 1]!);
+      cursor = { created: last.createdAt ?? last.startedAt ?? '', runId: last.runId ?? '' };
+    }
+  }
+
+  /** Mechanism events of a run, in recorded order. */
+  async getMechanisms(runId: string): Promise<MechanismUsage[]> {
+    return this.children<MechanismUsage>(TABLES.mechanismUsage, runId);
+  }
+  /** Resolution assignments of a run, in recorded order. */
+  async getResolutions(runId: string): Promise<ResolutionAssignment[]> {
+    return this.children<ResolutionAssignment>(TABLES.resolutionAssignments, runId);
+  }
+  /** Validations of a run, in recorded order. */
+  async getValidations(runId: string): Promise<ValidationRecord[]> {
+    const rows = await this.children<ValidationRecord>(TABLES.validations, runId);
+    return rows.map((v) => ({ ...v, violations: Array.isArray(v.violations) ? v.violations : [] }));
+  }
+
+  private async children<T>(table: TableDef, runId: string): Promise<T[]> {
+    const columns = this.columnsOf(table.name);
+    if (columns.length === 0) return [];
+    const rows = await this.db.all(
+      `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
+      [runId],
+    );
+    return rows.map((row) => {
+      const { fields, extra } = decodeRow(table, row);
+      return (Object.keys(extra).length ? { ...fields, extra } : fields) as T;
+    });
+  }
+
+  /** The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. */
+  async getSnapshot(runId: string, options: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    const run = await this.getRun(runId, options);
+    const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
+    const mechanisms = await db.all(
+      'SELECT DISTINCT "mechanism" FROM "mechanism_usage" WHERE "run_id" = ?',
+      [runId],
+    );
+    return {
+      runId,
+      templateId: run.templateId,
+      causalMode: run.causalMode,
+      status: run.status,
+      entitiesCreated: run.entitiesCreated,
+      timepointsCreated: run.timepointsCreated,
+      mechanismsUsed: sortMechanisms(mechanisms.map((m) => String(m.mechanism))),
+      costUsd: run.costUsd,
+      fidelityDistribution: run.fidelityDistribution,
+      actualTokensUsed: run.actualTokensUsed,
+      tokenBudgetCompliance: run.tokenBudgetCompliance,
+      fidelityEfficiencyScore: run.fidelityEfficiencyScore,
+      narrative: options.narrative ?? null,
+    };
+  }
+
+  /**
+   * Run a read-only SQL statement with parameters (an escape hatch for ad-hoc
+   * reports). Writes are refused by SQLite itself (`PRAGMA query_only`).
+   */
+  async query(sql: string, params: SqlParams = []): Promise<Row[]> {
+    return this.db.exclusive(async (db) => {
+      await db.run('PRAGMA query_only = ON');
+      try {
+        return await db.all(sql, params);
+      } catch (error) {
+        if (error instanceof ReadOnlyError) {
+          throw new ReadOnlyError(
+            this.adapter.describe(this.database),
+            'query() is read-only; use the write methods',
+          );
+        }
+        throw error;
+      } finally {
+        await db.run('PRAGMA query_only = OFF');
+      }
+    });
+  }
+
+  /** Name of the archive database, if one exists. */
+  async archiveName(): Promise<string | null> {
+    if (this.columnsOf(TABLES.history.name).length) {
+      const rows = await this.db.all(
+        `SELECT "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
+      );
+      const details = rows[0]?.details;
+      if (typeof details === 'string') {
+        try {
+          const name = (JSON.parse(details) as { archive?: unknown }).archive;
+          if (typeof name === 'string' && (await this.adapter.exists(name))) return name;
+        } catch {
+          // A damaged history row: fall back to the default name below.
+        }
+      }
+    }
+    const fallback = siblingName(this.database, '_v1_archive');
+    return (await this.adapter.exists(fallback)) ? fallback : null;
+  }
+
+  private async openArchive() {
+    if (this.archive !== undefined) return this.archive;
+    const name = await this.archiveName();
+    if (!name) {
+      this.archive = null;
+      return null;
+    }
+    const db = await openDatabase(this.adapter, name, { readOnly: true });
+    const schema = await observeSchema(db);
+    this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name };
+    return this.archive;
+  }
+
+  /** Close the database (and the archive, if it was read). Safe to call twice. */
+  async close(): Promise<void> {
+    await this.archive?.db.close();
+    await this.db.close();
+  }
+
+  // --------------------------------------------------------------- helpers
+
+  private async runExists(tx: Executor, runId: string): Promise<boolean> {
+    return (await tx.all('SELECT 1 AS x FROM "runs" WHERE "run_id" = ?', [runId])).length > 0;
+  }
+
+  private async readRun(tx: Executor, runId: string): Promise<RunMetadata | null> {
+    const rows = await tx.all(`${selectSql('runs', this.columnsOf('runs'))} WHERE "run_id" = ?`, [
+      runId,
+    ]);
+    return rows[0] ? decodeRun(rows[0]) : null;
+  }
+
+  private async touch(tx: Executor, runId: string, now: string): Promise<void> {
+    if (this.columnsOf('runs').includes('updated_at')) {
+      await tx.run('UPDATE "runs" SET "updated_at" = ? WHERE "run_id" = ?', [now, runId]);
+    }
+  }
+
+  /**
+   * Encode fields for `runs`. Canonical columns always exist; a deployed column
+   * (started_at, summary, ...) is written only where the table has it — except
+   * when the caller explicitly sets a value, which adds the column (additive).
+   */
+  private async encodeRunFields(
+    tx: Executor,
+    fields: Record<string, unknown>,
+    mirrored: readonly string[] = ['startedAt', 'completedAt'],
+  ) {
+    const columns = this.columnsOf('runs');
+    const values: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      const column = (RUN_COLUMNS as Record<string, ColumnDef>)[field];
+      if (!column || value === undefined) continue;
+      if (!columns.includes(column.name)) {
+        if (mirrored.includes(field) || value === null) continue;
+        await this.addColumn(tx, TABLES.runs, column);
+      }
+      values[field] = value;
+    }
+    return encodeFields(TABLES.runs, values);
+  }
+
+  private async insert(tx: Executor, table: TableDef, fields: Record<string, unknown>) {
+    const encoded =
+      table === TABLES.runs ? await this.encodeRunFields(tx, fields) : encodeFields(table, fields);
+    await tx.run(insertSql(table.name, encoded.columns), encoded.params);
+  }
+
+  private async update(tx: Executor, runId: string, fields: Record<string, unknown>) {
+    const encoded = await this.encodeRunFields(tx, fields);
+    await tx.run(updateSql('runs', encoded.columns, 'run_id'), [...encoded.params, runId]);
+  }
+
+  /** Add a known column on demand, recorded in the history table. */
+  private async addColumn(tx: Executor, table: TableDef, column: ColumnDef): Promise<void> {
+    await tx.run(addColumnSql(table.name, columnDefinitionSql({ ...column, notNull: false })));
+    if (this.columnsOf(TABLES.history.name).length) {
+      await tx.run(
+        insertSql(TABLES.history.name, [
+          'applied_at',
+          'kind',
+          'from_version',
+          'to_version',
+          'details',
+          'sdk_version',
+        ]),
+        [
+          nowIso(),
+          'add-columns',
+          '2.0',
+          '2.0',
+          JSON.stringify({ addedColumns: [`${table.name}.${column.name}`] }),
+          SDK_VERSION,
+        ],
+      );
+    }
+    this.columns.set(table.name, [...this.columnsOf(table.name), column.name]);
+  }
+}
+
+/** Fields of a read run that are not stored (so a read run can be saved back). */
+function stripReadOnly(run: RunMetadataInput): Record<string, unknown> {
+  const {
+    source: _source,
+    readIssues: _issues,
+    mechanismsUsed: _mechanisms,
+    ...rest
+  } = run as RunMetadataInput & {
+    source?: unknown;
+    readIssues?: unknown;
+    mechanismsUsed?: unknown;
+  };
+  return rest;
+}
+
+/**
+ * Finish a migration a killed process left half-done: if the database is missing
+ * but a complete aside (its history row written) exists, move it into place; an
+ * incomplete aside is discarded (the original was never touched).
+ */
+async function recoverInterruptedMigration(
+  adapter: StorageAdapter,
+  database: string,
+): Promise<void> {
+  const aside = asideNameFor(database);
+  if (!(await adapter.exists(aside))) return;
+  if (await adapter.exists(database)) {
+    await adapter.remove(aside);
+    return;
+  }
+  let complete = false;
+  const db = await openDatabase(adapter, aside, { readOnly: true });
+  try {
+    const rows = await db.all(
+      `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate'`,
+    );
+    complete = Number(rows[0]?.n ?? 0) > 0;
+  } catch {
+    complete = false;
+  } finally {
+    await db.close();
+  }
+  if (complete) await adapter.move(aside, database);
+  else await adapter.remove(aside);
+}

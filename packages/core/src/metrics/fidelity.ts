@@ -1,0 +1,105 @@
+/**
+ * The v2 fidelity metrics (SPEC §5) as pure functions. Invalid numbers are
+ * rejected with a {@link ValidationError} naming the argument, so a bad value can
+ * never be computed into a stored metric.
+ */
+import { ValidationError } from '../errors.js';
+import { RESOLUTION_LEVELS, resolutionRank } from '../schema/enums.js';
+
+/** The level an entity without any level counts as. */
+export const DEFAULT_RESOLUTION = 'scene';
+
+function requireCount(name: string, value: number): number {
+  if (!Number.isFinite(value))
+    throw new ValidationError(name, `must be a finite number, got ${value}`);
+  if (value < 0) throw new ValidationError(name, `must not be negative, got ${value}`);
+  return value;
+}
+
+/** The minimum an assignment needs for the distribution. */
+export interface EntityLevel {
+  entityId: string;
+  /** Missing level counts as `scene`. */
+  resolution?: string | null;
+  /** Orders assignments of the same entity; later wins. */
+  timestamp?: string | null;
+  /** Breaks timestamp ties; higher wins. */
+  id?: number | null;
+}
+
+/**
+ * Count entities per resolution level, using each entity's latest assignment
+ * (latest timestamp, then highest id, then last in the list). Keys are lowercase.
+ *
+ * @example
+ * fidelityDistribution([{ entityId: 'a', resolution: 'DIALOG' }, { entityId: 'b' }])
+ * // → { dialog: 1, scene: 1 }
+ */
+export function fidelityDistribution(assignments: Iterable<EntityLevel>): Record<string, number> {
+  const latest = new Map<string, EntityLevel>();
+  for (const assignment of assignments) {
+    const current = latest.get(assignment.entityId);
+    if (!current || !isEarlier(assignment, current)) latest.set(assignment.entityId, assignment);
+  }
+  const counts: Record<string, number> = {};
+  for (const { resolution } of latest.values()) {
+    const level = resolution ? resolution.toLowerCase() : DEFAULT_RESOLUTION;
+    counts[level] = (counts[level] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Whether `a` happened strictly before `b`. */
+function isEarlier(a: EntityLevel, b: EntityLevel): boolean {
+  const ta = a.timestamp ?? '';
+  const tb = b.timestamp ?? '';
+  if (ta !== tb) return ta < tb;
+  return (a.id ?? Number.POSITIVE_INFINITY) < (b.id ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * `actualTokens / tokenBudget`; `null` when there is no budget or it is ≤ 0.
+ * Over 1.0 means over budget.
+ */
+export function tokenBudgetCompliance(
+  actualTokens: number,
+  tokenBudget: number | null | undefined,
+): number | null {
+  requireCount('actualTokens', actualTokens);
+  if (tokenBudget === null || tokenBudget === undefined) return null;
+  if (Number.isNaN(tokenBudget))
+    throw new ValidationError('tokenBudget', 'must be a number, got NaN');
+  if (tokenBudget <= 0 || tokenBudget === Number.POSITIVE_INFINITY) return null;
+  return actualTokens / tokenBudget;
+}
+
+/** `(entitiesCreated + timepointsCreated) / actualTokens`; `null` when tokens are 0. */
+export function fidelityEfficiencyScore(
+  entitiesCreated: number,
+  timepointsCreated: number,
+  actualTokens: number,
+): number | null {
+  requireCount('entitiesCreated', entitiesCreated);
+  requireCount('timepointsCreated', timepointsCreated);
+  requireCount('actualTokens', actualTokens);
+  if (actualTokens === 0) return null;
+  return (entitiesCreated + timepointsCreated) / actualTokens;
+}
+
+/** Distribution entries in level order; unknown levels always last, by name. */
+export function sortedDistribution(
+  distribution: Record<string, number>,
+  direction: 'coarsest-first' | 'finest-first' = 'coarsest-first',
+): [string, number][] {
+  const sign = direction === 'coarsest-first' ? 1 : -1;
+  const known = (level: string) => resolutionRank(level) < RESOLUTION_LEVELS.length;
+  return Object.entries(distribution).sort(([a], [b]) => {
+    if (known(a) !== known(b)) return known(a) ? -1 : 1;
+    return sign * (resolutionRank(a) - resolutionRank(b)) || a.localeCompare(b);
+  });
+}
+
+/** Whether a compliance ratio means over budget. */
+export function isOverBudget(compliance: number | null | undefined): boolean {
+  return typeof compliance === 'number' && compliance > 1;
+}

@@ -1,0 +1,21 @@
+/** Numeric key of a mechanism id: `M17` → [17], `M1+M17` → [1, 17]; unknown forms sort last. */
+function mechanismKey(mechanism: string): number[] {
+  const numbers = mechanism.match(/\d+/g);
+  return numbers ? numbers.map(Number) : [Number.POSITIVE_INFINITY];
+}
+
+/**
+ * Distinct mechanisms sorted numerically (M1, M2, …, M10, …, M17, then combined
+ * forms after their first part): a plain string sort would put M10 before M2.
+ */
+export function sortMechanisms(mechanisms: Iterable<string>): string[] {
+  return [...new Set(mechanisms)].sort((a, b) => {
+    const ka = mechanismKey(a);
+    const kb = mechanismKey(b);
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      const d = (ka[i] ?? -1) - (kb[i] ?? -1);
+      if (d !== 0) return d;
+    }
+    return a.localeCompare(b);
+  });
+}

@@ -1,0 +1,409 @@
+/**
+ * Running a {@link MigrationPlan} against a {@link StorageAdapter}.
+ *
+ * The v1 → v2 order is chosen so that at every instant the v1 data is complete at
+ * the original name or at the archive name, and a crash leaves something the next
+ * open can finish: the v2 database is built *aside* (from the untouched original),
+ * the history row is written into it, and only then is the original renamed to the
+ * archive and the aside renamed into place. Renames are atomic, so a kill between
+ * them leaves either the original in place, or the archive plus a complete aside.
+ */
+
+import {
+  CHILD_TABLES,
+  CURRENT_SCHEMA_VERSION,
+  TABLES,
+  V1_SCHEMA_VERSION,
+} from '../columns/registry.js';
+import { quoteIdent } from '../columns/sql.js';
+import { classifySqliteError, MigrationError, RunmetaError } from '../errors.js';
+import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
+import type { Row, SqlParams, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { Database, type Executor } from '../storage/database.js';
+import { SDK_VERSION } from '../version.js';
+import { detectSchema } from './detect.js';
+import { observeSchema } from './observe.js';
+import { CARRY_OVER_ROWID, type MigrationPlan, type StepKind } from './plan.js';
+
+/** Progress of a running migration, for progress bars. */
+export interface MigrationProgress {
+  step: StepKind;
+  table?: string;
+  done?: number;
+  total?: number;
+}
+
+/** Options for running a plan. */
+export interface ApplyOptions {
+  onProgress?: (progress: MigrationProgress) => void;
+  /** Rows per carry-over page. Default 5000. */
+  pageSize?: number;
+}
+
+/** What a migration did, verified. */
+export interface MigrationResult {
+  action: MigrationPlan['action'];
+  strategy: MigrationPlan['strategy'];
+  from: string | null;
+  to: string;
+  archivePath: string | null;
+  /** Runs copied into the v2 database (carry-over). */
+  runsCarried: number;
+  /** Rows copied per table (carry-over). */
+  rowsCarried: Record<string, number>;
+  /** Runs left in the archive. */
+  archivedRuns: number | null;
+  /** Columns added (repair, or source columns kept by carry-over). */
+  addedColumns: string[];
+  integrity: string;
+}
+
+/** Open a named database as a core {@link Database}, with typed open errors. */
+export async function openDatabase(
+  adapter: StorageAdapter,
+  name: string,
+  options: { readOnly?: boolean } = {},
+): Promise<Database> {
+  const location = adapter.describe(name);
+  try {
+    return new Database(await adapter.open(name, options), location);
+  } catch (error) {
+    throw classifySqliteError(error, location);
+  }
+}
+
+async function count(db: Executor, table: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+  return Number(row?.n ?? 0);
+}
+
+async function integrity(db: Executor): Promise<string> {
+  const rows = await db.all<{ integrity_check: string }>('PRAGMA integrity_check');
+  return rows.map((r) => String(Object.values(r)[0])).join('; ');
+}
+
+function historyParams(
+  plan: MigrationPlan,
+  kind: string,
+  details: Record<string, unknown>,
+): SqlParams {
+  return [
+    new Date().toISOString(),
+    kind,
+    plan.detection.version,
+    CURRENT_SCHEMA_VERSION,
+    plan.strategy,
+    JSON.stringify(details),
+    SDK_VERSION,
+  ];
+}
+
+/**
+ * Apply a `create` or `repair` plan to an open database, in one transaction:
+ * either every statement and the history row land, or nothing does.
+ */
+export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<MigrationResult> {
+  if (plan.action !== 'create' && plan.action !== 'repair') {
+    throw new MigrationError(`applyInPlace cannot run a ${plan.action} plan`);
+  }
+  await db.transaction(async (tx) => {
+    for (const step of plan.steps) {
+      if (step.kind === 'verify') continue;
+      if (step.kind === 'record-history') {
+        await tx.run(
+          step.sql[0]!,
+          historyParams(plan, plan.action, {
+            addedColumns: plan.addedColumns.map((c) => c.column),
+          }),
+        );
+        continue;
+      }
+      for (const sql of step.sql) await tx.run(sql);
+    }
+  });
+  const check = await integrity(db);
+  const after = detectSchema(await observeSchema(db));
+  if (check !== 'ok' || after.kind !== 'v2') {
+    throw new MigrationError(
+      `after ${plan.action}, integrity is "${check}" and the schema is ${after.kind}`,
+    );
+  }
+  return {
+    action: plan.action,
+    strategy: null,
+    from: plan.detection.version,
+    to: CURRENT_SCHEMA_VERSION,
+    archivePath: null,
+    runsCarried: 0,
+    rowsCarried: {},
+    archivedRuns: null,
+    addedColumns: plan.addedColumns.map((c) => c.column),
+    integrity: check,
+  };
+}
+
+/**
+ * Run a v1 → v2 `migrate` plan. The database named in the plan must not be open
+ * anywhere in this process. On any failure the original is put back (or left)
+ * in place, byte-identical, and a {@link MigrationError} is thrown.
+ */
+export async function applyMigration(
+  adapter: StorageAdapter,
+  plan: MigrationPlan,
+  options: ApplyOptions = {},
+): Promise<MigrationResult> {
+  if (plan.action !== 'migrate' || !plan.archiveName || !plan.asideName) {
+    throw new MigrationError(`applyMigration cannot run a ${plan.action} plan`);
+  }
+  const { database, archiveName, asideName } = plan;
+  const progress = options.onProgress ?? (() => {});
+  const pageSize = options.pageSize ?? 5000;
+  if (await adapter.exists(archiveName)) {
+    throw new MigrationError(
+      `${adapter.describe(archiveName)} appeared after planning; re-run to pick a new name`,
+    );
+  }
+  let stage: 'building' | 'archived' | 'installed' = 'building';
+  const rowsCarried: Record<string, number> = {};
+  const sourceCounts: Record<string, number> = {};
+
+  try {
+    // 1. Checkpoint: fold any -wal content into the main file before it moves.
+    progress({ step: 'checkpoint' });
+    const source = await openDatabase(adapter, database);
+    try {
+      await source.all('PRAGMA wal_checkpoint(TRUNCATE)');
+      for (const table of [TABLES.runs, ...CHILD_TABLES]) {
+        if (await hasTable(source, table.name)) {
+          sourceCounts[table.name] = await count(source, table.name);
+        }
+      }
+    } finally {
+      await source.close();
+    }
+
+    // 2. Build aside, from scratch (a leftover from a killed attempt is discarded).
+    progress({ step: 'create-aside' });
+    await adapter.remove(asideName);
+    const aside = await openDatabase(adapter, asideName);
+    try {
+      const create = plan.steps.find((s) => s.kind === 'create-aside')!;
+      await aside.transaction(async (tx) => {
+        for (const sql of create.sql) await tx.run(sql);
+      });
+      if (plan.strategy === 'carry-over') {
+        const reader = await openDatabase(adapter, database, { readOnly: true });
+        try {
+          await aside.transaction(async (tx) => {
+            for (const copy of plan.copies) {
+              rowsCarried[copy.table] = await copyTable(
+                reader,
+                tx,
+                copy,
+                pageSize,
+                sourceCounts[copy.table] ?? 0,
+                progress,
+              );
+            }
+            if (plan.backfill) {
+              progress({ step: 'backfill' });
+              await backfill(tx, plan.steps.find((s) => s.kind === 'backfill')!.sql[0]!);
+            }
+          });
+        } finally {
+          await reader.close();
+        }
+      }
+      progress({ step: 'record-history' });
+      const history = plan.steps.find((s) => s.kind === 'record-history')!;
+      await aside.run(
+        history.sql[0]!,
+        historyParams(plan, 'migrate', {
+          archive: archiveName,
+          kind: plan.detection.kind,
+          runsCarried: rowsCarried.runs ?? 0,
+          rowsCarried,
+          addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+          backfill: plan.backfill,
+        }),
+      );
+    } finally {
+      await aside.close();
+    }
+
+    // 3. Swap: original → archive, aside → original. Each rename is atomic.
+    progress({ step: 'archive-move' });
+    await adapter.move(database, archiveName);
+    stage = 'archived';
+    progress({ step: 'install' });
+    await adapter.move(asideName, database);
+    stage = 'installed';
+
+    // 4. Verify both databases.
+    progress({ step: 'verify' });
+    return await verifyMigration(adapter, plan, sourceCounts, rowsCarried);
+  } catch (error) {
+    await undo(adapter, plan, stage);
+    if (error instanceof MigrationError) throw error;
+    const detail =
+      error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
+    throw new MigrationError(`${detail}; ${adapter.describe(database)} was left as it was`, {
+      cause: error,
+      ...(error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE'
+        ? { hint: error.hint }
+        : {}),
+    });
+  }
+}
+
+async function hasTable(db: Executor, name: string): Promise<boolean> {
+  const rows = await db.all("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", [
+    name,
+  ]);
+  return rows.length > 0;
+}
+
+/** Put the original back where it was after a failed migration. */
+async function undo(
+  adapter: StorageAdapter,
+  plan: MigrationPlan,
+  stage: 'building' | 'archived' | 'installed',
+) {
+  const { database, archiveName, asideName } = plan;
+  if (stage === 'installed') await adapter.move(database, asideName!);
+  if (stage !== 'building') await adapter.move(archiveName!, database);
+  await adapter.remove(asideName!);
+}
+
+async function copyTable(
+  reader: Database,
+  tx: Executor,
+  copy: MigrationPlan['copies'][number],
+  pageSize: number,
+  total: number,
+  progress: (p: MigrationProgress) => void,
+): Promise<number> {
+  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
+  let copied = 0;
+  const constants = Object.values(copy.constants);
+  progress({ step: 'carry-over', table: copy.table, done: 0, total });
+  for (;;) {
+    const rows: Row[] = await reader.all(copy.select, [last, pageSize]);
+    if (rows.length === 0) break;
+    await tx.runMany(
+      copy.insert,
+      rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
+    );
+    copied += rows.length;
+    last = rows[rows.length - 1]![CARRY_OVER_ROWID] ?? null;
+    progress({ step: 'carry-over', table: copy.table, done: copied, total });
+    if (rows.length < pageSize) break;
+  }
+  return copied;
+}
+
+/** Compute the v2 metrics v1 data allows, with the same calculators `completeRun` uses. */
+async function backfill(tx: Executor, updateSql: string): Promise<void> {
+  const assignments = await tx.all<{
+    run_id: string;
+    entity_id: string;
+    resolution: string;
+    timestamp: string;
+    id: number;
+  }>('SELECT id, run_id, entity_id, resolution, timestamp FROM "resolution_assignments"');
+  const byRun = new Map<
+    string,
+    { entityId: string; resolution: string; timestamp: string; id: number }[]
+  >();
+  for (const a of assignments) {
+    const list = byRun.get(a.run_id) ?? [];
+    list.push({
+      entityId: a.entity_id,
+      resolution: a.resolution,
+      timestamp: a.timestamp,
+      id: a.id,
+    });
+    byRun.set(a.run_id, list);
+  }
+  const runs = await tx.all<{
+    run_id: string;
+    entities_created: number;
+    timepoints_created: number;
+    tokens_used: number;
+  }>(
+    'SELECT run_id, entities_created, timepoints_created, tokens_used FROM "runs" WHERE schema_version = ?',
+    [V1_SCHEMA_VERSION],
+  );
+  const updates: SqlValue[][] = [];
+  for (const run of runs) {
+    const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
+    let efficiency: number | null = null;
+    try {
+      if (tokens !== null)
+        efficiency = fidelityEfficiencyScore(
+          Number(run.entities_created ?? 0),
+          Number(run.timepoints_created ?? 0),
+          tokens,
+        );
+    } catch {
+      efficiency = null; // legacy data with negative or non-numeric counts: leave the metric unknown
+    }
+    const assigned = byRun.get(run.run_id);
+    updates.push([
+      tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
+      efficiency,
+      assigned ? JSON.stringify(fidelityDistribution(assigned)) : null,
+      run.run_id,
+    ]);
+  }
+  if (updates.length) await tx.runMany(updateSql, updates);
+}
+
+async function verifyMigration(
+  adapter: StorageAdapter,
+  plan: MigrationPlan,
+  sourceCounts: Record<string, number>,
+  rowsCarried: Record<string, number>,
+): Promise<MigrationResult> {
+  const fail = (what: string) => {
+    throw new MigrationError(`verification failed: ${what}`);
+  };
+  const main = await openDatabase(adapter, plan.database, { readOnly: true });
+  let check: string;
+  try {
+    check = await integrity(main);
+    if (check !== 'ok') fail(`integrity_check of ${plan.database} says "${check}"`);
+    const after = detectSchema(await observeSchema(main));
+    if (after.kind !== 'v2' || after.missingTables.length)
+      fail(`${plan.database} has schema ${after.kind}`);
+    for (const [table, expected] of Object.entries(
+      plan.strategy === 'carry-over' ? sourceCounts : {},
+    )) {
+      const actual = await count(main, table);
+      if (actual !== expected) fail(`${table} has ${actual} rows, expected ${expected}`);
+    }
+  } finally {
+    await main.close();
+  }
+  const archive = await openDatabase(adapter, plan.archiveName!, { readOnly: true });
+  let archivedRuns: number;
+  try {
+    archivedRuns = await count(archive, 'runs');
+    if (archivedRuns !== sourceCounts.runs)
+      fail(`archive has ${archivedRuns} runs, expected ${sourceCounts.runs}`);
+  } finally {
+    await archive.close();
+  }
+  return {
+    action: 'migrate',
+    strategy: plan.strategy,
+    from: V1_SCHEMA_VERSION,
+    to: CURRENT_SCHEMA_VERSION,
+    archivePath: adapter.describe(plan.archiveName!),
+    runsCarried: rowsCarried.runs ?? 0,
+    rowsCarried,
+    archivedRuns,
+    addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+    integrity: check,
+  };
+}

@@ -1,0 +1,410 @@
+/**
+ * The migration planner: a pure function from an observed schema to what must
+ * happen and the exact SQL of each step. The executor runs plans; dry runs print
+ * them. Nothing here touches a database.
+ */
+import {
+  CHILD_TABLES,
+  type ColumnDef,
+  CURRENT_SCHEMA_VERSION,
+  canonicalColumns,
+  columnByName,
+  TABLES,
+  type TableDef,
+  V1_SCHEMA_VERSION,
+} from '../columns/registry.js';
+import { fieldIndex } from '../columns/rows.js';
+import {
+  addColumnSql,
+  columnDefinitionSql,
+  createIndexSql,
+  createTableSql,
+  insertSql,
+  quoteIdent,
+  schemaDdl,
+  updateSql,
+} from '../columns/sql.js';
+import type { SqlValue } from '../storage/adapter.js';
+import { detectSchema, type SchemaDetection } from './detect.js';
+import type { ObservedColumn, ObservedSchema } from './observe.js';
+
+/** How v1 data is treated. */
+export type MigrationStrategy = 'archive' | 'carry-over';
+export const MIGRATION_STRATEGIES: readonly MigrationStrategy[] = ['archive', 'carry-over'];
+
+/** Options for {@link planMigration}. */
+export interface PlanOptions {
+  /** Name of the database in its container. Default `runs.db`. */
+  database?: string;
+  /** Default `archive` (the original guide's procedure). */
+  strategy?: MigrationStrategy;
+  /** Compute the v2 metrics v1 data allows for carried-over runs. */
+  backfill?: boolean;
+  /** Names already in the container; the archive never overwrites one of them. */
+  existing?: readonly string[];
+}
+
+/** The kinds of step a plan can contain, in the order they run. */
+export type StepKind =
+  | 'create'
+  | 'checkpoint'
+  | 'create-aside'
+  | 'carry-over'
+  | 'add-missing-columns'
+  | 'create-missing-tables'
+  | 'backfill'
+  | 'record-history'
+  | 'archive-move'
+  | 'install'
+  | 'verify';
+
+/** One step of a plan. */
+export interface MigrationStep {
+  kind: StepKind;
+  /** One line for people. */
+  description: string;
+  /** Which database the SQL runs against. */
+  database: string;
+  /** The SQL the step runs (with `?` placeholders where values are bound). */
+  sql: string[];
+  /** For file moves. */
+  from?: string;
+  to?: string;
+}
+
+/** How one table's rows are carried over. */
+export interface CarryOverCopy {
+  table: string;
+  /** Source columns copied, by name. */
+  columns: string[];
+  /** Reads a page of source rows (parameters: last rowid, page size). */
+  select: string;
+  /** Inserts one row: the source columns, then the constant columns. */
+  insert: string;
+  /** Columns set to a constant on every copied row. */
+  constants: Record<string, SqlValue>;
+}
+
+/** A column added to a table (additive only). */
+export interface AddedColumn {
+  table: string;
+  column: string;
+  sql: string;
+}
+
+/** What {@link planMigration} returns. */
+export interface MigrationPlan {
+  database: string;
+  detection: SchemaDetection;
+  /** `none`: up to date; `create`: fresh v2; `migrate`: v1 → v2; `repair`: additive v2 fix; `refuse`. */
+  action: 'none' | 'create' | 'migrate' | 'repair' | 'refuse';
+  /** Why the plan refuses (newer schema, foreign database). */
+  refusal: string | null;
+  strategy: MigrationStrategy | null;
+  backfill: boolean;
+  archiveName: string | null;
+  asideName: string | null;
+  fileMoves: { from: string; to: string }[];
+  steps: MigrationStep[];
+  copies: CarryOverCopy[];
+  addedColumns: AddedColumn[];
+  /** The history row's columns, in the order `record-history` binds them. */
+  historyColumns: string[];
+}
+
+/** Sibling name: `runs.db` + `_v1_archive` → `runs_v1_archive.db`. */
+export function siblingName(
+  database: string,
+  suffix: string,
+  existing: readonly string[] = [],
+): string {
+  const dot = database.lastIndexOf('.');
+  const stem = dot > 0 ? database.slice(0, dot) : database;
+  const ext = dot > 0 ? database.slice(dot) : '';
+  let candidate = `${stem}${suffix}${ext}`;
+  for (let n = 2; existing.includes(candidate); n++) candidate = `${stem}${suffix}_${n}${ext}`;
+  return candidate;
+}
+
+/** Name of the database a migration builds before moving it into place. */
+export function asideNameFor(database: string): string {
+  return `${database}.v2-building`;
+}
+
+/** Columns of the history row written by `record-history`. */
+export const HISTORY_INSERT_COLUMNS = [
+  'applied_at',
+  'kind',
+  'from_version',
+  'to_version',
+  'strategy',
+  'details',
+  'sdk_version',
+];
+
+/** Keep a foreign declared type only when it is a plain type name; otherwise declare none. */
+function safeType(type: string): string {
+  return /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type.trim())
+    ? type.trim()
+    : '';
+}
+
+/** The ADD COLUMN definition for a source column our table lacks. */
+function definitionFor(table: TableDef, column: ObservedColumn): string {
+  const known = columnByName(table, column.name);
+  if (known)
+    return columnDefinitionSql({ ...known, notNull: false, primaryKey: undefined } as ColumnDef);
+  const type = safeType(column.type);
+  return type ? `${quoteIdent(column.name)} ${type}` : quoteIdent(column.name);
+}
+
+const ROWID = '__runmeta_rowid';
+
+function carryOverCopy(
+  table: TableDef,
+  source: ObservedColumn[],
+  constants: Record<string, SqlValue>,
+): CarryOverCopy {
+  const columns = source.map((c) => c.name).filter((name) => !(name in constants));
+  return {
+    table: table.name,
+    columns,
+    select: `SELECT _rowid_ AS ${quoteIdent(ROWID)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
+    insert: insertSql(table.name, [...columns, ...Object.keys(constants)]),
+    constants,
+  };
+}
+
+/** Name of the synthetic rowid column in carry-over pages. */
+export const CARRY_OVER_ROWID = ROWID;
+
+/**
+ * Plan what opening a database requires. Pure: same input, same plan.
+ *
+ * @param schema - the observed schema, or `null` when the database does not exist
+ */
+export function planMigration(
+  schema: ObservedSchema | null,
+  options: PlanOptions = {},
+): MigrationPlan {
+  const database = options.database ?? 'runs.db';
+  const detection = detectSchema(schema ?? { tables: {}, indexes: [], schemaVersions: [] });
+  const plan: MigrationPlan = {
+    database,
+    detection,
+    action: 'none',
+    refusal: null,
+    strategy: null,
+    backfill: false,
+    archiveName: null,
+    asideName: null,
+    fileMoves: [],
+    steps: [],
+    copies: [],
+    addedColumns: [],
+    historyColumns: HISTORY_INSERT_COLUMNS,
+  };
+  const historySql = insertSql(TABLES.history.name, HISTORY_INSERT_COLUMNS);
+  const verify = (db: string, tables: readonly TableDef[]): MigrationStep => ({
+    kind: 'verify',
+    description: 'Verify: integrity check, expected v2 schema, row counts',
+    database: db,
+    sql: [
+      'PRAGMA integrity_check',
+      ...tables.map((t) => `SELECT count(*) AS n FROM ${quoteIdent(t.name)}`),
+    ],
+  });
+
+  switch (detection.kind) {
+    case 'newer':
+      plan.action = 'refuse';
+      plan.refusal = `schema_version ${detection.version} is newer than ${CURRENT_SCHEMA_VERSION}`;
+      return plan;
+    case 'foreign':
+      plan.action = 'refuse';
+      plan.refusal = 'it is SQLite but has no runs table';
+      return plan;
+    case 'absent':
+      plan.action = 'create';
+      plan.steps.push(
+        { kind: 'create', description: 'Create a fresh v2 schema', database, sql: schemaDdl('v2') },
+        {
+          kind: 'record-history',
+          description: 'Record the creation in runmeta_migrations',
+          database,
+          sql: [historySql],
+        },
+      );
+      return plan;
+    case 'v2':
+    case 'v2-missing-columns': {
+      const runs = schema!.tables.runs!;
+      const missingTables = [...CHILD_TABLES, TABLES.history].filter(
+        (t) => !schema!.tables[t.name],
+      );
+      plan.addedColumns = canonicalColumns(TABLES.runs)
+        .filter((c) => !runs.some((o) => o.name === c.name))
+        .map((c) => ({
+          table: 'runs',
+          column: c.name,
+          sql: addColumnSql('runs', columnDefinitionSql(c)),
+        }));
+      const indexSql = [TABLES.runs, ...CHILD_TABLES].flatMap((t) => createIndexSql(t));
+      if (
+        plan.addedColumns.length === 0 &&
+        missingTables.length === 0 &&
+        detection.missingIndexes.length === 0
+      ) {
+        return plan;
+      }
+      plan.action = 'repair';
+      if (plan.addedColumns.length) {
+        plan.steps.push({
+          kind: 'add-missing-columns',
+          description: `Add ${plan.addedColumns.length} missing v2 column(s) to runs: ${plan.addedColumns.map((c) => c.column).join(', ')}`,
+          database,
+          sql: plan.addedColumns.map((c) => c.sql),
+        });
+      }
+      plan.steps.push({
+        kind: 'create-missing-tables',
+        description: missingTables.length
+          ? `Create missing table(s) ${missingTables.map((t) => t.name).join(', ')} and indexes`
+          : 'Create missing indexes',
+        database,
+        sql: [...missingTables.map((t) => createTableSql(t)), ...indexSql],
+      });
+      plan.steps.push(
+        {
+          kind: 'record-history',
+          description: 'Record the repair in runmeta_migrations',
+          database,
+          sql: [historySql],
+        },
+        verify(database, [TABLES.runs]),
+      );
+      return plan;
+    }
+    default:
+      break;
+  }
+
+  // v1 → v2.
+  const strategy = options.strategy ?? 'archive';
+  const existing = options.existing ?? [];
+  const archiveName = siblingName(database, '_v1_archive', existing);
+  const aside = asideNameFor(database);
+  Object.assign(plan, {
+    action: 'migrate',
+    strategy,
+    archiveName,
+    asideName: aside,
+    backfill: !!options.backfill && strategy === 'carry-over',
+  });
+  plan.fileMoves = [
+    { from: database, to: archiveName },
+    { from: aside, to: database },
+  ];
+
+  const asideSql = schemaDdl('v2');
+  if (strategy === 'carry-over') {
+    for (const table of [TABLES.runs, ...CHILD_TABLES]) {
+      const source = schema!.tables[table.name];
+      if (!source) continue;
+      const ours = canonicalColumns(table).map((c) => c.name);
+      for (const column of source) {
+        if (ours.includes(column.name)) continue;
+        const sql = addColumnSql(table.name, definitionFor(table, column));
+        plan.addedColumns.push({ table: table.name, column: column.name, sql });
+        asideSql.push(sql);
+      }
+      const constants: Record<string, SqlValue> =
+        table === TABLES.runs ? { schema_version: V1_SCHEMA_VERSION } : {};
+      plan.copies.push(carryOverCopy(table, source, constants));
+    }
+  }
+
+  plan.steps.push(
+    {
+      kind: 'checkpoint',
+      description: `Checkpoint ${database}'s write-ahead log so the file alone holds every row`,
+      database,
+      sql: ['PRAGMA wal_checkpoint(TRUNCATE)'],
+    },
+    {
+      kind: 'create-aside',
+      description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}`,
+      database: aside,
+      sql: asideSql,
+    },
+  );
+  if (strategy === 'carry-over') {
+    plan.steps.push({
+      kind: 'carry-over',
+      description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction`,
+      database: aside,
+      sql: plan.copies.flatMap((c) => [c.select, c.insert]),
+    });
+    if (plan.backfill) {
+      const fields = fieldIndex(TABLES.runs);
+      const cols = [
+        'actual_tokens_used',
+        'fidelity_efficiency_score',
+        'fidelity_distribution',
+      ].filter((c) => fields.has(c));
+      plan.steps.push({
+        kind: 'backfill',
+        description:
+          'Backfill actual_tokens_used, fidelity_efficiency_score and fidelity_distribution from v1 data',
+        database: aside,
+        sql: [updateSql('runs', cols, 'run_id')],
+      });
+    }
+  }
+  plan.steps.push(
+    {
+      kind: 'record-history',
+      description: 'Record the migration in runmeta_migrations',
+      database: aside,
+      sql: [historySql],
+    },
+    {
+      kind: 'archive-move',
+      description: `Move the v1 database to ${archiveName}${archiveName !== siblingName(database, '_v1_archive') ? ' (the usual name is taken)' : ''}`,
+      database,
+      sql: [],
+      from: database,
+      to: archiveName,
+    },
+    {
+      kind: 'install',
+      description: `Move ${aside} into place as ${database}`,
+      database,
+      sql: [],
+      from: aside,
+      to: database,
+    },
+    verify(database, [TABLES.runs, ...CHILD_TABLES]),
+  );
+  return plan;
+}
+
+/** A plan as plain text, one line per step plus its SQL, for dry runs. */
+export function formatPlan(plan: MigrationPlan): string {
+  if (plan.action === 'refuse') return `Refused: ${plan.database} ${plan.refusal}.`;
+  if (plan.action === 'none')
+    return `${plan.database} is up to date (schema v${CURRENT_SCHEMA_VERSION}); nothing to do.`;
+  const head =
+    plan.action === 'migrate'
+      ? `Migrate ${plan.database} (${plan.detection.kind}) to v${CURRENT_SCHEMA_VERSION} with strategy ${plan.strategy}${plan.backfill ? ' and backfill' : ''}:`
+      : plan.action === 'repair'
+        ? `Repair ${plan.database} (${plan.detection.kind}), additive only:`
+        : `Create ${plan.database} with schema v${CURRENT_SCHEMA_VERSION}:`;
+  const lines = [head];
+  plan.steps.forEach((step, i) => {
+    lines.push(`  ${i + 1}. [${step.kind}] ${step.description}`);
+    for (const sql of step.sql)
+      lines.push(`       ${sql.replaceAll('\n', ' ').replace(/\s+/g, ' ')}`);
+  });
+  return lines.join('\n');
+}

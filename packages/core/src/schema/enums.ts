@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * Build a strict input enum: values are stored lowercase, and the upper-case names
+ * the earlier tool used in examples (`DIALOG`, `TENSOR_ONLY`) are accepted and
+ * normalised to the value.
+ */
+function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.enum(values),
+  );
+}
+
+/** Resolution (fidelity) levels, ordered from coarsest to finest. */
+export const RESOLUTION_LEVELS = [
+  'tensor_only',
+  'scene',
+  'graph',
+  'dialog',
+  'trained',
+  'full_detail',
+] as const;
+/** A resolution (fidelity) level. Input also accepts the upper-case names. */
+export const ResolutionLevel = inputEnum(RESOLUTION_LEVELS);
+export type ResolutionLevel = (typeof RESOLUTION_LEVELS)[number];
+
+/**
+ * Temporal modes (`causal_mode`). `pearl` and `nonlinear` are not in the original
+ * documentation but deployed databases hold them, so they are known values too.
+ */
+export const TEMPORAL_MODES = [
+  'forward',
+  'directorial',
+  'branching',
+  'cyclical',
+  'portal',
+  'pearl',
+  'nonlinear',
+] as const;
+/** A temporal mode. Input also accepts the upper-case names. */
+export const TemporalMode = inputEnum(TEMPORAL_MODES);
+export type TemporalMode = (typeof TEMPORAL_MODES)[number];
+
+/** How the fidelity plan was made. */
+export const FIDELITY_PLANNING_MODES = ['programmatic', 'adaptive', 'hybrid'] as const;
+export const FidelityPlanningMode = inputEnum(FIDELITY_PLANNING_MODES);
+export type FidelityPlanningMode = (typeof FIDELITY_PLANNING_MODES)[number];
+
+/** How the token budget is enforced. */
+export const TOKEN_BUDGET_MODES = [
+  'hard',
+  'soft',
+  'max',
+  'adaptive',
+  'orchestrator',
+  'user',
+] as const;
+export const TokenBudgetMode = inputEnum(TOKEN_BUDGET_MODES);
+export type TokenBudgetMode = (typeof TOKEN_BUDGET_MODES)[number];
+
+/** Lifecycle status of a run. */
+export const RUN_STATUSES = ['running', 'completed', 'failed'] as const;
+export const RunStatus = inputEnum(RUN_STATUSES);
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * A value read from a database: one of the known values, or any other string kept
+ * as it is (reads are lenient; the record's `readIssues` flags the unknown value).
+ */
+export type Lenient<T extends string> = T | (string & {});
+
+/** Where an enum column's known values live, for lenient decoding and flags. */
+export const KNOWN_ENUM_VALUES = {
+  resolution: RESOLUTION_LEVELS,
+  temporalMode: TEMPORAL_MODES,
+  planningMode: FIDELITY_PLANNING_MODES,
+  budgetMode: TOKEN_BUDGET_MODES,
+  status: RUN_STATUSES,
+} as const;
+export type EnumKind = keyof typeof KNOWN_ENUM_VALUES;
+
+/**
+ * Normalise a stored enum value for reading: case-folds known values, keeps any
+ * other string untouched. Returns whether it was known.
+ */
+export function readEnum(kind: EnumKind, raw: string): { value: string; known: boolean } {
+  const lower = raw.trim().toLowerCase();
+  const known = (KNOWN_ENUM_VALUES[kind] as readonly string[]).includes(lower);
+  return known ? { value: lower, known } : { value: raw, known };
+}
+
+/** Position of a level in {@link RESOLUTION_LEVELS}; unknown levels sort last. */
+export function resolutionRank(level: string): number {
+  const index = (RESOLUTION_LEVELS as readonly string[]).indexOf(level.toLowerCase());
+  return index === -1 ? RESOLUTION_LEVELS.length : index;
+}

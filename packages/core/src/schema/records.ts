@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { type Lenient, ResolutionLevel } from './enums.js';
+import { JsonValue, MechanismId, NonEmptyText, Timestamp } from './values.js';
+
+/** A mechanism event to record (write shape). */
+export const MechanismUsageInput = z.object({
+  mechanism: MechanismId,
+  functionName: NonEmptyText,
+  context: z.record(z.string(), JsonValue).nullish(),
+  timestamp: Timestamp.optional(),
+});
+export type MechanismUsageInput = z.input<typeof MechanismUsageInput>;
+
+/** A recorded mechanism event (read shape). */
+export interface MechanismUsage {
+  id: number | null;
+  runId: string;
+  mechanism: string;
+  functionName: string;
+  timestamp: string | null;
+  context: unknown;
+}
+
+/** A per-entity resolution (fidelity) assignment to record (write shape). */
+export const ResolutionAssignmentInput = z.object({
+  entityId: NonEmptyText,
+  resolution: ResolutionLevel,
+  timepointId: NonEmptyText,
+  timestamp: Timestamp.optional(),
+});
+export type ResolutionAssignmentInput = z.input<typeof ResolutionAssignmentInput>;
+
+/** A recorded resolution assignment (read shape). */
+export interface ResolutionAssignment {
+  id: number | null;
+  runId: string;
+  entityId: string;
+  resolution: Lenient<ResolutionLevel>;
+  timepointId: string;
+  timestamp: string | null;
+}
+
+/** A validation outcome to record (write shape). */
+export const ValidationRecordInput = z.object({
+  validatorName: NonEmptyText,
+  passed: z.boolean(),
+  message: z.string().nullish(),
+  violations: z.array(z.string()).default([]),
+  timestamp: Timestamp.optional(),
+});
+export type ValidationRecordInput = z.input<typeof ValidationRecordInput>;
+
+/** A recorded validation (read shape). */
+export interface ValidationRecord {
+  id: number | null;
+  runId: string;
+  validatorName: string;
+  passed: boolean;
+  timestamp: string | null;
+  message: string | null;
+  violations: string[];
+}

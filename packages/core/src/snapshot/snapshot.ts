@@ -1,0 +1,141 @@
+/**
+ * The run snapshot for people and LLMs (SPEC §6): a compact, typed summary of a
+ * run and its text form.
+ */
+import { z } from 'zod';
+import { isOverBudget, sortedDistribution } from '../metrics/fidelity.js';
+
+/** What a narrative export contributes to a snapshot. */
+export const NarrativeSummary = z.object({
+  /** The narrative file the values came from. */
+  source: z.string(),
+  characters: z.array(z.string()),
+  timeline: z.array(z.string()),
+  latestEvent: z.string().nullable(),
+  dialogCount: z.number().int().nonnegative(),
+});
+export type NarrativeSummary = z.infer<typeof NarrativeSummary>;
+
+/** A run summarised for people and LLMs. */
+export const SimulationSnapshot = z.object({
+  runId: z.string(),
+  templateId: z.string().nullable(),
+  causalMode: z.string().nullable(),
+  status: z.string().nullable(),
+  entitiesCreated: z.number().nullable(),
+  timepointsCreated: z.number().nullable(),
+  /** Distinct, sorted M1..M17 numerically. */
+  mechanismsUsed: z.array(z.string()),
+  costUsd: z.number().nullable(),
+  fidelityDistribution: z.record(z.string(), z.number()).nullable(),
+  actualTokensUsed: z.number().nullable(),
+  tokenBudgetCompliance: z.number().nullable(),
+  fidelityEfficiencyScore: z.number().nullable(),
+  narrative: NarrativeSummary.nullable(),
+});
+export type SimulationSnapshot = z.infer<typeof SimulationSnapshot>;
+
+const asText = (value: unknown): string | null => {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const key of ['name', 'event', 'description', 'title', 'summary', 'id']) {
+      if (typeof o[key] === 'string') return o[key] as string;
+    }
+  }
+  return null;
+};
+
+/**
+ * Pull characters, timeline, latest event and dialog count out of a narrative
+ * export (`datasets/<template>/narrative_*.json`). The export format varies, so
+ * this reads leniently and never throws.
+ */
+export function summarizeNarrative(source: string, json: unknown): NarrativeSummary {
+  const o = json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+  const list = (key: string) => (Array.isArray(o[key]) ? (o[key] as unknown[]) : []);
+  const characters = list('characters')
+    .concat(list('entities'))
+    .map(asText)
+    .filter((x): x is string => !!x);
+  const timeline = list('timeline')
+    .concat(list('timepoints'))
+    .concat(list('events'))
+    .map(asText)
+    .filter((x): x is string => !!x);
+  const dialogs =
+    list('dialogs').length ||
+    list('dialog').length ||
+    (typeof o.dialog_count === 'number' ? o.dialog_count : 0);
+  return {
+    source,
+    characters: [...new Set(characters)],
+    timeline,
+    latestEvent: timeline.at(-1) ?? null,
+    dialogCount: dialogs,
+  };
+}
+
+const orDash = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
+
+/**
+ * The text form of a snapshot. It always contains the SPEC §6 fidelity block:
+ * levels upper-case, finest level first (the SPEC's level order, so DIALOG comes
+ * before SCENE before TENSOR_ONLY), `✓` within budget and `⚠` over it, and the
+ * efficiency with 6 decimals.
+ */
+export function formatSnapshotForLlm(snapshot: SimulationSnapshot): string {
+  const lines = [
+    `Simulation Snapshot: ${snapshot.runId}`,
+    `Template: ${orDash(snapshot.templateId)}`,
+    `Causal Mode: ${orDash(snapshot.causalMode)}`,
+    `Status: ${orDash(snapshot.status)}`,
+    `Entities Created: ${orDash(snapshot.entitiesCreated)}`,
+    `Timepoints Created: ${orDash(snapshot.timepointsCreated)}`,
+    `Mechanisms Used: ${snapshot.mechanismsUsed.length ? snapshot.mechanismsUsed.join(', ') : 'none'}`,
+    `Cost: ${snapshot.costUsd === null ? '—' : `$${snapshot.costUsd.toFixed(4)}`}`,
+    '',
+    ...formatFidelityBlock(snapshot),
+  ];
+  const n = snapshot.narrative;
+  if (n) {
+    lines.push(
+      '',
+      `Narrative (${n.source}):`,
+      `  Characters: ${n.characters.length ? n.characters.join(', ') : 'none'}`,
+      `  Timeline: ${n.timeline.length} events`,
+      `  Latest Event: ${orDash(n.latestEvent)}`,
+      `  Dialogs: ${n.dialogCount}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The SPEC §6 block: distribution, compliance and efficiency. */
+export function formatFidelityBlock(
+  snapshot: Pick<
+    SimulationSnapshot,
+    'fidelityDistribution' | 'tokenBudgetCompliance' | 'fidelityEfficiencyScore'
+  >,
+): string[] {
+  const lines = ['Fidelity Distribution (M1):'];
+  const entries = snapshot.fidelityDistribution
+    ? sortedDistribution(snapshot.fidelityDistribution, 'finest-first')
+    : [];
+  if (entries.length === 0) lines.push('  (not recorded)');
+  for (const [level, count] of entries) lines.push(`  ${level.toUpperCase()}: ${count} entities`);
+  lines.push('');
+  const compliance = snapshot.tokenBudgetCompliance;
+  lines.push(
+    compliance === null
+      ? 'Token Budget Compliance: n/a (no budget)'
+      : `Token Budget Compliance: ${isOverBudget(compliance) ? '⚠' : '✓'} ${(compliance * 100).toFixed(1)}%`,
+  );
+  const efficiency = snapshot.fidelityEfficiencyScore;
+  lines.push(
+    efficiency === null
+      ? 'Fidelity Efficiency: n/a (no tokens)'
+      : `Fidelity Efficiency: ${efficiency.toFixed(6)} quality/token`,
+  );
+  return lines;
+}

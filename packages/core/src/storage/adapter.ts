@@ -1,0 +1,92 @@
+/**
+ * The storage contract. An adapter only executes: it opens named databases in its
+ * container (a folder, a map of in-memory databases, an IndexedDB store), runs
+ * single parameterised statements, and offers the few container operations a
+ * migration needs. Everything else — validation, decoding, migration, transactions,
+ * serialising access — lives in core, once.
+ *
+ * Every method is async so a network database can implement it later without
+ * changing core.
+ *
+ * @packageDocumentation
+ */
+
+/** A value SQLite can store. */
+export type SqlValue = string | number | bigint | Uint8Array | null;
+
+/** Positional parameters for a statement's `?` placeholders. */
+export type SqlParams = readonly SqlValue[];
+
+/** A result row, keyed by column name (columns are always addressed by name). */
+export type Row = Record<string, SqlValue>;
+
+/** What a write statement reports. */
+export interface RunResult {
+  changes: number;
+}
+
+/** What differs between backends; each flag defaults to the safest assumption. */
+export interface AdapterCapabilities {
+  /** Databases are files on a local file system (paths, WAL side files, renames). */
+  readonly fileSystem: boolean;
+  /** The backend journals in WAL mode, so a checkpoint matters before moving a file. */
+  readonly wal: boolean;
+  /** Data outlives the process (false for purely in-memory containers). */
+  readonly persistent: boolean;
+}
+
+/** Options for {@link StorageAdapter.open}. */
+export interface OpenOptions {
+  /** Open without the right to write; a missing database is an error. */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * One open database. Each call runs exactly one SQL statement with positional
+ * parameters. Core serialises calls (one at a time per connection) and issues
+ * `BEGIN`/`COMMIT` itself, so implementations need no locking of their own.
+ */
+export interface SqlConnection {
+  /** Run a statement that returns no rows (DDL, INSERT, UPDATE, PRAGMA with effects). */
+  run(sql: string, params?: SqlParams): Promise<RunResult>;
+  /** Run a statement and return all its rows as objects keyed by column name. */
+  all(sql: string, params?: SqlParams): Promise<Row[]>;
+  /**
+   * Optional: run one statement for many parameter sets (bulk insert). Core falls
+   * back to calling {@link SqlConnection.run} in a loop. Always called inside a
+   * transaction.
+   */
+  runMany?(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
+  /** Release the connection; called exactly once by core. */
+  close(): Promise<void>;
+}
+
+/**
+ * A container of named databases (`runs.db`, `runs_v1_archive.db`, ...).
+ *
+ * Implementations: `createNodeSqliteAdapter` (`@runmeta/node-sqlite`, a folder or
+ * memory), `createSqlJsAdapter` (`@runmeta/browser-wasm`).
+ */
+export interface StorageAdapter {
+  /** Short backend name used in messages, e.g. `node-sqlite`. */
+  readonly name: string;
+  readonly capabilities: AdapterCapabilities;
+  /** Where `name` lives, for messages (a file path, or `memory:runs.db`). */
+  describe(name: string): string;
+  /** Open (and create, unless read-only) the named database. */
+  open(name: string, options?: OpenOptions): Promise<SqlConnection>;
+  /** Whether the named database exists. */
+  exists(name: string): Promise<boolean>;
+  /** Rename atomically; must fail rather than overwrite an existing `to`. */
+  move(from: string, to: string): Promise<void>;
+  /** Copy a closed database; must fail rather than overwrite an existing `to`. */
+  copy(from: string, to: string): Promise<void>;
+  /** Delete a database (and any side files); a missing one is not an error. */
+  remove(name: string): Promise<void>;
+  /** The bytes of a closed database (for export and fixtures). */
+  readBytes(name: string): Promise<Uint8Array>;
+  /** Create or replace a database from bytes (for import and fixtures). */
+  writeBytes(name: string, bytes: Uint8Array): Promise<void>;
+  /** Names of the databases in the container. */
+  list(): Promise<string[]>;
+}

@@ -1,0 +1,119 @@
+/**
+ * Core's wrapper around one adapter connection. It owns what every backend
+ * needs and no adapter should re-implement: one statement at a time (a mutex, since
+ * embedded backends have a single connection and an async caller could interleave
+ * a transaction with other work), `BEGIN IMMEDIATE`/`COMMIT`/`ROLLBACK`, close-once,
+ * and mapping driver errors to typed runmeta errors.
+ */
+import { ClosedError, classifySqliteError } from '../errors.js';
+import type { Row, RunResult, SqlConnection, SqlParams } from './adapter.js';
+
+/** What statements run through, inside or outside a transaction. */
+export interface Executor {
+  run(sql: string, params?: SqlParams): Promise<RunResult>;
+  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  runMany(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
+}
+
+/** A minimal async mutex: callers run strictly one after another. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  lock<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** One open database, serialised and with typed errors. */
+export class Database implements Executor {
+  private readonly mutex = new Mutex();
+  private closed = false;
+  private readonly direct: Executor;
+
+  constructor(
+    private readonly connection: SqlConnection,
+    /** Human-readable location, used in error messages. */
+    readonly location: string,
+  ) {
+    this.direct = {
+      run: (sql, params) => this.guard(() => connection.run(sql, params ?? [])),
+      all: <T extends Row>(sql: string, params?: SqlParams) =>
+        this.guard(() => connection.all(sql, params ?? [])) as Promise<T[]>,
+      runMany: (sql, paramSets) =>
+        this.guard(async () => {
+          if (connection.runMany) return connection.runMany(sql, paramSets);
+          let changes = 0;
+          for (const params of paramSets) changes += (await connection.run(sql, params)).changes;
+          return { changes };
+        }),
+    };
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new ClosedError(this.location);
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifySqliteError(error, this.location);
+    }
+  }
+
+  run(sql: string, params?: SqlParams): Promise<RunResult> {
+    return this.mutex.lock(() => this.direct.run(sql, params));
+  }
+
+  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.mutex.lock(() => this.direct.all<T>(sql, params));
+  }
+
+  runMany(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult> {
+    return this.transaction((tx) => tx.runMany(sql, paramSets));
+  }
+
+  /**
+   * Run `fn` in one transaction. `BEGIN IMMEDIATE` takes the write lock up front,
+   * so a concurrent writer waits at BEGIN (where a busy timeout can retry it)
+   * instead of failing half-way with SQLITE_BUSY when it tries to upgrade a read
+   * lock. Use the `tx` executor inside `fn`, never the database itself.
+   */
+  transaction<T>(
+    fn: (tx: Executor) => Promise<T>,
+    mode: 'IMMEDIATE' | 'DEFERRED' = 'IMMEDIATE',
+  ): Promise<T> {
+    return this.mutex.lock(async () => {
+      await this.direct.run(`BEGIN ${mode}`);
+      try {
+        const result = await fn(this.direct);
+        await this.direct.run('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await this.connection.run('ROLLBACK', []);
+        } catch {
+          // Already rolled back by SQLite (e.g. after SQLITE_FULL); the original error matters.
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Run `fn` with exclusive use of the connection, outside any transaction. */
+  exclusive<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
+    return this.mutex.lock(() => fn(this.direct));
+  }
+
+  /** Close once; later calls are no-ops. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.mutex.lock(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      await this.connection.close();
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

@@ -1,0 +1,926 @@
+/**
+ * The adapter conformance suite: the one contract every storage adapter runs
+ * against itself. An adapter's test file is a few lines:
+ *
+ * ```ts
+ * describeAdapterConformance({
+ *   name: 'node-sqlite (memory)',
+ *   createAdapter: () => createNodeSqliteAdapter({ memory: true }),
+ *   fixtures: loadFixtures(),
+ * });
+ * ```
+ *
+ * It covers the full run lifecycle, the read/write rules of SPEC §2–§5, migration
+ * of every fixture shape with both strategies, and the error cases.
+ */
+import { describe, expect, it } from 'vitest';
+import { canonicalColumns, TABLES } from '../columns/registry.js';
+import { fieldIndex } from '../columns/rows.js';
+import { insertSql, schemaDdl } from '../columns/sql.js';
+import {
+  ClosedError,
+  NeedsMigrationError,
+  NewerSchemaError,
+  NotADatabaseError,
+  ReadOnlyError,
+  RunNotFoundError,
+  ValidationError,
+} from '../errors.js';
+import { type ManagerOptions, MetadataManager } from '../manager/metadata-manager.js';
+import { openDatabase } from '../migrate/execute.js';
+import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
+import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
+import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { countingAdapter } from './counting-adapter.js';
+
+/** What an adapter's test file provides. */
+export interface ConformanceOptions {
+  /** Name shown in the test report. */
+  name: string;
+  /** A new adapter over a new, empty container, for each test. */
+  createAdapter: () => StorageAdapter | Promise<StorageAdapter>;
+  /** The real legacy databases (`shared/fixtures/legacy-dbs`), by file name. */
+  fixtures: Record<string, Uint8Array>;
+}
+
+const DB = 'runs.db';
+
+async function raw(
+  adapter: StorageAdapter,
+  name: string,
+  sql: string,
+  params: SqlValue[] = [],
+): Promise<Row[]> {
+  const db = await openDatabase(adapter, name);
+  try {
+    return await db.all(sql, params);
+  } finally {
+    await db.close();
+  }
+}
+
+async function rawExec(
+  adapter: StorageAdapter,
+  name: string,
+  statements: [string, SqlValue[]?][],
+): Promise<void> {
+  const db = await openDatabase(adapter, name);
+  try {
+    for (const [sql, params] of statements) await db.run(sql, params ?? []);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A documented-v1 database with a few runs and child rows, made through SQL only. */
+async function seedDocumentedV1(adapter: StorageAdapter, name = DB, runs = 5): Promise<void> {
+  const statements: [string, SqlValue[]?][] = schemaDdl('v1').map((sql) => [sql]);
+  for (let i = 0; i < runs; i++) {
+    statements.push([
+      insertSql('runs', [
+        'run_id',
+        'template_id',
+        'created_at',
+        'updated_at',
+        'causal_mode',
+        'entities_created',
+        'timepoints_created',
+        'tokens_used',
+        'cost_usd',
+        'status',
+        'goal',
+      ]),
+      [
+        `v1_run_${i}`,
+        `tpl_${i % 2}`,
+        `2024-01-0${i + 1}T10:00:00`,
+        `2024-01-0${i + 1}T11:00:00`,
+        i % 2 ? 'portal' : 'forward',
+        3,
+        2,
+        i === 0 ? 0 : 1000 * i,
+        0.01 * i,
+        'completed',
+        `goal ${i}`,
+      ],
+    ]);
+    statements.push([
+      insertSql('resolution_assignments', [
+        'run_id',
+        'entity_id',
+        'resolution',
+        'timepoint_id',
+        'timestamp',
+      ]),
+      [`v1_run_${i}`, 'e1', 'DIALOG', 'tp1', `2024-01-0${i + 1}T10:30:00`],
+    ]);
+    statements.push([
+      insertSql('mechanism_usage', [
+        'run_id',
+        'mechanism',
+        'function_name',
+        'timestamp',
+        'context',
+      ]),
+      [`v1_run_${i}`, 'M3', 'seed', `2024-01-0${i + 1}T10:31:00`, '{"a":1}'],
+    ]);
+  }
+  await rawExec(adapter, name, statements);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Register the conformance suite for one adapter. */
+export function describeAdapterConformance(options: ConformanceOptions): void {
+  const open = async (adapter: StorageAdapter, extra: Partial<ManagerOptions> = {}) =>
+    MetadataManager.open({ adapter, ...extra });
+  const fresh = async (extra: Partial<ManagerOptions> = {}) => {
+    const adapter = await options.createAdapter();
+    return { adapter, manager: await open(adapter, extra) };
+  };
+  const fixtureNames = Object.keys(options.fixtures).sort();
+
+  describe(`adapter conformance: ${options.name}`, () => {
+    it('is given the real legacy fixtures', () => {
+      expect(fixtureNames.length).toBeGreaterThanOrEqual(3);
+    });
+
+    describe('fresh database', () => {
+      it('creates a v2 schema with exactly the 27 documented runs columns, child tables, indexes and history', async () => {
+        const { manager } = await fresh();
+        const columns = await manager.query('SELECT name FROM pragma_table_info(?) ORDER BY cid', [
+          'runs',
+        ]);
+        expect(columns.map((c) => c.name)).toEqual(
+          canonicalColumns(TABLES.runs).map((c) => c.name),
+        );
+        expect(columns).toHaveLength(27);
+        const tables = (
+          await manager.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ).map((r) => r.name);
+        expect(tables).toEqual(
+          expect.arrayContaining([
+            'runs',
+            'mechanism_usage',
+            'resolution_assignments',
+            'validations',
+            'runmeta_migrations',
+          ]),
+        );
+        const indexes = (
+          await manager.query("SELECT name FROM sqlite_master WHERE type = 'index'")
+        ).map((r) => r.name);
+        for (const name of [
+          'idx_runs_template_id',
+          'idx_runs_status',
+          'idx_runs_created_at',
+          'idx_runs_token_budget_compliance',
+          'idx_mechanism_usage_run_id',
+          'idx_resolution_assignments_run_id',
+          'idx_validations_run_id',
+        ]) {
+          expect(indexes).toContain(name);
+        }
+        const history = await manager.query('SELECT kind, to_version FROM runmeta_migrations');
+        expect(history).toEqual([{ kind: 'create', to_version: '2.0' }]);
+        expect(manager.migration?.action).toBe('create');
+        await manager.close();
+      });
+
+      it('reopens without migrating again and keeps the data', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.startRun({ runId: 'keep', templateId: 't', causalMode: 'forward' });
+        await manager.close();
+        const again = await open(adapter);
+        expect(again.migration).toBeNull();
+        expect((await again.getRun('keep')).templateId).toBe('t');
+        await again.close();
+      });
+    });
+
+    describe('run lifecycle', () => {
+      it('starts, records, completes and reads back a run with computed v2 metrics', async () => {
+        const { manager } = await fresh();
+        const started = await manager.startRun({
+          templateId: 'board_meeting',
+          causalMode: 'DIRECTORIAL',
+          tokenBudget: 1000,
+          goal: 'decide',
+        });
+        expect(started.status).toBe('running');
+        expect(started.causalMode).toBe('directorial');
+        expect(started.schemaVersion).toBe('2.0');
+        expect(started.runId).toMatch(/^run_\d{8}_\d{6}_[0-9a-f]{8}$/);
+        expect(started.fidelityStrategy?.tokenBudget).toBe(1000);
+        const id = started.runId!;
+        await manager.recordMechanism(id, {
+          mechanism: 'M17',
+          functionName: 'orchestrate',
+          context: { step: 1 },
+        });
+        await manager.recordMechanisms(id, [
+          { mechanism: 'M2', functionName: 'a' },
+          { mechanism: 'm10', functionName: 'b' },
+          { mechanism: 'M2', functionName: 'c' },
+        ]);
+        await manager.recordResolutions(id, [
+          {
+            entityId: 'ceo',
+            resolution: 'SCENE',
+            timepointId: 'tp1',
+            timestamp: '2025-01-01T00:00:00',
+          },
+          {
+            entityId: 'ceo',
+            resolution: 'DIALOG',
+            timepointId: 'tp2',
+            timestamp: '2025-01-01T00:05:00',
+          },
+          {
+            entityId: 'cfo',
+            resolution: 'dialog',
+            timepointId: 'tp1',
+            timestamp: '2025-01-01T00:01:00',
+          },
+          {
+            entityId: 'room',
+            resolution: 'TENSOR_ONLY',
+            timepointId: 'tp1',
+            timestamp: '2025-01-01T00:01:00',
+          },
+        ]);
+        await manager.recordValidation(id, {
+          validatorName: 'timeline',
+          passed: false,
+          message: 'gap',
+          violations: ['tp2 before tp1'],
+        });
+        await manager.recordValidation(id, { validatorName: 'energy', passed: true });
+        const done = await manager.completeRun(id, {
+          entitiesCreated: 3,
+          timepointsCreated: 2,
+          trainingExamples: 4,
+          costUsd: 0.05,
+          llmCalls: 9,
+          tokensUsed: 873,
+        });
+        expect(done.status).toBe('completed');
+        expect(done.fidelityDistribution).toEqual({ dialog: 2, tensor_only: 1 });
+        expect(done.tokenBudgetCompliance).toBeCloseTo(0.873, 10);
+        expect(done.fidelityEfficiencyScore).toBeCloseTo(5 / 873, 12);
+        expect(done.actualTokensUsed).toBe(873);
+        expect(done.fidelityStrategy?.actualTokensUsed).toBe(873);
+        expect(done.fidelityStrategy?.budgetComplianceRatio).toBeCloseTo(0.873, 10);
+        const mechanisms = await manager.getMechanisms(id);
+        expect(mechanisms.map((m) => m.mechanism)).toEqual(['M17', 'M2', 'M10', 'M2']);
+        expect(mechanisms[0]?.context).toEqual({ step: 1 });
+        expect((await manager.getResolutions(id)).map((r) => r.resolution)).toEqual([
+          'scene',
+          'dialog',
+          'dialog',
+          'tensor_only',
+        ]);
+        const validations = await manager.getValidations(id);
+        expect(validations.map((v) => [v.validatorName, v.passed, v.violations])).toEqual([
+          ['timeline', false, ['tp2 before tp1']],
+          ['energy', true, []],
+        ]);
+        const snapshot = await manager.getSnapshot(id);
+        expect(snapshot.mechanismsUsed).toEqual(['M2', 'M10', 'M17']);
+        const text = formatSnapshotForLlm(snapshot);
+        expect(text).toContain(
+          'Fidelity Distribution (M1):\n  DIALOG: 2 entities\n  TENSOR_ONLY: 1 entities\n\nToken Budget Compliance: ✓ 87.3%\nFidelity Efficiency: 0.005727 quality/token',
+        );
+        await manager.close();
+      });
+
+      it('lets explicit metric values win, marks failures, and handles no budget and zero tokens', async () => {
+        const { manager } = await fresh();
+        const a = await manager.startRun({
+          templateId: 't',
+          causalMode: 'forward',
+          tokenBudget: 100,
+        });
+        await manager.recordResolution(a.runId!, {
+          entityId: 'x',
+          resolution: 'graph',
+          timepointId: 'tp',
+        });
+        const explicit = await manager.completeRun(a.runId!, {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 0,
+          tokensUsed: 200,
+          tokenBudgetCompliance: 0.5,
+          fidelityDistribution: { SCENE: 4 },
+          fidelityEfficiencyScore: 0.25,
+        });
+        expect(explicit.tokenBudgetCompliance).toBe(0.5);
+        expect(explicit.fidelityDistribution).toEqual({ scene: 4 });
+        expect(explicit.fidelityEfficiencyScore).toBe(0.25);
+        const b = await manager.startRun({ templateId: 't', causalMode: 'forward' });
+        const failed = await manager.completeRun(b.runId!, {
+          entitiesCreated: 0,
+          timepointsCreated: 0,
+          costUsd: 0,
+          tokensUsed: 0,
+          errorMessage: 'LLM quota exceeded',
+        });
+        expect(failed.status).toBe('failed');
+        expect(failed.errorMessage).toBe('LLM quota exceeded');
+        expect(failed.tokenBudgetCompliance).toBeNull();
+        expect(failed.fidelityEfficiencyScore).toBeNull();
+        expect(failed.fidelityDistribution).toBeNull();
+        const c = await manager.startRun({ templateId: 't', causalMode: 'forward' });
+        const over = await manager.completeRun(c.runId!, {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 1,
+          tokensUsed: 2656,
+          tokenBudget: 100,
+        });
+        expect(over.tokenBudgetCompliance).toBeCloseTo(26.56, 10);
+        expect(formatSnapshotForLlm(await manager.getSnapshot(c.runId!))).toContain(
+          'Token Budget Compliance: ⚠ 2656.0%',
+        );
+        await manager.close();
+      });
+
+      it('serialises concurrent calls on one manager', async () => {
+        const { manager } = await fresh();
+        const runs = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            manager.startRun({ runId: `p${i}`, templateId: 't', causalMode: 'cyclical' }),
+          ),
+        );
+        await Promise.all(
+          runs.map((run) =>
+            manager.recordMechanism(run.runId!, { mechanism: 'M1', functionName: 'f' }),
+          ),
+        );
+        expect(await manager.getAllRuns()).toHaveLength(40);
+        const [count] = await manager.query('SELECT count(*) AS n FROM mechanism_usage');
+        expect(count?.n).toBe(40);
+        await manager.close();
+      });
+
+      it('stores summaries, adding the deployed summary columns on first use', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 's', templateId: 't', causalMode: 'forward' });
+        const run = await manager.updateSummary('s', 'It went well.');
+        expect(run.summary).toBe('It went well.');
+        expect(run.summaryGeneratedAt).toMatch(/^\d{4}-/);
+        const history = await manager.query(
+          "SELECT details FROM runmeta_migrations WHERE kind = 'add-columns'",
+        );
+        expect(history.flatMap((h) => JSON.parse(String(h.details)).addedColumns)).toEqual([
+          'runs.summary',
+          'runs.summary_generated_at',
+        ]);
+        await expect(manager.updateSummary('nope', 'x')).rejects.toBeInstanceOf(RunNotFoundError);
+        await manager.close();
+      });
+
+      it('upserts whole runs with saveMetadata and round-trips a read run', async () => {
+        const { manager } = await fresh();
+        const saved = await manager.saveMetadata({
+          runId: 'm1',
+          templateId: 't',
+          causalMode: 'PEARL',
+          status: 'completed',
+          costUsd: 1.5,
+          createdAt: '2025-01-01T00:00:00',
+          fidelityDistribution: { DIALOG: 2 },
+        });
+        expect(saved.causalMode).toBe('pearl');
+        expect(saved.fidelityDistribution).toEqual({ dialog: 2 });
+        const again = await manager.saveMetadata({ ...saved, costUsd: 2 });
+        expect(again).toEqual({ ...saved, costUsd: 2 });
+        await expect(
+          manager.saveMetadata({ runId: 'm2', extra: { nonexistent_column: 1 } }),
+        ).rejects.toMatchObject({ field: 'extra.nonexistent_column' });
+        await manager.close();
+      });
+    });
+
+    describe('writes are strict', () => {
+      it.each([
+        ['causalMode', { templateId: 't', causalMode: 'sideways' }],
+        ['templateId', { templateId: '', causalMode: 'forward' }],
+        ['tokenBudget', { templateId: 't', causalMode: 'forward', tokenBudget: Number.NaN }],
+        ['tokenBudget', { templateId: 't', causalMode: 'forward', tokenBudget: -1 }],
+        [
+          'fidelityStrategy.fidelitySchedule[1]',
+          {
+            templateId: 't',
+            causalMode: 'forward',
+            fidelityStrategy: { fidelitySchedule: ['scene', 'ultra'] },
+          },
+        ],
+      ])('startRun rejects a bad %s', async (field, input) => {
+        const { manager } = await fresh();
+        const error = await manager.startRun(input as never).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).field).toBe(field);
+        expect((error as Error).message).toMatch(/^\[runmeta\] Invalid /);
+        expect(await manager.getAllRuns()).toEqual([]);
+        await manager.close();
+      });
+
+      it.each([
+        ['costUsd', { costUsd: Number.POSITIVE_INFINITY }],
+        ['entitiesCreated', { entitiesCreated: -3 }],
+        ['tokensUsed', { tokensUsed: 1.5 }],
+        ['tokensUsed', { tokensUsed: Number.NaN }],
+      ])('completeRun rejects a bad %s and changes nothing', async (field, patch) => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const input = {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 0,
+          tokensUsed: 10,
+          ...patch,
+        };
+        await expect(manager.completeRun('r', input)).rejects.toMatchObject({
+          code: 'RUNMETA_VALIDATION',
+          field,
+        });
+        expect((await manager.getRun('r')).status).toBe('running');
+        await manager.close();
+      });
+
+      it('rejects a whole batch when one item is bad, naming its index', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const error = await manager
+          .recordBatch('r', {
+            mechanisms: [
+              { mechanism: 'M1', functionName: 'ok' },
+              { mechanism: 'X9', functionName: 'bad' },
+            ],
+            resolutions: [{ entityId: 'e', resolution: 'scene', timepointId: 'tp' }],
+          })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({
+          code: 'RUNMETA_VALIDATION',
+          field: 'mechanisms[1].mechanism',
+        });
+        expect(await manager.getMechanisms('r')).toEqual([]);
+        expect(await manager.getResolutions('r')).toEqual([]);
+        await manager.close();
+      });
+
+      it('refuses children of unknown runs and duplicate run ids', async () => {
+        const { manager } = await fresh();
+        await expect(
+          manager.recordMechanism('ghost', { mechanism: 'M1', functionName: 'f' }),
+        ).rejects.toBeInstanceOf(RunNotFoundError);
+        await expect(
+          manager.completeRun('ghost', {
+            entitiesCreated: 0,
+            timepointsCreated: 0,
+            costUsd: 0,
+            tokensUsed: 0,
+          }),
+        ).rejects.toBeInstanceOf(RunNotFoundError);
+        await expect(manager.getRun('ghost')).rejects.toMatchObject({
+          code: 'RUNMETA_RUN_NOT_FOUND',
+          runId: 'ghost',
+        });
+        await manager.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' });
+        await expect(
+          manager.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' }),
+        ).rejects.toMatchObject({ field: 'runId' });
+        await manager.close();
+      });
+    });
+
+    describe('reads are lenient and lossless', () => {
+      it('keeps unknown enum values, bad JSON and unknown columns, flagged', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.close();
+        await rawExec(adapter, DB, [
+          ['ALTER TABLE runs ADD COLUMN "mystery col" TEXT'],
+          [
+            insertSql('runs', [
+              'run_id',
+              'template_id',
+              'causal_mode',
+              'status',
+              'fidelity_distribution',
+              'mystery col',
+              'created_at',
+            ]),
+            ['odd', 't', 'QUANTUM', 'Completed', '{not json', 'kept', '2025-01-01T00:00:00'],
+          ],
+        ]);
+        const again = await open(adapter);
+        const run = await again.getRun('odd');
+        expect(run.causalMode).toBe('QUANTUM');
+        expect(run.status).toBe('completed');
+        expect(run.fidelityDistribution).toBeNull();
+        expect(run.extra).toEqual({ 'mystery col': 'kept' });
+        expect(run.readIssues).toEqual([
+          { column: 'causal_mode', kind: 'unknown_enum', raw: 'QUANTUM' },
+          { column: 'fidelity_distribution', kind: 'invalid_json', raw: '{not json' },
+        ]);
+        await again.close();
+      });
+    });
+
+    describe('queries', () => {
+      async function seeded() {
+        const { adapter, manager } = await fresh();
+        const specs = [
+          ['a', 'alpha', 'forward', '2025-03-01T00:00:00', 'completed'],
+          ['b', 'beta', 'portal', '2025-01-01T00:00:00', 'failed'],
+          ['c', 'alpha', 'portal', '2025-02-01T00:00:00', 'running'],
+          ['d', 'beta', 'forward', '2025-04-01T00:00:00', 'completed'],
+        ] as const;
+        for (const [runId, templateId, causalMode, createdAt, status] of specs) {
+          await manager.saveMetadata({ runId, templateId, causalMode, createdAt, status });
+          await manager.recordMechanisms(runId, [
+            { mechanism: 'M10', functionName: 'f' },
+            { mechanism: 'M2', functionName: 'g' },
+            { mechanism: 'M10', functionName: 'h' },
+          ]);
+        }
+        return { adapter, manager };
+      }
+
+      it('filters by template, status, mode and time range, oldest first', async () => {
+        const { manager } = await seeded();
+        const ids = async (filter: Parameters<MetadataManager['getAllRuns']>[0]) =>
+          (await manager.getAllRuns(filter)).map((r) => r.runId);
+        expect(await ids({})).toEqual(['b', 'c', 'a', 'd']);
+        expect(await ids({ templateId: 'alpha' })).toEqual(['c', 'a']);
+        expect(await ids({ status: 'COMPLETED' })).toEqual(['a', 'd']);
+        expect(await ids({ causalMode: 'portal' })).toEqual(['b', 'c']);
+        expect(await ids({ since: '2025-02-01T00:00:00', until: '2025-04-01T00:00:00' })).toEqual([
+          'c',
+          'a',
+        ]);
+        expect(await ids({ limit: 2 })).toEqual(['b', 'c']);
+        await expect(manager.getAllRuns({ status: 'paused' as never })).rejects.toMatchObject({
+          field: 'filter.status',
+        });
+        await manager.close();
+      });
+
+      it('returns mechanisms used with one grouped query, not one per run', async () => {
+        const { adapter, manager } = await seeded();
+        await manager.close();
+        const counting = countingAdapter(adapter);
+        const again = await open(counting);
+        counting.reset();
+        const runs = await again.getAllRuns({ withMechanisms: true });
+        expect(runs.map((r) => r.mechanismsUsed)).toEqual(Array(4).fill(['M2', 'M10']));
+        expect(counting.queries).toBeLessThanOrEqual(2);
+        await again.close();
+      });
+
+      it('iterates page by page in the same order as getAllRuns', async () => {
+        const { manager } = await seeded();
+        for (let i = 0; i < 7; i++)
+          await manager.saveMetadata({
+            runId: `same${i}`,
+            templateId: 'gamma',
+            causalMode: 'forward',
+            createdAt: '2025-02-15T00:00:00',
+          });
+        const all = (await manager.getAllRuns()).map((r) => r.runId);
+        const iterated: (string | null)[] = [];
+        for await (const run of manager.iterateRuns({}, { pageSize: 3 })) iterated.push(run.runId);
+        expect(iterated).toEqual(all);
+        const filtered: (string | null)[] = [];
+        for await (const run of manager.iterateRuns({ templateId: 'gamma' }, { pageSize: 2 }))
+          filtered.push(run.runId);
+        expect(filtered).toHaveLength(7);
+        await manager.close();
+      });
+
+      it('has a read-only raw query escape hatch', async () => {
+        const { manager } = await seeded();
+        expect(
+          await manager.query('SELECT run_id FROM runs WHERE template_id = ? ORDER BY run_id', [
+            'beta',
+          ]),
+        ).toEqual([{ run_id: 'b' }, { run_id: 'd' }]);
+        await expect(manager.query("DELETE FROM runs WHERE run_id = 'a'")).rejects.toBeInstanceOf(
+          ReadOnlyError,
+        );
+        expect(await manager.getAllRuns()).toHaveLength(4);
+        await manager.startRun({ runId: 'after', templateId: 't', causalMode: 'forward' });
+        expect(await manager.getAllRuns()).toHaveLength(5);
+        await manager.close();
+      });
+    });
+
+    describe('migration', () => {
+      it('migrates a documented v1 database (archive): old runs stay readable in the archive', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const before = await adapter.readBytes(DB);
+        const manager = await open(adapter);
+        expect(manager.migration).toMatchObject({
+          action: 'migrate',
+          strategy: 'archive',
+          archivedRuns: 5,
+          integrity: 'ok',
+        });
+        expect(await manager.getAllRuns()).toEqual([]);
+        expect(await adapter.readBytes('runs_v1_archive.db')).toEqual(before);
+        const all = await manager.getAllRuns({ includeArchive: true });
+        expect(all.map((r) => [r.runId, r.source, r.schemaVersion])).toEqual(
+          Array.from({ length: 5 }, (_, i) => [`v1_run_${i}`, 'archive', '1.0']),
+        );
+        expect(all[0]?.goal).toBe('goal 0');
+        const fromArchive = await manager.getRun('v1_run_2', { includeArchive: true });
+        expect(fromArchive.source).toBe('archive');
+        expect(
+          (await manager.getSnapshot('v1_run_2', { includeArchive: true })).mechanismsUsed,
+        ).toEqual(['M3']);
+        await manager.close();
+      });
+
+      it('migrates a documented v1 database (carry-over with backfill)', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const manager = await open(adapter, {
+          migration: { strategy: 'carry-over', backfill: true },
+        });
+        expect(manager.migration).toMatchObject({
+          strategy: 'carry-over',
+          runsCarried: 5,
+          rowsCarried: { runs: 5, mechanism_usage: 5, resolution_assignments: 5, validations: 0 },
+        });
+        const runs = await manager.getAllRuns();
+        expect(runs.map((r) => r.schemaVersion)).toEqual(Array(5).fill('1.0'));
+        expect(runs[0]).toMatchObject({
+          runId: 'v1_run_0',
+          actualTokensUsed: 0,
+          fidelityEfficiencyScore: null,
+          fidelityDistribution: { dialog: 1 },
+        });
+        expect(runs[2]?.fidelityEfficiencyScore).toBeCloseTo(5 / 2000, 12);
+        expect(runs[2]?.tokenBudgetCompliance).toBeNull();
+        expect(await manager.getAllRuns({ includeArchive: true })).toHaveLength(5);
+        await manager.close();
+      });
+
+      it('with autoMigrate: false throws NeedsMigrationError and leaves the bytes identical', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const before = await adapter.readBytes(DB);
+        await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
+          NeedsMigrationError,
+        );
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('plans without touching anything (dry run)', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const before = await adapter.readBytes(DB);
+        const plan = await MetadataManager.plan({ adapter, migration: { strategy: 'carry-over' } });
+        expect(plan.action).toBe('migrate');
+        expect(plan.steps.map((s) => s.kind)).toContain('carry-over');
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('never overwrites an existing archive: it picks a new name', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter, 'runs_v1_archive.db', 2);
+        const existing = await adapter.readBytes('runs_v1_archive.db');
+        await seedDocumentedV1(adapter, DB, 3);
+        const manager = await open(adapter);
+        expect(manager.migration?.archivePath).toContain('runs_v1_archive_2.db');
+        expect(sameBytes(await adapter.readBytes('runs_v1_archive.db'), existing)).toBe(true);
+        expect(await manager.getAllRuns({ includeArchive: true })).toHaveLength(3);
+        await manager.close();
+      });
+
+      it('finishes a migration interrupted between its two renames', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const manager = await open(adapter, { migration: { strategy: 'carry-over' } });
+        await manager.close();
+        await adapter.move(DB, asideNameFor(DB)); // as if killed after archiving, before installing
+        const recovered = await open(adapter);
+        expect(recovered.migration).toBeNull();
+        expect(await recovered.getAllRuns()).toHaveLength(5);
+        expect(await adapter.exists(asideNameFor(DB))).toBe(false);
+        await recovered.close();
+      });
+
+      it('discards an incomplete aside left by a killed build, leaving the v1 file untouched', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        await rawExec(
+          adapter,
+          asideNameFor(DB),
+          schemaDdl('v2').map((sql) => [sql]),
+        );
+        const before = await adapter.readBytes(DB);
+        const manager = await open(adapter, { autoMigrate: false }).catch((e: unknown) => e);
+        expect(manager).toBeInstanceOf(NeedsMigrationError);
+        expect(await adapter.exists(asideNameFor(DB))).toBe(false);
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+      });
+
+      for (const file of [
+        'deployed-v1-18col-9runs.db',
+        'deployed-v1-20col-393runs.db',
+        'deployed-v2-32col-110runs.db',
+      ]) {
+        for (const strategy of ['archive', 'carry-over'] as MigrationStrategy[]) {
+          it(`opens the real ${file} (${strategy}) and reads back every run and child row`, async () => {
+            const bytes = options.fixtures[file];
+            expect(bytes, `fixture ${file}`).toBeDefined();
+            const adapter = await options.createAdapter();
+            await adapter.writeBytes(DB, bytes!);
+            await adapter.writeBytes('reference.db', bytes!);
+            const reference = await raw(
+              adapter,
+              'reference.db',
+              'SELECT * FROM runs ORDER BY run_id',
+            );
+            expect(reference.length).toBeGreaterThan(0);
+            const childCounts = await raw(
+              adapter,
+              'reference.db',
+              'SELECT (SELECT count(*) FROM mechanism_usage) AS m, (SELECT count(*) FROM resolution_assignments) AS r, (SELECT count(*) FROM validations) AS v',
+            );
+            const manager = await open(adapter, { migration: { strategy } });
+            const isV2 = file.includes('v2');
+            const runs = await manager.getAllRuns({ includeArchive: true, withMechanisms: true });
+            expect(runs).toHaveLength(reference.length);
+            const byId = new Map(runs.map((r) => [r.runId, r]));
+            const fields = fieldIndex(TABLES.runs);
+            for (const row of reference) {
+              const run = byId.get(String(row.run_id))!;
+              expect(run, String(row.run_id)).toBeDefined();
+              for (const [column, value] of Object.entries(row)) {
+                const known = fields.get(column);
+                if (!known) {
+                  expect(run.extra[column]).toEqual(value);
+                  continue;
+                }
+                const [field, def] = known;
+                if (field === 'schemaVersion') continue;
+                expect(
+                  (run as unknown as Record<string, unknown>)[field],
+                  `${row.run_id}.${column}`,
+                ).toEqual(def.codec.decode(value).value);
+              }
+              expect(run.schemaVersion).toBe(isV2 ? row.schema_version : '1.0');
+              expect(run.source).toBe(isV2 || strategy === 'carry-over' ? 'active' : 'archive');
+            }
+            const modes = new Set(runs.map((r) => r.causalMode));
+            expect(
+              [...modes].every((m) =>
+                [
+                  'pearl',
+                  'nonlinear',
+                  'branching',
+                  'directorial',
+                  'cyclical',
+                  'portal',
+                  'forward',
+                ].includes(String(m)),
+              ),
+            ).toBe(true);
+            expect(
+              runs.flatMap((r) => r.readIssues ?? []).filter((i) => i.kind === 'unknown_enum'),
+            ).toEqual([]);
+            const sorted = runs.map((r) => r.createdAt ?? r.startedAt ?? '');
+            expect(sorted).toEqual([...sorted].sort());
+            // Child rows: every one is readable from the database that holds the run.
+            const counts = childCounts[0]!;
+            if (isV2 || strategy === 'carry-over') {
+              let m = 0;
+              let r = 0;
+              for (const run of runs) {
+                m += (await manager.getMechanisms(run.runId!)).length;
+                r += (await manager.getResolutions(run.runId!)).length;
+              }
+              expect([m, r]).toEqual([counts.m, counts.r]);
+            }
+            if (isV2) {
+              expect(manager.migration).toMatchObject({
+                action: 'repair',
+                addedColumns: [
+                  'created_at',
+                  'updated_at',
+                  'goal',
+                  'origin_description',
+                  'portal_description',
+                  'portal_year',
+                  'origin_year',
+                  'backward_steps',
+                ],
+              });
+              expect(runs.filter((run) => run.status === 'running')).toHaveLength(18);
+              expect(
+                Math.max(...runs.map((run) => run.tokenBudgetCompliance ?? 0)),
+              ).toBeGreaterThan(1);
+              expect(
+                runs.some(
+                  (run) =>
+                    run.fidelityDistribution && Object.keys(run.fidelityDistribution).length > 0,
+                ),
+              ).toBe(true);
+              const cols = await manager.query('SELECT count(*) AS n FROM pragma_table_info(?)', [
+                'runs',
+              ]);
+              expect(cols[0]?.n).toBe(40);
+            } else {
+              expect(manager.migration).toMatchObject({
+                action: 'migrate',
+                strategy,
+                archivedRuns: reference.length,
+                runsCarried: strategy === 'carry-over' ? reference.length : 0,
+              });
+            }
+            // New runs can be written on top of real data, and read back as the latest.
+            await manager.startRun({
+              runId: 'new_after_migration',
+              templateId: 'jefferson_dinner',
+              causalMode: 'pearl',
+            });
+            const latest = (await manager.getAllRuns({ includeArchive: true })).at(-1);
+            expect(latest?.runId).toBe('new_after_migration');
+            await manager.close();
+          });
+        }
+      }
+    });
+
+    describe('errors', () => {
+      it('refuses a newer schema, changes nothing, and allows read-only reading', async () => {
+        const adapter = await options.createAdapter();
+        await rawExec(adapter, DB, [
+          ...schemaDdl('v2').map((sql) => [sql] as [string]),
+          [insertSql('runs', ['run_id', 'template_id', 'schema_version']), ['future', 't', '3.0']],
+        ]);
+        const before = await adapter.readBytes(DB);
+        const error = await open(adapter).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NewerSchemaError);
+        expect((error as Error).message).toContain('3.0');
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+        const reader = await open(adapter, { readOnly: true });
+        expect((await reader.getRun('future')).schemaVersion).toBe('3.0');
+        await expect(
+          reader.startRun({ templateId: 't', causalMode: 'forward' }),
+        ).rejects.toBeInstanceOf(NewerSchemaError);
+        await reader.close();
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+      });
+
+      it('refuses bytes that are not SQLite, unchanged', async () => {
+        const adapter = await options.createAdapter();
+        const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+        await adapter.writeBytes(DB, junk);
+        const error = await open(adapter).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NotADatabaseError);
+        expect((error as Error).message).toMatch(/not a SQLite database/);
+        expect(sameBytes(await adapter.readBytes(DB), junk)).toBe(true);
+      });
+
+      it('refuses SQLite without a runs table, unchanged', async () => {
+        const adapter = await options.createAdapter();
+        await rawExec(adapter, DB, [['CREATE TABLE other (x INTEGER)']]);
+        const before = await adapter.readBytes(DB);
+        await expect(open(adapter)).rejects.toMatchObject({
+          code: 'RUNMETA_NOT_A_DATABASE',
+          message: expect.stringContaining('no runs table'),
+        });
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+      });
+
+      it('refuses read-only opening of a missing database, and writes on a read-only manager', async () => {
+        const adapter = await options.createAdapter();
+        await expect(open(adapter, { readOnly: true })).rejects.toBeInstanceOf(NotADatabaseError);
+        const manager = await open(adapter);
+        await manager.close();
+        const reader = await open(adapter, { readOnly: true });
+        await expect(
+          reader.startRun({ templateId: 't', causalMode: 'forward' }),
+        ).rejects.toBeInstanceOf(ReadOnlyError);
+        await reader.close();
+      });
+
+      it('closes once and refuses use after close', async () => {
+        const { manager } = await fresh();
+        await manager.close();
+        await manager.close();
+        await expect(manager.getAllRuns()).rejects.toBeInstanceOf(ClosedError);
+      });
+    });
+  });
+}

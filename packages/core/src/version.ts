@@ -1,0 +1,4 @@
+import pkg from '../package.json' with { type: 'json' };
+
+/** The version of `@runmeta/core` (recorded in the migration history). */
+export const SDK_VERSION: string = pkg.version;

@@ -1,0 +1,135 @@
+/**
+ * Container operations (exists / move / copy / remove / bytes) for a folder of
+ * SQLite files and for an in-memory map of serialised databases.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ArchiveConflictError, StorageError } from '@runmeta/core';
+
+/** SQLite's side files of a database. */
+const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+function refuseOverwrite(describe: (name: string) => string, to: string): never {
+  throw new ArchiveConflictError(
+    `${describe(to)} already exists and would be overwritten`,
+    'Move or rename it first; runmeta never overwrites a database',
+  );
+}
+
+/** A folder of database files. */
+export function createFileContainer(directory: string) {
+  const resolve = (name: string) => path.join(directory, name);
+  const exists = (name: string) => fs.existsSync(resolve(name));
+  const container = {
+    path: (name: string) => resolve(name),
+    ensureDirectory() {
+      fs.mkdirSync(directory, { recursive: true });
+    },
+    async exists(name: string) {
+      return exists(name);
+    },
+    async move(from: string, to: string) {
+      if (exists(to)) refuseOverwrite(resolve, to);
+      const wal = `${resolve(from)}-wal`;
+      // A non-empty WAL holds committed rows the main file lacks: moving the main
+      // file alone would lose them. Core checkpoints first, so this is a guard.
+      if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+        throw new StorageError(
+          `${resolve(from)} has un-checkpointed WAL content; open and close it to checkpoint, then retry`,
+        );
+      }
+      for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(from)}${suffix}`, { force: true });
+      fs.renameSync(resolve(from), resolve(to));
+    },
+    async copy(from: string, to: string) {
+      if (exists(to)) refuseOverwrite(resolve, to);
+      fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL);
+    },
+    async remove(name: string) {
+      for (const suffix of ['', ...SIDE_SUFFIXES])
+        fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
+    },
+    async readBytes(name: string) {
+      return new Uint8Array(fs.readFileSync(resolve(name)));
+    },
+    async writeBytes(name: string, bytes: Uint8Array) {
+      container.ensureDirectory();
+      fs.writeFileSync(resolve(name), bytes);
+    },
+    async list() {
+      if (!fs.existsSync(directory)) return [];
+      return fs
+        .readdirSync(directory, { withFileTypes: true })
+        .filter((e) => e.isFile() && !SIDE_SUFFIXES.some((s) => e.name.endsWith(s)))
+        .map((e) => e.name)
+        .sort();
+    },
+  };
+  return container;
+}
+
+/**
+ * An in-memory container: closed databases are kept serialised by name; a name
+ * can be open once at a time (an in-memory database has one connection).
+ */
+export function createMemoryContainer() {
+  const stored = new Map<string, Uint8Array>();
+  const open = new Set<string>();
+  const describe = (name: string) => `memory:${name}`;
+  const assertClosed = (name: string) => {
+    if (open.has(name)) throw new StorageError(`${describe(name)} is open; close it first`);
+  };
+  return {
+    /** Claim a database for a new connection; returns its bytes (undefined: new). */
+    take(name: string, readOnly: boolean): Uint8Array | undefined {
+      assertClosed(name);
+      const bytes = stored.get(name);
+      if (!bytes && readOnly)
+        throw Object.assign(new Error(`unable to open ${describe(name)}`), {
+          code: 'SQLITE_CANTOPEN',
+        });
+      open.add(name);
+      return bytes;
+    },
+    /** Give a database back on close (null: unchanged, read-only). */
+    release(name: string, bytes: Uint8Array | null) {
+      open.delete(name);
+      if (bytes) stored.set(name, bytes);
+    },
+    async exists(name: string) {
+      return stored.has(name) || open.has(name);
+    },
+    async move(from: string, to: string) {
+      assertClosed(from);
+      if (stored.has(to) || open.has(to)) refuseOverwrite(describe, to);
+      const bytes = stored.get(from);
+      if (!bytes) throw new StorageError(`${describe(from)} does not exist`);
+      stored.delete(from);
+      stored.set(to, bytes);
+    },
+    async copy(from: string, to: string) {
+      assertClosed(from);
+      if (stored.has(to) || open.has(to)) refuseOverwrite(describe, to);
+      const bytes = stored.get(from);
+      if (!bytes) throw new StorageError(`${describe(from)} does not exist`);
+      stored.set(to, bytes.slice());
+    },
+    async remove(name: string) {
+      assertClosed(name);
+      stored.delete(name);
+    },
+    async readBytes(name: string) {
+      assertClosed(name);
+      const bytes = stored.get(name);
+      if (!bytes) throw new StorageError(`${describe(name)} does not exist`);
+      return bytes.slice();
+    },
+    async writeBytes(name: string, bytes: Uint8Array) {
+      assertClosed(name);
+      stored.set(name, bytes.slice());
+    },
+    async list() {
+      return [...new Set([...stored.keys(), ...open])].sort();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The better-sqlite3 adapter: a folder of SQLite files, or an in-memory container.
+ * It only executes; validation, migration, transactions and error mapping live in
+ * `@runmeta/core`.
+ */
+import {
+  type AdapterCapabilities,
+  type Row,
+  type RunResult,
+  type SqlConnection,
+  type SqlParams,
+  type StorageAdapter,
+  StorageError,
+  withoutWalHeader,
+} from '@runmeta/core';
+import BetterSqlite3 from 'better-sqlite3';
+import { createFileContainer, createMemoryContainer } from './containers.js';
+
+/** Options for {@link createNodeSqliteAdapter}. */
+export type NodeSqliteAdapterOptions =
+  | {
+      /** Folder holding the databases; created on first write. */
+      directory: string;
+      /** How long a statement waits for another process's write lock. Default 5000 ms. */
+      busyTimeoutMs?: number;
+    }
+  | {
+      /** Keep every database in memory (tests, scratch work). */
+      memory: true;
+    };
+
+/** A connection that also exposes its better-sqlite3 handle. */
+export interface NodeSqliteConnection extends SqlConnection {
+  /** The underlying better-sqlite3 database, for what runmeta does not cover. */
+  readonly client: BetterSqlite3.Database;
+}
+
+/** The adapter, with access to raw clients. */
+export interface NodeSqliteAdapter extends StorageAdapter {
+  open(name: string, options?: { readOnly?: boolean }): Promise<NodeSqliteConnection>;
+}
+
+/** Wrap a better-sqlite3 handle as a runmeta connection, caching prepared statements. */
+export function wrapConnection(
+  client: BetterSqlite3.Database,
+  onClose: () => void = () => {},
+): NodeSqliteConnection {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = client.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const bind = (params: SqlParams | undefined) => (params ?? []) as unknown[];
+  return {
+    client,
+    async run(sql, params): Promise<RunResult> {
+      const statement = prepare(sql);
+      if (statement.reader) {
+        statement.all(...bind(params));
+        return { changes: 0 };
+      }
+      return { changes: statement.run(...bind(params)).changes };
+    },
+    async all(sql, params): Promise<Row[]> {
+      const statement = prepare(sql);
+      if (!statement.reader) {
+        statement.run(...bind(params));
+        return [];
+      }
+      return statement.all(...bind(params)) as Row[];
+    },
+    async runMany(sql, paramSets): Promise<RunResult> {
+      const statement = prepare(sql);
+      let changes = 0;
+      for (const params of paramSets) changes += statement.run(...bind(params)).changes;
+      return { changes };
+    },
+    async close() {
+      statements.clear();
+      onClose();
+      client.close();
+    },
+  };
+}
+
+/**
+ * Create the Node.js adapter.
+ *
+ * @example
+ * ```ts
+ * const adapter = createNodeSqliteAdapter({ directory: 'metadata' });
+ * const manager = await MetadataManager.open({ adapter }); // metadata/runs.db
+ * ```
+ */
+export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): NodeSqliteAdapter {
+  if ('memory' in options) {
+    const container = createMemoryContainer();
+    return {
+      name: 'node-sqlite',
+      capabilities: {
+        fileSystem: false,
+        wal: false,
+        persistent: false,
+      } satisfies AdapterCapabilities,
+      describe: (name) => `memory:${name}`,
+      ...container,
+      async open(name, openOptions = {}) {
+        const bytes = container.take(name, !!openOptions.readOnly);
+        const client = bytes?.length
+          ? new BetterSqlite3(Buffer.from(withoutWalHeader(bytes)))
+          : new BetterSqlite3(':memory:');
+        if (openOptions.readOnly) client.pragma('query_only = ON');
+        client.pragma('foreign_keys = ON');
+        return wrapConnection(client, () =>
+          container.release(name, openOptions.readOnly ? null : client.serialize()),
+        );
+      },
+    };
+  }
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const container = createFileContainer(options.directory);
+  return {
+    name: 'node-sqlite',
+    capabilities: { fileSystem: true, wal: true, persistent: true } satisfies AdapterCapabilities,
+    describe: container.path,
+    ...container,
+    async open(name, openOptions = {}) {
+      if (!openOptions.readOnly) container.ensureDirectory();
+      let client: BetterSqlite3.Database;
+      try {
+        client = new BetterSqlite3(container.path(name), {
+          readonly: !!openOptions.readOnly,
+          fileMustExist: !!openOptions.readOnly,
+        });
+      } catch (error) {
+        throw error instanceof Error ? error : new StorageError(String(error));
+      }
+      // Wait (bounded) for another process's write lock instead of failing at once.
+      client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+      // Child rows must point at an existing run; SQLite leaves this off by default.
+      client.pragma('foreign_keys = ON');
+      // In WAL mode (set by core once the file is v2), NORMAL is durable across
+      // application crashes and much faster than FULL; only an OS crash can lose
+      // the last commits, never corrupt the file.
+      client.pragma('synchronous = NORMAL');
+      return wrapConnection(client);
+    },
+  };
+}
