@@ -66,6 +66,7 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import {
+  createdOf,
   decodeRun,
   groupMechanisms,
   mechanismsSelect,
@@ -585,31 +586,14 @@ export class MetadataManager {
   ): AsyncGenerator<RunMetadata> {
     const f = parseInput(RunFilter, filter, 'filter');
     const pageSize = options.pageSize ?? 1000;
-    let cursor: { created: string; runId: string } | null = null;
+    let after: ResolvedFilter['after'];
     for (;;) {
-      const columns = this.columnsOf('runs');
-      const query = runsSelect(columns, { ...f, limit: pageSize });
-      let sql = query.sql;
-      const params = [...query.params];
-      if (cursor) {
-        const created =
-          columns.includes('created_at') || columns.includes('started_at')
-            ? `COALESCE(${['created_at', 'started_at']
-                .filter((c) => columns.includes(c))
-                .map(quoteIdent)
-                .join(', ')}, '')`
-            : "''";
-        const keyset = `(${created}, "run_id") > (?, ?)`;
-        sql = sql.includes(' WHERE ')
-          ? sql.replace(' WHERE ', ` WHERE ${keyset} AND `)
-          : sql.replace(' ORDER BY ', ` WHERE ${keyset} ORDER BY `);
-        params.unshift(cursor.created, cursor.runId);
-      }
-      const rows = await this.db.all(sql, params);
+      const query = runsSelect(this.columnsOf('runs'), { ...f, limit: pageSize, after });
+      const rows = await this.db.all(query.sql, query.params);
       for (const row of rows) yield decodeRun(row);
       if (rows.length < pageSize) return;
       const last = decodeRun(rows[rows.length - 1]!);
-      cursor = { created: last.createdAt ?? last.startedAt ?? '', runId: last.runId ?? '' };
+      after = { created: createdOf(last), runId: last.runId };
     }
   }
 

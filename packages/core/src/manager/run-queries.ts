@@ -12,11 +12,13 @@ import type { Row, SqlValue } from '../storage/adapter.js';
 
 const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 
-/** The SQL expression for "when the run was created": created_at, else started_at. */
+/**
+ * The SQL expression for "when the run was created": created_at, else
+ * started_at, else '' — never NULL, so ordering and keyset pagination agree.
+ */
 export function createdExpression(columns: readonly string[]): string {
   const parts = ['created_at', 'started_at'].filter((c) => columns.includes(c)).map(quoteIdent);
-  if (parts.length === 0) return 'NULL';
-  return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
+  return `COALESCE(${[...parts, "''"].join(', ')})`;
 }
 
 /** Resolved filter, after validation. */
@@ -27,6 +29,8 @@ export interface ResolvedFilter {
   since?: string | undefined;
   until?: string | undefined;
   limit?: number | undefined;
+  /** Keyset cursor: only runs ordered after this one. */
+  after?: { created: string; runId: string } | undefined;
 }
 
 /** WHERE clause and parameters for a filter, over the columns this table has. */
@@ -53,6 +57,10 @@ export function whereClause(
   if (filter.until !== undefined) {
     conditions.push(`${created} < ?`);
     params.push(filter.until);
+  }
+  if (filter.after) {
+    conditions.push(`(${created}, "run_id") > (?, ?)`);
+    params.push(filter.after.created, filter.after.runId);
   }
   return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }

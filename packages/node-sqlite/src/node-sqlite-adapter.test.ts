@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ArchiveConflictError,
+  DatabaseLockedError,
+  formatSnapshotForLlm,
+  MetadataManager,
+  NotADatabaseError,
+} from '@runmeta/core';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodeSqliteAdapter, loadLatestNarrative, openRunDatabase } from './index.js';
+import { fixturesDir } from './test-support.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runmeta-node-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const sha = (file: string) => fs.readFileSync(file).toString('base64');
+
+describe('file databases', () => {
+  it('creates the folder and a fresh v2 file with the documented 27 columns', async () => {
+    const file = path.join(dir, 'nested', 'metadata', 'runs.db');
+    const manager = await openRunDatabase(file);
+    await manager.close();
+    // An independent connection, not runmeta's, reads the schema back.
+    const plain = new BetterSqlite3(file, { readonly: true });
+    const columns = plain.prepare('SELECT name FROM pragma_table_info(?)').all('runs') as {
+      name: string;
+    }[];
+    expect(columns).toHaveLength(27);
+    expect(columns[0]?.name).toBe('run_id');
+    expect(columns[21]?.name).toBe('schema_version');
+    expect(columns[26]?.name).toBe('fidelity_efficiency_score');
+    expect(plain.pragma('journal_mode', { simple: true })).toBe('wal');
+    plain.close();
+  });
+
+  it('sets busy timeout, foreign keys and synchronous=NORMAL on each connection', async () => {
+    const adapter = createNodeSqliteAdapter({ directory: dir, busyTimeoutMs: 1234 });
+    const connection = await adapter.open('runs.db');
+    expect(connection.client.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(connection.client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(connection.client.pragma('synchronous', { simple: true })).toBe(1);
+    await connection.close();
+  });
+
+  it('reports a lock held by another connection as DatabaseLockedError, then recovers', async () => {
+    const file = path.join(dir, 'runs.db');
+    const manager = await openRunDatabase(file, { busyTimeoutMs: 50 });
+    const other = new BetterSqlite3(file);
+    other.exec('BEGIN IMMEDIATE');
+    const error = await manager
+      .startRun({ templateId: 't', causalMode: 'forward' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseLockedError);
+    expect((error as Error).message).toMatch(/locked.*Wait for the other process/);
+    other.exec('ROLLBACK');
+    other.close();
+    const run = await manager.startRun({ templateId: 't', causalMode: 'forward' });
+    expect(run.status).toBe('running');
+    await manager.close();
+  });
+
+  it.each([
+    [
+      'a truncated SQLite file',
+      (file: string) =>
+        fs.writeFileSync(
+          file,
+          fs
+            .readFileSync(path.join(fixturesDir(), 'deployed-v1-20col-393runs.db'))
+            .subarray(0, 40_960),
+        ),
+    ],
+    [
+      'random bytes',
+      (file: string) =>
+        fs.writeFileSync(file, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 31) % 256))),
+    ],
+  ])('refuses %s with NotADatabaseError and leaves it byte-identical', async (_name, make) => {
+    const file = path.join(dir, 'runs.db');
+    make(file);
+    const before = sha(file);
+    const error = await openRunDatabase(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotADatabaseError);
+    expect((error as Error).message).toMatch(
+      /\[runmeta\] .*runs\.db (is not a SQLite database|is corrupt)/,
+    );
+    expect(sha(file)).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['runs.db']);
+  });
+
+  it('refuses a directory given as the database path', async () => {
+    fs.mkdirSync(path.join(dir, 'runs.db'));
+    await expect(openRunDatabase(path.join(dir, 'runs.db'))).rejects.toBeInstanceOf(
+      NotADatabaseError,
+    );
+  });
+
+  it('never overwrites on move or copy', async () => {
+    const adapter = createNodeSqliteAdapter({ directory: dir });
+    fs.writeFileSync(path.join(dir, 'a.db'), 'A');
+    fs.writeFileSync(path.join(dir, 'b.db'), 'B');
+    await expect(adapter.move('a.db', 'b.db')).rejects.toBeInstanceOf(ArchiveConflictError);
+    await expect(adapter.copy('a.db', 'b.db')).rejects.toBeInstanceOf(ArchiveConflictError);
+    expect(fs.readFileSync(path.join(dir, 'b.db'), 'utf8')).toBe('B');
+    await adapter.copy('a.db', 'c.db');
+    await adapter.move('c.db', 'd.db');
+    expect(await adapter.list()).toEqual(['a.db', 'b.db', 'd.db']);
+    await adapter.remove('d.db');
+    expect(await adapter.exists('d.db')).toBe(false);
+  });
+
+  it('migrates a real v1 file in place and keeps the original bytes as the archive', async () => {
+    const file = path.join(dir, 'runs.db');
+    fs.copyFileSync(path.join(fixturesDir(), 'deployed-v1-18col-9runs.db'), file);
+    const before = sha(file);
+    const manager = await openRunDatabase(file);
+    expect(manager.migration?.archivePath).toBe(path.join(dir, 'runs_v1_archive.db'));
+    await manager.close();
+    expect(sha(path.join(dir, 'runs_v1_archive.db'))).toBe(before);
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.db'))
+        .sort(),
+    ).toEqual(['runs.db', 'runs_v1_archive.db']);
+    const again = await openRunDatabase(file);
+    expect(again.migration).toBeNull();
+    expect(await again.getAllRuns({ includeArchive: true })).toHaveLength(9);
+    await again.close();
+  });
+
+  it('includes the newest narrative of a template in the snapshot', async () => {
+    const datasets = path.join(dir, 'datasets');
+    fs.mkdirSync(path.join(datasets, 'jefferson_dinner'), { recursive: true });
+    fs.writeFileSync(
+      path.join(datasets, 'jefferson_dinner', 'narrative_20251001_000000.json'),
+      '{"characters":["old"]}',
+    );
+    fs.writeFileSync(
+      path.join(datasets, 'jefferson_dinner', 'narrative_20251211_121027.json'),
+      JSON.stringify({
+        characters: [{ name: 'Thomas Jefferson' }, 'James Madison'],
+        timeline: [{ event: 'Dinner begins' }, { event: 'The compromise' }],
+        dialogs: [{}, {}, {}],
+      }),
+    );
+    expect(loadLatestNarrative(datasets, 'unknown_template')).toBeNull();
+    const narrative = loadLatestNarrative(datasets, 'jefferson_dinner');
+    expect(narrative).toEqual({
+      source: path.join('jefferson_dinner', 'narrative_20251211_121027.json'),
+      characters: ['Thomas Jefferson', 'James Madison'],
+      timeline: ['Dinner begins', 'The compromise'],
+      latestEvent: 'The compromise',
+      dialogCount: 3,
+    });
+    const manager = await MetadataManager.open({
+      adapter: createNodeSqliteAdapter({ memory: true }),
+    });
+    const run = await manager.startRun({ templateId: 'jefferson_dinner', causalMode: 'pearl' });
+    const text = formatSnapshotForLlm(await manager.getSnapshot(run.runId, { narrative }));
+    expect(text).toContain('Characters: Thomas Jefferson, James Madison');
+    expect(text).toContain('Latest Event: The compromise');
+    await manager.close();
+  });
+});
