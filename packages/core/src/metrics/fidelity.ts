@@ -67,9 +67,10 @@ export function tokenBudgetCompliance(
 ): number | null {
   requireCount('actualTokens', actualTokens);
   if (tokenBudget === null || tokenBudget === undefined) return null;
-  if (Number.isNaN(tokenBudget))
-    throw new ValidationError('tokenBudget', 'must be a number, got NaN');
-  if (tokenBudget <= 0 || tokenBudget === Number.POSITIVE_INFINITY) return null;
+  if (!Number.isFinite(tokenBudget)) {
+    throw new ValidationError('tokenBudget', `must be a finite number, got ${tokenBudget}`);
+  }
+  if (tokenBudget <= 0) return null;
   return actualTokens / tokenBudget;
 }
 

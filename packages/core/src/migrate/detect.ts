@@ -120,7 +120,10 @@ export function detectSchema(schema: ObservedSchema): SchemaDetection {
     return { ...base, kind, version: V1_SCHEMA_VERSION };
   }
 
-  const newer = schema.schemaVersions.filter(isNewerVersion).sort().at(-1);
+  const newer = schema.schemaVersions
+    .filter(isNewerVersion)
+    .sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b))
+    .at(-1);
   if (newer) return { ...base, kind: 'newer', version: newer };
 
   base.missingIndexes = [TABLES.runs, ...CHILD_TABLES]

@@ -243,7 +243,7 @@ export function planMigration(
         (t) => !schema!.tables[t.name],
       );
       plan.addedColumns = canonicalColumns(TABLES.runs)
-        .filter((c) => !runs.some((o) => o.name === c.name))
+        .filter((c) => !runs.some((o) => o.name.toLowerCase() === c.name))
         .map((c) => ({
           table: 'runs',
           column: c.name,
@@ -311,9 +311,10 @@ export function planMigration(
     for (const table of [TABLES.runs, ...CHILD_TABLES]) {
       const source = schema!.tables[table.name];
       if (!source) continue;
-      const ours = canonicalColumns(table).map((c) => c.name);
+      // SQLite column names are case-insensitive: `STATUS` is our `status`, not a new column.
+      const ours = canonicalColumns(table).map((c) => c.name.toLowerCase());
       for (const column of source) {
-        if (ours.includes(column.name)) continue;
+        if (ours.includes(column.name.toLowerCase())) continue;
         const sql = addColumnSql(table.name, definitionFor(table, column));
         plan.addedColumns.push({ table: table.name, column: column.name, sql });
         asideSql.push(sql);

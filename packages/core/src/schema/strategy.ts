@@ -65,9 +65,10 @@ export function strategyFromJson(json: Record<string, unknown>): StoredStrategy 
 /** SDK object (camelCase) → stored JSON object (snake_case), in the documented key order. */
 export function strategyToJson(strategy: StoredStrategy): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const known = Object.keys(STRATEGY_KEYS) as (keyof FidelityTemporalStrategy)[];
+  for (const key of known) if (strategy[key] !== undefined) out[STRATEGY_KEYS[key]] = strategy[key];
   for (const [key, value] of Object.entries(strategy)) {
-    if (value === undefined) continue;
-    out[STRATEGY_KEYS[key as keyof FidelityTemporalStrategy] ?? key] = value;
+    if (value !== undefined && !(key in STRATEGY_KEYS)) out[key] = value;
   }
   return out;
 }

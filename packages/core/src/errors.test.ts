@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ArchiveConflictError,
+  ClosedError,
+  classifySqliteError,
+  DatabaseLockedError,
+  ERROR_CODES,
+  MigrationError,
+  NeedsMigrationError,
+  NewerSchemaError,
+  NotADatabaseError,
+  ReadOnlyError,
+  RunmetaError,
+  RunNotFoundError,
+  StorageError,
+  ValidationError,
+} from './errors.js';
+
+const EXAMPLES: [string, RunmetaError, string][] = [
+  ['ValidationError', new ValidationError('costUsd', 'must not be negative'), 'RUNMETA_VALIDATION'],
+  ['RunNotFoundError', new RunNotFoundError('run_x'), 'RUNMETA_RUN_NOT_FOUND'],
+  [
+    'NeedsMigrationError',
+    new NeedsMigrationError('runs.db', 'schema v1'),
+    'RUNMETA_NEEDS_MIGRATION',
+  ],
+  ['NewerSchemaError', new NewerSchemaError('runs.db', '3.0', '2.0'), 'RUNMETA_NEWER_SCHEMA'],
+  ['NotADatabaseError', new NotADatabaseError('x.db', 'is not SQLite'), 'RUNMETA_NOT_A_DATABASE'],
+  ['DatabaseLockedError', new DatabaseLockedError('runs.db', 'busy'), 'RUNMETA_LOCKED'],
+  ['ReadOnlyError', new ReadOnlyError('runs.db', 'no write'), 'RUNMETA_READ_ONLY'],
+  [
+    'ArchiveConflictError',
+    new ArchiveConflictError('Archive exists', 'Move it away first'),
+    'RUNMETA_ARCHIVE_CONFLICT',
+  ],
+  ['MigrationError', new MigrationError('verify failed'), 'RUNMETA_MIGRATION_FAILED'],
+  ['ClosedError', new ClosedError('MetadataManager'), 'RUNMETA_CLOSED'],
+  ['StorageError', new StorageError('boom'), 'RUNMETA_STORAGE'],
+];
+
+/** CLI exit codes by code (SPEC §8: 1 internal, 2 bad input, 3 database problem). */
+const EXPECTED_EXIT: Record<string, number> = {
+  RUNMETA_VALIDATION: 2,
+  RUNMETA_RUN_NOT_FOUND: 2,
+  RUNMETA_NEEDS_MIGRATION: 3,
+  RUNMETA_NEWER_SCHEMA: 3,
+  RUNMETA_NOT_A_DATABASE: 3,
+  RUNMETA_LOCKED: 3,
+  RUNMETA_READ_ONLY: 3,
+  RUNMETA_ARCHIVE_CONFLICT: 3,
+  RUNMETA_MIGRATION_FAILED: 3,
+  RUNMETA_CLOSED: 1,
+  RUNMETA_STORAGE: 1,
+};
+
+describe('error classes', () => {
+  it.each(EXAMPLES)('%s has a stable code, a hint and the table exit code', (name, error, code) => {
+    expect(error).toBeInstanceOf(RunmetaError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+    expect(Object.keys(ERROR_CODES)).toContain(error.code);
+    expect(error.exitCode).toBe(ERROR_CODES[error.code].exitCode);
+    expect(error.exitCode).toBe(EXPECTED_EXIT[code]);
+    expect(error.hint).toBeTruthy();
+    expect(error.message.startsWith('[runmeta] ')).toBe(true);
+    expect(error.message.endsWith(error.hint!)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('covers every code in ERROR_CODES with a class', () => {
+    expect(new Set(EXAMPLES.map(([, e]) => e.code))).toEqual(new Set(Object.keys(ERROR_CODES)));
+  });
+
+  it('gives every code a summary and a CLI exit code of 1, 2 or 3', () => {
+    for (const [code, entry] of Object.entries(ERROR_CODES)) {
+      expect(entry.summary.length, code).toBeGreaterThan(0);
+      expect([1, 2, 3], code).toContain(entry.exitCode);
+      expect(code).toMatch(/^RUNMETA_[A-Z_]+$/);
+    }
+  });
+
+  it('ValidationError names the field in .field and the message', () => {
+    const error = new ValidationError('fidelityStrategy.tokenBudget', 'must be finite');
+    expect(error.field).toBe('fidelityStrategy.tokenBudget');
+    expect(error.message).toContain('fidelityStrategy.tokenBudget');
+    expect(error.message).toContain('must be finite');
+  });
+
+  it('formats "[runmeta] <what>. <hint>"', () => {
+    const error = new ArchiveConflictError('runs_v1_archive.db exists', 'Remove it');
+    expect(error.message).toBe('[runmeta] runs_v1_archive.db exists. Remove it');
+    const bare = new RunmetaError('RUNMETA_STORAGE', 'plain');
+    expect(bare.message).toBe('[runmeta] plain');
+    expect(bare.hint).toBeUndefined();
+  });
+
+  it('carries the ids and versions it is about', () => {
+    expect(new RunNotFoundError('run_42').runId).toBe('run_42');
+    const newer = new NewerSchemaError('runs.db', '3.0', '2.0');
+    expect(newer.schemaVersion).toBe('3.0');
+    expect(newer.message).toContain('3.0');
+  });
+
+  it('keeps the cause', () => {
+    const cause = new Error('underlying');
+    expect(new StorageError('x', { cause }).cause).toBe(cause);
+    expect(new StorageError('x').cause).toBeUndefined();
+  });
+});
+
+/** An error shaped like better-sqlite3's SqliteError. */
+function sqliteError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe('classifySqliteError', () => {
+  it.each([
+    [
+      'SQLITE_NOTADB code',
+      sqliteError('SQLITE_NOTADB', 'file is not a database'),
+      NotADatabaseError,
+    ],
+    ['sql.js "file is not a database"', new Error('file is not a database'), NotADatabaseError],
+    [
+      'SQLITE_CORRUPT',
+      sqliteError('SQLITE_CORRUPT', 'database disk image is malformed'),
+      NotADatabaseError,
+    ],
+    ['sql.js malformed', new Error('database disk image is malformed'), NotADatabaseError],
+    ['SQLITE_BUSY', sqliteError('SQLITE_BUSY', 'database is locked'), DatabaseLockedError],
+    ['SQLITE_BUSY_SNAPSHOT', sqliteError('SQLITE_BUSY_SNAPSHOT', 'x'), DatabaseLockedError],
+    ['SQLITE_LOCKED', sqliteError('SQLITE_LOCKED', 'table is locked'), DatabaseLockedError],
+    ['sql.js locked', new Error('database is locked'), DatabaseLockedError],
+    [
+      'SQLITE_READONLY',
+      sqliteError('SQLITE_READONLY', 'attempt to write a readonly database'),
+      ReadOnlyError,
+    ],
+    ['readonly message', new Error('attempt to write a readonly database'), ReadOnlyError],
+    [
+      'SQLITE_CANTOPEN',
+      sqliteError('SQLITE_CANTOPEN', 'unable to open database file'),
+      NotADatabaseError,
+    ],
+    ['SQLITE_FULL', sqliteError('SQLITE_FULL', 'database or disk is full'), StorageError],
+    ['ENOSPC', new Error('ENOSPC: no space left on device'), StorageError],
+    ['unknown', new Error('something odd'), StorageError],
+    ['a string', 'weird failure', StorageError],
+  ] as const)('maps %s', (_label, error, expected) => {
+    const mapped = classifySqliteError(error, 'runs.db');
+    expect(mapped).toBeInstanceOf(expected);
+    expect(mapped.message).toContain('runs.db');
+    expect(mapped.message.startsWith('[runmeta] ')).toBe(true);
+    if (error instanceof Error) expect(mapped.cause).toBe(error);
+  });
+
+  it('gives database problems exit code 3', () => {
+    for (const code of ['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_BUSY', 'SQLITE_READONLY']) {
+      expect(classifySqliteError(sqliteError(code, 'x'), 'runs.db').exitCode, code).toBe(3);
+    }
+  });
+
+  it('tells corrupt apart from not-a-database in the message', () => {
+    const notDb = classifySqliteError(sqliteError('SQLITE_NOTADB', 'x'), 'a.db');
+    const corrupt = classifySqliteError(sqliteError('SQLITE_CORRUPT', 'x'), 'a.db');
+    expect(notDb.message).toMatch(/not a SQLite database/);
+    expect(corrupt.message).toMatch(/corrupt/);
+  });
+
+  it('mentions the full disk for SQLITE_FULL', () => {
+    const full = classifySqliteError(sqliteError('SQLITE_FULL', 'x'), 'runs.db');
+    expect(full.message).toMatch(/disk is full/);
+    expect(full.code).toBe('RUNMETA_STORAGE');
+  });
+
+  it('returns runmeta errors unchanged', () => {
+    const original = new RunNotFoundError('r');
+    expect(classifySqliteError(original, 'runs.db')).toBe(original);
+  });
+});

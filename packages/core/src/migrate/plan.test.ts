@@ -1,0 +1,535 @@
+import { describe, expect, it } from 'vitest';
+import type { ObservedColumn, ObservedSchema } from './observe.js';
+import { formatPlan, type MigrationPlan, planMigration } from './plan.js';
+
+// Shapes of the real files in shared/fixtures/legacy-dbs (same as in detect.test.ts).
+/**
+ * Columns from `name:type:notnull:default:pk` entries, the format of
+ * `SELECT name||':'||type||':'||notnull||':'||ifnull(dflt_value,'')||':'||pk
+ *  FROM pragma_table_info(...)` run on the fixtures in shared/fixtures/legacy-dbs.
+ */
+function cols(spec: string): ObservedColumn[] {
+  return spec
+    .trim()
+    .split(/\s+/)
+    .map((entry) => {
+      const [name = '', type = '', notNull, dflt = '', pk] = entry.split(':');
+      return {
+        name,
+        type,
+        notNull: notNull === '1',
+        defaultSql: dflt === '' ? null : dflt,
+        primaryKey: pk === '1',
+      };
+    });
+}
+
+const DEPLOYED_18 = `run_id:TEXT:0::1 template_id:TEXT:1::0 started_at:TEXT:1::0
+  completed_at:TEXT:0::0
+  causal_mode:TEXT:1::0 max_entities:INTEGER:0::0 max_timepoints:INTEGER:0::0
+  entities_created:INTEGER:0:0:0 timepoints_created:INTEGER:0:0:0
+  training_examples:INTEGER:0:0:0 cost_usd:REAL:0:0.0:0 llm_calls:INTEGER:0:0:0
+  tokens_used:INTEGER:0:0:0 duration_seconds:REAL:0::0 oxen_repo_url:TEXT:0::0
+  oxen_dataset_url:TEXT:0::0 status:TEXT:0:'running':0 error_message:TEXT:0::0`;
+const SUMMARY = 'summary:TEXT:0::0 summary_generated_at:TEXT:0::0';
+const V2_ADDED = `schema_version:TEXT:0:'2.0':0 fidelity_strategy_json:TEXT:0::0
+  fidelity_distribution:TEXT:0::0 actual_tokens_used:REAL:0::0
+  token_budget_compliance:REAL:0::0 fidelity_efficiency_score:REAL:0::0`;
+const DEPLOYED_32_EXTRA = `narrative_exports:TEXT:0::0 narrative_export_generated_at:TEXT:0::0
+  tensor_resolution_stats:TEXT:0::0 entities_resolved_from_cache:INTEGER:0:0:0
+  entities_new_baseline:INTEGER:0:0:0 tensor_cache_hit_rate:REAL:0::0`;
+const DOCUMENTED_21 = `run_id:TEXT:0::1 template_id:TEXT:0::0 created_at:TIMESTAMP:0::0
+  updated_at:TIMESTAMP:0::0 causal_mode:TEXT:0::0 goal:TEXT:0::0 origin_description:TEXT:0::0
+  entities_created:INTEGER:0::0 timepoints_created:INTEGER:0::0 training_examples:INTEGER:0::0
+  cost_usd:REAL:0::0 llm_calls:INTEGER:0::0 tokens_used:INTEGER:0::0 oxen_repo_url:TEXT:0::0
+  oxen_dataset_url:TEXT:0::0 error_message:TEXT:0::0 status:TEXT:0::0
+  portal_description:TEXT:0::0 portal_year:INTEGER:0::0 origin_year:INTEGER:0::0
+  backward_steps:INTEGER:0::0`;
+
+const CHILDREN = {
+  mechanism_usage: cols(`id:INTEGER:0::1 run_id:TEXT:1::0 mechanism:TEXT:1::0
+    function_name:TEXT:1::0 timestamp:TEXT:1::0 context:TEXT:0::0`),
+  resolution_assignments: cols(`id:INTEGER:0::1 run_id:TEXT:1::0 entity_id:TEXT:1::0
+    resolution:TEXT:1::0 timepoint_id:TEXT:1::0 timestamp:TEXT:1::0`),
+  validations: cols(`id:INTEGER:0::1 run_id:TEXT:1::0 validator_name:TEXT:1::0
+    passed:BOOLEAN:1::0 timestamp:TEXT:1::0 message:TEXT:0::0 violations:TEXT:0::0`),
+};
+
+const UNRELATED_TABLES = [
+  'entity',
+  'timeline',
+  'systemprompt',
+  'validationrule',
+  'timepoint',
+  'relationshiptrajectory',
+  'convergenceset',
+  'environmententity',
+  'atmosphereentity',
+  'crowdentity',
+  'exposureevent',
+  'queryhistory',
+  'dialog',
+  'prospectivestate',
+];
+
+const HISTORY = cols(`id:INTEGER:0::1 applied_at:TEXT:1::0 kind:TEXT:1::0 from_version:TEXT:0::0
+  to_version:TEXT:1::0 strategy:TEXT:0::0 details:TEXT:0::0 sdk_version:TEXT:1::0`);
+
+const V2_INDEXES = [
+  'idx_runs_template_id',
+  'idx_runs_created_at',
+  'idx_runs_status',
+  'idx_runs_schema_version',
+  'idx_runs_actual_tokens_used',
+  'idx_runs_token_budget_compliance',
+  'idx_runs_fidelity_efficiency_score',
+  'idx_mechanism_usage_run_id',
+  'idx_resolution_assignments_run_id',
+  'idx_validations_run_id',
+];
+
+const v1Deployed18 = (): ObservedSchema => ({
+  tables: { runs: cols(DEPLOYED_18), ...CHILDREN },
+  indexes: [],
+  schemaVersions: [],
+});
+const v1Deployed20 = (): ObservedSchema => ({
+  tables: { runs: cols(`${DEPLOYED_18} ${SUMMARY}`), ...CHILDREN },
+  indexes: [],
+  schemaVersions: [],
+});
+const v2Deployed32 = (): ObservedSchema => ({
+  tables: {
+    runs: cols(`${DEPLOYED_18} ${SUMMARY} ${V2_ADDED} ${DEPLOYED_32_EXTRA}`),
+    ...CHILDREN,
+    ...Object.fromEntries(
+      UNRELATED_TABLES.map((t) => [t, cols(`id:INTEGER:1::1 ${t}_id:VARCHAR:1::0`)]),
+    ),
+  },
+  indexes: ['ix_entity_entity_id', 'ix_timeline_timeline_id', 'ix_dialog_dialog_id'],
+  schemaVersions: ['2.0'],
+});
+const v1Documented = (): ObservedSchema => ({
+  tables: { runs: cols(DOCUMENTED_21), ...CHILDREN },
+  indexes: [],
+  schemaVersions: [],
+});
+const freshV2 = (): ObservedSchema => ({
+  tables: {
+    runs: cols(`${DOCUMENTED_21} ${V2_ADDED}`),
+    ...CHILDREN,
+    runmeta_migrations: HISTORY,
+  },
+  indexes: [...V2_INDEXES],
+  schemaVersions: ['2.0'],
+});
+
+const MISSING_IN_32 = [
+  'created_at',
+  'updated_at',
+  'goal',
+  'origin_description',
+  'portal_description',
+  'portal_year',
+  'origin_year',
+  'backward_steps',
+];
+
+const ARCHIVE_KINDS = [
+  'checkpoint',
+  'create-aside',
+  'record-history',
+  'archive-move',
+  'install',
+  'verify',
+];
+const CARRY_OVER_KINDS = [
+  'checkpoint',
+  'create-aside',
+  'carry-over',
+  'record-history',
+  'archive-move',
+  'install',
+  'verify',
+];
+
+const kinds = (plan: MigrationPlan) => plan.steps.map((s) => s.kind);
+const allSql = (plan: MigrationPlan) => [
+  ...plan.steps.flatMap((s) => s.sql),
+  ...plan.copies.flatMap((c) => [c.select, c.insert]),
+  ...plan.addedColumns.map((c) => c.sql),
+];
+const step = (plan: MigrationPlan, kind: string) => {
+  const found = plan.steps.find((s) => s.kind === kind);
+  expect(found, `step ${kind}`).toBeDefined();
+  return found!;
+};
+
+describe('planMigration: v1 → v2, archive strategy (default)', () => {
+  it.each([
+    ['18-column deployed', v1Deployed18, 'v1-deployed-18'],
+    ['20-column deployed', v1Deployed20, 'v1-deployed-20'],
+    ['21-column documented', v1Documented, 'v1-documented'],
+  ] as const)('plans the archive steps for the %s v1 file', (_label, shape, kind) => {
+    const plan = planMigration(shape());
+    expect(plan.detection.kind).toBe(kind);
+    expect(plan.action).toBe('migrate');
+    expect(plan.refusal).toBeNull();
+    expect(plan.strategy).toBe('archive');
+    expect(plan.backfill).toBe(false);
+    expect(kinds(plan)).toEqual(ARCHIVE_KINDS);
+    expect(plan.archiveName).toBe('runs_v1_archive.db');
+    expect(plan.copies).toEqual([]);
+    expect(plan.addedColumns).toEqual([]);
+  });
+
+  it('moves the v1 file to the archive, then the aside build into place', () => {
+    const plan = planMigration(v1Deployed18());
+    const aside = plan.asideName!;
+    expect(aside).toBeTruthy();
+    expect(aside).not.toBe('runs.db');
+    expect(aside).not.toBe('runs_v1_archive.db');
+    expect(plan.fileMoves).toEqual([
+      { from: 'runs.db', to: 'runs_v1_archive.db' },
+      { from: aside, to: 'runs.db' },
+    ]);
+    expect(step(plan, 'archive-move')).toMatchObject({ from: 'runs.db', to: 'runs_v1_archive.db' });
+    expect(step(plan, 'install')).toMatchObject({ from: aside, to: 'runs.db' });
+    expect(step(plan, 'checkpoint').database).toBe('runs.db');
+    expect(step(plan, 'checkpoint').sql.join(' ')).toMatch(/wal_checkpoint/i);
+    expect(step(plan, 'create-aside').database).toBe(aside);
+    expect(step(plan, 'record-history').database).toBe(aside);
+  });
+
+  it('builds the aside database with the v2 runs table and history table', () => {
+    const sql = step(planMigration(v1Deployed18()), 'create-aside').sql.join('\n');
+    expect(sql).toMatch(/CREATE TABLE[^(]*"runs"/);
+    expect(sql).toMatch(/CREATE TABLE[^(]*"runmeta_migrations"/);
+    expect(sql).toContain('"schema_version"');
+  });
+
+  it('verifies integrity and row counts at the end', () => {
+    const verify = step(planMigration(v1Deployed20()), 'verify');
+    expect(verify.sql).toContain('PRAGMA integrity_check');
+    for (const table of ['runs', 'mechanism_usage', 'resolution_assignments', 'validations']) {
+      expect(verify.sql.some((s) => s.includes(`"${table}"`) && /count/i.test(s))).toBe(true);
+    }
+  });
+
+  it('never overwrites an existing archive: picks runs_v1_archive_2.db', () => {
+    const plan = planMigration(v1Deployed18(), { existing: ['runs.db', 'runs_v1_archive.db'] });
+    expect(plan.archiveName).toBe('runs_v1_archive_2.db');
+    expect(step(plan, 'archive-move').to).toBe('runs_v1_archive_2.db');
+    expect(plan.fileMoves[0]).toEqual({ from: 'runs.db', to: 'runs_v1_archive_2.db' });
+    expect(step(plan, 'archive-move').description).toContain('runs_v1_archive_2.db');
+  });
+
+  it('skips every taken archive name', () => {
+    const plan = planMigration(v1Deployed18(), {
+      existing: ['runs_v1_archive.db', 'runs_v1_archive_2.db', 'runs_v1_archive_3.db'],
+    });
+    expect(plan.archiveName).toBe('runs_v1_archive_4.db');
+  });
+
+  it('derives names from a custom database name', () => {
+    const plan = planMigration(v1Deployed18(), { database: 'other.db' });
+    expect(plan.archiveName).toBe('other_v1_archive.db');
+    expect(plan.fileMoves[0]).toEqual({ from: 'other.db', to: 'other_v1_archive.db' });
+    expect(plan.fileMoves[1]?.to).toBe('other.db');
+  });
+
+  it('ignores backfill without carry-over', () => {
+    const plan = planMigration(v1Deployed18(), { backfill: true });
+    expect(plan.backfill).toBe(false);
+    expect(kinds(plan)).toEqual(ARCHIVE_KINDS);
+  });
+});
+
+describe('planMigration: carry-over strategy', () => {
+  it('adds a carry-over step after building the aside database', () => {
+    const plan = planMigration(v1Deployed18(), { strategy: 'carry-over' });
+    expect(plan.action).toBe('migrate');
+    expect(plan.strategy).toBe('carry-over');
+    expect(kinds(plan)).toEqual(CARRY_OVER_KINDS);
+    expect(step(plan, 'carry-over').database).toBe(plan.asideName);
+  });
+
+  it('adds the backfill step after carry-over when asked', () => {
+    const plan = planMigration(v1Deployed18(), { strategy: 'carry-over', backfill: true });
+    expect(plan.backfill).toBe(true);
+    expect(kinds(plan)).toEqual([
+      'checkpoint',
+      'create-aside',
+      'carry-over',
+      'backfill',
+      'record-history',
+      'archive-move',
+      'install',
+      'verify',
+    ]);
+    const sql = step(plan, 'backfill').sql.join('\n');
+    expect(sql).toMatch(/^UPDATE "runs" SET /m);
+    expect(sql).toContain('"fidelity_efficiency_score"');
+  });
+
+  it('adds the source columns v2 lacks to the aside runs table', () => {
+    const plan = planMigration(v1Deployed18(), { strategy: 'carry-over' });
+    const added = plan.addedColumns.filter((c) => c.table === 'runs').map((c) => c.column);
+    expect(added.sort()).toEqual(
+      ['completed_at', 'duration_seconds', 'max_entities', 'max_timepoints', 'started_at'].sort(),
+    );
+    const aside = step(plan, 'create-aside').sql;
+    for (const column of added) {
+      const sql = plan.addedColumns.find((c) => c.column === column)!.sql;
+      expect(sql).toMatch(new RegExp(`^ALTER TABLE "runs" ADD COLUMN "${column}"`));
+      expect(sql).not.toMatch(/PRIMARY KEY|NOT NULL/);
+      expect(aside).toContain(sql);
+    }
+    // The ALTERs come after the CREATE TABLE of runs.
+    const createRuns = aside.findIndex((s) => /CREATE TABLE[^(]*"runs"/.test(s));
+    const firstAlter = aside.findIndex((s) => s.startsWith('ALTER TABLE'));
+    expect(createRuns).toBeGreaterThanOrEqual(0);
+    expect(firstAlter).toBeGreaterThan(createRuns);
+  });
+
+  it('also keeps summary and summary_generated_at of the 20-column file', () => {
+    const plan = planMigration(v1Deployed20(), { strategy: 'carry-over' });
+    const added = plan.addedColumns.map((c) => c.column);
+    expect(added).toContain('summary');
+    expect(added).toContain('summary_generated_at');
+    expect(added).toHaveLength(7);
+  });
+
+  it('adds nothing for the documented 21-column v1 schema', () => {
+    const plan = planMigration(v1Documented(), { strategy: 'carry-over' });
+    expect(plan.addedColumns).toEqual([]);
+  });
+
+  it('copies every source column of runs by name and sets schema_version to 1.0', () => {
+    const plan = planMigration(v1Deployed18(), { strategy: 'carry-over' });
+    const runs = plan.copies.find((c) => c.table === 'runs')!;
+    expect(runs).toBeDefined();
+    expect(runs.columns).toEqual(cols(DEPLOYED_18).map((c) => c.name));
+    expect(runs.constants).toEqual({ schema_version: '1.0' });
+    for (const column of runs.columns) {
+      expect(runs.select).toContain(`"${column}"`);
+      expect(runs.insert).toContain(`"${column}"`);
+    }
+    expect(runs.insert).toContain('"schema_version"');
+    const placeholders = runs.insert.match(/\?/g) ?? [];
+    expect(placeholders).toHaveLength(runs.columns.length + 1);
+  });
+
+  it('copies each child table that exists in the source', () => {
+    const plan = planMigration(v1Deployed20(), { strategy: 'carry-over' });
+    expect(plan.copies.map((c) => c.table).sort()).toEqual(
+      ['mechanism_usage', 'resolution_assignments', 'runs', 'validations'].sort(),
+    );
+    const children = plan.copies.filter((c) => c.table !== 'runs');
+    for (const copy of children) expect(copy.constants).toEqual({});
+    const mech = plan.copies.find((c) => c.table === 'mechanism_usage')!;
+    expect(mech.columns).toEqual(CHILDREN.mechanism_usage.map((c) => c.name));
+  });
+
+  it('skips child tables the source lacks', () => {
+    const schema = v1Deployed18();
+    schema.tables = { runs: schema.tables.runs! };
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    expect(plan.copies.map((c) => c.table)).toEqual(['runs']);
+  });
+
+  it('quotes a weird source column name correctly in all SQL', () => {
+    const schema = v1Deployed18();
+    schema.tables.runs = [
+      ...schema.tables.runs!,
+      { name: 'we"ird col', type: 'TEXT', notNull: false, defaultSql: null, primaryKey: false },
+    ];
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    const quoted = '"we""ird col"';
+    const added = plan.addedColumns.find((c) => c.column === 'we"ird col');
+    expect(added?.sql).toBe(`ALTER TABLE "runs" ADD COLUMN ${quoted} TEXT`);
+    const runs = plan.copies.find((c) => c.table === 'runs')!;
+    expect(runs.select).toContain(quoted);
+    expect(runs.insert).toContain(quoted);
+    for (const sql of allSql(plan)) {
+      // Once the correctly quoted form is removed, no trace of the name may remain.
+      expect(sql.replaceAll(quoted, '<q>')).not.toContain('ird col');
+    }
+  });
+
+  it('drops a declared type that could inject SQL', () => {
+    const schema = v1Deployed18();
+    schema.tables.runs = [
+      ...schema.tables.runs!,
+      {
+        name: 'notes',
+        type: 'TEXT); DROP TABLE runs; --',
+        notNull: false,
+        defaultSql: null,
+        primaryKey: false,
+      },
+    ];
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    expect(plan.addedColumns.find((c) => c.column === 'notes')?.sql).toBe(
+      'ALTER TABLE "runs" ADD COLUMN "notes"',
+    );
+    for (const sql of allSql(plan)) expect(sql).not.toMatch(/\bDROP\b/i);
+  });
+
+  it('does not re-add a v2 column that differs only in case (SQLite names are case-blind)', () => {
+    const schema = v1Documented();
+    schema.tables.runs = schema.tables.runs!.map((c) =>
+      c.name === 'status' ? { ...c, name: 'STATUS' } : c,
+    );
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    const aside = step(plan, 'create-aside').sql;
+    expect(aside.some((s) => /ADD COLUMN "status"/i.test(s))).toBe(false);
+  });
+});
+
+describe('planMigration: v2 databases', () => {
+  it('repairs the 32-column file by adding exactly the 8 missing columns', () => {
+    const plan = planMigration(v2Deployed32());
+    expect(plan.detection.kind).toBe('v2-missing-columns');
+    expect(plan.action).toBe('repair');
+    expect(plan.strategy).toBeNull();
+    expect(plan.archiveName).toBeNull();
+    expect(plan.fileMoves).toEqual([]);
+    expect(plan.addedColumns.map((c) => c.column).sort()).toEqual([...MISSING_IN_32].sort());
+    for (const added of plan.addedColumns) {
+      expect(added.table).toBe('runs');
+      expect(added.sql).toMatch(new RegExp(`^ALTER TABLE "runs" ADD COLUMN "${added.column}" `));
+      expect(added.sql).not.toMatch(/PRIMARY KEY|NOT NULL/);
+    }
+    expect(plan.addedColumns.find((c) => c.column === 'created_at')?.sql).toContain('TIMESTAMP');
+    expect(plan.addedColumns.find((c) => c.column === 'portal_year')?.sql).toContain('INTEGER');
+    expect(kinds(plan)).toEqual([
+      'add-missing-columns',
+      'create-missing-tables',
+      'record-history',
+      'verify',
+    ]);
+    expect(step(plan, 'add-missing-columns').sql).toHaveLength(8);
+  });
+
+  it('never drops or renames anything in the repair', () => {
+    const plan = planMigration(v2Deployed32());
+    const sql = allSql(plan);
+    expect(sql.length).toBeGreaterThan(0);
+    for (const statement of sql) {
+      expect(statement).not.toMatch(/\bDROP\b/i);
+      expect(statement).not.toMatch(/\bRENAME\b/i);
+      expect(statement).not.toMatch(/\bDELETE\b/i);
+    }
+    // None of the 14 unrelated tables is touched.
+    for (const table of UNRELATED_TABLES) {
+      expect(sql.some((s) => s.includes(`"${table}"`))).toBe(false);
+    }
+  });
+
+  it('creates the missing history table and the v2 indexes in the repair', () => {
+    const sql = step(planMigration(v2Deployed32()), 'create-missing-tables').sql.join('\n');
+    expect(sql).toMatch(/CREATE TABLE[^(]*"runmeta_migrations"/);
+    expect(sql).toContain('"idx_runs_created_at"');
+    expect(sql).not.toMatch(/CREATE TABLE[^(]*"runs"/);
+  });
+
+  it('does nothing for a fresh, complete v2 database', () => {
+    const plan = planMigration(freshV2());
+    expect(plan.detection.kind).toBe('v2');
+    expect(plan.action).toBe('none');
+    expect(plan.steps).toEqual([]);
+    expect(plan.addedColumns).toEqual([]);
+    expect(formatPlan(plan)).toMatch(/up to date/);
+  });
+
+  it('repairs only the indexes when they are missing', () => {
+    const schema = freshV2();
+    schema.indexes = [];
+    const plan = planMigration(schema);
+    expect(plan.action).toBe('repair');
+    expect(plan.addedColumns).toEqual([]);
+    expect(kinds(plan)).toEqual(['create-missing-tables', 'record-history', 'verify']);
+    const sql = step(plan, 'create-missing-tables').sql;
+    expect(sql.every((s) => s.startsWith('CREATE INDEX IF NOT EXISTS'))).toBe(true);
+  });
+});
+
+describe('planMigration: create and refuse', () => {
+  it('creates a fresh database when there is none', () => {
+    for (const plan of [
+      planMigration(null),
+      planMigration({ tables: {}, indexes: [], schemaVersions: [] }),
+    ]) {
+      expect(plan.detection.kind).toBe('absent');
+      expect(plan.action).toBe('create');
+      expect(kinds(plan)).toEqual(['create', 'record-history']);
+      expect(step(plan, 'create').sql.join('\n')).toMatch(/CREATE TABLE[^(]*"runs"/);
+      expect(plan.fileMoves).toEqual([]);
+    }
+  });
+
+  it('refuses a newer schema and changes nothing', () => {
+    const schema = freshV2();
+    schema.schemaVersions = ['3.0'];
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    expect(plan.action).toBe('refuse');
+    expect(plan.refusal).toContain('3.0');
+    expect(plan.steps).toEqual([]);
+    expect(plan.fileMoves).toEqual([]);
+    expect(plan.addedColumns).toEqual([]);
+    expect(formatPlan(plan)).toMatch(/^Refused: runs\.db .*3\.0/);
+  });
+
+  it('refuses a foreign database', () => {
+    const plan = planMigration({
+      tables: { entity: cols('id:INTEGER:1::1 name:TEXT:0::0') },
+      indexes: [],
+      schemaVersions: [],
+    });
+    expect(plan.detection.kind).toBe('foreign');
+    expect(plan.action).toBe('refuse');
+    expect(plan.refusal).toMatch(/runs/);
+    expect(plan.steps).toEqual([]);
+    expect(formatPlan(plan)).toMatch(/^Refused/);
+  });
+});
+
+describe('planMigration purity', () => {
+  it('returns the same plan for the same input and does not modify the input', () => {
+    const schema = v1Deployed20();
+    const before = structuredClone(schema);
+    const a = planMigration(schema, { strategy: 'carry-over', backfill: true });
+    const b = planMigration(schema, { strategy: 'carry-over', backfill: true });
+    expect(a).toEqual(b);
+    expect(schema).toEqual(before);
+  });
+});
+
+describe('formatPlan', () => {
+  const plans: [string, MigrationPlan][] = [
+    ['archive', planMigration(v1Deployed18())],
+    ['carry-over', planMigration(v1Deployed20(), { strategy: 'carry-over', backfill: true })],
+    ['repair', planMigration(v2Deployed32())],
+    ['create', planMigration(null)],
+  ];
+
+  it.each(plans)('mentions each step and its SQL (%s)', (_label, plan) => {
+    const text = formatPlan(plan);
+    expect(plan.steps.length).toBeGreaterThan(0);
+    for (const s of plan.steps) {
+      expect(text).toContain(`[${s.kind}]`);
+      expect(text).toContain(s.description);
+      for (const sql of s.sql) expect(text).toContain(sql.replace(/\s+/g, ' ').trim());
+    }
+    const numbered = text.split('\n').filter((line) => /^\s+\d+\. \[/.test(line));
+    expect(numbered).toHaveLength(plan.steps.length);
+  });
+
+  it('names the strategy and the archive in a migration plan', () => {
+    const text = formatPlan(planMigration(v1Deployed18(), { existing: ['runs_v1_archive.db'] }));
+    expect(text).toContain('archive');
+    expect(text).toContain('runs_v1_archive_2.db');
+    expect(text).toContain('v1-deployed-18');
+  });
+});
