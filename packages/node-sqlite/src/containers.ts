@@ -8,6 +8,14 @@ import { ArchiveConflictError, StorageError } from '@runmeta/core';
 
 /** SQLite's side files of a database. */
 const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+/** The migration lock of a database, and the note naming its holder. */
+export const LOCK_SUFFIX = '.runmeta-lock';
+const HIDDEN_SUFFIXES = [
+  ...SIDE_SUFFIXES,
+  LOCK_SUFFIX,
+  `${LOCK_SUFFIX}-journal`,
+  `${LOCK_SUFFIX}.json`,
+];
 
 function refuseOverwrite(describe: (name: string) => string, to: string): never {
   throw new ArchiveConflictError(
@@ -60,7 +68,7 @@ export function createFileContainer(directory: string) {
       if (!fs.existsSync(directory)) return [];
       return fs
         .readdirSync(directory, { withFileTypes: true })
-        .filter((e) => e.isFile() && !SIDE_SUFFIXES.some((s) => e.name.endsWith(s)))
+        .filter((e) => e.isFile() && !HIDDEN_SUFFIXES.some((s) => e.name.endsWith(s)))
         .map((e) => e.name)
         .sort();
     },
@@ -75,6 +83,7 @@ export function createFileContainer(directory: string) {
 export function createMemoryContainer() {
   const stored = new Map<string, Uint8Array>();
   const open = new Set<string>();
+  const locks = new Map<string, Promise<void>>();
   const describe = (name: string) => `memory:${name}`;
   const assertClosed = (name: string) => {
     if (open.has(name)) throw new StorageError(`${describe(name)} is open; close it first`);
@@ -130,6 +139,20 @@ export function createMemoryContainer() {
     },
     async list() {
       return [...new Set([...stored.keys(), ...open])].sort();
+    },
+    /** In memory there is one process: a promise queue per name is the whole lock. */
+    async lock(name: string) {
+      const previous = locks.get(name) ?? Promise.resolve();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      locks.set(
+        name,
+        previous.then(() => held),
+      );
+      await previous;
+      return async () => release();
     },
   };
 }

@@ -3,18 +3,21 @@
  * It only executes; validation, migration, transactions and error mapping live in
  * `@runmeta/core`.
  */
+
+import fs from 'node:fs';
 import {
   type AdapterCapabilities,
+  looksLikeSqlite,
   type Row,
   type RunResult,
   type SqlConnection,
   type SqlParams,
   type StorageAdapter,
-  StorageError,
   withoutWalHeader,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { createFileContainer, createMemoryContainer } from './containers.js';
+import { acquireMigrationLock } from './lock.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */
 export type NodeSqliteAdapterOptions =
@@ -87,6 +90,23 @@ export function wrapConnection(
   };
 }
 
+/** Whether a file's header says WAL mode while no -wal file exists beside it. */
+function isWalWithoutLog(file: string): boolean {
+  if (fs.existsSync(`${file}-wal`)) return false;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const header = new Uint8Array(100);
+    return (
+      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2
+    );
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /**
  * Create the Node.js adapter.
  *
@@ -128,17 +148,31 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
     capabilities: { fileSystem: true, wal: true, persistent: true } satisfies AdapterCapabilities,
     describe: container.path,
     ...container,
+    attachTarget: container.path,
+    lock(name, lockOptions) {
+      container.ensureDirectory();
+      return acquireMigrationLock(container.path(name), {
+        ...lockOptions,
+        describe: container.path(name),
+      });
+    },
     async open(name, openOptions = {}) {
-      if (!openOptions.readOnly) container.ensureDirectory();
-      let client: BetterSqlite3.Database;
-      try {
-        client = new BetterSqlite3(container.path(name), {
-          readonly: !!openOptions.readOnly,
-          fileMustExist: !!openOptions.readOnly,
-        });
-      } catch (error) {
-        throw error instanceof Error ? error : new StorageError(String(error));
+      const file = container.path(name);
+      if (openOptions.readOnly && isWalWithoutLog(file)) {
+        // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
+        // With no -wal present the main file holds every row, so read a snapshot
+        // of its bytes instead: a dry run or a read of the archive writes nothing.
+        const client = new BetterSqlite3(
+          Buffer.from(withoutWalHeader(new Uint8Array(fs.readFileSync(file)))),
+        );
+        client.pragma('query_only = ON');
+        return wrapConnection(client);
       }
+      if (!openOptions.readOnly) container.ensureDirectory();
+      const client = new BetterSqlite3(file, {
+        readonly: !!openOptions.readOnly,
+        fileMustExist: !!openOptions.readOnly,
+      });
       // Wait (bounded) for another process's write lock instead of failing at once.
       client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
       // Child rows must point at an existing run; SQLite leaves this off by default.

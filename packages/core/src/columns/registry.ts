@@ -7,7 +7,13 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import { type Lenient, ResolutionLevel, RunStatus, TemporalMode } from '../schema/enums.js';
+import {
+  type Lenient,
+  RESOLUTION_LEVELS,
+  ResolutionLevel,
+  RunStatus,
+  TemporalMode,
+} from '../schema/enums.js';
 import {
   FidelityTemporalStrategy,
   type StoredStrategy,
@@ -81,11 +87,28 @@ const real = (name: string, extra: Extra<number>, schema: z.ZodType<number> = No
 const json = (name: string, extra: Extra<unknown>) =>
   column<unknown>(name, 'TEXT', jsonCodec(), JsonValue, extra);
 
-/** Fidelity distribution: JSON object level → count, stored with lowercase keys. */
-export const FidelityDistribution = z.record(
-  z.string().transform((key) => key.toLowerCase()),
-  Count,
-);
+/**
+ * Fidelity distribution: JSON object level → count, stored with lowercase keys.
+ * Keys must be resolution levels (upper-case names accepted); `DIALOG` and
+ * `dialog` in one object are summed, never silently overwritten.
+ */
+export const FidelityDistribution = z.record(z.string(), Count).transform((input, ctx) => {
+  const out: Record<string, number> = {};
+  for (const [key, count] of Object.entries(input)) {
+    const level = key.toLowerCase();
+    const known = (RESOLUTION_LEVELS as readonly string[]).includes(level);
+    if (!known || (key !== level && key !== key.toUpperCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `"${key}" is not a resolution level (${RESOLUTION_LEVELS.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    out[level] = (out[level] ?? 0) + count;
+  }
+  return out;
+});
 export type FidelityDistribution = Record<string, number>;
 
 const distributionCodec = jsonCodec<FidelityDistribution>({

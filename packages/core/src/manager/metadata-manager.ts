@@ -4,7 +4,13 @@
  * over any {@link StorageAdapter}.
  */
 import { z } from 'zod';
-import { type ColumnDef, RUN_COLUMNS, TABLES, type TableDef } from '../columns/registry.js';
+import {
+  type ColumnDef,
+  CURRENT_SCHEMA_VERSION,
+  RUN_COLUMNS,
+  TABLES,
+  type TableDef,
+} from '../columns/registry.js';
 import { decodeRow, encodeFields, fieldIndex } from '../columns/rows.js';
 import {
   addColumnSql,
@@ -28,6 +34,7 @@ import {
   tokenBudgetCompliance,
 } from '../metrics/fidelity.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
+import type { SchemaDetection } from '../migrate/detect.js';
 import {
   applyInPlace,
   applyMigration,
@@ -87,6 +94,8 @@ export interface ManagerOptions {
   migration?: { strategy?: MigrationStrategy; backfill?: boolean };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
+  /** How long to wait for another process's migration lock. Default 60 000 ms. */
+  lockTimeoutMs?: number;
   /** Progress of a migration run by `open`. */
   onMigrationProgress?: (progress: MigrationProgress) => void;
 }
@@ -156,6 +165,8 @@ export class MetadataManager {
     /** What opening did to the schema (null: nothing to do). */
     readonly migration: MigrationResult | null,
     private readonly readOnlyReason: string | null,
+    /** What the database was found to be when it was opened. */
+    readonly detection: SchemaDetection,
   ) {}
 
   /**
@@ -167,64 +178,71 @@ export class MetadataManager {
     const { adapter } = options;
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
-    if (!options.readOnly) await recoverInterruptedMigration(adapter, database);
-    if (options.readOnly && !(await adapter.exists(database))) {
-      throw new NotADatabaseError(location, 'does not exist');
-    }
-    let db = await openDatabase(adapter, database, { readOnly: !!options.readOnly });
-    let plan: MigrationPlan;
-    try {
-      plan = planMigration(await observeSchema(db), {
-        database,
-        strategy: options.migration?.strategy,
-        backfill: options.migration?.backfill,
-        existing: await adapter.list(),
-      });
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
+    const readOnly = !!options.readOnly;
+    let { db, plan } = await inspect(adapter, database, options, readOnly);
     let migration: MigrationResult | null = null;
-    let readOnlyReason: string | null = options.readOnly ? 'opened with readOnly: true' : null;
+    let readOnlyReason: string | null = readOnly ? 'opened with readOnly: true' : null;
     try {
-      const { detection } = plan;
-      if (plan.action === 'refuse') {
-        if (detection.kind === 'foreign')
-          throw new NotADatabaseError(location, 'is SQLite but has no runs table');
-        if (!options.readOnly) throw new NewerSchemaError(location, detection.version!, '2.0');
-        readOnlyReason = `schema_version ${detection.version} is newer than this runmeta supports`;
-      } else if (plan.action !== 'none' && options.readOnly) {
-        if (plan.action === 'create')
-          throw new NotADatabaseError(location, 'is empty (no runs table)');
-      } else if (plan.action !== 'none') {
-        if (plan.action !== 'create' && options.autoMigrate === false) {
-          throw new NeedsMigrationError(
-            location,
-            `it is ${detection.kind}; the plan is ${plan.steps.map((s) => s.kind).join(' → ')}`,
-          );
-        }
-        if (plan.action === 'migrate') {
-          await db.close();
-          migration = await applyMigration(adapter, plan, {
-            onProgress: options.onMigrationProgress,
-          });
-          db = await openDatabase(adapter, database);
-        } else {
-          migration = await applyInPlace(db, plan);
+      if (readOnly) {
+        if (!db) throw new NotADatabaseError(location, 'does not exist');
+        readOnlyReason = unusable(plan, location, true) ?? readOnlyReason;
+      } else if (plan.action === 'none' && !(await adapter.exists(asideNameFor(database)))) {
+        // Up to date: the common case takes no lock at all.
+      } else {
+        // Schema work: under the adapter's lock, and re-planned once the lock is
+        // held, because another process may have done the work while we waited.
+        await db?.close();
+        db = null;
+        const release = await adapter.lock?.(database, {
+          timeoutMs: options.lockTimeoutMs ?? 60_000,
+        });
+        try {
+          await recoverInterruptedMigration(adapter, database);
+          ({ db, plan } = await inspect(adapter, database, options, false));
+          unusable(plan, location, false);
+          if (
+            (plan.action === 'migrate' || plan.action === 'repair') &&
+            options.autoMigrate === false
+          ) {
+            throw new NeedsMigrationError(
+              location,
+              `it is ${plan.detection.kind}; the plan is ${plan.steps.map((s) => s.kind).join(' → ')}`,
+            );
+          }
+          if (plan.action === 'create' || plan.action === 'migrate') {
+            await db?.close();
+            db = null;
+            migration = await applyMigration(adapter, plan, {
+              onProgress: options.onMigrationProgress,
+            });
+            db = await openDatabase(adapter, database);
+          } else if (plan.action === 'repair' && db) {
+            migration = await applyInPlace(db, plan);
+          }
+        } finally {
+          await release?.();
         }
       }
+      if (!db) throw new NotADatabaseError(location, 'does not exist');
+      if (!readOnlyReason && adapter.capabilities.wal) {
+        // WAL lets readers proceed while one process writes; it is set only now, once
+        // the file is known to be v2, so refusing to open a file never changes it.
+        await db.all('PRAGMA journal_mode = WAL');
+      }
+      const manager = new MetadataManager(
+        adapter,
+        db,
+        database,
+        migration,
+        readOnlyReason,
+        plan.detection,
+      );
+      await manager.refreshColumns();
+      return manager;
     } catch (error) {
-      await db.close();
+      await db?.close();
       throw error;
     }
-    if (!readOnlyReason && adapter.capabilities.wal) {
-      // WAL lets readers proceed while one process writes; it is set only now, once
-      // the file is known to be v2, so refusing to open a file never changes it.
-      await db.all('PRAGMA journal_mode = WAL');
-    }
-    const manager = new MetadataManager(adapter, db, database, migration, readOnlyReason);
-    await manager.refreshColumns();
-    return manager;
   }
 
   /**
@@ -234,17 +252,14 @@ export class MetadataManager {
   static async plan(
     options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
-    const database = options.database ?? 'runs.db';
-    const existing = await options.adapter.list();
-    if (!(await options.adapter.exists(database))) {
-      return planMigration(null, { ...options.migration, database, existing });
-    }
-    const db = await openDatabase(options.adapter, database, { readOnly: true });
-    try {
-      return planMigration(await observeSchema(db), { ...options.migration, database, existing });
-    } finally {
-      await db.close();
-    }
+    const { db, plan } = await inspect(
+      options.adapter,
+      options.database ?? 'runs.db',
+      options,
+      true,
+    );
+    await db?.close();
+    return plan;
   }
 
   private async refreshColumns(): Promise<void> {
@@ -266,8 +281,8 @@ export class MetadataManager {
   private assertWritable(): void {
     if (!this.readOnlyReason) return;
     const location = this.adapter.describe(this.database);
-    if (this.readOnlyReason.startsWith('schema_version')) {
-      throw new NewerSchemaError(location, this.readOnlyReason.split(' ')[1]!, '2.0');
+    if (this.detection.kind === 'newer') {
+      throw new NewerSchemaError(location, this.detection.version!, CURRENT_SCHEMA_VERSION);
     }
     throw new ReadOnlyError(location, this.readOnlyReason);
   }
@@ -792,6 +807,52 @@ export class MetadataManager {
   }
 }
 
+/** Open (when it exists) and plan a database. */
+async function inspect(
+  adapter: StorageAdapter,
+  database: string,
+  options: ManagerOptions,
+  readOnly: boolean,
+): Promise<{ db: Database | null; plan: MigrationPlan }> {
+  const planOptions = {
+    database,
+    strategy: options.migration?.strategy,
+    backfill: options.migration?.backfill,
+    attach: !!adapter.attachTarget,
+    existing: await adapter.list(),
+  };
+  if (!(await adapter.exists(database)))
+    return { db: null, plan: planMigration(null, planOptions) };
+  const db = await openDatabase(adapter, database, { readOnly });
+  try {
+    return { db, plan: planMigration(await observeSchema(db), planOptions) };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * Throw for databases runmeta must not touch; for a newer schema opened
+ * read-only, return why writes are refused.
+ */
+function unusable(plan: MigrationPlan, location: string, readOnly: boolean): string | null {
+  const { kind, version } = plan.detection;
+  if (kind === 'foreign') throw new NotADatabaseError(location, 'is SQLite but has no runs table');
+  if (kind === 'empty') {
+    throw new NotADatabaseError(
+      location,
+      'exists but holds no tables (an empty file?); runmeta will not guess what it is',
+      {
+        hint: 'Delete it to start a new run database, or open the right path',
+      },
+    );
+  }
+  if (kind !== 'newer') return null;
+  if (!readOnly) throw new NewerSchemaError(location, version!, CURRENT_SCHEMA_VERSION);
+  return `schema_version ${version} is newer than this runmeta supports`;
+}
+
 /** Fields of a read run that are not stored (so a read run can be saved back). */
 function stripReadOnly(run: RunMetadataInput): Record<string, unknown> {
   const {
@@ -826,7 +887,7 @@ async function recoverInterruptedMigration(
   const db = await openDatabase(adapter, aside, { readOnly: true });
   try {
     const rows = await db.all(
-      `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate'`,
+      `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" IN ('migrate', 'create')`,
     );
     complete = Number(rows[0]?.n ?? 0) > 0;
   } catch {

@@ -226,9 +226,10 @@ describe('detectSchema on the fixture shapes', () => {
     expect(isUpToDate(d)).toBe(false);
   });
 
-  it('treats an empty schema (no tables) as absent', () => {
+  it('tells a missing database (absent) from an existing one without tables (empty)', () => {
+    expect(detectSchema(null).kind).toBe('absent');
     const d = detectSchema({ tables: {}, indexes: [], schemaVersions: [] });
-    expect(d.kind).toBe('absent');
+    expect(d.kind).toBe('empty');
     expect(d.version).toBeNull();
     expect(d.runsColumns).toEqual([]);
   });

@@ -14,8 +14,10 @@ import type { ObservedSchema } from './observe.js';
 
 /** What kind of run database this is. */
 export type SchemaKind =
-  /** Empty: no tables at all (a new file). */
+  /** The database does not exist yet. */
   | 'absent'
+  /** The database exists but holds no tables (an empty file): never guessed at. */
+  | 'empty'
   /** SQLite, but with tables and no `runs` table. */
   | 'foreign'
   /** v1 exactly as documented (21 columns). */
@@ -88,8 +90,9 @@ export function isNewerVersion(version: string): boolean {
   return Number.isFinite(m) && m > major(CURRENT_SCHEMA_VERSION);
 }
 
-/** Classify a database schema. Pure. */
-export function detectSchema(schema: ObservedSchema): SchemaDetection {
+/** Classify a database schema (`null`: the database does not exist). Pure. */
+export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
+  const schema = observed ?? { tables: {}, indexes: [], schemaVersions: [] };
   const runs = schema.tables.runs;
   const tableNames = Object.keys(schema.tables);
   const base = {
@@ -100,7 +103,8 @@ export function detectSchema(schema: ObservedSchema): SchemaDetection {
     missingIndexes: [] as string[],
   };
   if (!runs) {
-    return { ...base, kind: tableNames.length === 0 ? 'absent' : 'foreign', version: null };
+    const kind = observed === null ? 'absent' : tableNames.length === 0 ? 'empty' : 'foreign';
+    return { ...base, kind, version: null };
   }
   const names = base.runsColumns;
   base.missingColumns = V2_CANONICAL.filter((name) => !names.includes(name));

@@ -16,14 +16,19 @@ import {
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
-import { classifySqliteError, MigrationError, RunmetaError } from '../errors.js';
+import {
+  classifySqliteError,
+  DatabaseLockedError,
+  MigrationError,
+  RunmetaError,
+} from '../errors.js';
 import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
 import type { Row, SqlParams, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { detectSchema } from './detect.js';
 import { observeSchema } from './observe.js';
-import { CARRY_OVER_ROWID, type MigrationPlan, type StepKind } from './plan.js';
+import { ATTACHED_SOURCE, CARRY_OVER_ROWID, type MigrationPlan, type StepKind } from './plan.js';
 
 /** Progress of a running migration, for progress bars. */
 export interface MigrationProgress {
@@ -143,22 +148,29 @@ export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<M
 }
 
 /**
- * Run a v1 → v2 `migrate` plan. The database named in the plan must not be open
- * anywhere in this process. On any failure the original is put back (or left)
- * in place, byte-identical, and a {@link MigrationError} is thrown.
+ * Run a plan that builds a database aside: `create` (a new v2 database) or
+ * `migrate` (v1 → v2). The database named in the plan must not be open anywhere
+ * in this process, and the caller should hold the adapter's migration lock. On
+ * any failure the original is put back (or left) in place, byte-identical, and a
+ * {@link MigrationError} is thrown.
  */
 export async function applyMigration(
   adapter: StorageAdapter,
   plan: MigrationPlan,
   options: ApplyOptions = {},
 ): Promise<MigrationResult> {
-  if (plan.action !== 'migrate' || !plan.archiveName || !plan.asideName) {
+  const creating = plan.action === 'create';
+  if (
+    (!creating && plan.action !== 'migrate') ||
+    !plan.asideName ||
+    (!creating && !plan.archiveName)
+  ) {
     throw new MigrationError(`applyMigration cannot run a ${plan.action} plan`);
   }
   const { database, archiveName, asideName } = plan;
   const progress = options.onProgress ?? (() => {});
-  const pageSize = options.pageSize ?? 5000;
-  if (await adapter.exists(archiveName)) {
+  const step = (kind: StepKind) => plan.steps.find((s) => s.kind === kind);
+  if (archiveName && (await adapter.exists(archiveName))) {
     throw new MigrationError(
       `${adapter.describe(archiveName)} appeared after planning; re-run to pick a new name`,
     );
@@ -168,18 +180,20 @@ export async function applyMigration(
   const sourceCounts: Record<string, number> = {};
 
   try {
-    // 1. Checkpoint: fold any -wal content into the main file before it moves.
-    progress({ step: 'checkpoint' });
-    const source = await openDatabase(adapter, database);
-    try {
-      await source.all('PRAGMA wal_checkpoint(TRUNCATE)');
-      for (const table of [TABLES.runs, ...CHILD_TABLES]) {
-        if (await hasTable(source, table.name)) {
-          sourceCounts[table.name] = await count(source, table.name);
+    if (!creating) {
+      // 1. Checkpoint: fold any -wal content into the main file before it moves,
+      //    and count what the verification must find afterwards.
+      progress({ step: 'checkpoint' });
+      const source = await openDatabase(adapter, database);
+      try {
+        await checkpoint(source);
+        for (const table of [TABLES.runs, ...CHILD_TABLES]) {
+          if (await hasTable(source, table.name))
+            sourceCounts[table.name] = await count(source, table.name);
         }
+      } finally {
+        await source.close();
       }
-    } finally {
-      await source.close();
     }
 
     // 2. Build aside, from scratch (a leftover from a killed attempt is discarded).
@@ -187,59 +201,60 @@ export async function applyMigration(
     await adapter.remove(asideName);
     const aside = await openDatabase(adapter, asideName);
     try {
-      const create = plan.steps.find((s) => s.kind === 'create-aside')!;
       await aside.transaction(async (tx) => {
-        for (const sql of create.sql) await tx.run(sql);
+        for (const sql of step('create-aside')!.sql) await tx.run(sql);
       });
       if (plan.strategy === 'carry-over') {
-        const reader = await openDatabase(adapter, database, { readOnly: true });
-        try {
-          await aside.transaction(async (tx) => {
-            for (const copy of plan.copies) {
-              rowsCarried[copy.table] = await copyTable(
-                reader,
-                tx,
-                copy,
-                pageSize,
-                sourceCounts[copy.table] ?? 0,
-                progress,
-              );
-            }
-            if (plan.backfill) {
-              progress({ step: 'backfill' });
-              await backfill(tx, plan.steps.find((s) => s.kind === 'backfill')!.sql[0]!);
-            }
-          });
-        } finally {
-          await reader.close();
-        }
+        await carryOver(
+          adapter,
+          aside,
+          plan,
+          sourceCounts,
+          rowsCarried,
+          progress,
+          options.pageSize ?? 5000,
+        );
+      }
+      const indexes = step('create-indexes');
+      if (indexes) {
+        progress({ step: 'create-indexes' });
+        await aside.transaction(async (tx) => {
+          for (const sql of indexes.sql) await tx.run(sql);
+        });
       }
       progress({ step: 'record-history' });
-      const history = plan.steps.find((s) => s.kind === 'record-history')!;
       await aside.run(
-        history.sql[0]!,
-        historyParams(plan, 'migrate', {
-          archive: archiveName,
-          kind: plan.detection.kind,
-          runsCarried: rowsCarried.runs ?? 0,
-          rowsCarried,
-          addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
-          backfill: plan.backfill,
-        }),
+        step('record-history')!.sql[0]!,
+        historyParams(
+          plan,
+          plan.action,
+          creating
+            ? {}
+            : {
+                archive: archiveName,
+                kind: plan.detection.kind,
+                runsCarried: rowsCarried.runs ?? 0,
+                rowsCarried,
+                addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+                backfill: plan.backfill,
+              },
+        ),
       );
     } finally {
       await aside.close();
     }
 
     // 3. Swap: original → archive, aside → original. Each rename is atomic.
-    progress({ step: 'archive-move' });
-    await adapter.move(database, archiveName);
-    stage = 'archived';
+    if (!creating) {
+      progress({ step: 'archive-move' });
+      await adapter.move(database, archiveName!);
+      stage = 'archived';
+    }
     progress({ step: 'install' });
     await adapter.move(asideName, database);
     stage = 'installed';
 
-    // 4. Verify both databases.
+    // 4. Verify.
     progress({ step: 'verify' });
     return await verifyMigration(adapter, plan, sourceCounts, rowsCarried);
   } catch (error) {
@@ -247,12 +262,102 @@ export async function applyMigration(
     if (error instanceof MigrationError) throw error;
     const detail =
       error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
-    throw new MigrationError(`${detail}; ${adapter.describe(database)} was left as it was`, {
-      cause: error,
-      ...(error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE'
-        ? { hint: error.hint }
-        : {}),
+    throw new MigrationError(
+      creating
+        ? `${detail}; nothing was created`
+        : `${detail}; ${adapter.describe(database)} was left as it was`,
+      {
+        cause: error,
+        ...(error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE'
+          ? { hint: error.hint }
+          : {}),
+      },
+    );
+  }
+}
+
+/**
+ * `PRAGMA wal_checkpoint(TRUNCATE)` reports `busy = 1` when another connection
+ * still reads an older snapshot: the WAL then keeps rows the main file lacks, and
+ * moving the file would lose them. Refuse instead.
+ */
+async function checkpoint(db: Database): Promise<void> {
+  const [result] = await db.all<{ busy: number; log: number; checkpointed: number }>(
+    'PRAGMA wal_checkpoint(TRUNCATE)',
+  );
+  if (result && Number(result.busy) !== 0) {
+    throw new DatabaseLockedError(
+      db.location,
+      'another process is reading it, so its write-ahead log cannot be checkpointed',
+    );
+  }
+}
+
+/** Copy every run and child row into the aside database, in one transaction. */
+async function carryOver(
+  adapter: StorageAdapter,
+  aside: Database,
+  plan: MigrationPlan,
+  sourceCounts: Record<string, number>,
+  rowsCarried: Record<string, number>,
+  progress: (p: MigrationProgress) => void,
+  pageSize: number,
+): Promise<void> {
+  const backfillSql = plan.steps.find((s) => s.kind === 'backfill')?.sql[0];
+  if (adapter.attachTarget) {
+    // ATTACH is not allowed inside a transaction: attach, copy in one transaction, detach.
+    await aside.run(`ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`, [
+      adapter.attachTarget(plan.database),
+    ]);
+    try {
+      await aside.transaction(async (tx) => {
+        for (const copy of plan.copies) {
+          progress({
+            step: 'carry-over',
+            table: copy.table,
+            done: 0,
+            total: sourceCounts[copy.table] ?? 0,
+          });
+          rowsCarried[copy.table] = (
+            await tx.run(copy.attachedInsert, Object.values(copy.constants))
+          ).changes;
+          progress({
+            step: 'carry-over',
+            table: copy.table,
+            done: rowsCarried[copy.table],
+            total: sourceCounts[copy.table] ?? 0,
+          });
+        }
+        if (backfillSql) {
+          progress({ step: 'backfill' });
+          await backfill(tx, backfillSql);
+        }
+      });
+    } finally {
+      await aside.run(`DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`);
+    }
+    return;
+  }
+  const reader = await openDatabase(adapter, plan.database, { readOnly: true });
+  try {
+    await aside.transaction(async (tx) => {
+      for (const copy of plan.copies) {
+        rowsCarried[copy.table] = await copyTable(
+          reader,
+          tx,
+          copy,
+          pageSize,
+          sourceCounts[copy.table] ?? 0,
+          progress,
+        );
+      }
+      if (backfillSql) {
+        progress({ step: 'backfill' });
+        await backfill(tx, backfillSql);
+      }
     });
+  } finally {
+    await reader.close();
   }
 }
 
@@ -270,9 +375,18 @@ async function undo(
   stage: 'building' | 'archived' | 'installed',
 ) {
   const { database, archiveName, asideName } = plan;
-  if (stage === 'installed') await adapter.move(database, asideName!);
-  if (stage !== 'building') await adapter.move(archiveName!, database);
-  await adapter.remove(asideName!);
+  // Undo is best effort per step: the first failure to put a file back must not
+  // stop the others, and must not hide the error that caused the undo.
+  const attempt = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch {
+      // Nothing better to do: the files are still where the guarantees say.
+    }
+  };
+  if (stage === 'installed') await attempt(() => adapter.move(database, asideName!));
+  if (stage !== 'building') await attempt(() => adapter.move(archiveName!, database));
+  await attempt(() => adapter.remove(asideName!));
 }
 
 async function copyTable(
@@ -384,6 +498,20 @@ async function verifyMigration(
     }
   } finally {
     await main.close();
+  }
+  if (plan.action === 'create') {
+    return {
+      action: 'create',
+      strategy: null,
+      from: null,
+      to: CURRENT_SCHEMA_VERSION,
+      archivePath: null,
+      runsCarried: 0,
+      rowsCarried: {},
+      archivedRuns: null,
+      addedColumns: [],
+      integrity: check,
+    };
   }
   const archive = await openDatabase(adapter, plan.archiveName!, { readOnly: true });
   let archivedRuns: number;

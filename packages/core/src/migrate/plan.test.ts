@@ -138,6 +138,7 @@ const MISSING_IN_32 = [
 const ARCHIVE_KINDS = [
   'checkpoint',
   'create-aside',
+  'create-indexes',
   'record-history',
   'archive-move',
   'install',
@@ -147,6 +148,7 @@ const CARRY_OVER_KINDS = [
   'checkpoint',
   'create-aside',
   'carry-over',
+  'create-indexes',
   'record-history',
   'archive-move',
   'install',
@@ -262,6 +264,7 @@ describe('planMigration: carry-over strategy', () => {
       'create-aside',
       'carry-over',
       'backfill',
+      'create-indexes',
       'record-history',
       'archive-move',
       'install',
@@ -456,17 +459,34 @@ describe('planMigration: v2 databases', () => {
 });
 
 describe('planMigration: create and refuse', () => {
-  it('creates a fresh database when there is none', () => {
-    for (const plan of [
-      planMigration(null),
-      planMigration({ tables: {}, indexes: [], schemaVersions: [] }),
-    ]) {
-      expect(plan.detection.kind).toBe('absent');
-      expect(plan.action).toBe('create');
-      expect(kinds(plan)).toEqual(['create', 'record-history']);
-      expect(step(plan, 'create').sql.join('\n')).toMatch(/CREATE TABLE[^(]*"runs"/);
-      expect(plan.fileMoves).toEqual([]);
-    }
+  it('creates a fresh database aside when there is none, then moves it into place', () => {
+    const plan = planMigration(null);
+    expect(plan.detection.kind).toBe('absent');
+    expect(plan.action).toBe('create');
+    expect(kinds(plan)).toEqual(['create-aside', 'record-history', 'install', 'verify']);
+    const ddl = step(plan, 'create-aside').sql.join('\n');
+    expect(ddl).toMatch(/CREATE TABLE[^(]*"runs"/);
+    expect(ddl).toMatch(/CREATE INDEX[^(]*"idx_runs_status"/);
+    expect(plan.fileMoves).toEqual([{ from: 'runs.db.v2-building', to: 'runs.db' }]);
+    expect(plan.archiveName).toBeNull();
+  });
+
+  it('refuses an existing database without tables instead of guessing', () => {
+    const plan = planMigration({ tables: {}, indexes: [], schemaVersions: [] });
+    expect(plan.detection.kind).toBe('empty');
+    expect(plan.action).toBe('refuse');
+    expect(plan.refusal).toMatch(/no tables/);
+    expect(plan.steps).toEqual([]);
+  });
+
+  it('plans an in-SQLite copy (ATTACH) when the adapter can attach', () => {
+    const plan = planMigration(v1Deployed18(), { strategy: 'carry-over', attach: true });
+    const sql = step(plan, 'carry-over').sql;
+    expect(sql[0]).toBe('ATTACH DATABASE ? AS "runmeta_source"');
+    expect(sql.at(-1)).toBe('DETACH DATABASE "runmeta_source"');
+    expect(sql[1]).toMatch(
+      /^INSERT INTO "runs" \(.*"schema_version"\) SELECT .*, \? FROM "runmeta_source"\."runs"/,
+    );
   });
 
   it('refuses a newer schema and changes nothing', () => {

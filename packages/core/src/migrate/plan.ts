@@ -21,7 +21,7 @@ import {
   createTableSql,
   insertSql,
   quoteIdent,
-  schemaDdl,
+  schemaDdlParts,
   updateSql,
 } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
@@ -40,19 +40,24 @@ export interface PlanOptions {
   strategy?: MigrationStrategy;
   /** Compute the v2 metrics v1 data allows for carried-over runs. */
   backfill?: boolean;
+  /**
+   * Carry over inside SQLite (`ATTACH` + `INSERT … SELECT`) rather than page by
+   * page through JavaScript. Set when the adapter offers `attachTarget`.
+   */
+  attach?: boolean;
   /** Names already in the container; the archive never overwrites one of them. */
   existing?: readonly string[];
 }
 
 /** The kinds of step a plan can contain, in the order they run. */
 export type StepKind =
-  | 'create'
   | 'checkpoint'
   | 'create-aside'
   | 'carry-over'
   | 'add-missing-columns'
   | 'create-missing-tables'
   | 'backfill'
+  | 'create-indexes'
   | 'record-history'
   | 'archive-move'
   | 'install'
@@ -81,6 +86,8 @@ export interface CarryOverCopy {
   select: string;
   /** Inserts one row: the source columns, then the constant columns. */
   insert: string;
+  /** Copies every row from the attached source (parameters: the constants). */
+  attachedInsert: string;
   /** Columns set to a constant on every copied row. */
   constants: Record<string, SqlValue>;
 }
@@ -171,9 +178,13 @@ function carryOverCopy(
     columns,
     select: `SELECT _rowid_ AS ${quoteIdent(ROWID)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
     insert: insertSql(table.name, [...columns, ...Object.keys(constants)]),
+    attachedInsert: `INSERT INTO ${quoteIdent(table.name)} (${[...columns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)} ORDER BY _rowid_`,
     constants,
   };
 }
+
+/** Schema name the source database is attached under during carry-over. */
+export const ATTACHED_SOURCE = 'runmeta_source';
 
 /** Name of the synthetic rowid column in carry-over pages. */
 export const CARRY_OVER_ROWID = ROWID;
@@ -188,7 +199,7 @@ export function planMigration(
   options: PlanOptions = {},
 ): MigrationPlan {
   const database = options.database ?? 'runs.db';
-  const detection = detectSchema(schema ?? { tables: {}, indexes: [], schemaVersions: [] });
+  const detection = detectSchema(schema);
   const plan: MigrationPlan = {
     database,
     detection,
@@ -224,18 +235,42 @@ export function planMigration(
       plan.action = 'refuse';
       plan.refusal = 'it is SQLite but has no runs table';
       return plan;
-    case 'absent':
-      plan.action = 'create';
+    case 'empty':
+      plan.action = 'refuse';
+      plan.refusal = 'exists but holds no tables (an empty file?)';
+      return plan;
+    case 'absent': {
+      // Built aside and moved into place, like a migration: a process killed
+      // half-way never leaves a half-made database at the real name.
+      const aside = asideNameFor(database);
+      const ddl = schemaDdlParts('v2');
+      Object.assign(plan, { action: 'create', asideName: aside });
+      plan.fileMoves = [{ from: aside, to: database }];
       plan.steps.push(
-        { kind: 'create', description: 'Create a fresh v2 schema', database, sql: schemaDdl('v2') },
+        {
+          kind: 'create-aside',
+          description: `Build a fresh v2 database aside as ${aside}`,
+          database: aside,
+          sql: [...ddl.tables, ...ddl.indexes],
+        },
         {
           kind: 'record-history',
           description: 'Record the creation in runmeta_migrations',
-          database,
+          database: aside,
           sql: [historySql],
         },
+        {
+          kind: 'install',
+          description: `Move ${aside} into place as ${database}`,
+          database,
+          sql: [],
+          from: aside,
+          to: database,
+        },
+        verify(database, [TABLES.runs]),
       );
       return plan;
+    }
     case 'v2':
     case 'v2-missing-columns': {
       const runs = schema!.tables.runs!;
@@ -306,7 +341,8 @@ export function planMigration(
     { from: aside, to: database },
   ];
 
-  const asideSql = schemaDdl('v2');
+  const ddl = schemaDdlParts('v2');
+  const asideSql = ddl.tables;
   if (strategy === 'carry-over') {
     for (const table of [TABLES.runs, ...CHILD_TABLES]) {
       const source = schema!.tables[table.name];
@@ -344,7 +380,13 @@ export function planMigration(
       kind: 'carry-over',
       description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction`,
       database: aside,
-      sql: plan.copies.flatMap((c) => [c.select, c.insert]),
+      sql: options.attach
+        ? [
+            `ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`,
+            ...plan.copies.map((c) => c.attachedInsert),
+            `DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`,
+          ]
+        : plan.copies.flatMap((c) => [c.select, c.insert]),
     });
     if (plan.backfill) {
       const fields = fieldIndex(TABLES.runs);
@@ -363,6 +405,13 @@ export function planMigration(
     }
   }
   plan.steps.push(
+    {
+      kind: 'create-indexes',
+      description:
+        'Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep)',
+      database: aside,
+      sql: ddl.indexes,
+    },
     {
       kind: 'record-history',
       description: 'Record the migration in runmeta_migrations',

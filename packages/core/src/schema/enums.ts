@@ -3,12 +3,21 @@ import { z } from 'zod';
 /**
  * Build a strict input enum: values are stored lowercase, and the upper-case names
  * the earlier tool used in examples (`DIALOG`, `TENSOR_ONLY`) are accepted and
- * normalised to the value.
+ * normalised to the value. Both spellings are in the input type, so TypeScript
+ * catches a wrong literal before zod does.
  */
 function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
-    z.enum(values),
+  const upper = values.map((v) => v.toUpperCase()) as unknown as {
+    [K in keyof T]: Uppercase<T[K]>;
+  };
+  return z.union(
+    [
+      z.enum(values),
+      z
+        .enum(upper as unknown as [Uppercase<T[number]>, ...Uppercase<T[number]>[]])
+        .transform((name) => name.toLowerCase() as T[number]),
+    ],
+    { error: () => `must be one of ${values.join(', ')} (upper-case names are accepted too)` },
   );
 }
 

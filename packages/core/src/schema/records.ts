@@ -3,7 +3,7 @@ import { type Lenient, ResolutionLevel } from './enums.js';
 import { JsonValue, MechanismId, NonEmptyText, Timestamp } from './values.js';
 
 /** A mechanism event to record (write shape). */
-export const MechanismUsageInput = z.object({
+export const MechanismUsageInput = z.strictObject({
   mechanism: MechanismId,
   functionName: NonEmptyText,
   context: z.record(z.string(), JsonValue).nullish(),
@@ -22,7 +22,7 @@ export interface MechanismUsage {
 }
 
 /** A per-entity resolution (fidelity) assignment to record (write shape). */
-export const ResolutionAssignmentInput = z.object({
+export const ResolutionAssignmentInput = z.strictObject({
   entityId: NonEmptyText,
   resolution: ResolutionLevel,
   timepointId: NonEmptyText,
@@ -41,7 +41,7 @@ export interface ResolutionAssignment {
 }
 
 /** A validation outcome to record (write shape). */
-export const ValidationRecordInput = z.object({
+export const ValidationRecordInput = z.strictObject({
   validatorName: NonEmptyText,
   passed: z.boolean(),
   message: z.string().nullish(),

@@ -49,7 +49,7 @@ export type RunMetadata = CanonicalRunFields &
   };
 
 /** Options for starting a run (write shape). */
-export const StartRunInput = z.object({
+export const StartRunInput = z.strictObject({
   /** Generated (`run_<date>_<time>_<hex>`) when omitted. */
   runId: NonEmptyText.optional(),
   templateId: NonEmptyText,
@@ -69,7 +69,7 @@ export const StartRunInput = z.object({
 export type StartRunInput = z.input<typeof StartRunInput>;
 
 /** Values known when a run ends (write shape). Explicit v2 metrics win over computed ones. */
-export const CompleteRunInput = z.object({
+export const CompleteRunInput = z.strictObject({
   entitiesCreated: Count,
   timepointsCreated: Count,
   trainingExamples: Count.default(0),
@@ -92,7 +92,7 @@ export const CompleteRunInput = z.object({
 export type CompleteRunInput = z.input<typeof CompleteRunInput>;
 
 /** Filters for `getAllRuns` and `iterateRuns`. */
-export const RunFilter = z.object({
+export const RunFilter = z.strictObject({
   templateId: z.string().optional(),
   status: RunStatus.optional(),
   causalMode: TemporalMode.optional(),

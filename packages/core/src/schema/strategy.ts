@@ -7,7 +7,7 @@ import { Count, NonNegative } from './values.js';
  * `fidelity_strategy_json` with snake_case keys, as the earlier tool wrote it).
  * The SDK shape is camelCase; defaults fill what a minimal caller leaves out.
  */
-export const FidelityTemporalStrategy = z.object({
+export const FidelityTemporalStrategy = z.strictObject({
   mode: TemporalMode,
   planningMode: FidelityPlanningMode.default('programmatic'),
   budgetMode: TokenBudgetMode.default('soft'),

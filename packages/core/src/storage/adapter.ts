@@ -89,4 +89,17 @@ export interface StorageAdapter {
   writeBytes(name: string, bytes: Uint8Array): Promise<void>;
   /** Names of the databases in the container. */
   list(): Promise<string[]>;
+  /**
+   * Optional: take an exclusive lock that guards schema changes of `name` across
+   * processes (or tabs). Core takes it before creating, repairing or migrating,
+   * so N processes opening one v1 file produce one migration. Resolves to a
+   * release function; rejects with a `DatabaseLockedError` naming the holder
+   * after `timeoutMs`. A lock left by a dead holder must not block forever.
+   */
+  lock?(name: string, options: { timeoutMs: number }): Promise<() => Promise<void>>;
+  /**
+   * Optional: a string `ATTACH DATABASE ? AS …` accepts for the named database,
+   * so carry-over copies inside SQLite instead of through JavaScript.
+   */
+  attachTarget?(name: string): string;
 }
