@@ -207,6 +207,16 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
       cause: error,
     });
   }
+  const notNull = /NOT NULL constraint failed: ([\w".]+)/.exec(message);
+  if (notNull) {
+    return new ValidationError(
+      notNull[1]!,
+      'is required by this database (NOT NULL) but no value was given',
+      {
+        cause: error,
+      },
+    );
+  }
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }

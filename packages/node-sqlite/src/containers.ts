@@ -17,6 +17,10 @@ const HIDDEN_SUFFIXES = [
   `${LOCK_SUFFIX}.json`,
 ];
 
+function nonEmpty(file: string): boolean {
+  return (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0;
+}
+
 function refuseOverwrite(describe: (name: string) => string, to: string): never {
   throw new ArchiveConflictError(
     `${describe(to)} already exists and would be overwritten`,
@@ -37,19 +41,36 @@ export function createFileContainer(directory: string) {
       return exists(name);
     },
     async move(from: string, to: string) {
-      if (exists(to)) refuseOverwrite(resolve, to);
-      const wal = `${resolve(from)}-wal`;
-      // A non-empty WAL holds committed rows the main file lacks: moving the main
-      // file alone would lose them. Core checkpoints first, so this is a guard.
-      if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+      const source = resolve(from);
+      // A non-empty WAL holds committed rows the main file lacks, and a hot
+      // journal belongs to a writer in the middle of a transaction: moving the
+      // main file alone would lose rows. Core checkpoints first, so these are guards.
+      if (nonEmpty(`${source}-wal`)) {
         throw new StorageError(
-          `${resolve(from)} has un-checkpointed WAL content; open and close it to checkpoint, then retry`,
+          `${source} has un-checkpointed WAL content; open and close it to checkpoint, then retry`,
         );
       }
-      for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(from)}${suffix}`, { force: true });
-      fs.renameSync(resolve(from), resolve(to));
+      if (nonEmpty(`${source}-journal`)) {
+        throw new StorageError(
+          `${source} has a hot journal (a writer is mid-transaction); retry when it is done`,
+        );
+      }
+      // link() fails if the target exists, atomically: no check-then-rename race.
+      try {
+        fs.linkSync(source, resolve(to));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseOverwrite(resolve, to);
+        throw error;
+      }
+      fs.unlinkSync(source);
+      for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
     },
     async copy(from: string, to: string) {
+      if (nonEmpty(`${resolve(from)}-wal`)) {
+        throw new StorageError(
+          `${resolve(from)} has un-checkpointed WAL content; a file copy would miss it`,
+        );
+      }
       if (exists(to)) refuseOverwrite(resolve, to);
       fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL);
     },
@@ -62,6 +83,8 @@ export function createFileContainer(directory: string) {
     },
     async writeBytes(name: string, bytes: Uint8Array) {
       container.ensureDirectory();
+      // Stale side files would be replayed over the new bytes by SQLite.
+      for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
       fs.writeFileSync(resolve(name), bytes);
     },
     async list() {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import {
   type AdapterCapabilities,
   looksLikeSqlite,
+  NotADatabaseError,
   type Row,
   type RunResult,
   type SqlConnection,
@@ -130,13 +131,38 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
       ...container,
       async open(name, openOptions = {}) {
         const bytes = container.take(name, !!openOptions.readOnly);
-        const client = bytes?.length
-          ? new BetterSqlite3(Buffer.from(withoutWalHeader(bytes)))
-          : new BetterSqlite3(':memory:');
+        let client: BetterSqlite3.Database;
+        try {
+          client = bytes?.length
+            ? new BetterSqlite3(Buffer.from(withoutWalHeader(bytes)))
+            : new BetterSqlite3(':memory:');
+        } catch (error) {
+          container.release(name, null);
+          throw error;
+        }
         if (openOptions.readOnly) client.pragma('query_only = ON');
         client.pragma('foreign_keys = ON');
+        // Store the bytes back only when something changed: a connection that just
+        // read leaves the stored database byte-identical.
+        // total_changes() counts rows; schema_version moves on DDL.
+        // Bytes that are not a database throw here: then nothing can have changed.
+        const schemaVersion = () => {
+          try {
+            return Number(client.pragma('schema_version', { simple: true }));
+          } catch {
+            return Number.NaN;
+          }
+        };
+        const schemaAtOpen = schemaVersion();
+        const changed = () =>
+          !Number.isNaN(schemaAtOpen) &&
+          (Number(client.prepare('SELECT total_changes()').pluck().get()) > 0 ||
+            schemaVersion() !== schemaAtOpen);
         return wrapConnection(client, () =>
-          container.release(name, openOptions.readOnly ? null : client.serialize()),
+          container.release(
+            name,
+            !openOptions.readOnly && (!bytes?.length || changed()) ? client.serialize() : null,
+          ),
         );
       },
     };
@@ -158,6 +184,9 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
     },
     async open(name, openOptions = {}) {
       const file = container.path(name);
+      if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new NotADatabaseError(file, 'is a directory, not a database file');
+      }
       if (openOptions.readOnly && isWalWithoutLog(file)) {
         // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
         // With no -wal present the main file holds every row, so read a snapshot

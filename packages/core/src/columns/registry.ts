@@ -188,12 +188,17 @@ export const CANONICAL_RUN_COLUMNS = {
   portalYear: integer('portal_year', { description: 'Portal-mode target year.' }, Year),
   originYear: integer('origin_year', { description: 'Year the simulation starts in.' }, Year),
   backwardSteps: integer('backward_steps', { description: 'Portal-mode backward steps.' }),
-  schemaVersion: text('schema_version', {
-    origin: 'v2',
-    defaultSql: "'2.0'",
-    indexed: true,
-    description: "Schema version of the row ('2.0'; carried-over v1 rows hold '1.0').",
-  }),
+  schemaVersion: text(
+    'schema_version',
+    {
+      origin: 'v2',
+      defaultSql: "'2.0'",
+      indexed: true,
+      description: "Schema version of the row ('2.0'; carried-over v1 rows hold '1.0').",
+    },
+    // Only the versions this SDK writes: saving '3.0' would lock the file against us.
+    z.enum(['1.0', '2.0']),
+  ),
   fidelityStrategy: column(
     'fidelity_strategy_json',
     'TEXT',

@@ -4,6 +4,7 @@
  * over any {@link StorageAdapter}.
  */
 import { z } from 'zod';
+import type { ReadIssue } from '../columns/codecs.js';
 import {
   type ColumnDef,
   CURRENT_SCHEMA_VERSION,
@@ -67,13 +68,13 @@ import {
 } from '../schema/run-metadata.js';
 import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
-import { nowIso } from '../schema/values.js';
+import { Count, nowIso } from '../schema/values.js';
 import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import {
-  createdOf,
+  CURSOR_COLUMN,
   decodeRun,
   groupMechanisms,
   mechanismsSelect,
@@ -155,6 +156,7 @@ function generateRunId(now = new Date()): string {
 export class MetadataManager {
   /** Columns each table actually has (observed), by table name. */
   private columns = new Map<string, string[]>();
+  private columnsChanged = false;
   private archive: { db: Database; columns: string[]; name: string } | null | undefined;
 
   private constructor(
@@ -179,7 +181,9 @@ export class MetadataManager {
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
     const readOnly = !!options.readOnly;
-    let { db, plan } = await inspect(adapter, database, options, readOnly);
+    // Look before touching: the first look is always read-only, so a database
+    // that is refused (newer, foreign, autoMigrate off) is never opened for writing.
+    let { db, plan } = await inspect(adapter, database, options);
     let migration: MigrationResult | null = null;
     let readOnlyReason: string | null = readOnly ? 'opened with readOnly: true' : null;
     try {
@@ -187,7 +191,9 @@ export class MetadataManager {
         if (!db) throw new NotADatabaseError(location, 'does not exist');
         readOnlyReason = unusable(plan, location, true) ?? readOnlyReason;
       } else if (plan.action === 'none' && !(await adapter.exists(asideNameFor(database)))) {
-        // Up to date: the common case takes no lock at all.
+        // Up to date, the common case: no lock, just reopen for writing.
+        await db?.close();
+        db = await openDatabase(adapter, database);
       } else {
         // Schema work: under the adapter's lock, and re-planned once the lock is
         // held, because another process may have done the work while we waited.
@@ -198,8 +204,10 @@ export class MetadataManager {
         });
         try {
           await recoverInterruptedMigration(adapter, database);
-          ({ db, plan } = await inspect(adapter, database, options, false));
+          ({ db, plan } = await inspect(adapter, database, options));
           unusable(plan, location, false);
+          await db?.close();
+          db = null;
           if (
             (plan.action === 'migrate' || plan.action === 'repair') &&
             options.autoMigrate === false
@@ -210,15 +218,12 @@ export class MetadataManager {
             );
           }
           if (plan.action === 'create' || plan.action === 'migrate') {
-            await db?.close();
-            db = null;
             migration = await applyMigration(adapter, plan, {
               onProgress: options.onMigrationProgress,
             });
-            db = await openDatabase(adapter, database);
-          } else if (plan.action === 'repair' && db) {
-            migration = await applyInPlace(db, plan);
           }
+          db = await openDatabase(adapter, database);
+          if (plan.action === 'repair') migration = await applyInPlace(db, plan);
         } finally {
           await release?.();
         }
@@ -252,12 +257,7 @@ export class MetadataManager {
   static async plan(
     options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
-    const { db, plan } = await inspect(
-      options.adapter,
-      options.database ?? 'runs.db',
-      options,
-      true,
-    );
+    const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', options);
     await db?.close();
     return plan;
   }
@@ -276,6 +276,22 @@ export class MetadataManager {
   /** Whether writes are refused, and why (null when writable). */
   get readOnly(): string | null {
     return this.readOnlyReason;
+  }
+
+  /**
+   * A write transaction. A known column added on demand inside it is put in the
+   * column cache at once (later statements need it); if the transaction then
+   * rolls back, so does the ALTER, and the cache is re-read from the database.
+   */
+  private async write<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(fn);
+    } catch (error) {
+      if (this.columnsChanged) await this.refreshColumns();
+      throw error;
+    } finally {
+      this.columnsChanged = false;
+    }
   }
 
   private assertWritable(): void {
@@ -330,7 +346,7 @@ export class MetadataManager {
       fidelityStrategy: strategy,
       startedAt: createdAt, // deployed files declare started_at NOT NULL
     };
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       if (await this.runExists(tx, runId))
         throw new ValidationError('runId', `a run with id "${runId}" already exists`);
       await this.insert(tx, TABLES.runs, fields);
@@ -394,7 +410,7 @@ export class MetadataManager {
         })),
       ],
     ];
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       for (const [table, rows] of children) {
         if (rows.length === 0) continue;
@@ -420,7 +436,7 @@ export class MetadataManager {
     this.assertWritable();
     const value = parseInput(CompleteRunInput, input);
     const now = value.completedAt ?? nowIso();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const run = await this.readRun(tx, runId);
       if (!run) throw new RunNotFoundError(runId);
       const actual = value.actualTokensUsed ?? value.tokensUsed;
@@ -487,7 +503,7 @@ export class MetadataManager {
   async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
     this.assertWritable();
     const text = parseInput(z.string(), summary, 'summary');
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       await this.update(tx, runId, { summary: text, summaryGeneratedAt: nowIso() });
     });
@@ -501,6 +517,8 @@ export class MetadataManager {
   async saveMetadata(run: RunMetadataInput): Promise<RunMetadata> {
     this.assertWritable();
     const { extra, ...fields } = parseInput(RunMetadataInput, stripReadOnly(run));
+    // Deployed files declare started_at NOT NULL: mirror created_at as startRun does.
+    if (fields.startedAt === undefined && fields.createdAt) fields.startedAt = fields.createdAt;
     const columns = this.columnsOf('runs');
     for (const name of Object.keys(extra ?? {})) {
       if (!columns.includes(name) || fieldIndex(TABLES.runs).has(name)) {
@@ -510,7 +528,7 @@ export class MetadataManager {
         );
       }
     }
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const encoded = await this.encodeRunFields(tx, fields);
       encoded.columns.push(...Object.keys(extra ?? {}));
       encoded.params.push(...Object.values(extra ?? {}));
@@ -524,7 +542,10 @@ export class MetadataManager {
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
   async getRun(runId: string, options: { includeArchive?: boolean } = {}): Promise<RunMetadata> {
     const run = await this.readRun(this.db, runId);
-    if (run) return run;
+    if (run) {
+      if (options.includeArchive) run.source = 'active';
+      return run;
+    }
     if (options.includeArchive) {
       const archive = await this.openArchive();
       if (archive) {
@@ -563,6 +584,7 @@ export class MetadataManager {
       active,
       archived.filter((run) => !activeIds.has(run.runId)),
     );
+    if (f.order === 'newest-first') merged.reverse();
     return f.limit !== undefined ? merged.slice(0, f.limit) : merged;
   }
 
@@ -596,20 +618,47 @@ export class MetadataManager {
    * millions of runs never sit in memory at once. Active database only.
    */
   async *iterateRuns(
-    filter: Omit<RunFilter, 'includeArchive' | 'limit'> = {},
+    filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
     const f = parseInput(RunFilter, filter, 'filter');
-    const pageSize = options.pageSize ?? 1000;
+    if (f.includeArchive || f.limit !== undefined || f.order === 'newest-first') {
+      throw new ValidationError(
+        'filter',
+        'iterateRuns reads the active database oldest first, without a limit',
+      );
+    }
+    const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize');
     let after: ResolvedFilter['after'];
     for (;;) {
-      const query = runsSelect(this.columnsOf('runs'), { ...f, limit: pageSize, after });
+      const query = runsSelect(
+        this.columnsOf('runs'),
+        { ...f, limit: pageSize, after },
+        { cursor: true },
+      );
       const rows = await this.db.all(query.sql, query.params);
-      for (const row of rows) yield decodeRun(row);
+      const runs: RunMetadata[] = [];
+      for (const row of rows) {
+        // The cursor is the raw SQL value, so paging compares exactly what SQL sorted.
+        after = { created: row[CURSOR_COLUMN] ?? '', runId: String(row.run_id) };
+        delete row[CURSOR_COLUMN];
+        runs.push(decodeRun(row));
+      }
+      if (f.withMechanisms) await this.attachMechanisms(this.db, runs);
+      yield* runs;
       if (rows.length < pageSize) return;
-      const last = decodeRun(rows[rows.length - 1]!);
-      after = { created: createdOf(last), runId: last.runId };
     }
+  }
+
+  /** Fill `mechanismsUsed` for a page of runs with one grouped query. */
+  private async attachMechanisms(db: Executor, runs: RunMetadata[]): Promise<void> {
+    if (runs.length === 0) return;
+    const rows = await db.all(
+      `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runs.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
+      runs.map((r) => r.runId),
+    );
+    const grouped = groupMechanisms(rows);
+    for (const run of runs) run.mechanismsUsed = grouped.get(run.runId) ?? [];
   }
 
   /** Mechanism events of a run, in recorded order. */
@@ -634,8 +683,11 @@ export class MetadataManager {
       [runId],
     );
     return rows.map((row) => {
-      const { fields, extra } = decodeRow(table, row);
-      return (Object.keys(extra).length ? { ...fields, extra } : fields) as T;
+      const { fields, extra, issues } = decodeRow(table, row);
+      const record: Record<string, unknown> = fields;
+      if (Object.keys(extra).length) record.extra = extra;
+      if (issues.length) record.readIssues = issues;
+      return record as T;
     });
   }
 
@@ -670,7 +722,11 @@ export class MetadataManager {
    */
   async query(sql: string, params: SqlParams = []): Promise<Row[]> {
     return this.db.exclusive(async (db) => {
+      const [previous] = await db.all('PRAGMA query_only');
       await db.run('PRAGMA query_only = ON');
+      // Inside a transaction that is always rolled back, statements that could
+      // change the connection itself (BEGIN, ATTACH, DETACH) fail too.
+      await db.run('BEGIN DEFERRED');
       try {
         return await db.all(sql, params);
       } catch (error) {
@@ -682,7 +738,12 @@ export class MetadataManager {
         }
         throw error;
       } finally {
-        await db.run('PRAGMA query_only = OFF');
+        try {
+          await db.run('ROLLBACK');
+        } catch {
+          // The statement itself ended the transaction (COMMIT/ROLLBACK): nothing was written.
+        }
+        await db.run(`PRAGMA query_only = ${Object.values(previous ?? {})[0] ? 'ON' : 'OFF'}`);
       }
     });
   }
@@ -804,15 +865,15 @@ export class MetadataManager {
       );
     }
     this.columns.set(table.name, [...this.columnsOf(table.name), column.name]);
+    this.columnsChanged = true;
   }
 }
 
-/** Open (when it exists) and plan a database. */
+/** Open read-only (when it exists) and plan a database. */
 async function inspect(
   adapter: StorageAdapter,
   database: string,
-  options: ManagerOptions,
-  readOnly: boolean,
+  options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
 ): Promise<{ db: Database | null; plan: MigrationPlan }> {
   const planOptions = {
     database,
@@ -823,7 +884,7 @@ async function inspect(
   };
   if (!(await adapter.exists(database)))
     return { db: null, plan: planMigration(null, planOptions) };
-  const db = await openDatabase(adapter, database, { readOnly });
+  const db = await openDatabase(adapter, database, { readOnly: true });
   try {
     return { db, plan: planMigration(await observeSchema(db), planOptions) };
   } catch (error) {
@@ -862,9 +923,16 @@ function stripReadOnly(run: RunMetadataInput): Record<string, unknown> {
     ...rest
   } = run as RunMetadataInput & {
     source?: unknown;
-    readIssues?: unknown;
+    readIssues?: ReadIssue[];
     mechanismsUsed?: unknown;
   };
+  // A field whose stored value could not be decoded (bad JSON, unknown enum) is
+  // left out: saving the run back must not replace the kept raw value with null.
+  const index = fieldIndex(TABLES.runs);
+  for (const issue of _issues ?? []) {
+    const field = index.get(issue.column)?.[0];
+    if (field) delete (rest as Record<string, unknown>)[field];
+  }
   return rest;
 }
 

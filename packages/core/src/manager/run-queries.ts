@@ -21,6 +21,9 @@ export function createdExpression(columns: readonly string[]): string {
   return `COALESCE(${[...parts, "''"].join(', ')})`;
 }
 
+/** Extra column carrying the raw ordering value for keyset pagination. */
+export const CURSOR_COLUMN = '__runmeta_created';
+
 /** Resolved filter, after validation. */
 export interface ResolvedFilter {
   templateId?: string | undefined;
@@ -29,8 +32,9 @@ export interface ResolvedFilter {
   since?: string | undefined;
   until?: string | undefined;
   limit?: number | undefined;
-  /** Keyset cursor: only runs ordered after this one. */
-  after?: { created: string; runId: string } | undefined;
+  order?: 'oldest-first' | 'newest-first' | undefined;
+  /** Keyset cursor: only runs ordered after this one (raw SQL values). */
+  after?: { created: SqlValue; runId: string } | undefined;
 }
 
 /** WHERE clause and parameters for a filter, over the columns this table has. */
@@ -69,12 +73,20 @@ export function whereClause(
 export function runsSelect(
   columns: readonly string[],
   filter: ResolvedFilter,
+  options: { cursor?: boolean } = {},
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter);
-  const order = ` ORDER BY ${createdExpression(columns)} ASC, ${quoteIdent('run_id')} ASC`;
+  const direction = filter.order === 'newest-first' ? 'DESC' : 'ASC';
+  const order = ` ORDER BY ${createdExpression(columns)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
   const limit = filter.limit !== undefined ? ' LIMIT ?' : '';
+  const select = options.cursor
+    ? selectSql('runs', columns).replace(
+        ' FROM ',
+        `, ${createdExpression(columns)} AS ${quoteIdent(CURSOR_COLUMN)} FROM `,
+      )
+    : selectSql('runs', columns);
   return {
-    sql: selectSql('runs', columns) + where.sql + order + limit,
+    sql: select + where.sql + order + limit,
     params: filter.limit !== undefined ? [...where.params, filter.limit] : where.params,
   };
 }

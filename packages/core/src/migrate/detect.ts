@@ -106,9 +106,12 @@ export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
     const kind = observed === null ? 'absent' : tableNames.length === 0 ? 'empty' : 'foreign';
     return { ...base, kind, version: null };
   }
-  const names = base.runsColumns;
+  // SQLite column names are case-insensitive: `GOAL` is our `goal`.
+  const names = base.runsColumns.map((name) => name.toLowerCase());
   base.missingColumns = V2_CANONICAL.filter((name) => !names.includes(name));
-  base.additionalColumns = names.filter((name) => !V2_CANONICAL.includes(name));
+  base.additionalColumns = base.runsColumns.filter(
+    (name) => !V2_CANONICAL.includes(name.toLowerCase()),
+  );
   base.missingTables = [...CHILD_TABLES, TABLES.history]
     .map((t) => t.name)
     .filter((name) => !schema.tables[name]);

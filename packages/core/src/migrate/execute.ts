@@ -111,28 +111,26 @@ export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<M
   if (plan.action !== 'create' && plan.action !== 'repair') {
     throw new MigrationError(`applyInPlace cannot run a ${plan.action} plan`);
   }
+  let check = '';
   await db.transaction(async (tx) => {
     for (const step of plan.steps) {
       if (step.kind === 'verify') continue;
       if (step.kind === 'record-history') {
-        await tx.run(
-          step.sql[0]!,
-          historyParams(plan, plan.action, {
-            addedColumns: plan.addedColumns.map((c) => c.column),
-          }),
-        );
+        const details = { addedColumns: plan.addedColumns.map((c) => c.column) };
+        await tx.run(step.sql[0]!, historyParams(plan, plan.action, details));
         continue;
       }
       for (const sql of step.sql) await tx.run(sql);
     }
+    // Verified before COMMIT: a repair that does not yield a sound v2 schema rolls back whole.
+    check = await integrity(tx);
+    const after = detectSchema(await observeSchema(tx));
+    if (check !== 'ok' || after.kind !== 'v2') {
+      throw new MigrationError(
+        `after ${plan.action}, integrity is "${check}" and the schema is ${after.kind}; nothing was changed`,
+      );
+    }
   });
-  const check = await integrity(db);
-  const after = detectSchema(await observeSchema(db));
-  if (check !== 'ok' || after.kind !== 'v2') {
-    throw new MigrationError(
-      `after ${plan.action}, integrity is "${check}" and the schema is ${after.kind}`,
-    );
-  }
   return {
     action: plan.action,
     strategy: null,
@@ -258,7 +256,13 @@ export async function applyMigration(
     progress({ step: 'verify' });
     return await verifyMigration(adapter, plan, sourceCounts, rowsCarried);
   } catch (error) {
-    await undo(adapter, plan, stage);
+    const leftover = await undo(adapter, plan, stage);
+    if (leftover) {
+      throw new MigrationError(
+        `${error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error)}; ${leftover}`,
+        { cause: error },
+      );
+    }
     if (error instanceof MigrationError) throw error;
     const detail =
       error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
@@ -304,6 +308,9 @@ async function carryOver(
   pageSize: number,
 ): Promise<void> {
   const backfillSql = plan.steps.find((s) => s.kind === 'backfill')?.sql[0];
+  // Legacy files never enforced foreign keys: an orphan child row must be carried
+  // over like any other (nothing is dropped), not abort the migration.
+  await aside.run('PRAGMA foreign_keys = OFF');
   if (adapter.attachTarget) {
     // ATTACH is not allowed inside a transaction: attach, copy in one transaction, detach.
     await aside.run(`ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`, [
@@ -368,25 +375,40 @@ async function hasTable(db: Executor, name: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Put the original back where it was after a failed migration. */
+/**
+ * Put the original back where it was after a failed migration. Each step is
+ * tried on its own; if the original cannot be put back, the aside is kept and the
+ * error says where every file is, so the user is never told a wrong location.
+ */
 async function undo(
   adapter: StorageAdapter,
   plan: MigrationPlan,
   stage: 'building' | 'archived' | 'installed',
-) {
+): Promise<string | null> {
   const { database, archiveName, asideName } = plan;
-  // Undo is best effort per step: the first failure to put a file back must not
-  // stop the others, and must not hide the error that caused the undo.
-  const attempt = async (fn: () => Promise<void>) => {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
-    } catch {
-      // Nothing better to do: the files are still where the guarantees say.
+      return true;
+    } catch (error) {
+      problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     }
   };
-  if (stage === 'installed') await attempt(() => adapter.move(database, asideName!));
-  if (stage !== 'building') await attempt(() => adapter.move(archiveName!, database));
-  await attempt(() => adapter.remove(asideName!));
+  let restored = stage === 'building';
+  if (stage === 'installed')
+    await attempt(`moving ${database} back aside`, () => adapter.move(database, asideName!));
+  if (stage !== 'building') {
+    restored = await attempt(`restoring ${archiveName} to ${database}`, () =>
+      adapter.move(archiveName!, database),
+    );
+  }
+  if (restored) await attempt(`removing ${asideName}`, () => adapter.remove(asideName!));
+  if (problems.length === 0) return null;
+  return restored
+    ? `cleanup was incomplete (${problems.join('; ')})`
+    : `the v1 data is intact at ${adapter.describe(archiveName!)} and the new database at ${adapter.describe(asideName!)} (${problems.join('; ')})`;
 }
 
 async function copyTable(

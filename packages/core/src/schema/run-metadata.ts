@@ -102,6 +102,8 @@ export const RunFilter = z.strictObject({
   until: Timestamp.optional(),
   /** Also read the archive (`runs_v1_archive.db`); each run says its `source`. */
   includeArchive: z.boolean().optional(),
+  /** `oldest-first` (default: the last run is the latest) or `newest-first` (with `limit`: the latest N). */
+  order: z.enum(['oldest-first', 'newest-first']).optional(),
   /** Fill `mechanismsUsed` with one grouped query (no N+1). */
   withMechanisms: z.boolean().optional(),
   limit: Count.optional(),
