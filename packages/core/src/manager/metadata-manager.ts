@@ -721,6 +721,15 @@ export class MetadataManager {
    * reports). Writes are refused by SQLite itself (`PRAGMA query_only`).
    */
   async query(sql: string, params: SqlParams = []): Promise<Row[]> {
+    // ATTACH creates files even under query_only, and PRAGMA assignments change the
+    // connection: only statements that start like a read are let through at all.
+    const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
+    if (!/^(select|with|values|explain)\b/i.test(head) && !/^pragma\b[^=]*$/i.test(head)) {
+      throw new ReadOnlyError(
+        this.adapter.describe(this.database),
+        `query() runs reads only (SELECT, WITH, VALUES, EXPLAIN or a PRAGMA read), not "${head.slice(0, 40)}"`,
+      );
+    }
     return this.db.exclusive(async (db) => {
       const [previous] = await db.all('PRAGMA query_only');
       await db.run('PRAGMA query_only = ON');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReadIssue } from '../columns/codecs.js';
 import { type Lenient, ResolutionLevel } from './enums.js';
 import { JsonValue, MechanismId, NonEmptyText, Timestamp } from './values.js';
 
@@ -11,8 +12,16 @@ export const MechanismUsageInput = z.strictObject({
 });
 export type MechanismUsageInput = z.input<typeof MechanismUsageInput>;
 
+/** What every read child record may carry besides its fields (reads are lossless). */
+export interface ChildRecordExtras {
+  /** Columns runmeta does not know, with their raw values. */
+  extra?: Record<string, unknown>;
+  /** Values that could not be decoded; the raw value is kept here. */
+  readIssues?: ReadIssue[];
+}
+
 /** A recorded mechanism event (read shape). */
-export interface MechanismUsage {
+export interface MechanismUsage extends ChildRecordExtras {
   id: number | null;
   runId: string;
   mechanism: string;
@@ -31,7 +40,7 @@ export const ResolutionAssignmentInput = z.strictObject({
 export type ResolutionAssignmentInput = z.input<typeof ResolutionAssignmentInput>;
 
 /** A recorded resolution assignment (read shape). */
-export interface ResolutionAssignment {
+export interface ResolutionAssignment extends ChildRecordExtras {
   id: number | null;
   runId: string;
   entityId: string;
@@ -51,7 +60,7 @@ export const ValidationRecordInput = z.strictObject({
 export type ValidationRecordInput = z.input<typeof ValidationRecordInput>;
 
 /** A recorded validation (read shape). */
-export interface ValidationRecord {
+export interface ValidationRecord extends ChildRecordExtras {
   id: number | null;
   runId: string;
   validatorName: string;

@@ -861,6 +861,161 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       }
     });
 
+    describe('edge cases found in review', () => {
+      it('refuses an existing empty database file, unchanged', async () => {
+        const adapter = await options.createAdapter();
+        await adapter.writeBytes(DB, new Uint8Array(0));
+        await expect(open(adapter)).rejects.toMatchObject({
+          code: 'RUNMETA_NOT_A_DATABASE',
+          message: expect.stringContaining('no tables'),
+        });
+        expect((await adapter.readBytes(DB)).length).toBe(0);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('leaves a WAL-mode file byte-identical when opening is refused', async () => {
+        const adapter = await options.createAdapter();
+        const bytes = options.fixtures['deployed-v2-32col-110runs.db']!;
+        await adapter.writeBytes(DB, bytes);
+        await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
+          NeedsMigrationError,
+        );
+        expect(sameBytes(await adapter.readBytes(DB), bytes)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+        const plan = await MetadataManager.plan({ adapter });
+        expect(plan.action).toBe('repair');
+        expect(sameBytes(await adapter.readBytes(DB), bytes)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('reports a NOT NULL column of a deployed file as a validation error and stays usable', async () => {
+        const adapter = await options.createAdapter();
+        await adapter.writeBytes(DB, options.fixtures['deployed-v2-32col-110runs.db']!);
+        const manager = await open(adapter);
+        const error = await manager
+          .saveMetadata({ runId: 'no_start', templateId: 't', causalMode: 'pearl', summary: 's' })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'runs.started_at' });
+        expect(await manager.getAllRuns()).toHaveLength(110);
+        const saved = await manager.saveMetadata({
+          runId: 'with_start',
+          templateId: 't',
+          causalMode: 'pearl',
+          createdAt: '2026-02-01T00:00:00',
+        });
+        expect(saved.startedAt).toBe('2026-02-01T00:00:00');
+        await manager.close();
+      });
+
+      it('keeps query() from changing the connection', async () => {
+        const { adapter, manager } = await fresh();
+        await expect(manager.query('BEGIN')).rejects.toBeInstanceOf(ReadOnlyError);
+        await expect(manager.query("ATTACH DATABASE 'other.db' AS other")).rejects.toBeInstanceOf(
+          ReadOnlyError,
+        );
+        await expect(manager.query('PRAGMA foreign_keys = OFF')).rejects.toBeInstanceOf(
+          ReadOnlyError,
+        );
+        await expect(manager.query('/* sneaky */ DELETE FROM runs')).rejects.toBeInstanceOf(
+          ReadOnlyError,
+        );
+        expect(await manager.query('  -- a comment\n  PRAGMA foreign_keys')).toEqual([
+          { foreign_keys: 1 },
+        ]);
+        expect(await adapter.exists('other.db')).toBe(false);
+        const run = await manager.startRun({ templateId: 't', causalMode: 'forward' });
+        expect(run.status).toBe('running');
+        await manager.close();
+      });
+
+      it('keeps raw child values it cannot decode, and saves a read run back without losing raw values', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        await manager.close();
+        await rawExec(adapter, DB, [
+          [
+            insertSql('validations', [
+              'run_id',
+              'validator_name',
+              'passed',
+              'timestamp',
+              'violations',
+            ]),
+            ['r', 'v', 0, '2025-01-01T00:00:00', "['a', 'b']"],
+          ],
+          [
+            "UPDATE runs SET fidelity_distribution = '{oops', causal_mode = 'quantum' WHERE run_id = 'r'",
+          ],
+        ]);
+        const again = await open(adapter);
+        const [validation] = await again.getValidations('r');
+        expect(validation?.readIssues).toEqual([
+          { column: 'violations', kind: 'invalid_json', raw: "['a', 'b']" },
+        ]);
+        const run = await again.getRun('r');
+        await again.saveMetadata({ ...run, goal: 'new goal' });
+        const [stored] = await again.query(
+          'SELECT causal_mode, fidelity_distribution, goal FROM runs WHERE run_id = ?',
+          ['r'],
+        );
+        expect(stored).toEqual({
+          causal_mode: 'quantum',
+          fidelity_distribution: '{oops',
+          goal: 'new goal',
+        });
+        await expect(
+          again.saveMetadata({ runId: 'x', schemaVersion: '3.0' as never }),
+        ).rejects.toMatchObject({ field: 'schemaVersion' });
+        await again.close();
+      });
+
+      it('pages by the raw ordering value, and returns the latest N newest first', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.close();
+        await rawExec(
+          adapter,
+          DB,
+          Array.from(
+            { length: 5 },
+            (_, i) =>
+              [
+                insertSql('runs', ['run_id', 'template_id', 'created_at']),
+                [`n${i}`, 't', 1000 + i],
+              ] as [string, SqlValue[]],
+          ),
+        );
+        const again = await open(adapter);
+        const seen: string[] = [];
+        for await (const run of again.iterateRuns({}, { pageSize: 2 })) seen.push(run.runId);
+        expect(seen).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+        const latest = await again.getAllRuns({ order: 'newest-first', limit: 2 });
+        expect(latest.map((r) => r.runId)).toEqual(['n4', 'n3']);
+        await expect(async () => {
+          for await (const _ of again.iterateRuns({}, { pageSize: 0 })) break;
+        }).rejects.toMatchObject({ field: 'pageSize' });
+        await again.close();
+      });
+
+      it('carries over orphan child rows instead of failing', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter, DB, 2);
+        await rawExec(adapter, DB, [
+          ['PRAGMA foreign_keys = OFF'],
+          [
+            insertSql('mechanism_usage', ['run_id', 'mechanism', 'function_name', 'timestamp']),
+            ['ghost_run', 'M1', 'f', '2024-01-01T00:00:00'],
+          ],
+        ]);
+        const manager = await open(adapter, { migration: { strategy: 'carry-over' } });
+        expect(manager.migration?.rowsCarried.mechanism_usage).toBe(3);
+        const orphans = await manager.query(
+          "SELECT count(*) AS n FROM mechanism_usage WHERE run_id = 'ghost_run'",
+        );
+        expect(orphans[0]?.n).toBe(1);
+        await manager.close();
+      });
+    });
+
     describe('errors', () => {
       it('refuses a newer schema, changes nothing, and allows read-only reading', async () => {
         const adapter = await options.createAdapter();
