@@ -12,6 +12,7 @@ export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
 export * from './columns/sql.js';
 export * from './errors.js';
 export * from './manager/metadata-manager.js';
+export * from './manager/rollback.js';
 export { decodeRun } from './manager/run-queries.js';
 export * from './metrics/fidelity.js';
 export * from './metrics/mechanisms.js';

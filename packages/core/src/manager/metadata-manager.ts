@@ -68,11 +68,17 @@ import {
 } from '../schema/run-metadata.js';
 import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
-import { Count, nowIso } from '../schema/values.js';
+import { Count, NonNegative, nowIso } from '../schema/values.js';
 import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import {
+  type RollbackOptions,
+  type RollbackResult,
+  restoringNameFor,
+  rollbackMigration,
+} from './rollback.js';
 import {
   CURSOR_COLUMN,
   decodeRun,
@@ -190,7 +196,7 @@ export class MetadataManager {
       if (readOnly) {
         if (!db) throw new NotADatabaseError(location, 'does not exist');
         readOnlyReason = unusable(plan, location, true) ?? readOnlyReason;
-      } else if (plan.action === 'none' && !(await adapter.exists(asideNameFor(database)))) {
+      } else if (plan.action === 'none' && !(await hasLeftovers(adapter, database))) {
         // Up to date, the common case: no lock, just reopen for writing.
         await db?.close();
         db = await openDatabase(adapter, database);
@@ -260,6 +266,16 @@ export class MetadataManager {
     const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', options);
     await db?.close();
     return plan;
+  }
+
+  /**
+   * Roll a migration back: keep the v2 database as `runs_v2_backup.db` and
+   * restore the v1 archive as `runs.db`. Requires `confirm: true`; no manager may
+   * have the database open. Note that the next `open` with `autoMigrate` (the
+   * default) migrates the restored v1 file again.
+   */
+  static rollback(options: RollbackOptions): Promise<RollbackResult> {
+    return rollbackMigration(options);
   }
 
   private async refreshColumns(): Promise<void> {
@@ -535,6 +551,45 @@ export class MetadataManager {
       await tx.run(insertSql('runs', encoded.columns, 'run_id'), encoded.params);
     });
     return this.getRun(String(fields.runId));
+  }
+
+  /**
+   * Runs still `running` that were created more than `olderThanMs` ago — runs
+   * whose process died (deployed databases have such runs).
+   */
+  async findStaleRuns(options: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
+    const olderThanMs = parseInput(NonNegative, options.olderThanMs, 'olderThanMs');
+    const cutoff = new Date((options.now ?? new Date()).getTime() - olderThanMs).toISOString();
+    return this.getAllRuns({ status: 'running', until: cutoff });
+  }
+
+  /**
+   * Close stale runs (see {@link MetadataManager.findStaleRuns}) as `failed`,
+   * with `reason` as their error message, in one transaction. Returns the runs
+   * as they are now.
+   */
+  async closeStaleRuns(options: {
+    olderThanMs: number;
+    reason?: string;
+    now?: Date;
+  }): Promise<RunMetadata[]> {
+    this.assertWritable();
+    const stale = await this.findStaleRuns(options);
+    const reason =
+      options.reason ??
+      `closed by runmeta: still running after ${Math.round(options.olderThanMs / 60_000)} min`;
+    const now = (options.now ?? new Date()).toISOString();
+    await this.write(async (tx) => {
+      for (const run of stale) {
+        await this.update(tx, run.runId, {
+          status: 'failed',
+          errorMessage: reason,
+          updatedAt: now,
+          completedAt: now,
+        });
+      }
+    });
+    return Promise.all(stale.map((run) => this.getRun(run.runId)));
   }
 
   // ----------------------------------------------------------------- reads
@@ -878,6 +933,14 @@ export class MetadataManager {
   }
 }
 
+/** Whether an interrupted migration or rollback left work for the next open. */
+async function hasLeftovers(adapter: StorageAdapter, database: string): Promise<boolean> {
+  return (
+    (await adapter.exists(asideNameFor(database))) ||
+    (await adapter.exists(restoringNameFor(database)))
+  );
+}
+
 /** Open read-only (when it exists) and plan a database. */
 async function inspect(
   adapter: StorageAdapter,
@@ -954,6 +1017,13 @@ async function recoverInterruptedMigration(
   adapter: StorageAdapter,
   database: string,
 ): Promise<void> {
+  // A rollback killed after moving the v2 database to its backup: the restoring
+  // copy of the archive is complete (it was made before anything moved).
+  const restoring = restoringNameFor(database);
+  if (await adapter.exists(restoring)) {
+    if (await adapter.exists(database)) await adapter.remove(restoring);
+    else await adapter.move(restoring, database);
+  }
   const aside = asideNameFor(database);
   if (!(await adapter.exists(aside))) return;
   if (await adapter.exists(database)) {

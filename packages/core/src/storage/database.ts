@@ -5,7 +5,11 @@
  * a transaction with other work), `BEGIN IMMEDIATE`/`COMMIT`/`ROLLBACK`, close-once,
  * and mapping driver errors to typed runmeta errors.
  */
-import { ClosedError, classifySqliteError } from '../errors.js';
+import { ClosedError, classifySqliteError, DatabaseLockedError } from '../errors.js';
+
+/** How often BEGIN is tried before a lock error surfaces. */
+const BEGIN_ATTEMPTS = 5;
+
 import type { Row, RunResult, SqlConnection, SqlParams } from './adapter.js';
 
 /** What statements run through, inside or outside a transaction. */
@@ -82,7 +86,7 @@ export class Database implements Executor {
     mode: 'IMMEDIATE' | 'DEFERRED' = 'IMMEDIATE',
   ): Promise<T> {
     return this.mutex.lock(async () => {
-      await this.direct.run(`BEGIN ${mode}`);
+      await this.begin(mode);
       try {
         const result = await fn(this.direct);
         await this.direct.run('COMMIT');
@@ -96,6 +100,26 @@ export class Database implements Executor {
         throw error;
       }
     });
+  }
+
+  /**
+   * `BEGIN`, retried a bounded number of times when another writer holds the
+   * lock. The adapter's busy timeout already waits inside SQLite; these retries
+   * cover the cases where SQLite returns SQLITE_BUSY without waiting (e.g. while
+   * another connection recovers a WAL), with jittered backoff.
+   */
+  private async begin(mode: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.direct.run(`BEGIN ${mode}`);
+        return;
+      } catch (error) {
+        if (!(error instanceof DatabaseLockedError) || attempt >= BEGIN_ATTEMPTS) throw error;
+        await new Promise((resolve) =>
+          setTimeout(resolve, 10 * 2 ** attempt * (0.5 + Math.random())),
+        );
+      }
+    }
   }
 
   /** Run `fn` with exclusive use of the connection, outside any transaction. */

@@ -27,6 +27,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { type ManagerOptions, MetadataManager } from '../manager/metadata-manager.js';
+import { restoringNameFor } from '../manager/rollback.js';
 import { openDatabase } from '../migrate/execute.js';
 import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
@@ -1012,6 +1013,84 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           "SELECT count(*) AS n FROM mechanism_usage WHERE run_id = 'ghost_run'",
         );
         expect(orphans[0]?.n).toBe(1);
+        await manager.close();
+      });
+    });
+
+    describe('rollback and stale runs', () => {
+      it('rolls back to the archive, keeping v2 runs in a backup, only when confirmed', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const original = await adapter.readBytes(DB);
+        const manager = await open(adapter);
+        await manager.startRun({ runId: 'v2_only', templateId: 't', causalMode: 'forward' });
+        await manager.close();
+        await expect(MetadataManager.rollback({ adapter, confirm: false })).rejects.toMatchObject({
+          field: 'confirm',
+        });
+        expect(await adapter.exists('runs_v1_archive.db')).toBe(true);
+        const result = await MetadataManager.rollback({ adapter, confirm: true });
+        expect(result.v2Runs).toBe(1);
+        expect(result.warning).toContain('runs_v2_backup.db');
+        expect(sameBytes(await adapter.readBytes(DB), original)).toBe(true);
+        expect(await adapter.list()).toEqual([DB, 'runs_v2_backup.db']);
+        const backup = await open(adapter, { database: 'runs_v2_backup.db', readOnly: true });
+        expect((await backup.getRun('v2_only')).templateId).toBe('t');
+        await backup.close();
+        await expect(MetadataManager.rollback({ adapter, confirm: true })).rejects.toMatchObject({
+          code: 'RUNMETA_ARCHIVE_CONFLICT',
+        });
+      });
+
+      it('finishes a rollback interrupted after the v2 database moved to its backup', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const original = await adapter.readBytes(DB);
+        await (await open(adapter)).close();
+        await adapter.copy('runs_v1_archive.db', restoringNameFor(DB));
+        await adapter.move(DB, 'runs_v2_backup.db');
+        await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
+          NeedsMigrationError,
+        );
+        expect(sameBytes(await adapter.readBytes(DB), original)).toBe(true);
+        expect(await adapter.exists(restoringNameFor(DB))).toBe(false);
+      });
+
+      it('finds runs still running after a given age and closes them as failed', async () => {
+        const { manager } = await fresh();
+        const now = new Date('2026-01-10T12:00:00Z');
+        await manager.saveMetadata({
+          runId: 'old',
+          templateId: 't',
+          status: 'running',
+          createdAt: '2026-01-09T00:00:00',
+        });
+        await manager.saveMetadata({
+          runId: 'recent',
+          templateId: 't',
+          status: 'running',
+          createdAt: '2026-01-10T11:30:00',
+        });
+        await manager.saveMetadata({
+          runId: 'done',
+          templateId: 't',
+          status: 'completed',
+          createdAt: '2026-01-01T00:00:00',
+        });
+        const stale = await manager.findStaleRuns({ olderThanMs: 3_600_000, now });
+        expect(stale.map((r) => r.runId)).toEqual(['old']);
+        const closed = await manager.closeStaleRuns({
+          olderThanMs: 3_600_000,
+          now,
+          reason: 'process died',
+        });
+        expect(closed.map((r) => [r.runId, r.status, r.errorMessage])).toEqual([
+          ['old', 'failed', 'process died'],
+        ]);
+        expect((await manager.getRun('recent')).status).toBe('running');
+        await expect(manager.findStaleRuns({ olderThanMs: -1 })).rejects.toMatchObject({
+          field: 'olderThanMs',
+        });
         await manager.close();
       });
     });

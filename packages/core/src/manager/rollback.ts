@@ -1,0 +1,116 @@
+/**
+ * Rolling a migration back (SPEC §4): the v2 database is kept as
+ * `runs_v2_backup.db` (never overwriting one), and the v1 archive is restored
+ * to `runs.db`. Runs written since the migration then exist only in the backup.
+ */
+import { TABLES } from '../columns/registry.js';
+import { quoteIdent } from '../columns/sql.js';
+import { ArchiveConflictError, ValidationError } from '../errors.js';
+import { openDatabase } from '../migrate/execute.js';
+import { siblingName } from '../migrate/plan.js';
+import type { StorageAdapter } from '../storage/adapter.js';
+
+/** Options for {@link rollbackMigration}. */
+export interface RollbackOptions {
+  adapter: StorageAdapter;
+  /** Default `runs.db`. */
+  database?: string;
+  /** Must be `true`: rollback replaces the active database. */
+  confirm: boolean;
+  /** How long to wait for another process's migration lock. Default 60 000 ms. */
+  lockTimeoutMs?: number;
+}
+
+/** What a rollback did. */
+export interface RollbackResult {
+  /** Where the v2 database was kept. */
+  backupPath: string;
+  /** The archive that is now the active database again. */
+  restoredFrom: string;
+  /** Runs that exist only in the backup now. */
+  v2Runs: number;
+  /** The warning to show the user. */
+  warning: string;
+}
+
+/** Name used while an archive is being restored (recovered on next open). */
+export function restoringNameFor(database: string): string {
+  return `${database}.v1-restoring`;
+}
+
+async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
+  const db = await openDatabase(adapter, database, { readOnly: true });
+  try {
+    const rows = await db.all(
+      `SELECT "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
+    );
+    const name = JSON.parse(String(rows[0]?.details ?? '{}')).archive;
+    if (typeof name === 'string' && (await adapter.exists(name))) return name;
+  } catch {
+    // No history table or no readable row: fall back to the default archive name.
+  } finally {
+    await db.close();
+  }
+  const fallback = siblingName(database, '_v1_archive');
+  return (await adapter.exists(fallback)) ? fallback : null;
+}
+
+/**
+ * Restore the v1 archive as the active database, keeping the v2 database as a
+ * backup. Each file move is atomic and a copy of the archive is made first, so a
+ * crash at any point loses nothing and the next open finishes the restore.
+ */
+export async function rollbackMigration(options: RollbackOptions): Promise<RollbackResult> {
+  const { adapter } = options;
+  const database = options.database ?? 'runs.db';
+  if (options.confirm !== true) {
+    throw new ValidationError(
+      'confirm',
+      `rollback replaces ${adapter.describe(database)} with the v1 archive; pass confirm: true (CLI: --yes)`,
+    );
+  }
+  if (!(await adapter.exists(database))) {
+    throw new ArchiveConflictError(
+      `${adapter.describe(database)} does not exist`,
+      'There is nothing to roll back',
+    );
+  }
+  const release = await adapter.lock?.(database, { timeoutMs: options.lockTimeoutMs ?? 60_000 });
+  try {
+    const archive = await archiveOf(adapter, database);
+    if (!archive) {
+      throw new ArchiveConflictError(
+        `no v1 archive was found next to ${adapter.describe(database)}`,
+        'Only a database migrated with the archive or carry-over strategy can be rolled back',
+      );
+    }
+    // Fold the WAL into the file and count the runs that will live only in the backup.
+    const current = await openDatabase(adapter, database);
+    let v2Runs = 0;
+    try {
+      await current.all('PRAGMA wal_checkpoint(TRUNCATE)');
+      const [row] = await current.all(
+        `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
+      );
+      v2Runs = Number(row?.n ?? 0);
+    } finally {
+      await current.close();
+    }
+    const backup = siblingName(database, '_v2_backup', await adapter.list());
+    const restoring = restoringNameFor(database);
+    await adapter.remove(restoring);
+    await adapter.copy(archive, restoring);
+    await adapter.move(database, backup);
+    await adapter.move(restoring, database);
+    await adapter.remove(archive);
+    const backupPath = adapter.describe(backup);
+    return {
+      backupPath,
+      restoredFrom: adapter.describe(archive),
+      v2Runs,
+      warning: `${v2Runs} run(s) written with schema v2 exist only in ${backupPath}`,
+    };
+  } finally {
+    await release?.();
+  }
+}
