@@ -3,5 +3,10 @@ import { sourceConditions } from '../../vitest.shared.js';
 
 export default defineProject({
   ...sourceConditions,
-  test: { name: 'node-sqlite', include: ['src/**/*.test.ts'], testTimeout: 30_000 },
+  test: {
+    name: 'node-sqlite',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
 });
