@@ -226,6 +226,15 @@ export function planMigration(
     ],
   });
 
+  const install = (aside: string): MigrationStep => ({
+    kind: 'install',
+    description: `Move ${aside} into place as ${database}`,
+    database,
+    sql: [],
+    from: aside,
+    to: database,
+  });
+
   switch (detection.kind) {
     case 'newer':
       plan.action = 'refuse';
@@ -259,14 +268,7 @@ export function planMigration(
           database: aside,
           sql: [historySql],
         },
-        {
-          kind: 'install',
-          description: `Move ${aside} into place as ${database}`,
-          database,
-          sql: [],
-          from: aside,
-          to: database,
-        },
+        install(aside),
         verify(database, [TABLES.runs]),
       );
       return plan;
@@ -426,14 +428,7 @@ export function planMigration(
       from: database,
       to: archiveName,
     },
-    {
-      kind: 'install',
-      description: `Move ${aside} into place as ${database}`,
-      database,
-      sql: [],
-      from: aside,
-      to: database,
-    },
+    install(aside),
     verify(database, [TABLES.runs, ...CHILD_TABLES]),
   );
   return plan;
