@@ -94,6 +94,21 @@ describe('file databases', () => {
     expect(fs.readdirSync(dir)).toEqual(['runs.db']);
   });
 
+  it('leaves the folder untouched when opening is refused (no lock or side files)', async () => {
+    const file = path.join(dir, 'runs.db');
+    fs.copyFileSync(path.join(fixturesDir(), 'deployed-v2-32col-110runs.db'), file);
+    const before = sha(file);
+    await expect(openRunDatabase(file, { autoMigrate: false })).rejects.toMatchObject({
+      code: 'RUNMETA_NEEDS_MIGRATION',
+    });
+    const plan = await MetadataManager.plan({
+      adapter: createNodeSqliteAdapter({ directory: dir }),
+    });
+    expect(plan.action).toBe('repair');
+    expect(sha(file)).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['runs.db']);
+  });
+
   it('refuses a directory given as the database path', async () => {
     fs.mkdirSync(path.join(dir, 'runs.db'));
     await expect(openRunDatabase(path.join(dir, 'runs.db'))).rejects.toBeInstanceOf(

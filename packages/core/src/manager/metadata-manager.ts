@@ -196,11 +196,18 @@ export class MetadataManager {
       if (readOnly) {
         if (!db) throw new NotADatabaseError(location, 'does not exist');
         readOnlyReason = unusable(plan, location, true) ?? readOnlyReason;
-      } else if (plan.action === 'none' && !(await hasLeftovers(adapter, database))) {
-        // Up to date, the common case: no lock, just reopen for writing.
+      }
+      const leftovers = !readOnly && (await hasLeftovers(adapter, database));
+      if (!readOnly && !leftovers && plan.action !== 'create') {
+        // No lock is needed to refuse, or to use an up-to-date database (the common
+        // case): nothing is written, not even a lock file, unless work is needed.
+        unusable(plan, location, false);
+        refuseWithoutConsent(plan, location, options);
+      }
+      if (!readOnly && !leftovers && plan.action === 'none') {
         await db?.close();
         db = await openDatabase(adapter, database);
-      } else {
+      } else if (!readOnly) {
         // Schema work: under the adapter's lock, and re-planned once the lock is
         // held, because another process may have done the work while we waited.
         await db?.close();
@@ -214,15 +221,7 @@ export class MetadataManager {
           unusable(plan, location, false);
           await db?.close();
           db = null;
-          if (
-            (plan.action === 'migrate' || plan.action === 'repair') &&
-            options.autoMigrate === false
-          ) {
-            throw new NeedsMigrationError(
-              location,
-              `it is ${plan.detection.kind}; the plan is ${plan.steps.map((s) => s.kind).join(' → ')}`,
-            );
-          }
+          refuseWithoutConsent(plan, location, options);
           if (plan.action === 'create' || plan.action === 'migrate') {
             migration = await applyMigration(adapter, plan, {
               onProgress: options.onMigrationProgress,
@@ -930,6 +929,20 @@ export class MetadataManager {
     }
     this.columns.set(table.name, [...this.columnsOf(table.name), column.name]);
     this.columnsChanged = true;
+  }
+}
+
+/** With `autoMigrate: false`, a migration or repair is not ours to make. */
+function refuseWithoutConsent(
+  plan: MigrationPlan,
+  location: string,
+  options: ManagerOptions,
+): void {
+  if ((plan.action === 'migrate' || plan.action === 'repair') && options.autoMigrate === false) {
+    throw new NeedsMigrationError(
+      location,
+      `it is ${plan.detection.kind}; the plan is ${plan.steps.map((s) => s.kind).join(' → ')}`,
+    );
   }
 }
 
