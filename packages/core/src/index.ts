@@ -11,6 +11,7 @@ export * from './columns/registry.js';
 export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
 export * from './columns/sql.js';
 export * from './errors.js';
+export * from './filter/where.js';
 export * from './manager/metadata-manager.js';
 export * from './manager/rollback.js';
 export { decodeRun } from './manager/run-queries.js';

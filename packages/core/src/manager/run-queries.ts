@@ -6,6 +6,7 @@
 import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { decodeRow, withNulls } from '../columns/rows.js';
 import { quoteIdent, selectSql } from '../columns/sql.js';
+import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
@@ -33,6 +34,8 @@ export interface ResolvedFilter {
   until?: string | undefined;
   limit?: number | undefined;
   order?: 'oldest-first' | 'newest-first' | undefined;
+  /** A filter in the `--where` language (see `parseWhere`). */
+  where?: string | undefined;
   /** Keyset cursor: only runs ordered after this one (raw SQL values). */
   after?: { created: SqlValue; runId: string } | undefined;
 }
@@ -61,6 +64,11 @@ export function whereClause(
   if (filter.until !== undefined) {
     conditions.push(`${created} < ?`);
     params.push(filter.until);
+  }
+  if (filter.where !== undefined) {
+    const compiled = compileWhere(parseWhere(filter.where), columns);
+    conditions.push(compiled.sql);
+    params.push(...compiled.params);
   }
   if (filter.after) {
     conditions.push(`(${created}, "run_id") > (?, ?)`);

@@ -104,6 +104,8 @@ export const RunFilter = z.strictObject({
   includeArchive: z.boolean().optional(),
   /** `oldest-first` (default: the last run is the latest) or `newest-first` (with `limit`: the latest N). */
   order: z.enum(['oldest-first', 'newest-first']).optional(),
+  /** A filter in the small `--where` language, e.g. `status = 'failed' and fidelity.dialog >= 2`. */
+  where: z.string().optional(),
   /** Fill `mechanismsUsed` with one grouped query (no N+1). */
   withMechanisms: z.boolean().optional(),
   limit: Count.optional(),

@@ -565,6 +565,15 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           'a',
         ]);
         expect(await ids({ limit: 2 })).toEqual(['b', 'c']);
+        expect(
+          await ids({
+            where: "template_id = 'beta' or causal_mode = 'portal' and status = 'running'",
+          }),
+        ).toEqual(['b', 'c', 'd']);
+        expect(await ids({ where: "not status in ('completed', 'failed')" })).toEqual(['c']);
+        await expect(manager.getAllRuns({ where: 'bogus = 1' })).rejects.toMatchObject({
+          field: 'where',
+        });
         await expect(manager.getAllRuns({ status: 'paused' as never })).rejects.toMatchObject({
           field: 'filter.status',
         });
@@ -827,6 +836,11 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
                 ],
               });
               expect(runs.filter((run) => run.status === 'running')).toHaveLength(18);
+              const trained = await manager.getAllRuns({ where: 'fidelity.trained >= 2' });
+              expect(trained.map((r) => r.runId)).toEqual(
+                runs.filter((r) => (r.fidelityDistribution?.trained ?? 0) >= 2).map((r) => r.runId),
+              );
+              expect(trained.length).toBeGreaterThan(0);
               expect(
                 Math.max(...runs.map((run) => run.tokenBudgetCompliance ?? 0)),
               ).toBeGreaterThan(1);

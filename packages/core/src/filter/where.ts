@@ -1,0 +1,308 @@
+/**
+ * A small filter language for runs, parsed to an AST and compiled to
+ * parameterised SQL. It is what `runmeta runs list --where` and the playground
+ * accept:
+ *
+ * ```text
+ * status = 'failed' and (template_id like 'board%' or cost_usd > 0.5)
+ * causal_mode in ('portal', 'pearl') and not token_budget_compliance <= 1
+ * fidelity.dialog >= 2 and error_message is not null
+ * ```
+ *
+ * Fields are the known run columns (SQL or SDK names: `cost_usd` or `costUsd`)
+ * and `fidelity.<level>` (a count in the fidelity distribution). Values are
+ * numbers, quoted strings, `true`/`false` and `null`. Every value becomes a `?`
+ * parameter and every column a quoted identifier from the registry, so no text of
+ * the filter ever reaches SQL as code.
+ */
+import { RUN_COLUMNS } from '../columns/registry.js';
+import { quoteIdent } from '../columns/sql.js';
+import { ValidationError } from '../errors.js';
+import { RESOLUTION_LEVELS } from '../schema/enums.js';
+import type { SqlValue } from '../storage/adapter.js';
+
+/** A filter's syntax tree. */
+export type WhereNode =
+  | { kind: 'and' | 'or'; left: WhereNode; right: WhereNode }
+  | { kind: 'not'; operand: WhereNode }
+  | { kind: 'compare'; field: FieldRef; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: SqlValue }
+  | { kind: 'in'; field: FieldRef; values: SqlValue[]; negated: boolean }
+  | { kind: 'like'; field: FieldRef; pattern: string; negated: boolean }
+  | { kind: 'null'; field: FieldRef; negated: boolean };
+
+/** A field in a filter: a runs column, or a fidelity level count. */
+export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; level: string };
+
+/** The filter was not valid; `position` points at the offending token (0-based). */
+export class WhereSyntaxError extends ValidationError {
+  readonly position: number;
+  constructor(source: string, position: number, problem: string) {
+    super(
+      'where',
+      `${problem} at position ${position + 1}:\n  ${source}\n  ${' '.repeat(position)}^`,
+      {
+        hint: "Fix the filter, e.g. status = 'failed' and cost_usd > 0.5",
+      },
+    );
+    this.position = position;
+  }
+}
+
+type Token =
+  | { type: 'ident'; text: string; pos: number }
+  | { type: 'string'; value: string; pos: number }
+  | { type: 'number'; value: number; pos: number }
+  | { type: 'op'; text: string; pos: number }
+  | { type: 'punct'; text: '(' | ')' | ','; pos: number }
+  | { type: 'end'; pos: number };
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (ch === "'" || ch === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= source.length) throw new WhereSyntaxError(source, start, 'unterminated string');
+        if (source[i] === ch) {
+          if (source[i + 1] === ch) {
+            value += ch;
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += source[i++];
+      }
+      tokens.push({ type: 'string', value, pos: start });
+    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9.]/.test(source[i + 1] ?? ''))) {
+      const match = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i.exec(source.slice(i))!;
+      i += match[0].length;
+      tokens.push({ type: 'number', value: Number(match[0]), pos: start });
+    } else if (/[A-Za-z_]/.test(ch)) {
+      const match = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?/.exec(source.slice(i))!;
+      i += match[0].length;
+      tokens.push({ type: 'ident', text: match[0], pos: start });
+    } else if ('()'.includes(ch) || ch === ',') {
+      i++;
+      tokens.push({ type: 'punct', text: ch as '(' | ')' | ',', pos: start });
+    } else {
+      const match = /^(<=|>=|!=|<>|=|<|>)/.exec(source.slice(i));
+      if (!match) throw new WhereSyntaxError(source, start, `unexpected character "${ch}"`);
+      i += match[0].length;
+      tokens.push({ type: 'op', text: match[0] === '<>' ? '!=' : match[0], pos: start });
+    }
+  }
+  tokens.push({ type: 'end', pos: source.length });
+  return tokens;
+}
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null', 'true', 'false']);
+const COLUMN_BY_NAME = new Map<string, string>();
+for (const [field, column] of Object.entries(RUN_COLUMNS)) {
+  COLUMN_BY_NAME.set(column.name.toLowerCase(), column.name);
+  COLUMN_BY_NAME.set(field.toLowerCase(), column.name);
+}
+
+/** Parse a filter into its syntax tree; throws {@link WhereSyntaxError}. */
+export function parseWhere(source: string): WhereNode {
+  const tokens = tokenize(source);
+  let at = 0;
+  const peek = () => tokens[at]!;
+  const isWord = (word: string) => {
+    const t = peek();
+    return t.type === 'ident' && t.text.toLowerCase() === word;
+  };
+  const fail = (token: Token, problem: string): never => {
+    throw new WhereSyntaxError(source, token.pos, problem);
+  };
+  const describe = (t: Token) =>
+    t.type === 'end'
+      ? 'the end'
+      : t.type === 'ident' || t.type === 'op' || t.type === 'punct'
+        ? `"${t.text}"`
+        : `${JSON.stringify(t.value)}`;
+  const expectWord = (word: string) => {
+    if (!isWord(word)) fail(peek(), `expected "${word}" but found ${describe(peek())}`);
+    at++;
+  };
+  const expectPunct = (text: string) => {
+    const t = peek();
+    if (t.type !== 'punct' || t.text !== text)
+      fail(t, `expected "${text}" but found ${describe(t)}`);
+    at++;
+  };
+
+  const value = (): SqlValue => {
+    const t = peek();
+    at++;
+    if (t.type === 'string' || t.type === 'number') return t.value;
+    if (t.type === 'ident' && ['true', 'false'].includes(t.text.toLowerCase()))
+      return t.text.toLowerCase() === 'true' ? 1 : 0;
+    if (t.type === 'ident' && t.text.toLowerCase() === 'null') return null;
+    return fail(
+      t,
+      `expected a value (number, 'text', true, false or null) but found ${describe(t)}`,
+    );
+  };
+
+  const field = (): FieldRef => {
+    const t = peek();
+    if (t.type !== 'ident' || KEYWORDS.has(t.text.toLowerCase()))
+      return fail(t, `expected a column but found ${describe(t)}`);
+    at++;
+    const name = t.text.toLowerCase();
+    if (name.startsWith('fidelity.')) {
+      const level = name.slice('fidelity.'.length);
+      if (!(RESOLUTION_LEVELS as readonly string[]).includes(level)) {
+        return fail(
+          t,
+          `unknown fidelity level "${level}" (one of ${RESOLUTION_LEVELS.join(', ')})`,
+        );
+      }
+      return { kind: 'fidelity', level };
+    }
+    const column = COLUMN_BY_NAME.get(name);
+    if (!column) return fail(t, `unknown column "${t.text}"`);
+    return { kind: 'column', column };
+  };
+
+  const comparison = (): WhereNode => {
+    const f = field();
+    if (isWord('is')) {
+      at++;
+      const negated = isWord('not');
+      if (negated) at++;
+      expectWord('null');
+      return { kind: 'null', field: f, negated };
+    }
+    const negated = isWord('not');
+    if (negated) at++;
+    if (isWord('in')) {
+      at++;
+      expectPunct('(');
+      const values = [value()];
+      while (peek().type === 'punct' && (peek() as { text: string }).text === ',') {
+        at++;
+        values.push(value());
+      }
+      expectPunct(')');
+      return { kind: 'in', field: f, values, negated };
+    }
+    if (isWord('like')) {
+      at++;
+      const t = peek();
+      if (t.type !== 'string')
+        return fail(t, `expected a quoted pattern after "like" but found ${describe(t)}`);
+      at++;
+      return { kind: 'like', field: f, pattern: t.value, negated };
+    }
+    if (negated)
+      return fail(peek(), `expected "in" or "like" after "not" but found ${describe(peek())}`);
+    const op = peek();
+    if (op.type !== 'op')
+      return fail(
+        op,
+        `expected a comparison (=, !=, <, <=, >, >=, in, like, is) but found ${describe(op)}`,
+      );
+    at++;
+    const v = value();
+    if (v === null) fail(op, 'compare with null using "is null" or "is not null"');
+    return { kind: 'compare', field: f, op: op.text as '=', value: v };
+  };
+
+  const primary = (): WhereNode => {
+    if (peek().type === 'punct' && (peek() as { text: string }).text === '(') {
+      at++;
+      const inner = or();
+      expectPunct(')');
+      return inner;
+    }
+    return comparison();
+  };
+  const not = (): WhereNode => {
+    if (isWord('not')) {
+      at++;
+      return { kind: 'not', operand: not() };
+    }
+    return primary();
+  };
+  const and = (): WhereNode => {
+    let left = not();
+    while (isWord('and')) {
+      at++;
+      left = { kind: 'and', left, right: not() };
+    }
+    return left;
+  };
+  const or = (): WhereNode => {
+    let left = and();
+    while (isWord('or')) {
+      at++;
+      left = { kind: 'or', left, right: and() };
+    }
+    return left;
+  };
+
+  if (peek().type === 'end') fail(peek(), 'the filter is empty');
+  const tree = or();
+  if (peek().type !== 'end') fail(peek(), `unexpected ${describe(peek())}`);
+  return tree;
+}
+
+/**
+ * Compile a filter to a parameterised SQL condition over a `runs` table with the
+ * given columns. A known column the table lacks compiles to NULL (it matches
+ * nothing), so one filter works on v1 archives and v2 databases alike.
+ */
+export function compileWhere(
+  node: WhereNode,
+  columns: readonly string[],
+): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const present = new Set(columns.map((c) => c.toLowerCase()));
+  const ref = (f: FieldRef): string => {
+    if (f.kind === 'fidelity') {
+      if (!present.has('fidelity_distribution')) return 'NULL';
+      params.push(`$.${f.level}`);
+      return `json_extract(CASE WHEN json_valid("fidelity_distribution") THEN "fidelity_distribution" END, ?)`;
+    }
+    return present.has(f.column) ? quoteIdent(f.column) : 'NULL';
+  };
+  const walk = (n: WhereNode): string => {
+    switch (n.kind) {
+      case 'and':
+      case 'or':
+        return `(${walk(n.left)} ${n.kind.toUpperCase()} ${walk(n.right)})`;
+      case 'not':
+        return `(NOT ${walk(n.operand)})`;
+      case 'compare': {
+        const left = ref(n.field);
+        params.push(n.value);
+        return `(${left} ${n.op} ?)`;
+      }
+      case 'in': {
+        const left = ref(n.field);
+        params.push(...n.values);
+        return `(${left} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(() => '?').join(', ')}))`;
+      }
+      case 'like': {
+        const left = ref(n.field);
+        params.push(n.pattern);
+        return `(${left} ${n.negated ? 'NOT LIKE' : 'LIKE'} ?)`;
+      }
+      case 'null':
+        return `(${ref(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;
+    }
+  };
+  const sql = walk(node);
+  return { sql, params };
+}
