@@ -1,0 +1,231 @@
+/** Commands about the database itself: status, migrate, rollback. */
+import { createInterface } from 'node:readline/promises';
+import {
+  formatPlan,
+  isUpToDate,
+  MetadataManager as Manager,
+  type MetadataManager,
+  type MigrationStrategy,
+} from '@runmeta/core';
+import type { CliContext } from '../context.js';
+import { CliUsageError } from '../errors.js';
+import type { CommandSpec } from './types.js';
+
+/** Exit code of checks that found a problem (status drift, budget overruns). */
+export const CHECK_FAILED = 4;
+
+/** Ask before a destructive step: --yes, or a y/N prompt on a terminal; never a prompt in a pipe. */
+export async function confirm(ctx: CliContext, yes: unknown, question: string): Promise<void> {
+  if (yes) return;
+  if (!ctx.streams.stdinIsTTY) {
+    throw new CliUsageError(
+      `${question} — pass --yes to confirm (stdin is not a terminal, so runmeta does not ask)`,
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliUsageError('cancelled; nothing was changed');
+}
+
+async function count(manager: MetadataManager): Promise<number> {
+  const [row] = await manager.query('SELECT count(*) AS n FROM runs');
+  return Number(row?.n ?? 0);
+}
+
+export const status: CommandSpec = {
+  name: 'status',
+  summary: 'Schema version, runs-table columns, run counts, archive and integrity',
+  description: `Show what the database is, without changing it: schema version, number of runs-table columns, runs by status, the v1 archive (if any) and PRAGMA integrity_check. It also reports drift from the expected v2 schema (missing columns, tables or indexes).
+
+Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drifted, or is newer than this runmeta; 3 it cannot be read.`,
+  printsData: true,
+  examples: [
+    { command: 'runmeta status', description: 'status of metadata/runs.db' },
+    { command: 'runmeta status --json --db old/runs.db', description: 'as JSON, for scripts' },
+  ],
+  async run(ctx) {
+    const manager = await ctx.open({ write: false });
+    try {
+      const detection = manager.detection;
+      const byStatus = await manager.query(
+        'SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status',
+      );
+      const [integrity] = await manager.query('PRAGMA integrity_check');
+      const archiveName = await manager.archiveName();
+      let archive: { path: string; schemaVersion: string; runs: number } | null = null;
+      if (archiveName) {
+        const old = await Manager.open({
+          adapter: ctx.adapter(),
+          database: archiveName,
+          readOnly: true,
+        });
+        archive = {
+          path: ctx.adapter().describe(archiveName),
+          schemaVersion: old.detection.version ?? '1.0',
+          runs: await count(old),
+        };
+        await old.close();
+      }
+      const upToDate = isUpToDate(detection);
+      const report = {
+        path: ctx.adapter().describe(manager.database),
+        schemaVersion: detection.version,
+        kind: detection.kind,
+        runsColumns: detection.runsColumns.length,
+        runs: await count(manager),
+        runsByStatus: Object.fromEntries(byStatus.map((r) => [String(r.status), Number(r.n)])),
+        archive,
+        integrity: String(Object.values(integrity ?? {})[0] ?? 'unknown'),
+        upToDate,
+        drift: {
+          missingColumns: detection.missingColumns,
+          missingTables: detection.missingTables,
+          missingIndexes: detection.missingIndexes,
+          additionalColumns: detection.additionalColumns,
+        },
+      };
+      if (ctx.global.json) ctx.json(report);
+      else {
+        const c = ctx.color;
+        ctx.out(
+          [
+            `${c.bold('Database')}       ${report.path}`,
+            `Schema version ${report.schemaVersion ?? '—'} (${report.kind})`,
+            `Runs columns   ${report.runsColumns}`,
+            `Runs           ${report.runs} (${
+              Object.entries(report.runsByStatus)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(', ') || 'none'
+            })`,
+            `Archive        ${archive ? `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)` : 'none'}`,
+            `Integrity      ${report.integrity === 'ok' ? c.green('ok') : c.red(report.integrity)}`,
+            upToDate
+              ? `State          ${c.green('up to date')}`
+              : `State          ${c.yellow(detection.kind === 'newer' ? 'newer than this runmeta' : 'needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
+          ].join('\n'),
+        );
+        if (!upToDate && detection.kind !== 'newer')
+          ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
+      }
+      return upToDate && report.integrity === 'ok' ? 0 : CHECK_FAILED;
+    } finally {
+      await manager.close();
+    }
+  },
+};
+
+export const migrate: CommandSpec = {
+  name: 'migrate',
+  summary: 'Migrate a v1 database to v2 (or repair a v2 one), safely',
+  description:
+    'Plan and run the v1 → v2 migration of SPEC §4: checkpoint, build v2 aside, (carry-over: copy every run and child row), record history, move v1 to runs_v1_archive.db (never overwriting), move v2 into place, verify. With --dry-run, print the plan and change nothing.',
+  printsData: true,
+  options: [
+    {
+      flags: '--dry-run',
+      description: 'print the plan (steps, file moves, SQL) and change nothing',
+    },
+    {
+      flags: '--strategy <name>',
+      description: 'archive: v1 runs stay in the archive; carry-over: also copy them into v2',
+      choices: ['archive', 'carry-over'],
+      default: 'archive',
+    },
+    { flags: '--backfill', description: 'with carry-over: compute the v2 metrics v1 data allows' },
+    { flags: '--yes', description: 'do not ask for confirmation' },
+  ],
+  examples: [
+    { command: 'runmeta migrate --dry-run', description: 'show what would happen' },
+    {
+      command: 'runmeta migrate --strategy carry-over --backfill --yes',
+      description: 'copy v1 runs into v2',
+    },
+  ],
+  async run(ctx, _args, options) {
+    const migration = {
+      strategy: options.strategy as MigrationStrategy,
+      backfill: !!options.backfill,
+    };
+    if (options.backfill && migration.strategy !== 'carry-over') {
+      throw new CliUsageError('--backfill needs --strategy carry-over');
+    }
+    const plan = await Manager.plan({
+      adapter: ctx.adapter(),
+      database: ctx.location.database,
+      migration,
+    });
+    const summary = (
+      dryRun: boolean,
+      result?: Awaited<ReturnType<typeof Manager.open>>['migration'],
+    ) => ({
+      strategy: plan.strategy,
+      from: plan.detection.version,
+      to: plan.action === 'refuse' ? null : '2.0',
+      archivePath:
+        result?.archivePath ?? (plan.archiveName ? ctx.adapter().describe(plan.archiveName) : null),
+      runsCarried: result?.runsCarried ?? 0,
+      dryRun,
+      action: plan.action,
+      steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description, sql: s.sql })),
+    });
+    if (options.dryRun || plan.action === 'none' || plan.action === 'refuse') {
+      if (ctx.global.json) ctx.json(summary(true));
+      else ctx.out(formatPlan(plan));
+      if (plan.action === 'refuse') return 3;
+      return 0;
+    }
+    await confirm(
+      ctx,
+      options.yes,
+      `${plan.action === 'create' ? 'Create' : plan.action === 'repair' ? 'Repair' : 'Migrate'} ${ctx.global.db}?`,
+    );
+    const manager = await ctx.open({ write: true, migration });
+    try {
+      const result = manager.migration;
+      if (ctx.global.json) ctx.json(summary(false, result));
+      else {
+        ctx.out(
+          result?.action === 'migrate'
+            ? `Migrated ${ctx.global.db} to v2 (${result.strategy}): ${result.archivedRuns} v1 runs archived to ${result.archivePath}${result.runsCarried ? `, ${result.runsCarried} carried over` : ''}; integrity ${result.integrity}.`
+            : result
+              ? `${result.action === 'create' ? 'Created' : 'Repaired'} ${ctx.global.db}${result.addedColumns.length ? ` (added ${result.addedColumns.join(', ')})` : ''}; integrity ${result.integrity}.`
+              : `${ctx.global.db} is up to date.`,
+        );
+      }
+      return 0;
+    } finally {
+      await manager.close();
+    }
+  },
+};
+
+export const rollback: CommandSpec = {
+  name: 'rollback',
+  summary: 'Restore the v1 archive as runs.db, keeping v2 as runs_v2_backup.db',
+  description:
+    'Undo a migration: the current v2 database is kept as runs_v2_backup.db (never overwritten) and the v1 archive is restored to runs.db. Runs written since the migration then exist only in the backup. Requires --yes (or a y at the prompt on a terminal).',
+  printsData: true,
+  options: [{ flags: '--yes', description: 'do not ask for confirmation' }],
+  examples: [{ command: 'runmeta rollback --yes', description: 'roll back without a prompt' }],
+  async run(ctx, _args, options) {
+    await confirm(
+      ctx,
+      options.yes,
+      `Replace ${ctx.global.db} with its v1 archive (v2 kept as a backup)?`,
+    );
+    const result = await Manager.rollback({
+      adapter: ctx.adapter(),
+      database: ctx.location.database,
+      confirm: true,
+    });
+    if (ctx.global.json) ctx.json(result);
+    else {
+      ctx.out(
+        `Restored ${result.restoredFrom} to ${ctx.global.db}; v2 database kept as ${result.backupPath}.`,
+      );
+      if (result.v2Runs > 0) ctx.warn(result.warning);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,110 @@
+/** `runmeta demo`: the guide's story on an embedded default, end to end. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  formatSnapshotForLlm,
+  MetadataManager,
+  RESOLUTION_LEVELS,
+  TEMPORAL_MODES,
+} from '@runmeta/core';
+import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
+import { CliContext } from '../context.js';
+import { DEMO_TEMPLATES, random, writeSyntheticV1 } from '../demo/synthetic.js';
+import { status } from './database.js';
+import { aggregate, renderReport } from './runs.js';
+import type { CommandSpec } from './types.js';
+
+export const demo: CommandSpec = {
+  name: 'demo',
+  summary:
+    'Build a realistic v1 database, migrate it, record v2 runs, and show status, report and inspect',
+  description:
+    'Writes <dir>/metadata/runs.db with hundreds of synthetic v1 runs (every temporal mode, mechanisms, resolutions, validations, failures and stuck runs), migrates it with the archive strategy (old runs land in runs_v1_archive.db), records a batch of v2 runs through the SDK (budgets met and far exceeded), then prints status, a report over both databases and the snapshot of a v2 run. An existing demo folder is replaced.',
+  options: [
+    { flags: '--dir <folder>', description: 'where to build it', default: 'runmeta-demo' },
+    { flags: '--runs <n>', description: 'number of v1 runs', default: '400' },
+  ],
+  examples: [{ command: 'runmeta demo --dir /tmp/demo', description: 'build the demo elsewhere' }],
+  async run(ctx, _args, options) {
+    const folder = path.resolve(String(options.dir), 'metadata');
+    const file = path.join(folder, 'runs.db');
+    if (fs.existsSync(folder) && !fs.existsSync(file) && fs.readdirSync(folder).length > 0) {
+      throw new Error(`${folder} exists and is not a demo folder; choose another --dir`);
+    }
+    fs.rmSync(folder, { recursive: true, force: true });
+    const adapter = createNodeSqliteAdapter({ directory: folder });
+    const v1Runs = Math.max(10, Number(options.runs) || 400);
+    ctx.info(`1/4 Writing ${v1Runs} synthetic v1 runs to ${file}`);
+    const raw = await adapter.open('runs.db');
+    await writeSyntheticV1(raw, v1Runs);
+    await raw.close();
+
+    ctx.info('2/4 Migrating to v2 (archive strategy)');
+    const manager = await MetadataManager.open({ adapter });
+    ctx.info(
+      `    ${manager.migration?.archivedRuns} v1 runs archived to ${manager.migration?.archivePath}`,
+    );
+
+    ctx.info('3/4 Recording v2 runs through the SDK');
+    const rand = random(11);
+    let lastCompleted = '';
+    for (let i = 0; i < 40; i++) {
+      const template = DEMO_TEMPLATES[i % DEMO_TEMPLATES.length]!;
+      const budget = 20_000 + Math.floor(rand() * 40_000);
+      const run = await manager.startRun({
+        templateId: template,
+        causalMode: TEMPORAL_MODES[i % TEMPORAL_MODES.length]!,
+        tokenBudget: budget,
+        goal: `Demo v2 run ${i + 1}`,
+      });
+      const entities = 3 + Math.floor(rand() * 5);
+      await manager.recordBatch(run.runId, {
+        mechanisms: Array.from({ length: 12 }, (_, m) => ({
+          mechanism: `M${1 + ((m * 5 + i) % 17)}`,
+          functionName: 'pipeline_step',
+        })),
+        resolutions: Array.from({ length: entities }, (_, e) => ({
+          entityId: `entity_${e}`,
+          resolution: RESOLUTION_LEVELS[Math.floor(rand() * RESOLUTION_LEVELS.length)]!,
+          timepointId: 'tp_001',
+        })),
+        validations: [{ validatorName: 'temporal_consistency', passed: rand() > 0.15 }],
+      });
+      if (i % 13 === 12) continue; // a few stay running
+      // Most runs stay within budget; every fourth goes far over it.
+      const tokens = Math.floor(budget * (i % 4 === 3 ? 2 + rand() * 3 : 0.5 + rand() * 0.45));
+      await manager.completeRun(run.runId, {
+        entitiesCreated: entities,
+        timepointsCreated: 1 + Math.floor(rand() * 6),
+        costUsd: Number((tokens * 0.0000025).toFixed(6)),
+        llmCalls: Math.floor(tokens / 900),
+        tokensUsed: tokens,
+        errorMessage: i % 11 === 10 ? 'LLM returned empty response' : undefined,
+      });
+      if (i % 11 !== 10) lastCompleted = run.runId;
+    }
+
+    ctx.info('4/4 Done. Status, report and one run:\n');
+    const sub = new CliContext(ctx.streams, { ...ctx.global, db: file, json: false });
+    await manager.close();
+    await status.run!(sub, [], {});
+    const reader = await MetadataManager.open({ adapter, readOnly: true });
+    try {
+      ctx.out(`\n${ctx.color.bold('Report (active database and archive, by template)')}`);
+      ctx.out(
+        renderReport(
+          aggregate(await reader.getAllRuns({ includeArchive: true }), 'template'),
+          'template',
+        ),
+      );
+      ctx.out(`\n${ctx.color.bold(`runmeta inspect ${lastCompleted}`)}`);
+      ctx.out(formatSnapshotForLlm(await reader.getSnapshot(lastCompleted)));
+    } finally {
+      await reader.close();
+    }
+    ctx.info(
+      `\nTry: runmeta --db ${path.relative(process.cwd(), file) || file} runs list --include-archive --where "status = 'failed'"`,
+    );
+    return 0;
+  },
+};

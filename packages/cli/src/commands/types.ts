@@ -1,0 +1,47 @@
+import type { CliContext } from '../context.js';
+
+/** One option of a command, declared once: commander, `--help` and the docs derive from it. */
+export interface OptionSpec {
+  /** Commander flags, e.g. `--strategy <name>`. */
+  flags: string;
+  description: string;
+  /** Allowed values (checked, listed in help). */
+  choices?: readonly string[];
+  default?: string | boolean;
+  /** Can be given several times (collected into an array). */
+  repeatable?: boolean;
+}
+
+/** One positional argument. */
+export interface ArgumentSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+  choices?: readonly string[];
+}
+
+/** A usage example shown in `--help` and the docs. */
+export interface ExampleSpec {
+  command: string;
+  description: string;
+}
+
+/** One command (or command group), declared once. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Longer text for `--help` and the docs (what it does, exit codes). */
+  description?: string;
+  arguments?: readonly ArgumentSpec[];
+  options?: readonly OptionSpec[];
+  examples?: readonly ExampleSpec[];
+  /** Whether the command prints data (and so accepts `--json`). */
+  printsData?: boolean;
+  subcommands?: readonly CommandSpec[];
+  /** Runs the command; returns the exit code (0 when omitted). */
+  run?: (
+    ctx: CliContext,
+    args: string[],
+    options: Record<string, unknown>,
+  ) => Promise<number | undefined>;
+}

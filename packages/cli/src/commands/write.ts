@@ -1,0 +1,218 @@
+/** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
+import type { RunMetadata } from '@runmeta/core';
+import type { CliContext } from '../context.js';
+import { CliUsageError } from '../errors.js';
+import { runJson } from '../output/records.js';
+import type { CommandSpec } from './types.js';
+
+function number(name: string, text: unknown, integer = true): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new CliUsageError(
+      `${name} must be a ${integer ? 'whole number' : 'number'}, got "${text}"`,
+    );
+  }
+  return value;
+}
+
+async function withWriter(
+  ctx: CliContext,
+  fn: (m: Awaited<ReturnType<CliContext['open']>>) => Promise<RunMetadata>,
+) {
+  const manager = await ctx.open({ write: true });
+  try {
+    const run = await fn(manager);
+    if (ctx.global.json) ctx.json(runJson(run));
+    else ctx.out(run.runId);
+    return 0;
+  } finally {
+    await manager.close();
+  }
+}
+
+export const start: CommandSpec = {
+  name: 'start',
+  summary: 'Start a run; prints its run id',
+  printsData: true,
+  options: [
+    { flags: '--template <id>', description: 'template id (required)' },
+    {
+      flags: '--mode <causal_mode>',
+      description:
+        'temporal mode (required): forward, directorial, branching, cyclical, portal, pearl, nonlinear',
+    },
+    { flags: '--run-id <id>', description: 'use this id instead of a generated one' },
+    { flags: '--goal <text>', description: 'what the simulation is for' },
+    { flags: '--token-budget <n>', description: 'token budget (for compliance at completion)' },
+  ],
+  examples: [
+    {
+      command:
+        'RUN=$(runmeta start --template board_meeting --mode directorial --token-budget 50000)',
+      description: 'in a shell pipeline',
+    },
+  ],
+  run: (ctx, _args, o) => {
+    if (!o.template || !o.mode)
+      throw new CliUsageError('start needs --template <id> and --mode <causal_mode>');
+    return withWriter(ctx, (m) =>
+      m.startRun({
+        templateId: String(o.template),
+        causalMode: String(o.mode) as 'forward',
+        runId: o.runId as string | undefined,
+        goal: o.goal as string | undefined,
+        tokenBudget: number('--token-budget', o.tokenBudget, false),
+      }),
+    );
+  },
+};
+
+export const record: CommandSpec = {
+  name: 'record',
+  summary: 'Record a mechanism event, resolution assignment or validation',
+  subcommands: [
+    {
+      name: 'mechanism',
+      summary: 'Record a mechanism event',
+      printsData: true,
+      arguments: [
+        { name: 'run_id', description: 'the run' },
+        { name: 'mechanism', description: 'mechanism id, e.g. M3 or M1+M17' },
+        { name: 'function_name', description: 'function that fired it' },
+      ],
+      options: [{ flags: '--context <json>', description: 'context as a JSON object' }],
+      examples: [
+        {
+          command: `runmeta record mechanism "$RUN" M3 seed_knowledge --context '{"args": 2}'`,
+          description: 'with context',
+        },
+      ],
+      run: (ctx, [runId, mechanism, functionName], o) => {
+        let context: Record<string, never> | undefined;
+        if (o.context !== undefined) {
+          try {
+            context = JSON.parse(String(o.context));
+          } catch {
+            throw new CliUsageError(`--context must be JSON, got ${String(o.context)}`);
+          }
+        }
+        return withWriter(ctx, async (m) => {
+          await m.recordMechanism(runId!, {
+            mechanism: mechanism!,
+            functionName: functionName!,
+            context,
+          });
+          return m.getRun(runId!);
+        });
+      },
+    },
+    {
+      name: 'resolution',
+      summary: 'Record an entity resolution (fidelity) assignment',
+      printsData: true,
+      arguments: [
+        { name: 'run_id', description: 'the run' },
+        { name: 'entity_id', description: 'the entity' },
+        {
+          name: 'level',
+          description:
+            'tensor_only, scene, graph, dialog, trained or full_detail (upper-case accepted)',
+        },
+        { name: 'timepoint_id', description: 'the timepoint' },
+      ],
+      examples: [
+        {
+          command: 'runmeta record resolution "$RUN" ceo DIALOG tp_001',
+          description: 'the CEO at dialog fidelity',
+        },
+      ],
+      run: (ctx, [runId, entityId, level, timepointId]) =>
+        withWriter(ctx, async (m) => {
+          await m.recordResolution(runId!, {
+            entityId: entityId!,
+            resolution: level as 'scene',
+            timepointId: timepointId!,
+          });
+          return m.getRun(runId!);
+        }),
+    },
+    {
+      name: 'validation',
+      summary: 'Record a validator outcome',
+      printsData: true,
+      arguments: [
+        { name: 'run_id', description: 'the run' },
+        { name: 'validator', description: 'validator name' },
+      ],
+      options: [
+        { flags: '--passed', description: 'the validation passed' },
+        { flags: '--failed', description: 'the validation failed' },
+        { flags: '--message <text>', description: 'message' },
+        { flags: '--violation <text>', description: 'a violation (repeatable)', repeatable: true },
+      ],
+      examples: [
+        {
+          command:
+            'runmeta record validation "$RUN" timeline --failed --violation "tp_002 before tp_001"',
+          description: 'a failed check',
+        },
+      ],
+      run: (ctx, [runId, validator], o) => {
+        if (!!o.passed === !!o.failed)
+          throw new CliUsageError('record validation needs exactly one of --passed or --failed');
+        return withWriter(ctx, async (m) => {
+          await m.recordValidation(runId!, {
+            validatorName: validator!,
+            passed: !!o.passed,
+            message: o.message as string | undefined,
+            violations: (o.violation as string[] | undefined) ?? [],
+          });
+          return m.getRun(runId!);
+        });
+      },
+    },
+  ],
+};
+
+export const complete: CommandSpec = {
+  name: 'complete',
+  summary: 'Complete a run and compute its v2 metrics',
+  description:
+    'Store final counts, cost and tokens; compute token-budget compliance (budget from here or from start), the fidelity distribution (from recorded assignments) and the fidelity-efficiency score. --error marks the run failed.',
+  printsData: true,
+  arguments: [{ name: 'run_id', description: 'the run' }],
+  options: [
+    { flags: '--entities <n>', description: 'entities created (required)' },
+    { flags: '--timepoints <n>', description: 'timepoints created (required)' },
+    { flags: '--training-examples <n>', description: 'training examples', default: '0' },
+    { flags: '--cost <usd>', description: 'cost in USD (required)' },
+    { flags: '--llm-calls <n>', description: 'LLM calls', default: '0' },
+    { flags: '--tokens <n>', description: 'tokens used (required)' },
+    { flags: '--token-budget <n>', description: 'token budget (else the one given at start)' },
+    { flags: '--error <message>', description: 'the run failed with this message' },
+  ],
+  examples: [
+    {
+      command: 'runmeta complete "$RUN" --entities 5 --timepoints 3 --cost 0.04 --tokens 43650',
+      description: 'finish a run',
+    },
+  ],
+  run: (ctx, [runId], o) => {
+    for (const required of ['entities', 'timepoints', 'cost', 'tokens']) {
+      if (o[required] === undefined) throw new CliUsageError(`complete needs --${required}`);
+    }
+    return withWriter(ctx, (m) =>
+      m.completeRun(runId!, {
+        entitiesCreated: number('--entities', o.entities)!,
+        timepointsCreated: number('--timepoints', o.timepoints)!,
+        trainingExamples: number('--training-examples', o.trainingExamples)!,
+        costUsd: number('--cost', o.cost, false)!,
+        llmCalls: number('--llm-calls', o.llmCalls)!,
+        tokensUsed: number('--tokens', o.tokens)!,
+        tokenBudget: number('--token-budget', o.tokenBudget, false),
+        errorMessage: o.error as string | undefined,
+      }),
+    );
+  },
+};

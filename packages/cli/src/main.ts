@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import type { Streams } from './context.js';
+import { describeError } from './errors.js';
+import { buildProgram } from './program.js';
+
+/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[], streams: Streams): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(streams, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (
+      error instanceof CommanderError &&
+      ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+    ) {
+      return 0;
+    }
+    if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
+      return 1;
+    const { exitCode: code, message } = describeError(error);
+    // Commander already printed its own usage errors.
+    if (!(error instanceof CommanderError)) {
+      const color = !streams.env.NO_COLOR && streams.stderr.isTTY;
+      streams.stderr.write(`${color ? '\u001b[31merror\u001b[39m' : 'error'}: ${message}\n`);
+    }
+    if (argv.includes('--debug') && error instanceof Error)
+      streams.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}

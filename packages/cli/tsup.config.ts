@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+// One bundled file: everything (core, node-sqlite, zod, commander, picocolors) is
+// inlined; better-sqlite3 stays external because it is the one native module.
+export default defineConfig({
+  entry: { bin: 'src/bin.ts', commands: 'src/commands/index.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  dts: { entry: { commands: 'src/commands/index.ts' } },
+  sourcemap: true,
+  clean: true,
+  splitting: false,
+  noExternal: [/^(?!better-sqlite3$).*/],
+  external: ['better-sqlite3'],
+  esbuildOptions(options) {
+    options.conditions = ['@runmeta/source'];
+  },
+  banner: {
+    // Bundled CommonJS dependencies (commander) call require(); give ESM one.
+    js: "import { createRequire as __runmetaCreateRequire } from 'node:module';\nconst require = __runmetaCreateRequire(import.meta.url);",
+  },
+});
