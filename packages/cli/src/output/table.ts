@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /** A plain aligned text table; numbers right-aligned. ANSI colour codes don't count towards width. */
 export function renderTable(
   headers: string[],
@@ -6,7 +8,7 @@ export function renderTable(
   const text = rows.map((row) =>
     row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))),
   );
-  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const visible = (s: string) => stripVTControlCharacters(s).length;
   const widths = headers.map((h, i) =>
     Math.max(visible(h), ...text.map((r) => visible(r[i] ?? ''))),
   );
