@@ -220,7 +220,12 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }
-  if (has('SQLITE_READONLY') || /readonly database|read-only/i.test(message)) {
+  if (
+    has('SQLITE_READONLY') ||
+    has('EACCES') ||
+    has('EPERM') ||
+    /readonly database|read-only|permission denied/i.test(message)
+  ) {
     return new ReadOnlyError(database, 'writes are not possible here', { cause: error });
   }
   if (has('SQLITE_CANTOPEN') || /unable to open/i.test(message)) {

@@ -10,6 +10,8 @@ import { ArchiveConflictError, StorageError } from '@runmeta/core';
 const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 /** The migration lock of a database, and the note naming its holder. */
 export const LOCK_SUFFIX = '.runmeta-lock';
+/** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
+const HIDDEN_PATTERN = /-mj[0-9A-F]+$/i;
 const HIDDEN_SUFFIXES = [
   ...SIDE_SUFFIXES,
   LOCK_SUFFIX,
@@ -42,17 +44,11 @@ export function createFileContainer(directory: string) {
     },
     async move(from: string, to: string) {
       const source = resolve(from);
-      // A non-empty WAL holds committed rows the main file lacks, and a hot
-      // journal belongs to a writer in the middle of a transaction: moving the
-      // main file alone would lose rows. Core checkpoints first, so these are guards.
+      // A non-empty WAL holds committed rows the main file lacks: moving the main
+      // file alone would lose them. Core checkpoints first, so this is a guard.
       if (nonEmpty(`${source}-wal`)) {
         throw new StorageError(
           `${source} has un-checkpointed WAL content; open and close it to checkpoint, then retry`,
-        );
-      }
-      if (nonEmpty(`${source}-journal`)) {
-        throw new StorageError(
-          `${source} has a hot journal (a writer is mid-transaction); retry when it is done`,
         );
       }
       // link() fails if the target exists, atomically: no check-then-rename race.
@@ -62,6 +58,11 @@ export function createFileContainer(directory: string) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseOverwrite(resolve, to);
         throw error;
       }
+      // A rollback journal travels with its database: if it is hot (a writer died
+      // mid-transaction), SQLite rolls it back when the moved file is next opened;
+      // if it is stale, SQLite ignores it. Either way nothing is lost or blocked.
+      if (fs.existsSync(`${source}-journal`))
+        fs.renameSync(`${source}-journal`, `${resolve(to)}-journal`);
       fs.unlinkSync(source);
       for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
     },
@@ -75,8 +76,16 @@ export function createFileContainer(directory: string) {
       fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL);
     },
     async remove(name: string) {
-      for (const suffix of ['', ...SIDE_SUFFIXES])
+      for (const suffix of ['', ...SIDE_SUFFIXES]) {
         fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
+      }
+      // Super-journals (`<name>-mj…`) of a multi-database commit killed half-way.
+      if (fs.existsSync(directory)) {
+        for (const entry of fs.readdirSync(directory)) {
+          if (entry.startsWith(`${name}-mj`))
+            fs.rmSync(path.join(directory, entry), { force: true });
+        }
+      }
     },
     async readBytes(name: string) {
       return new Uint8Array(fs.readFileSync(resolve(name)));
@@ -91,7 +100,12 @@ export function createFileContainer(directory: string) {
       if (!fs.existsSync(directory)) return [];
       return fs
         .readdirSync(directory, { withFileTypes: true })
-        .filter((e) => e.isFile() && !HIDDEN_SUFFIXES.some((s) => e.name.endsWith(s)))
+        .filter(
+          (e) =>
+            e.isFile() &&
+            !HIDDEN_SUFFIXES.some((s) => e.name.endsWith(s)) &&
+            !HIDDEN_PATTERN.test(e.name),
+        )
         .map((e) => e.name)
         .sort();
     },

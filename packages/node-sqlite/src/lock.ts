@@ -10,7 +10,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { DatabaseLockedError } from '@runmeta/core';
+import path from 'node:path';
+import { DatabaseLockedError, ReadOnlyError } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { LOCK_SUFFIX } from './containers.js';
 
@@ -49,6 +50,14 @@ export async function acquireMigrationLock(
 ): Promise<() => Promise<void>> {
   const lockFile = `${databasePath}${LOCK_SUFFIX}`;
   const noteFile = `${lockFile}.json`;
+  try {
+    fs.accessSync(path.dirname(databasePath), fs.constants.W_OK);
+  } catch {
+    throw new ReadOnlyError(
+      options.describe,
+      'its folder is not writable, and a migration must create files beside it',
+    );
+  }
   const client = new BetterSqlite3(lockFile);
   // Polling with our own deadline (instead of a busy timeout) keeps the event loop free.
   client.pragma('busy_timeout = 0');

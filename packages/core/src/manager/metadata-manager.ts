@@ -22,6 +22,7 @@ import {
   updateSql,
 } from '../columns/sql.js';
 import {
+  classifySqliteError,
   NeedsMigrationError,
   NewerSchemaError,
   NotADatabaseError,
@@ -251,7 +252,9 @@ export class MetadataManager {
       return manager;
     } catch (error) {
       await db?.close();
-      throw error;
+      // Container operations can fail with plain system errors (EISDIR, EACCES…):
+      // every failure leaves open as a typed runmeta error.
+      throw classifySqliteError(error, location);
     }
   }
 
@@ -262,7 +265,10 @@ export class MetadataManager {
   static async plan(
     options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
-    const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', options);
+    const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', {
+      ...options,
+      readOnly: true,
+    });
     await db?.close();
     return plan;
   }
@@ -668,8 +674,10 @@ export class MetadataManager {
   }
 
   /**
-   * Iterate over matching runs page by page (keyset pagination, oldest first), so
-   * millions of runs never sit in memory at once. Active database only.
+   * Iterate over matching runs page by page, so millions of runs never sit in
+   * memory at once. Runs come in insertion order (rowid), which for a database
+   * written over time is oldest first; use `getAllRuns` for strict creation
+   * order. Active database only.
    */
   async *iterateRuns(
     filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
@@ -679,22 +687,21 @@ export class MetadataManager {
     if (f.includeArchive || f.limit !== undefined || f.order === 'newest-first') {
       throw new ValidationError(
         'filter',
-        'iterateRuns reads the active database oldest first, without a limit',
+        'iterateRuns reads the active database in insertion order, without a limit or order',
       );
     }
     const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize');
-    let after: ResolvedFilter['after'];
+    let afterRowid: ResolvedFilter['afterRowid'];
     for (;;) {
       const query = runsSelect(
         this.columnsOf('runs'),
-        { ...f, limit: pageSize, after },
+        { ...f, limit: pageSize, afterRowid },
         { cursor: true },
       );
       const rows = await this.db.all(query.sql, query.params);
       const runs: RunMetadata[] = [];
       for (const row of rows) {
-        // The cursor is the raw SQL value, so paging compares exactly what SQL sorted.
-        after = { created: row[CURSOR_COLUMN] ?? '', runId: String(row.run_id) };
+        afterRowid = row[CURSOR_COLUMN] ?? null;
         delete row[CURSOR_COLUMN];
         runs.push(decodeRun(row));
       }
@@ -958,7 +965,7 @@ async function hasLeftovers(adapter: StorageAdapter, database: string): Promise<
 async function inspect(
   adapter: StorageAdapter,
   database: string,
-  options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
+  options: Omit<ManagerOptions, 'autoMigrate'>,
 ): Promise<{ db: Database | null; plan: MigrationPlan }> {
   const planOptions = {
     database,
@@ -969,11 +976,22 @@ async function inspect(
   };
   if (!(await adapter.exists(database)))
     return { db: null, plan: planMigration(null, planOptions) };
-  const db = await openDatabase(adapter, database, { readOnly: true });
+  const look = async (readOnly: boolean) => {
+    const db = await openDatabase(adapter, database, { readOnly });
+    try {
+      return { db, plan: planMigration(await observeSchema(db), planOptions) };
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  };
   try {
-    return { db, plan: planMigration(await observeSchema(db), planOptions) };
+    return await look(true);
   } catch (error) {
-    await db.close();
+    // A hot journal (a writer killed mid-transaction) cannot be rolled back by a
+    // read-only connection. A caller that may write lets SQLite recover it: that
+    // restores the last committed state, exactly what any writer would see.
+    if (error instanceof ReadOnlyError && !options.readOnly) return look(false);
     throw error;
   }
 }

@@ -23,7 +23,7 @@ export function createdExpression(columns: readonly string[]): string {
 }
 
 /** Extra column carrying the raw ordering value for keyset pagination. */
-export const CURSOR_COLUMN = '__runmeta_created';
+export const CURSOR_COLUMN = '__runmeta_rowid';
 
 /** Resolved filter, after validation. */
 export interface ResolvedFilter {
@@ -36,8 +36,8 @@ export interface ResolvedFilter {
   order?: 'oldest-first' | 'newest-first' | undefined;
   /** A filter in the `--where` language (see `parseWhere`). */
   where?: string | undefined;
-  /** Keyset cursor: only runs ordered after this one (raw SQL values). */
-  after?: { created: SqlValue; runId: string } | undefined;
+  /** Keyset cursor: only rows after this rowid (insertion order; uses the primary index). */
+  afterRowid?: SqlValue | undefined;
 }
 
 /** WHERE clause and parameters for a filter, over the columns this table has. */
@@ -70,9 +70,9 @@ export function whereClause(
     conditions.push(compiled.sql);
     params.push(...compiled.params);
   }
-  if (filter.after) {
-    conditions.push(`(${created}, "run_id") > (?, ?)`);
-    params.push(filter.after.created, filter.after.runId);
+  if (filter.afterRowid !== undefined) {
+    conditions.push('_rowid_ > ?');
+    params.push(filter.afterRowid);
   }
   return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }
@@ -85,12 +85,17 @@ export function runsSelect(
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter);
   const direction = filter.order === 'newest-first' ? 'DESC' : 'ASC';
-  const order = ` ORDER BY ${createdExpression(columns)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
+  // Paging walks the table in rowid order: each page is an index range, so a
+  // million runs take linear time (ordering by the created expression would
+  // rescan the table for every page).
+  const order = options.cursor
+    ? ' ORDER BY _rowid_'
+    : ` ORDER BY ${createdExpression(columns)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
   const limit = filter.limit !== undefined ? ' LIMIT ?' : '';
   const select = options.cursor
     ? selectSql('runs', columns).replace(
         ' FROM ',
-        `, ${createdExpression(columns)} AS ${quoteIdent(CURSOR_COLUMN)} FROM `,
+        `, _rowid_ AS ${quoteIdent(CURSOR_COLUMN)} FROM `,
       )
     : selectSql('runs', columns);
   return {

@@ -592,23 +592,32 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await again.close();
       });
 
-      it('iterates page by page in the same order as getAllRuns', async () => {
+      it('iterates page by page over every matching run exactly once, in insertion order', async () => {
         const { manager } = await seeded();
-        for (let i = 0; i < 7; i++)
+        for (let i = 0; i < 7; i++) {
           await manager.saveMetadata({
             runId: `same${i}`,
             templateId: 'gamma',
             causalMode: 'forward',
             createdAt: '2025-02-15T00:00:00',
           });
-        const all = (await manager.getAllRuns()).map((r) => r.runId);
-        const iterated: (string | null)[] = [];
+        }
+        const inserted = (await manager.query('SELECT run_id FROM runs ORDER BY rowid')).map(
+          (r) => r.run_id,
+        );
+        const iterated: string[] = [];
         for await (const run of manager.iterateRuns({}, { pageSize: 3 })) iterated.push(run.runId);
-        expect(iterated).toEqual(all);
-        const filtered: (string | null)[] = [];
-        for await (const run of manager.iterateRuns({ templateId: 'gamma' }, { pageSize: 2 }))
+        expect(iterated).toEqual(inserted);
+        expect(new Set(iterated).size).toBe(11);
+        const filtered: string[] = [];
+        for await (const run of manager.iterateRuns(
+          { templateId: 'gamma', withMechanisms: true },
+          { pageSize: 2 },
+        )) {
           filtered.push(run.runId);
-        expect(filtered).toHaveLength(7);
+          expect(run.mechanismsUsed).toEqual([]);
+        }
+        expect(filtered).toEqual(Array.from({ length: 7 }, (_, i) => `same${i}`));
         await manager.close();
       });
 
@@ -984,7 +993,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await again.close();
       });
 
-      it('pages by the raw ordering value, and returns the latest N newest first', async () => {
+      it('pages numeric timestamps too, and returns the latest N newest first', async () => {
         const { adapter, manager } = await fresh();
         await manager.close();
         await rawExec(
