@@ -91,9 +91,16 @@ export function wrapConnection(
   };
 }
 
+/** Largest WAL-mode file read as an in-memory snapshot for read-only opens. */
+const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
+
 /** Whether a file's header says WAL mode while no -wal file exists beside it. */
 function isWalWithoutLog(file: string): boolean {
   if (fs.existsSync(`${file}-wal`)) return false;
+  // A snapshot costs reading the whole file: worth it to leave a small file's
+  // folder untouched, not for a large one (there, a read-only connection leaves
+  // empty -wal/-shm files beside it; the database itself is unchanged).
+  if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > SNAPSHOT_LIMIT) return false;
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');

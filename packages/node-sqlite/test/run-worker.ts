@@ -3,7 +3,7 @@
  * `@runmeta/source` condition makes workspace packages resolve to their sources,
  * so process tests need no prior build.
  */
-import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,10 +11,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const packageRoot = path.resolve(here, '..');
 
 /** Spawn `test/workers/<name>.ts` with the given arguments. */
-export function spawnWorker(name: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export function spawnWorker(
+  name: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ChildProcess {
   return spawn(
     process.execPath,
-    ['--conditions=@runmeta/source', '--import', 'tsx', path.join(here, 'workers', `${name}.ts`), ...args],
+    [
+      '--conditions=@runmeta/source',
+      '--import',
+      'tsx',
+      path.join(here, 'workers', `${name}.ts`),
+      ...args,
+    ],
     { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'], ...options },
   );
 }
