@@ -9,7 +9,13 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/*.d.ts'],
+      exclude: [
+        '**/*.test.ts',
+        '**/*.fixture.ts',
+        '**/testing/**',
+        '**/test-support.ts',
+        '**/*.d.ts',
+      ],
       reporter: ['text-summary', 'json-summary', 'text'],
       reportsDirectory: 'coverage',
       thresholds: {

@@ -13,12 +13,15 @@ export async function main(argv: string[], streams: Streams): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
+    // Asked-for help and --version succeed; help shown because a subcommand is
+    // missing (`runmeta runs`) is bad usage.
     if (
       error instanceof CommanderError &&
-      ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+      ['commander.helpDisplayed', 'commander.version'].includes(error.code)
     ) {
       return 0;
     }
+    if (error instanceof CommanderError && error.code === 'commander.help') return 2;
     if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
       return 1;
     const { exitCode: code, message } = describeError(error);

@@ -76,15 +76,16 @@ export function buildProgram(streams: Streams, onExit: (code: number) => void): 
     .option('--db <path>', 'run database file (env RUNMETA_DB)', undefined)
     .option('--json', 'machine-readable JSON on stdout (commands that print data)')
     .option('--debug', 'show stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => streams.stdout.write(text),
       writeErr: (text) => streams.stderr.write(text),
+      // One line: what went wrong and where to look.
+      outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`),
     })
     .exitOverride();
   program.addHelpText(
     'after',
-    `\nExit codes: 0 ok; 1 internal error; 2 bad usage or input (unknown run, bad flag, bad filter); 3 database problem (not SQLite, corrupt, newer schema, locked, read-only, needs migration).\nColours follow NO_COLOR and are off when output is piped.\n${examplesText(
+    `\nExit codes: 0 ok; 1 internal error; 2 bad usage or input (unknown run, bad flag, bad filter); 3 database problem (not SQLite, corrupt, newer schema, locked, read-only); 4 a check failed (status: needs migration or drifted; budget check: runs over budget).\nColours follow NO_COLOR and are off when output is piped.\n${examplesText(
       {
         name: 'runmeta',
         summary: '',

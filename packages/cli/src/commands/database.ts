@@ -6,6 +6,8 @@ import {
   MetadataManager as Manager,
   type MetadataManager,
   type MigrationStrategy,
+  NewerSchemaError,
+  NotADatabaseError,
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
@@ -169,10 +171,15 @@ export const migrate: CommandSpec = {
       action: plan.action,
       steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description, sql: s.sql })),
     });
-    if (options.dryRun || plan.action === 'none' || plan.action === 'refuse') {
+    if (plan.action === 'refuse') {
+      const location = ctx.adapter().describe(ctx.location.database);
+      throw plan.detection.kind === 'newer'
+        ? new NewerSchemaError(location, plan.detection.version ?? '?', '2.0')
+        : new NotADatabaseError(location, plan.refusal ?? 'cannot be migrated');
+    }
+    if (options.dryRun || plan.action === 'none') {
       if (ctx.global.json) ctx.json(summary(true));
       else ctx.out(formatPlan(plan));
-      if (plan.action === 'refuse') return 3;
       return 0;
     }
     await confirm(

@@ -1,4 +1,5 @@
 /** Reading runs: runs list / show / close, inspect, report, export, budget check. */
+import { once } from 'node:events';
 import fs from 'node:fs';
 import {
   formatSnapshotForLlm,
@@ -460,14 +461,10 @@ export const exportCommand: CommandSpec = {
     const out: NodeJS.WritableStream = options.out
       ? fs.createWriteStream(String(options.out))
       : ctx.streams.stdout;
-    const write = (line: string) =>
-      new Promise<void>((resolve, reject) => {
-        if (out.write(`${line}\n`)) resolve();
-        else {
-          out.once('drain', resolve);
-          out.once('error', reject);
-        }
-      });
+    // events.once() rejects on 'error' and removes its listeners: no leak per drain.
+    const write = async (line: string) => {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    };
     try {
       const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
       const progress = ctx.progress('export');
@@ -476,7 +473,11 @@ export const exportCommand: CommandSpec = {
       // One write per page: a million awaits for a million lines would dominate the time.
       let chunk: string[] = [];
       for await (const run of manager.iterateRuns({}, { pageSize: 1000 })) {
-        chunk.push(options.format === 'csv' ? csvRow({ ...run, source: 'active' }) : JSON.stringify(runJson(run)));
+        chunk.push(
+          options.format === 'csv'
+            ? csvRow({ ...run, source: 'active' })
+            : JSON.stringify(runJson(run)),
+        );
         if (++done % 1000 === 0) {
           await write(chunk.join('\n'));
           chunk = [];

@@ -99,7 +99,6 @@ async function integrity(db: Executor, rows = 0): Promise<string> {
   return result.map((r) => String(Object.values(r)[0])).join('; ');
 }
 
-
 function historyParams(
   plan: MigrationPlan,
   kind: string,
@@ -200,7 +199,8 @@ export async function applyMigration(
         await checkpoint(source);
         // Carry-over verifies every copied table; the archive strategy only renames
         // the file, so counting its runs once is the whole check (and keeps it fast).
-        const tables = plan.strategy === 'carry-over' ? [TABLES.runs, ...CHILD_TABLES] : [TABLES.runs];
+        const tables =
+          plan.strategy === 'carry-over' ? [TABLES.runs, ...CHILD_TABLES] : [TABLES.runs];
         for (const table of tables) {
           if (await hasTable(source, table.name)) {
             sourceCounts[table.name] = await count(source, table.name);
@@ -558,7 +558,8 @@ async function verifyMigration(
   const archivedRuns = sourceCounts.runs ?? 0;
   try {
     const kind = detectSchema(await observeSchema(archive)).kind;
-    if (kind !== plan.detection.kind) fail(`the archive reads as ${kind}, expected ${plan.detection.kind}`);
+    if (kind !== plan.detection.kind)
+      fail(`the archive reads as ${kind}, expected ${plan.detection.kind}`);
   } finally {
     await archive.close();
   }

@@ -34,7 +34,8 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   if (typeof value === 'number') return Number.isFinite(value);
   if (depth > 64 || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return false;
   return Object.values(value).every((item) => isJsonValue(item, depth + 1));
 }
 

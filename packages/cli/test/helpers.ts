@@ -1,0 +1,182 @@
+/**
+ * Helpers of the CLI process tests: run the built `runmeta` binary as a real
+ * process, copy the shared legacy fixtures into temp folders, and read databases
+ * through a plain better-sqlite3 connection (independent of runmeta).
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+
+/** packages/cli */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The monorepo root (/work/main). */
+export const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..', '..');
+/** The built binary (global-setup builds it when stale). */
+export const BIN = path.join(PACKAGE_ROOT, 'dist', 'bin.js');
+
+/** The shared legacy fixtures: RUNMETA_FIXTURES, else ../shared/fixtures/legacy-dbs. */
+export function fixturesDir(): string {
+  return process.env.RUNMETA_FIXTURES || path.resolve(REPO_ROOT, '../shared/fixtures/legacy-dbs');
+}
+
+export const V1_18 = 'deployed-v1-18col-9runs.db';
+export const V1_20 = 'deployed-v1-20col-393runs.db';
+export const V2_32 = 'deployed-v2-32col-110runs.db';
+
+/** Any ANSI escape sequence. */
+export const ANSI = '\u001b[';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Working directory (a temp folder). */
+  cwd: string;
+  /** Extra environment; a value of undefined removes the variable. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Run `node dist/bin.js ...args` as a real process: stdin is /dev/null (not a TTY),
+ * stdout and stderr are pipes, collected separately. NO_COLOR=1 unless overridden.
+ */
+export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A fresh folder under the system temp folder. */
+export function makeTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `runmeta-cli-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Copy a shared fixture (with its -wal/-shm companions, if any) into `dir` as `as`,
+ * and make the copies writable. The originals are never opened.
+ */
+export function copyFixture(name: string, dir: string, as = 'runs.db'): string {
+  const target = path.join(dir, as);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) {
+    const source = path.join(fixturesDir(), name + suffix);
+    if (!fs.existsSync(source)) continue;
+    fs.copyFileSync(source, target + suffix);
+    fs.chmodSync(target + suffix, 0o644);
+  }
+  return target;
+}
+
+/** SHA-256 of a file's bytes. */
+export function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Names and hashes of every file in a folder, sorted by name. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    result[name] = fs.statSync(full).isFile() ? sha256(full) : 'dir';
+  }
+  return result;
+}
+
+export type PlainRow = Record<string, unknown>;
+
+/** Rows read through a plain, read-only better-sqlite3 connection. */
+export function plainAll(file: string, sql: string, params: unknown[] = []): PlainRow[] {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as PlainRow[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Run a statement through a plain writable better-sqlite3 connection. */
+export function plainRun(file: string, sql: string): void {
+  const db = new BetterSqlite3(file, { fileMustExist: true });
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** Run ids of a query's rows, in order. */
+export function plainIds(file: string, sql: string): string[] {
+  return plainAll(file, sql).map((row) => String(row.run_id));
+}
+
+/** Parse CSV (RFC 4180: quoted cells may hold commas, quotes and newlines) into records. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || record.length) {
+    record.push(cell);
+    records.push(record);
+  }
+  return records;
+}
+
+/** Non-empty lines of a text. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** Whether a text looks like a JavaScript stack trace. */
+export function hasStack(text: string): boolean {
+  return /^\s+at .+[:(]/m.test(text);
+}
