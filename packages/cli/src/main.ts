@@ -21,7 +21,9 @@ export async function main(argv: string[], streams: Streams): Promise<number> {
     ) {
       return 0;
     }
-    if (error instanceof CommanderError && error.code === 'commander.help') return 2;
+    if (error instanceof CommanderError && error.code === 'commander.help') {
+      return error.exitCode === 0 ? 0 : 2;
+    }
     if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
       return 1;
     const { exitCode: code, message } = describeError(error);

@@ -51,19 +51,19 @@ export function createFileContainer(directory: string) {
           `${source} has un-checkpointed WAL content; open and close it to checkpoint, then retry`,
         );
       }
-      // link() fails if the target exists, atomically: no check-then-rename race.
-      try {
-        fs.linkSync(source, resolve(to));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseOverwrite(resolve, to);
-        throw error;
-      }
-      // A rollback journal travels with its database: if it is hot (a writer died
-      // mid-transaction), SQLite rolls it back when the moved file is next opened;
-      // if it is stale, SQLite ignores it. Either way nothing is lost or blocked.
-      if (fs.existsSync(`${source}-journal`))
+      // Core moves databases only while holding the migration lock, so checking
+      // then renaming cannot race another runmeta process; rename() itself is
+      // atomic, which is what crash safety needs (a link()+unlink() pair would
+      // leave both names behind if killed in between).
+      if (exists(to)) refuseOverwrite(resolve, to);
+      // A rollback journal travels with its database, and first: a journal left
+      // behind would sit next to the *next* file under this name. If it is hot,
+      // SQLite rolls it back when the moved file is opened; if stale, it is ignored.
+      if (fs.existsSync(`${source}-journal`)) {
         fs.renameSync(`${source}-journal`, `${resolve(to)}-journal`);
-      fs.unlinkSync(source);
+      }
+      fs.renameSync(source, resolve(to));
+      // Empty WAL and shared-memory files belong to no one now.
       for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
     },
     async copy(from: string, to: string) {
