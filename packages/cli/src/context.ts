@@ -4,7 +4,7 @@
  * the database.
  */
 import path from 'node:path';
-import type { ManagerOptions, MetadataManager, MigrationProgress } from '@runmeta/core';
+import { type ManagerOptions, MetadataManager, type MigrationProgress } from '@runmeta/core';
 import { createNodeSqliteAdapter, DEFAULT_DATABASE_PATH } from '@runmeta/node-sqlite';
 import pc from 'picocolors';
 import { createProgress } from './output/progress.js';
@@ -72,7 +72,6 @@ export class CliContext {
    * commands migrate a v1 file first, with a progress bar on a TTY.
    */
   async open(options: { write: boolean } & Partial<ManagerOptions>): Promise<MetadataManager> {
-    const { MetadataManager } = await import('@runmeta/core');
     const { write, ...rest } = options;
     const progress = this.progress('migrating');
     try {
