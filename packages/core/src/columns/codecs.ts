@@ -21,6 +21,12 @@ export interface Decoded<T> {
  * already validated by the column's zod schema.
  */
 export interface Codec<T> {
+  /**
+   * Optional fast path for reads: true when `raw` is already the SDK value (a
+   * string for text, a number for numbers), so decoding can skip allocating a
+   * {@link Decoded}. Reading 100k runs × 27 columns makes this matter.
+   */
+  isPlain?(raw: SqlValue): boolean;
   decode(raw: SqlValue): Decoded<T>;
   encode(value: T | null | undefined): SqlValue;
 }
@@ -29,6 +35,7 @@ const ok = <T = never>(value: T | null): Decoded<T> => ({ value });
 const none: Decoded<never> = { value: null };
 
 export const textCodec: Codec<string> = {
+  isPlain: (raw) => typeof raw === 'string',
   decode: (raw) =>
     ok(raw === null || raw === undefined ? null : typeof raw === 'string' ? raw : String(raw)),
   encode: (value) => value ?? null,
@@ -36,6 +43,7 @@ export const textCodec: Codec<string> = {
 
 function numberCodec(integer: boolean): Codec<number> {
   return {
+    isPlain: (raw) => typeof raw === 'number',
     decode(raw) {
       if (raw === null || raw === undefined) return none;
       if (typeof raw === 'number') return ok(raw);

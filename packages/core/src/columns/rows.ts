@@ -33,18 +33,36 @@ export function decodeRow(table: TableDef, row: Row): DecodedRow {
   const fields: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   const issues: ReadIssue[] = [];
-  for (const [name, raw] of Object.entries(row)) {
+  for (const name in row) {
+    const raw = row[name] as SqlValue;
     const known = index.get(name);
     if (!known) {
       extra[name] = raw;
       continue;
     }
     const [field, column] = known;
+    if (raw === null || column.codec.isPlain?.(raw)) {
+      fields[field] = raw;
+      continue;
+    }
     const decoded = column.codec.decode(raw);
     fields[field] = decoded.value;
     if (decoded.issue) issues.push({ column: name, kind: decoded.issue, raw });
   }
   return { fields, extra, issues };
+}
+
+const namesCache = new WeakMap<readonly ColumnDef[], string[]>();
+
+/** SDK field names of `columns` (cached per column list). */
+function fieldNames(table: TableDef, columns: readonly ColumnDef[]): string[] {
+  let names = namesCache.get(columns);
+  if (!names) {
+    const index = fieldIndex(table);
+    names = columns.map((c) => index.get(c.name)?.[0]).filter((f): f is string => f !== undefined);
+    namesCache.set(columns, names);
+  }
+  return names;
 }
 
 /** Fill every field of `columns` that the row lacked with `null`. */
@@ -53,11 +71,7 @@ export function withNulls(
   table: TableDef,
   columns: readonly ColumnDef[],
 ) {
-  const index = fieldIndex(table);
-  for (const column of columns) {
-    const field = index.get(column.name)?.[0];
-    if (field !== undefined && !(field in fields)) fields[field] = null;
-  }
+  for (const field of fieldNames(table, columns)) if (!(field in fields)) fields[field] = null;
   return fields;
 }
 

@@ -138,7 +138,8 @@ export function decodeRun(row: Row, source?: RunSource): RunMetadata {
   const { fields, extra, issues } = decodeRow(TABLES.runs, row);
   withNulls(fields, TABLES.runs, CANONICAL);
   if (!('schema_version' in row)) fields.schemaVersion = V1_SCHEMA_VERSION;
-  const run = { ...fields, extra } as RunMetadata;
+  fields.extra = extra;
+  const run = fields as RunMetadata;
   if (source) run.source = source;
   if (issues.length) run.readIssues = issues;
   return run;

@@ -1,7 +1,15 @@
 /** Numeric key of a mechanism id: `M17` → [17], `M1+M17` → [1, 17]; unknown forms sort last. */
+const keys = new Map<string, number[]>();
+
 function mechanismKey(mechanism: string): number[] {
-  const numbers = mechanism.match(/\d+/g);
-  return numbers ? numbers.map(Number) : [Number.POSITIVE_INFINITY];
+  // Memoised: the set of mechanism ids is tiny, the number of comparisons is not.
+  let key = keys.get(mechanism);
+  if (!key) {
+    const numbers = mechanism.match(/\d+/g);
+    key = numbers ? numbers.map(Number) : [Number.POSITIVE_INFINITY];
+    if (keys.size < 10_000) keys.set(mechanism, key);
+  }
+  return key;
 }
 
 /**
