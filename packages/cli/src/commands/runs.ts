@@ -269,6 +269,17 @@ const close: CommandSpec = {
 export const runs: CommandSpec = {
   name: 'runs',
   summary: 'List, show and close runs',
+  examples: [
+    {
+      command: 'runmeta runs list --include-archive',
+      description: 'every run, v1 archive included',
+    },
+    { command: 'runmeta runs show <run_id>', description: 'one run in detail' },
+    {
+      command: 'runmeta runs close --stale --older-than 1d',
+      description: 'fail runs stuck for a day',
+    },
+  ],
   subcommands: [list, show, close],
 };
 
@@ -504,6 +515,9 @@ export const exportCommand: CommandSpec = {
 export const budget: CommandSpec = {
   name: 'budget',
   summary: 'Token-budget checks',
+  examples: [
+    { command: 'runmeta budget check', description: 'exit 4 if any run went over budget' },
+  ],
   subcommands: [
     {
       name: 'check',
