@@ -71,17 +71,31 @@ export class CliContext {
    * Open the database. Reading commands open read-only (never migrating); write
    * commands migrate a v1 file first, with a progress bar on a TTY.
    */
-  async open(options: { write: boolean } & Partial<ManagerOptions>): Promise<MetadataManager> {
-    const { write, ...rest } = options;
+  async open(
+    options: { write: boolean; announce?: boolean } & Partial<ManagerOptions>,
+  ): Promise<MetadataManager> {
+    const { write, announce = true, ...rest } = options;
     const progress = this.progress('migrating');
     try {
-      return await MetadataManager.open({
+      const manager = await MetadataManager.open({
         adapter: this.adapter(),
         database: this.location.database,
         readOnly: !write,
         onMigrationProgress: (p: MigrationProgress) => progress.update(p),
         ...rest,
       });
+      // A write command never changes an existing file's schema silently
+      // (creating a new database on first use is expected and stays quiet).
+      const done = manager.migration;
+      if (done && write && announce && done.action !== 'create') {
+        progress.done();
+        this.info(
+          done.action === 'migrate'
+            ? `migrated ${this.global.db} to v2 first; v1 runs archived to ${done.archivePath}`
+            : `repaired ${this.global.db} (added ${done.addedColumns.join(', ')})`,
+        );
+      }
+      return manager;
     } finally {
       progress.done();
     }

@@ -95,19 +95,19 @@ export function wrapConnection(
 const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
 
 /** Whether a file's header says WAL mode while no -wal file exists beside it. */
-function isWalWithoutLog(file: string): boolean {
+function isWalWithoutLog(file: string): false | 'small' | 'large' {
   if (fs.existsSync(`${file}-wal`)) return false;
   // A snapshot costs reading the whole file: worth it to leave a small file's
   // folder untouched, not for a large one (there, a read-only connection leaves
   // empty -wal/-shm files beside it; the database itself is unchanged).
-  if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > SNAPSHOT_LIMIT) return false;
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     const header = new Uint8Array(100);
-    return (
-      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2
-    );
+    const wal =
+      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2;
+    return wal ? (size > SNAPSHOT_LIMIT ? 'large' : 'small') : false;
   } catch {
     return false;
   } finally {
@@ -194,21 +194,33 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
       if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
         throw new NotADatabaseError(file, 'is a directory, not a database file');
       }
-      if (openOptions.readOnly && isWalWithoutLog(file)) {
+      const snapshot = () => {
         // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
         // With no -wal present the main file holds every row, so read a snapshot
         // of its bytes instead: a dry run or a read of the archive writes nothing.
-        const client = new BetterSqlite3(
+        const copy = new BetterSqlite3(
           Buffer.from(withoutWalHeader(new Uint8Array(fs.readFileSync(file)))),
         );
-        client.pragma('query_only = ON');
-        return wrapConnection(client);
-      }
+        copy.pragma('query_only = ON');
+        return wrapConnection(copy);
+      };
+      const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
+      if (walWithoutLog === 'small') return snapshot();
       if (!openOptions.readOnly) container.ensureDirectory();
       const client = new BetterSqlite3(file, {
         readonly: !!openOptions.readOnly,
         fileMustExist: !!openOptions.readOnly,
       });
+      if (walWithoutLog === 'large') {
+        // A large WAL-mode file is read in place, which needs -shm beside it; in a
+        // folder we may not write to, that fails: fall back to the snapshot.
+        try {
+          client.prepare('SELECT count(*) FROM sqlite_master').get();
+        } catch {
+          client.close();
+          return snapshot();
+        }
+      }
       // Wait (bounded) for another process's write lock instead of failing at once.
       client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
       // Child rows must point at an existing run; SQLite leaves this off by default.

@@ -55,19 +55,35 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
       );
       const [integrity] = await manager.query('PRAGMA integrity_check');
       const archiveName = await manager.archiveName();
-      let archive: { path: string; schemaVersion: string; runs: number } | null = null;
+      let archive: {
+        path: string;
+        schemaVersion: string | null;
+        runs: number | null;
+        error?: string;
+      } | null = null;
       if (archiveName) {
-        const old = await Manager.open({
-          adapter: ctx.adapter(),
-          database: archiveName,
-          readOnly: true,
-        });
-        archive = {
-          path: ctx.adapter().describe(archiveName),
-          schemaVersion: old.detection.version ?? '1.0',
-          runs: await count(old),
-        };
-        await old.close();
+        const archivePath = ctx.adapter().describe(archiveName);
+        // A damaged archive is reported, not fatal: status is the diagnostic tool.
+        try {
+          const old = await Manager.open({
+            adapter: ctx.adapter(),
+            database: archiveName,
+            readOnly: true,
+          });
+          try {
+            archive = {
+              path: archivePath,
+              schemaVersion: old.detection.version ?? '1.0',
+              runs: await count(old),
+            };
+          } finally {
+            await old.close();
+          }
+        } catch (error) {
+          const message =
+            error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
+          archive = { path: archivePath, schemaVersion: null, runs: null, error: message };
+        }
       }
       const upToDate = isUpToDate(detection);
       const report = {
@@ -100,7 +116,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
                 .map(([s, n]) => `${s} ${n}`)
                 .join(', ') || 'none'
             })`,
-            `Archive        ${archive ? `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)` : 'none'}`,
+            `Archive        ${archive ? (archive.error ? `${archive.path}: ${ctx.color.red(archive.error)}` : `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)`) : 'none'}`,
             `Integrity      ${report.integrity === 'ok' ? c.green('ok') : c.red(report.integrity)}`,
             upToDate
               ? `State          ${c.green('up to date')}`
@@ -110,7 +126,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
         if (!upToDate && detection.kind !== 'newer')
           ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
       }
-      return upToDate && report.integrity === 'ok' ? 0 : CHECK_FAILED;
+      return upToDate && report.integrity === 'ok' && !archive?.error ? 0 : CHECK_FAILED;
     } finally {
       await manager.close();
     }
@@ -178,7 +194,7 @@ export const migrate: CommandSpec = {
         : new NotADatabaseError(location, plan.refusal ?? 'cannot be migrated');
     }
     if (options.dryRun || plan.action === 'none') {
-      if (ctx.global.json) ctx.json(summary(true));
+      if (ctx.global.json) ctx.json(summary(!!options.dryRun));
       else ctx.out(formatPlan(plan));
       return 0;
     }
@@ -187,7 +203,8 @@ export const migrate: CommandSpec = {
       options.yes,
       `${plan.action === 'create' ? 'Create' : plan.action === 'repair' ? 'Repair' : 'Migrate'} ${ctx.global.db}?`,
     );
-    const manager = await ctx.open({ write: true, migration });
+    // migrate reports the result itself, on stdout.
+    const manager = await ctx.open({ write: true, announce: false, migration });
     try {
       const result = manager.migration;
       if (ctx.global.json) ctx.json(summary(false, result));

@@ -10,9 +10,13 @@ import {
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
 import { DEMO_TEMPLATES, random, writeSyntheticV1 } from '../demo/synthetic.js';
+import { CliUsageError } from '../errors.js';
 import { status } from './database.js';
 import { aggregate, renderReport } from './runs.js';
 import type { CommandSpec } from './types.js';
+
+/** Marks a folder as the demo's own (the demo replaces only such folders). */
+const DEMO_MARKER = '.runmeta-demo';
 
 export const demo: CommandSpec = {
   name: 'demo',
@@ -28,10 +32,19 @@ export const demo: CommandSpec = {
   async run(ctx, _args, options) {
     const folder = path.resolve(String(options.dir), 'metadata');
     const file = path.join(folder, 'runs.db');
-    if (fs.existsSync(folder) && !fs.existsSync(file) && fs.readdirSync(folder).length > 0) {
-      throw new Error(`${folder} exists and is not a demo folder; choose another --dir`);
+    const marker = path.join(folder, DEMO_MARKER);
+    // Only a folder the demo made itself is ever replaced: never a real database.
+    if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0 && !fs.existsSync(marker)) {
+      throw new CliUsageError(
+        `${folder} exists and was not made by runmeta demo; choose another --dir`,
+      );
     }
     fs.rmSync(folder, { recursive: true, force: true });
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      marker,
+      'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
+    );
     const adapter = createNodeSqliteAdapter({ directory: folder });
     const v1Runs = Math.max(10, Number(options.runs) || 400);
     ctx.info(`1/4 Writing ${v1Runs} synthetic v1 runs to ${file}`);

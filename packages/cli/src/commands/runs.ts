@@ -1,6 +1,7 @@
 /** Reading runs: runs list / show / close, inspect, report, export, budget check. */
 import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   formatSnapshotForLlm,
   type RunFilter,
@@ -187,14 +188,10 @@ const show: CommandSpec = {
     const manager = await ctx.open({ write: false });
     try {
       const run = await manager.getRun(runId!, { includeArchive: true });
-      const active = run.source !== 'archive';
-      const [mechanisms, resolutions, validations] = active
-        ? await Promise.all([
-            manager.getMechanisms(runId!),
-            manager.getResolutions(runId!),
-            manager.getValidations(runId!),
-          ])
-        : [[], [], []];
+      const both = { includeArchive: true };
+      const mechanisms = await manager.getMechanisms(runId!, both);
+      const resolutions = await manager.getResolutions(runId!, both);
+      const validations = await manager.getValidations(runId!, both);
       if (ctx.global.json) {
         ctx.json({ run: runJson(run), mechanisms, resolutions, validations });
         return 0;
@@ -213,10 +210,9 @@ const show: CommandSpec = {
       );
       for (const [k, v] of Object.entries(run.extra))
         ctx.out(`${`extra.${k}`.padEnd(width)}  ${String(v)}`);
-      if (active)
-        ctx.out(
-          `\n${mechanisms.length} mechanism event(s), ${resolutions.length} resolution assignment(s), ${validations.length} validation(s)`,
-        );
+      ctx.out(
+        `\n${mechanisms.length} mechanism event(s), ${resolutions.length} resolution assignment(s), ${validations.length} validation(s)`,
+      );
       return 0;
     } finally {
       await manager.close();
@@ -452,9 +448,9 @@ export const report: CommandSpec = {
 
 export const exportCommand: CommandSpec = {
   name: 'export',
-  summary: 'Stream every run as JSONL or CSV (to stdout or a file)',
+  summary: 'Stream every run of the active database as JSONL or CSV (to stdout or a file)',
   description:
-    'Exports the active database page by page, so memory stays flat however many runs there are.',
+    'Exports the active database page by page, so memory stays flat however many runs there are. Archived v1 runs are not included (list them with `runs list --include-archive`). --out never replaces an existing file unless --force is given, and the file appears only once it is complete.',
   options: [
     {
       flags: '--format <format>',
@@ -463,15 +459,38 @@ export const exportCommand: CommandSpec = {
       default: 'jsonl',
     },
     { flags: '--out <file>', description: 'write to this file instead of stdout' },
+    { flags: '--force', description: 'replace --out if it exists (never the database itself)' },
   ],
   examples: [
     { command: 'runmeta export --format csv --out runs.csv', description: 'all runs as CSV' },
   ],
   async run(ctx, _args, options) {
+    const target = options.out ? path.resolve(String(options.out)) : null;
+    let temp: string | null = null;
+    if (target) {
+      const folder = ctx.location.directory;
+      const protectedFiles = fs.existsSync(folder)
+        ? fs.readdirSync(folder).map((f) => path.resolve(folder, f))
+        : [];
+      if (protectedFiles.includes(target) && /\.db(-\w+)?$/.test(target)) {
+        throw new CliUsageError(
+          `--out ${options.out} is a database next to --db; choose another file`,
+        );
+      }
+      if (fs.existsSync(target) && (fs.statSync(target).isDirectory() || !options.force)) {
+        throw new CliUsageError(
+          `--out ${options.out} already exists; pass --force to replace it, or choose another file`,
+        );
+      }
+      if (!fs.existsSync(path.dirname(target))) {
+        throw new CliUsageError(
+          `--out ${options.out}: the folder ${path.dirname(target)} does not exist`,
+        );
+      }
+      temp = `${target}.runmeta-partial`;
+    }
     const manager = await ctx.open({ write: false });
-    const out: NodeJS.WritableStream = options.out
-      ? fs.createWriteStream(String(options.out))
-      : ctx.streams.stdout;
+    const out: NodeJS.WritableStream = temp ? fs.createWriteStream(temp) : ctx.streams.stdout;
     // events.once() rejects on 'error' and removes its listeners: no leak per drain.
     const write = async (line: string) => {
       if (!out.write(`${line}\n`)) await once(out, 'drain');
@@ -503,10 +522,13 @@ export const exportCommand: CommandSpec = {
             error ? reject(error) : resolve(),
           ),
         );
+        // Renamed into place only when complete: a failed export never leaves half a file.
+        fs.renameSync(temp!, target!);
         ctx.info(`${done} run(s) written to ${options.out}`);
       }
       return 0;
     } finally {
+      if (temp && fs.existsSync(temp)) fs.rmSync(temp, { force: true });
       await manager.close();
     }
   },

@@ -115,6 +115,12 @@ export interface RecordBatch {
   validations?: readonly ValidationRecordInput[];
 }
 
+/** Options for reading a run's child records. */
+export interface ChildOptions {
+  /** Read them from the archive when the run is not in the active database. */
+  includeArchive?: boolean;
+}
+
 /** Options for {@link MetadataManager.getSnapshot}. */
 export interface SnapshotOptions {
   /** The narrative to include (see `loadLatestNarrative` in `@runmeta/node-sqlite`). */
@@ -460,6 +466,13 @@ export class MetadataManager {
     await this.write(async (tx) => {
       const run = await this.readRun(tx, runId);
       if (!run) throw new RunNotFoundError(runId);
+      if (run.status === 'completed' || run.status === 'failed') {
+        // Completing twice would silently overwrite the first results.
+        throw new ValidationError(
+          'runId',
+          `run "${runId}" is already ${run.status}; its results are kept`,
+        );
+      }
       const actual = value.actualTokensUsed ?? value.tokensUsed;
       const strategy = run.fidelityStrategy as StoredStrategy | null;
       const budget =
@@ -723,23 +736,33 @@ export class MetadataManager {
   }
 
   /** Mechanism events of a run, in recorded order. */
-  async getMechanisms(runId: string): Promise<MechanismUsage[]> {
-    return this.children<MechanismUsage>(TABLES.mechanismUsage, runId);
+  async getMechanisms(runId: string, options: ChildOptions = {}): Promise<MechanismUsage[]> {
+    return this.children<MechanismUsage>(TABLES.mechanismUsage, runId, options);
   }
   /** Resolution assignments of a run, in recorded order. */
-  async getResolutions(runId: string): Promise<ResolutionAssignment[]> {
-    return this.children<ResolutionAssignment>(TABLES.resolutionAssignments, runId);
+  async getResolutions(runId: string, options: ChildOptions = {}): Promise<ResolutionAssignment[]> {
+    return this.children<ResolutionAssignment>(TABLES.resolutionAssignments, runId, options);
   }
   /** Validations of a run, in recorded order. */
-  async getValidations(runId: string): Promise<ValidationRecord[]> {
-    const rows = await this.children<ValidationRecord>(TABLES.validations, runId);
+  async getValidations(runId: string, options: ChildOptions = {}): Promise<ValidationRecord[]> {
+    const rows = await this.children<ValidationRecord>(TABLES.validations, runId, options);
     return rows.map((v) => ({ ...v, violations: Array.isArray(v.violations) ? v.violations : [] }));
   }
 
-  private async children<T>(table: TableDef, runId: string): Promise<T[]> {
-    const columns = this.columnsOf(table.name);
+  /** The child rows of a run, from the database that holds the run. */
+  private async children<T>(table: TableDef, runId: string, options: ChildOptions): Promise<T[]> {
+    let db: Executor = this.db;
+    let columns = this.columnsOf(table.name);
+    if (options.includeArchive && !(await this.runExists(this.db, runId))) {
+      const archive = await this.openArchive();
+      if (archive) {
+        db = archive.db;
+        const info = await archive.db.all('SELECT name FROM pragma_table_info(?)', [table.name]);
+        columns = info.map((c) => String(c.name));
+      }
+    }
     if (columns.length === 0) return [];
-    const rows = await this.db.all(
+    const rows = await db.all(
       `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
       [runId],
     );

@@ -268,6 +268,8 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           tokensUsed: 873,
         });
         expect(done.status).toBe('completed');
+        const twice = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 1 };
+        await expect(manager.completeRun(id, twice)).rejects.toMatchObject({ field: 'runId' });
         expect(done.fidelityDistribution).toEqual({ dialog: 2, tensor_only: 1 });
         expect(done.tokenBudgetCompliance).toBeCloseTo(0.873, 10);
         expect(done.fidelityEfficiencyScore).toBeCloseTo(5 / 873, 12);
