@@ -1,5 +1,5 @@
 /** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
-import type { RunMetadata } from '@runmeta/core';
+import type { RecordBatch, RunMetadata } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
@@ -14,6 +14,14 @@ function number(name: string, text: unknown, integer = true): number | undefined
     );
   }
   return value;
+}
+
+/** Record child rows of one run (one transaction), then print the run. */
+function recordOne(ctx: CliContext, runId: string, batch: RecordBatch) {
+  return withWriter(ctx, async (m) => {
+    await m.recordBatch(runId, batch);
+    return m.getRun(runId);
+  });
 }
 
 async function withWriter(
@@ -111,13 +119,8 @@ export const record: CommandSpec = {
             throw new CliUsageError(`--context must be JSON, got ${String(o.context)}`);
           }
         }
-        return withWriter(ctx, async (m) => {
-          await m.recordMechanism(runId!, {
-            mechanism: mechanism!,
-            functionName: functionName!,
-            context,
-          });
-          return m.getRun(runId!);
+        return recordOne(ctx, runId!, {
+          mechanisms: [{ mechanism: mechanism!, functionName: functionName!, context }],
         });
       },
     },
@@ -142,13 +145,10 @@ export const record: CommandSpec = {
         },
       ],
       run: (ctx, [runId, entityId, level, timepointId]) =>
-        withWriter(ctx, async (m) => {
-          await m.recordResolution(runId!, {
-            entityId: entityId!,
-            resolution: level as 'scene',
-            timepointId: timepointId!,
-          });
-          return m.getRun(runId!);
+        recordOne(ctx, runId!, {
+          resolutions: [
+            { entityId: entityId!, resolution: level as 'scene', timepointId: timepointId! },
+          ],
         }),
     },
     {
@@ -175,14 +175,15 @@ export const record: CommandSpec = {
       run: (ctx, [runId, validator], o) => {
         if (!!o.passed === !!o.failed)
           throw new CliUsageError('record validation needs exactly one of --passed or --failed');
-        return withWriter(ctx, async (m) => {
-          await m.recordValidation(runId!, {
-            validatorName: validator!,
-            passed: !!o.passed,
-            message: o.message as string | undefined,
-            violations: (o.violation as string[] | undefined) ?? [],
-          });
-          return m.getRun(runId!);
+        return recordOne(ctx, runId!, {
+          validations: [
+            {
+              validatorName: validator!,
+              passed: !!o.passed,
+              message: o.message as string | undefined,
+              violations: (o.violation as string[] | undefined) ?? [],
+            },
+          ],
         });
       },
     },

@@ -44,7 +44,7 @@ import {
   type MigrationResult,
   openDatabase,
 } from '../migrate/execute.js';
-import { observeSchema } from '../migrate/observe.js';
+import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
   asideNameFor,
   type MigrationPlan,
@@ -196,7 +196,7 @@ export class MetadataManager {
     const readOnly = !!options.readOnly;
     // Look before touching: the first look is always read-only, so a database
     // that is refused (newer, foreign, autoMigrate off) is never opened for writing.
-    let { db, plan } = await inspect(adapter, database, options);
+    let { db, plan, schema } = await inspect(adapter, database, options);
     let migration: MigrationResult | null = null;
     let readOnlyReason: string | null = readOnly ? 'opened with readOnly: true' : null;
     try {
@@ -225,6 +225,7 @@ export class MetadataManager {
         try {
           await recoverInterruptedMigration(adapter, database);
           ({ db, plan } = await inspect(adapter, database, options));
+          schema = null; // the schema is about to change: observe it again afterwards
           unusable(plan, location, false);
           await db?.close();
           db = null;
@@ -254,7 +255,8 @@ export class MetadataManager {
         readOnlyReason,
         plan.detection,
       );
-      await manager.refreshColumns();
+      // The first look already observed an unchanged schema; observe only after work.
+      await manager.refreshColumns(schema ?? undefined);
       return manager;
     } catch (error) {
       await db?.close();
@@ -289,8 +291,8 @@ export class MetadataManager {
     return rollbackMigration(options);
   }
 
-  private async refreshColumns(): Promise<void> {
-    const schema = await observeSchema(this.db);
+  private async refreshColumns(observed?: ObservedSchema): Promise<void> {
+    const schema = observed ?? (await observeSchema(this.db));
     this.columns = new Map(
       Object.entries(schema.tables).map(([t, cols]) => [t, cols.map((c) => c.name)]),
     );
@@ -989,7 +991,7 @@ async function inspect(
   adapter: StorageAdapter,
   database: string,
   options: Omit<ManagerOptions, 'autoMigrate'>,
-): Promise<{ db: Database | null; plan: MigrationPlan }> {
+): Promise<{ db: Database | null; plan: MigrationPlan; schema: ObservedSchema | null }> {
   const planOptions = {
     database,
     strategy: options.migration?.strategy,
@@ -998,11 +1000,12 @@ async function inspect(
     existing: await adapter.list(),
   };
   if (!(await adapter.exists(database)))
-    return { db: null, plan: planMigration(null, planOptions) };
+    return { db: null, plan: planMigration(null, planOptions), schema: null };
   const look = async (readOnly: boolean) => {
     const db = await openDatabase(adapter, database, { readOnly });
     try {
-      return { db, plan: planMigration(await observeSchema(db), planOptions) };
+      const schema = await observeSchema(db);
+      return { db, plan: planMigration(schema, planOptions), schema };
     } catch (error) {
       await db.close();
       throw error;
