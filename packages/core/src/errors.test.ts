@@ -168,6 +168,21 @@ describe('classifySqliteError', () => {
     expect(corrupt.message).toMatch(/corrupt/);
   });
 
+  it('names the column of a failed UNIQUE or PRIMARY KEY constraint', () => {
+    for (const message of [
+      'UNIQUE constraint failed: runs.run_id',
+      'PRIMARY KEY constraint failed: runs.run_id',
+    ]) {
+      const mapped = classifySqliteError(
+        sqliteError('SQLITE_CONSTRAINT_PRIMARYKEY', message),
+        'x.db',
+      );
+      expect(mapped).toBeInstanceOf(ValidationError);
+      expect(mapped).toMatchObject({ field: 'runs.run_id', code: 'RUNMETA_VALIDATION' });
+      expect(mapped.message).toMatch(/must be unique/);
+    }
+  });
+
   it('mentions the full disk for SQLITE_FULL', () => {
     const full = classifySqliteError(sqliteError('SQLITE_FULL', 'x'), 'runs.db');
     expect(full.message).toMatch(/disk is full/);

@@ -217,6 +217,12 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
       },
     );
   }
+  const unique = /(?:UNIQUE|PRIMARY KEY) constraint failed: ([\w".]+)/.exec(message);
+  if (unique) {
+    return new ValidationError(unique[1]!, 'must be unique, and a row with this value exists', {
+      cause: error,
+    });
+  }
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }

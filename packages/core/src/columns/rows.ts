@@ -75,6 +75,18 @@ export function withNulls(
   return fields;
 }
 
+const entriesCache = new WeakMap<TableDef, [field: string, column: ColumnDef][]>();
+
+/** `[field, column]` pairs of a table in registry order (cached). */
+function entriesOf(table: TableDef): [string, ColumnDef][] {
+  let entries = entriesCache.get(table);
+  if (!entries) {
+    entries = Object.entries(table.columns);
+    entriesCache.set(table, entries);
+  }
+  return entries;
+}
+
 /**
  * Encode validated field values to column names and SQL values, in registry
  * order. Fields that are `undefined` are left out (not written).
@@ -85,7 +97,7 @@ export function encodeFields(
 ): { columns: string[]; params: SqlValue[] } {
   const columns: string[] = [];
   const params: SqlValue[] = [];
-  for (const [field, column] of Object.entries(table.columns)) {
+  for (const [field, column] of entriesOf(table)) {
     const value = values[field];
     if (value === undefined) continue;
     columns.push(column.name);
@@ -97,4 +109,23 @@ export function encodeFields(
 /** SQL column names of a table's declared columns. */
 export function columnNames(table: TableDef): string[] {
   return columnsOf(table).map((c) => c.name);
+}
+
+/**
+ * Encode many new rows of one table over one fixed column list — every declared
+ * column but the generated id — so a whole batch is one prepared INSERT however
+ * its items differ in optional fields. A value comes from the row, else from
+ * `shared` (the run id, the batch time), else it is NULL. Child tables declare
+ * no column defaults, so NULL is what leaving the column out would store.
+ */
+export function encodeRows(
+  table: TableDef,
+  rows: readonly Record<string, unknown>[],
+  shared: Record<string, unknown>,
+): { columns: string[]; paramSets: SqlValue[][] } {
+  const entries = entriesOf(table).filter(([, column]) => column.primaryKey !== 'autoincrement');
+  const paramSets = rows.map((row) =>
+    entries.map(([field, column]) => column.codec.encode((row[field] ?? shared[field]) as never)),
+  );
+  return { columns: entries.map(([, column]) => column.name), paramSets };
 }

@@ -117,6 +117,14 @@ export function updateSql(table: string, columns: readonly string[], key: string
   return `UPDATE ${quoteIdent(table)} SET ${sets} WHERE ${quoteIdent(key)} = ?`;
 }
 
+/**
+ * ` RETURNING "a", "b"`: a write hands back the row it stored, so a caller needs
+ * no second read (SQLite ≥ 3.35 and PostgreSQL both support it).
+ */
+export function returningSql(columns: readonly string[]): string {
+  return ` RETURNING ${columns.map(quoteIdent).join(', ')}`;
+}
+
 /** `SELECT "a", "b" FROM t` over exactly the given (observed) columns. */
 export function selectSql(table: string, columns: readonly string[], alias?: string): string {
   const prefix = alias ? `${quoteIdent(alias)}.` : '';

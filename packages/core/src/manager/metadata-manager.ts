@@ -12,12 +12,13 @@ import {
   TABLES,
   type TableDef,
 } from '../columns/registry.js';
-import { decodeRow, encodeFields, fieldIndex } from '../columns/rows.js';
+import { decodeRow, encodeFields, encodeRows, fieldIndex } from '../columns/rows.js';
 import {
   addColumnSql,
   columnDefinitionSql,
   insertSql,
   quoteIdent,
+  returningSql,
   selectSql,
   updateSql,
 } from '../columns/sql.js';
@@ -169,6 +170,8 @@ function generateRunId(now = new Date()): string {
 export class MetadataManager {
   /** Columns each table actually has (observed), by table name. */
   private columns = new Map<string, string[]>();
+  /** Whether `runs.run_id` is the table's key (so the engine itself refuses duplicates). */
+  private runIdIsKey = false;
   private columnsChanged = false;
   private archive: { db: Database; columns: string[]; name: string } | null | undefined;
 
@@ -293,6 +296,8 @@ export class MetadataManager {
 
   private async refreshColumns(observed?: ObservedSchema): Promise<void> {
     const schema = observed ?? (await observeSchema(this.db));
+    const keys = (schema.tables.runs ?? []).filter((c) => c.primaryKey).map((c) => c.name);
+    this.runIdIsKey = keys.length === 1 && keys[0] === 'run_id';
     this.columns = new Map(
       Object.entries(schema.tables).map(([t, cols]) => [t, cols.map((c) => c.name)]),
     );
@@ -375,12 +380,16 @@ export class MetadataManager {
       fidelityStrategy: strategy,
       startedAt: createdAt, // deployed files declare started_at NOT NULL
     };
-    await this.write(async (tx) => {
-      if (await this.runExists(tx, runId))
-        throw new ValidationError('runId', `a run with id "${runId}" already exists`);
-      await this.insert(tx, TABLES.runs, fields);
+    // The stored row comes back from the INSERT itself (RETURNING): no second
+    // read, and the result is exactly what this transaction wrote.
+    return this.write(async (tx) => {
+      if (!this.runIdIsKey && (await this.runExists(tx, runId))) throw duplicateRun(runId);
+      try {
+        return await this.insertRun(tx, fields);
+      } catch (error) {
+        throw isDuplicateKey(error, 'runs', 'run_id') ? duplicateRun(runId) : error;
+      }
     });
-    return this.getRun(runId);
   }
 
   /** Record one mechanism event. */
@@ -419,39 +428,32 @@ export class MetadataManager {
     const children: [TableDef, Record<string, unknown>[]][] = [
       [
         TABLES.mechanismUsage,
-        (batch.mechanisms ?? []).map((m, i) => ({
-          ...parseInput(MechanismUsageInput, m, `mechanisms[${i}]`),
-          runId,
-        })),
+        (batch.mechanisms ?? []).map((m, i) =>
+          parseInput(MechanismUsageInput, m, `mechanisms[${i}]`),
+        ),
       ],
       [
         TABLES.resolutionAssignments,
-        (batch.resolutions ?? []).map((r, i) => ({
-          ...parseInput(ResolutionAssignmentInput, r, `resolutions[${i}]`),
-          runId,
-        })),
+        (batch.resolutions ?? []).map((r, i) =>
+          parseInput(ResolutionAssignmentInput, r, `resolutions[${i}]`),
+        ),
       ],
       [
         TABLES.validations,
-        (batch.validations ?? []).map((v, i) => ({
-          ...parseInput(ValidationRecordInput, v, `validations[${i}]`),
-          runId,
-        })),
+        (batch.validations ?? []).map((v, i) =>
+          parseInput(ValidationRecordInput, v, `validations[${i}]`),
+        ),
       ],
     ];
+    const shared = { runId, timestamp: now };
     await this.write(async (tx) => {
-      if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
+      // Touching updated_at first doubles as the existence check (0 rows: no run).
+      if (!(await this.touch(tx, runId, now))) throw new RunNotFoundError(runId);
       for (const [table, rows] of children) {
         if (rows.length === 0) continue;
-        const encoded = rows.map((row) =>
-          encodeFields(table, { ...row, timestamp: row.timestamp ?? now }),
-        );
-        await tx.runMany(
-          insertSql(table.name, encoded[0]!.columns),
-          encoded.map((e) => e.params),
-        );
+        const { columns, paramSets } = encodeRows(table, rows, shared);
+        await tx.runMany(insertSql(table.name, columns), paramSets);
       }
-      await this.touch(tx, runId, now);
     });
   }
 
@@ -465,8 +467,8 @@ export class MetadataManager {
     this.assertWritable();
     const value = parseInput(CompleteRunInput, input);
     const now = value.completedAt ?? nowIso();
-    await this.write(async (tx) => {
-      const run = await this.readRun(tx, runId);
+    return this.write(async (tx) => {
+      const run = await this.readRunState(tx, runId);
       if (!run) throw new RunNotFoundError(runId);
       if (run.status === 'completed' || run.status === 'failed') {
         // Completing twice would silently overwrite the first results.
@@ -527,9 +529,8 @@ export class MetadataManager {
           budgetComplianceRatio: compliance,
         };
       }
-      await this.update(tx, runId, fields);
+      return (await this.updateRun(tx, runId, fields))!;
     });
-    return this.getRun(runId);
   }
 
   /**
@@ -539,11 +540,10 @@ export class MetadataManager {
   async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
     this.assertWritable();
     const text = parseInput(z.string(), summary, 'summary');
-    await this.write(async (tx) => {
+    return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
-      await this.update(tx, runId, { summary: text, summaryGeneratedAt: nowIso() });
+      return (await this.updateRun(tx, runId, { summary: text, summaryGeneratedAt: nowIso() }))!;
     });
-    return this.getRun(runId);
   }
 
   /**
@@ -564,13 +564,16 @@ export class MetadataManager {
         );
       }
     }
-    await this.write(async (tx) => {
+    return this.write(async (tx) => {
       const encoded = await this.encodeRunFields(tx, fields);
       encoded.columns.push(...Object.keys(extra ?? {}));
       encoded.params.push(...Object.values(extra ?? {}));
-      await tx.run(insertSql('runs', encoded.columns, 'run_id'), encoded.params);
+      const rows = await tx.all(
+        insertSql('runs', encoded.columns, 'run_id') + returningSql(this.columnsOf('runs')),
+        encoded.params,
+      );
+      return decodeRun(rows[0]!);
     });
-    return this.getRun(String(fields.runId));
   }
 
   /**
@@ -599,17 +602,19 @@ export class MetadataManager {
       options.reason ??
       `closed by runmeta: still running after ${Math.round(options.olderThanMs / 60_000)} min`;
     const now = (options.now ?? new Date()).toISOString();
-    await this.write(async (tx) => {
+    return this.write(async (tx) => {
+      const closed: RunMetadata[] = [];
       for (const run of stale) {
-        await this.update(tx, run.runId, {
+        const updated = await this.updateRun(tx, run.runId, {
           status: 'failed',
           errorMessage: reason,
           updatedAt: now,
           completedAt: now,
         });
+        if (updated) closed.push(updated);
       }
+      return closed;
     });
-    return Promise.all(stale.map((run) => this.getRun(run.runId)));
   }
 
   // ----------------------------------------------------------------- reads
@@ -888,6 +893,25 @@ export class MetadataManager {
     return (await tx.all('SELECT 1 AS x FROM "runs" WHERE "run_id" = ?', [runId])).length > 0;
   }
 
+  /** What completing a run needs to know of it, without decoding the whole row. */
+  private async readRunState(
+    tx: Executor,
+    runId: string,
+  ): Promise<{ status: string | null; fidelityStrategy: StoredStrategy | null } | null> {
+    const columns = this.columnsOf('runs').filter(
+      (c) => c === 'status' || c === 'fidelity_strategy_json',
+    );
+    const rows = await tx.all(`${selectSql('runs', ['run_id', ...columns])} WHERE "run_id" = ?`, [
+      runId,
+    ]);
+    if (!rows[0]) return null;
+    const run = decodeRun(rows[0]);
+    return {
+      status: run.status ?? null,
+      fidelityStrategy: (run.fidelityStrategy as StoredStrategy | null) ?? null,
+    };
+  }
+
   private async readRun(tx: Executor, runId: string): Promise<RunMetadata | null> {
     const rows = await tx.all(`${selectSql('runs', this.columnsOf('runs'))} WHERE "run_id" = ?`, [
       runId,
@@ -895,10 +919,14 @@ export class MetadataManager {
     return rows[0] ? decodeRun(rows[0]) : null;
   }
 
-  private async touch(tx: Executor, runId: string, now: string): Promise<void> {
-    if (this.columnsOf('runs').includes('updated_at')) {
-      await tx.run('UPDATE "runs" SET "updated_at" = ? WHERE "run_id" = ?', [now, runId]);
-    }
+  /** Set `updated_at` (where the table has it); whether the run exists. */
+  private async touch(tx: Executor, runId: string, now: string): Promise<boolean> {
+    if (!this.columnsOf('runs').includes('updated_at')) return this.runExists(tx, runId);
+    const result = await tx.run('UPDATE "runs" SET "updated_at" = ? WHERE "run_id" = ?', [
+      now,
+      runId,
+    ]);
+    return result.changes > 0;
   }
 
   /**
@@ -925,15 +953,28 @@ export class MetadataManager {
     return encodeFields(TABLES.runs, values);
   }
 
-  private async insert(tx: Executor, table: TableDef, fields: Record<string, unknown>) {
-    const encoded =
-      table === TABLES.runs ? await this.encodeRunFields(tx, fields) : encodeFields(table, fields);
-    await tx.run(insertSql(table.name, encoded.columns), encoded.params);
+  /** Insert a run and return it as stored. */
+  private async insertRun(tx: Executor, fields: Record<string, unknown>): Promise<RunMetadata> {
+    const encoded = await this.encodeRunFields(tx, fields);
+    const rows = await tx.all(
+      insertSql('runs', encoded.columns) + returningSql(this.columnsOf('runs')),
+      encoded.params,
+    );
+    return decodeRun(rows[0]!);
   }
 
-  private async update(tx: Executor, runId: string, fields: Record<string, unknown>) {
+  /** Update a run and return it as stored (null when no such run). */
+  private async updateRun(
+    tx: Executor,
+    runId: string,
+    fields: Record<string, unknown>,
+  ): Promise<RunMetadata | null> {
     const encoded = await this.encodeRunFields(tx, fields);
-    await tx.run(updateSql('runs', encoded.columns, 'run_id'), [...encoded.params, runId]);
+    const rows = await tx.all(
+      updateSql('runs', encoded.columns, 'run_id') + returningSql(this.columnsOf('runs')),
+      [...encoded.params, runId],
+    );
+    return rows[0] ? decodeRun(rows[0]) : null;
   }
 
   /** Add a known column on demand, recorded in the history table. */
@@ -1101,4 +1142,14 @@ async function recoverInterruptedMigration(
   }
   if (complete) await adapter.move(aside, database);
   else await adapter.remove(aside);
+}
+
+/** The error for a second run with an existing id. */
+function duplicateRun(runId: string): ValidationError {
+  return new ValidationError('runId', `a run with id "${runId}" already exists`);
+}
+
+/** Whether `error` is the engine refusing a duplicate `table.column` value. */
+function isDuplicateKey(error: unknown, table: string, column: string): boolean {
+  return error instanceof ValidationError && error.field === `${table}.${column}`;
 }

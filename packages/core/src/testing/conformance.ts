@@ -14,7 +14,7 @@
  * of every fixture shape with both strategies, and the error cases.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalColumns, TABLES } from '../columns/registry.js';
+import { CHILD_TABLES, canonicalColumns, TABLES } from '../columns/registry.js';
 import { fieldIndex } from '../columns/rows.js';
 import { insertSql, schemaDdl } from '../columns/sql.js';
 import {
@@ -455,6 +455,38 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('records a batch whose items differ in optional fields', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        await manager.recordBatch('r', {
+          mechanisms: [
+            { mechanism: 'M1', functionName: 'a', context: { step: 1 } },
+            { mechanism: 'M2', functionName: 'b' },
+            { mechanism: 'M3', functionName: 'c', timestamp: '2025-01-01T00:00:00Z' },
+          ],
+          validations: [
+            { validatorName: 'v1', passed: false, message: 'late', violations: ['e1'] },
+            { validatorName: 'v2', passed: true },
+          ],
+        });
+        const mechanisms = await manager.getMechanisms('r');
+        expect(mechanisms.map((m) => [m.mechanism, m.functionName, m.context])).toEqual([
+          ['M1', 'a', { step: 1 }],
+          ['M2', 'b', null],
+          ['M3', 'c', null],
+        ]);
+        expect(mechanisms[2]!.timestamp).toBe('2025-01-01T00:00:00Z');
+        expect(mechanisms[0]!.timestamp).toBe(mechanisms[1]!.timestamp);
+        const validations = await manager.getValidations('r');
+        expect(
+          validations.map((v) => [v.validatorName, v.passed, v.message, v.violations]),
+        ).toEqual([
+          ['v1', false, 'late', ['e1']],
+          ['v2', true, null, []],
+        ]);
+        await manager.close();
+      });
+
       it('rejects a whole batch when one item is bad, naming its index', async () => {
         const { manager } = await fresh();
         await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
@@ -493,11 +525,35 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           code: 'RUNMETA_RUN_NOT_FOUND',
           runId: 'ghost',
         });
-        await manager.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' });
-        await expect(
-          manager.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' }),
-        ).rejects.toMatchObject({ field: 'runId' });
+        await manager.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward', goal: 'a' });
+        const second = manager.startRun({ runId: 'dup', templateId: 'u', causalMode: 'forward' });
+        await expect(second).rejects.toBeInstanceOf(ValidationError);
+        await expect(second).rejects.toMatchObject({
+          field: 'runId',
+          message: expect.stringContaining('a run with id "dup" already exists'),
+        });
+        expect(await manager.getRun('dup')).toMatchObject({ templateId: 't', goal: 'a' });
         await manager.close();
+      });
+
+      it('refuses a duplicate run id even where run_id is not the table key', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.close();
+        // Hand-made tables without keys or foreign keys (CREATE TABLE AS keeps
+        // neither): the engine itself would accept a duplicate run id here.
+        const unkeyed = ['runs', ...CHILD_TABLES.map((t) => t.name)].flatMap((name): [string][] => [
+          [`CREATE TABLE "${name}_copy" AS SELECT * FROM "${name}"`],
+          [`DROP TABLE "${name}"`],
+          [`ALTER TABLE "${name}_copy" RENAME TO "${name}"`],
+        ]);
+        await rawExec(adapter, DB, [['PRAGMA foreign_keys = OFF'], ...unkeyed]);
+        const reopened = await open(adapter);
+        await reopened.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' });
+        await expect(
+          reopened.startRun({ runId: 'dup', templateId: 'u', causalMode: 'forward' }),
+        ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'runId' });
+        expect(await reopened.getAllRuns()).toHaveLength(1);
+        await reopened.close();
       });
     });
 
