@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     log(
       `\nW1 write: ${sizes.w1.toLocaleString('en')} runs × (40 mech + 10 res + 3 val) + complete`,
     );
-    rows.push(await benchWrite(sizes.w1, 3, log));
+    rows.push(await benchWrite(sizes.w1, 5, log));
     notes.push(
       'W1: both sides use 3 write transactions per run (BEGIN IMMEDIATE…COMMIT): start (INSERT ' +
         'run), batch (53 child INSERTs + updated_at touch), complete (UPDATE with computed ' +

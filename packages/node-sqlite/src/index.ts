@@ -20,9 +20,13 @@ export {
 /** The default database path, as the earlier tool used it. */
 export const DEFAULT_DATABASE_PATH = 'metadata/runs.db';
 
+/** The name that opens a private in-memory database, as in better-sqlite3 and SQLite. */
+export const MEMORY_DATABASE = ':memory:';
+
 /**
  * Open a run database file (created, repaired or migrated as needed). The folder
- * holds the archive and any backups next to the file.
+ * holds the archive and any backups next to the file. `':memory:'` opens a
+ * private in-memory database instead (nothing is written to disk).
  *
  * @example
  * ```ts
@@ -36,6 +40,14 @@ export function openRunDatabase(
   options: Omit<ManagerOptions, 'adapter' | 'database'> & { busyTimeoutMs?: number } = {},
 ): Promise<MetadataManager> {
   const { busyTimeoutMs, ...managerOptions } = options;
+  if (file === MEMORY_DATABASE) {
+    // Without this, ':memory:' would become a file of that name in the working folder.
+    return MetadataManager.open({
+      ...managerOptions,
+      adapter: createNodeSqliteAdapter({ memory: true }),
+      database: 'runs.db',
+    });
+  }
   const adapter = createNodeSqliteAdapter({ directory: path.dirname(file), busyTimeoutMs });
   return MetadataManager.open({ ...managerOptions, adapter, database: path.basename(file) });
 }

@@ -39,6 +39,20 @@ describe('file databases', () => {
     plain.close();
   });
 
+  it("opens ':memory:' in memory, writing nothing to the working folder", async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const manager = await openRunDatabase(':memory:');
+      await manager.startRun({ runId: 'm', templateId: 't', causalMode: 'forward' });
+      expect((await manager.getRun('m')).status).toBe('running');
+      await manager.close();
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('sets busy timeout, foreign keys and synchronous=NORMAL on each connection', async () => {
     const adapter = createNodeSqliteAdapter({ directory: dir, busyTimeoutMs: 1234 });
     const connection = await adapter.open('runs.db');

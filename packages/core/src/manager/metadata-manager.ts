@@ -905,10 +905,10 @@ export class MetadataManager {
       runId,
     ]);
     if (!rows[0]) return null;
-    const run = decodeRun(rows[0]);
+    const { fields } = decodeRow(TABLES.runs, rows[0]);
     return {
-      status: run.status ?? null,
-      fidelityStrategy: (run.fidelityStrategy as StoredStrategy | null) ?? null,
+      status: (fields.status as string | null | undefined) ?? null,
+      fidelityStrategy: (fields.fidelityStrategy as StoredStrategy | null | undefined) ?? null,
     };
   }
 
