@@ -4,6 +4,7 @@ import {
   ClosedError,
   classifySqliteError,
   DatabaseLockedError,
+  DatabaseTooLargeError,
   ERROR_CODES,
   MigrationError,
   NeedsMigrationError,
@@ -28,6 +29,11 @@ const EXAMPLES: [string, RunmetaError, string][] = [
   ['NotADatabaseError', new NotADatabaseError('x.db', 'is not SQLite'), 'RUNMETA_NOT_A_DATABASE'],
   ['DatabaseLockedError', new DatabaseLockedError('runs.db', 'busy'), 'RUNMETA_LOCKED'],
   ['ReadOnlyError', new ReadOnlyError('runs.db', 'no write'), 'RUNMETA_READ_ONLY'],
+  [
+    'DatabaseTooLargeError',
+    new DatabaseTooLargeError('runs.db', 300 * 2 ** 20, 256 * 2 ** 20),
+    'RUNMETA_TOO_LARGE',
+  ],
   [
     'ArchiveConflictError',
     new ArchiveConflictError('Archive exists', 'Move it away first'),

@@ -44,6 +44,10 @@ export const ERROR_CODES = {
     summary: 'A migration step or its verification failed; the v1 data is untouched.',
     exitCode: 3,
   },
+  RUNMETA_TOO_LARGE: {
+    summary: 'A database is larger than the configured size limit; nothing was loaded.',
+    exitCode: 3,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -176,6 +180,20 @@ export class MigrationError extends RunmetaError {
 export class ClosedError extends RunmetaError {
   constructor(what: string) {
     super('RUNMETA_CLOSED', `${what} is closed`, { hint: 'Open a new MetadataManager' });
+  }
+}
+
+/** A database is larger than the adapter's configured limit (browsers: a tab's memory). */
+export class DatabaseTooLargeError extends RunmetaError {
+  readonly bytes: number;
+  readonly limitBytes: number;
+  constructor(location: string, bytes: number, limitBytes: number) {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    super('RUNMETA_TOO_LARGE', `${location} is ${mib(bytes)}, above the ${mib(limitBytes)} limit`, {
+      hint: 'Nothing was loaded. Raise the maxBytes option if the device has the memory, or open the file with the CLI or Node SDK',
+    });
+    this.bytes = bytes;
+    this.limitBytes = limitBytes;
   }
 }
 

@@ -30,5 +30,10 @@ export * from './schema/values.js';
 export * from './snapshot/snapshot.js';
 export type * from './storage/adapter.js';
 export { Database, type Executor } from './storage/database.js';
+export {
+  createMemoryContainer,
+  type MemoryContainer,
+  type MemoryContainerOptions,
+} from './storage/memory-container.js';
 export { looksLikeSqlite, withoutWalHeader } from './storage/sqlite-bytes.js';
 export { SDK_VERSION } from './version.js';

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import {
   type AdapterCapabilities,
+  createMemoryContainer,
   looksLikeSqlite,
   NotADatabaseError,
   type Row,
@@ -17,7 +18,7 @@ import {
   withoutWalHeader,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { createFileContainer, createMemoryContainer } from './containers.js';
+import { createFileContainer } from './containers.js';
 import { acquireMigrationLock } from './lock.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */

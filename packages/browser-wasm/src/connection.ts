@@ -1,0 +1,148 @@
+/**
+ * One sql.js database as a runmeta connection.
+ */
+import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core';
+import type { SqlJsDatabase } from './sql-js.js';
+
+type SqlJsValue = number | string | Uint8Array | null;
+
+/** A runmeta connection on sql.js, with a way to take the bytes while it stays open. */
+export interface SqlJsConnection extends SqlConnection {
+  /** The sql.js database (for advanced use; statements through it bypass runmeta). */
+  readonly database: SqlJsDatabase;
+  /** Whether anything was written since the connection opened. */
+  changed(): boolean;
+  /**
+   * The database's bytes now, taken between transactions (waits for an open one
+   * to end). The connection stays usable.
+   */
+  snapshot(): Promise<Uint8Array>;
+}
+
+const BEGINS = /^\s*BEGIN\b/i;
+const ENDS = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
+
+function bindable(params: SqlParams | undefined): SqlJsValue[] {
+  return (params ?? []).map((value: SqlValue | boolean | bigint | undefined) => {
+    if (value === undefined) return null;
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'bigint') return Number(value);
+    return value as SqlJsValue;
+  });
+}
+
+/**
+ * Wrap a sql.js database. sql.js runs synchronously inside the page, so each call
+ * completes before it returns; prepared statements are cached per SQL text.
+ */
+export function wrapSqlJsDatabase(
+  database: SqlJsDatabase,
+  options: {
+    readOnly?: boolean;
+    /** After a transaction committed (autosave listens). */
+    onCommit?: () => void;
+    /** Before the database closes (the adapter stores its bytes back). */
+    onClose?: (connection: SqlJsConnection) => void;
+  } = {},
+): SqlJsConnection {
+  const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
+  let inTransaction = false;
+  let idle: { promise: Promise<void>; resolve: () => void } | null = null;
+  let written = false;
+
+  const applyPragmas = () => {
+    database.run('PRAGMA foreign_keys = ON');
+    if (options.readOnly) database.run('PRAGMA query_only = ON');
+  };
+  applyPragmas();
+
+  const track = (sql: string) => {
+    if (BEGINS.test(sql)) inTransaction = true;
+    else if (ENDS.test(sql)) {
+      inTransaction = false;
+      if (!/^\s*ROLLBACK/i.test(sql)) options.onCommit?.();
+      idle?.resolve();
+      idle = null;
+    }
+  };
+
+  const execute = (sql: string, params: SqlParams | undefined, keepRows: boolean): Row[] => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = database.prepare(sql);
+      statements.set(sql, statement);
+    }
+    const rows: Row[] = [];
+    try {
+      statement.bind(bindable(params));
+      while (statement.step()) if (keepRows) rows.push(statement.getAsObject() as Row);
+    } finally {
+      statement.reset();
+      track(sql);
+    }
+    return rows;
+  };
+
+  const connection: SqlJsConnection = {
+    database,
+    async run(sql, params): Promise<RunResult> {
+      execute(sql, params, false);
+      return { changes: database.getRowsModified() };
+    },
+    async all(sql, params): Promise<Row[]> {
+      return execute(sql, params, true);
+    },
+    async runMany(sql, paramSets): Promise<RunResult> {
+      let changes = 0;
+      for (const params of paramSets) {
+        execute(sql, params, false);
+        changes += database.getRowsModified();
+      }
+      return { changes };
+    },
+    changed() {
+      // Rows written (total_changes() restarts when sql.js reopens on export, so
+      // earlier snapshots remember it), or DDL, which moves the schema cookie.
+      if (Number.isNaN(cookieAtOpen)) return false; // not a database: nothing written
+      return written || totalChanges() > 0 || schemaCookie() !== cookieAtOpen;
+    },
+    async snapshot() {
+      while (inTransaction) {
+        if (!idle) {
+          let resolve!: () => void;
+          const promise = new Promise<void>((r) => {
+            resolve = r;
+          });
+          idle = { promise, resolve };
+        }
+        await idle.promise;
+      }
+      // sql.js exports by closing and reopening the database: prepared statements
+      // are freed and pragmas reset, so both are renewed.
+      if (totalChanges() > 0) written = true;
+      statements.clear();
+      const bytes = database.export();
+      applyPragmas();
+      return bytes;
+    },
+    async close() {
+      options.onClose?.(connection);
+      statements.clear();
+      database.close();
+    },
+  };
+
+  function totalChanges(): number {
+    return Number(database.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
+  }
+  function schemaCookie(): number {
+    try {
+      const result = database.exec('PRAGMA schema_version');
+      return Number(result[0]?.values[0]?.[0] ?? 0);
+    } catch {
+      return Number.NaN; // not a database: nothing can have changed
+    }
+  }
+  const cookieAtOpen = schemaCookie();
+  return connection;
+}

@@ -1,0 +1,65 @@
+/**
+ * A minimal promise wrapper over one IndexedDB object store of databases:
+ * key = database name (`runs.db`), value = its bytes.
+ */
+
+const STORE = 'databases';
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Resolves when the transaction is complete (with `strict` durability: on disk). */
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** One IndexedDB database holding runmeta databases by name. */
+export interface BytesStore {
+  /** Every stored database. */
+  readAll(): Promise<Map<string, Uint8Array>>;
+  /** Write `put` and delete `remove` in one transaction, durable when it resolves. */
+  commit(put: ReadonlyMap<string, Uint8Array>, remove: readonly string[]): Promise<void>;
+  close(): void;
+}
+
+/** Open (creating if needed) the IndexedDB database `name`. */
+export async function openBytesStore(name: string): Promise<BytesStore> {
+  const opening = indexedDB.open(name, 1);
+  opening.onupgradeneeded = () => {
+    if (!opening.result.objectStoreNames.contains(STORE)) opening.result.createObjectStore(STORE);
+  };
+  const db = await request(opening);
+  return {
+    async readAll() {
+      const tx = db.transaction(STORE, 'readonly');
+      const store = tx.objectStore(STORE);
+      const [keys, values] = await Promise.all([
+        request(store.getAllKeys()),
+        request(store.getAll()),
+      ]);
+      return new Map(keys.map((key, i) => [String(key), new Uint8Array(values[i] as ArrayBuffer)]));
+    },
+    async commit(put, remove) {
+      // `strict`: the transaction completes only once the data is flushed to disk.
+      const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+      const store = tx.objectStore(STORE);
+      for (const [key, bytes] of put) {
+        // Store a tight ArrayBuffer copy: a view may cover a larger wasm buffer.
+        store.put(bytes.slice().buffer, key);
+      }
+      for (const key of remove) store.delete(key);
+      await done(tx);
+    },
+    close() {
+      db.close();
+    },
+  };
+}

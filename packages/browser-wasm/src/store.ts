@@ -1,0 +1,239 @@
+/**
+ * A persistent runmeta store in a web page: databases in memory (sql.js), saved
+ * to IndexedDB, with one writer across the tabs of the origin (Web Locks).
+ */
+import {
+  ArchiveConflictError,
+  DatabaseTooLargeError,
+  looksLikeSqlite,
+  type ManagerOptions,
+  MetadataManager,
+  NotADatabaseError,
+  ReadOnlyError,
+} from '@runmeta/core';
+import { createSqlJsAdapter, type SqlJsAdapter } from './adapter.js';
+import { type BytesStore, openBytesStore } from './indexeddb.js';
+import { acquireWebLock, webLocks } from './locks.js';
+import type { SqlJsLoadOptions } from './sql-js.js';
+
+/** Something a database can be loaded from: a dropped `File`, a `Blob`, bytes. */
+export type DatabaseSource = Uint8Array | ArrayBuffer | Blob;
+
+/** Options of {@link openBrowserStore}. */
+export interface BrowserStoreOptions extends SqlJsLoadOptions {
+  /** IndexedDB database name; tabs using the same name share the store. Default `runmeta`. */
+  name?: string;
+  /**
+   * `write` (default): hold the store's writer lock until {@link BrowserStore.close}
+   * (another tab asking for it waits up to `lockTimeoutMs`, then fails with
+   * `RUNMETA_LOCKED`). `read`: no lock; a snapshot of what was last saved, and
+   * managers opened read-only.
+   */
+  access?: 'write' | 'read';
+  /** How long to wait for another tab's writer lock. Default 10 000 ms. */
+  lockTimeoutMs?: number;
+  /** Save this long after the last committed write; `false` saves only on `save()`/`flush()`. Default 500 ms. */
+  autosaveMs?: number | false;
+  /** Largest database accepted, in bytes (see `createSqlJsAdapter`). Default 256 MiB. */
+  maxBytes?: number;
+  /** Ask the browser to keep the store under storage pressure. Default true. */
+  requestPersistence?: boolean;
+}
+
+/** A store opened by {@link openBrowserStore}. */
+export interface BrowserStore {
+  /** The IndexedDB database name. */
+  readonly name: string;
+  readonly access: 'write' | 'read';
+  /** The adapter holding the databases (for `MetadataManager.open` options of your own). */
+  readonly adapter: SqlJsAdapter;
+  /**
+   * Whether `navigator.storage.persist()` was granted: `true`, `false` (the
+   * browser may evict the store under storage pressure), or `null` (not asked,
+   * or not supported).
+   */
+  readonly persisted: boolean | null;
+  /** Open a database of the store (default `runs.db`), migrating a v1 database as `MetadataManager.open` does. */
+  open(options?: Omit<ManagerOptions, 'adapter'>): Promise<MetadataManager>;
+  /**
+   * Put a database into the store (a dropped `runs.db`, fetched bytes). Refuses
+   * to replace an existing one unless `replace: true`; refuses a database above
+   * `maxBytes`. Nothing is changed when it refuses.
+   */
+  importDatabase(
+    source: DatabaseSource,
+    options?: { name?: string; replace?: boolean },
+  ): Promise<void>;
+  /** The bytes of a database (default `runs.db`), e.g. for a download. */
+  exportDatabase(name?: string): Promise<Uint8Array>;
+  /** Names of the databases in the store. */
+  list(): Promise<string[]>;
+  /** Save every database to IndexedDB now; resolves once durable. */
+  save(): Promise<void>;
+  /** Run any pending autosave now; resolves once everything written so far is durable. */
+  flush(): Promise<void>;
+  /** Flush, then release the writer lock. Close your managers first. */
+  close(): Promise<void>;
+}
+
+async function toBytes(source: DatabaseSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  return new Uint8Array(await source.arrayBuffer());
+}
+
+async function requestPersistence(): Promise<boolean | null> {
+  const storage = (globalThis as { navigator?: { storage?: { persist?: () => Promise<boolean> } } })
+    .navigator?.storage;
+  if (!storage?.persist) return null;
+  try {
+    return await storage.persist();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Open (or create) a persistent store in this origin's IndexedDB.
+ *
+ * @example
+ * ```ts
+ * const store = await openBrowserStore({ name: 'my-app' });
+ * await store.importDatabase(droppedFile, { replace: true }); // a runs.db
+ * const manager = await store.open(); // v1 → v2 migration happens here
+ * console.log((await manager.getAllRuns()).length);
+ * await manager.close();
+ * await store.close(); // flushes to IndexedDB
+ * ```
+ */
+export async function openBrowserStore(options: BrowserStoreOptions = {}): Promise<BrowserStore> {
+  const name = options.name ?? 'runmeta';
+  const access = options.access ?? 'write';
+  const autosaveMs = options.autosaveMs ?? 500;
+  const locks = webLocks();
+  let releaseWriter: (() => Promise<void>) | null = null;
+  if (access === 'write' && locks) {
+    releaseWriter = await acquireWebLock(locks, `runmeta-store:${name}`, {
+      timeoutMs: options.lockTimeoutMs ?? 10_000,
+      what: `store "${name}"`,
+      detail: 'another tab is writing to it; close that tab or open this one with access: "read"',
+    });
+  }
+
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let saving: Promise<void> = Promise.resolve();
+  let closed = false;
+  const schedule = () => {
+    if (access !== 'write' || autosaveMs === false || closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void save().catch(() => {}); // a failed autosave is retried by the next save/flush
+    }, autosaveMs);
+  };
+
+  let bytes: BytesStore;
+  let adapter: SqlJsAdapter;
+  try {
+    bytes = await openBytesStore(name);
+    adapter = await createSqlJsAdapter({
+      ...options,
+      lockPrefix: `runmeta-migrate:${name}`,
+      onChange: schedule,
+      onCommit: schedule,
+    });
+    // Loaded after the writer lock was granted: the previous writer's last save is here.
+    adapter.container.load(await bytes.readAll());
+  } catch (error) {
+    await releaseWriter?.();
+    throw error;
+  }
+  const persisted =
+    access === 'write' && options.requestPersistence !== false ? await requestPersistence() : null;
+
+  /** Write every database (open ones as a snapshot) and drop names no longer present. */
+  function save(): Promise<void> {
+    if (access !== 'write') {
+      return Promise.reject(
+        new ReadOnlyError(`store "${name}"`, 'it was opened with access: "read"'),
+      );
+    }
+    const run = async () => {
+      const put = new Map(adapter.container.stored());
+      for (const open of adapter.openNames()) put.set(open, await adapter.snapshot(open));
+      const persistedNames = [...(await bytes.readAll()).keys()];
+      await bytes.commit(
+        put,
+        persistedNames.filter((n) => !put.has(n)),
+      );
+    };
+    saving = saving.then(run, run);
+    return saving;
+  }
+
+  const onHidden = () => {
+    if (document.visibilityState === 'hidden' && timer) void flush().catch(() => {});
+  };
+  const hasDocument = typeof document !== 'undefined';
+  if (hasDocument && access === 'write') document.addEventListener('visibilitychange', onHidden);
+
+  async function flush(): Promise<void> {
+    if (access !== 'write') return;
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+      await save();
+    } else {
+      await saving;
+    }
+  }
+
+  return {
+    name,
+    access,
+    adapter,
+    persisted,
+    open(managerOptions = {}) {
+      return MetadataManager.open({
+        ...managerOptions,
+        readOnly: access === 'read' ? true : managerOptions.readOnly,
+        adapter,
+      });
+    },
+    async importDatabase(source, importOptions = {}) {
+      const target = importOptions.name ?? 'runs.db';
+      if (access !== 'write') {
+        throw new ReadOnlyError(`store "${name}"`, 'it was opened with access: "read"');
+      }
+      const data = await toBytes(source);
+      const where = adapter.describe(target);
+      if (data.length === 0 || !looksLikeSqlite(data)) {
+        throw new NotADatabaseError(where, 'the imported bytes are not a SQLite database');
+      }
+      if (data.length > adapter.maxBytes) {
+        throw new DatabaseTooLargeError(where, data.length, adapter.maxBytes);
+      }
+      if (!importOptions.replace && (await adapter.exists(target))) {
+        throw new ArchiveConflictError(
+          `${where} already exists in store "${name}"`,
+          'Pass replace: true to replace it, or import it under another name',
+        );
+      }
+      await adapter.writeBytes(target, data);
+    },
+    exportDatabase(database = 'runs.db') {
+      return adapter.snapshot(database);
+    },
+    list: () => adapter.list(),
+    save,
+    flush,
+    async close() {
+      if (closed) return;
+      await flush();
+      closed = true;
+      if (hasDocument) document.removeEventListener('visibilitychange', onHidden);
+      bytes.close();
+      await releaseWriter?.();
+    },
+  };
+}
