@@ -68,7 +68,7 @@ export interface BrowserStore {
   exportDatabase(name?: string): Promise<Uint8Array>;
   /** Names of the databases in the store. */
   list(): Promise<string[]>;
-  /** Save every database to IndexedDB now; resolves once durable. */
+  /** Save every changed database to IndexedDB now; resolves once durable. */
   save(): Promise<void>;
   /** Run any pending autosave now; resolves once everything written so far is durable. */
   flush(): Promise<void>;
@@ -123,7 +123,10 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
   let timer: ReturnType<typeof setTimeout> | null = null;
   let saving: Promise<void> = Promise.resolve();
   let closed = false;
-  const schedule = () => {
+  /** Databases changed since they were last saved (only these are written). */
+  const dirty = new Set<string>();
+  const schedule = (database: string) => {
+    dirty.add(database);
     if (access !== 'write' || autosaveMs === false || closed) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
@@ -151,7 +154,7 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
   const persisted =
     access === 'write' && options.requestPersistence !== false ? await requestPersistence() : null;
 
-  /** Write every database (open ones as a snapshot) and drop names no longer present. */
+  /** Write every changed database (an open one as a snapshot); drop names no longer present. */
   function save(): Promise<void> {
     if (access !== 'write') {
       return Promise.reject(
@@ -159,13 +162,25 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
       );
     }
     const run = async () => {
-      const put = new Map(adapter.container.stored());
-      for (const open of adapter.openNames()) put.set(open, await adapter.snapshot(open));
-      const persistedNames = [...(await bytes.readAll()).keys()];
-      await bytes.commit(
-        put,
-        persistedNames.filter((n) => !put.has(n)),
-      );
+      const names = [...dirty];
+      dirty.clear();
+      try {
+        const put = new Map<string, Uint8Array>();
+        const remove: string[] = [];
+        for (const database of names) {
+          if (adapter.openNames().includes(database)) {
+            put.set(database, await adapter.snapshot(database));
+          } else {
+            const stored = adapter.container.stored().get(database);
+            if (stored) put.set(database, stored);
+            else remove.push(database); // moved or removed since
+          }
+        }
+        if (put.size || remove.length) await bytes.commit(put, remove);
+      } catch (error) {
+        for (const database of names) dirty.add(database); // the next save retries them
+        throw error;
+      }
     };
     saving = saving.then(run, run);
     return saving;
