@@ -49,6 +49,8 @@ export interface SqlJsAdapter extends StorageAdapter {
   openNames(): string[];
   /** The bytes of a database, open (taken between transactions) or closed. */
   snapshot(name: string): Promise<Uint8Array>;
+  /** `PRAGMA quick_check` of database bytes: null when sound, else what is wrong. */
+  check(bytes: Uint8Array): Promise<string | null>;
 }
 
 /**
@@ -103,6 +105,19 @@ export async function createSqlJsAdapter(options: SqlJsAdapterOptions = {}): Pro
       });
     },
     openNames: () => [...live.keys()],
+    async check(bytes) {
+      let database: InstanceType<typeof SQL.Database> | undefined;
+      try {
+        database = new SQL.Database(withoutWalHeader(bytes));
+        const result = database.exec('PRAGMA quick_check');
+        const verdict = String(result[0]?.values[0]?.[0] ?? '');
+        return verdict === 'ok' ? null : verdict;
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        database?.close();
+      }
+    },
     async snapshot(name) {
       const connection = live.get(name);
       return connection ? connection.snapshot() : container.readBytes(name);

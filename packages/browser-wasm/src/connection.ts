@@ -48,24 +48,23 @@ export function wrapSqlJsDatabase(
   const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
   let inTransaction = false;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
-  let written = false;
 
-  const applyPragmas = () => {
-    database.run('PRAGMA foreign_keys = ON');
-    if (options.readOnly) database.run('PRAGMA query_only = ON');
-  };
-  applyPragmas();
+  database.run('PRAGMA foreign_keys = ON');
+  if (options.readOnly) database.run('PRAGMA query_only = ON');
 
+  /** Follow transaction state, after a statement succeeded (a failed BEGIN opens none; a failed COMMIT leaves it open). */
   const track = (sql: string) => {
     if (BEGINS.test(sql)) inTransaction = true;
     else if (ENDS.test(sql)) {
-      inTransaction = false;
+      endTransaction();
       if (!/^\s*ROLLBACK/i.test(sql)) options.onCommit?.();
-      idle?.resolve();
-      idle = null;
     }
   };
-
+  function endTransaction() {
+    inTransaction = false;
+    idle?.resolve();
+    idle = null;
+  }
   const execute = (sql: string, params: SqlParams | undefined, keepRows: boolean): Row[] => {
     let statement = statements.get(sql);
     if (!statement) {
@@ -76,10 +75,15 @@ export function wrapSqlJsDatabase(
     try {
       statement.bind(bindable(params));
       while (statement.step()) if (keepRows) rows.push(statement.getAsObject() as Row);
+    } catch (error) {
+      // A ROLLBACK that fails found no transaction (SQLite had already rolled it
+      // back): either way none is open now.
+      if (/^\s*ROLLBACK\b(?!\s+TO\b)/i.test(sql)) endTransaction();
+      throw error;
     } finally {
       statement.reset();
-      track(sql);
     }
+    track(sql);
     return rows;
   };
 
@@ -101,10 +105,9 @@ export function wrapSqlJsDatabase(
       return { changes };
     },
     changed() {
-      // Rows written (total_changes() restarts when sql.js reopens on export, so
-      // earlier snapshots remember it), or DDL, which moves the schema cookie.
+      // Rows written, or DDL (which changes no rows but moves the schema cookie).
       if (Number.isNaN(cookieAtOpen)) return false; // not a database: nothing written
-      return written || totalChanges() > 0 || schemaCookie() !== cookieAtOpen;
+      return totalChanges() > 0 || schemaCookie() !== cookieAtOpen;
     },
     async snapshot() {
       while (inTransaction) {
@@ -117,13 +120,9 @@ export function wrapSqlJsDatabase(
         }
         await idle.promise;
       }
-      // sql.js exports by closing and reopening the database: prepared statements
-      // are freed and pragmas reset, so both are renewed.
-      if (totalChanges() > 0) written = true;
-      statements.clear();
-      const bytes = database.export();
-      applyPragmas();
-      return bytes;
+      // sql.js (≥ 1.16) exports through SQLite's backup API: the connection, its
+      // prepared statements and pragmas stay as they are.
+      return database.export();
     },
     async close() {
       options.onClose?.(connection);

@@ -1,3 +1,5 @@
+import { StorageError } from '@runmeta/core';
+
 /**
  * A minimal promise wrapper over one IndexedDB object store of databases:
  * key = database name (`runs.db`), value = its bytes.
@@ -32,11 +34,29 @@ export interface BytesStore {
 
 /** Open (creating if needed) the IndexedDB database `name`. */
 export async function openBytesStore(name: string): Promise<BytesStore> {
-  const opening = indexedDB.open(name, 1);
+  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb) {
+    throw new StorageError(`store "${name}": this environment has no IndexedDB`, {
+      hint: 'Use createSqlJsAdapter() for an in-memory database, or run in a browser (private windows of some browsers disable IndexedDB)',
+    });
+  }
+  const opening = idb.open(name, 1);
   opening.onupgradeneeded = () => {
     if (!opening.result.objectStoreNames.contains(STORE)) opening.result.createObjectStore(STORE);
   };
-  const db = await request(opening);
+  let db: IDBDatabase;
+  try {
+    db = await request(opening);
+  } catch (error) {
+    throw new StorageError(
+      `store "${name}": IndexedDB refused to open it (${(error as Error)?.message})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  // Another tab deleting or upgrading the database: let it proceed.
+  db.onversionchange = () => db.close();
   return {
     async readAll() {
       const tx = db.transaction(STORE, 'readonly');

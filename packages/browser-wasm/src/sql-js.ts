@@ -1,6 +1,7 @@
 /**
  * Loading sql.js (SQLite compiled to WebAssembly) once per page.
  */
+import { StorageError } from '@runmeta/core';
 import initSqlJs from 'sql.js';
 
 /** The initialised sql.js module. */
@@ -48,7 +49,15 @@ export function loadSqlJs(options: SqlJsLoadOptions = {}): Promise<SqlJsStatic> 
   const key = locateFile ? locateFile('sql-wasm.wasm') : 'node';
   let module = loaded.get(key);
   if (!module) {
-    module = initSqlJs(locateFile ? { locateFile } : {});
+    module = initSqlJs(locateFile ? { locateFile } : {}).catch((error: unknown) => {
+      throw new StorageError(
+        `could not load SQLite (sql.js) from ${locateFile ? locateFile('sql-wasm.wasm') : 'node_modules'}: ${(error as Error)?.message ?? error}`,
+        {
+          cause: error,
+          hint: 'Serve sql-wasm.wasm (shipped in @runmeta/browser-wasm/dist) and pass locateFile if it is not beside the script',
+        },
+      );
+    });
     // A failed load (wrong URL) must not stay cached: the next call retries.
     module.catch(() => loaded.delete(key));
     loaded.set(key, module);

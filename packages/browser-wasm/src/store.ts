@@ -4,12 +4,14 @@
  */
 import {
   ArchiveConflictError,
+  ClosedError,
   DatabaseTooLargeError,
   looksLikeSqlite,
   type ManagerOptions,
   MetadataManager,
   NotADatabaseError,
   ReadOnlyError,
+  StorageError,
 } from '@runmeta/core';
 import { createSqlJsAdapter, type SqlJsAdapter } from './adapter.js';
 import { type BytesStore, openBytesStore } from './indexeddb.js';
@@ -32,8 +34,17 @@ export interface BrowserStoreOptions extends SqlJsLoadOptions {
   access?: 'write' | 'read';
   /** How long to wait for another tab's writer lock. Default 10 000 ms. */
   lockTimeoutMs?: number;
-  /** Save this long after the last committed write; `false` saves only on `save()`/`flush()`. Default 500 ms. */
+  /**
+   * Save at most this long after a committed write (steady writes still save this
+   * often); `false` saves only on `save()`, `flush()` and `close()`. Default 500 ms.
+   */
   autosaveMs?: number | false;
+  /**
+   * Web Locks exist only in secure contexts (https, localhost). Without them a
+   * writer cannot keep other tabs out, so opening for writing is refused unless
+   * this is `true` (you promise a single tab). Default false.
+   */
+  allowWithoutLocks?: boolean;
   /** Largest database accepted, in bytes (see `createSqlJsAdapter`). Default 256 MiB. */
   maxBytes?: number;
   /** Ask the browser to keep the store under storage pressure. Default true. */
@@ -72,7 +83,11 @@ export interface BrowserStore {
   save(): Promise<void>;
   /** Run any pending autosave now; resolves once everything written so far is durable. */
   flush(): Promise<void>;
-  /** Flush, then release the writer lock. Close your managers first. */
+  /**
+   * Flush, then release the writer lock (also when the flush fails: the error is
+   * thrown after the lock is released). Close your managers first: commits made
+   * after `close()` are not saved.
+   */
   close(): Promise<void>;
 }
 
@@ -111,27 +126,39 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
   const access = options.access ?? 'write';
   const autosaveMs = options.autosaveMs ?? 500;
   const locks = webLocks();
+  const label = `store "${name}"`;
   let releaseWriter: (() => Promise<void>) | null = null;
-  if (access === 'write' && locks) {
-    releaseWriter = await acquireWebLock(locks, `runmeta-store:${name}`, {
-      timeoutMs: options.lockTimeoutMs ?? 10_000,
-      what: `store "${name}"`,
-      detail: 'another tab is writing to it; close that tab or open this one with access: "read"',
-    });
+  if (access === 'write') {
+    if (locks) {
+      releaseWriter = await acquireWebLock(locks, `runmeta-store:${name}`, {
+        timeoutMs: options.lockTimeoutMs ?? 10_000,
+        what: label,
+        detail: 'another tab is writing to it; close that tab or open this one with access: "read"',
+      });
+    } else if (!options.allowWithoutLocks) {
+      throw new StorageError(
+        `${label}: this page has no Web Locks (navigator.locks needs https or localhost), so other tabs could overwrite its writes`,
+        {
+          hint: 'Serve the page over https or localhost, open with access: "read", or pass allowWithoutLocks: true if only one tab ever writes',
+        },
+      );
+    }
   }
 
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The last save (never rejected: callers get their own save's outcome). */
   let saving: Promise<void> = Promise.resolve();
   let closed = false;
   /** Databases changed since they were last saved (only these are written). */
   const dirty = new Set<string>();
   const schedule = (database: string) => {
     dirty.add(database);
-    if (access !== 'write' || autosaveMs === false || closed) return;
-    if (timer) clearTimeout(timer);
+    // Throttled, not debounced: the first unsaved commit starts the clock, so a
+    // steady stream of writes is still saved every `autosaveMs`.
+    if (access !== 'write' || autosaveMs === false || closed || timer) return;
     timer = setTimeout(() => {
       timer = null;
-      void save().catch(() => {}); // a failed autosave is retried by the next save/flush
+      void save().catch(() => {}); // failed databases stay dirty; the next save retries them
     }, autosaveMs);
   };
 
@@ -157,10 +184,9 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
   /** Write every changed database (an open one as a snapshot); drop names no longer present. */
   function save(): Promise<void> {
     if (access !== 'write') {
-      return Promise.reject(
-        new ReadOnlyError(`store "${name}"`, 'it was opened with access: "read"'),
-      );
+      return Promise.reject(new ReadOnlyError(label, 'it was opened with access: "read"'));
     }
+    if (closed) return Promise.reject(new ClosedError(label));
     const run = async () => {
       const names = [...dirty];
       dirty.clear();
@@ -179,11 +205,18 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
         if (put.size || remove.length) await bytes.commit(put, remove);
       } catch (error) {
         for (const database of names) dirty.add(database); // the next save retries them
-        throw error;
+        throw new StorageError(
+          `${label}: saving to IndexedDB failed (${(error as Error)?.message ?? String(error)})`,
+          {
+            cause: error,
+            hint: 'Nothing saved was lost and the changes are still in this page; free storage space and call flush() again',
+          },
+        );
       }
     };
-    saving = saving.then(run, run);
-    return saving;
+    const result = saving.then(run);
+    saving = result.catch(() => {});
+    return result;
   }
 
   const onHidden = () => {
@@ -197,10 +230,9 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
     if (timer) {
       clearTimeout(timer);
       timer = null;
-      await save();
-    } else {
-      await saving;
     }
+    if (dirty.size > 0) await save();
+    else await saving;
   }
 
   return {
@@ -217,23 +249,25 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
     },
     async importDatabase(source, importOptions = {}) {
       const target = importOptions.name ?? 'runs.db';
-      if (access !== 'write') {
-        throw new ReadOnlyError(`store "${name}"`, 'it was opened with access: "read"');
-      }
-      const data = await toBytes(source);
+      if (access !== 'write') throw new ReadOnlyError(label, 'it was opened with access: "read"');
       const where = adapter.describe(target);
+      // Refuse by size before reading a large Blob into memory.
+      const size = source instanceof Blob ? source.size : source.byteLength;
+      if (size > adapter.maxBytes) throw new DatabaseTooLargeError(where, size, adapter.maxBytes);
+      const data = await toBytes(source);
       if (data.length === 0 || !looksLikeSqlite(data)) {
         throw new NotADatabaseError(where, 'the imported bytes are not a SQLite database');
       }
-      if (data.length > adapter.maxBytes) {
-        throw new DatabaseTooLargeError(where, data.length, adapter.maxBytes);
-      }
       if (!importOptions.replace && (await adapter.exists(target))) {
         throw new ArchiveConflictError(
-          `${where} already exists in store "${name}"`,
+          `${where} already exists in ${label}`,
           'Pass replace: true to replace it, or import it under another name',
         );
       }
+      // A valid header is not enough: the pages must hold together before a good
+      // database may be replaced.
+      const problem = await adapter.check(data);
+      if (problem) throw new NotADatabaseError(where, `is damaged (${problem})`);
       await adapter.writeBytes(target, data);
     },
     exportDatabase(database = 'runs.db') {
@@ -244,11 +278,15 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
     flush,
     async close() {
       if (closed) return;
-      await flush();
-      closed = true;
-      if (hasDocument) document.removeEventListener('visibilitychange', onHidden);
-      bytes.close();
-      await releaseWriter?.();
+      try {
+        await flush();
+      } finally {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        if (hasDocument) document.removeEventListener('visibilitychange', onHidden);
+        bytes.close();
+        await releaseWriter?.();
+      }
     },
   };
 }

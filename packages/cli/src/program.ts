@@ -3,7 +3,13 @@
  * help text and examples come from `commands/`, never from here.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { COMMANDS, type CommandSpec } from './commands/index.js';
+import {
+  COMMANDS,
+  type CommandSpec,
+  EXIT_CODES,
+  GLOBAL_OPTIONS,
+  PROGRAM,
+} from './commands/index.js';
 import { CliContext, defaultDatabase, type Streams } from './context.js';
 import { CliUsageError } from './errors.js';
 
@@ -68,14 +74,11 @@ function addCommand(
 
 /** The whole program, writing to the given streams. */
 export function buildProgram(streams: Streams, onExit: (code: number) => void): Command {
-  const program = new Command('runmeta')
-    .description(
-      'Run metadata for LLM-driven simulations: inspect, migrate and record runs in SQLite run databases.',
-    )
-    .version(VERSION, '-V, --version')
-    .option('--db <path>', 'run database file (env RUNMETA_DB)', undefined)
-    .option('--json', 'machine-readable JSON on stdout (commands that print data)')
-    .option('--debug', 'show stack traces on errors')
+  const program = new Command(PROGRAM.name)
+    .description(PROGRAM.description)
+    .version(VERSION, '-V, --version');
+  for (const opt of GLOBAL_OPTIONS) program.option(opt.flags, opt.description);
+  program
     .configureOutput({
       writeOut: (text) => streams.stdout.write(text),
       writeErr: (text) => streams.stderr.write(text),
@@ -83,24 +86,11 @@ export function buildProgram(streams: Streams, onExit: (code: number) => void): 
       outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`),
     })
     .exitOverride();
+  const exitCodes = EXIT_CODES.map((e) => `${e.code} ${e.meaning}`).join('; ');
   program.addHelpText(
     'after',
-    `\nExit codes: 0 ok; 1 internal error; 2 bad usage or input (unknown run, bad flag, bad filter); 3 database problem (not SQLite, corrupt, newer schema, locked, read-only); 4 a check failed (status: needs migration or drifted; budget check: runs over budget).\nColours follow NO_COLOR and are off when output is piped.\n${examplesText(
-      {
-        name: 'runmeta',
-        summary: '',
-        examples: [
-          { command: 'runmeta demo', description: 'build, migrate and explore a demo database' },
-          {
-            command: 'runmeta status --db metadata/runs.db',
-            description: 'schema, runs, archive, integrity',
-          },
-          {
-            command: 'runmeta runs list --where "status = \'failed\'"',
-            description: 'filter runs',
-          },
-        ],
-      },
+    `\nExit codes: ${exitCodes}.\nColours follow NO_COLOR and are off when output is piped.\n${examplesText(
+      { name: PROGRAM.name, summary: '', examples: PROGRAM.examples },
     )}`,
   );
   for (const spec of COMMANDS) addCommand(program, spec, streams, onExit);

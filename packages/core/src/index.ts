@@ -10,6 +10,7 @@ export type { Codec, Decoded, ReadIssue } from './columns/codecs.js';
 export * from './columns/registry.js';
 export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
 export * from './columns/sql.js';
+export * from './demo/demo-data.js';
 export * from './errors.js';
 export * from './filter/where.js';
 export * from './manager/metadata-manager.js';

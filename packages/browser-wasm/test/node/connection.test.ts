@@ -78,3 +78,18 @@ describe('sql.js connections', () => {
     expect(await limited.exists('big.db')).toBe(true);
   });
 });
+
+describe('transaction tracking', () => {
+  it('a BEGIN that fails opens no transaction, so a snapshot does not wait forever', async () => {
+    const adapter = await createSqlJsAdapter();
+    const setup = await adapter.open('runs.db');
+    await setup.run('CREATE TABLE t (x)');
+    await setup.close();
+    const reader = await adapter.open('runs.db', { readOnly: true });
+    await expect(reader.run('BEGIN IMMEDIATE')).rejects.toThrow(); // query_only
+    await expect(reader.run('ROLLBACK')).rejects.toThrow(/no transaction is active/);
+    const bytes = await adapter.snapshot('runs.db');
+    expect(rowsOf(bytes, 'SELECT count(*) FROM t')).toEqual([[0]]);
+    await reader.close();
+  });
+});

@@ -1,15 +1,9 @@
 /** `runmeta demo`: the guide's story on an embedded default, end to end. */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  formatSnapshotForLlm,
-  MetadataManager,
-  RESOLUTION_LEVELS,
-  TEMPORAL_MODES,
-} from '@runmeta/core';
+import { buildDemoDatabase, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
-import { DEMO_TEMPLATES, random, writeSyntheticV1 } from '../demo/synthetic.js';
 import { CliUsageError } from '../errors.js';
 import { status } from './database.js';
 import { aggregate, renderReport } from './runs.js';
@@ -47,55 +41,17 @@ export const demo: CommandSpec = {
     );
     const adapter = createNodeSqliteAdapter({ directory: folder });
     const v1Runs = Math.max(10, Number(options.runs) || 400);
-    ctx.info(`1/4 Writing ${v1Runs} synthetic v1 runs to ${file}`);
-    const raw = await adapter.open('runs.db');
-    await writeSyntheticV1(raw, v1Runs);
-    await raw.close();
-
-    ctx.info('2/4 Migrating to v2 (archive strategy)');
-    const manager = await MetadataManager.open({ adapter });
-    ctx.info(
-      `    ${manager.migration?.archivedRuns} v1 runs archived to ${manager.migration?.archivePath}`,
-    );
-
-    ctx.info('3/4 Recording v2 runs through the SDK');
-    const rand = random(11);
-    let lastCompleted = '';
-    for (let i = 0; i < 40; i++) {
-      const template = DEMO_TEMPLATES[i % DEMO_TEMPLATES.length]!;
-      const budget = 20_000 + Math.floor(rand() * 40_000);
-      const run = await manager.startRun({
-        templateId: template,
-        causalMode: TEMPORAL_MODES[i % TEMPORAL_MODES.length]!,
-        tokenBudget: budget,
-        goal: `Demo v2 run ${i + 1}`,
-      });
-      const entities = 3 + Math.floor(rand() * 5);
-      await manager.recordBatch(run.runId, {
-        mechanisms: Array.from({ length: 12 }, (_, m) => ({
-          mechanism: `M${1 + ((m * 5 + i) % 17)}`,
-          functionName: 'pipeline_step',
-        })),
-        resolutions: Array.from({ length: entities }, (_, e) => ({
-          entityId: `entity_${e}`,
-          resolution: RESOLUTION_LEVELS[Math.floor(rand() * RESOLUTION_LEVELS.length)]!,
-          timepointId: 'tp_001',
-        })),
-        validations: [{ validatorName: 'temporal_consistency', passed: rand() > 0.15 }],
-      });
-      if (i % 13 === 12) continue; // a few stay running
-      // Most runs stay within budget; every fourth goes far over it.
-      const tokens = Math.floor(budget * (i % 4 === 3 ? 2 + rand() * 3 : 0.5 + rand() * 0.45));
-      await manager.completeRun(run.runId, {
-        entitiesCreated: entities,
-        timepointsCreated: 1 + Math.floor(rand() * 6),
-        costUsd: Number((tokens * 0.0000025).toFixed(6)),
-        llmCalls: Math.floor(tokens / 900),
-        tokensUsed: tokens,
-        errorMessage: i % 11 === 10 ? 'LLM returned empty response' : undefined,
-      });
-      if (i % 11 !== 10) lastCompleted = run.runId;
-    }
+    const { manager, lastCompletedRunId: lastCompleted } = await buildDemoDatabase(adapter, {
+      v1Runs,
+      onStep: (step, detail) => {
+        if (step === 'write-v1') ctx.info(`1/4 Writing ${v1Runs} synthetic v1 runs to ${file}`);
+        if (step === 'migrate') ctx.info('2/4 Migrating to v2 (archive strategy)');
+        if (step === 'record-v2') {
+          ctx.info(`    ${detail}`);
+          ctx.info('3/4 Recording v2 runs through the SDK');
+        }
+      },
+    });
 
     ctx.info('4/4 Done. Status, report and one run:\n');
     const sub = new CliContext(ctx.streams, { ...ctx.global, db: file, json: false });

@@ -5,7 +5,7 @@
 import { migrate, rollback, status } from './database.js';
 import { demo } from './demo.js';
 import { budget, exportCommand, inspect, report, runs } from './runs.js';
-import type { CommandSpec } from './types.js';
+import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
 import { complete, record, start } from './write.js';
 
 export type { ArgumentSpec, CommandSpec, ExampleSpec, OptionSpec } from './types.js';
@@ -23,4 +23,41 @@ export const COMMANDS: readonly CommandSpec[] = [
   record,
   complete,
   budget,
+];
+
+/** The program itself: its description and top-level examples. */
+export const PROGRAM = {
+  name: 'runmeta',
+  description:
+    'Run metadata for LLM-driven simulations: inspect, migrate and record runs in SQLite run databases.',
+  examples: [
+    { command: 'runmeta demo', description: 'build, migrate and explore a demo database' },
+    {
+      command: 'runmeta status --db metadata/runs.db',
+      description: 'schema, runs, archive, integrity',
+    },
+    { command: 'runmeta runs list --where "status = \'failed\'"', description: 'filter runs' },
+  ] satisfies ExampleSpec[],
+} as const;
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--db <path>', description: 'run database file (env RUNMETA_DB)' },
+  { flags: '--json', description: 'machine-readable JSON on stdout (commands that print data)' },
+  { flags: '--debug', description: 'show stack traces on errors' },
+];
+
+/** Process exit codes (SPEC §8, plus 4 for a failed check). */
+export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
+  { code: 0, meaning: 'ok' },
+  { code: 1, meaning: 'internal error' },
+  { code: 2, meaning: 'bad usage or input (unknown run, bad flag, bad filter)' },
+  {
+    code: 3,
+    meaning: 'database problem (not SQLite, corrupt, newer schema, locked, read-only)',
+  },
+  {
+    code: 4,
+    meaning: 'a check failed (status: needs migration or drifted; budget check: runs over budget)',
+  },
 ];
