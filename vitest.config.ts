@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // conformance run counts towards core's coverage.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'packages/browser-wasm/vitest.browser.config.ts'],
+    projects: ['packages/*', 'packages/browser-wasm/vitest.browser.config.ts', 'apps/docs'],
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],

@@ -75,8 +75,8 @@ export interface BrowserStore {
     source: DatabaseSource,
     options?: { name?: string; replace?: boolean },
   ): Promise<void>;
-  /** The bytes of a database (default `runs.db`), e.g. for a download. */
-  exportDatabase(name?: string): Promise<Uint8Array>;
+  /** The bytes of a database (default `runs.db`), e.g. for a download (`new Blob([bytes])`). */
+  exportDatabase(name?: string): Promise<Uint8Array<ArrayBuffer>>;
   /** Names of the databases in the store. */
   list(): Promise<string[]>;
   /** Save every changed database to IndexedDB now; resolves once durable. */
@@ -270,8 +270,9 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
       if (problem) throw new NotADatabaseError(where, `is damaged (${problem})`);
       await adapter.writeBytes(target, data);
     },
-    exportDatabase(database = 'runs.db') {
-      return adapter.snapshot(database);
+    async exportDatabase(database = 'runs.db') {
+      // A fresh copy in its own (never shared) ArrayBuffer.
+      return (await adapter.snapshot(database)) as Uint8Array<ArrayBuffer>;
     },
     list: () => adapter.list(),
     save,
