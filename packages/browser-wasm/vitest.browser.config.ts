@@ -9,8 +9,8 @@ import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineProject } from 'vitest/config';
 import type { BrowserCommand } from 'vitest/node';
-import { CHROMIUM_ARGS, chromiumPath } from './test/e2e/chromium.js';
-import { fixturesDir } from './test/node/fixtures.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../../test-support/chromium.js';
+import { fixturesDir } from '../../test-support/legacy-fixtures.js';
 
 /** Every legacy fixture as base64, by file name. */
 const readFixtures: BrowserCommand<[]> = () => {

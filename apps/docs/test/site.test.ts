@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../../packages/browser-wasm/test/e2e/chromium.js';
-import { serveStatic } from '../../../packages/browser-wasm/test/e2e/server.js';
-import { fixturesDir } from '../../../packages/browser-wasm/test/node/fixtures.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../test-support/chromium.js';
+import { fixturesDir } from '../../../test-support/legacy-fixtures.js';
+import { serveStatic } from '../../../test-support/static-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const site = path.resolve(here, '../.vitepress/dist');

@@ -122,17 +122,8 @@ export function formatTable(rows: readonly ResultRow[]): string {
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 
-/** Deterministic PRNG (mulberry32), so both sides see the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (core's mulberry32), so both sides see the same data. */
+export { seededRandom as prng } from '@runmeta/core';
 
 /** Pick one element with a PRNG. */
 export function pick<T>(random: () => number, list: readonly T[]): T {

@@ -14,6 +14,7 @@ import {
   type MigrationStrategy,
   type RunmetaError,
   schemaDdl,
+  seededRandom,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,18 +36,6 @@ const SEED = Number(process.env.RUNMETA_CRASH_SEED ?? 0x5eed2025);
 const CHILD_TABLES = ['mechanism_usage', 'resolution_assignments', 'validations'] as const;
 const ASIDE = 'runs.db.v2-building';
 const ARCHIVE = 'runs_v1_archive.db';
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -236,7 +225,7 @@ describe.each(['archive', 'carry-over'] as const)('SIGKILL during a %s migration
     expect((await measured.worker.exit).code).toBe(0);
     removeDir(measured.dir);
 
-    const random = prng(SEED ^ (strategy === 'archive' ? 1 : 2));
+    const random = seededRandom(SEED ^ (strategy === 'archive' ? 1 : 2));
     const workers: WorkerHandle[] = [];
     const failures: string[] = [];
     try {

@@ -13,9 +13,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import initSqlJs from 'sql.js';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir } from '../node/fixtures.js';
-import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
-import { serveStatic } from './server.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../../test-support/chromium.js';
+import { fixturesDir } from '../../../../test-support/legacy-fixtures.js';
+import { serveStatic } from '../../../../test-support/static-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '../..');

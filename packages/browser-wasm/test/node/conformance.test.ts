@@ -1,6 +1,6 @@
 import { describeAdapterConformance } from '@runmeta/core/testing';
+import { loadFixtures } from '../../../../test-support/legacy-fixtures.js';
 import { createSqlJsAdapter } from '../../src/index.js';
-import { loadFixtures } from './fixtures.js';
 
 // The same suite runs in headless Chromium (test/browser); here it runs on sql.js in Node.
 describeAdapterConformance({

@@ -6,8 +6,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadFixtures } from '../../../../test-support/legacy-fixtures.js';
 import { openBrowserStore } from '../../src/index.js';
-import { loadFixtures } from './fixtures.js';
 
 let n = 0;
 const fresh = () => `store-${n++}`;

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
+ * Test helpers shared by every package's tests (never shipped).
+ *
  * The shared legacy fixtures beside the repository (`../shared/fixtures/legacy-dbs`,
  * or RUNMETA_FIXTURES). Missing fixtures fail loudly.
  */
 export function fixturesDir(): string {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const dir =
     process.env.RUNMETA_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures/legacy-dbs');
   if (!fs.existsSync(dir)) {
@@ -17,7 +19,7 @@ export function fixturesDir(): string {
 }
 
 /** Every `*.db` fixture, by file name. */
-export function loadFixtures(): Record<string, Uint8Array> {
+export function loadFixtures(): Record<string, Uint8Array<ArrayBuffer>> {
   const dir = fixturesDir();
   return Object.fromEntries(
     fs
