@@ -13,6 +13,8 @@ export default defineConfig({
   description:
     'Run metadata for LLM-driven simulations: SQLite, v1 → v2 migration, fidelity metrics.',
   cleanUrls: false,
+  // The folder's README is for contributors, not a page of the site.
+  srcExclude: ['README.md'],
   lastUpdated: false,
   themeConfig: {
     nav: [
