@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { ReadIssue } from '../columns/codecs.js';
 import { type Lenient, ResolutionLevel } from './enums.js';
-import { JsonValue, MechanismId, NonEmptyText, Timestamp } from './values.js';
+import { JsonObject, MechanismId, NonEmptyText, Timestamp } from './values.js';
 
 /** A mechanism event to record (write shape). */
 export const MechanismUsageInput = z.strictObject({
   mechanism: MechanismId,
   functionName: NonEmptyText,
-  context: z.record(z.string(), JsonValue).nullish(),
+  context: JsonObject.nullish(),
   timestamp: Timestamp.optional(),
 });
 export type MechanismUsageInput = z.input<typeof MechanismUsageInput>;

@@ -47,6 +47,20 @@ export const JsonValue = z.custom<JsonValue>((value) => isJsonValue(value), {
   message: 'must be plain JSON (strings, finite numbers, booleans, null, arrays, plain objects)',
 });
 
+/**
+ * A JSON object (a mechanism's context): a plain object whose values are JSON.
+ * One check of the whole object instead of a zod record (which validates and
+ * copies key by key): mechanism events are the most frequent write.
+ */
+export const JsonObject = z.custom<{ [key: string]: JsonValue }>(
+  (value) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && isJsonValue(value),
+  {
+    message:
+      'must be a plain JSON object (string keys; strings, finite numbers, booleans, null, arrays, objects)',
+  },
+);
+
 /** The current time as ISO-8601 text with a zone. */
 export function nowIso(): string {
   return new Date().toISOString();
