@@ -55,8 +55,9 @@ export function median(values: readonly number[]): number {
 export type Timed = () => Promise<number>;
 
 /**
- * Run baseline and runmeta `reps` times each in this process, alternating which
- * goes first (B R, R B, B R, ...) so drift (page cache, heap, thermals) hits both.
+ * Run baseline and runmeta `reps` times each in this process, after one untimed
+ * warm-up round, alternating which goes first (B R, R B, B R, ...) so drift
+ * (page cache, heap, thermals) hits both.
  */
 export async function alternate(
   reps: number,
@@ -65,6 +66,11 @@ export async function alternate(
   log: (line: string) => void = () => {},
 ): Promise<{ baseline: number[]; runmeta: number[] }> {
   const out = { baseline: [] as number[], runmeta: [] as number[] };
+  // One untimed round first: JIT, page cache and the allocator warm up for both
+  // sides alike instead of penalising whichever happens to run first.
+  await baseline();
+  await runmeta();
+  log('    (one warm-up round per side, not counted)');
   for (let i = 0; i < reps; i++) {
     const order: ['baseline' | 'runmeta', Timed][] = [
       ['baseline', baseline],
