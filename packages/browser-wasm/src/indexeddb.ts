@@ -72,8 +72,9 @@ export async function openBytesStore(name: string): Promise<BytesStore> {
       const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
       const store = tx.objectStore(STORE);
       for (const [key, bytes] of put) {
-        // Store a tight ArrayBuffer copy: a view may cover a larger wasm buffer.
-        store.put(bytes.slice().buffer, key);
+        // Store exactly the bytes: a view over part of a larger buffer is copied.
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        store.put(whole ? bytes.buffer : bytes.slice().buffer, key);
       }
       for (const key of remove) store.delete(key);
       await done(tx);

@@ -194,13 +194,10 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
         const put = new Map<string, Uint8Array>();
         const remove: string[] = [];
         for (const database of names) {
-          if (adapter.openNames().includes(database)) {
-            put.set(database, await adapter.snapshot(database));
-          } else {
-            const stored = adapter.container.stored().get(database);
-            if (stored) put.set(database, stored);
-            else remove.push(database); // moved or removed since
-          }
+          // An open database is snapshotted between transactions; a name that no
+          // longer exists was moved or removed since.
+          if (await adapter.exists(database)) put.set(database, await adapter.snapshot(database));
+          else remove.push(database);
         }
         if (put.size || remove.length) await bytes.commit(put, remove);
       } catch (error) {

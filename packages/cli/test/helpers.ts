@@ -4,12 +4,18 @@
  * through a plain better-sqlite3 connection (independent of runmeta).
  */
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+
+export { fixturesDir } from '../../../test-support/legacy-fixtures.js';
+export {
+  copyFixture,
+  makeTempDir,
+  removeDir,
+  sha256,
+  snapshotDir,
+} from '../../../test-support/temp-files.js';
 
 /** packages/cli */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,11 +23,6 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..', '..');
 /** The built binary (global-setup builds it when stale). */
 export const BIN = path.join(PACKAGE_ROOT, 'dist', 'bin.js');
-
-/** The shared legacy fixtures: RUNMETA_FIXTURES, else ../shared/fixtures/legacy-dbs. */
-export function fixturesDir(): string {
-  return process.env.RUNMETA_FIXTURES || path.resolve(REPO_ROOT, '../shared/fixtures/legacy-dbs');
-}
 
 export const V1_18 = 'deployed-v1-18col-9runs.db';
 export const V1_20 = 'deployed-v1-20col-393runs.db';
@@ -69,46 +70,6 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** A fresh folder under the system temp folder. */
-export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `runmeta-cli-${prefix}-`));
-}
-
-export function removeDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
-
-/**
- * Copy a shared fixture (with its -wal/-shm companions, if any) into `dir` as `as`,
- * and make the copies writable. The originals are never opened.
- */
-export function copyFixture(name: string, dir: string, as = 'runs.db'): string {
-  const target = path.join(dir, as);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) {
-    const source = path.join(fixturesDir(), name + suffix);
-    if (!fs.existsSync(source)) continue;
-    fs.copyFileSync(source, target + suffix);
-    fs.chmodSync(target + suffix, 0o644);
-  }
-  return target;
-}
-
-/** SHA-256 of a file's bytes. */
-export function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-/** Names and hashes of every file in a folder, sorted by name. */
-export function snapshotDir(dir: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir).sort()) {
-    const full = path.join(dir, name);
-    result[name] = fs.statSync(full).isFile() ? sha256(full) : 'dir';
-  }
-  return result;
 }
 
 export type PlainRow = Record<string, unknown>;

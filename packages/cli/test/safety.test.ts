@@ -9,7 +9,7 @@ import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './he
 
 let dir: string;
 beforeAll(() => {
-  dir = makeTempDir('runmeta-cli-safety-');
+  dir = makeTempDir('cli-safety');
 });
 afterAll(() => removeDir(dir));
 

@@ -5,7 +5,13 @@
  */
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { MetadataManager, RESOLUTION_LEVELS, schemaDdl } from '@runmeta/core';
+import {
+  canonicalColumns,
+  MetadataManager,
+  RESOLUTION_LEVELS,
+  schemaDdl,
+  TABLES,
+} from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { createNodeSqliteAdapter } from '../src/index.js';
 import {
@@ -26,35 +32,8 @@ const MODES = ['forward', 'directorial', 'branching', 'cyclical', 'portal', 'pea
 const MECHANISMS = [...Array.from({ length: 17 }, (_, i) => `M${i + 1}`), 'M1+M17'];
 const FUNCTIONS = ['resolve_entity', 'build_graph', 'generate_dialog', 'compress_tensor'];
 
-const RUN_COLUMNS = [
-  'run_id',
-  'template_id',
-  'created_at',
-  'updated_at',
-  'causal_mode',
-  'goal',
-  'origin_description',
-  'entities_created',
-  'timepoints_created',
-  'training_examples',
-  'cost_usd',
-  'llm_calls',
-  'tokens_used',
-  'oxen_repo_url',
-  'oxen_dataset_url',
-  'error_message',
-  'status',
-  'portal_description',
-  'portal_year',
-  'origin_year',
-  'backward_steps',
-  'schema_version',
-  'fidelity_strategy_json',
-  'fidelity_distribution',
-  'actual_tokens_used',
-  'token_budget_compliance',
-  'fidelity_efficiency_score',
-];
+/** The 27 v2 `runs` columns, in table order (from the registry, as the DDL). */
+const RUN_COLUMNS = canonicalColumns(TABLES.runs).map((c) => c.name);
 
 /** Build the v2 file: `runs` runs with `perRun` mechanism rows each, one transaction. */
 function buildFile(file: string, runs: number, perRun: number): void {

@@ -3,35 +3,15 @@
  * better-sqlite3 reads (independent of runmeta), and workers driven line by line.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { fixturesDir } from '../src/test-support.js';
 import { spawnWorker } from './run-worker.js';
 
-/** A fresh folder under the system temp folder. */
-export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `runmeta-${prefix}-`));
-}
-
-export function removeDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
-
-/** Copy a shared legacy fixture (never opened in place) and make the copy writable. */
-export function copyFixture(name: string, dir: string, as = 'runs.db'): string {
-  const target = path.join(dir, as);
-  fs.copyFileSync(path.join(fixturesDir(), name), target);
-  fs.chmodSync(target, 0o644);
-  return target;
-}
-
-/** SHA-256 of a file's bytes. */
-export function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
+export {
+  copyFixture,
+  makeTempDir,
+  removeDir,
+  sha256,
+} from '../../../test-support/temp-files.js';
 
 export type PlainRow = Record<string, unknown>;
 

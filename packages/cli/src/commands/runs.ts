@@ -7,6 +7,7 @@ import {
   type RunFilter,
   type RunMetadata,
   sortedDistribution,
+  TEMPORAL_MODES,
 } from '@runmeta/core';
 import { loadLatestNarrative } from '@runmeta/node-sqlite';
 import type { CliContext } from '../context.js';
@@ -16,7 +17,6 @@ import { renderBars, renderTable } from '../output/table.js';
 import { CHECK_FAILED } from './database.js';
 import type { CommandSpec } from './types.js';
 
-const MODES = ['forward', 'directorial', 'branching', 'cyclical', 'portal', 'pearl', 'nonlinear'];
 const SORTS = ['oldest', 'newest', 'cost', 'tokens', 'compliance'] as const;
 
 /** `90s`, `30m`, `12h`, `7d`, `2w` → milliseconds. */
@@ -67,7 +67,7 @@ const list: CommandSpec = {
       description: 'only this status',
       choices: ['running', 'completed', 'failed'],
     },
-    { flags: '--mode <mode>', description: 'only this causal mode', choices: MODES },
+    { flags: '--mode <mode>', description: 'only this causal mode', choices: TEMPORAL_MODES },
     { flags: '--since <iso>', description: 'created at or after this ISO time' },
     {
       flags: '--where <filter>',

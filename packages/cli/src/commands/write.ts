@@ -1,5 +1,5 @@
 /** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
-import type { RecordBatch, RunMetadata } from '@runmeta/core';
+import { RESOLUTION_LEVELS, type RecordBatch, type RunMetadata } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
@@ -133,8 +133,7 @@ export const record: CommandSpec = {
         { name: 'entity_id', description: 'the entity' },
         {
           name: 'level',
-          description:
-            'tensor_only, scene, graph, dialog, trained or full_detail (upper-case accepted)',
+          description: `${RESOLUTION_LEVELS.join(', ')} (upper-case accepted)`,
         },
         { name: 'timepoint_id', description: 'the timepoint' },
       ],

@@ -122,10 +122,26 @@ export function encodeRows(
   table: TableDef,
   rows: readonly Record<string, unknown>[],
   shared: Record<string, unknown>,
-): { columns: string[]; paramSets: SqlValue[][] } {
-  const entries = entriesOf(table).filter(([, column]) => column.primaryKey !== 'autoincrement');
+): { columns: readonly string[]; paramSets: SqlValue[][] } {
+  const { entries, columns } = insertableOf(table);
   const paramSets = rows.map((row) =>
     entries.map(([field, column]) => column.codec.encode((row[field] ?? shared[field]) as never)),
   );
-  return { columns: entries.map(([, column]) => column.name), paramSets };
+  return { columns, paramSets };
+}
+
+const insertableCache = new WeakMap<
+  TableDef,
+  { entries: [string, ColumnDef][]; columns: string[] }
+>();
+
+/** The columns a new row is written over: every declared one but the generated id (cached). */
+function insertableOf(table: TableDef) {
+  let insertable = insertableCache.get(table);
+  if (!insertable) {
+    const entries = entriesOf(table).filter(([, column]) => column.primaryKey !== 'autoincrement');
+    insertable = { entries, columns: entries.map(([, column]) => column.name) };
+    insertableCache.set(table, insertable);
+  }
+  return insertable;
 }

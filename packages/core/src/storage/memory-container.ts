@@ -60,10 +60,6 @@ export function createMemoryContainer(options: MemoryContainerOptions = {}) {
     isOpen(name: string): boolean {
       return open.has(name);
     },
-    /** The stored bytes of every closed database (not copies: do not modify). */
-    stored(): ReadonlyMap<string, Uint8Array> {
-      return stored;
-    },
     /** Put databases in without change notifications (loading a persisted store). */
     load(entries: Iterable<[string, Uint8Array]>) {
       for (const [name, bytes] of entries) {
