@@ -30,7 +30,15 @@ export { parseInput } from './schema/validate.js';
 export * from './schema/values.js';
 export * from './snapshot/snapshot.js';
 export type * from './storage/adapter.js';
+export * from './storage/copy.js';
 export { Database, type Executor } from './storage/database.js';
+export {
+  plainTypeName,
+  type SqlDialect,
+  schemaVersions,
+  sqliteDialect,
+  type ValueKind,
+} from './storage/dialect.js';
 export {
   createMemoryContainer,
   type MemoryContainer,

@@ -3,6 +3,9 @@
  * a foreign database can be anything) and values always go through `?`
  * placeholders; nothing here concatenates a value into SQL.
  */
+
+import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { quoteIdent } from './quote.js';
 import {
   CHILD_TABLES,
   type ColumnDef,
@@ -11,34 +14,32 @@ import {
   type TableDef,
 } from './registry.js';
 
-/** Quote an SQL identifier: `my "col"` → `"my ""col"""`. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { quoteIdent, quoteLiteral } from './quote.js';
 
-/** Quote a text literal (only for DDL defaults and PRAGMA arguments, never for values). */
-export function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** The column clause of a CREATE TABLE / ALTER TABLE ADD COLUMN. */
-export function columnDefinitionSql(column: ColumnDef): string {
-  const parts = [quoteIdent(column.name), column.sqlType];
+/** The column clause of a CREATE TABLE / ALTER TABLE ADD COLUMN, in the given dialect. */
+export function columnDefinitionSql(
+  column: ColumnDef,
+  dialect: SqlDialect = sqliteDialect,
+): string {
+  if (column.primaryKey === 'autoincrement')
+    return `${quoteIdent(column.name)} ${dialect.autoincrementKey}`;
+  const parts = [quoteIdent(column.name), dialect.columnType(column.sqlType)];
   if (column.primaryKey === 'plain') parts.push('PRIMARY KEY');
-  if (column.primaryKey === 'autoincrement') parts.push('PRIMARY KEY AUTOINCREMENT');
   if (column.notNull) parts.push('NOT NULL');
   if (column.defaultSql !== undefined) parts.push(`DEFAULT ${column.defaultSql}`);
   return parts.join(' ');
 }
 
-/** `CREATE TABLE IF NOT EXISTS` for a table with the given columns. */
+/** `CREATE TABLE IF NOT EXISTS` for a table with the given columns, in the given dialect. */
 export function createTableSql(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
+  dialect: SqlDialect = sqliteDialect,
 ): string {
-  const lines = columns.map((c) => `  ${columnDefinitionSql(c)}`);
+  const lines = columns.map((c) => `  ${columnDefinitionSql(c, dialect)}`);
+  if (dialect.rowOrderColumn) lines.push(`  ${dialect.rowOrderColumn}`);
   for (const c of columns) {
-    if (!c.references) continue;
+    if (!c.references || !dialect.foreignKeys) continue;
     const [target, targetColumn] = c.references.replace(')', '').split('(') as [string, string];
     lines.push(
       `  FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${quoteIdent(target)}(${quoteIdent(targetColumn)})`,
@@ -77,13 +78,16 @@ export function addColumnSql(table: string, definition: string): string {
  * migration-history table and their indexes. v1: the documented 21-column schema
  * (used to build v1 databases for tests and the demo), without indexes.
  */
-export function schemaDdlParts(version: 'v1' | 'v2'): { tables: string[]; indexes: string[] } {
+export function schemaDdlParts(
+  version: 'v1' | 'v2',
+  dialect: SqlDialect = sqliteDialect,
+): { tables: string[]; indexes: string[] } {
   const tables =
     version === 'v2'
       ? [TABLES.runs, ...CHILD_TABLES, TABLES.history]
       : [TABLES.runs, ...CHILD_TABLES];
   return {
-    tables: tables.map((table) => createTableSql(table, canonicalColumns(table, version))),
+    tables: tables.map((table) => createTableSql(table, canonicalColumns(table, version), dialect)),
     indexes:
       version === 'v2'
         ? tables.flatMap((table) => createIndexSql(table, canonicalColumns(table, version)))
@@ -92,8 +96,8 @@ export function schemaDdlParts(version: 'v1' | 'v2'): { tables: string[]; indexe
 }
 
 /** All DDL of a fresh database of the given version (tables, then indexes). */
-export function schemaDdl(version: 'v1' | 'v2'): string[] {
-  const { tables, indexes } = schemaDdlParts(version);
+export function schemaDdl(version: 'v1' | 'v2', dialect: SqlDialect = sqliteDialect): string[] {
+  const { tables, indexes } = schemaDdlParts(version, dialect);
   return [...tables, ...indexes];
 }
 

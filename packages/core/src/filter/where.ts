@@ -20,6 +20,7 @@ import { quoteIdent } from '../columns/sql.js';
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enums.js';
 import type { SqlValue } from '../storage/adapter.js';
+import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 
 /** A filter's syntax tree. */
 export type WhereNode =
@@ -266,14 +267,16 @@ export function parseWhere(source: string): WhereNode {
 export function compileWhere(
   node: WhereNode,
   columns: readonly string[],
+  dialect: SqlDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
   const params: SqlValue[] = [];
   const present = new Set(columns.map((c) => c.toLowerCase()));
   const ref = (f: FieldRef): string => {
     if (f.kind === 'fidelity') {
       if (!present.has('fidelity_distribution')) return 'NULL';
-      params.push(`$.${f.level}`);
-      return `json_extract(CASE WHEN json_valid("fidelity_distribution") THEN "fidelity_distribution" END, ?)`;
+      const json = dialect.jsonNumber(quoteIdent('fidelity_distribution'), f.level);
+      params.push(json.param);
+      return json.sql;
     }
     return present.has(f.column) ? quoteIdent(f.column) : 'NULL';
   };
@@ -297,7 +300,7 @@ export function compileWhere(
       case 'like': {
         const left = ref(n.field);
         params.push(n.pattern);
-        return `(${left} ${n.negated ? 'NOT LIKE' : 'LIKE'} ?)`;
+        return `(${left} ${n.negated ? 'NOT ' : ''}${dialect.likeOperator} ?)`;
       }
       case 'null':
         return `(${ref(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;

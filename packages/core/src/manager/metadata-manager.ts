@@ -674,18 +674,17 @@ export class MetadataManager {
     f: ResolvedFilter & { withMechanisms?: boolean },
     source?: RunSource,
   ) {
-    const query = runsSelect(columns, f);
+    const query = runsSelect(columns, f, { dialect: db.dialect });
     const runs = (await db.all(query.sql, query.params)).map((row) => decodeRun(row, source));
     if (f.withMechanisms) {
       const tables =
-        db === this.db
-          ? [...this.columns.keys()]
-          : (await db.all("SELECT name FROM sqlite_master WHERE type = 'table'")).map(
-              (r) => r.name,
-            );
+        db === this.db ? [...this.columns.keys()] : Object.keys((await observeSchema(db)).tables);
       const grouped = tables.includes('mechanism_usage')
         ? groupMechanisms(
-            await db.all(mechanismsSelect(columns, f).sql, mechanismsSelect(columns, f).params),
+            await db.all(
+              mechanismsSelect(columns, f, db.dialect).sql,
+              mechanismsSelect(columns, f, db.dialect).params,
+            ),
           )
         : new Map<string, string[]>();
       for (const run of runs) run.mechanismsUsed = grouped.get(run.runId ?? '') ?? [];
@@ -716,7 +715,7 @@ export class MetadataManager {
       const query = runsSelect(
         this.columnsOf('runs'),
         { ...f, limit: pageSize, afterRowid },
-        { cursor: true },
+        { cursor: true, dialect: this.db.dialect },
       );
       const rows = await this.db.all(query.sql, query.params);
       const runs: RunMetadata[] = [];
@@ -764,8 +763,8 @@ export class MetadataManager {
       const archive = await this.openArchive();
       if (archive) {
         db = archive.db;
-        const info = await archive.db.all('SELECT name FROM pragma_table_info(?)', [table.name]);
-        columns = info.map((c) => String(c.name));
+        const observed = (await observeSchema(archive.db)).tables[table.name] ?? [];
+        columns = observed.map((c) => c.name);
       }
     }
     if (columns.length === 0) return [];
@@ -809,43 +808,34 @@ export class MetadataManager {
 
   /**
    * Run a read-only SQL statement with parameters (an escape hatch for ad-hoc
-   * reports). Writes are refused by SQLite itself (`PRAGMA query_only`).
+   * reports). Writes are refused by the database itself (SQLite's `PRAGMA
+   * query_only`, a read-only transaction on a server).
    */
   async query(sql: string, params: SqlParams = []): Promise<Row[]> {
     // ATTACH creates files even under query_only, and PRAGMA assignments change the
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
-    if (!/^(select|with|values|explain)\b/i.test(head) && !/^pragma\b[^=]*$/i.test(head)) {
+    if (!this.db.dialect.isReadStatement(head)) {
       throw new ReadOnlyError(
         this.adapter.describe(this.database),
         `query() runs reads only (SELECT, WITH, VALUES, EXPLAIN or a PRAGMA read), not "${head.slice(0, 40)}"`,
       );
     }
-    return this.db.exclusive(async (db) => {
-      const [previous] = await db.all('PRAGMA query_only');
-      await db.run('PRAGMA query_only = ON');
-      // Inside a transaction that is always rolled back, statements that could
-      // change the connection itself (BEGIN, ATTACH, DETACH) fail too.
-      await db.run('BEGIN DEFERRED');
-      try {
-        return await db.all(sql, params);
-      } catch (error) {
-        if (error instanceof ReadOnlyError) {
-          throw new ReadOnlyError(
-            this.adapter.describe(this.database),
-            'query() is read-only; use the write methods',
-          );
-        }
-        throw error;
-      } finally {
+    return this.db.exclusive((db) =>
+      db.dialect.readOnly(db, async () => {
         try {
-          await db.run('ROLLBACK');
-        } catch {
-          // The statement itself ended the transaction (COMMIT/ROLLBACK): nothing was written.
+          return await db.all(sql, params);
+        } catch (error) {
+          if (error instanceof ReadOnlyError) {
+            throw new ReadOnlyError(
+              this.adapter.describe(this.database),
+              'query() is read-only; use the write methods',
+            );
+          }
+          throw error;
         }
-        await db.run(`PRAGMA query_only = ${Object.values(previous ?? {})[0] ? 'ON' : 'OFF'}`);
-      }
-    });
+      }),
+    );
   }
 
   /** Name of the archive database, if one exists. */
@@ -1039,6 +1029,7 @@ async function inspect(
     backfill: options.migration?.backfill,
     attach: !!adapter.attachTarget,
     existing: await adapter.list(),
+    dialect: adapter.dialect,
   };
   if (!(await adapter.exists(database)))
     return { db: null, plan: planMigration(null, planOptions), schema: null };

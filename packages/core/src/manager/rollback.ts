@@ -88,7 +88,7 @@ export async function rollbackMigration(options: RollbackOptions): Promise<Rollb
     const current = await openDatabase(adapter, database);
     let v2Runs = 0;
     try {
-      await current.all('PRAGMA wal_checkpoint(TRUNCATE)');
+      if (current.dialect.checkpointSql) await current.all(current.dialect.checkpointSql);
       const [row] = await current.all(
         `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
       );

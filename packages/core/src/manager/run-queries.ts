@@ -10,6 +10,7 @@ import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
+import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 
 const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 
@@ -44,6 +45,7 @@ export interface ResolvedFilter {
 export function whereClause(
   columns: readonly string[],
   filter: ResolvedFilter,
+  dialect: SqlDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
@@ -51,7 +53,7 @@ export function whereClause(
   const equal = (column: string, value: string | undefined) => {
     if (value === undefined) return;
     // A filter on a column this table lacks matches nothing (rather than everything).
-    conditions.push(columns.includes(column) ? `${quoteIdent(column)} = ?` : '0');
+    conditions.push(columns.includes(column) ? `${quoteIdent(column)} = ?` : '1 = 0');
     if (columns.includes(column)) params.push(value);
   };
   equal('template_id', filter.templateId);
@@ -66,7 +68,7 @@ export function whereClause(
     params.push(filter.until);
   }
   if (filter.where !== undefined) {
-    const compiled = compileWhere(parseWhere(filter.where), columns);
+    const compiled = compileWhere(parseWhere(filter.where), columns, dialect);
     conditions.push(compiled.sql);
     params.push(...compiled.params);
   }
@@ -81,9 +83,9 @@ export function whereClause(
 export function runsSelect(
   columns: readonly string[],
   filter: ResolvedFilter,
-  options: { cursor?: boolean } = {},
+  options: { cursor?: boolean; dialect?: SqlDialect } = {},
 ): { sql: string; params: SqlValue[] } {
-  const where = whereClause(columns, filter);
+  const where = whereClause(columns, filter, options.dialect);
   const direction = filter.order === 'newest-first' ? 'DESC' : 'ASC';
   // Paging walks the table in rowid order: each page is an index range, so a
   // million runs take linear time (ordering by the created expression would
@@ -108,8 +110,9 @@ export function runsSelect(
 export function mechanismsSelect(
   columns: readonly string[],
   filter: ResolvedFilter,
+  dialect: SqlDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
-  const where = whereClause(columns, filter);
+  const where = whereClause(columns, filter, dialect);
   return {
     sql: `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (SELECT "run_id" FROM "runs"${where.sql}) GROUP BY "run_id", "mechanism"`,
     params: where.params,

@@ -71,7 +71,7 @@ export async function openDatabase(
 ): Promise<Database> {
   const location = adapter.describe(name);
   try {
-    return new Database(await adapter.open(name, options), location);
+    return new Database(await adapter.open(name, options), location, adapter.dialect);
   } catch (error) {
     throw classifySqliteError(error, location);
   }
@@ -80,23 +80,6 @@ export async function openDatabase(
 async function count(db: Executor, table: string): Promise<number> {
   const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
   return Number(row?.n ?? 0);
-}
-
-/** Above this many rows the new database gets `quick_check` (see {@link integrity}). */
-const FULL_CHECK_LIMIT = 250_000;
-
-/**
- * `PRAGMA integrity_check`, or for a freshly built database of more than
- * {@link FULL_CHECK_LIMIT} rows `PRAGMA quick_check`: the same page, record and
- * constraint checks without re-verifying every index entry against its table —
- * indexes SQLite itself just built by one sort each. The full check of a
- * million-run copy costs several seconds and would find nothing the row counts,
- * which are verified too, do not.
- */
-async function integrity(db: Executor, rows = 0): Promise<string> {
-  const pragma = rows > FULL_CHECK_LIMIT ? 'quick_check' : 'integrity_check';
-  const result = await db.all<{ integrity_check: string }>(`PRAGMA ${pragma}`);
-  return result.map((r) => String(Object.values(r)[0])).join('; ');
 }
 
 function historyParams(
@@ -135,7 +118,7 @@ export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<M
       for (const sql of step.sql) await tx.run(sql);
     }
     // Verified before COMMIT: a repair that does not yield a sound v2 schema rolls back whole.
-    check = await integrity(tx);
+    check = await tx.dialect.integrityCheck(tx, 0);
     const after = detectSchema(await observeSchema(tx));
     if (check !== 'ok' || after.kind !== 'v2') {
       throw new MigrationError(
@@ -201,8 +184,9 @@ export async function applyMigration(
         // the file, so counting its runs once is the whole check (and keeps it fast).
         const tables =
           plan.strategy === 'carry-over' ? [TABLES.runs, ...CHILD_TABLES] : [TABLES.runs];
+        const present = (await observeSchema(source)).tables;
         for (const table of tables) {
-          if (await hasTable(source, table.name)) {
+          if (table.name in present) {
             sourceCounts[table.name] = await count(source, table.name);
           }
         }
@@ -303,8 +287,9 @@ export async function applyMigration(
  * moving the file would lose them. Refuse instead.
  */
 async function checkpoint(db: Database): Promise<void> {
+  if (!db.dialect.checkpointSql) return;
   const [result] = await db.all<{ busy: number; log: number; checkpointed: number }>(
-    'PRAGMA wal_checkpoint(TRUNCATE)',
+    db.dialect.checkpointSql,
   );
   if (result && Number(result.busy) !== 0) {
     throw new DatabaseLockedError(
@@ -327,7 +312,7 @@ async function carryOver(
   const backfillSql = plan.steps.find((s) => s.kind === 'backfill')?.sql[0];
   // Legacy files never enforced foreign keys: an orphan child row must be carried
   // over like any other (nothing is dropped), not abort the migration.
-  await aside.run('PRAGMA foreign_keys = OFF');
+  await aside.dialect.beforeBulkCopy?.(aside);
   if (adapter.attachTarget) {
     // ATTACH is not allowed inside a transaction: attach, copy in one transaction, detach.
     await aside.run(`ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`, [
@@ -383,13 +368,6 @@ async function carryOver(
   } finally {
     await reader.close();
   }
-}
-
-async function hasTable(db: Executor, name: string): Promise<boolean> {
-  const rows = await db.all("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", [
-    name,
-  ]);
-  return rows.length > 0;
 }
 
 /**
@@ -524,8 +502,8 @@ async function verifyMigration(
   const main = await openDatabase(adapter, plan.database, { readOnly: true });
   let check: string;
   try {
-    check = await integrity(main, sourceCounts.runs ?? 0);
-    if (check !== 'ok') fail(`integrity_check of ${plan.database} says "${check}"`);
+    check = await main.dialect.integrityCheck(main, sourceCounts.runs ?? 0);
+    if (check !== 'ok') fail(`the integrity check of ${plan.database} says "${check}"`);
     const after = detectSchema(await observeSchema(main));
     if (after.kind !== 'v2' || after.missingTables.length)
       fail(`${plan.database} has schema ${after.kind}`);

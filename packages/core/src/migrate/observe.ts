@@ -5,7 +5,7 @@
  */
 import type { Executor } from '../storage/database.js';
 
-/** One column as SQLite reports it. */
+/** One column as the database reports it. */
 export interface ObservedColumn {
   name: string;
   /** Declared type, as written (may be empty or anything in a foreign file). */
@@ -25,41 +25,10 @@ export interface ObservedSchema {
   schemaVersions: string[];
 }
 
-/** Observe tables, columns, indexes and schema versions. Identifiers travel as parameters. */
-export async function observeSchema(db: Executor): Promise<ObservedSchema> {
-  const objects = await db.all<{ type: string; name: string }>(
-    "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-  );
-  const tables: Record<string, ObservedColumn[]> = {};
-  const indexes: string[] = [];
-  for (const object of objects) {
-    if (object.type === 'index') {
-      indexes.push(object.name);
-      continue;
-    }
-    const columns = await db.all<{
-      name: string;
-      type: string;
-      notnull: number;
-      dflt_value: string | null;
-      pk: number;
-    }>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid', [
-      object.name,
-    ]);
-    tables[object.name] = columns.map((c) => ({
-      name: c.name,
-      type: c.type ?? '',
-      notNull: Number(c.notnull) === 1,
-      defaultSql: c.dflt_value,
-      primaryKey: Number(c.pk) > 0,
-    }));
-  }
-  let schemaVersions: string[] = [];
-  if (tables.runs?.some((c) => c.name === 'schema_version')) {
-    const rows = await db.all<{ v: string }>(
-      'SELECT DISTINCT CAST(schema_version AS TEXT) AS v FROM "runs" WHERE schema_version IS NOT NULL',
-    );
-    schemaVersions = rows.map((r) => r.v).sort();
-  }
-  return { tables, indexes, schemaVersions };
+/**
+ * Observe tables, columns, indexes and schema versions, through the executor's
+ * dialect (SQLite's catalog, or a server's `information_schema`).
+ */
+export function observeSchema(db: Executor): Promise<ObservedSchema> {
+  return db.dialect.observeSchema(db);
 }

@@ -25,6 +25,7 @@ import {
   updateSql,
 } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
+import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
 import type { ObservedColumn, ObservedSchema } from './observe.js';
 
@@ -47,6 +48,8 @@ export interface PlanOptions {
   attach?: boolean;
   /** Names already in the container; the archive never overwrites one of them. */
   existing?: readonly string[];
+  /** The backend's SQL dialect (DDL types, checkpoint, integrity check). Default SQLite. */
+  dialect?: SqlDialect;
 }
 
 /** The kinds of step a plan can contain, in the order they run. */
@@ -149,19 +152,15 @@ export const HISTORY_INSERT_COLUMNS = [
   'sdk_version',
 ];
 
-/** Keep a foreign declared type only when it is a plain type name; otherwise declare none. */
-function safeType(type: string): string {
-  return /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type.trim())
-    ? type.trim()
-    : '';
-}
-
 /** The ADD COLUMN definition for a source column our table lacks. */
-function definitionFor(table: TableDef, column: ObservedColumn): string {
+function definitionFor(table: TableDef, column: ObservedColumn, dialect: SqlDialect): string {
   const known = columnByName(table, column.name);
   if (known)
-    return columnDefinitionSql({ ...known, notNull: false, primaryKey: undefined } as ColumnDef);
-  const type = safeType(column.type);
+    return columnDefinitionSql(
+      { ...known, notNull: false, primaryKey: undefined } as ColumnDef,
+      dialect,
+    );
+  const type = plainTypeName(column.type);
   return type ? `${quoteIdent(column.name)} ${type}` : quoteIdent(column.name);
 }
 
@@ -199,6 +198,7 @@ export function planMigration(
   options: PlanOptions = {},
 ): MigrationPlan {
   const database = options.database ?? 'runs.db';
+  const dialect = options.dialect ?? sqliteDialect;
   const detection = detectSchema(schema);
   const plan: MigrationPlan = {
     database,
@@ -221,7 +221,7 @@ export function planMigration(
     description: 'Verify: integrity check, expected v2 schema, row counts',
     database: db,
     sql: [
-      'PRAGMA integrity_check',
+      dialect.integritySql,
       ...tables.map((t) => `SELECT count(*) AS n FROM ${quoteIdent(t.name)}`),
     ],
   });
@@ -252,7 +252,7 @@ export function planMigration(
       // Built aside and moved into place, like a migration: a process killed
       // half-way never leaves a half-made database at the real name.
       const aside = asideNameFor(database);
-      const ddl = schemaDdlParts('v2');
+      const ddl = schemaDdlParts('v2', dialect);
       Object.assign(plan, { action: 'create', asideName: aside });
       plan.fileMoves = [{ from: aside, to: database }];
       plan.steps.push(
@@ -284,7 +284,7 @@ export function planMigration(
         .map((c) => ({
           table: 'runs',
           column: c.name,
-          sql: addColumnSql('runs', columnDefinitionSql(c)),
+          sql: addColumnSql('runs', columnDefinitionSql(c, dialect)),
         }));
       const indexSql = [TABLES.runs, ...CHILD_TABLES].flatMap((t) => createIndexSql(t));
       if (
@@ -309,7 +309,7 @@ export function planMigration(
           ? `Create missing table(s) ${missingTables.map((t) => t.name).join(', ')} and indexes`
           : 'Create missing indexes',
         database,
-        sql: [...missingTables.map((t) => createTableSql(t)), ...indexSql],
+        sql: [...missingTables.map((t) => createTableSql(t, undefined, dialect)), ...indexSql],
       });
       plan.steps.push(
         {
@@ -343,7 +343,7 @@ export function planMigration(
     { from: aside, to: database },
   ];
 
-  const ddl = schemaDdlParts('v2');
+  const ddl = schemaDdlParts('v2', dialect);
   const asideSql = ddl.tables;
   if (strategy === 'carry-over') {
     for (const table of [TABLES.runs, ...CHILD_TABLES]) {
@@ -353,7 +353,7 @@ export function planMigration(
       const ours = canonicalColumns(table).map((c) => c.name.toLowerCase());
       for (const column of source) {
         if (ours.includes(column.name.toLowerCase())) continue;
-        const sql = addColumnSql(table.name, definitionFor(table, column));
+        const sql = addColumnSql(table.name, definitionFor(table, column, dialect));
         plan.addedColumns.push({ table: table.name, column: column.name, sql });
         asideSql.push(sql);
       }
@@ -363,20 +363,20 @@ export function planMigration(
     }
   }
 
-  plan.steps.push(
-    {
+  if (dialect.checkpointSql) {
+    plan.steps.push({
       kind: 'checkpoint',
       description: `Checkpoint ${database}'s write-ahead log so the file alone holds every row`,
       database,
-      sql: ['PRAGMA wal_checkpoint(TRUNCATE)'],
-    },
-    {
-      kind: 'create-aside',
-      description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}`,
-      database: aside,
-      sql: asideSql,
-    },
-  );
+      sql: [dialect.checkpointSql],
+    });
+  }
+  plan.steps.push({
+    kind: 'create-aside',
+    description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}`,
+    database: aside,
+    sql: asideSql,
+  });
   if (strategy === 'carry-over') {
     plan.steps.push({
       kind: 'carry-over',

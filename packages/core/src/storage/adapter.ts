@@ -11,6 +11,8 @@
  * @packageDocumentation
  */
 
+import type { SqlDialect } from './dialect.js';
+
 /** A value SQLite can store. */
 export type SqlValue = string | number | bigint | Uint8Array | null;
 
@@ -33,6 +35,13 @@ export interface AdapterCapabilities {
   readonly wal: boolean;
   /** Data outlives the process (false for purely in-memory containers). */
   readonly persistent: boolean;
+  /**
+   * `readBytes`/`writeBytes` move a database's SQLite file image unchanged
+   * (default true). False for a server: `writeBytes` imports an SQLite image into
+   * the server and `readBytes` exports the same rows as a new SQLite image, so
+   * equal data gives equal bytes but a written image is not returned verbatim.
+   */
+  readonly exactBytes?: boolean;
 }
 
 /** Options for {@link StorageAdapter.open}. */
@@ -65,12 +74,15 @@ export interface SqlConnection {
  * A container of named databases (`runs.db`, `runs_v1_archive.db`, ...).
  *
  * Implementations: `createNodeSqliteAdapter` (`@runmeta/node-sqlite`, a folder or
- * memory), `createSqlJsAdapter` (`@runmeta/browser-wasm`).
+ * memory), `createSqlJsAdapter` (`@runmeta/browser-wasm`), `createPostgresAdapter`
+ * (`@runmeta/postgres`, one schema per name in a PostgreSQL database).
  */
 export interface StorageAdapter {
   /** Short backend name used in messages, e.g. `node-sqlite`. */
   readonly name: string;
   readonly capabilities: AdapterCapabilities;
+  /** The backend's SQL dialect; SQLite's when absent. */
+  readonly dialect?: SqlDialect;
   /** Where `name` lives, for messages (a file path, or `memory:runs.db`). */
   describe(name: string): string;
   /** Open (and create, unless read-only) the named database. */

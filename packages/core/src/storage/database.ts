@@ -11,9 +11,12 @@ import { ClosedError, classifySqliteError, DatabaseLockedError } from '../errors
 const BEGIN_ATTEMPTS = 5;
 
 import type { Row, RunResult, SqlConnection, SqlParams } from './adapter.js';
+import { type SqlDialect, sqliteDialect } from './dialect.js';
 
 /** What statements run through, inside or outside a transaction. */
 export interface Executor {
+  /** The SQL dialect of the backend behind this executor. */
+  readonly dialect: SqlDialect;
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   runMany(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
@@ -39,8 +42,10 @@ export class Database implements Executor {
     private readonly connection: SqlConnection,
     /** Human-readable location, used in error messages. */
     readonly location: string,
+    readonly dialect: SqlDialect = sqliteDialect,
   ) {
     this.direct = {
+      dialect,
       run: (sql, params) => this.guard(() => connection.run(sql, params ?? [])),
       all: <T extends Row>(sql: string, params?: SqlParams) =>
         this.guard(() => connection.all(sql, params ?? [])) as Promise<T[]>,
@@ -76,17 +81,14 @@ export class Database implements Executor {
   }
 
   /**
-   * Run `fn` in one transaction. `BEGIN IMMEDIATE` takes the write lock up front,
-   * so a concurrent writer waits at BEGIN (where a busy timeout can retry it)
+   * Run `fn` in one transaction. On SQLite a write transaction begins with
+   * `BEGIN IMMEDIATE`, which takes the write lock up front, so a concurrent writer waits at BEGIN (where a busy timeout can retry it)
    * instead of failing half-way with SQLITE_BUSY when it tries to upgrade a read
    * lock. Use the `tx` executor inside `fn`, never the database itself.
    */
-  transaction<T>(
-    fn: (tx: Executor) => Promise<T>,
-    mode: 'IMMEDIATE' | 'DEFERRED' = 'IMMEDIATE',
-  ): Promise<T> {
+  transaction<T>(fn: (tx: Executor) => Promise<T>, mode: 'write' | 'read' = 'write'): Promise<T> {
     return this.mutex.lock(async () => {
-      await this.begin(mode);
+      await this.begin(mode === 'write' ? this.dialect.beginWrite : this.dialect.beginRead);
       try {
         const result = await fn(this.direct);
         await this.direct.run('COMMIT');
@@ -108,10 +110,10 @@ export class Database implements Executor {
    * cover the cases where SQLite returns SQLITE_BUSY without waiting (e.g. while
    * another connection recovers a WAL), with jittered backoff.
    */
-  private async begin(mode: string): Promise<void> {
+  private async begin(statement: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.direct.run(`BEGIN ${mode}`);
+        await this.direct.run(statement);
         return;
       } catch (error) {
         if (!(error instanceof DatabaseLockedError) || attempt >= BEGIN_ATTEMPTS) throw error;

@@ -29,9 +29,11 @@ import {
 import { type ManagerOptions, MetadataManager } from '../manager/metadata-manager.js';
 import { restoringNameFor } from '../manager/rollback.js';
 import { openDatabase } from '../migrate/execute.js';
+import { observeSchema } from '../migrate/observe.js';
 import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import { countingAdapter } from './counting-adapter.js';
 
 /** What an adapter's test file provides. */
@@ -46,6 +48,11 @@ export interface ConformanceOptions {
 
 const DB = 'runs.db';
 
+const dialectOf = (adapter: StorageAdapter): SqlDialect => adapter.dialect ?? sqliteDialect;
+/** Whether `writeBytes` stores an image verbatim (a file) rather than importing it (a server). */
+const exactBytes = (adapter: StorageAdapter) => adapter.capabilities.exactBytes !== false;
+
+/** Rows of a raw query, without the insertion-order column a server keeps as `_rowid_`. */
 async function raw(
   adapter: StorageAdapter,
   name: string,
@@ -54,19 +61,24 @@ async function raw(
 ): Promise<Row[]> {
   const db = await openDatabase(adapter, name);
   try {
-    return await db.all(sql, params);
+    const rows = await db.all(sql, params);
+    if (db.dialect.rowOrderColumn) for (const row of rows) delete row._rowid_;
+    return rows;
   } finally {
     await db.close();
   }
 }
 
+/** Run statements on a raw connection; `legacy` allows what legacy files hold (orphan rows). */
 async function rawExec(
   adapter: StorageAdapter,
   name: string,
   statements: [string, SqlValue[]?][],
+  options: { legacy?: boolean } = {},
 ): Promise<void> {
   const db = await openDatabase(adapter, name);
   try {
+    if (options.legacy) await db.dialect.beforeBulkCopy?.(db);
     for (const [sql, params] of statements) await db.run(sql, params ?? []);
   } finally {
     await db.close();
@@ -75,7 +87,9 @@ async function rawExec(
 
 /** A documented-v1 database with a few runs and child rows, made through SQL only. */
 async function seedDocumentedV1(adapter: StorageAdapter, name = DB, runs = 5): Promise<void> {
-  const statements: [string, SqlValue[]?][] = schemaDdl('v1').map((sql) => [sql]);
+  const statements: [string, SqlValue[]?][] = schemaDdl('v1', dialectOf(adapter)).map((sql) => [
+    sql,
+  ]);
   for (let i = 0; i < runs; i++) {
     statements.push([
       insertSql('runs', [
@@ -142,6 +156,14 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
     return { adapter, manager: await open(adapter, extra) };
   };
   const fixtureNames = Object.keys(options.fixtures).sort();
+  const observe = async (adapter: StorageAdapter, name = DB) => {
+    const db = await openDatabase(adapter, name, { readOnly: true });
+    try {
+      return await observeSchema(db);
+    } finally {
+      await db.close();
+    }
+  };
 
   describe(`adapter conformance: ${options.name}`, () => {
     it('is given the real legacy fixtures', () => {
@@ -150,17 +172,19 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
 
     describe('fresh database', () => {
       it('creates a v2 schema with exactly the 27 documented runs columns, child tables, indexes and history', async () => {
-        const { manager } = await fresh();
-        const columns = await manager.query('SELECT name FROM pragma_table_info(?) ORDER BY cid', [
-          'runs',
-        ]);
+        const { adapter, manager } = await fresh();
+        const history = await manager.query('SELECT kind, to_version FROM runmeta_migrations');
+        expect(history).toEqual([{ kind: 'create', to_version: '2.0' }]);
+        expect(manager.migration?.action).toBe('create');
+        // Observed on a connection of its own (an in-memory database has one: close first).
+        await manager.close();
+        const schema = await observe(adapter);
+        const columns = schema.tables.runs ?? [];
         expect(columns.map((c) => c.name)).toEqual(
           canonicalColumns(TABLES.runs).map((c) => c.name),
         );
         expect(columns).toHaveLength(27);
-        const tables = (
-          await manager.query("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ).map((r) => r.name);
+        const tables = Object.keys(schema.tables);
         expect(tables).toEqual(
           expect.arrayContaining([
             'runs',
@@ -170,9 +194,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
             'runmeta_migrations',
           ]),
         );
-        const indexes = (
-          await manager.query("SELECT name FROM sqlite_master WHERE type = 'index'")
-        ).map((r) => r.name);
+        const indexes = schema.indexes;
         for (const name of [
           'idx_runs_template_id',
           'idx_runs_status',
@@ -184,10 +206,6 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         ]) {
           expect(indexes).toContain(name);
         }
-        const history = await manager.query('SELECT kind, to_version FROM runmeta_migrations');
-        expect(history).toEqual([{ kind: 'create', to_version: '2.0' }]);
-        expect(manager.migration?.action).toBe('create');
-        await manager.close();
       });
 
       it('reopens without migrating again and keeps the data', async () => {
@@ -546,7 +564,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           [`DROP TABLE "${name}"`],
           [`ALTER TABLE "${name}_copy" RENAME TO "${name}"`],
         ]);
-        await rawExec(adapter, DB, [['PRAGMA foreign_keys = OFF'], ...unkeyed]);
+        await rawExec(adapter, DB, unkeyed, { legacy: true });
         const reopened = await open(adapter);
         await reopened.startRun({ runId: 'dup', templateId: 't', causalMode: 'forward' });
         await expect(
@@ -660,7 +678,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
             createdAt: '2025-02-15T00:00:00',
           });
         }
-        const inserted = (await manager.query('SELECT run_id FROM runs ORDER BY rowid')).map(
+        const inserted = (await manager.query('SELECT run_id FROM runs ORDER BY _rowid_')).map(
           (r) => r.run_id,
         );
         const iterated: string[] = [];
@@ -776,7 +794,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         const existing = await adapter.readBytes('runs_v1_archive.db');
         await seedDocumentedV1(adapter, DB, 3);
         const manager = await open(adapter);
-        expect(manager.migration?.archivePath).toContain('runs_v1_archive_2.db');
+        expect(manager.migration?.archivePath).toBe(adapter.describe('runs_v1_archive_2.db'));
         expect(sameBytes(await adapter.readBytes('runs_v1_archive.db'), existing)).toBe(true);
         expect(await manager.getAllRuns({ includeArchive: true })).toHaveLength(3);
         await manager.close();
@@ -801,7 +819,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await rawExec(
           adapter,
           asideNameFor(DB),
-          schemaDdl('v2').map((sql) => [sql]),
+          schemaDdl('v2', dialectOf(adapter)).map((sql) => [sql]),
         );
         const before = await adapter.readBytes(DB);
         const manager = await open(adapter, { autoMigrate: false }).catch((e: unknown) => e);
@@ -820,6 +838,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
             const bytes = options.fixtures[file];
             expect(bytes, `fixture ${file}`).toBeDefined();
             const adapter = await options.createAdapter();
+            let expectedRunsColumns = 0;
             await adapter.writeBytes(DB, bytes!);
             await adapter.writeBytes('reference.db', bytes!);
             const reference = await raw(
@@ -917,10 +936,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
                     run.fidelityDistribution && Object.keys(run.fidelityDistribution).length > 0,
                 ),
               ).toBe(true);
-              const cols = await manager.query('SELECT count(*) AS n FROM pragma_table_info(?)', [
-                'runs',
-              ]);
-              expect(cols[0]?.n).toBe(40);
+              expectedRunsColumns = 40;
             } else {
               expect(manager.migration).toMatchObject({
                 action: 'migrate',
@@ -938,6 +954,9 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
             const latest = (await manager.getAllRuns({ includeArchive: true })).at(-1);
             expect(latest?.runId).toBe('new_after_migration');
             await manager.close();
+            if (expectedRunsColumns) {
+              expect((await observe(adapter)).tables.runs).toHaveLength(expectedRunsColumns);
+            }
           });
         }
       }
@@ -946,19 +965,23 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
     describe('edge cases found in review', () => {
       it('refuses an existing empty database file, unchanged', async () => {
         const adapter = await options.createAdapter();
+        // An empty SQLite file is an empty database (a server imports it as an empty schema).
         await adapter.writeBytes(DB, new Uint8Array(0));
         await expect(open(adapter)).rejects.toMatchObject({
           code: 'RUNMETA_NOT_A_DATABASE',
           message: expect.stringContaining('no tables'),
         });
-        expect((await adapter.readBytes(DB)).length).toBe(0);
+        if (exactBytes(adapter)) expect((await adapter.readBytes(DB)).length).toBe(0);
+        expect(Object.keys((await observe(adapter)).tables)).toEqual([]);
         expect(await adapter.list()).toEqual([DB]);
       });
 
       it('leaves a WAL-mode file byte-identical when opening is refused', async () => {
         const adapter = await options.createAdapter();
-        const bytes = options.fixtures['deployed-v2-32col-110runs.db']!;
-        await adapter.writeBytes(DB, bytes);
+        const fixture = options.fixtures['deployed-v2-32col-110runs.db']!;
+        await adapter.writeBytes(DB, fixture);
+        // What the container holds after the write: the file itself, or a server's image of it.
+        const bytes = exactBytes(adapter) ? fixture : await adapter.readBytes(DB);
         await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
           NeedsMigrationError,
         );
@@ -991,6 +1014,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
 
       it('keeps query() from changing the connection', async () => {
         const { adapter, manager } = await fresh();
+        await manager.startRun({ runId: 'stays', templateId: 't', causalMode: 'forward' });
         await expect(manager.query('BEGIN')).rejects.toBeInstanceOf(ReadOnlyError);
         await expect(manager.query("ATTACH DATABASE 'other.db' AS other")).rejects.toBeInstanceOf(
           ReadOnlyError,
@@ -998,12 +1022,22 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(manager.query('PRAGMA foreign_keys = OFF')).rejects.toBeInstanceOf(
           ReadOnlyError,
         );
+        await expect(manager.query('SET search_path TO other')).rejects.toBeInstanceOf(
+          ReadOnlyError,
+        );
         await expect(manager.query('/* sneaky */ DELETE FROM runs')).rejects.toBeInstanceOf(
           ReadOnlyError,
         );
-        expect(await manager.query('  -- a comment\n  PRAGMA foreign_keys')).toEqual([
-          { foreign_keys: 1 },
-        ]);
+        // A data-modifying WITH: refused by the read-only transaction (PostgreSQL) or
+        // not valid SQL at all (SQLite); either way nothing is deleted.
+        await expect(
+          manager.query('WITH gone AS (DELETE FROM runs RETURNING run_id) SELECT * FROM gone'),
+        ).rejects.toMatchObject({ code: expect.stringMatching(/RUNMETA_(READ_ONLY|STORAGE)/) });
+        expect((await manager.getAllRuns()).map((r) => r.runId)).toEqual(['stays']);
+        expect(await manager.query('  -- a comment\n  SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        if (dialectOf(adapter).name === 'sqlite') {
+          expect(await manager.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+        }
         expect(await adapter.exists('other.db')).toBe(false);
         const run = await manager.startRun({ templateId: 't', causalMode: 'forward' });
         expect(run.status).toBe('running');
@@ -1081,13 +1115,17 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       it('carries over orphan child rows instead of failing', async () => {
         const adapter = await options.createAdapter();
         await seedDocumentedV1(adapter, DB, 2);
-        await rawExec(adapter, DB, [
-          ['PRAGMA foreign_keys = OFF'],
+        await rawExec(
+          adapter,
+          DB,
           [
-            insertSql('mechanism_usage', ['run_id', 'mechanism', 'function_name', 'timestamp']),
-            ['ghost_run', 'M1', 'f', '2024-01-01T00:00:00'],
+            [
+              insertSql('mechanism_usage', ['run_id', 'mechanism', 'function_name', 'timestamp']),
+              ['ghost_run', 'M1', 'f', '2024-01-01T00:00:00'],
+            ],
           ],
-        ]);
+          { legacy: true },
+        );
         const manager = await open(adapter, { migration: { strategy: 'carry-over' } });
         expect(manager.migration?.rowsCarried.mechanism_usage).toBe(3);
         const orphans = await manager.query(
@@ -1112,7 +1150,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         expect(await adapter.exists('runs_v1_archive.db')).toBe(true);
         const result = await MetadataManager.rollback({ adapter, confirm: true });
         expect(result.v2Runs).toBe(1);
-        expect(result.warning).toContain('runs_v2_backup.db');
+        expect(result.warning).toContain(adapter.describe('runs_v2_backup.db'));
         expect(sameBytes(await adapter.readBytes(DB), original)).toBe(true);
         expect(await adapter.list()).toEqual([DB, 'runs_v2_backup.db']);
         const backup = await open(adapter, { database: 'runs_v2_backup.db', readOnly: true });
@@ -1180,7 +1218,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       it('refuses a newer schema, changes nothing, and allows read-only reading', async () => {
         const adapter = await options.createAdapter();
         await rawExec(adapter, DB, [
-          ...schemaDdl('v2').map((sql) => [sql] as [string]),
+          ...schemaDdl('v2', dialectOf(adapter)).map((sql) => [sql] as [string]),
           [insertSql('runs', ['run_id', 'template_id', 'schema_version']), ['future', 't', '3.0']],
         ]);
         const before = await adapter.readBytes(DB);
@@ -1200,6 +1238,14 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       it('refuses bytes that are not SQLite, unchanged', async () => {
         const adapter = await options.createAdapter();
         const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+        if (!exactBytes(adapter)) {
+          // A server imports images: junk is refused at the door, and nothing is created.
+          const refused = await adapter.writeBytes(DB, junk).catch((e: unknown) => e);
+          expect(refused).toBeInstanceOf(NotADatabaseError);
+          expect((refused as Error).message).toMatch(/not an SQLite database/);
+          expect(await adapter.exists(DB)).toBe(false);
+          return;
+        }
         await adapter.writeBytes(DB, junk);
         const error = await open(adapter).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(NotADatabaseError);

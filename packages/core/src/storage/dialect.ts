@@ -1,0 +1,248 @@
+/**
+ * What differs in SQL between backends, in one small object. Core writes its
+ * statements once, in the SQL SQLite and PostgreSQL share (quoted identifiers,
+ * `?` placeholders, `INSERT … ON CONFLICT … RETURNING`, `CAST`, `count(*)`), and
+ * asks the adapter's dialect only for the parts that differ: column types, the
+ * auto-increment key, how a transaction begins, how the schema is observed, the
+ * integrity check, read-only statements and the JSON and LIKE operators of the
+ * filter language.
+ *
+ * `@runmeta/node-sqlite` and `@runmeta/browser-wasm` use {@link sqliteDialect}
+ * (the default when an adapter declares none); `@runmeta/postgres` ships its own.
+ *
+ * @packageDocumentation
+ */
+import { quoteIdent } from '../columns/quote.js';
+import type { SqlType } from '../columns/registry.js';
+import type { ObservedSchema } from '../migrate/observe.js';
+import type { Executor } from './database.js';
+
+/** The storage class of a value as found in a table (SQLite's `typeof()`). */
+export type ValueKind = 'integer' | 'real' | 'text' | 'blob';
+
+/** SQL that differs between backends. */
+export interface SqlDialect {
+  /** Short name, e.g. `sqlite`, `postgres`. */
+  readonly name: string;
+  /** The declared type of a registry column. */
+  columnType(type: SqlType): string;
+  /** The full column clause of an auto-increment integer key (after the column name). */
+  readonly autoincrementKey: string;
+  /**
+   * Whether `CREATE TABLE` declares foreign keys. SQLite declares them but does not
+   * enforce them by default, and legacy files hold orphan child rows that a
+   * migration must carry over; a server that always enforces them leaves them out
+   * (the manager checks that a run exists before writing its children).
+   */
+  readonly foreignKeys: boolean;
+  /**
+   * A column clause appended to every table runmeta creates, holding insertion
+   * order under the name `_rowid_` (SQLite has it implicitly: null).
+   */
+  readonly rowOrderColumn: string | null;
+  /** Statement that begins a write transaction (`BEGIN IMMEDIATE` takes SQLite's write lock up front). */
+  readonly beginWrite: string;
+  /** Statement that begins a read transaction. */
+  readonly beginRead: string;
+  /** The case-insensitive (for ASCII) LIKE operator: SQLite's `LIKE`, PostgreSQL's `ILIKE`. */
+  readonly likeOperator: string;
+  /**
+   * A numeric value read from a JSON object column, null when the column does not
+   * hold valid JSON. Returns the SQL expression and the one parameter it binds.
+   */
+  jsonNumber(column: string, key: string): { sql: string; param: string };
+  /** Tables, columns, indexes and schema versions of an open database. */
+  observeSchema(db: Executor): Promise<ObservedSchema>;
+  /**
+   * Statement that folds a write-ahead log into the main file before a database is
+   * renamed (SQLite in WAL mode; it reports `busy` when a reader blocks it), or null
+   * when a rename never loses committed rows.
+   */
+  readonly checkpointSql: string | null;
+  /** How {@link SqlDialect.integrityCheck} is shown in a plan (a dry run prints it). */
+  readonly integritySql: string;
+  /**
+   * Check a database's storage (SQLite: `PRAGMA integrity_check`, or `quick_check`
+   * above `rows` rows); resolves to `ok` or what is wrong.
+   */
+  integrityCheck(db: Executor, rows: number): Promise<string>;
+  /**
+   * Run `fn` so that no statement inside it can write (SQLite: `PRAGMA query_only`
+   * in a rolled-back transaction; PostgreSQL: `BEGIN READ ONLY`).
+   */
+  readOnly<T>(db: Executor, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Prepare a connection for a bulk copy of legacy rows (SQLite: foreign keys off,
+   * since legacy files hold orphans). Optional.
+   */
+  beforeBulkCopy?(db: Executor): Promise<void>;
+  /** Whether `query()` accepts the statement as a read (after comments are stripped). */
+  isReadStatement(head: string): boolean;
+
+  // --- Copying whole databases between backends (import and export) ---
+
+  /**
+   * The column clause (after the name) of a single integer primary key whose
+   * values are copied as they are and continue from the highest one.
+   */
+  readonly integerKey: string;
+  /**
+   * The type a copied column is declared with here, given its declared type in the
+   * source and the kinds of value it actually holds (SQLite columns may hold any
+   * kind, so the values decide, and a column is widened rather than lose a value).
+   */
+  copiedColumnType(declared: string, kinds: readonly ValueKind[]): string;
+  /** The kinds of non-null value each of `columns` holds in `table`. */
+  valueKinds(db: Executor, table: string, columns: readonly string[]): Promise<ValueKind[][]>;
+  /**
+   * The expression giving a table's insertion order (`_rowid_`), or null when the
+   * table has none.
+   */
+  rowOrder(db: Executor, table: string): Promise<string | null>;
+  /** After rows were copied with explicit keys: make generated keys continue after them. */
+  afterCopy?(db: Executor, table: string): Promise<void>;
+}
+
+/** Above this many rows the integrity check is SQLite's `quick_check` (see {@link sqliteDialect}). */
+const FULL_CHECK_LIMIT = 250_000;
+
+const SQLITE_TYPES: Record<SqlType, string> = {
+  TEXT: 'TEXT',
+  INTEGER: 'INTEGER',
+  REAL: 'REAL',
+  TIMESTAMP: 'TIMESTAMP',
+  BOOLEAN: 'BOOLEAN',
+};
+
+/** The SQLite dialect (better-sqlite3, sql.js): the default for adapters that declare none. */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  columnType: (type) => SQLITE_TYPES[type],
+  autoincrementKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  foreignKeys: true,
+  rowOrderColumn: null,
+  beginWrite: 'BEGIN IMMEDIATE',
+  beginRead: 'BEGIN DEFERRED',
+  likeOperator: 'LIKE',
+  checkpointSql: 'PRAGMA wal_checkpoint(TRUNCATE)',
+  integritySql: 'PRAGMA integrity_check',
+  jsonNumber: (column, key) => ({
+    sql: `json_extract(CASE WHEN json_valid(${column}) THEN ${column} END, ?)`,
+    param: `$.${key}`,
+  }),
+  async observeSchema(db) {
+    const objects = await db.all<{ type: string; name: string }>(
+      "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+    );
+    const tables: ObservedSchema['tables'] = {};
+    const indexes: string[] = [];
+    for (const object of objects) {
+      if (object.type === 'index') {
+        indexes.push(object.name);
+        continue;
+      }
+      const columns = await db.all<{
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid', [
+        object.name,
+      ]);
+      tables[object.name] = columns.map((c) => ({
+        name: c.name,
+        type: c.type ?? '',
+        notNull: Number(c.notnull) === 1,
+        defaultSql: c.dflt_value,
+        primaryKey: Number(c.pk) > 0,
+      }));
+    }
+    return { tables, indexes, schemaVersions: await schemaVersions(db, tables) };
+  },
+  /**
+   * `PRAGMA integrity_check`, or for a database of more than 250,000 rows
+   * `PRAGMA quick_check`: the same page, record and constraint checks without
+   * re-verifying every index entry against its table — indexes SQLite itself just
+   * built by one sort each. The full check of a million-run copy costs several
+   * seconds and would find nothing the row counts, which are verified too, do not.
+   */
+  async integrityCheck(db, rows) {
+    const pragma = rows > FULL_CHECK_LIMIT ? 'quick_check' : 'integrity_check';
+    const result = await db.all(`PRAGMA ${pragma}`);
+    return result.map((r) => String(Object.values(r)[0])).join('; ');
+  },
+  async readOnly(db, fn) {
+    const [previous] = await db.all('PRAGMA query_only');
+    await db.run('PRAGMA query_only = ON');
+    // Inside a transaction that is always rolled back, statements that could
+    // change the connection itself (BEGIN, ATTACH, DETACH) fail too.
+    await db.run('BEGIN DEFERRED');
+    try {
+      return await fn();
+    } finally {
+      try {
+        await db.run('ROLLBACK');
+      } catch {
+        // The statement itself ended the transaction (COMMIT/ROLLBACK): nothing was written.
+      }
+      await db.run(`PRAGMA query_only = ${Object.values(previous ?? {})[0] ? 'ON' : 'OFF'}`);
+    }
+  },
+  async beforeBulkCopy(db) {
+    await db.run('PRAGMA foreign_keys = OFF');
+  },
+  // ATTACH creates files even under query_only, and PRAGMA assignments change the
+  // connection: only statements that start like a read are let through at all.
+  isReadStatement: (head) =>
+    /^(select|with|values|explain)\b/i.test(head) || /^pragma\b[^=]*$/i.test(head),
+  integerKey: 'INTEGER PRIMARY KEY',
+  // SQLite accepts any declared type and keeps every value as it is: keep the name.
+  copiedColumnType: (declared) => plainTypeName(declared),
+  async valueKinds(db, table, columns) {
+    if (columns.length === 0) return [];
+    const select = columns
+      .map(
+        (c, i) =>
+          `(SELECT group_concat(k) FROM (SELECT DISTINCT typeof(${quoteIdent(c)}) AS k FROM ${quoteIdent(table)})) AS "k${i}"`,
+      )
+      .join(', ');
+    const [row] = await db.all(`SELECT ${select}`);
+    return columns.map((_, i) =>
+      String(row?.[`k${i}`] ?? '')
+        .split(',')
+        .filter((k): k is ValueKind => k !== '' && k !== 'null'),
+    );
+  },
+  async rowOrder(db, table) {
+    // WITHOUT ROWID tables have no _rowid_: the probe fails and they are read unordered.
+    try {
+      await db.all(`SELECT _rowid_ FROM ${quoteIdent(table)} LIMIT 0`);
+      return '_rowid_';
+    } catch {
+      return null;
+    }
+  },
+};
+
+/** Keep a declared type only when it is a plain type name (`VARCHAR(11)`); otherwise none. */
+export function plainTypeName(type: string): string {
+  return /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type.trim())
+    ? type.trim()
+    : '';
+}
+
+/**
+ * Distinct non-null `runs.schema_version` values, for any dialect: the column is
+ * read as text, so `2` and `'2.0'` both count.
+ */
+export async function schemaVersions(
+  db: Executor,
+  tables: ObservedSchema['tables'],
+): Promise<string[]> {
+  if (!tables.runs?.some((c) => c.name === 'schema_version')) return [];
+  const rows = await db.all<{ v: string }>(
+    'SELECT DISTINCT CAST(schema_version AS TEXT) AS v FROM "runs" WHERE schema_version IS NOT NULL',
+  );
+  return rows.map((r) => r.v).sort();
+}

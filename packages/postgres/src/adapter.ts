@@ -1,0 +1,289 @@
+/**
+ * `createPostgresAdapter`: runmeta's container of named databases on one
+ * PostgreSQL database. Each name is a schema — `runs.db` is the schema `runs`,
+ * its v1 archive `runs_v1_archive` — so a migration's "move the file aside" is
+ * `ALTER SCHEMA … RENAME`, atomic and transactional like a file rename. The
+ * migration lock is a session-level advisory lock, which the server releases
+ * when its holder's connection ends, so a killed process never blocks anyone.
+ */
+import os from 'node:os';
+import {
+  ArchiveConflictError,
+  DatabaseLockedError,
+  NotADatabaseError,
+  type OpenOptions,
+  type SqlConnection,
+  type StorageAdapter,
+  StorageError,
+} from '@runmeta/core';
+import pg from 'pg';
+import { connect } from './connection.js';
+import { postgresDialect } from './dialect.js';
+import { classifyPgError } from './errors.js';
+import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
+
+/** Options for {@link createPostgresAdapter}. */
+export interface PostgresAdapterOptions {
+  /**
+   * `postgres://user:password@host:5432/database`. Without it, node-postgres reads
+   * the usual `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and `PGDATABASE`.
+   */
+  connectionString?: string;
+  /** Further node-postgres client settings (ssl, a password function, timeouts…). */
+  client?: pg.ClientConfig;
+  /**
+   * Prepended to every schema name, to keep several containers apart in one
+   * database (tests use a random prefix). Default none.
+   */
+  schemaPrefix?: string;
+}
+
+/** A {@link StorageAdapter} on PostgreSQL, plus the schema each name maps to. */
+export interface PostgresAdapter extends StorageAdapter {
+  /** The schema that holds the named database. */
+  schemaFor(name: string): string;
+  /** Close the adapter's shared connection for container operations. */
+  end(): Promise<void>;
+}
+
+/** Marks a schema as a runmeta database and records its name. */
+const COMMENT_PREFIX = 'runmeta database ';
+/** First key of runmeta's advisory locks (`'rm'`), so they never collide with an application's. */
+const LOCK_CLASS = 0x726d;
+/** PostgreSQL truncates identifiers beyond 63 bytes; runmeta refuses them instead. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Create an adapter over one PostgreSQL database. Connections open lazily. */
+export function createPostgresAdapter(options: PostgresAdapterOptions = {}): PostgresAdapter {
+  const prefix = options.schemaPrefix ?? '';
+  const client: pg.ClientConfig = {
+    ...options.client,
+    ...(options.connectionString ? { connectionString: options.connectionString } : {}),
+    application_name:
+      options.client?.application_name ?? `runmeta pid ${process.pid} on ${os.hostname()}`,
+  };
+  let pool: pg.Pool | null = null;
+  const admin = () => {
+    // allowExitOnIdle: a script that forgets end() still exits.
+    pool ??= new pg.Pool({ ...client, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
+    pool.on('error', () => {});
+    return pool;
+  };
+  const where = (() => {
+    const config = new pg.Client(client) as unknown as {
+      host?: string;
+      port?: number;
+      database?: string;
+    };
+    return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
+  })();
+
+  const schemaFor = (name: string) => {
+    const schema = prefix + (name.endsWith('.db') ? name.slice(0, -3) : name);
+    if (!schema || Buffer.byteLength(schema) > MAX_IDENTIFIER_BYTES) {
+      throw new StorageError(
+        `"${name}" maps to the schema "${schema}", which PostgreSQL cannot name (1 to ${MAX_IDENTIFIER_BYTES} bytes)`,
+        { hint: 'Choose a shorter database name (the schema= part of the URL)' },
+      );
+    }
+    return schema;
+  };
+  const describe = (name: string) => `postgres://${where}?schema=${schemaFor(name)}`;
+  const ident = (name: string) => pg.escapeIdentifier(schemaFor(name));
+
+  async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+    location: string,
+    text: string,
+    values: unknown[] = [],
+  ): Promise<T[]> {
+    try {
+      return (await admin().query<T>(text, values)).rows;
+    } catch (error) {
+      throw classifyPgError(error, location);
+    }
+  }
+
+  /** Run `fn` in one transaction on one pooled connection. */
+  async function inTransaction<T>(
+    location: string,
+    fn: (c: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    let c: pg.PoolClient;
+    try {
+      c = await admin().connect();
+    } catch (error) {
+      throw classifyPgError(error, location);
+    }
+    try {
+      await c.query('BEGIN');
+      const result = await fn(c);
+      await c.query('COMMIT');
+      return result;
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw classifyPgError(error, location);
+    } finally {
+      c.release();
+    }
+  }
+
+  const schemaExists = async (c: pg.ClientBase, schema: string) =>
+    (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount! > 0;
+
+  const refuseOverwrite = (to: string): never => {
+    throw new ArchiveConflictError(
+      `${describe(to)} already exists and would be overwritten`,
+      'Rename or drop that schema first; runmeta never overwrites a database',
+    );
+  };
+
+  async function createSchema(c: pg.ClientBase, name: string) {
+    await c.query(`CREATE SCHEMA ${ident(name)}`);
+    await c.query(`COMMENT ON SCHEMA ${ident(name)} IS ${pg.escapeLiteral(COMMENT_PREFIX + name)}`);
+  }
+
+  const adapter: PostgresAdapter = {
+    name: 'postgres',
+    capabilities: { fileSystem: false, wal: false, persistent: true, exactBytes: false },
+    dialect: postgresDialect,
+    describe,
+    schemaFor,
+
+    async open(name: string, openOptions: OpenOptions = {}): Promise<SqlConnection> {
+      const location = describe(name);
+      const schema = schemaFor(name);
+      if (!(await adapter.exists(name))) {
+        if (openOptions.readOnly) throw new NotADatabaseError(location, 'does not exist');
+        await inTransaction(location, async (c) => {
+          // Two processes may both see it missing: the loser finds it made.
+          await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS + 1, schema]);
+          if (!(await schemaExists(c, schema))) await createSchema(c, name);
+        });
+      }
+      return connect({ client, schema, readOnly: !!openOptions.readOnly, location });
+    },
+
+    async exists(name) {
+      const rows = await sql(describe(name), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+        schemaFor(name),
+      ]);
+      return rows.length > 0;
+    },
+
+    async move(from, to) {
+      await inTransaction(describe(from), async (c) => {
+        if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
+        if (!(await schemaExists(c, schemaFor(from)))) {
+          throw new NotADatabaseError(describe(from), 'does not exist, so it cannot be moved');
+        }
+        await c.query(`ALTER SCHEMA ${ident(from)} RENAME TO ${ident(to)}`);
+        await c.query(`COMMENT ON SCHEMA ${ident(to)} IS ${pg.escapeLiteral(COMMENT_PREFIX + to)}`);
+      });
+    },
+
+    async copy(from, to) {
+      await inTransaction(describe(from), async (c) => {
+        if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
+        const tables = await c.query<{ name: string }>(
+          "SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.oid",
+          [pg.escapeIdentifier(schemaFor(from))],
+        );
+        await createSchema(c, to);
+        for (const { name } of tables.rows) {
+          const source = `${ident(from)}.${pg.escapeIdentifier(name)}`;
+          const target = `${ident(to)}.${pg.escapeIdentifier(name)}`;
+          await c.query(`CREATE TABLE ${target} (LIKE ${source} INCLUDING ALL)`);
+          await c.query(`INSERT INTO ${target} OVERRIDING SYSTEM VALUE SELECT * FROM ${source}`);
+          const identities = await c.query<{ name: string }>(
+            "SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attidentity <> '' AND NOT attisdropped",
+            [target],
+          );
+          for (const column of identities.rows) {
+            await c.query(
+              `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(max(${pg.escapeIdentifier(column.name)}), 0) + 1, false) FROM ${target}`,
+              [target, column.name],
+            );
+          }
+        }
+      });
+    },
+
+    async remove(name) {
+      await sql(describe(name), `DROP SCHEMA IF EXISTS ${ident(name)} CASCADE`);
+    },
+
+    async readBytes(name) {
+      if (!(await adapter.exists(name)))
+        throw new NotADatabaseError(describe(name), 'does not exist');
+      return exportSqliteImage(adapter, name);
+    },
+
+    async writeBytes(name, bytes) {
+      await importSqliteImage(adapter, name, bytes, { replace: true });
+    },
+
+    async list() {
+      const rows = await sql<{ comment: string }>(
+        describe(''),
+        `SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace
+          WHERE starts_with(nspname, $1) AND starts_with(obj_description(oid, 'pg_namespace'), $2)
+          ORDER BY nspname`,
+        [prefix, COMMENT_PREFIX],
+      );
+      return rows.map((r) => r.comment.slice(COMMENT_PREFIX.length));
+    },
+
+    async lock(name, { timeoutMs }) {
+      const location = describe(name);
+      const session = new pg.Client(client);
+      session.on('error', () => {});
+      try {
+        await session.connect();
+      } catch (error) {
+        throw classifyPgError(error, location);
+      }
+      const key = [LOCK_CLASS, schemaFor(name)];
+      const deadline = Date.now() + timeoutMs;
+      try {
+        for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
+          const { rows } = await session.query<{ ok: boolean }>(
+            'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+            key,
+          );
+          if (rows[0]?.ok) break;
+          if (Date.now() >= deadline) {
+            const holder = await session.query<{ who: string | null }>(
+              `SELECT a.application_name || ' (server pid ' || a.pid || ', since ' || a.backend_start || ')' AS who
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = hashtext($2)::oid
+                LIMIT 1`,
+              key,
+            );
+            throw new DatabaseLockedError(
+              location,
+              `another process holds its migration lock${holder.rows[0]?.who ? `: ${holder.rows[0].who}` : ''}`,
+            );
+          }
+          await sleep(wait);
+        }
+      } catch (error) {
+        await session.end().catch(() => {});
+        throw classifyPgError(error, location);
+      }
+      return async () => {
+        // Ending the session releases the lock too; unlocking first makes it immediate.
+        await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', key).catch(() => {});
+        await session.end().catch(() => {});
+      };
+    },
+
+    async end() {
+      const current = pool;
+      pool = null;
+      await current?.end();
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,134 @@
+/**
+ * One PostgreSQL session as core's {@link SqlConnection}: `?` placeholders
+ * numbered, values prepared the way core stores them, rows returned with numbers
+ * as numbers, and every driver error typed.
+ */
+import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core';
+import pg from 'pg';
+import { classifyPgError } from './errors.js';
+import { toNumberedPlaceholders } from './placeholders.js';
+
+/**
+ * Type parsers for the values core reads: 64-bit integers as numbers (as SQLite
+ * returns them; a bigint only beyond 2^53), NUMERIC as a number, booleans as 1/0
+ * (SQLite has no boolean), JSON as its text.
+ */
+const types = {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown {
+    switch (oid) {
+      case 20: // int8
+        return (value) => {
+          const n = Number(value);
+          return Number.isSafeInteger(n) ? n : BigInt(value);
+        };
+      case 1700: // numeric
+        return Number;
+      case 16: // bool
+        return (value) => (value === 't' ? 1 : 0);
+      case 114: // json
+      case 3802: // jsonb
+        return (value) => value;
+      default:
+        return pg.types.getTypeParser(oid, format as 'text');
+    }
+  },
+};
+
+function prepare(value: SqlValue): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return value;
+}
+
+function normaliseRow(row: Record<string, unknown>): Row {
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (Buffer.isBuffer(value)) row[key] = new Uint8Array(value);
+  }
+  return row as Row;
+}
+
+/** Settings every runmeta session gets. */
+export interface SessionOptions {
+  /** node-postgres client settings (connection string, ssl, …). */
+  client: pg.ClientConfig;
+  /** Where this session's unqualified names resolve. */
+  schema: string;
+  readOnly: boolean;
+  /** For messages. */
+  location: string;
+}
+
+/** Open a session whose `search_path` is one runmeta schema. */
+export async function connect(
+  options: SessionOptions,
+): Promise<SqlConnection & { client: pg.Client }> {
+  const client = new pg.Client({ ...options.client, types });
+  // A dropped connection must surface on the next statement, not crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query(
+      `SET search_path TO ${pg.escapeIdentifier(options.schema)}; SET client_min_messages TO warning${
+        options.readOnly ? '; SET default_transaction_read_only TO on' : ''
+      }`,
+    );
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw classifyPgError(error, options.location);
+  }
+  const query = async (sql: string, params: SqlParams = []) => {
+    try {
+      return await client.query({
+        text: toNumberedPlaceholders(sql),
+        values: params.map(prepare),
+      });
+    } catch (error) {
+      throw classifyPgError(error, options.location);
+    }
+  };
+  let closed = false;
+  return {
+    client,
+    async run(sql, params): Promise<RunResult> {
+      const result = await query(sql, params);
+      return { changes: result.rowCount ?? 0 };
+    },
+    async all(sql, params): Promise<Row[]> {
+      const result = await query(sql, params);
+      return (result.rows as Record<string, unknown>[]).map(normaliseRow);
+    },
+    async runMany(sql, paramSets): Promise<RunResult> {
+      // One named (prepared) statement per SQL text: parsed and planned once.
+      const text = toNumberedPlaceholders(sql);
+      const name = `runmeta_${statementId(text)}`;
+      let changes = 0;
+      for (const params of paramSets) {
+        try {
+          const result = await client.query({ name, text, values: params.map(prepare) });
+          changes += result.rowCount ?? 0;
+        } catch (error) {
+          throw classifyPgError(error, options.location);
+        }
+      }
+      return { changes };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+const ids = new Map<string, number>();
+function statementId(text: string): number {
+  let id = ids.get(text);
+  if (id === undefined) {
+    id = ids.size + 1;
+    ids.set(text, id);
+  }
+  return id;
+}

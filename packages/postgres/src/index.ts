@@ -1,0 +1,28 @@
+/**
+ * `@runmeta/postgres` — runmeta on a PostgreSQL server, for many writers on many
+ * machines. The adapter passes the same conformance suite as the SQLite
+ * adapters; each runmeta database is a schema, migrations rename schemas, and the
+ * migration lock is an advisory lock.
+ *
+ * ```ts
+ * import { MetadataManager } from '@runmeta/core';
+ * import { openPostgresRunDatabase } from '@runmeta/postgres';
+ *
+ * const manager = await openPostgresRunDatabase('postgres://localhost/sims?schema=runs');
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  createPostgresAdapter,
+  type PostgresAdapter,
+  type PostgresAdapterOptions,
+} from './adapter.js';
+export { postgresDialect } from './dialect.js';
+export { classifyPgError } from './errors.js';
+export { toNumberedPlaceholders } from './placeholders.js';
+export {
+  exportSqliteImage,
+  type ImageImportOptions,
+  importSqliteImage,
+} from './sqlite-image.js';
