@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
-// One bundled file: everything (core, node-sqlite, zod, commander, picocolors) is
-// inlined; better-sqlite3 stays external because it is the one native module.
+// One bundled file: everything (core, node-sqlite, postgres with pg, zod, commander,
+// picocolors) is inlined; better-sqlite3 stays external because it is the one
+// native module, and pg-native (pg's optional native binding, never used) too.
 export default defineConfig({
   entry: { bin: 'src/bin.ts', commands: 'src/commands/index.ts' },
   format: ['esm'],
@@ -11,8 +12,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
-  noExternal: [/^(?!better-sqlite3$).*/],
-  external: ['better-sqlite3'],
+  noExternal: [/^(?!(better-sqlite3|pg-native)$).*/],
+  external: ['better-sqlite3', 'pg-native'],
   esbuildOptions(options) {
     options.conditions = ['@runmeta/source'];
   },

@@ -4,8 +4,14 @@
  * the database.
  */
 import path from 'node:path';
-import { type ManagerOptions, MetadataManager, type MigrationProgress } from '@runmeta/core';
+import {
+  type ManagerOptions,
+  MetadataManager,
+  type MigrationProgress,
+  type StorageAdapter,
+} from '@runmeta/core';
 import { createNodeSqliteAdapter, DEFAULT_DATABASE_PATH } from '@runmeta/node-sqlite';
+import { createPostgresAdapter, isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres';
 import pc from 'picocolors';
 import { createProgress } from './output/progress.js';
 
@@ -58,13 +64,13 @@ export class CliContext {
     this.streams.stderr.write(`${enabled ? pc.yellow(`warning: ${text}`) : `warning: ${text}`}\n`);
   }
 
-  /** The database's folder and file name, from --db / RUNMETA_DB. */
-  get location(): { directory: string; database: string } {
-    return { directory: path.dirname(this.global.db), database: path.basename(this.global.db) };
+  /** Where the database named by --db / RUNMETA_DB lives, and its name there. */
+  get location(): DatabaseLocation {
+    return resolveDatabase(this.global.db);
   }
 
-  adapter() {
-    return createNodeSqliteAdapter({ directory: this.location.directory });
+  adapter(): StorageAdapter {
+    return this.location.adapter();
   }
 
   /**
@@ -77,9 +83,10 @@ export class CliContext {
     const { write, announce = true, ...rest } = options;
     const progress = this.progress('migrating');
     try {
+      const location = this.location;
       const manager = await MetadataManager.open({
-        adapter: this.adapter(),
-        database: this.location.database,
+        adapter: location.adapter(),
+        database: location.database,
         readOnly: !write,
         onMigrationProgress: (p: MigrationProgress) => progress.update(p),
         ...rest,
@@ -91,8 +98,8 @@ export class CliContext {
         progress.done();
         this.info(
           done.action === 'migrate'
-            ? `migrated ${this.global.db} to v2 first; v1 runs archived to ${done.archivePath}`
-            : `repaired ${this.global.db} (added ${done.addedColumns.join(', ')})`,
+            ? `migrated ${location.display} to v2 first; v1 runs archived to ${done.archivePath}`
+            : `repaired ${location.display} (added ${done.addedColumns.join(', ')})`,
         );
       }
       return manager;
@@ -109,6 +116,37 @@ export class CliContext {
       !!this.streams.stderr.isTTY && !this.global.json,
     );
   }
+}
+
+/** A run database as the CLI names it: a SQLite file, or a schema on a PostgreSQL server. */
+export interface DatabaseLocation {
+  /** The database's name in its container (`runs.db`, or `<schema>.db` on a server). */
+  database: string;
+  /** The folder holding the file; null on a server. */
+  directory: string | null;
+  /** How to show it (a server URL without its password). */
+  display: string;
+  adapter(): StorageAdapter;
+}
+
+/** Resolve a `--db` value: `postgres://…?schema=…`, or a SQLite file path. */
+export function resolveDatabase(spec: string): DatabaseLocation {
+  if (isPostgresUrl(spec)) {
+    const url = parsePostgresUrl(spec);
+    return {
+      database: url.database,
+      directory: null,
+      display: url.display,
+      adapter: () => createPostgresAdapter({ connectionString: url.connectionString }),
+    };
+  }
+  const directory = path.dirname(spec);
+  return {
+    database: path.basename(spec),
+    directory,
+    display: spec,
+    adapter: () => createNodeSqliteAdapter({ directory }),
+  };
 }
 
 /** Default database path: RUNMETA_DB, else metadata/runs.db. */

@@ -13,6 +13,7 @@ export * from './columns/sql.js';
 export * from './demo/demo-data.js';
 export * from './errors.js';
 export * from './filter/where.js';
+export * from './manager/import.js';
 export * from './manager/metadata-manager.js';
 export * from './manager/rollback.js';
 export { decodeRun } from './manager/run-queries.js';

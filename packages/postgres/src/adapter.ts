@@ -67,8 +67,11 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
   let pool: pg.Pool | null = null;
   const admin = () => {
     // allowExitOnIdle: a script that forgets end() still exits.
-    pool ??= new pg.Pool({ ...client, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
-    pool.on('error', () => {});
+    if (!pool) {
+      pool = new pg.Pool({ ...client, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
+      // An idle connection the server dropped: the next query reconnects.
+      pool.on('error', () => {});
+    }
     return pool;
   };
   const where = (() => {
@@ -226,7 +229,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
 
     async list() {
       const rows = await sql<{ comment: string }>(
-        describe(''),
+        `postgres://${where}`,
         `SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace
           WHERE starts_with(nspname, $1) AND starts_with(obj_description(oid, 'pg_namespace'), $2)
           ORDER BY nspname`,

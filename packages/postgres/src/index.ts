@@ -20,9 +20,16 @@ export {
 } from './adapter.js';
 export { postgresDialect } from './dialect.js';
 export { classifyPgError } from './errors.js';
+export { openPostgresRunDatabase } from './open.js';
 export { toNumberedPlaceholders } from './placeholders.js';
 export {
   exportSqliteImage,
   type ImageImportOptions,
   importSqliteImage,
 } from './sqlite-image.js';
+export {
+  DEFAULT_SCHEMA,
+  isPostgresUrl,
+  type PostgresLocation,
+  parsePostgresUrl,
+} from './url.js';

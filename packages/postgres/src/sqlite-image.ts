@@ -1,13 +1,18 @@
 /**
- * SQLite file images in and out of PostgreSQL. sql.js (SQLite compiled to
- * WebAssembly, no native build) reads or writes the image in memory, and core's
- * `copyTables` moves every table between it and a schema.
+ * SQLite file images in and out of PostgreSQL. An in-memory SQLite database of
+ * `@runmeta/node-sqlite` (better-sqlite3 deserialises and serialises images)
+ * holds the image, and core's `copyTables` moves every table between it and a
+ * schema.
  */
 
-import { createSqlJsAdapter } from '@runmeta/browser-wasm';
+import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
+
+const imageAdapter = async () => createNodeSqliteAdapter({ memory: true });
+
 import {
   type CopyOptions,
   type CopyReport,
+  copyDatabase,
   copyTables,
   looksLikeSqlite,
   NotADatabaseError,
@@ -40,49 +45,19 @@ export async function importSqliteImage(
       { hint: 'Import a runs.db file written by runmeta or the earlier tool' },
     );
   }
-  const images = await createSqlJsAdapter({ maxBytes: Number.MAX_SAFE_INTEGER });
+  const images = await imageAdapter();
   await images.writeBytes(IMAGE, bytes);
   const source = await openDatabase(images, IMAGE, { readOnly: true });
   try {
-    return await copyInto(source, target, name, options);
+    return await copyDatabase(source, target, name, options);
   } finally {
     await source.close();
   }
 }
 
-/** Copy an open source database into `name` on `target`, aside first. */
-export async function copyInto(
-  source: Awaited<ReturnType<typeof openDatabase>>,
-  target: StorageAdapter,
-  name: string,
-  options: ImageImportOptions = {},
-): Promise<CopyReport> {
-  const aside = `${name}.importing`;
-  await target.remove(aside);
-  const built = await openDatabase(target, aside);
-  let report: CopyReport;
-  try {
-    report = await copyTables(source, built, options);
-  } catch (error) {
-    await built.close();
-    await target.remove(aside);
-    throw error;
-  } finally {
-    await built.close();
-  }
-  if (options.replace) await target.remove(name);
-  try {
-    await target.move(aside, name);
-  } catch (error) {
-    await target.remove(aside);
-    throw error;
-  }
-  return report;
-}
-
 /** The named database of `source` as a new SQLite image (every table, every row, in order). */
 export async function exportSqliteImage(source: StorageAdapter, name: string): Promise<Uint8Array> {
-  const images = await createSqlJsAdapter({ maxBytes: Number.MAX_SAFE_INTEGER });
+  const images = await imageAdapter();
   const from = await openDatabase(source, name, { readOnly: true });
   try {
     const to = await openDatabase(images, IMAGE);

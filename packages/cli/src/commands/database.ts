@@ -38,7 +38,7 @@ async function count(manager: MetadataManager): Promise<number> {
 export const status: CommandSpec = {
   name: 'status',
   summary: 'Schema version, runs-table columns, run counts, archive and integrity',
-  description: `Show what the database is, without changing it: schema version, number of runs-table columns, runs by status, the v1 archive (if any) and PRAGMA integrity_check. It also reports drift from the expected v2 schema (missing columns, tables or indexes).
+  description: `Show what the database is, without changing it: schema version, number of runs-table columns, runs by status, the v1 archive (if any) and the integrity check (SQLite's PRAGMA integrity_check; on PostgreSQL a full read of every table). It also reports drift from the expected v2 schema (missing columns, tables or indexes).
 
 Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drifted, or is newer than this runmeta; 3 it cannot be read.`,
   printsData: true,
@@ -53,7 +53,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
       const byStatus = await manager.query(
         'SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status',
       );
-      const [integrity] = await manager.query('PRAGMA integrity_check');
+      const integrity = await manager.checkIntegrity();
       const archiveName = await manager.archiveName();
       let archive: {
         path: string;
@@ -94,7 +94,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
         runs: await count(manager),
         runsByStatus: Object.fromEntries(byStatus.map((r) => [String(r.status), Number(r.n)])),
         archive,
-        integrity: String(Object.values(integrity ?? {})[0] ?? 'unknown'),
+        integrity,
         upToDate,
         drift: {
           missingColumns: detection.missingColumns,
@@ -201,7 +201,7 @@ export const migrate: CommandSpec = {
     await confirm(
       ctx,
       options.yes,
-      `${plan.action === 'create' ? 'Create' : plan.action === 'repair' ? 'Repair' : 'Migrate'} ${ctx.global.db}?`,
+      `${plan.action === 'create' ? 'Create' : plan.action === 'repair' ? 'Repair' : 'Migrate'} ${ctx.location.display}?`,
     );
     // migrate reports the result itself, on stdout.
     const manager = await ctx.open({ write: true, announce: false, migration });
@@ -211,10 +211,10 @@ export const migrate: CommandSpec = {
       else {
         ctx.out(
           result?.action === 'migrate'
-            ? `Migrated ${ctx.global.db} to v2 (${result.strategy}): ${result.archivedRuns} v1 runs archived to ${result.archivePath}${result.runsCarried ? `, ${result.runsCarried} carried over` : ''}; integrity ${result.integrity}.`
+            ? `Migrated ${ctx.location.display} to v2 (${result.strategy}): ${result.archivedRuns} v1 runs archived to ${result.archivePath}${result.runsCarried ? `, ${result.runsCarried} carried over` : ''}; integrity ${result.integrity}.`
             : result
-              ? `${result.action === 'create' ? 'Created' : 'Repaired'} ${ctx.global.db}${result.addedColumns.length ? ` (added ${result.addedColumns.join(', ')})` : ''}; integrity ${result.integrity}.`
-              : `${ctx.global.db} is up to date.`,
+              ? `${result.action === 'create' ? 'Created' : 'Repaired'} ${ctx.location.display}${result.addedColumns.length ? ` (added ${result.addedColumns.join(', ')})` : ''}; integrity ${result.integrity}.`
+              : `${ctx.location.display} is up to date.`,
         );
       }
       return 0;
@@ -236,7 +236,7 @@ export const rollback: CommandSpec = {
     await confirm(
       ctx,
       options.yes,
-      `Replace ${ctx.global.db} with its v1 archive (v2 kept as a backup)?`,
+      `Replace ${ctx.location.display} with its v1 archive (v2 kept as a backup)?`,
     );
     const result = await Manager.rollback({
       adapter: ctx.adapter(),
@@ -246,7 +246,7 @@ export const rollback: CommandSpec = {
     if (ctx.global.json) ctx.json(result);
     else {
       ctx.out(
-        `Restored ${result.restoredFrom} to ${ctx.global.db}; v2 database kept as ${result.backupPath}.`,
+        `Restored ${result.restoredFrom} to ${ctx.location.display}; v2 database kept as ${result.backupPath}.`,
       );
       if (result.v2Runs > 0) ctx.warn(result.warning);
     }

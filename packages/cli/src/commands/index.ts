@@ -4,6 +4,7 @@
  */
 import { migrate, rollback, status } from './database.js';
 import { demo } from './demo.js';
+import { importCommand } from './import.js';
 import { budget, exportCommand, inspect, report, runs } from './runs.js';
 import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
 import { complete, record, start } from './write.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   report,
   exportCommand,
   rollback,
+  importCommand,
   start,
   record,
   complete,
@@ -29,7 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const PROGRAM = {
   name: 'runmeta',
   description:
-    'Run metadata for LLM-driven simulations: inspect, migrate and record runs in SQLite run databases.',
+    'Run metadata for LLM-driven simulations: inspect, migrate and record runs in SQLite run databases or on a PostgreSQL server.',
   examples: [
     { command: 'runmeta demo', description: 'build, migrate and explore a demo database' },
     {
@@ -42,7 +44,11 @@ export const PROGRAM = {
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--db <path>', description: 'run database file (env RUNMETA_DB)' },
+  {
+    flags: '--db <path|url>',
+    description:
+      'run database file, or postgres://user@host:5432/database?schema=runs (env RUNMETA_DB)',
+  },
   { flags: '--json', description: 'machine-readable JSON on stdout (commands that print data)' },
   { flags: '--debug', description: 'show stack traces on errors' },
 ];

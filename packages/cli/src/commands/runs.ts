@@ -469,9 +469,10 @@ export const exportCommand: CommandSpec = {
     let temp: string | null = null;
     if (target) {
       const folder = ctx.location.directory;
-      const protectedFiles = fs.existsSync(folder)
-        ? fs.readdirSync(folder).map((f) => path.resolve(folder, f))
-        : [];
+      const protectedFiles =
+        folder && fs.existsSync(folder)
+          ? fs.readdirSync(folder).map((f) => path.resolve(folder, f))
+          : [];
       if (protectedFiles.includes(target) && /\.db(-\w+)?$/.test(target)) {
         throw new CliUsageError(
           `--out ${options.out} is a database next to --db; choose another file`,

@@ -838,6 +838,14 @@ export class MetadataManager {
     );
   }
 
+  /**
+   * Check the database's storage: SQLite's `PRAGMA integrity_check`, or on a
+   * server a full read of every table. Resolves to `ok` or what is wrong.
+   */
+  async checkIntegrity(): Promise<string> {
+    return this.db.exclusive((db) => db.dialect.integrityCheck(db, 0));
+  }
+
   /** Name of the archive database, if one exists. */
   async archiveName(): Promise<string | null> {
     if (this.columnsOf(TABLES.history.name).length) {

@@ -1,0 +1,147 @@
+/**
+ * Importing a run database from one storage into another — typically a SQLite
+ * file into PostgreSQL. The tables are copied raw (v1 arrives as v1), built aside
+ * and moved into place, and then the target is opened like any database, so the
+ * v1 → v2 migration runs there with its usual guarantees. Either the whole import
+ * lands, or the target is left without it.
+ *
+ * @packageDocumentation
+ */
+
+import { CURRENT_SCHEMA_VERSION } from '../columns/registry.js';
+import { ArchiveConflictError, NewerSchemaError, NotADatabaseError } from '../errors.js';
+import { detectSchema, type SchemaKind } from '../migrate/detect.js';
+import type { MigrationResult } from '../migrate/execute.js';
+import { openDatabase } from '../migrate/execute.js';
+import { observeSchema } from '../migrate/observe.js';
+import type { MigrationStrategy } from '../migrate/plan.js';
+import type { StorageAdapter } from '../storage/adapter.js';
+import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
+import type { Database } from '../storage/database.js';
+import { MetadataManager } from './metadata-manager.js';
+
+/** One end of an import: a named database in a storage adapter's container. */
+export interface DatabaseRef {
+  adapter: StorageAdapter;
+  /** Default `runs.db`. */
+  database?: string;
+}
+
+/** Options for {@link importRunDatabase}. */
+export interface ImportOptions extends CopyOptions {
+  from: DatabaseRef;
+  to: DatabaseRef;
+  /** How a v1 source is migrated on the target (default `archive`, as on open). */
+  migration?: { strategy?: MigrationStrategy; backfill?: boolean };
+  /** Replace an existing target database (default: refuse). */
+  replace?: boolean;
+}
+
+/** What {@link importRunDatabase} did. */
+export interface ImportResult {
+  /** Where the data now is. */
+  target: string;
+  /** The source's schema, as detected. */
+  sourceKind: SchemaKind;
+  /** Every table copied, with its row count (verified against the source). */
+  copied: CopyReport['tables'];
+  /** The migration or repair that ran on the target after the copy (null: none needed). */
+  migration: MigrationResult | null;
+  /** Runs readable on the target afterwards (active plus archive). */
+  runs: number;
+}
+
+/**
+ * Copy every table of `from` into `to` and open it there (migrating v1 to v2 and
+ * repairing v2 as opening always does). The source is opened read-only and never
+ * changed. Refuses a source that is not a run database, or is newer than this SDK,
+ * before copying anything, and an existing target unless `replace` is set.
+ */
+export async function importRunDatabase(options: ImportOptions): Promise<ImportResult> {
+  const fromName = options.from.database ?? 'runs.db';
+  const toName = options.to.database ?? 'runs.db';
+  const { adapter } = options.to;
+  if (!options.replace && (await adapter.exists(toName))) {
+    throw new ArchiveConflictError(
+      `${adapter.describe(toName)} already exists`,
+      'Import into a new database name, or replace it (CLI: --replace)',
+    );
+  }
+  const source = await openDatabase(options.from.adapter, fromName, { readOnly: true });
+  let copied: CopyReport;
+  let sourceKind: SchemaKind;
+  try {
+    const detection = detectSchema(await observeSchema(source));
+    sourceKind = detection.kind;
+    const where = options.from.adapter.describe(fromName);
+    if (detection.kind === 'newer') {
+      throw new NewerSchemaError(where, detection.version ?? '?', CURRENT_SCHEMA_VERSION);
+    }
+    if (detection.kind === 'foreign' || detection.kind === 'empty') {
+      throw new NotADatabaseError(
+        where,
+        detection.kind === 'empty' ? 'holds no tables' : 'has no runs table',
+        { hint: 'Import a run database (runs.db) written by runmeta or the earlier tool' },
+      );
+    }
+    copied = await copyDatabase(source, adapter, toName, options);
+  } finally {
+    await source.close();
+  }
+  try {
+    const manager = await MetadataManager.open({
+      adapter,
+      database: toName,
+      ...(options.migration ? { migration: options.migration } : {}),
+    });
+    try {
+      const runs = (await manager.getAllRuns({ includeArchive: true })).length;
+      return {
+        target: adapter.describe(toName),
+        sourceKind,
+        copied: copied.tables,
+        migration: manager.migration,
+        runs,
+      };
+    } finally {
+      await manager.close();
+    }
+  } catch (error) {
+    // The migration left the copy as it was; an import is all or nothing.
+    await adapter.remove(toName).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Copy an open database into `name` on `target`: built aside (`<name>.importing`)
+ * and moved into place, so a failed copy leaves nothing at `name`. With
+ * `replace`, an existing `name` is removed just before the move.
+ */
+export async function copyDatabase(
+  source: Database,
+  target: StorageAdapter,
+  name: string,
+  options: CopyOptions & { replace?: boolean } = {},
+): Promise<CopyReport> {
+  const aside = `${name}.importing`;
+  await target.remove(aside);
+  const built = await openDatabase(target, aside);
+  let report: CopyReport;
+  try {
+    report = await copyTables(source, built, options);
+  } catch (error) {
+    await built.close();
+    await target.remove(aside);
+    throw error;
+  }
+  await built.close();
+  try {
+    if (options.replace) await target.remove(name);
+    await target.move(aside, name);
+  } catch (error) {
+    await target.remove(aside);
+    throw error;
+  }
+  return report;
+}
