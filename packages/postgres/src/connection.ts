@@ -101,10 +101,21 @@ export async function connect(
       return (result.rows as Record<string, unknown>[]).map(normaliseRow);
     },
     async runMany(sql, paramSets): Promise<RunResult> {
-      // One named (prepared) statement per SQL text: parsed and planned once.
+      const bulk = multiRowInsert(sql);
+      let changes = 0;
+      if (bulk) {
+        // One statement per chunk of rows: a round trip per chunk, not per row.
+        const rowsPerChunk = Math.max(1, Math.min(500, Math.floor(MAX_PARAMETERS / bulk.width)));
+        for (let start = 0; start < paramSets.length; start += rowsPerChunk) {
+          const chunk = paramSets.slice(start, start + rowsPerChunk);
+          const result = await query(bulk.sql(chunk.length), chunk.flat());
+          changes += result.rowCount ?? 0;
+        }
+        return { changes };
+      }
+      // Otherwise one named (prepared) statement: parsed and planned once.
       const text = toNumberedPlaceholders(sql);
       const name = `runmeta_${statementId(text)}`;
-      let changes = 0;
       for (const params of paramSets) {
         try {
           const result = await client.query({ name, text, values: params.map(prepare) });
@@ -119,6 +130,32 @@ export async function connect(
       if (closed) return;
       closed = true;
       await client.end().catch(() => {});
+    },
+  };
+}
+
+/** PostgreSQL's limit on the parameters of one statement. */
+const MAX_PARAMETERS = 65_535;
+
+/**
+ * A plain `INSERT INTO t (a, b) VALUES (?, ?)` (no ON CONFLICT, no RETURNING)
+ * as a statement inserting `rows` rows at once; null for any other statement.
+ */
+function multiRowInsert(sql: string): { width: number; sql: (rows: number) => string } | null {
+  const match = /^(INSERT INTO [^;]*?\) VALUES )\((\?(?:, \?)*)\)$/s.exec(sql.trim());
+  if (!match) return null;
+  const width = match[2]!.split(',').length;
+  const head = match[1]!;
+  return {
+    width,
+    sql: (rows) => {
+      const groups: string[] = [];
+      for (let r = 0; r < rows; r++) {
+        const marks: string[] = [];
+        for (let c = 1; c <= width; c++) marks.push(`$${r * width + c}`);
+        groups.push(`(${marks.join(', ')})`);
+      }
+      return head + groups.join(', ');
     },
   };
 }
