@@ -80,10 +80,15 @@ export async function connect(
     throw classifyPgError(error, options.location);
   }
   const query = async (sql: string, params: SqlParams = []) => {
+    const text = toNumberedPlaceholders(sql);
     try {
       return await client.query({
-        text: toNumberedPlaceholders(sql),
+        text,
         values: params.map(prepare),
+        // Statements with parameters repeat (one per write): each is parsed and
+        // planned once per session. A `*` result could change shape with the
+        // table, which a prepared statement refuses, so those are not kept.
+        ...(params.length && !text.includes('*') ? { name: `runmeta_${statementId(text)}` } : {}),
       });
     } catch (error) {
       throw classifyPgError(error, options.location);
@@ -113,17 +118,8 @@ export async function connect(
         }
         return { changes };
       }
-      // Otherwise one named (prepared) statement: parsed and planned once.
-      const text = toNumberedPlaceholders(sql);
-      const name = `runmeta_${statementId(text)}`;
-      for (const params of paramSets) {
-        try {
-          const result = await client.query({ name, text, values: params.map(prepare) });
-          changes += result.rowCount ?? 0;
-        } catch (error) {
-          throw classifyPgError(error, options.location);
-        }
-      }
+      // Otherwise one prepared statement, run once per parameter set.
+      for (const params of paramSets) changes += (await query(sql, params)).rowCount ?? 0;
       return { changes };
     },
     async close() {
