@@ -6,7 +6,8 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    // The built binary, and a throw-away PostgreSQL cluster for `--db postgres://`.
+    globalSetup: ['test/global-setup.ts', '../postgres/test/global-setup.ts'],
     testTimeout: 60_000,
   },
 });

@@ -24,6 +24,7 @@ export default function setup(): void {
     newest(path.join(root, 'src')),
     newest(path.join(root, '..', 'core', 'src')),
     newest(path.join(root, '..', 'node-sqlite', 'src')),
+    newest(path.join(root, '..', 'postgres', 'src')),
   );
   if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= sources) return;
   execFileSync(

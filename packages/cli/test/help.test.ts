@@ -22,6 +22,7 @@ const LEAVES = [
   'report',
   'export',
   'rollback',
+  'import',
   'start',
   'record mechanism',
   'record resolution',
@@ -60,7 +61,7 @@ describe('runmeta --help', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: runmeta /);
     expect(listedCommands(result.stdout).sort()).toEqual([...TOP_LEVEL].sort());
-    for (const flag of ['--db <path>', '--json', '--debug', '--version']) {
+    for (const flag of ['--db <path|url>', '--json', '--debug', '--version']) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('RUNMETA_DB');

@@ -133,7 +133,7 @@ export class NewerSchemaError extends RunmetaError {
 export class NotADatabaseError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_NOT_A_DATABASE', `${database} ${detail}`, {
-      hint: 'Check the path; runmeta opens SQLite run databases (metadata/runs.db)',
+      hint: 'Check --db: a SQLite file such as metadata/runs.db, or postgres://host/database?schema=<name>',
       ...options,
     });
   }

@@ -1068,7 +1068,7 @@ async function inspect(
  */
 function unusable(plan: MigrationPlan, location: string, readOnly: boolean): string | null {
   const { kind, version } = plan.detection;
-  if (kind === 'foreign') throw new NotADatabaseError(location, 'is SQLite but has no runs table');
+  if (kind === 'foreign') throw new NotADatabaseError(location, 'has tables but no runs table');
   if (kind === 'empty') {
     throw new NotADatabaseError(
       location,

@@ -359,6 +359,8 @@ async function carryOver(
           sourceCounts[copy.table] ?? 0,
           progress,
         );
+        // Child rows keep their ids: generated ids must continue after them.
+        await tx.dialect.afterCopy?.(tx, copy.table);
       }
       if (backfillSql) {
         progress({ step: 'backfill' });

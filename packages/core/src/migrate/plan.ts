@@ -242,7 +242,7 @@ export function planMigration(
       return plan;
     case 'foreign':
       plan.action = 'refuse';
-      plan.refusal = 'it is SQLite but has no runs table';
+      plan.refusal = 'it has tables but no runs table';
       return plan;
     case 'empty':
       plan.action = 'refuse';

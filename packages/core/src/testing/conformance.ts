@@ -945,12 +945,21 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
                 runsCarried: strategy === 'carry-over' ? reference.length : 0,
               });
             }
-            // New runs can be written on top of real data, and read back as the latest.
+            // New runs (and their child rows, whose ids continue after the carried
+            // ones) can be written on top of real data, and read back as the latest.
             await manager.startRun({
               runId: 'new_after_migration',
               templateId: 'jefferson_dinner',
               causalMode: 'pearl',
             });
+            await manager.recordBatch('new_after_migration', {
+              mechanisms: [{ mechanism: 'M1', functionName: 'after' }],
+              resolutions: [{ entityId: 'e', resolution: 'DIALOG', timepointId: 'tp' }],
+              validations: [{ validatorName: 'v', passed: true }],
+            });
+            expect((await manager.getSnapshot('new_after_migration')).mechanismsUsed).toEqual([
+              'M1',
+            ]);
             const latest = (await manager.getAllRuns({ includeArchive: true })).at(-1);
             expect(latest?.runId).toBe('new_after_migration');
             await manager.close();

@@ -1,0 +1,149 @@
+/**
+ * The CLI against a real PostgreSQL server: `runmeta import` copies the real v1
+ * file in and migrates it there, and the same commands then work with
+ * `--db postgres://…?schema=…`, giving the same answers as on the SQLite file.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './helpers.js';
+
+const temp = makeTempDir('cli-postgres');
+afterAll(() => removeDir(temp));
+
+const server = () => inject('postgresUrl');
+const schema = `cli_${process.pid}`;
+const db = () => `${server()}?schema=${schema}`;
+const cli = (args: string[]) => runCli(args, { cwd: temp });
+
+describe('runmeta with --db postgres://', () => {
+  const file = path.join(temp, 'file', 'runs.db');
+
+  it('imports the real v1 file (carry-over), leaving the file unchanged', async () => {
+    copyFixture(V1_20, path.dirname(file));
+    const before = sha256(file);
+    const result = await cli([
+      'import',
+      '--from',
+      file,
+      '--to',
+      db(),
+      '--strategy',
+      'carry-over',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      sourceKind: 'v1-deployed-20',
+      runs: 393,
+      migration: { action: 'migrate', strategy: 'carry-over', runsCarried: 393, integrity: 'ok' },
+    });
+    expect(report.copied.map((t: { table: string; rows: number }) => [t.table, t.rows])).toEqual([
+      ['runs', 393],
+      ['mechanism_usage', 17179],
+      ['resolution_assignments', 1313],
+      ['validations', 0],
+    ]);
+    expect(sha256(file)).toBe(before);
+  });
+
+  it('refuses a second import into the same schema, then replaces it with --replace --yes', async () => {
+    const again = await cli(['import', '--from', file, '--to', db()]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/already exists.*--replace/);
+    const replaced = await cli([
+      'import',
+      '--from',
+      file,
+      '--to',
+      db(),
+      '--strategy',
+      'carry-over',
+      '--replace',
+      '--yes',
+    ]);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toMatch(/4 tables, 18885 rows, counts verified/);
+  });
+
+  it('reports status: v2, 393 runs, the archive schema, integrity ok', async () => {
+    const result = await cli(['--db', db(), 'status', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status).toMatchObject({ kind: 'v2', runs: 393, integrity: 'ok', upToDate: true });
+    expect(status.archive).toMatchObject({ runs: 393, schemaVersion: '1.0' });
+    expect(status.archive.path).toContain(`schema=${schema}_v1_archive`);
+  });
+
+  it('answers queries exactly as the SQLite file does', async () => {
+    // The same file, migrated the same way, on SQLite.
+    const migrated = await cli(['--db', file, 'migrate', '--strategy', 'carry-over', '--yes']);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    for (const query of [
+      ['runs', 'list', '--where', "status = 'failed' or fidelity.trained >= 2"],
+      ['runs', 'list', '--template', 'jefferson_dinner', '--sort', 'newest', '--limit', '7'],
+      ['runs', 'list', '--where', "template_id like 'JEFF%'"],
+      ['report', '--by', 'mode'],
+    ]) {
+      const onFile = await cli(['--db', file, ...query, '--json']);
+      const onServer = await cli(['--db', db(), ...query, '--json']);
+      expect(onServer.code, onServer.stderr).toBe(0);
+      expect(JSON.parse(onServer.stdout), query.join(' ')).toEqual(JSON.parse(onFile.stdout));
+      expect(JSON.parse(onServer.stdout).length ?? 1).toBeGreaterThan(0);
+    }
+  });
+
+  it('records a run from a shell pipeline', async () => {
+    const started = await cli([
+      '--db',
+      db(),
+      'start',
+      '--template',
+      'shell',
+      '--mode',
+      'forward',
+      '--token-budget',
+      '1000',
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    const run = started.stdout.trim();
+    for (const record of [
+      ['mechanism', run, 'M3', 'seed'],
+      ['resolution', run, 'ceo', 'DIALOG', 'tp_001'],
+    ]) {
+      const recorded = await cli(['--db', db(), 'record', ...record]);
+      expect(recorded.code, recorded.stderr).toBe(0);
+    }
+    const done = await cli([
+      '--db',
+      db(),
+      'complete',
+      run,
+      '--entities',
+      '2',
+      '--timepoints',
+      '1',
+      '--cost',
+      '0.01',
+      '--tokens',
+      '800',
+      '--json',
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      runId: run,
+      status: 'completed',
+      tokenBudgetCompliance: 0.8,
+      fidelityDistribution: { dialog: 1 },
+    });
+    const inspected = await cli(['--db', db(), 'inspect', run]);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(inspected.stdout).toMatch(/M3/);
+  });
+
+  it('says what to check when the server cannot be reached', async () => {
+    const result = await cli(['--db', 'postgres://runmeta@127.0.0.1:1/none?schema=x', 'status']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/cannot be reached.*Check that PostgreSQL runs/);
+  });
+});
