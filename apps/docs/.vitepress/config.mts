@@ -31,6 +31,7 @@ export default defineConfig({
           { text: 'Node.js', link: '/guide/node' },
           { text: 'Browser', link: '/guide/browser' },
           { text: 'Command line', link: '/guide/cli' },
+          { text: 'PostgreSQL', link: '/guide/postgres' },
         ],
       },
       {
