@@ -7,6 +7,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './helpers.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** From packages/postgres/test/global-setup.ts: the throw-away cluster's URL. */
+    postgresUrl: string;
+  }
+}
+
 const temp = makeTempDir('cli-postgres');
 afterAll(() => removeDir(temp));
 

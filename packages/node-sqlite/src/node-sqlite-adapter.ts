@@ -10,6 +10,7 @@ import {
   createMemoryContainer,
   looksLikeSqlite,
   NotADatabaseError,
+  type OpenOptions,
   type Row,
   type RunResult,
   type SqlConnection,
@@ -42,7 +43,15 @@ export interface NodeSqliteConnection extends SqlConnection {
 
 /** The adapter, with access to raw clients. */
 export interface NodeSqliteAdapter extends StorageAdapter {
-  open(name: string, options?: { readOnly?: boolean }): Promise<NodeSqliteConnection>;
+  open(name: string, options?: OpenOptions): Promise<NodeSqliteConnection>;
+}
+
+/**
+ * `exactIntegers`: every integer comes back as a bigint (better-sqlite3 has no
+ * "only when unsafe" mode); the copy that asks for it passes values on untouched.
+ */
+function exactIntegers(client: BetterSqlite3.Database, options: OpenOptions): void {
+  if (options.exactIntegers) client.defaultSafeIntegers(true);
 }
 
 /** Wrap a better-sqlite3 handle as a runmeta connection, caching prepared statements. */
@@ -150,6 +159,7 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
         }
         if (openOptions.readOnly) client.pragma('query_only = ON');
         client.pragma('foreign_keys = ON');
+        exactIntegers(client, openOptions);
         // Store the bytes back only when something changed: a connection that just
         // read leaves the stored database byte-identical.
         // total_changes() counts rows; schema_version moves on DDL.
@@ -203,6 +213,7 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
           Buffer.from(withoutWalHeader(new Uint8Array(fs.readFileSync(file)))),
         );
         copy.pragma('query_only = ON');
+        exactIntegers(copy, openOptions);
         return wrapConnection(copy);
       };
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
@@ -230,6 +241,7 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
       // application crashes and much faster than FULL; only an OS crash can lose
       // the last commits, never corrupt the file.
       client.pragma('synchronous = NORMAL');
+      exactIntegers(client, openOptions);
       return wrapConnection(client);
     },
   };

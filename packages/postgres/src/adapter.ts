@@ -84,7 +84,8 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
   })();
 
   const schemaFor = (name: string) => {
-    const schema = prefix + (name.endsWith('.db') ? name.slice(0, -3) : name);
+    // `runs.db` → `runs`, and its working names `runs.db.v2-building` → `runs.v2-building`.
+    const schema = prefix + name.replace(/\.db(?=\.|$)/, '');
     if (!schema || Buffer.byteLength(schema) > MAX_IDENTIFIER_BYTES) {
       throw new StorageError(
         `"${name}" maps to the schema "${schema}", which PostgreSQL cannot name (1 to ${MAX_IDENTIFIER_BYTES} bytes)`,
@@ -214,7 +215,21 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
     },
 
     async remove(name) {
-      await sql(describe(name), `DROP SCHEMA IF EXISTS ${ident(name)} CASCADE`);
+      await inTransaction(describe(name), async (c) => {
+        const found = await c.query<{ comment: string | null }>(
+          "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
+          [schemaFor(name)],
+        );
+        if (found.rowCount === 0) return;
+        // DROP … CASCADE is only for what runmeta made: never an application's schema.
+        if (!found.rows[0]?.comment?.startsWith(COMMENT_PREFIX)) {
+          throw new ArchiveConflictError(
+            `${describe(name)} was not made by runmeta, so runmeta does not drop it`,
+            'Drop or rename that schema yourself if it should go',
+          );
+        }
+        await c.query(`DROP SCHEMA ${ident(name)} CASCADE`);
+      });
     },
 
     async readBytes(name) {
@@ -228,19 +243,29 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
     },
 
     async list() {
-      const rows = await sql<{ comment: string }>(
+      // runmeta's schemas by the name in their comment; any other schema too (as
+      // `<schema>.db`), so a new archive name never collides with one.
+      const rows = await sql<{ schema: string; comment: string | null }>(
         `postgres://${where}`,
-        `SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace
-          WHERE starts_with(nspname, $1) AND starts_with(obj_description(oid, 'pg_namespace'), $2)
+        `SELECT nspname AS schema, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace
+          WHERE starts_with(nspname, $1) AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
           ORDER BY nspname`,
-        [prefix, COMMENT_PREFIX],
+        [prefix],
       );
-      return rows.map((r) => r.comment.slice(COMMENT_PREFIX.length));
+      return rows
+        .map((r) =>
+          r.comment?.startsWith(COMMENT_PREFIX)
+            ? r.comment.slice(COMMENT_PREFIX.length)
+            : `${r.schema.slice(prefix.length)}.db`,
+        )
+        .sort();
     },
 
     async lock(name, { timeoutMs }) {
       const location = describe(name);
-      const session = new pg.Client(client);
+      // Keepalive: the lock lives as long as this session, so a silently dropped
+      // connection must be noticed rather than leave a migration unguarded.
+      const session = new pg.Client({ ...client, keepAlive: true });
       session.on('error', () => {});
       try {
         await session.connect();

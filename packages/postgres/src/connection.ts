@@ -82,14 +82,20 @@ export async function connect(
   const query = async (sql: string, params: SqlParams = []) => {
     const text = toNumberedPlaceholders(sql);
     try {
-      return await client.query({
+      const config: pg.QueryConfig & { queryMode: 'extended' } = {
         text,
         values: params.map(prepare),
+        // Always the extended protocol (node-postgres knows the option; its types
+        // do not yet): one statement per call, even without parameters, so
+        // `SELECT 1; COMMIT; DROP …` cannot end a read-only transaction from
+        // inside query().
+        queryMode: 'extended',
         // Statements with parameters repeat (one per write): each is parsed and
         // planned once per session. A `*` result could change shape with the
         // table, which a prepared statement refuses, so those are not kept.
         ...(params.length && !text.includes('*') ? { name: `runmeta_${statementId(text)}` } : {}),
-      });
+      };
+      return await client.query(config);
     } catch (error) {
       throw classifyPgError(error, options.location);
     }

@@ -47,9 +47,12 @@ export async function importSqliteImage(
   }
   const images = await imageAdapter();
   await images.writeBytes(IMAGE, bytes);
-  const source = await openDatabase(images, IMAGE, { readOnly: true });
+  const source = await openDatabase(images, IMAGE, { readOnly: true, exactIntegers: true });
   try {
-    return await copyDatabase(source, target, name, options);
+    const { replaced, ...report } = await copyDatabase(source, target, name, options);
+    // writeBytes replaces outright: the bytes are the whole new database.
+    if (replaced) await target.remove(replaced);
+    return report;
   } finally {
     await source.close();
   }
@@ -58,7 +61,7 @@ export async function importSqliteImage(
 /** The named database of `source` as a new SQLite image (every table, every row, in order). */
 export async function exportSqliteImage(source: StorageAdapter, name: string): Promise<Uint8Array> {
   const images = await imageAdapter();
-  const from = await openDatabase(source, name, { readOnly: true });
+  const from = await openDatabase(source, name, { readOnly: true, exactIntegers: true });
   try {
     const to = await openDatabase(images, IMAGE);
     try {

@@ -13,6 +13,7 @@ import {
   quoteIdent,
   type Row,
   type StorageAdapter,
+  schemaDdl,
 } from '@runmeta/core';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,6 +165,81 @@ describe('import of the real legacy databases into PostgreSQL', () => {
     });
     expect(await target.list()).toEqual([]);
     removeDir(dir);
+  });
+
+  it('carries 64-bit integers exactly, and puts a replaced database back when the new one fails to open', async () => {
+    const dir = makeTempDir('pg-import-exact');
+    const sqlite = createNodeSqliteAdapter({ directory: dir });
+    const big = 9_007_199_254_740_993n; // 2^53 + 1: a double cannot hold it
+    const db = await openDatabase(sqlite, 'runs.db');
+    for (const sql of schemaDdl('v1')) await db.run(sql);
+    await db.run('CREATE TABLE "hashes" ("run_id" TEXT, "h" INTEGER)');
+    await db.run('INSERT INTO "hashes" VALUES (?, ?)', ['r1', big]);
+    // tokens_used mixes numbers and text, as hand-edited legacy files do: the copy
+    // keeps it (as TEXT), and carry-over into v2's BIGINT column then fails.
+    await db.run(
+      'INSERT INTO runs (run_id, template_id, created_at, causal_mode, tokens_used) VALUES (?, ?, ?, ?, ?)',
+      ['r1', 't', '2024-01-01T00:00:00', 'forward', 'n/a'],
+    );
+    await db.run(
+      'INSERT INTO runs (run_id, template_id, created_at, causal_mode, tokens_used) VALUES (?, ?, ?, ?, ?)',
+      ['r2', 't', '2024-01-02T00:00:00', 'forward', 42],
+    );
+    await db.close();
+
+    const target = freshAdapter();
+    const first = sourceOf('deployed-v1-18col-9runs.db');
+    await importRunDatabase({
+      from: { adapter: first.adapter, database: first.database },
+      to: { adapter: target },
+    });
+    const before = await dump(target, 'runs.db');
+    const failed = await importRunDatabase({
+      from: { adapter: sqlite, database: 'runs.db' },
+      to: { adapter: target },
+      migration: { strategy: 'carry-over' },
+      replace: true,
+    }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'RUNMETA_MIGRATION_FAILED' });
+    expect(await dump(target, 'runs.db')).toEqual(before);
+    expect(await target.list()).toEqual(['runs.db', 'runs_v1_archive.db']);
+
+    const archived = await importRunDatabase({
+      from: { adapter: sqlite, database: 'runs.db' },
+      to: { adapter: target, database: 'exact.db' },
+    });
+    expect(archived.copied.find((t) => t.table === 'runs')?.widened).toEqual([
+      'tokens_used: INTEGER → TEXT COLLATE "C"',
+    ]);
+    const raw = await openDatabase(target, 'exact_v1_archive.db', { readOnly: true });
+    expect(await raw.all('SELECT "h" FROM "hashes"')).toEqual([{ h: big }]);
+    expect(await raw.all('SELECT "tokens_used" FROM "runs" ORDER BY _rowid_')).toEqual([
+      { tokens_used: 'n/a' },
+      { tokens_used: '42' },
+    ]);
+    await raw.close();
+    removeDir(dir);
+  });
+
+  it('never drops a schema runmeta did not make', async () => {
+    const target = freshAdapter();
+    const made = await openDatabase(target, 'mine.db');
+    await made.close();
+    const schema = target.schemaFor('theirs.db');
+    const db = await openDatabase(target, 'mine.db');
+    await db.run(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    await db.run(`CREATE TABLE ${quoteIdent(schema)}.important (x INTEGER)`);
+    await db.close();
+    await expect(target.remove('theirs.db')).rejects.toMatchObject({
+      code: 'RUNMETA_ARCHIVE_CONFLICT',
+      message: expect.stringContaining('not made by runmeta'),
+    });
+    expect(await target.exists('theirs.db')).toBe(true);
+    expect(await target.list()).toEqual(['mine.db', 'theirs.db']);
+    // dropTestSchemas cannot remove it either: clean up by hand.
+    const cleanup = await openDatabase(target, 'mine.db');
+    await cleanup.run(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+    await cleanup.close();
   });
 
   it('refuses bytes that are not SQLite, creating nothing', async () => {

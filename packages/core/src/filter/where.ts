@@ -300,7 +300,7 @@ export function compileWhere(
       case 'like': {
         const left = ref(n.field);
         params.push(n.pattern);
-        return `(${left} ${n.negated ? 'NOT ' : ''}${dialect.likeOperator} ?)`;
+        return `(${dialect.like(left, n.negated)})`;
       }
       case 'null':
         return `(${ref(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;

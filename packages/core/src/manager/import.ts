@@ -8,13 +8,15 @@
  * @packageDocumentation
  */
 
-import { CURRENT_SCHEMA_VERSION } from '../columns/registry.js';
+import { quoteIdent } from '../columns/quote.js';
+import { CURRENT_SCHEMA_VERSION, TABLES } from '../columns/registry.js';
 import { ArchiveConflictError, NewerSchemaError, NotADatabaseError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
+import { siblingName } from '../migrate/plan.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
@@ -35,6 +37,8 @@ export interface ImportOptions extends CopyOptions {
   migration?: { strategy?: MigrationStrategy; backfill?: boolean };
   /** Replace an existing target database (default: refuse). */
   replace?: boolean;
+  /** How long to wait for another import into, or migration of, the target. Default 60 000 ms. */
+  lockTimeoutMs?: number;
 }
 
 /** What {@link importRunDatabase} did. */
@@ -55,75 +59,129 @@ export interface ImportResult {
  * Copy every table of `from` into `to` and open it there (migrating v1 to v2 and
  * repairing v2 as opening always does). The source is opened read-only and never
  * changed. Refuses a source that is not a run database, or is newer than this SDK,
- * before copying anything, and an existing target unless `replace` is set.
+ * before copying anything, and an existing target unless `replace` is set. With
+ * `replace`, the old database is renamed aside until the new one has opened, and
+ * put back if anything fails. Imports into one name are serialised by a lock of
+ * their own (the migration lock is the manager's).
  */
 export async function importRunDatabase(options: ImportOptions): Promise<ImportResult> {
   const fromName = options.from.database ?? 'runs.db';
   const toName = options.to.database ?? 'runs.db';
   const { adapter } = options.to;
-  if (!options.replace && (await adapter.exists(toName))) {
-    throw new ArchiveConflictError(
-      `${adapter.describe(toName)} already exists`,
-      'Import into a new database name, or replace it (CLI: --replace)',
-    );
-  }
-  const source = await openDatabase(options.from.adapter, fromName, { readOnly: true });
-  let copied: CopyReport;
-  let sourceKind: SchemaKind;
+  const release = await adapter.lock?.(`${toName}.importing`, {
+    timeoutMs: options.lockTimeoutMs ?? 60_000,
+  });
   try {
-    const detection = detectSchema(await observeSchema(source));
-    sourceKind = detection.kind;
-    const where = options.from.adapter.describe(fromName);
-    if (detection.kind === 'newer') {
-      throw new NewerSchemaError(where, detection.version ?? '?', CURRENT_SCHEMA_VERSION);
-    }
-    if (detection.kind === 'foreign' || detection.kind === 'empty') {
-      throw new NotADatabaseError(
-        where,
-        detection.kind === 'empty' ? 'holds no tables' : 'has no runs table',
-        { hint: 'Import a run database (runs.db) written by runmeta or the earlier tool' },
+    if (!options.replace && (await adapter.exists(toName))) {
+      throw new ArchiveConflictError(
+        `${adapter.describe(toName)} already exists`,
+        'Import into a new database name, or replace it (CLI: --replace)',
       );
     }
-    copied = await copyDatabase(source, adapter, toName, options);
-  } finally {
-    await source.close();
-  }
-  try {
-    const manager = await MetadataManager.open({
-      adapter,
-      database: toName,
-      ...(options.migration ? { migration: options.migration } : {}),
+    const source = await openDatabase(options.from.adapter, fromName, {
+      readOnly: true,
+      exactIntegers: true,
     });
+    let copied: CopyReport & { replaced: string | null };
+    let sourceKind: SchemaKind;
     try {
-      const runs = (await manager.getAllRuns({ includeArchive: true })).length;
-      return {
-        target: adapter.describe(toName),
-        sourceKind,
-        copied: copied.tables,
-        migration: manager.migration,
-        runs,
-      };
+      const detection = detectSchema(await observeSchema(source));
+      sourceKind = detection.kind;
+      const where = options.from.adapter.describe(fromName);
+      if (detection.kind === 'newer') {
+        throw new NewerSchemaError(where, detection.version ?? '?', CURRENT_SCHEMA_VERSION);
+      }
+      if (detection.kind === 'foreign' || detection.kind === 'empty') {
+        throw new NotADatabaseError(
+          where,
+          detection.kind === 'empty' ? 'holds no tables' : 'has no runs table',
+          { hint: 'Import a run database (runs.db) written by runmeta or the earlier tool' },
+        );
+      }
+      copied = await copyDatabase(source, adapter, toName, options);
     } finally {
-      await manager.close();
+      await source.close();
     }
-  } catch (error) {
-    // The migration left the copy as it was; an import is all or nothing.
-    await adapter.remove(toName).catch(() => {});
-    throw error;
+    let archiveMade: string | null = null;
+    try {
+      // A history row copied from the source names the source's archive, which
+      // did not come along: keep it as provenance, never as this database's archive.
+      await detachCopiedArchive(adapter, toName);
+      const manager = await MetadataManager.open({
+        adapter,
+        database: toName,
+        ...(options.migration ? { migration: options.migration } : {}),
+        ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+      });
+      let result: ImportResult;
+      try {
+        if (manager.migration?.action === 'migrate') archiveMade = await manager.archiveName();
+        result = {
+          target: adapter.describe(toName),
+          sourceKind,
+          copied: copied.tables,
+          migration: manager.migration,
+          runs: (await manager.getAllRuns({ includeArchive: true })).length,
+        };
+      } finally {
+        await manager.close();
+      }
+      if (copied.replaced) await adapter.remove(copied.replaced);
+      return result;
+    } catch (error) {
+      // A failed migration left the copy as it was; an import is all or nothing.
+      await adapter.remove(toName).catch(() => {});
+      if (archiveMade) await adapter.remove(archiveMade).catch(() => {});
+      if (copied.replaced) await adapter.move(copied.replaced, toName).catch(() => {});
+      throw error;
+    }
+  } finally {
+    await release?.();
+  }
+}
+
+/** Rename `archive` to `sourceArchive` in copied migration-history rows. */
+async function detachCopiedArchive(adapter: StorageAdapter, name: string): Promise<void> {
+  const db = await openDatabase(adapter, name);
+  try {
+    if (!(TABLES.history.name in (await observeSchema(db)).tables)) return;
+    const table = quoteIdent(TABLES.history.name);
+    const rows = await db.all<{ id: number; details: string | null }>(
+      `SELECT "id", "details" FROM ${table} WHERE "details" LIKE ?`,
+      ['%"archive"%'],
+    );
+    for (const row of rows) {
+      let details: Record<string, unknown>;
+      try {
+        details = JSON.parse(String(row.details)) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (!('archive' in details)) continue;
+      const { archive, ...rest } = details;
+      await db.run(`UPDATE ${table} SET "details" = ? WHERE "id" = ?`, [
+        JSON.stringify({ ...rest, sourceArchive: archive }),
+        row.id,
+      ]);
+    }
+  } finally {
+    await db.close();
   }
 }
 
 /**
  * Copy an open database into `name` on `target`: built aside (`<name>.importing`)
  * and moved into place, so a failed copy leaves nothing at `name`. With
- * `replace`, an existing `name` is removed just before the move.
+ * `replace`, an existing `name` is first renamed aside; its new name is returned
+ * as `replaced`, for the caller to remove once the new database is in use (or
+ * to move back).
  */
 export async function copyDatabase(
   source: Database,
   target: StorageAdapter,
   name: string,
   options: CopyOptions & { replace?: boolean } = {},
-): Promise<CopyReport> {
+): Promise<CopyReport & { replaced: string | null }> {
   const aside = `${name}.importing`;
   await target.remove(aside);
   const built = await openDatabase(target, aside);
@@ -136,12 +194,17 @@ export async function copyDatabase(
     throw error;
   }
   await built.close();
+  let replaced: string | null = null;
   try {
-    if (options.replace) await target.remove(name);
+    if (options.replace && (await target.exists(name))) {
+      replaced = siblingName(name, '_replaced', await target.list());
+      await target.move(name, replaced);
+    }
     await target.move(aside, name);
   } catch (error) {
+    if (replaced && !(await target.exists(name))) await target.move(replaced, name);
     await target.remove(aside);
     throw error;
   }
-  return report;
+  return { ...report, replaced };
 }

@@ -977,7 +977,9 @@ export class MetadataManager {
 
   /** Add a known column on demand, recorded in the history table. */
   private async addColumn(tx: Executor, table: TableDef, column: ColumnDef): Promise<void> {
-    await tx.run(addColumnSql(table.name, columnDefinitionSql({ ...column, notNull: false })));
+    await tx.run(
+      addColumnSql(table.name, columnDefinitionSql({ ...column, notNull: false }, tx.dialect)),
+    );
     if (this.columnsOf(TABLES.history.name).length) {
       await tx.run(
         insertSql(TABLES.history.name, [

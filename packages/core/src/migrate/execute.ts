@@ -23,7 +23,7 @@ import {
   RunmetaError,
 } from '../errors.js';
 import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
-import type { Row, SqlParams, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import type { OpenOptions, Row, SqlParams, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { detectSchema } from './detect.js';
@@ -67,7 +67,7 @@ export interface MigrationResult {
 export async function openDatabase(
   adapter: StorageAdapter,
   name: string,
-  options: { readOnly?: boolean } = {},
+  options: OpenOptions = {},
 ): Promise<Database> {
   const location = adapter.describe(name);
   try {

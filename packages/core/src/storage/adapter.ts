@@ -48,6 +48,12 @@ export interface AdapterCapabilities {
 export interface OpenOptions {
   /** Open without the right to write; a missing database is an error. */
   readonly readOnly?: boolean;
+  /**
+   * Return integers beyond 2^53 as `bigint` instead of a rounded number (whole-
+   * database copies use it so a 64-bit id arrives exactly). Backends that never
+   * round may ignore it.
+   */
+  readonly exactIntegers?: boolean;
 }
 
 /**

@@ -44,8 +44,11 @@ export interface SqlDialect {
   readonly beginWrite: string;
   /** Statement that begins a read transaction. */
   readonly beginRead: string;
-  /** The case-insensitive (for ASCII) LIKE operator: SQLite's `LIKE`, PostgreSQL's `ILIKE`. */
-  readonly likeOperator: string;
+  /**
+   * `left LIKE ?`, compared as text and case-insensitively for ASCII, as SQLite
+   * does (PostgreSQL: `CAST(left AS TEXT) ILIKE ?`).
+   */
+  like(left: string, negated: boolean): string;
   /**
    * A numeric value read from a JSON object column, null when the column does not
    * hold valid JSON. Returns the SQL expression and the one parameter it binds.
@@ -123,7 +126,7 @@ export const sqliteDialect: SqlDialect = {
   rowOrderColumn: null,
   beginWrite: 'BEGIN IMMEDIATE',
   beginRead: 'BEGIN DEFERRED',
-  likeOperator: 'LIKE',
+  like: (left, negated) => `${left} ${negated ? 'NOT ' : ''}LIKE ?`,
   checkpointSql: 'PRAGMA wal_checkpoint(TRUNCATE)',
   integritySql: 'PRAGMA integrity_check',
   jsonNumber: (column, key) => ({

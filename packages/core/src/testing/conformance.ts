@@ -604,7 +604,39 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           { column: 'causal_mode', kind: 'unknown_enum', raw: 'QUANTUM' },
           { column: 'fidelity_distribution', kind: 'invalid_json', raw: '{not json' },
         ]);
+        // A filter over damaged JSON treats it as unknown instead of failing.
         await again.close();
+        await rawExec(adapter, DB, [
+          [
+            insertSql('runs', [
+              'run_id',
+              'template_id',
+              'causal_mode',
+              'fidelity_distribution',
+              'created_at',
+            ]),
+            ['odd2', 't', 'Quantum', '{"dialog": 1.2.3, "trained": 01}', '2025-01-02T00:00:00'],
+          ],
+        ]);
+        const filtered = await open(adapter);
+        expect(await filtered.getAllRuns({ where: 'fidelity.dialog >= 1' })).toEqual([]);
+        expect(
+          (await filtered.getAllRuns({ where: "causal_mode like 'quant%'" })).map((r) => r.runId),
+        ).toEqual(['odd', 'odd2']);
+        await filtered.close();
+      });
+
+      it('keeps full precision in a deployed column added on first use', async () => {
+        const { manager } = await fresh();
+        const saved = await manager.saveMetadata({
+          runId: 'precise',
+          templateId: 't',
+          causalMode: 'forward',
+          durationSeconds: 12.345678901234,
+        });
+        expect(saved.durationSeconds).toBe(12.345678901234);
+        expect((await manager.getRun('precise')).durationSeconds).toBe(12.345678901234);
+        await manager.close();
       });
     });
 
@@ -1037,6 +1069,13 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(manager.query('/* sneaky */ DELETE FROM runs')).rejects.toBeInstanceOf(
           ReadOnlyError,
         );
+        // Several statements in one string: refused, or only the first one runs.
+        for (const sneaky of [
+          'SELECT 1 AS one; DELETE FROM runs',
+          'SELECT 1 AS one; COMMIT; DELETE FROM runs',
+        ]) {
+          await manager.query(sneaky).catch(() => undefined);
+        }
         // A data-modifying WITH: refused by the read-only transaction (PostgreSQL) or
         // not valid SQL at all (SQLite); either way nothing is deleted.
         await expect(
