@@ -150,7 +150,7 @@ describe('runmeta with --db postgres://', () => {
 
   it('says what to check when the server cannot be reached', async () => {
     const result = await cli(['--db', 'postgres://runmeta@127.0.0.1:1/none?schema=x', 'status']);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/cannot be reached.*Check that PostgreSQL runs/);
   });
 });

@@ -13,6 +13,7 @@ import {
   ReadOnlyError,
   RunmetaError,
   RunNotFoundError,
+  ServerUnreachableError,
   StorageError,
   ValidationError,
 } from './errors.js';
@@ -42,6 +43,11 @@ const EXAMPLES: [string, RunmetaError, string][] = [
   ['MigrationError', new MigrationError('verify failed'), 'RUNMETA_MIGRATION_FAILED'],
   ['ClosedError', new ClosedError('MetadataManager'), 'RUNMETA_CLOSED'],
   ['StorageError', new StorageError('boom'), 'RUNMETA_STORAGE'],
+  [
+    'ServerUnreachableError',
+    new ServerUnreachableError('postgres://h/db', 'connection refused'),
+    'RUNMETA_UNREACHABLE',
+  ],
 ];
 
 /** CLI exit codes by code (SPEC §8: 1 internal, 2 bad input, 3 database problem). */
@@ -56,6 +62,7 @@ const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_ARCHIVE_CONFLICT: 3,
   RUNMETA_MIGRATION_FAILED: 3,
   RUNMETA_TOO_LARGE: 3,
+  RUNMETA_UNREACHABLE: 3,
   RUNMETA_CLOSED: 1,
   RUNMETA_STORAGE: 1,
 };

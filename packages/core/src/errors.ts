@@ -48,6 +48,10 @@ export const ERROR_CODES = {
     summary: 'A database is larger than the configured size limit; nothing was loaded.',
     exitCode: 3,
   },
+  RUNMETA_UNREACHABLE: {
+    summary: 'A database server cannot be reached or refused the login.',
+    exitCode: 3,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -198,6 +202,16 @@ export class DatabaseTooLargeError extends RunmetaError {
 }
 
 /** The storage backend failed in a way runmeta could not classify. */
+/** A database server cannot be reached, or refused the login. */
+export class ServerUnreachableError extends RunmetaError {
+  constructor(location: string, detail: string, options: RunmetaErrorOptions = {}) {
+    super('RUNMETA_UNREACHABLE', `${location}: ${detail}`, {
+      hint: 'Check that the server runs and that the host, port, user and password in the URL are right',
+      ...options,
+    });
+  }
+}
+
 export class StorageError extends RunmetaError {
   constructor(detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_STORAGE', detail, {

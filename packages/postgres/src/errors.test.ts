@@ -37,9 +37,12 @@ describe('classifyPgError', () => {
         'h',
       ),
     ).toMatchObject({
-      code: 'RUNMETA_STORAGE',
+      code: 'RUNMETA_UNREACHABLE',
       hint: expect.stringContaining('host and port'),
     });
-    expect(classifyPgError(pgError({ code: '28P01' }), 'h').hint).toMatch(/password/);
+    expect(classifyPgError(pgError({ code: '28P01' }), 'h')).toMatchObject({
+      code: 'RUNMETA_UNREACHABLE',
+      hint: expect.stringMatching(/password/),
+    });
   });
 });

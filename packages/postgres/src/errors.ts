@@ -9,6 +9,7 @@ import {
   NotADatabaseError,
   ReadOnlyError,
   RunmetaError,
+  ServerUnreachableError,
   StorageError,
   ValidationError,
 } from '@runmeta/core';
@@ -80,13 +81,13 @@ export function classifyPgError(error: unknown, location: string): RunmetaError 
       });
     case '28P01':
     case '28000':
-      return new StorageError(`${location}: the server refused the login: ${message}`, {
+      return new ServerUnreachableError(location, `the server refused the login: ${message}`, {
         ...options,
         hint: 'Check the user and password in the URL (or PGUSER/PGPASSWORD)',
       });
     default:
       if (CONNECTION_CODES.has(code) || /connect|Connection terminated/i.test(message)) {
-        return new StorageError(`${location}: the server cannot be reached: ${message}`, {
+        return new ServerUnreachableError(location, `the server cannot be reached: ${message}`, {
           ...options,
           hint: 'Check that PostgreSQL runs and that the host and port in the URL are right',
         });

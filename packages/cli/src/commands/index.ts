@@ -60,7 +60,8 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: 2, meaning: 'bad usage or input (unknown run, bad flag, bad filter)' },
   {
     code: 3,
-    meaning: 'database problem (not SQLite, corrupt, newer schema, locked, read-only)',
+    meaning:
+      'database problem (not SQLite, corrupt, newer schema, locked, read-only, server unreachable)',
   },
   {
     code: 4,
