@@ -195,6 +195,23 @@ export const postgresDialect: SqlDialect = {
     return rows.length ? quoteIdent(ROW_ORDER_COLUMN) : null;
   },
 
+  mayRefuse(type, sourceType) {
+    const source = sourceType.toLowerCase();
+    const integer = /^(bigint|integer|smallint)\b/.test(source);
+    const numeric = integer || /^(double precision|real|numeric)\b/.test(source);
+    switch (type) {
+      case 'INTEGER':
+        return !integer;
+      case 'REAL':
+        return !numeric;
+      case 'BOOLEAN':
+        return source !== 'boolean';
+      default:
+        // Text takes any value but binary.
+        return source === 'bytea';
+    }
+  },
+
   async afterCopy(db, table) {
     const identities = await db.all<{ name: string }>(
       "SELECT attname AS name FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attidentity <> '' AND NOT attisdropped",

@@ -20,10 +20,12 @@ export { quoteIdent, quoteLiteral } from './quote.js';
 export function columnDefinitionSql(
   column: ColumnDef,
   dialect: SqlDialect = sqliteDialect,
+  /** A declared type to use instead of the registry's (a legacy column kept as it was). */
+  typeOverride?: string,
 ): string {
   if (column.primaryKey === 'autoincrement')
     return `${quoteIdent(column.name)} ${dialect.autoincrementKey}`;
-  const parts = [quoteIdent(column.name), dialect.columnType(column.sqlType)];
+  const parts = [quoteIdent(column.name), typeOverride ?? dialect.columnType(column.sqlType)];
   if (column.primaryKey === 'plain') parts.push('PRIMARY KEY');
   if (column.notNull) parts.push('NOT NULL');
   if (column.defaultSql !== undefined) parts.push(`DEFAULT ${column.defaultSql}`);
@@ -35,8 +37,10 @@ export function createTableSql(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
   dialect: SqlDialect = sqliteDialect,
+  /** Column name → declared type to use instead of the registry's. */
+  typeOverrides: Readonly<Record<string, string>> = {},
 ): string {
-  const lines = columns.map((c) => `  ${columnDefinitionSql(c, dialect)}`);
+  const lines = columns.map((c) => `  ${columnDefinitionSql(c, dialect, typeOverrides[c.name])}`);
   if (dialect.rowOrderColumn) lines.push(`  ${dialect.rowOrderColumn}`);
   for (const c of columns) {
     if (!c.references || !dialect.foreignKeys) continue;

@@ -235,6 +235,7 @@ export async function applyMigration(
                 runsCarried: rowsCarried.runs ?? 0,
                 rowsCarried,
                 addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+                ...(plan.keptSourceTypes.length ? { keptSourceTypes: plan.keptSourceTypes } : {}),
                 backfill: plan.backfill,
               },
         ),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sqliteDialect } from '../storage/dialect.js';
 import {
   CHILDREN,
   cols,
@@ -429,5 +430,40 @@ describe('formatPlan', () => {
     expect(text).toContain('archive');
     expect(text).toContain('runs_v1_archive_2.db');
     expect(text).toContain('v1-deployed-18');
+  });
+});
+
+describe('planMigration: a backend that checks types (dialect)', () => {
+  // A dialect whose INTEGER columns would refuse text: as PostgreSQL's does.
+  const strict = {
+    ...sqliteDialect,
+    name: 'strict',
+    checkpointSql: null,
+    mayRefuse: (type: string, source: string) => type === 'INTEGER' && /^text/i.test(source),
+  };
+
+  it('keeps a legacy column its own type where the registry type could refuse values', () => {
+    const schema = v1Deployed18();
+    schema.tables.runs = schema.tables.runs!.map((c) =>
+      c.name === 'tokens_used' ? { ...c, type: 'TEXT' } : c,
+    );
+    const plan = planMigration(schema, { strategy: 'carry-over', dialect: strict });
+    expect(plan.keptSourceTypes).toEqual(['runs.tokens_used TEXT']);
+    const runsDdl = step(plan, 'create-aside').sql[0]!;
+    expect(runsDdl).toMatch(/"tokens_used" TEXT/);
+    expect(runsDdl).toMatch(/"entities_created" INTEGER/);
+    expect(step(plan, 'create-aside').description).toContain('declaring runs.tokens_used TEXT');
+    // No checkpoint on a backend without a write-ahead log to fold.
+    expect(kinds(plan)).not.toContain('checkpoint');
+  });
+
+  it('changes nothing on SQLite, which keeps any value in any column', () => {
+    const schema = v1Deployed18();
+    schema.tables.runs = schema.tables.runs!.map((c) =>
+      c.name === 'tokens_used' ? { ...c, type: 'TEXT' } : c,
+    );
+    const plan = planMigration(schema, { strategy: 'carry-over' });
+    expect(plan.keptSourceTypes).toEqual([]);
+    expect(step(plan, 'create-aside').sql[0]).toMatch(/"tokens_used" INTEGER/);
   });
 });

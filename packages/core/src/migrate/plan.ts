@@ -118,6 +118,12 @@ export interface MigrationPlan {
   steps: MigrationStep[];
   copies: CarryOverCopy[];
   addedColumns: AddedColumn[];
+  /**
+   * Carry-over: v2 columns declared with the source's type (`runs.tokens_used
+   * text`) because the backend would refuse some legacy values under the
+   * registry's type. Always empty on SQLite.
+   */
+  keptSourceTypes: string[];
   /** The history row's columns, in the order `record-history` binds them. */
   historyColumns: string[];
 }
@@ -213,6 +219,7 @@ export function planMigration(
     steps: [],
     copies: [],
     addedColumns: [],
+    keptSourceTypes: [],
     historyColumns: HISTORY_INSERT_COLUMNS,
   };
   const historySql = insertSql(TABLES.history.name, HISTORY_INSERT_COLUMNS);
@@ -360,6 +367,21 @@ export function planMigration(
       const constants: Record<string, SqlValue> =
         table === TABLES.runs ? { schema_version: V1_SCHEMA_VERSION } : {};
       plan.copies.push(carryOverCopy(table, source, constants));
+      // A backend that checks types keeps a legacy column's own type where the
+      // registry's could refuse some of its values: every row is carried over.
+      const overrides: Record<string, string> = {};
+      for (const column of canonicalColumns(table)) {
+        const found = source.find((c) => c.name.toLowerCase() === column.name);
+        const type = found ? plainTypeName(found.type) : '';
+        if (type && !column.primaryKey && dialect.mayRefuse?.(column.sqlType, type)) {
+          overrides[column.name] = type;
+          plan.keptSourceTypes.push(`${table.name}.${column.name} ${type}`);
+        }
+      }
+      if (Object.keys(overrides).length) {
+        const at = [TABLES.runs, ...CHILD_TABLES].indexOf(table);
+        asideSql[at] = createTableSql(table, canonicalColumns(table), dialect, overrides);
+      }
     }
   }
 
@@ -373,7 +395,7 @@ export function planMigration(
   }
   plan.steps.push({
     kind: 'create-aside',
-    description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}`,
+    description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}${plan.keptSourceTypes.length ? `, declaring ${plan.keptSourceTypes.join(', ')} as in the source` : ''}`,
     database: aside,
     sql: asideSql,
   });

@@ -104,6 +104,14 @@ export interface SqlDialect {
   rowOrder(db: Executor, table: string): Promise<string | null>;
   /** After rows were copied with explicit keys: make generated keys continue after them. */
   afterCopy?(db: Executor, table: string): Promise<void>;
+  /**
+   * Whether a v2 column of registry type `type` could refuse a value of a source
+   * column declared `sourceType` (a server checks every value against its
+   * column's type; SQLite keeps any value anywhere, so it never refuses). When it
+   * could, carry-over declares the v2 column with the source's type instead, so
+   * no row is refused; reads stay lenient either way.
+   */
+  mayRefuse?(type: SqlType, sourceType: string): boolean;
 }
 
 /** Above this many rows the integrity check is SQLite's `quick_check` (see {@link sqliteDialect}). */
