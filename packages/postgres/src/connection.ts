@@ -79,8 +79,22 @@ export async function connect(
     await client.end().catch(() => {});
     throw classifyPgError(error, options.location);
   }
+  // Statements this session has prepared. Bounded: a process running ever-new
+  // statements (ad-hoc filters) runs the rest unprepared instead of growing.
+  const prepared = new Map<string, string>();
+  const nameFor = (text: string, params: SqlParams): string | undefined => {
+    // A `*` result could change shape with the table, which a prepared statement refuses.
+    if (params.length === 0 || text.includes('*')) return undefined;
+    let name = prepared.get(text);
+    if (name === undefined && prepared.size < MAX_PREPARED) {
+      name = `runmeta_${statementId(text)}`;
+      prepared.set(text, name);
+    }
+    return name;
+  };
   const query = async (sql: string, params: SqlParams = []) => {
     const text = toNumberedPlaceholders(sql);
+    const name = nameFor(text, params);
     try {
       const config: pg.QueryConfig & { queryMode: 'extended' } = {
         text,
@@ -91,9 +105,8 @@ export async function connect(
         // inside query().
         queryMode: 'extended',
         // Statements with parameters repeat (one per write): each is parsed and
-        // planned once per session. A `*` result could change shape with the
-        // table, which a prepared statement refuses, so those are not kept.
-        ...(params.length && !text.includes('*') ? { name: `runmeta_${statementId(text)}` } : {}),
+        // planned once per session.
+        ...(name ? { name } : {}),
       };
       return await client.query(config);
     } catch (error) {
@@ -135,6 +148,9 @@ export async function connect(
     },
   };
 }
+
+/** Prepared statements one session keeps at most. */
+const MAX_PREPARED = 256;
 
 /** PostgreSQL's limit on the parameters of one statement. */
 const MAX_PARAMETERS = 65_535;
