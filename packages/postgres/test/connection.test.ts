@@ -1,7 +1,9 @@
 /** One PostgreSQL session as core sees it: bulk inserts, prepared statements, value types. */
-import { openDatabase } from '@runmeta/core';
+import { randomBytes } from 'node:crypto';
+import { openDatabase, ReadOnlyError } from '@runmeta/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropTestSchemas, freshAdapter } from './support.js';
+import { createPostgresAdapter } from '../src/index.js';
+import { dropTestSchemas, freshAdapter, postgresUrl } from './support.js';
 
 afterAll(dropTestSchemas);
 
@@ -45,5 +47,26 @@ describe('a PostgreSQL connection', () => {
       bytes: new Uint8Array([0, 1, 255]),
     });
     await db.close();
+  });
+
+  it('tells a role without CREATE on the database which grant it lacks, creating nothing', async () => {
+    const admin = await openDatabase(freshAdapter(), 'admin.db');
+    const role = `rm_${randomBytes(4).toString('hex')}`;
+    // A new role may connect, but not create schemas (PostgreSQL grants CREATE on
+    // a database to its owner only).
+    await admin.run(`CREATE ROLE ${role} LOGIN`);
+    try {
+      const url = new URL(postgresUrl());
+      url.username = role;
+      const limited = createPostgresAdapter({ connectionString: url.href });
+      const error = await limited.open('runs.db').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReadOnlyError);
+      expect((error as Error).message).toMatch(/Grant this role CREATE on the database/);
+      expect(await limited.exists('runs.db')).toBe(false);
+      await limited.end();
+    } finally {
+      await admin.run(`DROP ROLE ${role}`);
+      await admin.close();
+    }
   });
 });
