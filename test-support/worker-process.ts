@@ -28,28 +28,6 @@ export function spawnWorkerIn(
   );
 }
 
-/** Run a worker to completion; resolves with its exit code, signal and output. */
-export function runWorkerIn(
-  workersDir: string,
-  name: string,
-  args: string[],
-  options: SpawnOptions = {},
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnWorkerIn(workersDir, name, args, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -12,9 +12,9 @@ import {
   MetadataManager,
   type MigrationPlan,
   type MigrationStrategy,
-  RESOLUTION_LEVELS,
   type RunFilter,
   type RunMetadata,
+  sortedDistribution,
   writeSyntheticV1,
 } from '@runmeta/core';
 
@@ -101,9 +101,9 @@ export class Playground {
   }
 
   /** Runs of the active database and its archive, filtered. */
-  async runs(filter: Omit<RunFilter, 'includeArchive' | 'withMechanisms'> = {}) {
+  async runs(filter: Omit<RunFilter, 'includeArchive'> = {}) {
     const manager = this.requireOpen();
-    return manager.getAllRuns({ ...filter, includeArchive: true, withMechanisms: true });
+    return manager.getAllRuns({ ...filter, includeArchive: true });
   }
 
   /** The LLM-ready snapshot text of a run (SPEC §6), as `runmeta inspect` prints it. */
@@ -131,14 +131,11 @@ export function fidelityBars(runs: readonly RunMetadata[]): Bar[] {
       totals.set(level, (totals.get(level) ?? 0) + Number(count));
     }
   }
-  // Coarsest to finest, as the snapshot lists them; unknown levels last.
-  const rank = (level: string) => {
-    const index = (RESOLUTION_LEVELS as readonly string[]).indexOf(level);
-    return index === -1 ? RESOLUTION_LEVELS.length : index;
-  };
-  return [...totals]
-    .map(([label, value]) => ({ label, value }))
-    .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
+  // Coarsest to finest, as the snapshot and `runmeta report` list them; unknown levels last.
+  return sortedDistribution(Object.fromEntries(totals)).map(([label, value]) => ({
+    label,
+    value,
+  }));
 }
 
 /** A numeric field summed per template, largest first. */

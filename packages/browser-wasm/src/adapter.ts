@@ -69,7 +69,7 @@ export async function createSqlJsAdapter(options: SqlJsAdapterOptions = {}): Pro
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const container = createMemoryContainer({ onChange: options.onChange });
   const live = new Map<string, SqlJsConnection>();
-  const describe = (name: string) => `memory:${name}`;
+  const { describe } = container;
   const checkSize = (name: string, bytes: Uint8Array) => {
     if (bytes.length > maxBytes)
       throw new DatabaseTooLargeError(describe(name), bytes.length, maxBytes);

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 
-export { fixturesDir } from '../../../test-support/legacy-fixtures.js';
 export {
   copyFixture,
   makeTempDir,

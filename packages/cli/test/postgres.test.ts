@@ -9,7 +9,7 @@ import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './he
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** From packages/postgres/test/global-setup.ts: the throw-away cluster's URL. */
+    /** The test server's URL (packages/postgres/test/global-setup.ts). */
     postgresUrl: string;
   }
 }
@@ -24,20 +24,16 @@ const cli = (args: string[]) => runCli(args, { cwd: temp });
 
 describe('runmeta with --db postgres://', () => {
   const file = path.join(temp, 'file', 'runs.db');
+  const importCarryOver = (...extra: string[]) => [
+    'import',
+    ...['--from', file, '--to', db(), '--strategy', 'carry-over'],
+    ...extra,
+  ];
 
   it('imports the real v1 file (carry-over), leaving the file unchanged', async () => {
     copyFixture(V1_20, path.dirname(file));
     const before = sha256(file);
-    const result = await cli([
-      'import',
-      '--from',
-      file,
-      '--to',
-      db(),
-      '--strategy',
-      'carry-over',
-      '--json',
-    ]);
+    const result = await cli(importCarryOver('--json'));
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({
@@ -58,17 +54,7 @@ describe('runmeta with --db postgres://', () => {
     const again = await cli(['import', '--from', file, '--to', db()]);
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/already exists.*--replace/);
-    const replaced = await cli([
-      'import',
-      '--from',
-      file,
-      '--to',
-      db(),
-      '--strategy',
-      'carry-over',
-      '--replace',
-      '--yes',
-    ]);
+    const replaced = await cli(importCarryOver('--replace', '--yes'));
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(replaced.stdout).toMatch(/4 tables, 18885 rows, counts verified/);
   });

@@ -144,7 +144,6 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
         wal: false,
         persistent: false,
       } satisfies AdapterCapabilities,
-      describe: (name) => `memory:${name}`,
       ...container,
       async open(name, openOptions = {}) {
         const bytes = container.take(name, !!openOptions.readOnly);

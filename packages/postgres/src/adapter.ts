@@ -18,8 +18,9 @@ import {
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
-import { postgresDialect } from './dialect.js';
+import { continueIdentities, postgresDialect } from './dialect.js';
 import { classifyPgError } from './errors.js';
+import { toNumberedPlaceholders } from './placeholders.js';
 import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
 
 /** Options for {@link createPostgresAdapter}. */
@@ -133,6 +134,12 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
     }
   }
 
+  /** A pooled client as a core executor's `all` (for the dialect's helpers). */
+  const onClient = (c: pg.ClientBase) => ({
+    all: async <T>(text: string, values: readonly unknown[] = []) =>
+      (await c.query(toNumberedPlaceholders(text), [...values])).rows as T[],
+  });
+
   const schemaExists = async (c: pg.ClientBase, schema: string) =>
     (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount! > 0;
 
@@ -200,16 +207,7 @@ export function createPostgresAdapter(options: PostgresAdapterOptions = {}): Pos
           const target = `${ident(to)}.${pg.escapeIdentifier(name)}`;
           await c.query(`CREATE TABLE ${target} (LIKE ${source} INCLUDING ALL)`);
           await c.query(`INSERT INTO ${target} OVERRIDING SYSTEM VALUE SELECT * FROM ${source}`);
-          const identities = await c.query<{ name: string }>(
-            "SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attidentity <> '' AND NOT attisdropped",
-            [target],
-          );
-          for (const column of identities.rows) {
-            await c.query(
-              `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(max(${pg.escapeIdentifier(column.name)}), 0) + 1, false) FROM ${target}`,
-              [target, column.name],
-            );
-          }
+          await continueIdentities(onClient(c), target);
         }
       });
     },

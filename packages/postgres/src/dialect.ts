@@ -182,9 +182,9 @@ export const postgresDialect: SqlDialect = {
     }[kind];
   },
 
-  async valueKinds(db, table, columns) {
-    const observed = (await postgresDialect.observeSchema(db)).tables[table] ?? [];
-    return columns.map((name) => kindsOfType(observed.find((c) => c.name === name)?.type ?? ''));
+  // A server column holds one kind of value: its declared type says which.
+  async valueKinds(_db, _table, columns) {
+    return columns.map((c) => kindsOfType(c.type));
   },
 
   async rowOrder(db, table) {
@@ -213,15 +213,23 @@ export const postgresDialect: SqlDialect = {
   },
 
   async afterCopy(db, table) {
-    const identities = await db.all<{ name: string }>(
-      "SELECT attname AS name FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attidentity <> '' AND NOT attisdropped",
-      [quoteIdent(table)],
-    );
-    for (const { name } of identities) {
-      await db.all(
-        `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(max(${quoteIdent(name)}), 0) + 1, false) AS v FROM ${quoteIdent(table)}`,
-        [quoteIdent(table), name],
-      );
-    }
+    await continueIdentities(db, quoteIdent(table));
   },
 };
+
+/**
+ * After rows were inserted with explicit identity values: make each identity
+ * column of `table` (quoted, maybe schema-qualified) continue after the largest.
+ */
+export async function continueIdentities(db: Pick<Executor, 'all'>, table: string): Promise<void> {
+  const identities = await db.all<{ name: string }>(
+    "SELECT attname AS name FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attidentity <> '' AND NOT attisdropped",
+    [table],
+  );
+  for (const { name } of identities) {
+    await db.all(
+      `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(max(${quoteIdent(name)}), 0) + 1, false) AS v FROM ${table}`,
+      [table, name],
+    );
+  }
+}

@@ -14,7 +14,7 @@ import initSqlJs from 'sql.js';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../../../test-support/chromium.js';
-import { fixturesDir } from '../../../../test-support/legacy-fixtures.js';
+import { fixturesDir, loadFixtures } from '../../../../test-support/legacy-fixtures.js';
 import { serveStatic } from '../../../../test-support/static-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,8 +37,7 @@ const offOrigin: string[] = [];
 async function expectedRuns(): Promise<Record<string, number>> {
   const SQL = await initSqlJs();
   const counts: Record<string, number> = {};
-  for (const name of fs.readdirSync(fixturesDir()).filter((n) => n.endsWith('.db'))) {
-    const bytes = new Uint8Array(fs.readFileSync(path.join(fixturesDir(), name)));
+  for (const [name, bytes] of Object.entries(loadFixtures())) {
     // sql.js reads WAL-mode files once the header says rollback journal (bytes 18-19).
     if (bytes[18] === 2) bytes[18] = bytes[19] = 1;
     const db = new SQL.Database(bytes);

@@ -9,8 +9,8 @@
  */
 
 import { quoteIdent } from '../columns/quote.js';
-import { CURRENT_SCHEMA_VERSION, TABLES } from '../columns/registry.js';
-import { ArchiveConflictError, NewerSchemaError, NotADatabaseError } from '../errors.js';
+import { TABLES } from '../columns/registry.js';
+import { ArchiveConflictError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { openDatabase } from '../migrate/execute.js';
@@ -20,7 +20,7 @@ import { siblingName } from '../migrate/plan.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
-import { MetadataManager } from './metadata-manager.js';
+import { MetadataManager, unusable } from './metadata-manager.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
 export interface DatabaseRef {
@@ -87,17 +87,8 @@ export async function importRunDatabase(options: ImportOptions): Promise<ImportR
     try {
       const detection = detectSchema(await observeSchema(source));
       sourceKind = detection.kind;
-      const where = options.from.adapter.describe(fromName);
-      if (detection.kind === 'newer') {
-        throw new NewerSchemaError(where, detection.version ?? '?', CURRENT_SCHEMA_VERSION);
-      }
-      if (detection.kind === 'foreign' || detection.kind === 'empty') {
-        throw new NotADatabaseError(
-          where,
-          detection.kind === 'empty' ? 'holds no tables' : 'has no runs table',
-          { hint: 'Import a run database (runs.db) written by runmeta or the earlier tool' },
-        );
-      }
+      // The same refusals as opening it for writing: foreign, empty, newer.
+      unusable(detection, options.from.adapter.describe(fromName), false);
       copied = await copyDatabase(source, adapter, toName, options);
     } finally {
       await source.close();

@@ -205,13 +205,13 @@ export class MetadataManager {
     try {
       if (readOnly) {
         if (!db) throw new NotADatabaseError(location, 'does not exist');
-        readOnlyReason = unusable(plan, location, true) ?? readOnlyReason;
+        readOnlyReason = unusable(plan.detection, location, true) ?? readOnlyReason;
       }
       const leftovers = !readOnly && (await hasLeftovers(adapter, database));
       if (!readOnly && !leftovers && plan.action !== 'create') {
         // No lock is needed to refuse, or to use an up-to-date database (the common
         // case): nothing is written, not even a lock file, unless work is needed.
-        unusable(plan, location, false);
+        unusable(plan.detection, location, false);
         refuseWithoutConsent(plan, location, options);
       }
       if (!readOnly && !leftovers && plan.action === 'none') {
@@ -229,7 +229,7 @@ export class MetadataManager {
           await recoverInterruptedMigration(adapter, database);
           ({ db, plan } = await inspect(adapter, database, options));
           schema = null; // the schema is about to change: observe it again afterwards
-          unusable(plan, location, false);
+          unusable(plan.detection, location, false);
           await db?.close();
           db = null;
           refuseWithoutConsent(plan, location, options);
@@ -679,13 +679,9 @@ export class MetadataManager {
     if (f.withMechanisms) {
       const tables =
         db === this.db ? [...this.columns.keys()] : Object.keys((await observeSchema(db)).tables);
+      const mechanisms = mechanismsSelect(columns, f, db.dialect);
       const grouped = tables.includes('mechanism_usage')
-        ? groupMechanisms(
-            await db.all(
-              mechanismsSelect(columns, f, db.dialect).sql,
-              mechanismsSelect(columns, f, db.dialect).params,
-            ),
-          )
+        ? groupMechanisms(await db.all(mechanisms.sql, mechanisms.params))
         : new Map<string, string[]>();
       for (const run of runs) run.mechanismsUsed = grouped.get(run.runId ?? '') ?? [];
     }
@@ -1068,8 +1064,19 @@ async function inspect(
  * Throw for databases runmeta must not touch; for a newer schema opened
  * read-only, return why writes are refused.
  */
-function unusable(plan: MigrationPlan, location: string, readOnly: boolean): string | null {
-  const { kind, version } = plan.detection;
+/**
+ * Refuse a database runmeta must not touch (foreign, empty, or newer when
+ * writing); for a newer one opened read-only, the reason writes are refused.
+ * Shared by opening and importing.
+ *
+ * @internal
+ */
+export function unusable(
+  detection: SchemaDetection,
+  location: string,
+  readOnly: boolean,
+): string | null {
+  const { kind, version } = detection;
   if (kind === 'foreign') throw new NotADatabaseError(location, 'has tables but no runs table');
   if (kind === 'empty') {
     throw new NotADatabaseError(

@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { quoteIdent } from '../columns/quote.js';
+import { insertSql } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
 import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
 import type { Row, SqlValue } from './adapter.js';
@@ -90,7 +91,7 @@ export async function copyTables(
   for (const [table, columns] of Object.entries(observed.tables)) {
     if (table === 'sqlite_sequence') continue;
     const names = columns.map((c) => c.name);
-    const kinds = await source.dialect.valueKinds(source, table, names);
+    const kinds = await source.dialect.valueKinds(source, table, columns);
     const keys = columns.filter((c) => c.primaryKey);
     const integerKey =
       keys.length === 1 &&
@@ -126,7 +127,7 @@ export async function copyTables(
       // order values; SQLite numbers rows itself, in the order they are inserted.
       const withOrder = plan.order !== null && !!tx.dialect.rowOrderColumn;
       const insertColumns = [...plan.columns, ...(withOrder ? ['_rowid_'] : [])];
-      const insert = `INSERT INTO ${quoteIdent(plan.table)} (${insertColumns.map(quoteIdent).join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`;
+      const insert = insertSql(plan.table, insertColumns);
       const list = plan.columns.map(quoteIdent).join(', ');
       let copied = 0;
       let last: SqlValue = null;

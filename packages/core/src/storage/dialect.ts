@@ -14,7 +14,7 @@
  */
 import { quoteIdent } from '../columns/quote.js';
 import type { SqlType } from '../columns/registry.js';
-import type { ObservedSchema } from '../migrate/observe.js';
+import type { ObservedColumn, ObservedSchema } from '../migrate/observe.js';
 import type { Executor } from './database.js';
 
 /** The storage class of a value as found in a table (SQLite's `typeof()`). */
@@ -95,8 +95,12 @@ export interface SqlDialect {
    * kind, so the values decide, and a column is widened rather than lose a value).
    */
   copiedColumnType(declared: string, kinds: readonly ValueKind[]): string;
-  /** The kinds of non-null value each of `columns` holds in `table`. */
-  valueKinds(db: Executor, table: string, columns: readonly string[]): Promise<ValueKind[][]>;
+  /** The kinds of non-null value each of `columns` (as observed) holds in `table`. */
+  valueKinds(
+    db: Executor,
+    table: string,
+    columns: readonly ObservedColumn[],
+  ): Promise<ValueKind[][]>;
   /**
    * The expression giving a table's insertion order (`_rowid_`), or null when the
    * table has none.
@@ -215,7 +219,7 @@ export const sqliteDialect: SqlDialect = {
     const select = columns
       .map(
         (c, i) =>
-          `(SELECT group_concat(k) FROM (SELECT DISTINCT typeof(${quoteIdent(c)}) AS k FROM ${quoteIdent(table)})) AS "k${i}"`,
+          `(SELECT group_concat(k) FROM (SELECT DISTINCT typeof(${quoteIdent(c.name)}) AS k FROM ${quoteIdent(table)})) AS "k${i}"`,
       )
       .join(', ');
     const [row] = await db.all(`SELECT ${select}`);

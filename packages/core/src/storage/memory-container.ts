@@ -37,6 +37,8 @@ export function createMemoryContainer(options: MemoryContainerOptions = {}) {
     return bytes;
   };
   return {
+    /** Where a database lives, for messages: `memory:<name>`. */
+    describe,
     /** Claim a database for a new connection; returns its bytes (undefined: new). */
     take(name: string, readOnly: boolean): Uint8Array | undefined {
       assertClosed(name);
@@ -55,10 +57,6 @@ export function createMemoryContainer(options: MemoryContainerOptions = {}) {
         stored.set(name, bytes);
         changed(name);
       }
-    },
-    /** Whether a connection has the database open now. */
-    isOpen(name: string): boolean {
-      return open.has(name);
     },
     /** Put databases in without change notifications (loading a persisted store). */
     load(entries: Iterable<[string, Uint8Array]>) {
