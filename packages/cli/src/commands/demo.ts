@@ -6,7 +6,7 @@ import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { status } from './database.js';
-import { aggregate, renderReport } from './runs.js';
+import { aggregate, renderReport } from './report.js';
 import type { CommandSpec } from './types.js';
 
 /** Marks a folder as the demo's own (the demo replaces only such folders). */

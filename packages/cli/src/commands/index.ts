@@ -2,10 +2,15 @@
  * Every `runmeta` command, declared once. The program, `--help` and the docs
  * site's CLI reference are all generated from this list.
  */
+
+import { budget } from './budget.js';
 import { migrate, rollback, status } from './database.js';
 import { demo } from './demo.js';
+import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
-import { budget, exportCommand, inspect, report, runs } from './runs.js';
+import { inspect } from './inspect.js';
+import { report } from './report.js';
+import { runs } from './runs.js';
 import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
 import { complete, record, start } from './write.js';
 
