@@ -40,6 +40,21 @@ const NUMBER = String.raw`-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,17})?([eE][+-]?[0-9]{
 const MEMBER = String.raw`\s*"[^"\\]*"\s*:\s*${NUMBER}\s*`;
 const FLAT_NUMBER_OBJECT = String.raw`^\s*\{(${MEMBER}(,${MEMBER})*)?\}\s*$`;
 
+/** `STORED_TIME_PATTERN` of core's `schema/time.ts`, as a PostgreSQL regular expression. */
+const STORED_TIME = String.raw`^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d)(?:\.(\d+))?)?(Z|([+-])(0\d|1[0-4]):([0-5]\d))?)?$`;
+
+/**
+ * The time key (see core's `schema/time.ts`): text for zone-less and `Z` times,
+ * date arithmetic from the parts for an offset (never a cast of the text, which
+ * would fail the whole query on one odd stored value).
+ */
+function postgresTimeKey(expression: string): string {
+  const seconds = `':' || coalesce(m[6], '00') || CASE WHEN rtrim(coalesce(m[7], ''), '0') = '' THEN '' ELSE '.' || rtrim(m[7], '0') END`;
+  const date = `m[1] || '-' || m[2] || '-' || m[3]`;
+  const shifted = `to_char(make_date(m[1]::int, m[2]::int, 1) + (m[3]::int - 1) * interval '1 day' + (m[4]::int * 60 + m[5]::int - (CASE WHEN m[9] = '-' THEN -1 ELSE 1 END) * (m[10]::int * 60 + m[11]::int)) * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI')`;
+  return `(SELECT CASE WHEN m IS NULL THEN NULL WHEN m[4] IS NULL THEN ${date} || 'T00:00' || ${seconds} WHEN m[8] IS NULL OR m[8] = 'Z' THEN ${date} || 'T' || m[4] || ':' || m[5] || ${seconds} WHEN m[1]::int < 1 THEN NULL ELSE ${shifted} || ${seconds} END FROM (SELECT regexp_match(CAST(${expression} AS TEXT), '${STORED_TIME}') AS m) AS parts)`;
+}
+
 /** SQLite's type affinity rules (https://sqlite.org/datatype3.html §3.1), for copied columns. */
 function affinity(declared: string): 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL' | 'NUMERIC' {
   const t = declared.toUpperCase();
@@ -77,10 +92,13 @@ export const postgresDialect: SqlDialect = {
   checkpointSql: null,
   integritySql:
     'every row of every table read back as text (page checksums and WAL are the server’s)',
+  // Keys match case-insensitively and counts of keys differing only in case are
+  // summed, as decoding does (`{"DIALOG": 2}` counts for dialog).
   jsonNumber: (column, key) => ({
-    sql: `(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN (${column}::jsonb ->> CAST(? AS TEXT))::double precision END)`,
-    param: key,
+    sql: `(SELECT sum(e.value::double precision) FROM jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS e WHERE lower(e.key) = CAST(? AS TEXT))`,
+    param: key.toLowerCase(),
   }),
+  timeKey: postgresTimeKey,
 
   async observeSchema(db: Executor): Promise<ObservedSchema> {
     const rows = await db.all<{

@@ -11,7 +11,9 @@ import {
   type Lenient,
   RESOLUTION_LEVELS,
   ResolutionLevel,
+  RUN_STATUSES,
   RunStatus,
+  TEMPORAL_MODES,
   TemporalMode,
 } from '../schema/enums.js';
 import {
@@ -60,6 +62,10 @@ export interface ColumnDef<T = unknown> {
   readonly indexed?: boolean;
   /** `table(column)` this column references. */
   readonly references?: string;
+  /** The column holds ISO-8601 times: filters compare and sort them as times (`schema/time.ts`). */
+  readonly time?: boolean;
+  /** The known values of an enum column (stored lowercase; filters match them case-insensitively). */
+  readonly enumValues?: readonly string[];
 }
 
 type Extra<T> = Partial<Omit<ColumnDef<T>, 'name' | 'codec' | 'schema' | 'sqlType'>> & {
@@ -79,7 +85,7 @@ function column<T>(
 const text = (name: string, extra: Extra<string>, schema: z.ZodType<string> = z.string()) =>
   column(name, 'TEXT', textCodec, schema, extra);
 const timestamp = (name: string, extra: Extra<string>, sqlType: SqlType = 'TIMESTAMP') =>
-  column(name, sqlType, textCodec, Timestamp, extra);
+  column(name, sqlType, textCodec, Timestamp, { ...extra, time: true });
 const integer = (name: string, extra: Extra<number>, schema: z.ZodType<number> = Count) =>
   column(name, 'INTEGER', integerCodec, schema, extra);
 const real = (name: string, extra: Extra<number>, schema: z.ZodType<number> = NonNegative) =>
@@ -159,6 +165,7 @@ export const CANONICAL_RUN_COLUMNS = {
     enumCodec('temporalMode') as Codec<Lenient<TemporalMode>>,
     TemporalMode as z.ZodType<Lenient<TemporalMode>>,
     {
+      enumValues: TEMPORAL_MODES,
       description:
         'Temporal mode (forward, directorial, branching, cyclical, portal, pearl, nonlinear).',
     },
@@ -180,6 +187,7 @@ export const CANONICAL_RUN_COLUMNS = {
     enumCodec('status') as Codec<Lenient<RunStatus>>,
     RunStatus as z.ZodType<Lenient<RunStatus>>,
     {
+      enumValues: RUN_STATUSES,
       indexed: true,
       description: 'running, completed or failed.',
     },

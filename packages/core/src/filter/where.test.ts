@@ -8,7 +8,7 @@ const compile = (text: string, columns = V2) => compileWhere(parseWhere(text), c
 describe('parseWhere / compileWhere', () => {
   it('compiles comparisons, and/or/not and parentheses with parameters only', () => {
     expect(compile("status = 'failed' and (template_id like 'board%' or cost_usd > 0.5)")).toEqual({
-      sql: '(("status" = ?) AND (("template_id" LIKE ?) OR ("cost_usd" > ?)))',
+      sql: '((lower(trim("status")) = ?) AND (("template_id" LIKE ?) OR ("cost_usd" > ?)))',
       params: ['failed', 'board%', 0.5],
     });
     expect(compile('not tokenBudgetCompliance <= 1')).toEqual({
@@ -18,28 +18,28 @@ describe('parseWhere / compileWhere', () => {
   });
 
   it('gives and precedence over or', () => {
-    expect(compile("goal = 'a' or status = 'b' and cost_usd = 3")).toEqual({
-      sql: '(("goal" = ?) OR (("status" = ?) AND ("cost_usd" = ?)))',
-      params: ['a', 'b', 3],
+    expect(compile("goal = 'a' or status = 'running' and cost_usd = 3")).toEqual({
+      sql: '(("goal" = ?) OR ((lower(trim("status")) = ?) AND ("cost_usd" = ?)))',
+      params: ['a', 'running', 3],
     });
   });
 
   it('supports in, not in, not like, is null and is not null, true/false', () => {
     expect(compile("causal_mode in ('portal', 'pearl')")).toEqual({
-      sql: '("causal_mode" IN (?, ?))',
+      sql: '(lower(trim("causal_mode")) IN (?, ?))',
       params: ['portal', 'pearl'],
     });
-    expect(compile("status not in ('completed')").sql).toBe('("status" NOT IN (?))');
+    expect(compile("status not in ('completed')").sql).toBe('(lower(trim("status")) NOT IN (?))');
     expect(compile("goal not like '%x%'").sql).toBe('("goal" NOT LIKE ?)');
     expect(compile('error_message is not null').sql).toBe('("error_message" IS NOT NULL)');
     expect(compile('goal is null').sql).toBe('("goal" IS NULL)');
     expect(compile('entities_created = true').params).toEqual([1]);
   });
 
-  it('reads fidelity levels out of the distribution JSON, the path as a parameter', () => {
-    const { sql, params } = compile('fidelity.dialog >= 2');
-    expect(sql).toContain('json_extract(');
-    expect(params).toEqual(['$.dialog', 2]);
+  it('reads fidelity levels out of the distribution JSON, the level as a parameter', () => {
+    const { sql, params } = compile('fidelity.DIALOG >= 2');
+    expect(sql).toContain('json_each(');
+    expect(params).toEqual(['dialog', 2]);
   });
 
   it('turns a known column the table lacks into NULL (v1 archives)', () => {
@@ -50,12 +50,12 @@ describe('parseWhere / compileWhere', () => {
 
   it.each([
     ['nonsense > 3', 'unknown column "nonsense"', 1],
-    ["status = 'x' and foo > 3", 'unknown column "foo"', 18],
+    ["status = 'failed' and foo > 3", 'unknown column "foo"', 23],
     ['fidelity.ultra > 1', 'unknown fidelity level "ultra"', 1],
-    ["status = 'x' or", 'expected a column but found the end', 16],
+    ["status = 'failed' or", 'expected a column but found the end', 21],
     ['status', 'expected a comparison', 7],
-    ["status = 'x')", 'unexpected ")"', 13],
-    ["(status = 'x'", 'expected ")" but found the end', 14],
+    ["status = 'failed')", 'unexpected ")"', 18],
+    ["(status = 'failed'", 'expected ")" but found the end', 19],
     ["status = 'unterminated", 'unterminated string', 10],
     ['status = null', 'compare with null using "is null"', 8],
     ['status ; 1', 'unexpected character ";"', 8],

@@ -15,10 +15,11 @@
  * parameter and every column a quoted identifier from the registry, so no text of
  * the filter ever reaches SQL as code.
  */
-import { RUN_COLUMNS } from '../columns/registry.js';
+import { type ColumnDef, RUN_COLUMNS } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enums.js';
+import { parseTimeInput, timeInputProblem } from '../schema/time.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 
@@ -38,13 +39,11 @@ export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; 
 export class WhereSyntaxError extends ValidationError {
   readonly position: number;
   constructor(source: string, position: number, problem: string) {
-    super(
-      'where',
-      `${problem} at position ${position + 1}:\n  ${source}\n  ${' '.repeat(position)}^`,
-      {
-        hint: "Fix the filter, e.g. status = 'failed' and cost_usd > 0.5",
-      },
-    );
+    const hint = "Fix the filter, e.g. status = 'failed' and cost_usd > 0.5";
+    super('where', `${problem} at position ${position + 1}`, { hint });
+    // The filter and a caret under the offending token come last, on their own
+    // lines, so the caret line is the end of the message.
+    this.message = `${this.message}:\n  ${source}\n  ${' '.repeat(position)}^`;
     this.position = position;
   }
 }
@@ -107,10 +106,48 @@ function tokenize(source: string): Token[] {
 }
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null', 'true', 'false']);
-const COLUMN_BY_NAME = new Map<string, string>();
-for (const [field, column] of Object.entries(RUN_COLUMNS)) {
-  COLUMN_BY_NAME.set(column.name.toLowerCase(), column.name);
-  COLUMN_BY_NAME.set(field.toLowerCase(), column.name);
+const COLUMN_BY_NAME = new Map<string, ColumnDef>();
+for (const [field, column] of Object.entries(RUN_COLUMNS) as [string, ColumnDef][]) {
+  COLUMN_BY_NAME.set(column.name.toLowerCase(), column);
+  COLUMN_BY_NAME.set(field.toLowerCase(), column);
+}
+const COLUMN_DEFS = new Map(
+  (Object.values(RUN_COLUMNS) as ColumnDef[]).map((column) => [column.name, column]),
+);
+
+/** Every column name a filter accepts (SQL names), for error messages and completion. */
+export const WHERE_COLUMNS: readonly string[] = (Object.values(RUN_COLUMNS) as ColumnDef[]).map(
+  (column) => column.name,
+);
+
+/** Edit distance, for "did you mean" on a misspelt column. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The problem text for an unknown column: the closest names, then every valid one. */
+function unknownColumn(name: string): string {
+  const lower = name.toLowerCase();
+  const names = [...COLUMN_BY_NAME.keys()];
+  const best = names
+    .map((candidate) => ({ candidate, d: distance(lower, candidate) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(lower.length / 3)))
+    .sort((a, b) => a.d - b.d)
+    .map(({ candidate }) => COLUMN_BY_NAME.get(candidate)!.name);
+  const suggestion = best.length ? `; did you mean ${best[0]}?` : '';
+  return `unknown column "${name}"${suggestion} Columns: ${WHERE_COLUMNS.join(', ')}, fidelity.<level>`;
 }
 
 /** Parse a filter into its syntax tree; throws {@link WhereSyntaxError}. */
@@ -172,8 +209,35 @@ export function parseWhere(source: string): WhereNode {
       return { kind: 'fidelity', level };
     }
     const column = COLUMN_BY_NAME.get(name);
-    if (!column) return fail(t, `unknown column "${t.text}"`);
-    return { kind: 'column', column };
+    if (!column) return fail(t, unknownColumn(t.text));
+    return { kind: 'column', column: column.name };
+  };
+
+  /**
+   * A value compared with a column, checked against what the column holds: a
+   * time column takes a time (compared as a time, `schema/time.ts`), an enum
+   * column one of its values (any case; stored values match case-insensitively).
+   */
+  const typedValue = (f: FieldRef): SqlValue => {
+    const t = peek();
+    const v = value();
+    const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
+    if (v === null || !column) return v;
+    if (column.time) {
+      const problem = typeof v === 'string' ? timeInputProblem(v) : 'expected a quoted time';
+      if (problem) fail(t, `${column.name} is a time: ${problem}`);
+    }
+    if (column.enumValues) {
+      const lower = String(v).trim().toLowerCase();
+      if (!column.enumValues.includes(lower)) {
+        fail(
+          t,
+          `unknown ${column.name} ${JSON.stringify(v)} (one of ${column.enumValues.join(', ')}; use like '…' for other stored values)`,
+        );
+      }
+      return lower;
+    }
+    return v;
   };
 
   const comparison = (): WhereNode => {
@@ -190,10 +254,10 @@ export function parseWhere(source: string): WhereNode {
     if (isWord('in')) {
       at++;
       expectPunct('(');
-      const values = [value()];
+      const values = [typedValue(f)];
       while (peek().type === 'punct' && (peek() as { text: string }).text === ',') {
         at++;
-        values.push(value());
+        values.push(typedValue(f));
       }
       expectPunct(')');
       return { kind: 'in', field: f, values, negated };
@@ -215,8 +279,9 @@ export function parseWhere(source: string): WhereNode {
         `expected a comparison (=, !=, <, <=, >, >=, in, like, is) but found ${describe(op)}`,
       );
     at++;
-    const v = value();
-    if (v === null) fail(op, 'compare with null using "is null" or "is not null"');
+    if (peek().type === 'ident' && (peek() as { text: string }).text.toLowerCase() === 'null')
+      fail(op, 'compare with null using "is null" or "is not null"');
+    const v = typedValue(f);
     return { kind: 'compare', field: f, op: op.text as '=', value: v };
   };
 
@@ -278,7 +343,19 @@ export function compileWhere(
       params.push(json.param);
       return json.sql;
     }
-    return present.has(f.column) ? quoteIdent(f.column) : 'NULL';
+    if (!present.has(f.column)) return 'NULL';
+    const column = COLUMN_DEFS.get(f.column);
+    if (column?.time) return dialect.timeKey(quoteIdent(f.column));
+    if (column?.enumValues) return `lower(trim(${quoteIdent(f.column)}))`;
+    return quoteIdent(f.column);
+  };
+  /** The column as stored (LIKE and IS NULL look at the text itself, not its time key). */
+  const raw = (f: FieldRef): string =>
+    f.kind === 'column' ? (present.has(f.column) ? quoteIdent(f.column) : 'NULL') : ref(f);
+  /** A compared value as the column is compared: a time as its time key. */
+  const param = (f: FieldRef, v: SqlValue): SqlValue => {
+    const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
+    return column?.time && typeof v === 'string' ? parseTimeInput(v) : v;
   };
   const walk = (n: WhereNode): string => {
     switch (n.kind) {
@@ -289,21 +366,19 @@ export function compileWhere(
         return `(NOT ${walk(n.operand)})`;
       case 'compare': {
         const left = ref(n.field);
-        params.push(n.value);
+        params.push(param(n.field, n.value));
         return `(${left} ${n.op} ?)`;
       }
       case 'in': {
         const left = ref(n.field);
-        params.push(...n.values);
+        params.push(...n.values.map((v) => param(n.field, v)));
         return `(${left} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(() => '?').join(', ')}))`;
       }
-      case 'like': {
-        const left = ref(n.field);
+      case 'like':
         params.push(n.pattern);
-        return `(${dialect.like(left, n.negated)})`;
-      }
+        return `(${dialect.like(raw(n.field), n.negated)})`;
       case 'null':
-        return `(${ref(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;
+        return `(${raw(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;
     }
   };
   const sql = walk(node);

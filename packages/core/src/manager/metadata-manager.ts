@@ -75,6 +75,7 @@ import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { archivedOnly, unionInOrder } from './archive-union.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -86,7 +87,6 @@ import {
   decodeRun,
   groupMechanisms,
   mechanismsSelect,
-  mergeOldestFirst,
   type ResolvedFilter,
   runsSelect,
 } from './run-queries.js';
@@ -655,17 +655,12 @@ export class MetadataManager {
     );
     if (!f.includeArchive) return active;
     const archive = await this.openArchive();
-    const archived = archive
-      ? await this.selectRuns(archive.db, archive.columns, f, 'archive')
-      : [];
-    // After a carry-over the same run is in both databases: the active copy wins.
-    const activeIds = new Set(active.map((run) => run.runId));
-    const merged = mergeOldestFirst(
-      active,
-      archived.filter((run) => !activeIds.has(run.runId)),
+    if (!archive) return active;
+    // A run in both databases (a carry-over) is the active copy, matching or not.
+    const archived = await archivedOnly(this.db, f, (page) =>
+      this.selectRuns(archive.db, archive.columns, { ...f, ...page }, 'archive'),
     );
-    if (f.order === 'newest-first') merged.reverse();
-    return f.limit !== undefined ? merged.slice(0, f.limit) : merged;
+    return unionInOrder(active, archived, f);
   }
 
   private async selectRuns(

@@ -9,17 +9,24 @@ import { quoteIdent, selectSql } from '../columns/sql.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
+import { parseTimeInput, timeKey } from '../schema/time.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 
 const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 
 /**
- * The SQL expression for "when the run was created": created_at, else
- * started_at, else '' — never NULL, so ordering and keyset pagination agree.
+ * The SQL expression for "when the run was created", as a time key (see
+ * `schema/time.ts`): created_at, else started_at, compared and sorted as times
+ * ('' when neither holds a time, so ordering and keyset pagination agree).
  */
-export function createdExpression(columns: readonly string[]): string {
-  const parts = ['created_at', 'started_at'].filter((c) => columns.includes(c)).map(quoteIdent);
+export function createdExpression(
+  columns: readonly string[],
+  dialect: SqlDialect = sqliteDialect,
+): string {
+  const parts = ['created_at', 'started_at']
+    .filter((c) => columns.includes(c))
+    .map((c) => dialect.timeKey(quoteIdent(c)));
   return `COALESCE(${[...parts, "''"].join(', ')})`;
 }
 
@@ -39,6 +46,8 @@ export interface ResolvedFilter {
   where?: string | undefined;
   /** Keyset cursor: only rows after this rowid (insertion order; uses the primary index). */
   afterRowid?: SqlValue | undefined;
+  /** Skip this many rows (after ordering; needs `limit`). */
+  offset?: number | undefined;
 }
 
 /** WHERE clause and parameters for a filter, over the columns this table has. */
@@ -49,23 +58,30 @@ export function whereClause(
 ): { sql: string; params: SqlValue[] } {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
-  const created = createdExpression(columns);
-  const equal = (column: string, value: string | undefined) => {
+  const created = createdExpression(columns, dialect);
+  const equal = (column: string, value: string | undefined, enumColumn = false) => {
     if (value === undefined) return;
     // A filter on a column this table lacks matches nothing (rather than everything).
-    conditions.push(columns.includes(column) ? `${quoteIdent(column)} = ?` : '1 = 0');
-    if (columns.includes(column)) params.push(value);
+    if (!columns.includes(column)) {
+      conditions.push('1 = 0');
+      return;
+    }
+    // Enum values are read case-folded (`FAILED` is failed), so they match that way.
+    conditions.push(
+      enumColumn ? `lower(trim(${quoteIdent(column)})) = ?` : `${quoteIdent(column)} = ?`,
+    );
+    params.push(enumColumn ? value.toLowerCase() : value);
   };
   equal('template_id', filter.templateId);
-  equal('status', filter.status);
-  equal('causal_mode', filter.causalMode);
+  equal('status', filter.status, true);
+  equal('causal_mode', filter.causalMode, true);
   if (filter.since !== undefined) {
     conditions.push(`${created} >= ?`);
-    params.push(filter.since);
+    params.push(parseTimeInput(filter.since));
   }
   if (filter.until !== undefined) {
     conditions.push(`${created} < ?`);
-    params.push(filter.until);
+    params.push(parseTimeInput(filter.until));
   }
   if (filter.where !== undefined) {
     const compiled = compileWhere(parseWhere(filter.where), columns, dialect);
@@ -92,8 +108,11 @@ export function runsSelect(
   // rescan the table for every page).
   const order = options.cursor
     ? ' ORDER BY _rowid_'
-    : ` ORDER BY ${createdExpression(columns)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
-  const limit = filter.limit !== undefined ? ' LIMIT ?' : '';
+    : ` ORDER BY ${createdExpression(columns, options.dialect)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
+  const limit =
+    filter.limit !== undefined
+      ? ` LIMIT ?${filter.offset ? ` OFFSET ${Math.trunc(filter.offset)}` : ''}`
+      : '';
   const select = options.cursor
     ? selectSql('runs', columns).replace(
         ' FROM ',
@@ -148,20 +167,24 @@ export function decodeRun(row: Row, source?: RunSource): RunMetadata {
   return run;
 }
 
-/** Creation time of a decoded run, for ordering across databases. */
+/** Creation time of a decoded run as a time key ('' when unknown), for ordering across databases. */
 export function createdOf(run: RunMetadata): string {
-  return run.createdAt ?? run.startedAt ?? '';
+  return timeKey(run.createdAt) ?? timeKey(run.startedAt) ?? '';
 }
 
-/** Merge runs from several databases, oldest first (stable on run id). */
+/** Merge runs from several databases, oldest first (stable on run id), as SQL orders them. */
 export function mergeOldestFirst(...lists: RunMetadata[][]): RunMetadata[] {
-  return lists
-    .flat()
-    .sort((a, b) =>
-      createdOf(a) < createdOf(b)
-        ? -1
-        : createdOf(a) > createdOf(b)
-          ? 1
-          : (a.runId ?? '').localeCompare(b.runId ?? ''),
-    );
+  const keyed = lists.flat().map((run) => ({ run, key: createdOf(run) }));
+  keyed.sort((a, b) =>
+    a.key < b.key
+      ? -1
+      : a.key > b.key
+        ? 1
+        : a.run.runId < b.run.runId
+          ? -1
+          : a.run.runId > b.run.runId
+            ? 1
+            : 0,
+  );
+  return keyed.map((k) => k.run);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeInputProblem } from './time.js';
 
 /**
  * Shared strict value schemas for writes. zod 4's `z.number()` already rejects NaN
@@ -8,12 +9,19 @@ export const Count = z.number().int('must be a whole number').nonnegative('must 
 export const NonNegative = z.number().nonnegative('must not be negative');
 export const Year = z.number().int('must be a whole number');
 export const NonEmptyText = z.string().min(1, 'must not be empty');
-/** ISO-8601 timestamp text; zone-less forms (as the earlier tool wrote) are accepted. */
+/**
+ * ISO-8601 time text (see `schema/time.ts`): a real calendar date, optionally a
+ * time with a zone. Zone-less forms (as the earlier tool wrote them) are
+ * accepted and mean UTC; an offset written `+0200` is stored as `+02:00`, the
+ * form every backend reads.
+ */
 export const Timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
-    message: 'must be an ISO-8601 timestamp such as 2025-10-29T12:33:54.753120',
-  });
+  .superRefine((text, ctx) => {
+    const problem = timeInputProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+  })
+  .transform((text) => text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 /** A mechanism id: `M1`..`M17`, later ones, and combined forms such as `M1+M17`. */
 export const MechanismId = z
   .string()

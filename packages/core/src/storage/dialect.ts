@@ -54,6 +54,13 @@ export interface SqlDialect {
    * hold valid JSON. Returns the SQL expression and the one parameter it binds.
    */
   jsonNumber(column: string, key: string): { sql: string; param: string };
+  /**
+   * The time key of a text expression (see `schema/time.ts`): the instant in UTC
+   * as `YYYY-MM-DDTHH:MM:SS[.f]`, so times compare and sort as times whatever
+   * their separator, fraction or zone; NULL for text that is not a time.
+   * Must agree with `timeKey()` in TypeScript (the conformance suite checks).
+   */
+  timeKey(expression: string): string;
   /** Tables, columns, indexes and schema versions of an open database. */
   observeSchema(db: Executor): Promise<ObservedSchema>;
   /**
@@ -141,10 +148,13 @@ export const sqliteDialect: SqlDialect = {
   like: (left, negated) => `${left} ${negated ? 'NOT ' : ''}LIKE ?`,
   checkpointSql: 'PRAGMA wal_checkpoint(TRUNCATE)',
   integritySql: 'PRAGMA integrity_check',
+  // Keys match case-insensitively (`{"DIALOG": 2}` counts for dialog), and the
+  // counts of keys that differ only in case are summed, as decoding does.
   jsonNumber: (column, key) => ({
-    sql: `json_extract(CASE WHEN json_valid(${column}) THEN ${column} END, ?)`,
-    param: `$.${key}`,
+    sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
+    param: key.toLowerCase(),
   }),
+  timeKey: sqliteTimeKey,
   async observeSchema(db) {
     const objects = await db.all<{ type: string; name: string }>(
       "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
@@ -239,6 +249,23 @@ export const sqliteDialect: SqlDialect = {
     }
   },
 };
+
+/**
+ * SQLite's time key: text checks with GLOB (the grammar of `STORED_TIME_PATTERN`),
+ * the text itself for zone-less and `Z` times, and `strftime` to apply an
+ * offset at minute precision (seconds and fraction are copied, so microseconds
+ * survive; `strftime` itself would round them to milliseconds).
+ */
+function sqliteTimeKey(expression: string): string {
+  const dateOk =
+    "substr(b, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(b, 6, 2) BETWEEN '01' AND '12' AND substr(b, 9, 2) BETWEEN '01' AND '31'";
+  const timeOk =
+    "substr(b, 11, 1) IN ('T', ' ') AND substr(b, 12, 5) GLOB '[0-2][0-9]:[0-5][0-9]' AND substr(b, 12, 2) <= '24' AND (r = '' OR r GLOB ':[0-5][0-9]' OR (r GLOB ':[0-5][0-9].[0-9]*' AND substr(r, 5) NOT GLOB '*[^0-9]*'))";
+  const seconds =
+    "CASE WHEN r = '' THEN ':00' WHEN length(r) = 3 THEN r ELSE rtrim(rtrim(r, '0'), '.') END";
+  const minute = "substr(b, 1, 10) || 'T' || substr(b, 12, 5)";
+  return `(SELECT CASE WHEN NOT (${dateOk}) THEN NULL WHEN length(b) = 10 THEN CASE WHEN z = '' THEN substr(b, 1, 10) || 'T00:00:00' END WHEN NOT (${timeOk}) THEN NULL WHEN z IN ('', 'Z') THEN ${minute} || ${seconds} ELSE strftime('%Y-%m-%dT%H:%M', ${minute} || z) || ${seconds} END FROM (SELECT z, b, substr(b, 17) AS r FROM (SELECT z, substr(v, 1, length(v) - length(z)) AS b FROM (SELECT v, CASE WHEN v GLOB '*Z' THEN 'Z' WHEN v GLOB '*[-+][0-1][0-9]:[0-5][0-9]' THEN substr(v, -6) ELSE '' END AS z FROM (SELECT CAST(${expression} AS TEXT) AS v)))))`;
+}
 
 /** Keep a declared type only when it is a plain type name (`VARCHAR(11)`); otherwise none. */
 export function plainTypeName(type: string): string {
