@@ -7,6 +7,7 @@
  */
 
 export type { Codec, Decoded, ReadIssue } from './columns/codecs.js';
+export * from './columns/export-fields.js';
 export * from './columns/registry.js';
 export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
 export * from './columns/sql.js';
@@ -27,6 +28,7 @@ export * from './schema/enums.js';
 export * from './schema/records.js';
 export * from './schema/run-metadata.js';
 export * from './schema/strategy.js';
+export * from './schema/time.js';
 export { parseInput } from './schema/validate.js';
 export * from './schema/values.js';
 export * from './snapshot/snapshot.js';

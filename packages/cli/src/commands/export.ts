@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { exportFields } from '@runmeta/core';
 import { CliUsageError } from '../errors.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import type { CommandSpec } from './types.js';
@@ -60,15 +61,12 @@ export const exportCommand: CommandSpec = {
       const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
       const progress = ctx.progress('export');
       let done = 0;
-      if (options.format === 'csv') await write(csvHeader());
+      const fields = exportFields(await manager.runsColumns(), { source: true });
+      if (options.format === 'csv') await write(csvHeader(fields));
       // One write per page: a million awaits for a million lines would dominate the time.
       let chunk: string[] = [];
       for await (const run of manager.iterateRuns({}, { pageSize: 1000 })) {
-        chunk.push(
-          options.format === 'csv'
-            ? csvRow({ ...run, source: 'active' })
-            : JSON.stringify(runJson(run)),
-        );
+        chunk.push(options.format === 'csv' ? csvRow(run, fields) : JSON.stringify(runJson(run)));
         if (++done % 1000 === 0) {
           await write(chunk.join('\n'));
           chunk = [];

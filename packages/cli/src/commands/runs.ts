@@ -1,5 +1,5 @@
 /** The `runs` command group: list, show and close runs. */
-import { type RunFilter, type RunMetadata, TEMPORAL_MODES } from '@runmeta/core';
+import { exportFields, type RunFilter, type RunMetadata, TEMPORAL_MODES } from '@runmeta/core';
 import { CliUsageError } from '../errors.js';
 import { compliance } from '../output/cells.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
@@ -94,8 +94,12 @@ const list: CommandSpec = {
         for (const r of runs)
           ctx.out(JSON.stringify({ ...runJson(r), source: r.source ?? 'active' }));
       else if (format === 'csv') {
-        ctx.out(csvHeader());
-        for (const r of runs) ctx.out(csvRow({ ...r, source: r.source ?? 'active' }));
+        const fields = exportFields(
+          await manager.runsColumns({ includeArchive: filter.includeArchive }),
+          { source: true },
+        );
+        ctx.out(csvHeader(fields));
+        for (const r of runs) ctx.out(csvRow(r, fields));
       } else {
         const c = ctx.color;
         ctx.out(

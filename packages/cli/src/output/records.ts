@@ -1,32 +1,4 @@
-import type { RunMetadata } from '@runmeta/core';
-
-/** Columns of CSV/JSONL exports and `runs list --format csv`, in a stable order. */
-export const EXPORT_FIELDS = [
-  'runId',
-  'source',
-  'templateId',
-  'causalMode',
-  'status',
-  'createdAt',
-  'updatedAt',
-  'startedAt',
-  'completedAt',
-  'goal',
-  'entitiesCreated',
-  'timepointsCreated',
-  'trainingExamples',
-  'costUsd',
-  'llmCalls',
-  'tokensUsed',
-  'schemaVersion',
-  'actualTokensUsed',
-  'tokenBudgetCompliance',
-  'fidelityEfficiencyScore',
-  'fidelityDistribution',
-  'fidelityStrategy',
-  'errorMessage',
-  'extra',
-] as const;
+import { type ExportField, exportValue, type RunMetadata } from '@runmeta/core';
 
 /** A run as plain JSON (what `--json` prints): SDK field names, nothing dropped. */
 export function runJson(run: RunMetadata): Record<string, unknown> {
@@ -39,13 +11,15 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function csvHeader(): string {
-  return EXPORT_FIELDS.join(',');
+/**
+ * The CSV header: every field the databases' runs have, in core's documented
+ * export order (`exportFields`).
+ */
+export function csvHeader(fields: readonly ExportField[]): string {
+  return fields.map((field) => csvCell(field.name)).join(',');
 }
 
-export function csvRow(run: RunMetadata): string {
-  const record = run as unknown as Record<string, unknown>;
-  return EXPORT_FIELDS.map((field) =>
-    csvCell(field === 'extra' && !Object.keys(run.extra).length ? null : record[field]),
-  ).join(',');
+/** One run as a CSV record with the header's fields. */
+export function csvRow(run: RunMetadata, fields: readonly ExportField[]): string {
+  return fields.map((field) => csvCell(exportValue(run, field))).join(',');
 }

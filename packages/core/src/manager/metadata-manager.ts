@@ -837,6 +837,18 @@ export class MetadataManager {
     return this.db.exclusive((db) => db.dialect.integrityCheck(db, 0));
   }
 
+  /**
+   * The columns of the `runs` table as the database has them (SQL names, in
+   * table order) — with `includeArchive`, the archive's own ones after them.
+   * Exports use it to list every column a run has (`exportFields`).
+   */
+  async runsColumns(options: { includeArchive?: boolean } = {}): Promise<string[][]> {
+    const tables = [this.columnsOf('runs')];
+    const archive = options.includeArchive ? await this.openArchive() : null;
+    if (archive) tables.push(archive.columns);
+    return tables;
+  }
+
   /** Name of the archive database, if one exists. */
   async archiveName(): Promise<string | null> {
     if (this.columnsOf(TABLES.history.name).length) {

@@ -1,0 +1,342 @@
+/**
+ * Issue 12, "every answer right": CSV that carries every column, times compared
+ * as times, archive unions that count a run once, fidelity keys in any case and
+ * tables of any size — each answer checked against a plain better-sqlite3 query
+ * of the same files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  copyFixture,
+  lines,
+  makeTempDir,
+  parseCsv,
+  plainAll,
+  plainRun,
+  removeDir,
+  runCli,
+  V1_20,
+  V2_32,
+} from './helpers.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeTempDir('answers');
+});
+afterAll(() => removeDir(dir));
+
+const cli = (args: string[]) => runCli(args, { cwd: dir });
+
+/** The documented v1 `runs` table (SPEC §3), written by hand: 21 columns. */
+const DOCUMENTED_V1 = `CREATE TABLE runs (run_id TEXT PRIMARY KEY, template_id TEXT, created_at TIMESTAMP,
+  updated_at TIMESTAMP, causal_mode TEXT, goal TEXT, origin_description TEXT, entities_created INTEGER,
+  timepoints_created INTEGER, training_examples INTEGER, cost_usd REAL, llm_calls INTEGER,
+  tokens_used INTEGER, oxen_repo_url TEXT, oxen_dataset_url TEXT, error_message TEXT, status TEXT,
+  portal_description TEXT, portal_year INTEGER, origin_year INTEGER, backward_steps INTEGER)`;
+
+/** A documented v1 file with every column filled, plus one column runmeta does not know. */
+function documentedV1(file: string, runs: number): void {
+  const db = new BetterSqlite3(file);
+  db.exec(DOCUMENTED_V1);
+  db.exec('ALTER TABLE runs ADD COLUMN "lab note" TEXT');
+  const insert = db.prepare(
+    'INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (let i = 0; i < runs; i++) {
+    insert.run(
+      `doc_${i}`,
+      `tpl_${i % 3}`,
+      `2025-10-${String(10 + i).padStart(2, '0')} 09:00:0${i % 10}`,
+      `2025-10-${String(10 + i).padStart(2, '0')}T10:00:00`,
+      i % 2 ? 'portal' : 'forward',
+      `goal, "quoted" ${i}`,
+      `origin ${i}\nsecond line`,
+      i + 1,
+      i + 2,
+      i,
+      0.5 + i,
+      3 * i,
+      1000 * i,
+      `https://oxen.example/repo/${i}`,
+      `https://oxen.example/data/${i}`,
+      i % 4 === 0 ? `error ${i}` : null,
+      i % 4 === 0 ? 'failed' : 'completed',
+      `portal ${i}`,
+      2030 + i,
+      1990 + i,
+      i % 5,
+      `note ${i}`,
+    );
+  }
+  db.close();
+}
+
+/** snake_case SQL name → the SDK field name the CSV header uses. */
+function fieldOf(column: string): string {
+  const special: Record<string, string> = { fidelity_strategy_json: 'fidelityStrategy' };
+  return special[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+describe('CSV carries every column a run has (issue 12 #1)', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = path.join(dir, 'csv', 'runs.db');
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    documentedV1(db, 12);
+    const migrated = await cli(['--db', db, 'migrate', '--strategy', 'carry-over', '--yes']);
+    expect(migrated.code).toBe(0);
+  });
+
+  it.for([
+    ['export --format csv', ['export', '--format', 'csv']],
+    ['runs list --format csv', ['runs', 'list', '--format', 'csv']],
+  ])('%s has one field per column of the runs table, each value as stored', async ([, args]) => {
+    const result = await cli(['--db', db, ...(args as string[])]);
+    expect(result.code).toBe(0);
+    const [header, ...records] = parseCsv(result.stdout);
+    const columns = plainAll(db, 'SELECT name FROM pragma_table_info(?)', ['runs']).map((r) =>
+      String(r.name),
+    );
+    expect(columns).toHaveLength(28); // 27 documented + the unknown one
+    const expected = columns.map((c) => (c === 'lab note' ? 'extra.lab note' : fieldOf(c)));
+    expect([...header!].sort()).toEqual([...expected, 'source'].sort());
+    const rows = plainAll(db, 'SELECT * FROM runs ORDER BY run_id');
+    expect(records.map((r) => r[header!.indexOf('runId')]).sort()).toEqual(
+      rows.map((r) => String(r.run_id)),
+    );
+    for (const record of records) {
+      const row = rows.find((r) => r.run_id === record[header!.indexOf('runId')])!;
+      for (const column of columns) {
+        const cell = record[header!.indexOf(expected[columns.indexOf(column)]!)];
+        const value = row[column];
+        expect([column, cell]).toEqual([column, value === null ? '' : String(value)]);
+      }
+    }
+  });
+});
+
+describe('times are compared as times (issue 12 #2)', () => {
+  let db: string;
+  const stored = [
+    '2025-11-01 12:00:45', // a space, as some tools write it
+    '2025-11-01T00:00:00',
+    '2025-10-31T23:59:59.999999',
+    '2025-10-27 12:00:00',
+    '2025-10-27T11:59:59',
+    '2025-10-27T14:00:00+02:00', // 12:00 UTC
+    '2025-10-28T01:00:00+03:00', // 10-27 22:00 UTC
+    '2026-01-05T09:12:01.123Z',
+  ];
+  beforeAll(async () => {
+    db = path.join(dir, 'times', 'runs.db');
+    for (const [i] of stored.entries()) {
+      const started = await cli([
+        '--db',
+        db,
+        'start',
+        '--template',
+        't',
+        '--mode',
+        'forward',
+        '--run-id',
+        `r${i}`,
+      ]);
+      expect(started.code).toBe(0);
+    }
+    const plain = new BetterSqlite3(db);
+    const update = plain.prepare('UPDATE runs SET created_at = ? WHERE run_id = ?');
+    for (const [i, at] of stored.entries()) update.run(at, `r${i}`);
+    plain.close();
+  });
+
+  /** Run ids created at or after `since`, by SQLite's own date functions on the file. */
+  const independent = (since: string) =>
+    plainAll(
+      db,
+      'SELECT run_id FROM runs WHERE julianday(created_at) >= julianday(?) ORDER BY julianday(created_at)',
+      [since],
+    ).map((r) => String(r.run_id));
+
+  const listed = async (...args: string[]) => {
+    const result = await cli(['--db', db, '--json', 'runs', 'list', ...args]);
+    expect(result.code).toBe(0);
+    return (JSON.parse(result.stdout) as { runId: string }[]).map((r) => r.runId);
+  };
+
+  it.for([
+    '2025-11-01T00:00:00',
+    '2025-11-01',
+    '2025-10-27 12:00:00',
+    '2025-10-27T12:00:00Z',
+    '2025-10-27T14:00:00+02:00',
+    '2025-10-31T23:59:59.9999',
+  ])('--since %s matches the instants SQLite itself compares', async (since) => {
+    expect(await listed('--since', since)).toEqual(independent(since));
+  });
+
+  it('one instant in three spellings gives one answer, and the list is in time order', async () => {
+    const answers = await Promise.all(
+      ['2025-10-27T14:00:00+02:00', '2025-10-27T12:00:00Z', '2025-10-27 12:00'].map((since) =>
+        listed('--since', since),
+      ),
+    );
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(await listed()).toEqual(independent('0000-01-01'));
+  });
+
+  it.for(['2025-13-45', '2025-02-30', 'yesterday', '2025-11-01T24:00'])(
+    '--since %s exits 2 naming the problem, like --where on created_at',
+    async (since) => {
+      for (const args of [
+        ['--since', since],
+        ['--where', `created_at >= '${since}'`],
+      ]) {
+        const result = await cli(['--db', db, 'runs', 'list', ...args]);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/^error: Invalid (filter\.since|where)/);
+      }
+    },
+  );
+});
+
+describe('archive unions count a run once (issue 12 #3)', () => {
+  let db: string;
+  let archive: string;
+  beforeAll(async () => {
+    db = copyFixture(V1_20, path.join(dir, 'union'));
+    archive = path.join(dir, 'union', 'runs_v1_archive.db');
+    const steps = [
+      ['migrate', '--strategy', 'carry-over', '--backfill', '--yes'],
+      ['runs', 'close', '--stale', '--older-than', '1d'],
+    ];
+    for (const step of steps) expect((await cli(['--db', db, ...step])).code).toBe(0);
+  });
+
+  /** Ids over active ∪ (archive − active), by one plain query with the archive attached. */
+  const independent = (condition: string) => {
+    const plain = new BetterSqlite3(db, { readonly: true });
+    try {
+      plain.prepare('ATTACH DATABASE ? AS old').run(archive);
+      const active = plain.prepare(`SELECT run_id FROM main.runs WHERE ${condition}`).all();
+      const archived = plain
+        .prepare(
+          `SELECT run_id FROM old.runs WHERE run_id NOT IN (SELECT run_id FROM main.runs) AND ${condition.replace('fidelity_distribution', 'NULL')}`,
+        )
+        .all();
+      return [...active, ...archived].map((r) => String((r as { run_id: string }).run_id)).sort();
+    } finally {
+      plain.close();
+    }
+  };
+
+  it.for([
+    ['--status running', ['--status', 'running'], "status = 'running'"],
+    ['--status failed', ['--status', 'failed'], "status = 'failed'"],
+    [
+      '--where "fidelity_distribution is null"',
+      ['--where', 'fidelity_distribution is null'],
+      'fidelity_distribution IS NULL',
+    ],
+  ])('runs list --include-archive %s', async ([, args, condition]) => {
+    const result = await cli([
+      '--db',
+      db,
+      '--json',
+      'runs',
+      'list',
+      '--include-archive',
+      ...(args as string[]),
+    ]);
+    expect(result.code).toBe(0);
+    const ids = (JSON.parse(result.stdout) as { runId: string }[]).map((r) => r.runId).sort();
+    expect(ids).toEqual(independent(condition as string));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('the report counts every run once, with the same totals as the file', async () => {
+    const result = await cli(['--db', db, '--json', 'report', '--by', 'status']);
+    const groups = JSON.parse(result.stdout) as { key: string; runs: number }[];
+    const plain = plainAll(db, 'SELECT status AS key, count(*) AS runs FROM runs GROUP BY status');
+    expect(Object.fromEntries(groups.map((g) => [g.key, g.runs]))).toEqual(
+      Object.fromEntries(plain.map((g) => [g.key, g.runs])),
+    );
+  });
+});
+
+describe('fidelity levels match whatever their stored case (issue 12 #4)', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = copyFixture(V2_32, path.join(dir, 'levels'));
+    plainRun(
+      db,
+      `UPDATE runs SET fidelity_distribution = '{"DIALOG": 2, "Scene": 1}' WHERE rowid = (SELECT min(rowid) FROM runs);
+       UPDATE runs SET fidelity_distribution = '{"dialog": 3}' WHERE rowid = (SELECT max(rowid) FROM runs);`,
+    );
+  });
+
+  it('--where fidelity.dialog finds upper- and lower-case keys; inspect and report agree', async () => {
+    const [first] = plainAll(db, 'SELECT run_id FROM runs ORDER BY rowid LIMIT 1');
+    const [last] = plainAll(db, 'SELECT run_id FROM runs ORDER BY rowid DESC LIMIT 1');
+    const result = await cli([
+      '--db',
+      db,
+      '--json',
+      'runs',
+      'list',
+      '--where',
+      'fidelity.dialog >= 2',
+    ]);
+    expect(result.code).toBe(0);
+    const ids = (JSON.parse(result.stdout) as { runId: string }[]).map((r) => r.runId).sort();
+    // Independently: parse each stored distribution, summing keys that spell dialog in any case.
+    const expected = plainAll(db, 'SELECT run_id, fidelity_distribution AS d FROM runs')
+      .filter((r) => {
+        let parsed: Record<string, number> = {};
+        try {
+          parsed = JSON.parse(String(r.d));
+        } catch {}
+        const dialog = Object.entries(parsed ?? {})
+          .filter(([k]) => k.toLowerCase() === 'dialog')
+          .reduce((sum, [, n]) => sum + n, 0);
+        return dialog >= 2;
+      })
+      .map((r) => String(r.run_id))
+      .sort();
+    expect(ids).toEqual(expected);
+    expect(ids).toContain(String(first!.run_id));
+    expect(ids).toContain(String(last!.run_id));
+    const inspect = await cli(['--db', db, 'inspect', String(first!.run_id)]);
+    expect(inspect.stdout).toContain('DIALOG: 2 entities');
+    expect(inspect.stdout).toContain('SCENE: 1 entities');
+    const report = await cli(['--db', db, '--json', 'report', '--by', 'status']);
+    const groups = JSON.parse(report.stdout) as { fidelity: Record<string, number> }[];
+    const keys = new Set(groups.flatMap((g) => Object.keys(g.fidelity)));
+    expect([...keys].every((k) => k === k.toLowerCase())).toBe(true);
+  });
+
+  it("--where status = 'FAILED' matches the failed runs; an unknown status names the valid ones", async () => {
+    const failed = await cli([
+      '--db',
+      db,
+      '--json',
+      'runs',
+      'list',
+      '--where',
+      "status = 'FAILED'",
+    ]);
+    const expected = plainAll(db, "SELECT count(*) AS n FROM runs WHERE status = 'failed'")[0]!.n;
+    expect(JSON.parse(failed.stdout)).toHaveLength(Number(expected));
+    expect(Number(expected)).toBeGreaterThan(0);
+    const typo = await cli(['--db', db, 'runs', 'list', '--where', "status = 'faild'"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('one of running, completed, failed');
+    const column = await cli(['--db', db, 'runs', 'list', '--where', 'stauts = 1']);
+    expect(column.stderr).toContain('did you mean status?');
+    expect(column.stderr).toContain('template_id');
+    expect(lines(column.stderr).at(-1)).toMatch(/^\s+\^$/);
+  });
+});
