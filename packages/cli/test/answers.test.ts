@@ -340,3 +340,108 @@ describe('fidelity levels match whatever their stored case (issue 12 #4)', () =>
     expect(lines(column.stderr).at(-1)).toMatch(/^\s+\^$/);
   });
 });
+
+describe('tables of any size (issue 12 #11, #19)', () => {
+  let db: string;
+  const RUNS = 130_000;
+  beforeAll(async () => {
+    db = path.join(dir, 'big', 'runs.db');
+    const started = await cli(['--db', db, 'start', '--template', 't', '--mode', 'forward']);
+    expect(started.code).toBe(0);
+    const plain = new BetterSqlite3(db);
+    const insert = plain.prepare(
+      "INSERT INTO runs (run_id, template_id, created_at, causal_mode, status, cost_usd, tokens_used, schema_version) VALUES (?, ?, ?, 'forward', 'completed', 0.01, 100, '2.0')",
+    );
+    plain.transaction(() => {
+      for (let i = 0; i < RUNS; i++) {
+        const template = i === 7 ? `a_very_long_template_${'x'.repeat(200)}` : `tpl_${i % 5}`;
+        insert.run(`bulk_${String(i).padStart(6, '0')}`, template, '2025-01-01T00:00:00');
+      }
+    })();
+    plain.close();
+  });
+
+  it('streams every row with fixed widths and cuts long values with …', async () => {
+    const result = await cli(['--db', db, 'runs', 'list']);
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split('\n').filter((line) => line !== '');
+    const total = Number(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]!.n);
+    expect(rows).toHaveLength(total + 2); // header, rule, one line per run
+    expect(result.stderr).toContain(`${total} run(s)`);
+    const long = rows.find((line) => line.includes('bulk_000007'))!;
+    expect(long).toContain('a_very_long_template_xxx');
+    expect(long).toContain('…');
+    expect(long).not.toContain('x'.repeat(60));
+    const widest = Math.max(...rows.slice(0, 1000).map((line) => line.length));
+    expect(widest).toBeLessThan(200);
+  });
+});
+
+describe('snapshots of v1 runs compute what v1 data allows (issue 12 #8)', () => {
+  let db: string;
+  let archive: string;
+  beforeAll(async () => {
+    db = copyFixture(V1_20, path.join(dir, 'snapshot'));
+    archive = path.join(dir, 'snapshot', 'runs_v1_archive.db');
+    expect((await cli(['--db', db, 'migrate', '--yes'])).code).toBe(0);
+  });
+
+  /** The latest level of each entity, counted — from a plain read of the archive. */
+  const distribution = (runId: string) => {
+    const rows = plainAll(
+      archive,
+      'SELECT entity_id, resolution FROM resolution_assignments WHERE run_id = ? ORDER BY timestamp, id',
+      [runId],
+    );
+    const latest = new Map(rows.map((r) => [String(r.entity_id), String(r.resolution)]));
+    const counts: Record<string, number> = {};
+    for (const level of latest.values())
+      counts[level.toUpperCase()] = (counts[level.toUpperCase()] ?? 0) + 1;
+    return counts;
+  };
+
+  it('an archived run with tokens and assignments shows efficiency and distribution, marked', async () => {
+    const [run] = plainAll(
+      archive,
+      `SELECT run_id, entities_created AS e, timepoints_created AS t, tokens_used AS tokens FROM runs
+       WHERE tokens_used > 0 AND run_id IN (SELECT run_id FROM resolution_assignments) ORDER BY rowid LIMIT 1`,
+    );
+    const result = await cli(['--db', db, 'inspect', String(run!.run_id)]);
+    expect(result.code).toBe(0);
+    const efficiency = (Number(run!.e) + Number(run!.t)) / Number(run!.tokens);
+    expect(result.stdout).toContain(
+      `Fidelity Efficiency: ${efficiency.toFixed(6)} quality/token (computed from v1 data)`,
+    );
+    for (const [level, count] of Object.entries(distribution(String(run!.run_id)))) {
+      expect(result.stdout).toContain(`  ${level}: ${count} entities`);
+    }
+    expect(result.stdout).toContain('(computed from v1 resolution assignments)');
+    expect(result.stdout).toContain('Token Budget Compliance: n/a (v1 run: not recorded)');
+    expect(result.stdout).not.toContain('no tokens');
+    const json = await cli(['--db', db, '--json', 'inspect', String(run!.run_id)]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      schemaVersion: '1.0',
+      actualTokensUsed: Number(run!.tokens),
+      derivedFromV1: expect.arrayContaining(['fidelityEfficiencyScore', 'fidelityDistribution']),
+    });
+  });
+
+  it('says "v1 run: not recorded" only where the v1 data has nothing', async () => {
+    // A run without assignments and without tokens.
+    const [bare] = plainAll(
+      archive,
+      `SELECT run_id FROM runs WHERE tokens_used = 0
+       AND run_id NOT IN (SELECT run_id FROM resolution_assignments) ORDER BY rowid LIMIT 1`,
+    );
+    const bareText = (await cli(['--db', db, 'inspect', String(bare!.run_id)])).stdout;
+    expect(bareText).toContain('Fidelity Distribution (M1):\n  (v1 run: not recorded)');
+    expect(bareText).toContain('Fidelity Efficiency: n/a (no tokens)');
+    // A v1 row whose tokens were never written: nothing to compute from.
+    plainRun(
+      archive,
+      `UPDATE runs SET tokens_used = NULL WHERE run_id = '${String(bare!.run_id)}'`,
+    );
+    const unknown = (await cli(['--db', db, 'inspect', String(bare!.run_id)])).stdout;
+    expect(unknown).toContain('Fidelity Efficiency: n/a (v1 run: not recorded)');
+  });
+});

@@ -20,6 +20,7 @@ export * from './manager/rollback.js';
 export { decodeRun } from './manager/run-queries.js';
 export * from './metrics/fidelity.js';
 export * from './metrics/mechanisms.js';
+export * from './metrics/v1-metrics.js';
 export * from './migrate/detect.js';
 export * from './migrate/execute.js';
 export * from './migrate/observe.js';

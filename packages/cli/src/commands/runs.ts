@@ -1,11 +1,14 @@
 /** The `runs` command group: list, show and close runs. */
 import { exportFields, type RunFilter, type RunMetadata, TEMPORAL_MODES } from '@runmeta/core';
 import { CliUsageError } from '../errors.js';
-import { compliance } from '../output/cells.js';
+import { complianceStyle, complianceText } from '../output/cells.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
-import { renderTable } from '../output/table.js';
+import { createTableWriter, type TableColumn } from '../output/table.js';
 import { parseCount, parseDuration } from './options.js';
 import type { CommandSpec } from './types.js';
+
+/** Rows per chunk of a streamed table. */
+const TABLE_BATCH = 1000;
 
 const SORTS = ['oldest', 'newest', 'cost', 'tokens', 'compliance'] as const;
 
@@ -32,7 +35,15 @@ const list: CommandSpec = {
       choices: ['running', 'completed', 'failed'],
     },
     { flags: '--mode <mode>', description: 'only this causal mode', choices: TEMPORAL_MODES },
-    { flags: '--since <iso>', description: 'created at or after this ISO time' },
+    {
+      flags: '--since <time>',
+      description:
+        'created at or after this ISO-8601 time (2025-11-01, 2025-11-01T12:00:00, …+02:00); a time without a zone is UTC',
+    },
+    {
+      flags: '--until <time>',
+      description: 'created before this ISO-8601 time (UTC when no zone)',
+    },
     {
       flags: '--where <filter>',
       description: 'filter expression, e.g. "status = \'failed\' and cost_usd > 0.5"',
@@ -77,6 +88,7 @@ const list: CommandSpec = {
       status: options.status as RunFilter['status'],
       causalMode: options.mode as RunFilter['causalMode'],
       since: options.since as string | undefined,
+      until: options.until as string | undefined,
       where: options.where as string | undefined,
       includeArchive: !!options.includeArchive,
       order: sort === 'newest' ? 'newest-first' : 'oldest-first',
@@ -102,36 +114,41 @@ const list: CommandSpec = {
         for (const r of runs) ctx.out(csvRow(r, fields));
       } else {
         const c = ctx.color;
-        ctx.out(
-          renderTable(
-            [
-              'run_id',
-              'template',
-              'mode',
-              'status',
-              'created',
-              'cost',
-              'tokens',
-              'compliance',
-              ...(filter.includeArchive ? ['source'] : []),
-            ],
-            runs.map((r) => [
-              r.runId,
-              r.templateId,
-              r.causalMode,
-              r.status === 'failed'
-                ? c.red(String(r.status))
-                : r.status === 'running'
-                  ? c.yellow(String(r.status))
-                  : r.status,
-              (r.createdAt ?? r.startedAt ?? '').slice(0, 19),
-              r.costUsd === null ? null : `$${r.costUsd.toFixed(4)}`,
-              r.tokensUsed,
-              compliance(r, c),
-              ...(filter.includeArchive ? [r.source ?? 'active'] : []),
-            ]),
-          ),
-        );
+        const columns: TableColumn<RunMetadata>[] = [
+          { header: 'run_id', value: (r) => r.runId, min: 6, max: 40 },
+          { header: 'template', value: (r) => r.templateId, max: 32 },
+          { header: 'mode', value: (r) => r.causalMode, min: 11, max: 16 },
+          {
+            header: 'status',
+            value: (r) => r.status,
+            min: 9,
+            max: 16,
+            style: (text, r) =>
+              r.status === 'failed' ? c.red(text) : r.status === 'running' ? c.yellow(text) : text,
+          },
+          { header: 'created', value: (r) => (r.createdAt ?? r.startedAt)?.slice(0, 19), min: 19 },
+          {
+            header: 'cost',
+            value: (r) => (r.costUsd === null ? null : `$${r.costUsd.toFixed(4)}`),
+            align: 'right',
+            min: 9,
+          },
+          { header: 'tokens', value: (r) => r.tokensUsed, align: 'right', min: 8 },
+          {
+            header: 'compliance',
+            value: complianceText,
+            align: 'right',
+            style: (text, r) => complianceStyle(r, c)(text),
+          },
+          ...(filter.includeArchive
+            ? [{ header: 'source', value: (r: RunMetadata) => r.source ?? 'active' }]
+            : []),
+        ];
+        // Written in batches: a table of any size streams, with fixed column widths.
+        const table = createTableWriter(columns, (text) => ctx.streams.stdout.write(text));
+        for (let i = 0; i === 0 || i < runs.length; i += TABLE_BATCH) {
+          table.add(runs.slice(i, i + TABLE_BATCH));
+        }
         ctx.info(`${runs.length} run(s)`);
       }
       return 0;

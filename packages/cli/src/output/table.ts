@@ -1,29 +1,127 @@
-import { stripVTControlCharacters } from 'node:util';
+/**
+ * Text tables for the terminal. Columns have fixed widths decided before the
+ * first row is written, so a table of any size streams in chunks (no width pass
+ * over every row, no argument spread that overflows the stack at 130,000 rows),
+ * and a long value is cut to its column with `…` instead of widening the table.
+ * Widths count what a terminal shows (wide characters, no colour codes).
+ */
+import stringWidth from 'string-width';
 
-/** A plain aligned text table; numbers right-aligned. ANSI colour codes don't count towards width. */
+/** Longest a text column grows by default before its values are cut with `…`. */
+export const DEFAULT_MAX_WIDTH = 48;
+
+/** One column of a streamed table. */
+export interface TableColumn<R> {
+  header: string;
+  /** The cell's plain text (null and undefined show as `—`). */
+  value: (row: R) => string | number | null | undefined;
+  /** Right-align (numbers). Default left. */
+  align?: 'left' | 'right';
+  /** Narrowest width (e.g. the longest known status), so later rows fit. */
+  min?: number;
+  /** Widest width; longer values are cut with `…`. Default {@link DEFAULT_MAX_WIDTH}. */
+  max?: number;
+  /** Colour applied to the padded cell text (never counted in widths). */
+  style?: (text: string, row: R) => string;
+}
+
+const cellText = (value: string | number | null | undefined): string =>
+  value === null || value === undefined ? '—' : String(value).replace(/[\r\n\t]+/g, ' ');
+
+/** Cut `text` to `width` terminal columns, ending in `…` when cut. */
+export function truncate(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const w = stringWidth(char);
+    if (used + w > width - 1) break;
+    out += char;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, width - stringWidth(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/**
+ * A table written batch by batch: widths come from the header, each column's
+ * `min`, and the first batch (capped at `max`); every later row is cut to them.
+ * Rows go to `write` one chunk per batch.
+ */
+export function createTableWriter<R>(columns: TableColumn<R>[], write: (text: string) => void) {
+  let widths: number[] | null = null;
+  let rows = 0;
+  const line = (cells: string[]) => cells.join('  ').trimEnd();
+  return {
+    /** Write a batch of rows (the first batch also decides the widths and writes the header). */
+    add(batch: readonly R[]): void {
+      if (!widths) {
+        widths = columns.map((column) => {
+          let width = Math.max(stringWidth(column.header), column.min ?? 0);
+          const max = Math.max(width, column.max ?? DEFAULT_MAX_WIDTH);
+          for (const row of batch)
+            width = Math.max(width, stringWidth(cellText(column.value(row))));
+          return Math.min(width, max);
+        });
+        write(
+          `${line(columns.map((c, i) => pad(truncate(c.header, widths![i]!), widths![i]!, c.align)))}\n${line(widths.map((w) => '-'.repeat(w)))}\n`,
+        );
+      }
+      if (batch.length === 0) return;
+      const fixed = widths;
+      const out: string[] = [];
+      for (const row of batch) {
+        out.push(
+          line(
+            columns.map((column, i) => {
+              const text = pad(
+                truncate(cellText(column.value(row)), fixed[i]!),
+                fixed[i]!,
+                column.align,
+              );
+              return column.style ? column.style(text, row) : text;
+            }),
+          ),
+        );
+      }
+      rows += batch.length;
+      write(`${out.join('\n')}\n`);
+    },
+    /** Rows written so far. */
+    get rows(): number {
+      return rows;
+    },
+  };
+}
+
+/**
+ * A small table rendered at once (reports, budget checks): numbers right-aligned,
+ * long values cut with `…`. Colour codes in cells don't count towards widths.
+ */
 export function renderTable(
   headers: string[],
   rows: (string | number | null | undefined)[][],
 ): string {
-  const text = rows.map((row) =>
-    row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))),
+  const columns: TableColumn<(string | number | null | undefined)[]>[] = headers.map(
+    (header, i) => {
+      let numeric = rows.length > 0;
+      for (const row of rows) {
+        const cell = row[i];
+        if (!(typeof cell === 'number' || cell === null || cell === undefined)) numeric = false;
+      }
+      return { header, value: (row) => row[i], align: numeric ? 'right' : 'left' };
+    },
   );
-  const visible = (s: string) => stripVTControlCharacters(s).length;
-  const widths = headers.map((h, i) =>
-    Math.max(visible(h), ...text.map((r) => visible(r[i] ?? ''))),
-  );
-  const numeric = headers.map(
-    (_, i) =>
-      rows.length > 0 &&
-      rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined),
-  );
-  const pad = (s: string, i: number) => {
-    const fill = ' '.repeat(Math.max(0, widths[i]! - visible(s)));
-    return numeric[i] ? fill + s : s + fill;
-  };
-  const lines = [headers.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  ')];
-  for (const row of text) lines.push(row.map(pad).join('  ').trimEnd());
-  return lines.join('\n');
+  let text = '';
+  const writer = createTableWriter(columns, (chunk) => {
+    text += chunk;
+  });
+  writer.add(rows);
+  return text.replace(/\n$/, '');
 }
 
 /** A horizontal bar chart, one row per label; bars scale to the largest value. */
@@ -31,13 +129,17 @@ export function renderBars(
   rows: { label: string; value: number; note?: string }[],
   width = 30,
 ): string {
-  const max = Math.max(0, ...rows.map((r) => r.value));
-  const labelWidth = Math.max(0, ...rows.map((r) => r.label.length));
+  let max = 0;
+  let labelWidth = 0;
+  for (const row of rows) {
+    max = Math.max(max, row.value);
+    labelWidth = Math.max(labelWidth, Math.min(DEFAULT_MAX_WIDTH, stringWidth(row.label)));
+  }
   return rows
     .map((r) => {
       const length = max > 0 ? Math.round((r.value / max) * width) : 0;
       const bar = '█'.repeat(length) || (r.value > 0 ? '▏' : '');
-      return `  ${r.label.padEnd(labelWidth)}  ${bar.padEnd(width)}  ${r.note ?? r.value}`;
+      return `  ${pad(truncate(r.label, labelWidth), labelWidth)}  ${bar.padEnd(width)}  ${r.note ?? r.value}`;
     })
     .join('\n');
 }

@@ -11,6 +11,7 @@ import {
   RUN_COLUMNS,
   TABLES,
   type TableDef,
+  V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
 import { decodeRow, encodeFields, encodeRows, fieldIndex } from '../columns/rows.js';
 import {
@@ -37,6 +38,7 @@ import {
   tokenBudgetCompliance,
 } from '../metrics/fidelity.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
+import { metricsFromV1 } from '../metrics/v1-metrics.js';
 import type { SchemaDetection } from '../migrate/detect.js';
 import {
   applyInPlace,
@@ -71,7 +73,11 @@ import {
 import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
 import { Count, NonNegative, nowIso } from '../schema/values.js';
-import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
+import {
+  type NarrativeSummary,
+  type SimulationSnapshot,
+  V1_DERIVED_FIELDS,
+} from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
@@ -772,7 +778,12 @@ export class MetadataManager {
     });
   }
 
-  /** The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. */
+  /**
+   * The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. For a
+   * v1 run (archived, or carried over without backfill) the metrics its v1 data
+   * allows are computed as backfill would (`metricsFromV1`) and listed in
+   * `derivedFromV1`.
+   */
   async getSnapshot(runId: string, options: SnapshotOptions = {}): Promise<SimulationSnapshot> {
     const run = await this.getRun(runId, options);
     const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
@@ -780,7 +791,7 @@ export class MetadataManager {
       'SELECT DISTINCT "mechanism" FROM "mechanism_usage" WHERE "run_id" = ?',
       [runId],
     );
-    return {
+    const snapshot: SimulationSnapshot = {
       runId,
       templateId: run.templateId,
       causalMode: run.causalMode,
@@ -794,7 +805,23 @@ export class MetadataManager {
       tokenBudgetCompliance: run.tokenBudgetCompliance,
       fidelityEfficiencyScore: run.fidelityEfficiencyScore,
       narrative: options.narrative ?? null,
+      schemaVersion: run.schemaVersion,
     };
+    if (run.schemaVersion === V1_SCHEMA_VERSION) {
+      const resolutions = await this.getResolutions(runId, {
+        includeArchive: run.source === 'archive',
+      });
+      const computed = metricsFromV1(run, resolutions);
+      const derived: NonNullable<SimulationSnapshot['derivedFromV1']> = [];
+      for (const field of V1_DERIVED_FIELDS) {
+        if (snapshot[field] === null && computed[field] !== null) {
+          (snapshot as Record<string, unknown>)[field] = computed[field];
+          derived.push(field);
+        }
+      }
+      snapshot.derivedFromV1 = derived;
+    }
+    return snapshot;
   }
 
   /**

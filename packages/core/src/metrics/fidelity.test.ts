@@ -69,6 +69,17 @@ describe('fidelityDistribution', () => {
     expect(result).toEqual({ trained: 1 });
   });
 
+  it('compares assignment times as times, whatever their spelling or zone', () => {
+    // 12:30 UTC (a space) is later than 09:00 UTC written with a T; 14:00+02:00 is 12:00 UTC.
+    expect(
+      fidelityDistribution([
+        { entityId: 'a', resolution: 'dialog', timestamp: '2025-11-01 12:30:00' },
+        { entityId: 'a', resolution: 'scene', timestamp: '2025-11-01T14:00:00+02:00' },
+        { entityId: 'a', resolution: 'graph', timestamp: '2025-11-01T09:00:00' },
+      ]),
+    ).toEqual({ dialog: 1 });
+  });
+
   it('breaks timestamp ties by the highest id', () => {
     const ts = '2025-10-29T12:33:54.753120';
     const result = fidelityDistribution([

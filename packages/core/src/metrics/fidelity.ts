@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS, resolutionRank } from '../schema/enums.js';
+import { timeKey } from '../schema/time.js';
 
 /** The level an entity without any level counts as. */
 export const DEFAULT_RESOLUTION = 'scene';
@@ -49,10 +50,10 @@ export function fidelityDistribution(assignments: Iterable<EntityLevel>): Record
   return counts;
 }
 
-/** Whether `a` happened strictly before `b`. */
+/** Whether `a` happened strictly before `b` (times compared as times: `schema/time.ts`). */
 function isEarlier(a: EntityLevel, b: EntityLevel): boolean {
-  const ta = a.timestamp ?? '';
-  const tb = b.timestamp ?? '';
+  const ta = timeKey(a.timestamp) ?? a.timestamp ?? '';
+  const tb = timeKey(b.timestamp) ?? b.timestamp ?? '';
   if (ta !== tb) return ta < tb;
   return (a.id ?? Number.POSITIVE_INFINITY) < (b.id ?? Number.POSITIVE_INFINITY);
 }

@@ -134,6 +134,55 @@ describe('formatSnapshotForLlm', () => {
     expect(text).not.toMatch(/[✓⚠]/);
   });
 
+  it('says why a metric is missing: no budget or tokens for v2 runs, not recorded for v1 runs', () => {
+    const missing = {
+      fidelityDistribution: null,
+      tokenBudgetCompliance: null,
+      fidelityEfficiencyScore: null,
+      actualTokensUsed: null,
+    };
+    expect(formatFidelityBlock(snapshot({ ...missing, schemaVersion: '2.0' }))).toEqual([
+      'Fidelity Distribution (M1):',
+      '  (not recorded)',
+      '',
+      'Token Budget Compliance: n/a (no budget)',
+      'Fidelity Efficiency: n/a (no tokens)',
+    ]);
+    expect(formatFidelityBlock(snapshot({ ...missing, schemaVersion: '1.0' }))).toEqual([
+      'Fidelity Distribution (M1):',
+      '  (v1 run: not recorded)',
+      '',
+      'Token Budget Compliance: n/a (v1 run: not recorded)',
+      'Fidelity Efficiency: n/a (v1 run: not recorded)',
+    ]);
+    // A v1 run that used no tokens has no efficiency for the same reason a v2 run has none.
+    expect(
+      formatFidelityBlock(snapshot({ ...missing, schemaVersion: '1.0', actualTokensUsed: 0 })).at(
+        -1,
+      ),
+    ).toBe('Fidelity Efficiency: n/a (no tokens)');
+  });
+
+  it('marks metrics computed from a v1 run’s own data', () => {
+    const block = formatFidelityBlock(
+      snapshot({
+        schemaVersion: '1.0',
+        tokenBudgetCompliance: null,
+        fidelityDistribution: { trained: 3 },
+        fidelityEfficiencyScore: 0.001333,
+        derivedFromV1: ['fidelityDistribution', 'actualTokensUsed', 'fidelityEfficiencyScore'],
+      }),
+    );
+    expect(block).toEqual([
+      'Fidelity Distribution (M1):',
+      '  TRAINED: 3 entities',
+      '  (computed from v1 resolution assignments)',
+      '',
+      'Token Budget Compliance: n/a (v1 run: not recorded)',
+      'Fidelity Efficiency: 0.001333 quality/token (computed from v1 data)',
+    ]);
+  });
+
   it('handles an empty distribution without level lines', () => {
     const text = formatSnapshotForLlm(snapshot({ fidelityDistribution: {} }));
     expect(distributionLines(text).some((l) => /entities$/.test(l))).toBe(false);

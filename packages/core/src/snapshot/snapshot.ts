@@ -16,6 +16,13 @@ export const NarrativeSummary = z.object({
 });
 export type NarrativeSummary = z.infer<typeof NarrativeSummary>;
 
+/** The snapshot fields a v1 run's own data can supply when it did not store them. */
+export const V1_DERIVED_FIELDS = [
+  'fidelityDistribution',
+  'actualTokensUsed',
+  'fidelityEfficiencyScore',
+] as const;
+
 /** A run summarised for people and LLMs. */
 export const SimulationSnapshot = z.object({
   runId: z.string(),
@@ -32,6 +39,13 @@ export const SimulationSnapshot = z.object({
   tokenBudgetCompliance: z.number().nullable(),
   fidelityEfficiencyScore: z.number().nullable(),
   narrative: NarrativeSummary.nullable(),
+  /** The run's schema version: `1.0` for a v1 run (archived, or carried over). */
+  schemaVersion: z.string().nullable().optional(),
+  /**
+   * Metrics a v1 run did not store, computed from its v1 data as backfill does
+   * (`metricsFromV1`); the text marks them.
+   */
+  derivedFromV1: z.array(z.enum(V1_DERIVED_FIELDS)).optional(),
 });
 export type SimulationSnapshot = z.infer<typeof SimulationSnapshot>;
 
@@ -115,27 +129,38 @@ export function formatSnapshotForLlm(snapshot: SimulationSnapshot): string {
 export function formatFidelityBlock(
   snapshot: Pick<
     SimulationSnapshot,
-    'fidelityDistribution' | 'tokenBudgetCompliance' | 'fidelityEfficiencyScore'
+    | 'fidelityDistribution'
+    | 'tokenBudgetCompliance'
+    | 'fidelityEfficiencyScore'
+    | 'actualTokensUsed'
+    | 'schemaVersion'
+    | 'derivedFromV1'
   >,
 ): string[] {
+  // A v1 run never recorded these: say so rather than blame missing tokens or budget.
+  const v1 = snapshot.schemaVersion === '1.0';
+  const derived = new Set(snapshot.derivedFromV1 ?? []);
+  const fromV1 = ' (computed from v1 data)';
   const lines = ['Fidelity Distribution (M1):'];
   const entries = snapshot.fidelityDistribution
     ? sortedDistribution(snapshot.fidelityDistribution, 'finest-first')
     : [];
-  if (entries.length === 0) lines.push('  (not recorded)');
+  if (entries.length === 0) lines.push(v1 ? '  (v1 run: not recorded)' : '  (not recorded)');
   for (const [level, count] of entries) lines.push(`  ${level.toUpperCase()}: ${count} entities`);
+  if (entries.length && derived.has('fidelityDistribution'))
+    lines.push('  (computed from v1 resolution assignments)');
   lines.push('');
   const compliance = snapshot.tokenBudgetCompliance;
   lines.push(
     compliance === null
-      ? 'Token Budget Compliance: n/a (no budget)'
+      ? `Token Budget Compliance: n/a (${v1 ? 'v1 run: not recorded' : 'no budget'})`
       : `Token Budget Compliance: ${isOverBudget(compliance) ? '⚠' : '✓'} ${(compliance * 100).toFixed(1)}%`,
   );
   const efficiency = snapshot.fidelityEfficiencyScore;
   lines.push(
     efficiency === null
-      ? 'Fidelity Efficiency: n/a (no tokens)'
-      : `Fidelity Efficiency: ${efficiency.toFixed(6)} quality/token`,
+      ? `Fidelity Efficiency: n/a (${v1 && snapshot.actualTokensUsed !== 0 ? 'v1 run: not recorded' : 'no tokens'})`
+      : `Fidelity Efficiency: ${efficiency.toFixed(6)} quality/token${derived.has('fidelityEfficiencyScore') ? fromV1 : ''}`,
   );
   return lines;
 }
