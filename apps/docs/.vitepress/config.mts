@@ -41,6 +41,7 @@ export default defineConfig({
           { text: 'Schema v1 and v2', link: '/concepts/schema' },
           { text: 'Metrics', link: '/concepts/metrics' },
           { text: 'The snapshot', link: '/concepts/snapshot' },
+          { text: 'Reading runs', link: '/concepts/reading-runs' },
         ],
       },
       { text: 'Migration guide v1 → v2', link: '/migration' },

@@ -51,6 +51,7 @@ describe('the built site', () => {
       'concepts/schema',
       'concepts/metrics',
       'concepts/snapshot',
+      'concepts/reading-runs',
       'migration',
       'recipes/pipeline',
       'recipes/archives',
