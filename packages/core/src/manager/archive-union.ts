@@ -49,14 +49,14 @@ export async function archivedOnly(
     return all.filter((run) => !inActive.has(run.runId));
   }
   const kept: RunMetadata[] = [];
-  const pageSize = Math.max(ID_BATCH, filter.limit * 2);
+  const pageSize = Math.min(Math.max(ID_BATCH, filter.limit * 2), 10_000);
   for (let offset = 0; kept.length < filter.limit; offset += pageSize) {
     const page = await select({ ...filter, limit: pageSize, offset });
     const inActive = await existingRunIds(
       active,
       page.map((run) => run.runId),
     );
-    kept.push(...page.filter((run) => !inActive.has(run.runId)));
+    for (const run of page) if (!inActive.has(run.runId)) kept.push(run);
     if (page.length < pageSize) break;
   }
   return kept.slice(0, filter.limit);
