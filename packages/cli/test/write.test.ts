@@ -269,6 +269,40 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
     await expectRejected(['record', 'mechanism', 'run_missing', 'M1', 'f'], 'run_missing');
   });
 
+  it('recording on a completed or failed run: exit 2 naming the run and its state, nothing written', async () => {
+    const stored = () =>
+      plainAll(
+        db,
+        `SELECT run_id, status, updated_at, fidelity_distribution,
+           (SELECT count(*) FROM mechanism_usage) AS m,
+           (SELECT count(*) FROM resolution_assignments) AS r,
+           (SELECT count(*) FROM validations) AS v
+         FROM runs ORDER BY run_id`,
+      );
+    const before = stored();
+    expect(before.find((r) => r.run_id === runId)).toMatchObject({ status: 'completed' });
+    for (const [id, state] of [
+      [runId, 'completed'],
+      ['run_custom_1', 'failed'],
+    ] as const) {
+      for (const args of [
+        ['record', 'resolution', id, 'e9', 'TRAINED', 'tp9'],
+        ['record', 'mechanism', id, 'M4', 'late'],
+        ['record', 'validation', id, 'late', '--passed'],
+      ]) {
+        const result = await cli(...args);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(lines(result.stderr)).toHaveLength(1);
+        expect(result.stderr).toContain(`"${id}"`);
+        expect(result.stderr).toContain(`already ${state}`);
+        expect(result.stderr).toContain('runmeta complete');
+        expect(hasStack(result.stderr)).toBe(false);
+      }
+    }
+    expect(stored()).toEqual(before);
+  });
+
   it('left the recorded rows as they were', () => {
     expect(plainAll(db, 'SELECT count(*) AS n FROM resolution_assignments')[0]?.n).toBe(1);
     expect(plainAll(db, 'SELECT count(*) AS n FROM mechanism_usage')[0]?.n).toBe(1);

@@ -28,6 +28,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   ReadOnlyError,
+  type RunFinishedError,
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
@@ -81,6 +82,7 @@ import {
   restoringNameFor,
   rollbackMigration,
 } from './rollback.js';
+import { claimOpenRun, refuseIfFinished } from './run-state.js';
 import {
   CURSOR_COLUMN,
   decodeRun,
@@ -421,6 +423,10 @@ export class MetadataManager {
    * Record mechanisms, resolutions and validations of one run in a single
    * transaction: all rows land, or (on any invalid item) none do. This is the
    * fast path for pipelines that buffer events.
+   *
+   * Only a run that is not finished takes records: on a `completed` or `failed`
+   * run this (like every `record*` method) throws {@link RunFinishedError} and
+   * writes nothing — record events before {@link MetadataManager.completeRun}.
    */
   async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
     this.assertWritable();
@@ -447,8 +453,9 @@ export class MetadataManager {
     ];
     const shared = { runId, timestamp: now };
     await this.write(async (tx) => {
-      // Touching updated_at first doubles as the existence check (0 rows: no run).
-      if (!(await this.touch(tx, runId, now))) throw new RunNotFoundError(runId);
+      // Touching updated_at first doubles as the check that the run exists and
+      // is not finished (a finished run's record is final).
+      await claimOpenRun(tx, runId, now, this.columnsOf('runs'));
       for (const [table, rows] of children) {
         if (rows.length === 0) continue;
         const { columns, paramSets } = encodeRows(table, rows, shared);
@@ -462,6 +469,7 @@ export class MetadataManager {
    * metrics it can — compliance from the token budget (given here or in the
    * strategy), distribution from the recorded assignments, efficiency from the
    * counts. Explicit values win. An `errorMessage` marks the run `failed`.
+   * A run completes once: a finished run throws {@link RunFinishedError}.
    */
   async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
     this.assertWritable();
@@ -470,13 +478,8 @@ export class MetadataManager {
     return this.write(async (tx) => {
       const run = await this.readRunState(tx, runId);
       if (!run) throw new RunNotFoundError(runId);
-      if (run.status === 'completed' || run.status === 'failed') {
-        // Completing twice would silently overwrite the first results.
-        throw new ValidationError(
-          'runId',
-          `run "${runId}" is already ${run.status}; its results are kept`,
-        );
-      }
+      // Completing twice would silently overwrite the first results.
+      refuseIfFinished(runId, run.status);
       const actual = value.actualTokensUsed ?? value.tokensUsed;
       const strategy = run.fidelityStrategy as StoredStrategy | null;
       const budget =
@@ -911,16 +914,6 @@ export class MetadataManager {
       runId,
     ]);
     return rows[0] ? decodeRun(rows[0]) : null;
-  }
-
-  /** Set `updated_at` (where the table has it); whether the run exists. */
-  private async touch(tx: Executor, runId: string, now: string): Promise<boolean> {
-    if (!this.columnsOf('runs').includes('updated_at')) return this.runExists(tx, runId);
-    const result = await tx.run('UPDATE "runs" SET "updated_at" = ? WHERE "run_id" = ?', [
-      now,
-      runId,
-    ]);
-    return result.changes > 0;
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   ReadOnlyError,
+  RunFinishedError,
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
@@ -287,7 +288,11 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         });
         expect(done.status).toBe('completed');
         const twice = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 1 };
-        await expect(manager.completeRun(id, twice)).rejects.toMatchObject({ field: 'runId' });
+        await expect(manager.completeRun(id, twice)).rejects.toMatchObject({
+          code: 'RUNMETA_RUN_FINISHED',
+          runId: id,
+          status: 'completed',
+        });
         expect(done.fidelityDistribution).toEqual({ dialog: 2, tensor_only: 1 });
         expect(done.tokenBudgetCompliance).toBeCloseTo(0.873, 10);
         expect(done.fidelityEfficiencyScore).toBeCloseTo(5 / 873, 12);
@@ -554,6 +559,98 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('refuses child records and a second completion on a finished run, writing nothing', async () => {
+        const { adapter, manager } = await fresh();
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0.1, tokensUsed: 10 };
+        for (const runId of ['done', 'failed', 'legacy_null', 'legacy_odd', 'legacy_upper']) {
+          await manager.startRun({ runId, templateId: 't', causalMode: 'forward' });
+        }
+        await manager.recordResolution('done', { entityId: 'e', resolution: 'scene', timepointId: 'tp' });
+        await manager.completeRun('done', finish);
+        await manager.completeRun('failed', { ...finish, errorMessage: 'boom' });
+        await manager.close();
+        // Legacy rows: a NULL or unknown status is not final; a final status in
+        // another case (as read back: `completed`) is.
+        await rawExec(adapter, DB, [
+          [`UPDATE runs SET status = NULL WHERE run_id = 'legacy_null'`],
+          [`UPDATE runs SET status = 'paused' WHERE run_id = 'legacy_odd'`],
+          [`UPDATE runs SET status = 'COMPLETED' WHERE run_id = 'legacy_upper'`],
+        ]);
+        const counts = async () => {
+          const [row] = await raw(
+            adapter,
+            DB,
+            'SELECT (SELECT count(*) FROM mechanism_usage) AS m, (SELECT count(*) FROM resolution_assignments) AS r, (SELECT count(*) FROM validations) AS v',
+          );
+          return { m: Number(row!.m), r: Number(row!.r), v: Number(row!.v) };
+        };
+        const runsBefore = await raw(
+          adapter,
+          DB,
+          'SELECT run_id, status, updated_at, fidelity_distribution FROM runs ORDER BY run_id',
+        );
+        const childrenBefore = await counts();
+        const reopened = await open(adapter);
+        const mechanism = { mechanism: 'M1', functionName: 'f' };
+        const resolution = { entityId: 'e2', resolution: 'dialog', timepointId: 'tp' } as const;
+        const validation = { validatorName: 'v', passed: true };
+        for (const [runId, status] of [
+          ['done', 'completed'],
+          ['failed', 'failed'],
+          ['legacy_upper', 'completed'],
+        ] as const) {
+          const attempts: (() => Promise<unknown>)[] = [
+            () => reopened.recordMechanism(runId, mechanism),
+            () => reopened.recordMechanisms(runId, [mechanism]),
+            () => reopened.recordResolution(runId, resolution),
+            () => reopened.recordResolutions(runId, [resolution]),
+            () => reopened.recordValidation(runId, validation),
+            () => reopened.recordValidations(runId, [validation]),
+            () => reopened.recordBatch(runId, { mechanisms: [mechanism], resolutions: [resolution] }),
+            () => reopened.recordBatch(runId, {}),
+            () => reopened.completeRun(runId, finish),
+          ];
+          for (const attempt of attempts) {
+            const error = await attempt().then(
+              () => null,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(RunFinishedError);
+            expect(error).toMatchObject({
+              code: 'RUNMETA_RUN_FINISHED',
+              exitCode: 2,
+              runId,
+              status,
+            });
+            expect((error as Error).message).toContain(`"${runId}"`);
+            expect((error as Error).message).toContain(status);
+            expect((error as Error).message).toContain('completeRun');
+          }
+        }
+        await reopened.close();
+        expect(await counts()).toEqual(childrenBefore);
+        expect(
+          await raw(
+            adapter,
+            DB,
+            'SELECT run_id, status, updated_at, fidelity_distribution FROM runs ORDER BY run_id',
+          ),
+        ).toEqual(runsBefore);
+        // Not final: a NULL or unknown legacy status still takes records.
+        const writer = await open(adapter);
+        await writer.recordMechanism('legacy_null', mechanism);
+        await writer.recordResolution('legacy_odd', resolution);
+        await expect(writer.recordMechanism('ghost', mechanism)).rejects.toBeInstanceOf(
+          RunNotFoundError,
+        );
+        await writer.close();
+        expect(await counts()).toEqual({
+          m: childrenBefore.m + 1,
+          r: childrenBefore.r + 1,
+          v: childrenBefore.v,
+        });
+      });
+
       it('refuses a duplicate run id even where run_id is not the table key', async () => {
         const { adapter, manager } = await fresh();
         await manager.close();
@@ -650,12 +747,15 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           ['d', 'beta', 'forward', '2025-04-01T00:00:00', 'completed'],
         ] as const;
         for (const [runId, templateId, causalMode, createdAt, status] of specs) {
-          await manager.saveMetadata({ runId, templateId, causalMode, createdAt, status });
+          // Events are recorded while the run is running; a finished run takes none.
+          const run = { runId, templateId, causalMode, createdAt };
+          await manager.saveMetadata({ ...run, status: 'running' });
           await manager.recordMechanisms(runId, [
             { mechanism: 'M10', functionName: 'f' },
             { mechanism: 'M2', functionName: 'g' },
             { mechanism: 'M10', functionName: 'h' },
           ]);
+          if (status !== 'running') await manager.saveMetadata({ ...run, status });
         }
         return { adapter, manager };
       }
