@@ -56,6 +56,31 @@ describe('start / record / complete in a pipeline', () => {
     expect(rows).toEqual([{ causal_mode: 'portal', status: 'running', schema_version: '2.0' }]);
   });
 
+  it('start --token-budget stores only the budget in the strategy, nothing made up', async () => {
+    const result = await cli(
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+      '--token-budget',
+      '100',
+      '--run-id',
+      'run_budget_only',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const rows = plainAll(
+      db,
+      "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_budget_only'",
+    );
+    expect(JSON.parse(String(rows[0]?.s))).toEqual({ token_budget: 100 });
+    const plain = await cli('start', '--template', 't', '--mode', 'forward', '--run-id', 'run_no_budget');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(
+      plainAll(db, "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_no_budget'"),
+    ).toEqual([{ s: null }]);
+  });
+
   it('record mechanism prints the run id and stores the context', async () => {
     const result = await cli('record', 'mechanism', runId, 'M3', 'f', '--context', '{"a":1}');
     expect(result.code, result.stderr).toBe(0);
@@ -306,6 +331,6 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
   it('left the recorded rows as they were', () => {
     expect(plainAll(db, 'SELECT count(*) AS n FROM resolution_assignments')[0]?.n).toBe(1);
     expect(plainAll(db, 'SELECT count(*) AS n FROM mechanism_usage')[0]?.n).toBe(1);
-    expect(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]?.n).toBe(2);
+    expect(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]?.n).toBe(4);
   });
 });

@@ -69,7 +69,7 @@ import {
   type RunSource,
   StartRunInput,
 } from '../schema/run-metadata.js';
-import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
+import { givenStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
 import { Count, NonNegative, nowIso } from '../schema/values.js';
 import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
@@ -346,18 +346,7 @@ export class MetadataManager {
     this.assertWritable();
     const value = parseInput(StartRunInput, input);
     const createdAt = value.createdAt ?? nowIso();
-    let strategy: StoredStrategy | null = null;
-    if (value.fidelityStrategy || (value.tokenBudget !== undefined && value.tokenBudget !== null)) {
-      strategy = parseInput(
-        FidelityTemporalStrategy,
-        {
-          mode: value.causalMode,
-          ...value.fidelityStrategy,
-          ...(value.tokenBudget != null ? { tokenBudget: value.tokenBudget } : {}),
-        },
-        'fidelityStrategy',
-      );
-    }
+    const strategy = givenStrategy(value);
     const runId = value.runId ?? generateRunId();
     const fields: Record<string, unknown> = {
       runId,

@@ -32,6 +32,7 @@ import { restoringNameFor } from '../manager/rollback.js';
 import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
+import { strategyWithDefaults } from '../schema/strategy.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
@@ -372,6 +373,69 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           'Token Budget Compliance: ⚠ 2656.0%',
         );
         await manager.close();
+      });
+
+      it('stores only the strategy fields the caller gave, and completion adds the actuals', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.startRun({ runId: 'budget', templateId: 't', causalMode: 'forward', tokenBudget: 100 });
+        await manager.startRun({
+          runId: 'partial',
+          templateId: 't',
+          causalMode: 'PORTAL',
+          fidelityStrategy: { planningMode: 'HYBRID', fidelitySchedule: ['SCENE', 'dialog'] },
+        });
+        await manager.startRun({
+          runId: 'moded',
+          templateId: 't',
+          causalMode: 'portal',
+          fidelityStrategy: { mode: 'portal', adaptiveThreshold: 0.7 },
+          tokenBudget: 5000,
+        });
+        await manager.startRun({ runId: 'none', templateId: 't', causalMode: 'forward' });
+        await manager.completeRun('budget', {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 0.5,
+          tokensUsed: 80,
+        });
+        await manager.close();
+        const stored = Object.fromEntries(
+          (
+            await raw(adapter, DB, 'SELECT run_id, fidelity_strategy_json AS s FROM runs')
+          ).map((row) => [row.run_id, row.s === null ? null : JSON.parse(String(row.s))]),
+        );
+        expect(stored).toEqual({
+          budget: {
+            token_budget: 100,
+            actual_tokens_used: 80,
+            actual_cost_usd: 0.5,
+            budget_compliance_ratio: 0.8,
+          },
+          partial: { planning_mode: 'hybrid', fidelity_schedule: ['scene', 'dialog'] },
+          moded: { mode: 'portal', token_budget: 5000, adaptive_threshold: 0.7 },
+          none: null,
+        });
+        // Defaults belong to reading, and say which fields they filled.
+        const reader = await open(adapter, { readOnly: true });
+        const partial = await reader.getRun('partial');
+        expect(partial.fidelityStrategy).toEqual({
+          planningMode: 'hybrid',
+          fidelitySchedule: ['scene', 'dialog'],
+        });
+        const filled = strategyWithDefaults(partial);
+        expect(filled.strategy).toMatchObject({
+          mode: 'portal',
+          planningMode: 'hybrid',
+          fidelitySchedule: ['scene', 'dialog'],
+          adaptiveThreshold: 0.7,
+          minResolution: 'tensor_only',
+          maxResolution: 'trained',
+        });
+        expect(filled.defaulted).toContain('mode');
+        expect(filled.defaulted).toContain('minResolution');
+        expect(filled.defaulted).not.toContain('planningMode');
+        expect(filled.defaulted).not.toContain('fidelitySchedule');
+        await reader.close();
       });
 
       it('serialises concurrent calls on one manager', async () => {
