@@ -74,7 +74,15 @@ describe('start / record / complete in a pipeline', () => {
       "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_budget_only'",
     );
     expect(JSON.parse(String(rows[0]?.s))).toEqual({ token_budget: 100 });
-    const plain = await cli('start', '--template', 't', '--mode', 'forward', '--run-id', 'run_no_budget');
+    const plain = await cli(
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+      '--run-id',
+      'run_no_budget',
+    );
     expect(plain.code, plain.stderr).toBe(0);
     expect(
       plainAll(db, "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_no_budget'"),
@@ -256,6 +264,24 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
 
   it('an unknown causal mode', async () => {
     await expectRejected(['start', '--template', 't', '--mode', 'sideways'], 'causalMode');
+  });
+
+  it('the message shows the value received, not "got undefined"', async () => {
+    for (const [args, field, got] of [
+      [['start', '--template', 't', '--mode', 'quantum'], 'causalMode', '(got "quantum")'],
+      [
+        ['start', '--template', 't', '--mode', 'forward', '--token-budget', '-5'],
+        'tokenBudget',
+        '(got -5)',
+      ],
+      [['record', 'mechanism', runId, 'X9', 'f'], 'mechanism', '(got "X9")'],
+      [['record', 'mechanism', runId, 'M1', 'f', '--context', '[1,2]'], 'context', '(got [1, 2])'],
+    ] as const) {
+      await expectRejected([...args], field);
+      const result = await cli(...args);
+      expect(result.stderr).toContain(got);
+      expect(result.stderr).not.toContain('undefined');
+    }
   });
 
   it('a token budget that is not a number', async () => {

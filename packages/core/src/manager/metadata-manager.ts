@@ -82,7 +82,6 @@ import {
   restoringNameFor,
   rollbackMigration,
 } from './rollback.js';
-import { claimOpenRun, refuseIfFinished } from './run-state.js';
 import {
   CURSOR_COLUMN,
   decodeRun,
@@ -92,6 +91,7 @@ import {
   type ResolvedFilter,
   runsSelect,
 } from './run-queries.js';
+import { claimOpenRun, refuseIfFinished } from './run-state.js';
 
 /** Options for {@link MetadataManager.open}. */
 export interface ManagerOptions {

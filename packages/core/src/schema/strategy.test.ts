@@ -101,7 +101,9 @@ describe('strategyFromJson / strategyToJson on the real fixture JSON', () => {
 describe('givenStrategy: what a new run stores', () => {
   it('keeps only the fields the caller gave', () => {
     expect(givenStrategy({ tokenBudget: 100 })).toEqual({ tokenBudget: 100 });
-    expect(givenStrategy({ fidelityStrategy: { planningMode: 'hybrid', tokenBudget: undefined } })).toEqual({
+    expect(
+      givenStrategy({ fidelityStrategy: { planningMode: 'hybrid', tokenBudget: undefined } }),
+    ).toEqual({
       planningMode: 'hybrid',
     });
     expect(givenStrategy({ tokenBudget: 5, fidelityStrategy: { tokenBudget: 5 } })).toEqual({

@@ -165,7 +165,10 @@ export function strategyWithDefaults(run: {
 }): DefaultedStrategy {
   const strategy: Record<string, unknown> = { ...(run.fidelityStrategy ?? {}) };
   const defaulted: (keyof FidelityTemporalStrategy)[] = [];
-  const defaults: Record<string, unknown> = { mode: run.causalMode ?? undefined, ...STRATEGY_DEFAULTS };
+  const defaults: Record<string, unknown> = {
+    mode: run.causalMode ?? undefined,
+    ...STRATEGY_DEFAULTS,
+  };
   for (const [key, value] of Object.entries(defaults)) {
     if (strategy[key] !== undefined && strategy[key] !== null) continue;
     if (value === undefined) continue;

@@ -377,7 +377,12 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
 
       it('stores only the strategy fields the caller gave, and completion adds the actuals', async () => {
         const { adapter, manager } = await fresh();
-        await manager.startRun({ runId: 'budget', templateId: 't', causalMode: 'forward', tokenBudget: 100 });
+        await manager.startRun({
+          runId: 'budget',
+          templateId: 't',
+          causalMode: 'forward',
+          tokenBudget: 100,
+        });
         await manager.startRun({
           runId: 'partial',
           templateId: 't',
@@ -400,9 +405,9 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         });
         await manager.close();
         const stored = Object.fromEntries(
-          (
-            await raw(adapter, DB, 'SELECT run_id, fidelity_strategy_json AS s FROM runs')
-          ).map((row) => [row.run_id, row.s === null ? null : JSON.parse(String(row.s))]),
+          (await raw(adapter, DB, 'SELECT run_id, fidelity_strategy_json AS s FROM runs')).map(
+            (row) => [row.run_id, row.s === null ? null : JSON.parse(String(row.s))],
+          ),
         );
         expect(stored).toEqual({
           budget: {
@@ -542,6 +547,53 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('says which value it received in every validation message', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 1 };
+        const cases: [() => Promise<unknown>, string, string][] = [
+          [
+            () => manager.startRun({ templateId: 5, causalMode: 'forward' } as never),
+            'templateId',
+            '(got 5)',
+          ],
+          [
+            () => manager.completeRun('r', { ...finish, costUsd: Number.NaN }),
+            'costUsd',
+            '(got NaN)',
+          ],
+          [() => manager.completeRun('r', { ...finish, tokensUsed: -3 }), 'tokensUsed', '(got -3)'],
+          [
+            () =>
+              manager.recordResolution('r', {
+                entityId: 'e',
+                resolution: 'ultra' as never,
+                timepointId: 't',
+              }),
+            'resolutions[0].resolution',
+            '(got "ultra")',
+          ],
+          [
+            () =>
+              manager.recordMechanism('r', {
+                mechanism: 'M1',
+                functionName: 'f',
+                context: 'x' as never,
+              }),
+            'mechanisms[0].context',
+            '(got "x")',
+          ],
+        ];
+        for (const [attempt, field, got] of cases) {
+          const error = await attempt().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).field).toBe(field);
+          expect((error as Error).message).toContain(got);
+        }
+        expect((await manager.getRun('r')).status).toBe('running');
+        await manager.close();
+      });
+
       it('records a batch whose items differ in optional fields', async () => {
         const { manager } = await fresh();
         await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
@@ -629,7 +681,11 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         for (const runId of ['done', 'failed', 'legacy_null', 'legacy_odd', 'legacy_upper']) {
           await manager.startRun({ runId, templateId: 't', causalMode: 'forward' });
         }
-        await manager.recordResolution('done', { entityId: 'e', resolution: 'scene', timepointId: 'tp' });
+        await manager.recordResolution('done', {
+          entityId: 'e',
+          resolution: 'scene',
+          timepointId: 'tp',
+        });
         await manager.completeRun('done', finish);
         await manager.completeRun('failed', { ...finish, errorMessage: 'boom' });
         await manager.close();
@@ -670,7 +726,8 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
             () => reopened.recordResolutions(runId, [resolution]),
             () => reopened.recordValidation(runId, validation),
             () => reopened.recordValidations(runId, [validation]),
-            () => reopened.recordBatch(runId, { mechanisms: [mechanism], resolutions: [resolution] }),
+            () =>
+              reopened.recordBatch(runId, { mechanisms: [mechanism], resolutions: [resolution] }),
             () => reopened.recordBatch(runId, {}),
             () => reopened.completeRun(runId, finish),
           ];
