@@ -55,6 +55,17 @@ import {
   siblingName,
 } from '../migrate/plan.js';
 import {
+  ChildOptionsSchema,
+  CloseStaleRunsOptions,
+  IterateOptionsSchema,
+  IterateRunsFilter,
+  ManagerOpenOptions,
+  ManagerPlanOptions,
+  parseOptions,
+  SnapshotOptionsSchema,
+  StaleRunsOptions,
+} from '../schema/options.js';
+import {
   type MechanismUsage,
   MechanismUsageInput,
   type ResolutionAssignment,
@@ -194,7 +205,9 @@ export class MetadataManager {
    * the options say. An interrupted migration from an earlier process is finished
    * first.
    */
-  static async open(options: ManagerOptions): Promise<MetadataManager> {
+  static async open(given: ManagerOptions): Promise<MetadataManager> {
+    // Options are checked before anything is opened: a typo must not migrate.
+    const options = parseOptions(ManagerOpenOptions, given) as ManagerOptions;
     const { adapter } = options;
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
@@ -276,8 +289,9 @@ export class MetadataManager {
    * database is opened read-only.
    */
   static async plan(
-    options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
+    given: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
+    const options = parseOptions(ManagerPlanOptions, given) as typeof given;
     const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', {
       ...options,
       readOnly: true,
@@ -572,9 +586,9 @@ export class MetadataManager {
    * Runs still `running` that were created more than `olderThanMs` ago — runs
    * whose process died (deployed databases have such runs).
    */
-  async findStaleRuns(options: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
-    const olderThanMs = parseInput(NonNegative, options.olderThanMs, 'olderThanMs');
-    const cutoff = new Date((options.now ?? new Date()).getTime() - olderThanMs).toISOString();
+  async findStaleRuns(given: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
+    const { olderThanMs, now } = parseOptions(StaleRunsOptions, given);
+    const cutoff = new Date((now ?? new Date()).getTime() - olderThanMs).toISOString();
     return this.getAllRuns({ status: 'running', until: cutoff });
   }
 
@@ -583,13 +597,14 @@ export class MetadataManager {
    * with `reason` as their error message, in one transaction. Returns the runs
    * as they are now.
    */
-  async closeStaleRuns(options: {
+  async closeStaleRuns(given: {
     olderThanMs: number;
     reason?: string;
     now?: Date;
   }): Promise<RunMetadata[]> {
     this.assertWritable();
-    const stale = await this.findStaleRuns(options);
+    const options = parseOptions(CloseStaleRunsOptions, given);
+    const stale = await this.findStaleRuns({ olderThanMs: options.olderThanMs, now: options.now });
     const reason =
       options.reason ??
       `closed by runmeta: still running after ${Math.round(options.olderThanMs / 60_000)} min`;
@@ -597,6 +612,9 @@ export class MetadataManager {
     return this.write(async (tx) => {
       const closed: RunMetadata[] = [];
       for (const run of stale) {
+        // It may have finished since it was found: a finished run's record is final.
+        const state = await this.readRunState(tx, run.runId);
+        if (state?.status !== 'running') continue;
         const updated = await this.updateRun(tx, run.runId, {
           status: 'failed',
           errorMessage: reason,
@@ -612,7 +630,8 @@ export class MetadataManager {
   // ----------------------------------------------------------------- reads
 
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
-  async getRun(runId: string, options: { includeArchive?: boolean } = {}): Promise<RunMetadata> {
+  async getRun(runId: string, given: ChildOptions = {}): Promise<RunMetadata> {
+    const options = parseOptions(ChildOptionsSchema, given);
     const run = await this.readRun(this.db, runId);
     if (run) {
       if (options.includeArchive) run.source = 'active';
@@ -638,7 +657,7 @@ export class MetadataManager {
    * `withMechanisms`), never one per run.
    */
   async getAllRuns(filter: RunFilter = {}): Promise<RunMetadata[]> {
-    const f = parseInput(RunFilter, filter, 'filter');
+    const f = parseOptions(RunFilter, filter, { name: 'filter', prefix: 'filter' });
     const active = await this.selectRuns(
       this.db,
       this.columnsOf('runs'),
@@ -690,14 +709,8 @@ export class MetadataManager {
     filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
-    const f = parseInput(RunFilter, filter, 'filter');
-    if (f.includeArchive || f.limit !== undefined || f.order === 'newest-first') {
-      throw new ValidationError(
-        'filter',
-        'iterateRuns reads the active database in insertion order, without a limit or order',
-      );
-    }
-    const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize');
+    const f = parseOptions(IterateRunsFilter, filter, { name: 'filter', prefix: 'filter' });
+    const pageSize = parseOptions(IterateOptionsSchema, options).pageSize ?? 1000;
     let afterRowid: ResolvedFilter['afterRowid'];
     for (;;) {
       const query = runsSelect(
@@ -744,7 +757,8 @@ export class MetadataManager {
   }
 
   /** The child rows of a run, from the database that holds the run. */
-  private async children<T>(table: TableDef, runId: string, options: ChildOptions): Promise<T[]> {
+  private async children<T>(table: TableDef, runId: string, given: ChildOptions): Promise<T[]> {
+    const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
     if (options.includeArchive && !(await this.runExists(this.db, runId))) {
@@ -770,7 +784,8 @@ export class MetadataManager {
   }
 
   /** The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. */
-  async getSnapshot(runId: string, options: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+  async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
     const run = await this.getRun(runId, options);
     const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
     const mechanisms = await db.all(

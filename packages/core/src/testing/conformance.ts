@@ -950,6 +950,76 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('validates read and stale-run options, naming the option', async () => {
+        const { manager } = await seeded();
+        const cases: [() => Promise<unknown>, string, string][] = [
+          [
+            () => manager.getAllRuns({ templateID: 'alpha' } as never),
+            'filter.templateID',
+            'did you mean templateId?',
+          ],
+          [() => manager.getAllRuns({ limit: -1 }), 'filter.limit', '(got -1)'],
+          [
+            () => manager.iterateRuns({}, { pagesize: 2 } as never).next(),
+            'pagesize',
+            'did you mean pageSize?',
+          ],
+          [() => manager.iterateRuns({}, { pageSize: 0 }).next(), 'pageSize', '(got 0)'],
+          [() => manager.iterateRuns({ limit: 3 } as never).next(), 'filter.limit', '(got 3)'],
+          [
+            () => manager.getRun('a', { includeArchve: true } as never),
+            'includeArchve',
+            'did you mean includeArchive?',
+          ],
+          [
+            () => manager.getMechanisms('a', { includeArchive: 'yes' } as never),
+            'includeArchive',
+            '(got "yes")',
+          ],
+          [() => manager.getResolutions('a', { archive: true } as never), 'archive', 'unknown key'],
+          [() => manager.getValidations('a', 'all' as never), 'options', '(got "all")'],
+          [
+            () => manager.getSnapshot('a', { narative: null } as never),
+            'narative',
+            'did you mean narrative?',
+          ],
+          [
+            () => manager.getSnapshot('a', { narrative: 'text' } as never),
+            'narrative',
+            '(got "text")',
+          ],
+          [
+            () => manager.findStaleRuns({ olderThanMs: 5, now: new Date('nonsense') }),
+            'now',
+            'valid Date',
+          ],
+          [
+            () => manager.findStaleRuns({ olderThanMs: 5, olderThan: 1 } as never),
+            'olderThan',
+            'unknown key',
+          ],
+          [() => manager.findStaleRuns({} as never), 'olderThanMs', 'is required'],
+          [
+            () => manager.closeStaleRuns({ olderThanMs: 5, reason: '' }),
+            'reason',
+            'must not be empty',
+          ],
+          [() => manager.closeStaleRuns({ olderThanMs: Number.NaN }), 'olderThanMs', '(got NaN)'],
+        ];
+        for (const [attempt, field, text] of cases) {
+          const error = await attempt().catch((e: unknown) => e);
+          expect(error, field).toBeInstanceOf(ValidationError);
+          expect(error).toMatchObject({ field, message: expect.stringContaining(text) });
+        }
+        expect((await manager.getAllRuns()).map((r) => r.status)).toEqual([
+          'failed',
+          'running',
+          'completed',
+          'completed',
+        ]);
+        await manager.close();
+      });
+
       it('has a read-only raw query escape hatch', async () => {
         const { manager } = await seeded();
         expect(
@@ -1026,6 +1096,62 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
           NeedsMigrationError,
         );
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('validates every open, plan and rollback option before touching anything', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const before = await adapter.readBytes(DB);
+        const cases: [Record<string, unknown>, string, string][] = [
+          [
+            { migration: { strategy: 'bogus' } },
+            'migration.strategy',
+            'archive or carry-over (got "bogus")',
+          ],
+          [{ migration: { stratgy: 'carry-over' } }, 'migration.stratgy', 'did you mean strategy?'],
+          [{ migration: { backfill: true } }, 'migration.backfill', "strategy: 'carry-over'"],
+          [
+            { migration: { strategy: 'archive', backfill: 'yes' } },
+            'migration.backfill',
+            '(got "yes")',
+          ],
+          [{ migration: 'carry-over' }, 'migration', '(got "carry-over")'],
+          [{ readonly: true }, 'readonly', 'did you mean readOnly?'],
+          [{ autoMigrate: 'no' }, 'autoMigrate', '(got "no")'],
+          [{ readOnly: 1 }, 'readOnly', '(got 1)'],
+          [{ lockTimeoutMs: -1 }, 'lockTimeoutMs', '(got -1)'],
+          [{ lockTimeoutMs: Number.NaN }, 'lockTimeoutMs', '(got NaN)'],
+          [{ lockTimeoutMs: 2 ** 40 }, 'lockTimeoutMs', 'at most'],
+          [{ database: '' }, 'database', 'must not be empty'],
+          [{ onMigrationProgress: 'log' }, 'onMigrationProgress', 'must be a function'],
+          [{ adapter: {} }, 'adapter', 'storage adapter'],
+        ];
+        for (const [extra, field, text] of cases) {
+          const opened = await open(adapter, extra as Partial<ManagerOptions>).catch(
+            (e: unknown) => e,
+          );
+          expect(opened, JSON.stringify(extra)).toBeInstanceOf(ValidationError);
+          expect(opened).toMatchObject({ field, message: expect.stringContaining(text) });
+          // plan() takes the same options but readOnly and autoMigrate (unknown keys there).
+          const planned = await MetadataManager.plan({
+            adapter,
+            ...extra,
+          } as ManagerOptions).catch((e: unknown) => e);
+          expect(planned, JSON.stringify(extra)).toBeInstanceOf(ValidationError);
+          expect(planned).toMatchObject({ field });
+        }
+        const refusedRollbacks: [Record<string, unknown>, string][] = [
+          [{ confirm: 'yes' }, 'confirm'],
+          [{ confirm: true, lockTimoutMs: 5 }, 'lockTimoutMs'],
+          [{ confirm: true, database: 7 }, 'database'],
+        ];
+        for (const [extra, field] of refusedRollbacks) {
+          await expect(
+            MetadataManager.rollback({ adapter, ...extra } as never),
+          ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field });
+        }
         expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
         expect(await adapter.list()).toEqual([DB]);
       });
