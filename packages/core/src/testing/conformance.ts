@@ -1609,6 +1609,35 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       });
     });
 
+    describe('stale runs that finish meanwhile', () => {
+      it('closeStaleRuns leaves a run that completed after it was found as it is', async () => {
+        const { manager } = await fresh();
+        const now = new Date('2026-01-10T12:00:00Z');
+        await manager.startRun({
+          runId: 'slow',
+          templateId: 't',
+          causalMode: 'forward',
+          createdAt: '2026-01-09T00:00:00',
+        });
+        // Both calls are queued on the one connection: the completion commits
+        // between closeStaleRuns' search and its write.
+        const [closed, completed] = await Promise.all([
+          manager.closeStaleRuns({ olderThanMs: 3_600_000, now, reason: 'process died' }),
+          manager.completeRun('slow', {
+            entitiesCreated: 1,
+            timepointsCreated: 1,
+            costUsd: 0.1,
+            tokensUsed: 10,
+          }),
+        ]);
+        expect(completed.status).toBe('completed');
+        expect(closed).toEqual([]);
+        const run = await manager.getRun('slow');
+        expect([run.status, run.errorMessage, run.tokensUsed]).toEqual(['completed', null, 10]);
+        await manager.close();
+      });
+    });
+
     describe('errors', () => {
       it('refuses a newer schema, changes nothing, and allows read-only reading', async () => {
         const adapter = await options.createAdapter();
