@@ -127,9 +127,7 @@ async function requestPersistence(): Promise<boolean | null> {
  * await store.close(); // flushes to IndexedDB
  * ```
  */
-export async function openBrowserStore(
-  given: BrowserStoreOptions = {},
-): Promise<BrowserStore> {
+export async function openBrowserStore(given: BrowserStoreOptions = {}): Promise<BrowserStore> {
   // Checked before a lock is taken or IndexedDB is opened.
   const options = parseOptions(BrowserStoreOptionsSchema, given) as BrowserStoreOptions;
   const name = options.name ?? 'runmeta';
@@ -258,7 +256,9 @@ export async function openBrowserStore(
     },
     async importDatabase(source, given = {}) {
       const importOptions = parseOptions(ImportDatabaseOptionsSchema, given);
-      if (!(source instanceof Uint8Array || source instanceof ArrayBuffer || source instanceof Blob)) {
+      if (
+        !(source instanceof Uint8Array || source instanceof ArrayBuffer || source instanceof Blob)
+      ) {
         throw new ValidationError(
           'source',
           `must be a Uint8Array, an ArrayBuffer or a Blob such as a dropped File (got ${previewValue(source)})`,

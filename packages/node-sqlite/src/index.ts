@@ -48,8 +48,10 @@ export async function openRunDatabase(
 ): Promise<MetadataManager> {
   // Checked before anything is opened: a typo such as { readonly: true } must not migrate.
   parseInput(NonEmptyText, file, 'file');
-  const { busyTimeoutMs, ...managerOptions } = parseOptions(OpenRunDatabaseOptions, options) as
-    typeof options;
+  const { busyTimeoutMs, ...managerOptions } = parseOptions(
+    OpenRunDatabaseOptions,
+    options,
+  ) as typeof options;
   if (file === MEMORY_DATABASE) {
     // Without this, ':memory:' would become a file of that name in the working folder.
     return MetadataManager.open({

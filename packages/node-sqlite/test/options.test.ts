@@ -12,9 +12,9 @@ import {
   ValidationError,
 } from '@runmeta/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotDir } from '../../../test-support/temp-files.js';
 import { createNodeSqliteAdapter, openRunDatabase } from '../src/index.js';
 import { copyFixture, makeTempDir, plainAll, removeDir } from './process-helpers.js';
-import { snapshotDir } from '../../../test-support/temp-files.js';
 
 const FIXTURE = 'deployed-v1-18col-9runs.db';
 let dir: string;
@@ -39,16 +39,41 @@ async function rejection(attempt: () => Promise<unknown> | unknown): Promise<Val
 
 describe('openRunDatabase options', () => {
   it.each([
-    ['an unknown migration strategy', { migration: { strategy: 'bogus' } }, 'migration.strategy', 'archive or carry-over (got "bogus")'],
-    ['a typo in migration', { migration: { stratgy: 'carry-over' } }, 'migration.stratgy', 'did you mean strategy?'],
-    ['backfill without carry-over', { migration: { backfill: true } }, 'migration.backfill', 'carry-over'],
+    [
+      'an unknown migration strategy',
+      { migration: { strategy: 'bogus' } },
+      'migration.strategy',
+      'archive or carry-over (got "bogus")',
+    ],
+    [
+      'a typo in migration',
+      { migration: { stratgy: 'carry-over' } },
+      'migration.stratgy',
+      'did you mean strategy?',
+    ],
+    [
+      'backfill without carry-over',
+      { migration: { backfill: true } },
+      'migration.backfill',
+      'carry-over',
+    ],
     ['readonly (typo of readOnly)', { readonly: true }, 'readonly', 'did you mean readOnly?'],
     ['autoMigrate as text', { autoMigrate: 'false' }, 'autoMigrate', '(got "false")'],
     ['a negative lock timeout', { lockTimeoutMs: -5 }, 'lockTimeoutMs', '(got -5)'],
     ['a NaN busy timeout', { busyTimeoutMs: Number.NaN }, 'busyTimeoutMs', '(got NaN)'],
-    ['an Infinity busy timeout', { busyTimeoutMs: Number.POSITIVE_INFINITY }, 'busyTimeoutMs', '(got Infinity)'],
+    [
+      'an Infinity busy timeout',
+      { busyTimeoutMs: Number.POSITIVE_INFINITY },
+      'busyTimeoutMs',
+      '(got Infinity)',
+    ],
     ['database (set by the file name)', { database: 'other.db' }, 'database', 'unknown key'],
-    ['a progress callback that is not a function', { onMigrationProgress: true }, 'onMigrationProgress', 'function'],
+    [
+      'a progress callback that is not a function',
+      { onMigrationProgress: true },
+      'onMigrationProgress',
+      'function',
+    ],
   ])('refuses %s, and the v1 file is untouched', async (_label, options, field, text) => {
     const before = snapshotDir(path.dirname(file));
     const error = await rejection(() => openRunDatabase(file, options as never));

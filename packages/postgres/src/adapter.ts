@@ -19,9 +19,9 @@ import {
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
-import { PostgresAdapterOptionsSchema } from './options.js';
 import { continueIdentities, postgresDialect } from './dialect.js';
 import { classifyPgError } from './errors.js';
+import { PostgresAdapterOptionsSchema } from './options.js';
 import { toNumberedPlaceholders } from './placeholders.js';
 import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
 

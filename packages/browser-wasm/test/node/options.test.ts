@@ -46,12 +46,12 @@ describe('openBrowserStore options', () => {
   it('validates importDatabase and exportDatabase arguments', async () => {
     const store = await openBrowserStore({ name: 'opts-import', autosaveMs: false, ...single });
     const bytes = new Uint8Array(100);
-    expect((await rejection(() => store.importDatabase(bytes, { replace: 'yes' } as never))).field).toBe(
-      'replace',
-    );
-    expect((await rejection(() => store.importDatabase(bytes, { nmae: 'x.db' } as never))).field).toBe(
-      'nmae',
-    );
+    expect(
+      (await rejection(() => store.importDatabase(bytes, { replace: 'yes' } as never))).field,
+    ).toBe('replace');
+    expect(
+      (await rejection(() => store.importDatabase(bytes, { nmae: 'x.db' } as never))).field,
+    ).toBe('nmae');
     const source = await rejection(() => store.importDatabase('runs.db' as never));
     expect(source.field).toBe('source');
     expect(source.message).toContain('(got "runs.db")');

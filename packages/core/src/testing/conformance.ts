@@ -594,6 +594,23 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('refuses a completion whose computed metrics would not be finite numbers', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 0 };
+        await expect(
+          manager.completeRun('r', { ...finish, tokenBudget: 1e-300, actualTokensUsed: 1e300 }),
+        ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'tokenBudget' });
+        await expect(
+          manager.completeRun('r', { ...finish, actualTokensUsed: 1e-320 }),
+        ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'actualTokens' });
+        const [row] = await manager.query(
+          "SELECT status, token_budget_compliance AS c, fidelity_efficiency_score AS e FROM runs WHERE run_id = 'r'",
+        );
+        expect(row).toEqual({ status: 'running', c: null, e: null });
+        await manager.close();
+      });
+
       it('records a batch whose items differ in optional fields', async () => {
         const { manager } = await fresh();
         await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
