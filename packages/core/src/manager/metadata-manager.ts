@@ -82,7 +82,7 @@ import {
 } from '../schema/run-metadata.js';
 import { givenStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
-import { Count, NonNegative, nowIso } from '../schema/values.js';
+import { nowIso } from '../schema/values.js';
 import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
