@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../migrate/plan.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { RunFilter } from './run-metadata.js';
 import { parseInput, previewValue } from './validate.js';
@@ -53,7 +54,9 @@ export const StorageAdapterOption = z.custom<StorageAdapter>(
 export const MigrationOptions = z
   .strictObject({
     strategy: z
-      .enum(['archive', 'carry-over'], { error: () => 'must be archive or carry-over' })
+      .enum(MIGRATION_STRATEGIES as [MigrationStrategy, ...MigrationStrategy[]], {
+        error: () => `must be ${MIGRATION_STRATEGIES.join(' or ')}`,
+      })
       .optional(),
     backfill: z.boolean().optional(),
   })
