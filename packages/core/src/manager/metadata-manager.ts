@@ -786,7 +786,7 @@ export class MetadataManager {
   /** The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. */
   async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
     const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
-    const run = await this.getRun(runId, options);
+    const run = await this.getRun(runId, { includeArchive: options.includeArchive });
     const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
     const mechanisms = await db.all(
       'SELECT DISTINCT "mechanism" FROM "mechanism_usage" WHERE "run_id" = ?',

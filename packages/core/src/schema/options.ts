@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../migrate/plan.js';
+import { NarrativeSummary } from '../snapshot/snapshot.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { RunFilter } from './run-metadata.js';
 import { parseInput, previewValue } from './validate.js';
@@ -121,7 +122,7 @@ export const ChildOptionsSchema = z.strictObject({ includeArchive: z.boolean().o
 
 /** Options of `getSnapshot`. */
 export const SnapshotOptionsSchema = z.strictObject({
-  narrative: PlainObjectOption.nullish(),
+  narrative: NarrativeSummary.nullish(),
   includeArchive: z.boolean().optional(),
 });
 

@@ -1028,6 +1028,17 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           expect(error, field).toBeInstanceOf(ValidationError);
           expect(error).toMatchObject({ field, message: expect.stringContaining(text) });
         }
+        // Valid options still work, each passed on only where it belongs.
+        const narrative = {
+          source: 'narrative_1.json',
+          characters: ['ceo'],
+          timeline: [],
+          latestEvent: null,
+          dialogCount: 0,
+        };
+        const snapshot = await manager.getSnapshot('a', { narrative, includeArchive: true });
+        expect(snapshot.narrative).toEqual(narrative);
+        expect(await manager.getMechanisms('a', { includeArchive: true })).toHaveLength(3);
         expect((await manager.getAllRuns()).map((r) => r.status)).toEqual([
           'failed',
           'running',
