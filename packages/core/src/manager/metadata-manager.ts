@@ -104,7 +104,11 @@ import {
 } from './run-queries.js';
 import { claimOpenRun, refuseIfFinished } from './run-state.js';
 
-/** Options for {@link MetadataManager.open}. */
+/**
+ * Options for {@link MetadataManager.open}. They are validated before anything is
+ * opened (`ManagerOpenOptions`): a wrong value or an unknown key throws a
+ * `ValidationError` naming it.
+ */
 export interface ManagerOptions {
   /** Where databases live (a folder, memory, IndexedDB...). */
   adapter: StorageAdapter;
@@ -112,7 +116,7 @@ export interface ManagerOptions {
   database?: string;
   /** Migrate v1 (and repair v2) on open. Default `true`; `false` throws {@link NeedsMigrationError}. */
   autoMigrate?: boolean;
-  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill`. */
+  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill` (carry-over only). */
   migration?: { strategy?: MigrationStrategy; backfill?: boolean };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
