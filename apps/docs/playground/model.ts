@@ -38,6 +38,11 @@ export interface Bar {
   value: number;
 }
 
+/** The migration options: backfill only with carry-over (the UI may keep a stale tick). */
+function migrationOptions(strategy: MigrationStrategy, backfill: boolean) {
+  return { strategy, backfill: strategy === 'carry-over' && backfill };
+}
+
 /** A loaded playground session. */
 export class Playground {
   private manager: MetadataManager | null = null;
@@ -80,7 +85,7 @@ export class Playground {
     }
     const plan = await MetadataManager.plan({
       adapter: this.adapter,
-      migration: { strategy, backfill },
+      migration: migrationOptions(strategy, backfill),
     });
     return {
       kind: plan.detection.kind,
@@ -95,7 +100,7 @@ export class Playground {
     await this.manager?.close();
     this.manager = await MetadataManager.open({
       adapter: this.adapter,
-      migration: { strategy, backfill },
+      migration: migrationOptions(strategy, backfill),
     });
     return this.manager;
   }

@@ -9,11 +9,13 @@ import {
   DatabaseTooLargeError,
   type MemoryContainer,
   type OpenOptions,
+  parseOptions,
   type StorageAdapter,
   withoutWalHeader,
 } from '@runmeta/core';
 import { type SqlJsConnection, wrapSqlJsDatabase } from './connection.js';
 import { acquireWebLock, webLocks } from './locks.js';
+import { SqlJsAdapterOptionsSchema } from './options.js';
 import { loadSqlJs, type SqlJsLoadOptions } from './sql-js.js';
 
 /** Default largest database the adapter loads: 256 MiB. */
@@ -64,7 +66,8 @@ export interface SqlJsAdapter extends StorageAdapter {
  * const manager = await MetadataManager.open({ adapter }); // migrates a v1 file
  * ```
  */
-export async function createSqlJsAdapter(options: SqlJsAdapterOptions = {}): Promise<SqlJsAdapter> {
+export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promise<SqlJsAdapter> {
+  const options = parseOptions(SqlJsAdapterOptionsSchema, given) as SqlJsAdapterOptions;
   const SQL = await loadSqlJs(options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const container = createMemoryContainer({ onChange: options.onChange });

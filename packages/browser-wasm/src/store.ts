@@ -5,17 +5,23 @@
 import {
   ArchiveConflictError,
   ClosedError,
+  DatabaseNameOption,
   DatabaseTooLargeError,
   looksLikeSqlite,
   type ManagerOptions,
   MetadataManager,
   NotADatabaseError,
+  parseInput,
+  parseOptions,
+  previewValue,
   ReadOnlyError,
   StorageError,
+  ValidationError,
 } from '@runmeta/core';
 import { createSqlJsAdapter, type SqlJsAdapter } from './adapter.js';
 import { type BytesStore, openBytesStore } from './indexeddb.js';
 import { acquireWebLock, webLocks } from './locks.js';
+import { BrowserStoreOptionsSchema, ImportDatabaseOptionsSchema } from './options.js';
 import type { SqlJsLoadOptions } from './sql-js.js';
 
 /** Something a database can be loaded from: a dropped `File`, a `Blob`, bytes. */
@@ -121,7 +127,9 @@ async function requestPersistence(): Promise<boolean | null> {
  * await store.close(); // flushes to IndexedDB
  * ```
  */
-export async function openBrowserStore(options: BrowserStoreOptions = {}): Promise<BrowserStore> {
+export async function openBrowserStore(given: BrowserStoreOptions = {}): Promise<BrowserStore> {
+  // Checked before a lock is taken or IndexedDB is opened.
+  const options = parseOptions(BrowserStoreOptionsSchema, given) as BrowserStoreOptions;
   const name = options.name ?? 'runmeta';
   const access = options.access ?? 'write';
   const autosaveMs = options.autosaveMs ?? 500;
@@ -167,7 +175,9 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
   try {
     bytes = await openBytesStore(name);
     adapter = await createSqlJsAdapter({
-      ...options,
+      ...(options.locateFile ? { locateFile: options.locateFile } : {}),
+      ...(options.sqlJs ? { sqlJs: options.sqlJs } : {}),
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       lockPrefix: `runmeta-migrate:${name}`,
       onChange: schedule,
       onCommit: schedule,
@@ -244,7 +254,16 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
         adapter,
       });
     },
-    async importDatabase(source, importOptions = {}) {
+    async importDatabase(source, given = {}) {
+      const importOptions = parseOptions(ImportDatabaseOptionsSchema, given);
+      if (
+        !(source instanceof Uint8Array || source instanceof ArrayBuffer || source instanceof Blob)
+      ) {
+        throw new ValidationError(
+          'source',
+          `must be a Uint8Array, an ArrayBuffer or a Blob such as a dropped File (got ${previewValue(source)})`,
+        );
+      }
       const target = importOptions.name ?? 'runs.db';
       if (access !== 'write') throw new ReadOnlyError(label, 'it was opened with access: "read"');
       const where = adapter.describe(target);
@@ -268,6 +287,7 @@ export async function openBrowserStore(options: BrowserStoreOptions = {}): Promi
       await adapter.writeBytes(target, data);
     },
     async exportDatabase(database = 'runs.db') {
+      parseInput(DatabaseNameOption, database, 'name');
       // A fresh copy in its own (never shared) ArrayBuffer.
       return (await adapter.snapshot(database)) as Uint8Array<ArrayBuffer>;
     },

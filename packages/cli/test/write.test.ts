@@ -56,6 +56,39 @@ describe('start / record / complete in a pipeline', () => {
     expect(rows).toEqual([{ causal_mode: 'portal', status: 'running', schema_version: '2.0' }]);
   });
 
+  it('start --token-budget stores only the budget in the strategy, nothing made up', async () => {
+    const result = await cli(
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+      '--token-budget',
+      '100',
+      '--run-id',
+      'run_budget_only',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const rows = plainAll(
+      db,
+      "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_budget_only'",
+    );
+    expect(JSON.parse(String(rows[0]?.s))).toEqual({ token_budget: 100 });
+    const plain = await cli(
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+      '--run-id',
+      'run_no_budget',
+    );
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(
+      plainAll(db, "SELECT fidelity_strategy_json AS s FROM runs WHERE run_id = 'run_no_budget'"),
+    ).toEqual([{ s: null }]);
+  });
+
   it('record mechanism prints the run id and stores the context', async () => {
     const result = await cli('record', 'mechanism', runId, 'M3', 'f', '--context', '{"a":1}');
     expect(result.code, result.stderr).toBe(0);
@@ -233,6 +266,24 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
     await expectRejected(['start', '--template', 't', '--mode', 'sideways'], 'causalMode');
   });
 
+  it('the message shows the value received, not "got undefined"', async () => {
+    for (const [args, field, got] of [
+      [['start', '--template', 't', '--mode', 'quantum'], 'causalMode', '(got "quantum")'],
+      [
+        ['start', '--template', 't', '--mode', 'forward', '--token-budget', '-5'],
+        'tokenBudget',
+        '(got -5)',
+      ],
+      [['record', 'mechanism', runId, 'X9', 'f'], 'mechanism', '(got "X9")'],
+      [['record', 'mechanism', runId, 'M1', 'f', '--context', '[1,2]'], 'context', '(got [1, 2])'],
+    ] as const) {
+      await expectRejected([...args], field);
+      const result = await cli(...args);
+      expect(result.stderr).toContain(got);
+      expect(result.stderr).not.toContain('undefined');
+    }
+  });
+
   it('a token budget that is not a number', async () => {
     await expectRejected(
       ['start', '--template', 't', '--mode', 'forward', '--token-budget', 'lots'],
@@ -269,9 +320,43 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
     await expectRejected(['record', 'mechanism', 'run_missing', 'M1', 'f'], 'run_missing');
   });
 
+  it('recording on a completed or failed run: exit 2 naming the run and its state, nothing written', async () => {
+    const stored = () =>
+      plainAll(
+        db,
+        `SELECT run_id, status, updated_at, fidelity_distribution,
+           (SELECT count(*) FROM mechanism_usage) AS m,
+           (SELECT count(*) FROM resolution_assignments) AS r,
+           (SELECT count(*) FROM validations) AS v
+         FROM runs ORDER BY run_id`,
+      );
+    const before = stored();
+    expect(before.find((r) => r.run_id === runId)).toMatchObject({ status: 'completed' });
+    for (const [id, state] of [
+      [runId, 'completed'],
+      ['run_custom_1', 'failed'],
+    ] as const) {
+      for (const args of [
+        ['record', 'resolution', id, 'e9', 'TRAINED', 'tp9'],
+        ['record', 'mechanism', id, 'M4', 'late'],
+        ['record', 'validation', id, 'late', '--passed'],
+      ]) {
+        const result = await cli(...args);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(lines(result.stderr)).toHaveLength(1);
+        expect(result.stderr).toContain(`"${id}"`);
+        expect(result.stderr).toContain(`already ${state}`);
+        expect(result.stderr).toContain('runmeta complete');
+        expect(hasStack(result.stderr)).toBe(false);
+      }
+    }
+    expect(stored()).toEqual(before);
+  });
+
   it('left the recorded rows as they were', () => {
     expect(plainAll(db, 'SELECT count(*) AS n FROM resolution_assignments')[0]?.n).toBe(1);
     expect(plainAll(db, 'SELECT count(*) AS n FROM mechanism_usage')[0]?.n).toBe(1);
-    expect(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]?.n).toBe(2);
+    expect(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]?.n).toBe(4);
   });
 });

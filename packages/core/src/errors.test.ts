@@ -11,6 +11,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   ReadOnlyError,
+  RunFinishedError,
   RunmetaError,
   RunNotFoundError,
   ServerUnreachableError,
@@ -21,6 +22,7 @@ import {
 const EXAMPLES: [string, RunmetaError, string][] = [
   ['ValidationError', new ValidationError('costUsd', 'must not be negative'), 'RUNMETA_VALIDATION'],
   ['RunNotFoundError', new RunNotFoundError('run_x'), 'RUNMETA_RUN_NOT_FOUND'],
+  ['RunFinishedError', new RunFinishedError('run_x', 'completed'), 'RUNMETA_RUN_FINISHED'],
   [
     'NeedsMigrationError',
     new NeedsMigrationError('runs.db', 'schema v1'),
@@ -54,6 +56,7 @@ const EXAMPLES: [string, RunmetaError, string][] = [
 const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_VALIDATION: 2,
   RUNMETA_RUN_NOT_FOUND: 2,
+  RUNMETA_RUN_FINISHED: 2,
   RUNMETA_NEEDS_MIGRATION: 3,
   RUNMETA_NEWER_SCHEMA: 3,
   RUNMETA_NOT_A_DATABASE: 3,

@@ -16,6 +16,11 @@ export const ERROR_CODES = {
     exitCode: 2,
   },
   RUNMETA_RUN_NOT_FOUND: { summary: 'No run with the given run_id exists.', exitCode: 2 },
+  RUNMETA_RUN_FINISHED: {
+    summary:
+      'The run is completed or failed: its record is final and takes no more events or completion.',
+    exitCode: 2,
+  },
   RUNMETA_NEEDS_MIGRATION: {
     summary: 'The database is schema v1 (or lacks v2 columns) and autoMigrate is off.',
     exitCode: 3,
@@ -108,6 +113,27 @@ export class RunNotFoundError extends RunmetaError {
       hint: 'Check the id with getAllRuns() or `runmeta runs list`',
     });
     this.runId = runId;
+  }
+}
+
+/**
+ * The run is finished (`completed` or `failed`): its record is final, so it takes
+ * no more mechanism events, resolutions, validations, nor a second completion.
+ */
+export class RunFinishedError extends RunmetaError {
+  readonly runId: string;
+  /** The run's final status. */
+  readonly status: 'completed' | 'failed';
+  constructor(runId: string, status: 'completed' | 'failed') {
+    super(
+      'RUNMETA_RUN_FINISHED',
+      `Run "${runId}" is already ${status}; its record is final and nothing was written`,
+      {
+        hint: 'Record mechanisms, resolutions and validations before completeRun (CLI: before `runmeta complete`); start a new run for new events',
+      },
+    );
+    this.runId = runId;
+    this.status = status;
   }
 }
 

@@ -135,23 +135,9 @@ async function runmetaSide(scripts: RunScript[], keep: (f: Fingerprint) => void)
   }
 }
 
-/** The stored strategy JSON, snake_case, in documented key order (as runmeta writes it). */
-function strategyJson(mode: string, tokenBudget: number) {
-  return {
-    mode,
-    planning_mode: 'programmatic',
-    budget_mode: 'soft',
-    token_budget: tokenBudget,
-    timepoint_count: 0,
-    fidelity_schedule: [],
-    temporal_steps: [],
-    adaptive_threshold: 0.7,
-    min_resolution: 'tensor_only',
-    max_resolution: 'trained',
-    allocation_rationale: '',
-    estimated_tokens: 0,
-    estimated_cost_usd: 0,
-  };
+/** The stored strategy JSON: only what the caller gave (startRun stores no defaults). */
+function strategyJson(_mode: string, tokenBudget: number) {
+  return { token_budget: tokenBudget };
 }
 
 /** The baseline: raw better-sqlite3, prepared statements, 3 IMMEDIATE transactions per run. */

@@ -5,8 +5,15 @@
  * @packageDocumentation
  */
 import path from 'node:path';
-import { type ManagerOptions, MetadataManager } from '@runmeta/core';
+import {
+  type ManagerOptions,
+  MetadataManager,
+  NonEmptyText,
+  parseInput,
+  parseOptions,
+} from '@runmeta/core';
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
+import { OpenRunDatabaseOptions } from './options.js';
 
 export { loadLatestNarrative } from './narrative.js';
 export {
@@ -35,11 +42,16 @@ export const MEMORY_DATABASE = ':memory:';
  * await manager.close();
  * ```
  */
-export function openRunDatabase(
+export async function openRunDatabase(
   file: string = DEFAULT_DATABASE_PATH,
   options: Omit<ManagerOptions, 'adapter' | 'database'> & { busyTimeoutMs?: number } = {},
 ): Promise<MetadataManager> {
-  const { busyTimeoutMs, ...managerOptions } = options;
+  // Checked before anything is opened: a typo such as { readonly: true } must not migrate.
+  parseInput(NonEmptyText, file, 'file');
+  const { busyTimeoutMs, ...managerOptions } = parseOptions(
+    OpenRunDatabaseOptions,
+    options,
+  ) as typeof options;
   if (file === MEMORY_DATABASE) {
     // Without this, ':memory:' would become a file of that name in the working folder.
     return MetadataManager.open({

@@ -21,6 +21,7 @@ import {
 import BetterSqlite3 from 'better-sqlite3';
 import { createFileContainer } from './containers.js';
 import { acquireMigrationLock } from './lock.js';
+import { parseAdapterOptions } from './options.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */
 export type NodeSqliteAdapterOptions =
@@ -134,7 +135,8 @@ function isWalWithoutLog(file: string): false | 'small' | 'large' {
  * const manager = await MetadataManager.open({ adapter }); // metadata/runs.db
  * ```
  */
-export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): NodeSqliteAdapter {
+export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSqliteAdapter {
+  const options = parseAdapterOptions(given);
   if ('memory' in options) {
     const container = createMemoryContainer();
     return {

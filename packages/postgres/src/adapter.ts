@@ -12,6 +12,7 @@ import {
   DatabaseLockedError,
   NotADatabaseError,
   type OpenOptions,
+  parseOptions,
   type SqlConnection,
   type StorageAdapter,
   StorageError,
@@ -20,6 +21,7 @@ import pg from 'pg';
 import { connect } from './connection.js';
 import { continueIdentities, postgresDialect } from './dialect.js';
 import { classifyPgError } from './errors.js';
+import { PostgresAdapterOptionsSchema } from './options.js';
 import { toNumberedPlaceholders } from './placeholders.js';
 import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
 
@@ -57,7 +59,8 @@ const MAX_IDENTIFIER_BYTES = 63;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Create an adapter over one PostgreSQL database. Connections open lazily. */
-export function createPostgresAdapter(options: PostgresAdapterOptions = {}): PostgresAdapter {
+export function createPostgresAdapter(given: PostgresAdapterOptions = {}): PostgresAdapter {
+  const options = parseOptions(PostgresAdapterOptionsSchema, given) as PostgresAdapterOptions;
   const prefix = options.schemaPrefix ?? '';
   const client: pg.ClientConfig = {
     ...options.client,

@@ -2,21 +2,23 @@
  * One call from a URL to an open manager, the PostgreSQL counterpart of
  * `openRunDatabase` in `@runmeta/node-sqlite`.
  */
-import { type ManagerOptions, MetadataManager } from '@runmeta/core';
+import { type ManagerOptions, MetadataManager, parseOptions } from '@runmeta/core';
 import { createPostgresAdapter, type PostgresAdapterOptions } from './adapter.js';
+import { OpenPostgresOptionsSchema } from './options.js';
 import { parsePostgresUrl } from './url.js';
 
 /**
  * Open (creating or migrating as needed) the run database at
  * `postgres://user:password@host:port/database?schema=runs`.
  */
-export function openPostgresRunDatabase(
+export async function openPostgresRunDatabase(
   url: string,
   options: Omit<ManagerOptions, 'adapter' | 'database'> & {
     client?: PostgresAdapterOptions['client'];
   } = {},
 ): Promise<MetadataManager> {
-  const { client, ...manager } = options;
+  // Checked before any connection: a typo such as { readonly: true } must not migrate.
+  const { client, ...manager } = parseOptions(OpenPostgresOptionsSchema, options) as typeof options;
   const location = parsePostgresUrl(url);
   const adapter = createPostgresAdapter({
     connectionString: location.connectionString,

@@ -17,8 +17,10 @@ import {
   looksLikeSqlite,
   NotADatabaseError,
   openDatabase,
+  parseOptions,
   type StorageAdapter,
 } from '@runmeta/core';
+import { ImageImportOptionsSchema } from './options.js';
 
 const IMAGE = 'image.db';
 
@@ -36,8 +38,9 @@ export async function importSqliteImage(
   target: StorageAdapter,
   name: string,
   bytes: Uint8Array,
-  options: ImageImportOptions = {},
+  given: ImageImportOptions = {},
 ): Promise<CopyReport> {
+  const options = parseOptions(ImageImportOptionsSchema, given) as ImageImportOptions;
   if (!looksLikeSqlite(bytes)) {
     throw new NotADatabaseError(
       target.describe(name),

@@ -17,7 +17,7 @@ import {
   TemporalMode,
 } from '../schema/enums.js';
 import {
-  FidelityTemporalStrategy,
+  FidelityStrategyInput,
   type StoredStrategy,
   strategyFromJson,
   strategyToJson,
@@ -211,7 +211,7 @@ export const CANONICAL_RUN_COLUMNS = {
     'fidelity_strategy_json',
     'TEXT',
     strategyCodec,
-    FidelityTemporalStrategy as z.ZodType<StoredStrategy>,
+    FidelityStrategyInput as z.ZodType<StoredStrategy>,
     {
       origin: 'v2',
       description: 'The FidelityTemporalStrategy as JSON.',

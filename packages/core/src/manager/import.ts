@@ -17,6 +17,7 @@ import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
 import { siblingName } from '../migrate/plan.js';
+import { ImportOptionsSchema, parseOptions } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
@@ -64,7 +65,8 @@ export interface ImportResult {
  * put back if anything fails. Imports into one name are serialised by a lock of
  * their own (the migration lock is the manager's).
  */
-export async function importRunDatabase(options: ImportOptions): Promise<ImportResult> {
+export async function importRunDatabase(given: ImportOptions): Promise<ImportResult> {
+  const options = parseOptions(ImportOptionsSchema, given) as ImportOptions;
   const fromName = options.from.database ?? 'runs.db';
   const toName = options.to.database ?? 'runs.db';
   const { adapter } = options.to;

@@ -29,6 +29,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   ReadOnlyError,
+  type RunFinishedError,
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
@@ -56,6 +57,17 @@ import {
   siblingName,
 } from '../migrate/plan.js';
 import {
+  ChildOptionsSchema,
+  CloseStaleRunsOptions,
+  IterateOptionsSchema,
+  IterateRunsFilter,
+  ManagerOpenOptions,
+  ManagerPlanOptions,
+  parseOptions,
+  SnapshotOptionsSchema,
+  StaleRunsOptions,
+} from '../schema/options.js';
+import {
   type MechanismUsage,
   MechanismUsageInput,
   type ResolutionAssignment,
@@ -70,9 +82,9 @@ import {
   type RunSource,
   StartRunInput,
 } from '../schema/run-metadata.js';
-import { FidelityTemporalStrategy, type StoredStrategy } from '../schema/strategy.js';
+import { givenStrategy, type StoredStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
-import { Count, NonNegative, nowIso } from '../schema/values.js';
+import { nowIso } from '../schema/values.js';
 import {
   type NarrativeSummary,
   type SimulationSnapshot,
@@ -96,8 +108,13 @@ import {
   type ResolvedFilter,
   runsSelect,
 } from './run-queries.js';
+import { claimOpenRun, refuseIfFinished } from './run-state.js';
 
-/** Options for {@link MetadataManager.open}. */
+/**
+ * Options for {@link MetadataManager.open}. They are validated before anything is
+ * opened (`ManagerOpenOptions`): a wrong value or an unknown key throws a
+ * `ValidationError` naming it.
+ */
 export interface ManagerOptions {
   /** Where databases live (a folder, memory, IndexedDB...). */
   adapter: StorageAdapter;
@@ -105,7 +122,7 @@ export interface ManagerOptions {
   database?: string;
   /** Migrate v1 (and repair v2) on open. Default `true`; `false` throws {@link NeedsMigrationError}. */
   autoMigrate?: boolean;
-  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill`. */
+  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill` (carry-over only). */
   migration?: { strategy?: MigrationStrategy; backfill?: boolean };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
@@ -198,7 +215,9 @@ export class MetadataManager {
    * the options say. An interrupted migration from an earlier process is finished
    * first.
    */
-  static async open(options: ManagerOptions): Promise<MetadataManager> {
+  static async open(given: ManagerOptions): Promise<MetadataManager> {
+    // Options are checked before anything is opened: a typo must not migrate.
+    const options = parseOptions(ManagerOpenOptions, given) as ManagerOptions;
     const { adapter } = options;
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
@@ -280,8 +299,9 @@ export class MetadataManager {
    * database is opened read-only.
    */
   static async plan(
-    options: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
+    given: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
+    const options = parseOptions(ManagerPlanOptions, given) as typeof given;
     const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', {
       ...options,
       readOnly: true,
@@ -350,18 +370,7 @@ export class MetadataManager {
     this.assertWritable();
     const value = parseInput(StartRunInput, input);
     const createdAt = value.createdAt ?? nowIso();
-    let strategy: StoredStrategy | null = null;
-    if (value.fidelityStrategy || (value.tokenBudget !== undefined && value.tokenBudget !== null)) {
-      strategy = parseInput(
-        FidelityTemporalStrategy,
-        {
-          mode: value.causalMode,
-          ...value.fidelityStrategy,
-          ...(value.tokenBudget != null ? { tokenBudget: value.tokenBudget } : {}),
-        },
-        'fidelityStrategy',
-      );
-    }
+    const strategy = givenStrategy(value);
     const runId = value.runId ?? generateRunId();
     const fields: Record<string, unknown> = {
       runId,
@@ -427,6 +436,10 @@ export class MetadataManager {
    * Record mechanisms, resolutions and validations of one run in a single
    * transaction: all rows land, or (on any invalid item) none do. This is the
    * fast path for pipelines that buffer events.
+   *
+   * Only a run that is not finished takes records: on a `completed` or `failed`
+   * run this (like every `record*` method) throws {@link RunFinishedError} and
+   * writes nothing — record events before {@link MetadataManager.completeRun}.
    */
   async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
     this.assertWritable();
@@ -453,8 +466,9 @@ export class MetadataManager {
     ];
     const shared = { runId, timestamp: now };
     await this.write(async (tx) => {
-      // Touching updated_at first doubles as the existence check (0 rows: no run).
-      if (!(await this.touch(tx, runId, now))) throw new RunNotFoundError(runId);
+      // Touching updated_at first doubles as the check that the run exists and
+      // is not finished (a finished run's record is final).
+      await claimOpenRun(tx, runId, now, this.columnsOf('runs'));
       for (const [table, rows] of children) {
         if (rows.length === 0) continue;
         const { columns, paramSets } = encodeRows(table, rows, shared);
@@ -468,6 +482,7 @@ export class MetadataManager {
    * metrics it can — compliance from the token budget (given here or in the
    * strategy), distribution from the recorded assignments, efficiency from the
    * counts. Explicit values win. An `errorMessage` marks the run `failed`.
+   * A run completes once: a finished run throws {@link RunFinishedError}.
    */
   async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
     this.assertWritable();
@@ -476,13 +491,8 @@ export class MetadataManager {
     return this.write(async (tx) => {
       const run = await this.readRunState(tx, runId);
       if (!run) throw new RunNotFoundError(runId);
-      if (run.status === 'completed' || run.status === 'failed') {
-        // Completing twice would silently overwrite the first results.
-        throw new ValidationError(
-          'runId',
-          `run "${runId}" is already ${run.status}; its results are kept`,
-        );
-      }
+      // Completing twice would silently overwrite the first results.
+      refuseIfFinished(runId, run.status);
       const actual = value.actualTokensUsed ?? value.tokensUsed;
       const strategy = run.fidelityStrategy as StoredStrategy | null;
       const budget =
@@ -586,9 +596,9 @@ export class MetadataManager {
    * Runs still `running` that were created more than `olderThanMs` ago — runs
    * whose process died (deployed databases have such runs).
    */
-  async findStaleRuns(options: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
-    const olderThanMs = parseInput(NonNegative, options.olderThanMs, 'olderThanMs');
-    const cutoff = new Date((options.now ?? new Date()).getTime() - olderThanMs).toISOString();
+  async findStaleRuns(given: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
+    const { olderThanMs, now } = parseOptions(StaleRunsOptions, given);
+    const cutoff = new Date((now ?? new Date()).getTime() - olderThanMs).toISOString();
     return this.getAllRuns({ status: 'running', until: cutoff });
   }
 
@@ -597,13 +607,14 @@ export class MetadataManager {
    * with `reason` as their error message, in one transaction. Returns the runs
    * as they are now.
    */
-  async closeStaleRuns(options: {
+  async closeStaleRuns(given: {
     olderThanMs: number;
     reason?: string;
     now?: Date;
   }): Promise<RunMetadata[]> {
     this.assertWritable();
-    const stale = await this.findStaleRuns(options);
+    const options = parseOptions(CloseStaleRunsOptions, given);
+    const stale = await this.findStaleRuns({ olderThanMs: options.olderThanMs, now: options.now });
     const reason =
       options.reason ??
       `closed by runmeta: still running after ${Math.round(options.olderThanMs / 60_000)} min`;
@@ -611,6 +622,9 @@ export class MetadataManager {
     return this.write(async (tx) => {
       const closed: RunMetadata[] = [];
       for (const run of stale) {
+        // It may have finished since it was found: a finished run's record is final.
+        const state = await this.readRunState(tx, run.runId);
+        if (state?.status !== 'running') continue;
         const updated = await this.updateRun(tx, run.runId, {
           status: 'failed',
           errorMessage: reason,
@@ -626,7 +640,8 @@ export class MetadataManager {
   // ----------------------------------------------------------------- reads
 
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
-  async getRun(runId: string, options: { includeArchive?: boolean } = {}): Promise<RunMetadata> {
+  async getRun(runId: string, given: ChildOptions = {}): Promise<RunMetadata> {
+    const options = parseOptions(ChildOptionsSchema, given);
     const run = await this.readRun(this.db, runId);
     if (run) {
       if (options.includeArchive) run.source = 'active';
@@ -652,7 +667,7 @@ export class MetadataManager {
    * `withMechanisms`), never one per run.
    */
   async getAllRuns(filter: RunFilter = {}): Promise<RunMetadata[]> {
-    const f = parseInput(RunFilter, filter, 'filter');
+    const f = parseOptions(RunFilter, filter, { name: 'filter', prefix: 'filter' });
     const active = await this.selectRuns(
       this.db,
       this.columnsOf('runs'),
@@ -699,14 +714,8 @@ export class MetadataManager {
     filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
-    const f = parseInput(RunFilter, filter, 'filter');
-    if (f.includeArchive || f.limit !== undefined || f.order === 'newest-first') {
-      throw new ValidationError(
-        'filter',
-        'iterateRuns reads the active database in insertion order, without a limit or order',
-      );
-    }
-    const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize');
+    const f = parseOptions(IterateRunsFilter, filter, { name: 'filter', prefix: 'filter' });
+    const pageSize = parseOptions(IterateOptionsSchema, options).pageSize ?? 1000;
     let afterRowid: ResolvedFilter['afterRowid'];
     for (;;) {
       const query = runsSelect(
@@ -753,7 +762,8 @@ export class MetadataManager {
   }
 
   /** The child rows of a run, from the database that holds the run. */
-  private async children<T>(table: TableDef, runId: string, options: ChildOptions): Promise<T[]> {
+  private async children<T>(table: TableDef, runId: string, given: ChildOptions): Promise<T[]> {
+    const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
     if (options.includeArchive && !(await this.runExists(this.db, runId))) {
@@ -784,8 +794,9 @@ export class MetadataManager {
    * allows are computed as backfill would (`metricsFromV1`) and listed in
    * `derivedFromV1`.
    */
-  async getSnapshot(runId: string, options: SnapshotOptions = {}): Promise<SimulationSnapshot> {
-    const run = await this.getRun(runId, options);
+  async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
+    const run = await this.getRun(runId, { includeArchive: options.includeArchive });
     const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
     const mechanisms = await db.all(
       'SELECT DISTINCT "mechanism" FROM "mechanism_usage" WHERE "run_id" = ?',
@@ -945,16 +956,6 @@ export class MetadataManager {
       runId,
     ]);
     return rows[0] ? decodeRun(rows[0]) : null;
-  }
-
-  /** Set `updated_at` (where the table has it); whether the run exists. */
-  private async touch(tx: Executor, runId: string, now: string): Promise<boolean> {
-    if (!this.columnsOf('runs').includes('updated_at')) return this.runExists(tx, runId);
-    const result = await tx.run('UPDATE "runs" SET "updated_at" = ? WHERE "run_id" = ?', [
-      now,
-      runId,
-    ]);
-    return result.changes > 0;
   }
 
   /**

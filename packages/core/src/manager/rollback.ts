@@ -8,6 +8,7 @@ import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { openDatabase } from '../migrate/execute.js';
 import { siblingName } from '../migrate/plan.js';
+import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 
 /** Options for {@link rollbackMigration}. */
@@ -60,7 +61,8 @@ async function archiveOf(adapter: StorageAdapter, database: string): Promise<str
  * backup. Each file move is atomic and a copy of the archive is made first, so a
  * crash at any point loses nothing and the next open finishes the restore.
  */
-export async function rollbackMigration(options: RollbackOptions): Promise<RollbackResult> {
+export async function rollbackMigration(given: RollbackOptions): Promise<RollbackResult> {
+  const options = parseOptions(RollbackOptionsSchema, given) as RollbackOptions;
   const { adapter } = options;
   const database = options.database ?? 'runs.db';
   if (options.confirm !== true) {

@@ -211,6 +211,12 @@ describe('tokenBudgetCompliance', () => {
     },
   );
 
+  it('rejects a budget so small that the ratio is not a finite number', () => {
+    const error = validationErrorOf(() => tokenBudgetCompliance(1e300, 1e-300));
+    expect(error.field).toBe('tokenBudget');
+    expect(error.message).toContain('1e-300');
+  });
+
   it('property: compliance * budget ≈ actual for positive budgets', () => {
     fc.assert(
       fc.property(
@@ -244,6 +250,15 @@ describe('fidelityEfficiencyScore', () => {
   it('is (entities + timepoints) / tokens', () => {
     expect(fidelityEfficiencyScore(5, 3, 1000)).toBeCloseTo(0.008, 15);
     expect(fidelityEfficiencyScore(0, 0, 1000)).toBe(0);
+  });
+
+  it('rejects token counts so small that the score is not a finite number', () => {
+    const error = validationErrorOf(() => fidelityEfficiencyScore(3, 2, 1e-320));
+    expect(error.field).toBe('actualTokens');
+    expect(error.message).toContain('1e-320');
+    expect(
+      validationErrorOf(() => fidelityEfficiencyScore(Number.MAX_VALUE, Number.MAX_VALUE, 1)).field,
+    ).toBe('entitiesCreated');
   });
 
   it('is null when tokens are 0', () => {

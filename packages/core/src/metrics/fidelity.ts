@@ -72,7 +72,14 @@ export function tokenBudgetCompliance(
     throw new ValidationError('tokenBudget', `must be a finite number, got ${tokenBudget}`);
   }
   if (tokenBudget <= 0) return null;
-  return actualTokens / tokenBudget;
+  const ratio = actualTokens / tokenBudget;
+  if (!Number.isFinite(ratio)) {
+    throw new ValidationError(
+      'tokenBudget',
+      `${tokenBudget} is too small for ${actualTokens} tokens: the compliance ratio is not a finite number`,
+    );
+  }
+  return ratio;
 }
 
 /** `(entitiesCreated + timepointsCreated) / actualTokens`; `null` when tokens are 0. */
@@ -85,7 +92,21 @@ export function fidelityEfficiencyScore(
   requireCount('timepointsCreated', timepointsCreated);
   requireCount('actualTokens', actualTokens);
   if (actualTokens === 0) return null;
-  return (entitiesCreated + timepointsCreated) / actualTokens;
+  const created = entitiesCreated + timepointsCreated;
+  if (!Number.isFinite(created)) {
+    throw new ValidationError(
+      'entitiesCreated',
+      `${entitiesCreated} + ${timepointsCreated} timepoints is not a finite number`,
+    );
+  }
+  const score = created / actualTokens;
+  if (!Number.isFinite(score)) {
+    throw new ValidationError(
+      'actualTokens',
+      `${actualTokens} is too small for ${created} entities and timepoints: the score is not a finite number`,
+    );
+  }
+  return score;
 }
 
 /** Distribution entries in level order; unknown levels always last, by name. */

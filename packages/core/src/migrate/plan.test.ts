@@ -119,6 +119,16 @@ describe('planMigration: v1 → v2, archive strategy (default)', () => {
     expect(plan.fileMoves[1]?.to).toBe('other.db');
   });
 
+  it('refuses a strategy it does not know instead of planning an archive', () => {
+    expect(() => planMigration(v1Deployed18(), { strategy: 'bogus' as never })).toThrow(
+      expect.objectContaining({
+        code: 'RUNMETA_VALIDATION',
+        field: 'strategy',
+        message: expect.stringContaining('archive or carry-over (got "bogus")'),
+      }),
+    );
+  });
+
   it('ignores backfill without carry-over', () => {
     const plan = planMigration(v1Deployed18(), { backfill: true });
     expect(plan.backfill).toBe(false);

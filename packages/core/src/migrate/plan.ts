@@ -24,6 +24,8 @@ import {
   schemaDdlParts,
   updateSql,
 } from '../columns/sql.js';
+import { ValidationError } from '../errors.js';
+import { previewValue } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
@@ -333,8 +335,14 @@ export function planMigration(
       break;
   }
 
-  // v1 → v2.
+  // v1 → v2. An unknown strategy must not silently become `archive`.
   const strategy = options.strategy ?? 'archive';
+  if (!MIGRATION_STRATEGIES.includes(strategy)) {
+    throw new ValidationError(
+      'strategy',
+      `must be ${MIGRATION_STRATEGIES.join(' or ')} (got ${previewValue(strategy)})`,
+    );
+  }
   const existing = options.existing ?? [];
   const archiveName = siblingName(database, '_v1_archive', existing);
   const aside = asideNameFor(database);

@@ -7,7 +7,7 @@ import {
   FidelityDistribution,
 } from '../columns/registry.js';
 import { type ResolutionLevel, RunStatus, TemporalMode } from './enums.js';
-import { FidelityTemporalStrategy } from './strategy.js';
+import { FidelityStrategyInput } from './strategy.js';
 import { Count, NonEmptyText, NonNegative, Timestamp, Year } from './values.js';
 
 type ValueOf<C> = C extends ColumnDef<infer T> ? T : never;
@@ -62,8 +62,12 @@ export const StartRunInput = z.strictObject({
   backwardSteps: Count.nullish(),
   /** Token budget; stored in the fidelity strategy (`token_budget`). */
   tokenBudget: NonNegative.nullish(),
-  /** A full strategy; `mode` defaults to `causalMode`. */
-  fidelityStrategy: FidelityTemporalStrategy.partial({ mode: true }).nullish(),
+  /**
+   * The fidelity strategy, stored exactly as given (no defaults filled in;
+   * `causalMode` is not copied into `mode`). Read it with defaults through
+   * `strategyWithDefaults`.
+   */
+  fidelityStrategy: FidelityStrategyInput.nullish(),
   createdAt: Timestamp.optional(),
 });
 export type StartRunInput = z.input<typeof StartRunInput>;

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors.js';
 import {
   FidelityTemporalStrategy,
+  givenStrategy,
+  STRATEGY_DEFAULTS,
   type StoredStrategy,
   strategyFromJson,
   strategyToJson,
+  strategyWithDefaults,
 } from './strategy.js';
 
 // Verbatim values of runs.fidelity_strategy_json in deployed-v2-32col-110runs.db.
@@ -91,5 +95,63 @@ describe('strategyFromJson / strategyToJson on the real fixture JSON', () => {
       planningMode: 'adaptive',
     });
     expect(Object.keys(json)).toEqual(['mode', 'planning_mode', 'token_budget', 'max_resolution']);
+  });
+});
+
+describe('givenStrategy: what a new run stores', () => {
+  it('keeps only the fields the caller gave', () => {
+    expect(givenStrategy({ tokenBudget: 100 })).toEqual({ tokenBudget: 100 });
+    expect(
+      givenStrategy({ fidelityStrategy: { planningMode: 'hybrid', tokenBudget: undefined } }),
+    ).toEqual({
+      planningMode: 'hybrid',
+    });
+    expect(givenStrategy({ tokenBudget: 5, fidelityStrategy: { tokenBudget: 5 } })).toEqual({
+      tokenBudget: 5,
+    });
+    expect(givenStrategy({ fidelityStrategy: {} })).toEqual({});
+    expect(givenStrategy({})).toBeNull();
+    expect(givenStrategy({ tokenBudget: null, fidelityStrategy: null })).toBeNull();
+  });
+
+  it('refuses two different budgets', () => {
+    expect(() => givenStrategy({ tokenBudget: 5, fidelityStrategy: { tokenBudget: 6 } })).toThrow(
+      ValidationError,
+    );
+  });
+});
+
+describe('strategyWithDefaults: defaults on reading, marked', () => {
+  it('fills every missing documented field and lists it', () => {
+    const { strategy, defaulted } = strategyWithDefaults({
+      fidelityStrategy: { tokenBudget: 100 },
+      causalMode: 'forward',
+    });
+    expect(strategy).toEqual({ tokenBudget: 100, mode: 'forward', ...STRATEGY_DEFAULTS });
+    expect(defaulted.sort()).toEqual(['mode', ...Object.keys(STRATEGY_DEFAULTS)].sort());
+    // The defaults are the full schema's defaults (declared once).
+    expect(FidelityTemporalStrategy.parse({ mode: 'forward' })).toEqual({
+      mode: 'forward',
+      ...STRATEGY_DEFAULTS,
+    });
+  });
+
+  it('keeps stored values, even odd or unknown ones, and adds nothing for a run without strategy fields', () => {
+    const real = strategyFromJson(JSON.parse(REAL_JSON[1]!));
+    const { strategy, defaulted } = strategyWithDefaults({
+      fidelityStrategy: { ...real, future_field: 1 },
+      causalMode: 'pearl',
+    });
+    expect(strategy).toEqual({ ...real, future_field: 1 });
+    expect(defaulted).toEqual([]);
+    const none = strategyWithDefaults({ fidelityStrategy: null, causalMode: null });
+    expect(none.strategy.mode).toBeUndefined();
+    expect(none.defaulted).not.toContain('mode');
+  });
+
+  it('does not share the default arrays between calls', () => {
+    const a = strategyWithDefaults({});
+    (a.strategy.fidelitySchedule as string[]).push('scene');
+    expect(strategyWithDefaults({}).strategy.fidelitySchedule).toEqual([]);
   });
 });

@@ -1,27 +1,90 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors.js';
 import { FidelityPlanningMode, ResolutionLevel, TemporalMode, TokenBudgetMode } from './enums.js';
 import { Count, NonNegative } from './values.js';
 
 /**
+ * The documented defaults of a strategy's fields (SPEC §2), applied on reading by
+ * {@link strategyWithDefaults} — never stored: a run's `fidelity_strategy_json`
+ * holds only what its caller gave. (`mode` defaults to the run's `causal_mode`.)
+ */
+export const STRATEGY_DEFAULTS = {
+  planningMode: 'programmatic',
+  budgetMode: 'soft',
+  timepointCount: 0,
+  fidelitySchedule: [],
+  temporalSteps: [],
+  adaptiveThreshold: 0.7,
+  minResolution: 'tensor_only',
+  maxResolution: 'trained',
+  allocationRationale: '',
+  estimatedTokens: 0,
+  estimatedCostUsd: 0,
+} as const satisfies Record<string, unknown>;
+
+const strategyFields = {
+  mode: TemporalMode,
+  planningMode: FidelityPlanningMode,
+  budgetMode: TokenBudgetMode,
+  tokenBudget: NonNegative,
+  timepointCount: Count,
+  fidelitySchedule: z.array(ResolutionLevel),
+  /** Gaps between timepoints, in months. */
+  temporalSteps: z.array(z.number().int()),
+  adaptiveThreshold: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+  minResolution: ResolutionLevel,
+  maxResolution: ResolutionLevel,
+  allocationRationale: z.string(),
+  estimatedTokens: NonNegative,
+  estimatedCostUsd: NonNegative,
+};
+
+/**
+ * A strategy as a caller writes it (`startRun({ fidelityStrategy })`, `saveMetadata`):
+ * every field optional, nothing filled in — what is given is what is stored.
+ */
+export const FidelityStrategyInput = z.strictObject({
+  mode: strategyFields.mode.optional(),
+  planningMode: strategyFields.planningMode.optional(),
+  budgetMode: strategyFields.budgetMode.optional(),
+  tokenBudget: strategyFields.tokenBudget.optional(),
+  timepointCount: strategyFields.timepointCount.optional(),
+  fidelitySchedule: strategyFields.fidelitySchedule.optional(),
+  temporalSteps: strategyFields.temporalSteps.optional(),
+  adaptiveThreshold: strategyFields.adaptiveThreshold.optional(),
+  minResolution: strategyFields.minResolution.optional(),
+  maxResolution: strategyFields.maxResolution.optional(),
+  allocationRationale: strategyFields.allocationRationale.optional(),
+  estimatedTokens: strategyFields.estimatedTokens.optional(),
+  estimatedCostUsd: strategyFields.estimatedCostUsd.optional(),
+  actualTokensUsed: NonNegative.nullish(),
+  actualCostUsd: NonNegative.nullish(),
+  budgetComplianceRatio: NonNegative.nullish(),
+});
+export type FidelityStrategyInput = z.input<typeof FidelityStrategyInput>;
+
+/**
  * How fidelity and tokens were planned for a run (stored as JSON in
- * `fidelity_strategy_json` with snake_case keys, as the earlier tool wrote it).
- * The SDK shape is camelCase; defaults fill what a minimal caller leaves out.
+ * `fidelity_strategy_json` with snake_case keys, as the earlier tool wrote it):
+ * the complete shape, with {@link STRATEGY_DEFAULTS} for what is left out. Writes
+ * use {@link FidelityStrategyInput}, which stores no defaults.
  */
 export const FidelityTemporalStrategy = z.strictObject({
-  mode: TemporalMode,
-  planningMode: FidelityPlanningMode.default('programmatic'),
-  budgetMode: TokenBudgetMode.default('soft'),
-  tokenBudget: NonNegative.optional(),
-  timepointCount: Count.default(0),
-  fidelitySchedule: z.array(ResolutionLevel).default([]),
-  /** Gaps between timepoints, in months. */
-  temporalSteps: z.array(z.number().int()).default([]),
-  adaptiveThreshold: z.number().min(0).max(1).default(0.7),
-  minResolution: ResolutionLevel.default('tensor_only'),
-  maxResolution: ResolutionLevel.default('trained'),
-  allocationRationale: z.string().default(''),
-  estimatedTokens: NonNegative.default(0),
-  estimatedCostUsd: NonNegative.default(0),
+  mode: strategyFields.mode,
+  planningMode: strategyFields.planningMode.default(STRATEGY_DEFAULTS.planningMode),
+  budgetMode: strategyFields.budgetMode.default(STRATEGY_DEFAULTS.budgetMode),
+  tokenBudget: strategyFields.tokenBudget.optional(),
+  timepointCount: strategyFields.timepointCount.default(STRATEGY_DEFAULTS.timepointCount),
+  fidelitySchedule: strategyFields.fidelitySchedule.default([]),
+  temporalSteps: strategyFields.temporalSteps.default([]),
+  adaptiveThreshold: strategyFields.adaptiveThreshold.default(STRATEGY_DEFAULTS.adaptiveThreshold),
+  minResolution: strategyFields.minResolution.default(STRATEGY_DEFAULTS.minResolution),
+  maxResolution: strategyFields.maxResolution.default(STRATEGY_DEFAULTS.maxResolution),
+  allocationRationale: strategyFields.allocationRationale.default(
+    STRATEGY_DEFAULTS.allocationRationale,
+  ),
+  estimatedTokens: strategyFields.estimatedTokens.default(STRATEGY_DEFAULTS.estimatedTokens),
+  estimatedCostUsd: strategyFields.estimatedCostUsd.default(STRATEGY_DEFAULTS.estimatedCostUsd),
   actualTokensUsed: NonNegative.nullish(),
   actualCostUsd: NonNegative.nullish(),
   budgetComplianceRatio: NonNegative.nullish(),
@@ -71,4 +134,71 @@ export function strategyToJson(strategy: StoredStrategy): Record<string, unknown
     if (value !== undefined && !(key in STRATEGY_KEYS)) out[key] = value;
   }
   return out;
+}
+
+/** A strategy with the documented defaults filled in, and which fields they filled. */
+export interface DefaultedStrategy {
+  /** The stored strategy (unknown keys kept), plus a default for each missing field. */
+  strategy: StoredStrategy & Partial<FidelityTemporalStrategy>;
+  /** The fields that were not stored and now hold a default. */
+  defaulted: (keyof FidelityTemporalStrategy)[];
+}
+
+/**
+ * Read a run's strategy with the documented defaults (SPEC §2,
+ * {@link STRATEGY_DEFAULTS}) applied, saying which fields were defaulted. `mode`
+ * defaults to the run's `causalMode`. A run's stored strategy is exactly what its
+ * caller gave; this is the one place defaults are added, and only for reading.
+ * Stored values are kept as they are, even odd ones (reads are lenient).
+ *
+ * @example
+ * ```ts
+ * const run = await manager.getRun(id); // fidelityStrategy: { tokenBudget: 100 }
+ * const { strategy, defaulted } = strategyWithDefaults(run);
+ * strategy.minResolution; // 'tensor_only'
+ * defaulted; // ['mode', 'planningMode', 'budgetMode', …] — not 'tokenBudget'
+ * ```
+ */
+export function strategyWithDefaults(run: {
+  fidelityStrategy?: StoredStrategy | null;
+  causalMode?: string | null;
+}): DefaultedStrategy {
+  const strategy: Record<string, unknown> = { ...(run.fidelityStrategy ?? {}) };
+  const defaulted: (keyof FidelityTemporalStrategy)[] = [];
+  const defaults: Record<string, unknown> = {
+    mode: run.causalMode ?? undefined,
+    ...STRATEGY_DEFAULTS,
+  };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (strategy[key] !== undefined && strategy[key] !== null) continue;
+    if (value === undefined) continue;
+    strategy[key] = Array.isArray(value) ? [...value] : value;
+    defaulted.push(key as keyof FidelityTemporalStrategy);
+  }
+  return { strategy: strategy as DefaultedStrategy['strategy'], defaulted };
+}
+
+/**
+ * The strategy to store for a new run: exactly the fields the caller gave
+ * (`fidelityStrategy`, plus `tokenBudget` as `token_budget`), or null when none.
+ * The two ways of giving a budget must agree.
+ */
+export function givenStrategy(input: {
+  tokenBudget?: number | null;
+  fidelityStrategy?: z.output<typeof FidelityStrategyInput> | null;
+}): StoredStrategy | null {
+  const strategy: StoredStrategy = {};
+  for (const [key, value] of Object.entries(input.fidelityStrategy ?? {})) {
+    if (value !== undefined) strategy[key] = value;
+  }
+  if (input.tokenBudget !== undefined && input.tokenBudget !== null) {
+    if (strategy.tokenBudget !== undefined && strategy.tokenBudget !== input.tokenBudget) {
+      throw new ValidationError(
+        'tokenBudget',
+        `${input.tokenBudget} differs from fidelityStrategy.tokenBudget ${strategy.tokenBudget}; give the budget once`,
+      );
+    }
+    strategy.tokenBudget = input.tokenBudget;
+  }
+  return input.fidelityStrategy || Object.keys(strategy).length ? strategy : null;
 }

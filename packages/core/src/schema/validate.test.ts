@@ -180,3 +180,100 @@ describe('parseInput: strict rejections name the field', () => {
     expect(error.cause).toBeInstanceOf(z.ZodError);
   });
 });
+
+describe('parseInput: messages show the value received', () => {
+  const message = (schema: z.ZodType, value: unknown, prefix?: string) =>
+    rejection(schema, value, prefix).message;
+
+  it.each([
+    ['a number for text (invalid_type)', { ...start, templateId: 5 }, 'templateId', '(got 5)'],
+    ['an object for text', { ...start, templateId: { a: 1 } }, 'templateId', '(got {a: 1})'],
+    [
+      'an unknown enum value (union)',
+      { ...start, causalMode: 'quantum' },
+      'causalMode',
+      '(got "quantum")',
+    ],
+    ['a negative budget (too_small)', { ...start, tokenBudget: -5 }, 'tokenBudget', '(got -5)'],
+    [
+      'Infinity',
+      { ...start, tokenBudget: Number.POSITIVE_INFINITY },
+      'tokenBudget',
+      '(got Infinity)',
+    ],
+    [
+      'a bad timestamp (invalid_format)',
+      { ...start, createdAt: 'yesterday' },
+      'createdAt',
+      '(got "yesterday")',
+    ],
+    [
+      'a nested bad level',
+      { ...start, fidelityStrategy: { fidelitySchedule: ['scene', 'ultra'] } },
+      'fidelityStrategy.fidelitySchedule[1]',
+      '(got "ultra")',
+    ],
+  ])('startRun: %s', (_label, input, field, got) => {
+    const error = rejection(StartRunInput, input);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(got);
+    expect(error.message).not.toContain('got undefined');
+  });
+
+  it.each([
+    ['NaN', Number.NaN, 'costUsd', '(got NaN)'],
+    ['-Infinity', Number.NEGATIVE_INFINITY, 'costUsd', '(got -Infinity)'],
+    ['a string', '0.5', 'costUsd', '(got "0.5")'],
+  ])('completeRun costUsd %s (invalid_type)', (_label, costUsd, field, got) => {
+    const error = rejection(CompleteRunInput, { ...complete, costUsd });
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(got);
+    expect(error.message).toContain('must be a finite number');
+  });
+
+  it('a fraction where a count is required', () => {
+    expect(message(CompleteRunInput, { ...complete, entitiesCreated: 1.5 })).toContain(
+      'must be a whole number (got 1.5)',
+    );
+  });
+
+  it('a custom check (a context that is not a JSON object)', () => {
+    expect(
+      message(MechanismUsageInput, { mechanism: 'M1', functionName: 'f', context: [1, 2] }),
+    ).toContain('(got [1, 2])');
+  });
+
+  it('an invalid_value (z.enum) and a bad mechanism id (invalid_format)', () => {
+    expect(message(z.strictObject({ a: z.enum(['x', 'y']) }), { a: 'z' })).toContain('(got "z")');
+    expect(message(MechanismUsageInput, { mechanism: 'X9', functionName: 'f' })).toContain(
+      '(got "X9")',
+    );
+  });
+
+  it('abbreviates long and deep values, and names a missing value as missing', () => {
+    const long = message(StartRunInput, { ...start, tokenBudget: 'x'.repeat(5000) });
+    expect(long.length).toBeLessThan(300);
+    expect(long).toContain('(got "xxxx');
+    const deep = message(StartRunInput, {
+      ...start,
+      templateId: { a: { b: { c: { d: 1 } } }, list: Array.from({ length: 50 }, (_, i) => i) },
+    });
+    expect(deep).toContain('(got {a: {b: {…}}, list: [0, 1, 2, 3, 4, …]})');
+    const missing = rejection(ValidationRecordInput, { validatorName: 'v' });
+    expect(missing.field).toBe('passed');
+    expect(missing.message).toContain('is required');
+    expect(missing.message).not.toContain('undefined');
+  });
+
+  it('names an unknown key by its path and suggests the known one', () => {
+    const error = rejection(StartRunInput, { ...start, tokenBudgt: 5 });
+    expect(error.field).toBe('tokenBudgt');
+    expect(error.message).toContain('did you mean tokenBudget?');
+    const nested = rejection(StartRunInput, {
+      ...start,
+      fidelityStrategy: { minResoluton: 'scene' },
+    });
+    expect(nested.field).toBe('fidelityStrategy.minResoluton');
+    expect(nested.message).toContain('did you mean minResolution?');
+  });
+});

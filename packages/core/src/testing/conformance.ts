@@ -23,6 +23,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   ReadOnlyError,
+  RunFinishedError,
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
@@ -31,6 +32,7 @@ import { restoringNameFor } from '../manager/rollback.js';
 import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
+import { strategyWithDefaults } from '../schema/strategy.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
@@ -198,7 +200,11 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         });
         expect(done.status).toBe('completed');
         const twice = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 1 };
-        await expect(manager.completeRun(id, twice)).rejects.toMatchObject({ field: 'runId' });
+        await expect(manager.completeRun(id, twice)).rejects.toMatchObject({
+          code: 'RUNMETA_RUN_FINISHED',
+          runId: id,
+          status: 'completed',
+        });
         expect(done.fidelityDistribution).toEqual({ dialog: 2, tensor_only: 1 });
         expect(done.tokenBudgetCompliance).toBeCloseTo(0.873, 10);
         expect(done.fidelityEfficiencyScore).toBeCloseTo(5 / 873, 12);
@@ -278,6 +284,74 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           'Token Budget Compliance: ⚠ 2656.0%',
         );
         await manager.close();
+      });
+
+      it('stores only the strategy fields the caller gave, and completion adds the actuals', async () => {
+        const { adapter, manager } = await fresh();
+        await manager.startRun({
+          runId: 'budget',
+          templateId: 't',
+          causalMode: 'forward',
+          tokenBudget: 100,
+        });
+        await manager.startRun({
+          runId: 'partial',
+          templateId: 't',
+          causalMode: 'PORTAL',
+          fidelityStrategy: { planningMode: 'HYBRID', fidelitySchedule: ['SCENE', 'dialog'] },
+        });
+        await manager.startRun({
+          runId: 'moded',
+          templateId: 't',
+          causalMode: 'portal',
+          fidelityStrategy: { mode: 'portal', adaptiveThreshold: 0.7 },
+          tokenBudget: 5000,
+        });
+        await manager.startRun({ runId: 'none', templateId: 't', causalMode: 'forward' });
+        await manager.completeRun('budget', {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 0.5,
+          tokensUsed: 80,
+        });
+        await manager.close();
+        const stored = Object.fromEntries(
+          (await raw(adapter, DB, 'SELECT run_id, fidelity_strategy_json AS s FROM runs')).map(
+            (row) => [row.run_id, row.s === null ? null : JSON.parse(String(row.s))],
+          ),
+        );
+        expect(stored).toEqual({
+          budget: {
+            token_budget: 100,
+            actual_tokens_used: 80,
+            actual_cost_usd: 0.5,
+            budget_compliance_ratio: 0.8,
+          },
+          partial: { planning_mode: 'hybrid', fidelity_schedule: ['scene', 'dialog'] },
+          moded: { mode: 'portal', token_budget: 5000, adaptive_threshold: 0.7 },
+          none: null,
+        });
+        // Defaults belong to reading, and say which fields they filled.
+        const reader = await open(adapter, { readOnly: true });
+        const partial = await reader.getRun('partial');
+        expect(partial.fidelityStrategy).toEqual({
+          planningMode: 'hybrid',
+          fidelitySchedule: ['scene', 'dialog'],
+        });
+        const filled = strategyWithDefaults(partial);
+        expect(filled.strategy).toMatchObject({
+          mode: 'portal',
+          planningMode: 'hybrid',
+          fidelitySchedule: ['scene', 'dialog'],
+          adaptiveThreshold: 0.7,
+          minResolution: 'tensor_only',
+          maxResolution: 'trained',
+        });
+        expect(filled.defaulted).toContain('mode');
+        expect(filled.defaulted).toContain('minResolution');
+        expect(filled.defaulted).not.toContain('planningMode');
+        expect(filled.defaulted).not.toContain('fidelitySchedule');
+        await reader.close();
       });
 
       it('serialises concurrent calls on one manager', async () => {
@@ -384,6 +458,70 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('says which value it received in every validation message', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 1 };
+        const cases: [() => Promise<unknown>, string, string][] = [
+          [
+            () => manager.startRun({ templateId: 5, causalMode: 'forward' } as never),
+            'templateId',
+            '(got 5)',
+          ],
+          [
+            () => manager.completeRun('r', { ...finish, costUsd: Number.NaN }),
+            'costUsd',
+            '(got NaN)',
+          ],
+          [() => manager.completeRun('r', { ...finish, tokensUsed: -3 }), 'tokensUsed', '(got -3)'],
+          [
+            () =>
+              manager.recordResolution('r', {
+                entityId: 'e',
+                resolution: 'ultra' as never,
+                timepointId: 't',
+              }),
+            'resolutions[0].resolution',
+            '(got "ultra")',
+          ],
+          [
+            () =>
+              manager.recordMechanism('r', {
+                mechanism: 'M1',
+                functionName: 'f',
+                context: 'x' as never,
+              }),
+            'mechanisms[0].context',
+            '(got "x")',
+          ],
+        ];
+        for (const [attempt, field, got] of cases) {
+          const error = await attempt().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).field).toBe(field);
+          expect((error as Error).message).toContain(got);
+        }
+        expect((await manager.getRun('r')).status).toBe('running');
+        await manager.close();
+      });
+
+      it('refuses a completion whose computed metrics would not be finite numbers', async () => {
+        const { manager } = await fresh();
+        await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0, tokensUsed: 0 };
+        await expect(
+          manager.completeRun('r', { ...finish, tokenBudget: 1e-300, actualTokensUsed: 1e300 }),
+        ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'tokenBudget' });
+        await expect(
+          manager.completeRun('r', { ...finish, actualTokensUsed: 1e-320 }),
+        ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'actualTokens' });
+        const [row] = await manager.query(
+          "SELECT status, token_budget_compliance AS c, fidelity_efficiency_score AS e FROM runs WHERE run_id = 'r'",
+        );
+        expect(row).toEqual({ status: 'running', c: null, e: null });
+        await manager.close();
+      });
+
       it('records a batch whose items differ in optional fields', async () => {
         const { manager } = await fresh();
         await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
@@ -463,6 +601,103 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         });
         expect(await manager.getRun('dup')).toMatchObject({ templateId: 't', goal: 'a' });
         await manager.close();
+      });
+
+      it('refuses child records and a second completion on a finished run, writing nothing', async () => {
+        const { adapter, manager } = await fresh();
+        const finish = { entitiesCreated: 1, timepointsCreated: 1, costUsd: 0.1, tokensUsed: 10 };
+        for (const runId of ['done', 'failed', 'legacy_null', 'legacy_odd', 'legacy_upper']) {
+          await manager.startRun({ runId, templateId: 't', causalMode: 'forward' });
+        }
+        await manager.recordResolution('done', {
+          entityId: 'e',
+          resolution: 'scene',
+          timepointId: 'tp',
+        });
+        await manager.completeRun('done', finish);
+        await manager.completeRun('failed', { ...finish, errorMessage: 'boom' });
+        await manager.close();
+        // Legacy rows: a NULL or unknown status is not final; a final status in
+        // another case (as read back: `completed`) is.
+        await rawExec(adapter, DB, [
+          [`UPDATE runs SET status = NULL WHERE run_id = 'legacy_null'`],
+          [`UPDATE runs SET status = 'paused' WHERE run_id = 'legacy_odd'`],
+          [`UPDATE runs SET status = 'COMPLETED' WHERE run_id = 'legacy_upper'`],
+        ]);
+        const counts = async () => {
+          const [row] = await raw(
+            adapter,
+            DB,
+            'SELECT (SELECT count(*) FROM mechanism_usage) AS m, (SELECT count(*) FROM resolution_assignments) AS r, (SELECT count(*) FROM validations) AS v',
+          );
+          return { m: Number(row!.m), r: Number(row!.r), v: Number(row!.v) };
+        };
+        const runsBefore = await raw(
+          adapter,
+          DB,
+          'SELECT run_id, status, updated_at, fidelity_distribution FROM runs ORDER BY run_id',
+        );
+        const childrenBefore = await counts();
+        const reopened = await open(adapter);
+        const mechanism = { mechanism: 'M1', functionName: 'f' };
+        const resolution = { entityId: 'e2', resolution: 'dialog', timepointId: 'tp' } as const;
+        const validation = { validatorName: 'v', passed: true };
+        for (const [runId, status] of [
+          ['done', 'completed'],
+          ['failed', 'failed'],
+          ['legacy_upper', 'completed'],
+        ] as const) {
+          const attempts: (() => Promise<unknown>)[] = [
+            () => reopened.recordMechanism(runId, mechanism),
+            () => reopened.recordMechanisms(runId, [mechanism]),
+            () => reopened.recordResolution(runId, resolution),
+            () => reopened.recordResolutions(runId, [resolution]),
+            () => reopened.recordValidation(runId, validation),
+            () => reopened.recordValidations(runId, [validation]),
+            () =>
+              reopened.recordBatch(runId, { mechanisms: [mechanism], resolutions: [resolution] }),
+            () => reopened.recordBatch(runId, {}),
+            () => reopened.completeRun(runId, finish),
+          ];
+          for (const attempt of attempts) {
+            const error = await attempt().then(
+              () => null,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(RunFinishedError);
+            expect(error).toMatchObject({
+              code: 'RUNMETA_RUN_FINISHED',
+              exitCode: 2,
+              runId,
+              status,
+            });
+            expect((error as Error).message).toContain(`"${runId}"`);
+            expect((error as Error).message).toContain(status);
+            expect((error as Error).message).toContain('completeRun');
+          }
+        }
+        await reopened.close();
+        expect(await counts()).toEqual(childrenBefore);
+        expect(
+          await raw(
+            adapter,
+            DB,
+            'SELECT run_id, status, updated_at, fidelity_distribution FROM runs ORDER BY run_id',
+          ),
+        ).toEqual(runsBefore);
+        // Not final: a NULL or unknown legacy status still takes records.
+        const writer = await open(adapter);
+        await writer.recordMechanism('legacy_null', mechanism);
+        await writer.recordResolution('legacy_odd', resolution);
+        await expect(writer.recordMechanism('ghost', mechanism)).rejects.toBeInstanceOf(
+          RunNotFoundError,
+        );
+        await writer.close();
+        expect(await counts()).toEqual({
+          m: childrenBefore.m + 1,
+          r: childrenBefore.r + 1,
+          v: childrenBefore.v,
+        });
       });
 
       it('refuses a duplicate run id even where run_id is not the table key', async () => {
@@ -561,12 +796,15 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           ['d', 'beta', 'forward', '2025-04-01T00:00:00', 'completed'],
         ] as const;
         for (const [runId, templateId, causalMode, createdAt, status] of specs) {
-          await manager.saveMetadata({ runId, templateId, causalMode, createdAt, status });
+          // Events are recorded while the run is running; a finished run takes none.
+          const run = { runId, templateId, causalMode, createdAt };
+          await manager.saveMetadata({ ...run, status: 'running' });
           await manager.recordMechanisms(runId, [
             { mechanism: 'M10', functionName: 'f' },
             { mechanism: 'M2', functionName: 'g' },
             { mechanism: 'M10', functionName: 'h' },
           ]);
+          if (status !== 'running') await manager.saveMetadata({ ...run, status });
         }
         return { adapter, manager };
       }
@@ -637,6 +875,87 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           expect(run.mechanismsUsed).toEqual([]);
         }
         expect(filtered).toEqual(Array.from({ length: 7 }, (_, i) => `same${i}`));
+        await manager.close();
+      });
+
+      it('validates read and stale-run options, naming the option', async () => {
+        const { manager } = await seeded();
+        const cases: [() => Promise<unknown>, string, string][] = [
+          [
+            () => manager.getAllRuns({ templateID: 'alpha' } as never),
+            'filter.templateID',
+            'did you mean templateId?',
+          ],
+          [() => manager.getAllRuns({ limit: -1 }), 'filter.limit', '(got -1)'],
+          [
+            () => manager.iterateRuns({}, { pagesize: 2 } as never).next(),
+            'pagesize',
+            'did you mean pageSize?',
+          ],
+          [() => manager.iterateRuns({}, { pageSize: 0 }).next(), 'pageSize', '(got 0)'],
+          [() => manager.iterateRuns({ limit: 3 } as never).next(), 'filter.limit', '(got 3)'],
+          [
+            () => manager.getRun('a', { includeArchve: true } as never),
+            'includeArchve',
+            'did you mean includeArchive?',
+          ],
+          [
+            () => manager.getMechanisms('a', { includeArchive: 'yes' } as never),
+            'includeArchive',
+            '(got "yes")',
+          ],
+          [() => manager.getResolutions('a', { archive: true } as never), 'archive', 'unknown key'],
+          [() => manager.getValidations('a', 'all' as never), 'options', '(got "all")'],
+          [
+            () => manager.getSnapshot('a', { narative: null } as never),
+            'narative',
+            'did you mean narrative?',
+          ],
+          [
+            () => manager.getSnapshot('a', { narrative: 'text' } as never),
+            'narrative',
+            '(got "text")',
+          ],
+          [
+            () => manager.findStaleRuns({ olderThanMs: 5, now: new Date('nonsense') }),
+            'now',
+            'valid Date',
+          ],
+          [
+            () => manager.findStaleRuns({ olderThanMs: 5, olderThan: 1 } as never),
+            'olderThan',
+            'unknown key',
+          ],
+          [() => manager.findStaleRuns({} as never), 'olderThanMs', 'is required'],
+          [
+            () => manager.closeStaleRuns({ olderThanMs: 5, reason: '' }),
+            'reason',
+            'must not be empty',
+          ],
+          [() => manager.closeStaleRuns({ olderThanMs: Number.NaN }), 'olderThanMs', '(got NaN)'],
+        ];
+        for (const [attempt, field, text] of cases) {
+          const error = await attempt().catch((e: unknown) => e);
+          expect(error, field).toBeInstanceOf(ValidationError);
+          expect(error).toMatchObject({ field, message: expect.stringContaining(text) });
+        }
+        // Valid options still work, each passed on only where it belongs.
+        const narrative = {
+          source: 'narrative_1.json',
+          characters: ['ceo'],
+          timeline: [],
+          latestEvent: null,
+          dialogCount: 0,
+        };
+        const snapshot = await manager.getSnapshot('a', { narrative, includeArchive: true });
+        expect(snapshot.narrative).toEqual(narrative);
+        expect(await manager.getMechanisms('a', { includeArchive: true })).toHaveLength(3);
+        expect((await manager.getAllRuns()).map((r) => r.status)).toEqual([
+          'failed',
+          'running',
+          'completed',
+          'completed',
+        ]);
         await manager.close();
       });
 
@@ -716,6 +1035,62 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(open(adapter, { autoMigrate: false })).rejects.toBeInstanceOf(
           NeedsMigrationError,
         );
+        expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
+        expect(await adapter.list()).toEqual([DB]);
+      });
+
+      it('validates every open, plan and rollback option before touching anything', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const before = await adapter.readBytes(DB);
+        const cases: [Record<string, unknown>, string, string][] = [
+          [
+            { migration: { strategy: 'bogus' } },
+            'migration.strategy',
+            'archive or carry-over (got "bogus")',
+          ],
+          [{ migration: { stratgy: 'carry-over' } }, 'migration.stratgy', 'did you mean strategy?'],
+          [{ migration: { backfill: true } }, 'migration.backfill', "strategy: 'carry-over'"],
+          [
+            { migration: { strategy: 'archive', backfill: 'yes' } },
+            'migration.backfill',
+            '(got "yes")',
+          ],
+          [{ migration: 'carry-over' }, 'migration', '(got "carry-over")'],
+          [{ readonly: true }, 'readonly', 'did you mean readOnly?'],
+          [{ autoMigrate: 'no' }, 'autoMigrate', '(got "no")'],
+          [{ readOnly: 1 }, 'readOnly', '(got 1)'],
+          [{ lockTimeoutMs: -1 }, 'lockTimeoutMs', '(got -1)'],
+          [{ lockTimeoutMs: Number.NaN }, 'lockTimeoutMs', '(got NaN)'],
+          [{ lockTimeoutMs: 2 ** 40 }, 'lockTimeoutMs', 'at most'],
+          [{ database: '' }, 'database', 'must not be empty'],
+          [{ onMigrationProgress: 'log' }, 'onMigrationProgress', 'must be a function'],
+          [{ adapter: {} }, 'adapter', 'storage adapter'],
+        ];
+        for (const [extra, field, text] of cases) {
+          const opened = await open(adapter, extra as Partial<ManagerOptions>).catch(
+            (e: unknown) => e,
+          );
+          expect(opened, JSON.stringify(extra)).toBeInstanceOf(ValidationError);
+          expect(opened).toMatchObject({ field, message: expect.stringContaining(text) });
+          // plan() takes the same options but readOnly and autoMigrate (unknown keys there).
+          const planned = await MetadataManager.plan({
+            adapter,
+            ...extra,
+          } as ManagerOptions).catch((e: unknown) => e);
+          expect(planned, JSON.stringify(extra)).toBeInstanceOf(ValidationError);
+          expect(planned).toMatchObject({ field });
+        }
+        const refusedRollbacks: [Record<string, unknown>, string][] = [
+          [{ confirm: 'yes' }, 'confirm'],
+          [{ confirm: true, lockTimoutMs: 5 }, 'lockTimoutMs'],
+          [{ confirm: true, database: 7 }, 'database'],
+        ];
+        for (const [extra, field] of refusedRollbacks) {
+          await expect(
+            MetadataManager.rollback({ adapter, ...extra } as never),
+          ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field });
+        }
         expect(sameBytes(await adapter.readBytes(DB), before)).toBe(true);
         expect(await adapter.list()).toEqual([DB]);
       });
@@ -1169,6 +1544,35 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(manager.findStaleRuns({ olderThanMs: -1 })).rejects.toMatchObject({
           field: 'olderThanMs',
         });
+        await manager.close();
+      });
+    });
+
+    describe('stale runs that finish meanwhile', () => {
+      it('closeStaleRuns leaves a run that completed after it was found as it is', async () => {
+        const { manager } = await fresh();
+        const now = new Date('2026-01-10T12:00:00Z');
+        await manager.startRun({
+          runId: 'slow',
+          templateId: 't',
+          causalMode: 'forward',
+          createdAt: '2026-01-09T00:00:00',
+        });
+        // Both calls are queued on the one connection: the completion commits
+        // between closeStaleRuns' search and its write.
+        const [closed, completed] = await Promise.all([
+          manager.closeStaleRuns({ olderThanMs: 3_600_000, now, reason: 'process died' }),
+          manager.completeRun('slow', {
+            entitiesCreated: 1,
+            timepointsCreated: 1,
+            costUsd: 0.1,
+            tokensUsed: 10,
+          }),
+        ]);
+        expect(completed.status).toBe('completed');
+        expect(closed).toEqual([]);
+        const run = await manager.getRun('slow');
+        expect([run.status, run.errorMessage, run.tokensUsed]).toEqual(['completed', null, 10]);
         await manager.close();
       });
     });

@@ -1,0 +1,54 @@
+/**
+ * The browser options, validated like every input (see `@runmeta/core`'s option
+ * schemas): a wrong value or an unknown key is a `ValidationError` naming it,
+ * before sql.js is loaded, a lock is taken or IndexedDB is opened.
+ */
+import {
+  CallbackOption,
+  DatabaseNameOption,
+  DurationMs,
+  NonEmptyText,
+  PlainObjectOption,
+} from '@runmeta/core';
+import { z } from 'zod';
+
+/** Where sql.js comes from (`SqlJsLoadOptions`). */
+const LOAD_FIELDS = {
+  locateFile: CallbackOption.optional(),
+  /** An initialised sql.js module, or the promise of one. */
+  sqlJs: PlainObjectOption.optional(),
+};
+
+/** A size in bytes: a whole number of at least 1. */
+const ByteCount = z.number().int('must be a whole number of bytes').min(1, 'must be at least 1');
+
+/** Options of `createSqlJsAdapter`. */
+export const SqlJsAdapterOptionsSchema = z.strictObject({
+  ...LOAD_FIELDS,
+  maxBytes: ByteCount.optional(),
+  lockPrefix: NonEmptyText.optional(),
+  onChange: CallbackOption.optional(),
+  onCommit: CallbackOption.optional(),
+});
+
+/** Options of `openBrowserStore`. */
+export const BrowserStoreOptionsSchema = z.strictObject({
+  ...LOAD_FIELDS,
+  name: NonEmptyText.optional(),
+  access: z.enum(['write', 'read'], { error: () => 'must be "write" or "read"' }).optional(),
+  lockTimeoutMs: DurationMs.optional(),
+  autosaveMs: z
+    .union([DurationMs, z.literal(false)], {
+      error: () => 'must be a number of milliseconds (0 to 2147483647), or false',
+    })
+    .optional(),
+  allowWithoutLocks: z.boolean().optional(),
+  maxBytes: ByteCount.optional(),
+  requestPersistence: z.boolean().optional(),
+});
+
+/** Options of `BrowserStore.importDatabase`. */
+export const ImportDatabaseOptionsSchema = z.strictObject({
+  name: DatabaseNameOption.optional(),
+  replace: z.boolean().optional(),
+});

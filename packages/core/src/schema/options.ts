@@ -1,0 +1,183 @@
+/**
+ * Options objects are validated like every other input: each public options
+ * object has one strict zod schema here (or, for an adapter's own options, in its
+ * package, built from these parts). A wrong value or an unknown key — a typo such
+ * as `{ stratgy: 'carry-over' }` or `{ readonly: true }` — is a
+ * `ValidationError` naming the option, before anything is opened or touched.
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../migrate/plan.js';
+import { NarrativeSummary } from '../snapshot/snapshot.js';
+import type { StorageAdapter } from '../storage/adapter.js';
+import { RunFilter } from './run-metadata.js';
+import { parseInput, previewValue } from './validate.js';
+import { NonEmptyText } from './values.js';
+
+/** Longest delay `setTimeout` honours (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A duration in milliseconds: finite, not negative, at most {@link MAX_TIMEOUT_MS}. */
+export const DurationMs = z
+  .number()
+  .nonnegative('must not be negative')
+  .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`);
+
+/** A callback option. */
+export const CallbackOption = z.custom<(...args: never[]) => unknown>(
+  (value) => typeof value === 'function',
+  { message: 'must be a function' },
+);
+
+/** A plain options object (for options passed through to another library, e.g. node-postgres). */
+export const PlainObjectOption = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { message: 'must be an object' },
+);
+
+const ADAPTER_METHODS = ['describe', 'open', 'exists', 'list', 'readBytes', 'writeBytes'] as const;
+
+/** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
+export const StorageAdapterOption = z.custom<StorageAdapter>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ADAPTER_METHODS.every((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
+  {
+    message:
+      'must be a storage adapter, e.g. createNodeSqliteAdapter({ directory }) or createSqlJsAdapter()',
+  },
+);
+
+/** `migration`: how a v1 database is migrated on open. `backfill` needs `carry-over`. */
+export const MigrationOptions = z
+  .strictObject({
+    strategy: z
+      .enum(MIGRATION_STRATEGIES as [MigrationStrategy, ...MigrationStrategy[]], {
+        error: () => `must be ${MIGRATION_STRATEGIES.join(' or ')}`,
+      })
+      .optional(),
+    backfill: z.boolean().optional(),
+  })
+  .refine((m) => !m.backfill || m.strategy === 'carry-over', {
+    path: ['backfill'],
+    message: "needs strategy: 'carry-over' (backfill computes metrics for carried-over runs)",
+  });
+
+/**
+ * The options `MetadataManager.open` takes besides `adapter` and `database`;
+ * wrappers (`openRunDatabase`, `openPostgresRunDatabase`, a browser store's
+ * `open`) pass them through, so they spread these fields into their own schema.
+ */
+export const MANAGER_OPTION_FIELDS = {
+  autoMigrate: z.boolean().optional(),
+  migration: MigrationOptions.optional(),
+  readOnly: z.boolean().optional(),
+  lockTimeoutMs: DurationMs.optional(),
+  onMigrationProgress: CallbackOption.optional(),
+};
+
+/** A database's name in its adapter's container (`runs.db`). */
+export const DatabaseNameOption = NonEmptyText;
+
+/** Options of `MetadataManager.open`. */
+export const ManagerOpenOptions = z.strictObject({
+  adapter: StorageAdapterOption,
+  database: DatabaseNameOption.optional(),
+  ...MANAGER_OPTION_FIELDS,
+});
+
+/** Options of `MetadataManager.plan` (a dry run: never read-only-or-not, never migrating). */
+export const ManagerPlanOptions = ManagerOpenOptions.omit({ readOnly: true, autoMigrate: true });
+
+/** Options of `MetadataManager.rollback`. */
+export const RollbackOptionsSchema = z.strictObject({
+  adapter: StorageAdapterOption,
+  database: DatabaseNameOption.optional(),
+  confirm: z.boolean(),
+  lockTimeoutMs: DurationMs.optional(),
+});
+
+/** One end of an import. */
+const DatabaseRefSchema = z.strictObject({
+  adapter: StorageAdapterOption,
+  database: DatabaseNameOption.optional(),
+});
+
+/** Options of `importRunDatabase`. */
+export const ImportOptionsSchema = z.strictObject({
+  from: DatabaseRefSchema,
+  to: DatabaseRefSchema,
+  migration: MigrationOptions.optional(),
+  replace: z.boolean().optional(),
+  lockTimeoutMs: DurationMs.optional(),
+  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+  onProgress: CallbackOption.optional(),
+});
+
+/** Options of reading one run or its child records. */
+export const ChildOptionsSchema = z.strictObject({ includeArchive: z.boolean().optional() });
+
+/** Options of `getSnapshot`. */
+export const SnapshotOptionsSchema = z.strictObject({
+  narrative: NarrativeSummary.nullish(),
+  includeArchive: z.boolean().optional(),
+});
+
+/** Options of `iterateRuns`. */
+export const IterateOptionsSchema = z.strictObject({
+  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+});
+
+/**
+ * The filter of `iterateRuns`: a {@link RunFilter} without what paging in
+ * insertion order cannot honour (the archive, a limit, newest-first order).
+ */
+export const IterateRunsFilter = RunFilter.extend({
+  includeArchive: z
+    .literal(false, {
+      error: () =>
+        'iterateRuns reads the active database only; use getAllRuns({ includeArchive: true })',
+    })
+    .optional(),
+  limit: z
+    .never({ error: () => 'iterateRuns has no limit (stop iterating); use getAllRuns({ limit })' })
+    .optional(),
+  order: z
+    .literal('oldest-first', {
+      error: () => 'iterateRuns reads in insertion order; use getAllRuns({ order })',
+    })
+    .optional(),
+});
+
+/** A valid `Date` (not `new Date('nonsense')`). */
+const ValidDate = z.date({ error: () => 'must be a valid Date' });
+
+/** Options of `findStaleRuns`. */
+export const StaleRunsOptions = z.strictObject({
+  olderThanMs: z.number().nonnegative('must not be negative'),
+  now: ValidDate.optional(),
+});
+
+/** Options of `closeStaleRuns`. */
+export const CloseStaleRunsOptions = StaleRunsOptions.extend({
+  reason: NonEmptyText.optional(),
+});
+
+/**
+ * Validate an options object: like {@link parseInput}, and a value that is not
+ * an object at all is named as `name` (`options`) rather than as `input`. With
+ * `prefix`, fields are named under it (`filter.limit`).
+ */
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  { name = 'options', prefix = '' }: { name?: string; prefix?: string } = {},
+): z.output<S> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(name, `must be an object (got ${previewValue(value)})`);
+  }
+  return parseInput(schema, value, prefix);
+}

@@ -1,0 +1,32 @@
+/**
+ * The node-sqlite options, validated like every input (see `@runmeta/core`'s
+ * option schemas): a wrong value or an unknown key is a `ValidationError` naming
+ * it, thrown before any file is opened.
+ */
+import { DurationMs, MANAGER_OPTION_FIELDS, NonEmptyText, parseOptions } from '@runmeta/core';
+import { z } from 'zod';
+
+/** Options of `createNodeSqliteAdapter({ directory })`. */
+export const DirectoryAdapterOptions = z.strictObject({
+  directory: NonEmptyText,
+  busyTimeoutMs: DurationMs.optional(),
+});
+
+/** Options of `createNodeSqliteAdapter({ memory: true })`. */
+export const MemoryAdapterOptions = z.strictObject({
+  memory: z.literal(true, { error: () => 'must be true (or give directory instead)' }),
+});
+
+/** Options of `openRunDatabase` (besides the file). */
+export const OpenRunDatabaseOptions = z.strictObject({
+  ...MANAGER_OPTION_FIELDS,
+  busyTimeoutMs: DurationMs.optional(),
+});
+
+/** Check `createNodeSqliteAdapter` options: a folder, or memory. */
+export function parseAdapterOptions(options: unknown) {
+  const memory = typeof options === 'object' && options !== null && 'memory' in options;
+  return memory
+    ? parseOptions(MemoryAdapterOptions, options)
+    : parseOptions(DirectoryAdapterOptions, options);
+}

@@ -1,0 +1,28 @@
+/**
+ * The PostgreSQL options, validated like every input (see `@runmeta/core`'s
+ * option schemas): a wrong value or an unknown key is a `ValidationError` naming
+ * it, before any connection is made.
+ */
+import { MANAGER_OPTION_FIELDS, NonEmptyText, PlainObjectOption } from '@runmeta/core';
+import { z } from 'zod';
+
+/** Options of `createPostgresAdapter`. */
+export const PostgresAdapterOptionsSchema = z.strictObject({
+  connectionString: NonEmptyText.optional(),
+  /** node-postgres client settings, passed through as they are. */
+  client: PlainObjectOption.optional(),
+  schemaPrefix: z.string().optional(),
+});
+
+/** Options of `openPostgresRunDatabase` (besides the URL). */
+export const OpenPostgresOptionsSchema = z.strictObject({
+  ...MANAGER_OPTION_FIELDS,
+  client: PlainObjectOption.optional(),
+});
+
+/** Options of `importSqliteImage`. */
+export const ImageImportOptionsSchema = z.strictObject({
+  replace: z.boolean().optional(),
+  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+  onProgress: MANAGER_OPTION_FIELDS.onMigrationProgress,
+});
