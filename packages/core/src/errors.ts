@@ -100,22 +100,48 @@ export class ValidationError extends RunmetaError {
   }
 }
 
-/** No run with this id exists (in the active database, nor the archive when asked). */
+/** Options of {@link RunNotFoundError}. */
+export interface RunNotFoundOptions extends RunmetaErrorOptions {
+  /**
+   * Where the run is instead: the read-only v1 archive of the database (its
+   * location). A write to such a run is refused, never made to the archive.
+   */
+  archive?: string;
+}
+
+/**
+ * No run with this id exists in the active database (nor in the archive when it
+ * was searched). When the run sits in the read-only v1 archive, `archive` says where.
+ */
 export class RunNotFoundError extends RunmetaError {
   readonly runId: string;
-  constructor(runId: string) {
-    super('RUNMETA_RUN_NOT_FOUND', `Run "${runId}" not found`, {
-      hint: 'Check the id with getAllRuns() or `runmeta runs list`',
-    });
+  /** The archive holding the run, when it is there (read-only); null otherwise. */
+  readonly archive: string | null;
+  constructor(runId: string, options: RunNotFoundOptions = {}) {
+    const { archive, ...rest } = options;
+    super(
+      'RUNMETA_RUN_NOT_FOUND',
+      archive
+        ? `Run "${runId}" is not in the active database but in its v1 archive ${archive}, which is read-only`
+        : `Run "${runId}" not found`,
+      {
+        hint: archive
+          ? 'Carry the archive over into the active database with MetadataManager.carryOverArchive({ adapter }), then retry'
+          : 'Check the id with getAllRuns() or `runmeta runs list`',
+        ...rest,
+      },
+    );
     this.runId = runId;
+    this.archive = archive ?? null;
   }
 }
 
-/** The database needs a migration and `autoMigrate` is off. */
+/** The database needs a migration and `autoMigrate` is off (or the migration would defeat the call). */
 export class NeedsMigrationError extends RunmetaError {
-  constructor(database: string, detail: string) {
+  constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_NEEDS_MIGRATION', `${database} needs migration: ${detail}`, {
       hint: 'Open it with autoMigrate: true, or run `runmeta migrate --dry-run` to see the plan',
+      ...options,
     });
   }
 }
