@@ -34,6 +34,7 @@ import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { describeArchiveConformance } from './archive-conformance.js';
 import { countingAdapter } from './counting-adapter.js';
 
 /** What an adapter's test file provides. */
@@ -46,14 +47,15 @@ export interface ConformanceOptions {
   fixtures: Record<string, Uint8Array>;
 }
 
-const DB = 'runs.db';
+/** The database every conformance test uses. */
+export const DB = 'runs.db';
 
 const dialectOf = (adapter: StorageAdapter): SqlDialect => adapter.dialect ?? sqliteDialect;
 /** Whether `writeBytes` stores an image verbatim (a file) rather than importing it (a server). */
 const exactBytes = (adapter: StorageAdapter) => adapter.capabilities.exactBytes !== false;
 
 /** Rows of a raw query, without the insertion-order column a server keeps as `_rowid_`. */
-async function raw(
+export async function raw(
   adapter: StorageAdapter,
   name: string,
   sql: string,
@@ -70,7 +72,7 @@ async function raw(
 }
 
 /** Run statements on a raw connection; `legacy` allows what legacy files hold (orphan rows). */
-async function rawExec(
+export async function rawExec(
   adapter: StorageAdapter,
   name: string,
   statements: [string, SqlValue[]?][],
@@ -86,7 +88,11 @@ async function rawExec(
 }
 
 /** A documented-v1 database with a few runs and child rows, made through SQL only. */
-async function seedDocumentedV1(adapter: StorageAdapter, name = DB, runs = 5): Promise<void> {
+export async function seedDocumentedV1(
+  adapter: StorageAdapter,
+  name = DB,
+  runs = 5,
+): Promise<void> {
   const statements: [string, SqlValue[]?][] = schemaDdl('v1', dialectOf(adapter)).map((sql) => [
     sql,
   ]);
@@ -1331,5 +1337,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(manager.getAllRuns()).rejects.toBeInstanceOf(ClosedError);
       });
     });
+
+    describeArchiveConformance(options);
   });
 }
