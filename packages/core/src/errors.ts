@@ -15,9 +15,14 @@ export const ERROR_CODES = {
     summary: 'A value given to a write was rejected; the error names the field.',
     exitCode: 2,
   },
-  RUNMETA_RUN_NOT_FOUND: { summary: 'No run with the given run_id exists.', exitCode: 2 },
+  RUNMETA_RUN_NOT_FOUND: {
+    summary:
+      'No run with the given run_id exists in the active database (when it is in the read-only v1 archive, the error says so).',
+    exitCode: 2,
+  },
   RUNMETA_NEEDS_MIGRATION: {
-    summary: 'The database is schema v1 (or lacks v2 columns) and autoMigrate is off.',
+    summary:
+      'The database is schema v1 (or lacks v2 columns) and autoMigrate is off, or migrating it would defeat the command (a write to runs the archive strategy would move out of reach).',
     exitCode: 3,
   },
   RUNMETA_NEWER_SCHEMA: {
