@@ -427,3 +427,34 @@ describe('migrate --carry-over-archive: --backfill, and where there is nothing t
     expect(none.stdout).toMatch(/no v1 archive/i);
   });
 });
+
+describe('import of a migrated file says its archive stays behind', () => {
+  it('warns (text and --json) that the v1 archive and its runs were not imported, and how to bring them', async () => {
+    const folder = path.join(dir, 'import-source');
+    const source = copyFixture(V1_18, folder);
+    expect((await runCli(['--db', source, 'migrate', '--yes'], { cwd: dir })).code).toBe(0);
+    const archived = count(
+      path.join(folder, 'runs_v1_archive.db'),
+      'SELECT count(*) AS n FROM runs',
+    );
+    for (const [name, json] of [
+      ['text.db', false],
+      ['json.db', true],
+    ] as const) {
+      const target = path.join(dir, 'import-target', name);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const result = await runCli(
+        [...(json ? ['--json'] : []), 'import', '--from', source, '--to', target],
+        { cwd: dir },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain('runs_v1_archive.db');
+      expect(result.stderr).toContain(`(${archived} runs)`);
+      expect(result.stderr).toContain('not imported');
+      expect(result.stderr).toContain(`runmeta --db ${source} migrate --carry-over-archive --yes`);
+      if (json) expect(JSON.parse(result.stdout).sourceArchive).toMatchObject({ runs: archived });
+      // Indeed not there: the target has no run of the archive.
+      expect(count(target, 'SELECT count(*) AS n FROM runs')).toBe(0);
+    }
+  });
+});
