@@ -17,6 +17,7 @@ import {
   parseCsv,
   plainAll,
   plainIds,
+  plainRun,
   removeDir,
   runCli,
   sha256,
@@ -121,12 +122,34 @@ describe('after an archive migration: what sits in the archive is said, not igno
     for (const args of [
       ['start', '--template', 'v2_board', '--mode', 'forward'],
       ['start', '--template', 'v2_board', '--mode', 'directorial'],
-      ['start', '--template', 'v2_shared', '--mode', 'forward', '--run-id', shared],
     ]) {
       const result = await cli(...args);
       expect(result.code, result.stderr).toBe(0);
       started.push(result.stdout.trim());
     }
+    // A run in both databases (as an import or a hand copy leaves): written directly.
+    plainRun(
+      db,
+      `INSERT INTO runs (run_id, template_id, causal_mode, status, created_at, schema_version) VALUES ('${shared}', 'v2_shared', 'forward', 'running', '${new Date().toISOString()}', '2.0')`,
+    );
+  });
+
+  it('start --run-id refuses the id of an archived run (it would shadow it), writing nothing', async () => {
+    const runs = count(db, 'SELECT count(*) AS n FROM runs');
+    const result = await cli(
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+      '--run-id',
+      running[0]!,
+    );
+    expect(result.code).toBe(2);
+    expectOneErrorLine(result);
+    expect(result.stderr).toContain(`"${running[0]}" already exists`);
+    expect(result.stderr).toContain('runs_v1_archive.db');
+    expect(count(db, 'SELECT count(*) AS n FROM runs')).toBe(runs);
   });
 
   it('runs close --stale closes nothing active and says how many running runs sit in the archive', async () => {
@@ -233,16 +256,11 @@ describe('migrate --carry-over-archive: the archive carried into v2 later, then 
       expect((await cli('record', 'resolution', run, `e_${level}`, level, 'tp_1')).code).toBe(0);
     expect((await cli('record', 'mechanism', run, 'M3', 'seed')).code).toBe(0);
     shared = plainIds(untouched, "SELECT run_id FROM runs WHERE status = 'completed' LIMIT 1")[0]!;
-    const start = await cli(
-      'start',
-      '--template',
-      'v2_shared',
-      '--mode',
-      'forward',
-      '--run-id',
-      shared,
+    // A run in both databases (as an import or a hand copy leaves): written directly.
+    plainRun(
+      db,
+      `INSERT INTO runs (run_id, template_id, causal_mode, status, created_at, schema_version) VALUES ('${shared}', 'v2_shared', 'forward', 'running', '${new Date().toISOString()}', '2.0')`,
     );
-    expect(start.code, start.stderr).toBe(0);
     expect((await cli('record', 'mechanism', shared, 'M1', 'active_only')).code).toBe(0);
     for (const table of TABLES) before[table] = count(db, `SELECT count(*) AS n FROM ${table}`);
     archiveHash = sha256(archive);

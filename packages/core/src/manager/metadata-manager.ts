@@ -371,7 +371,11 @@ export class MetadataManager {
 
   // ---------------------------------------------------------------- writes
 
-  /** Start a run (status `running`). Returns the stored run. */
+  /**
+   * Start a run (status `running`). Returns the stored run. A given `runId` that
+   * already exists — in the active database or in its read-only v1 archive — is
+   * refused with a {@link ValidationError}.
+   */
   async startRun(input: StartRunInput): Promise<RunMetadata> {
     this.assertWritable();
     const value = parseInput(StartRunInput, input);
@@ -412,6 +416,9 @@ export class MetadataManager {
       fidelityStrategy: strategy,
       startedAt: createdAt, // deployed files declare started_at NOT NULL
     };
+    // An id of the read-only archive would silently shadow that run wherever both
+    // databases are read (the active copy wins): refused like any duplicate.
+    if (value.runId !== undefined) await this.refuseArchivedId(runId);
     // The stored row comes back from the INSERT itself (RETURNING): no second
     // read, and the result is exactly what this transaction wrote.
     return this.write(async (tx) => {
@@ -576,6 +583,16 @@ export class MetadataManager {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       return (await this.updateRun(tx, runId, { summary: text, summaryGeneratedAt: nowIso() }))!;
     }).catch((error) => this.sayIfArchived(error, runId));
+  }
+
+  private async refuseArchivedId(runId: string): Promise<void> {
+    const archive = await this.openArchive().catch(() => null);
+    if (archive?.columns.length && (await presentRunIds(archive.db, [runId])).size) {
+      throw new ValidationError(
+        'runId',
+        `a run with id "${runId}" already exists, in the read-only v1 archive ${this.adapter.describe(archive.name)}`,
+      );
+    }
   }
 
   /**

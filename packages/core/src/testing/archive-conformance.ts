@@ -54,6 +54,10 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
         expect((error as Error).message).toContain('read-only');
         expect((error as Error).message).toContain('carryOverArchive');
       }
+      // A new run may not take the id of an archived one (it would shadow it).
+      await expect(
+        manager.startRun({ runId: 'v1_run_2', templateId: 't', causalMode: 'forward' }),
+      ).rejects.toMatchObject({ field: 'runId', message: expect.stringContaining(archive) });
       const missing = await manager
         .recordMechanism('nowhere', { mechanism: 'M3', functionName: 'f' })
         .catch((e: unknown) => e);
