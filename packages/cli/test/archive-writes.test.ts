@@ -422,6 +422,27 @@ describe('migrate --carry-over-archive: --backfill, and where there is nothing t
     }
   });
 
+  it('migrate --strategy carry-over on a database that is v2 already points at --carry-over-archive while the archive holds runs it lacks', async () => {
+    const folder = path.join(dir, 'later-carry');
+    const db = copyFixture(V1_18, folder);
+    const cli = (...args: string[]) => runCli(['--db', db, ...args], { cwd: dir });
+    expect((await cli('migrate', '--yes')).code).toBe(0);
+    const archived = count(
+      path.join(folder, 'runs_v1_archive.db'),
+      'SELECT count(*) AS n FROM runs',
+    );
+    for (const extra of [['--yes'], ['--dry-run'], ['--json', '--yes']]) {
+      const result = await cli('migrate', '--strategy', 'carry-over', ...extra);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`holds ${archived} run(s)`);
+      expect(result.stderr).toContain('runmeta migrate --carry-over-archive --yes');
+    }
+    expect((await cli('migrate', '--carry-over-archive', '--yes')).code).toBe(0);
+    const after = await cli('migrate', '--strategy', 'carry-over', '--yes');
+    expect(after.code).toBe(0);
+    expect(after.stderr).not.toContain('--carry-over-archive');
+  });
+
   it('refuses a v1 file (exit 3: migrate it with --strategy carry-over) and says so where there is no archive', async () => {
     const folder = path.join(dir, 'carry-v1');
     const db = copyFixture(V1_18, folder);

@@ -11,7 +11,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
 } from '@runmeta/core';
-import { CARRY_OVER_FIRST } from '../archive-words.js';
+import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { confirm } from './database.js';
@@ -101,4 +101,21 @@ function describeSurvey(survey: CarryOverArchiveResult, display: string): string
     ...survey.sql.map((sql) => `    ${sql.replace(/\s+/g, ' ')}`),
   ];
   return lines.join('\n');
+}
+
+/**
+ * `migrate --strategy carry-over` on a database that is v2 already has nothing to
+ * copy; when its archive still holds runs the active database lacks, say how to
+ * carry them over (on stderr, so `--json` output stays as it is).
+ */
+export async function suggestCarryOverArchive(ctx: CliContext): Promise<void> {
+  const survey = await Manager.carryOverArchive({
+    adapter: ctx.adapter(),
+    database: ctx.location.database,
+    dryRun: true,
+  });
+  if (!survey.archivePath || survey.runsCarried === 0) return;
+  ctx.info(
+    `${ctx.location.display} is v2 already, so --strategy carry-over has nothing to copy; its v1 archive ${survey.archivePath} holds ${survey.runsCarried} run(s) it lacks: carry them over with \`${CARRY_OVER_ARCHIVE}\``,
+  );
 }

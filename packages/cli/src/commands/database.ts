@@ -11,7 +11,7 @@ import {
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
-import { carryOverArchiveCommand } from './carry-over-archive.js';
+import { carryOverArchiveCommand, suggestCarryOverArchive } from './carry-over-archive.js';
 import type { CommandSpec } from './types.js';
 
 /** Exit code of checks that found a problem (status drift, budget overruns). */
@@ -207,9 +207,12 @@ export const migrate: CommandSpec = {
         ? new NewerSchemaError(location, plan.detection.version ?? '?', '2.0')
         : new NotADatabaseError(location, plan.refusal ?? 'cannot be migrated');
     }
+    // Asking for carry-over on a database that is v2 already copies nothing.
+    const v2CarryOver = migration.strategy === 'carry-over' && plan.action !== 'migrate';
     if (options.dryRun || plan.action === 'none') {
       if (ctx.global.json) ctx.json(summary(!!options.dryRun));
       else ctx.out(formatPlan(plan));
+      if (v2CarryOver) await suggestCarryOverArchive(ctx);
       return 0;
     }
     await confirm(
@@ -231,6 +234,7 @@ export const migrate: CommandSpec = {
               : `${ctx.location.display} is up to date.`,
         );
       }
+      if (v2CarryOver) await suggestCarryOverArchive(ctx);
       return 0;
     } finally {
       await manager.close();
