@@ -90,6 +90,12 @@ describe('write commands on a v1 file refuse before migrating away the runs they
       expect(result.stderr).toContain('runmeta migrate --strategy carry-over --yes');
       expect(snapshotDir(folder)).toEqual(before);
     }
+    // A run in neither database: not found (exit 2), still without migrating.
+    const missing = await cli('record', 'mechanism', 'run_nowhere', 'M3', 'f');
+    expect(missing.code).toBe(2);
+    expectOneErrorLine(missing);
+    expect(missing.stderr).toContain('"run_nowhere" not found');
+    expect(snapshotDir(folder)).toEqual(before);
   });
 
   it('start still migrates a v1 file (a new run needs none of the old ones)', async () => {
