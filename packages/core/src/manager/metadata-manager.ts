@@ -591,6 +591,7 @@ export class MetadataManager {
       throw new ValidationError(
         'runId',
         `a run with id "${runId}" already exists, in the read-only v1 archive ${this.adapter.describe(archive.name)}`,
+        { hint: 'Choose another id (or leave it out to get a new one); nothing was written' },
       );
     }
   }
