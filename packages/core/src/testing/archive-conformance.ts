@@ -11,6 +11,7 @@ import { NeedsMigrationError, RunNotFoundError } from '../errors.js';
 import { MetadataManager } from '../manager/metadata-manager.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type ConformanceOptions, DB, raw, rawExec, seedDocumentedV1 } from './conformance.js';
+import { countingAdapter } from './counting-adapter.js';
 
 const ARCHIVE = 'runs_v1_archive.db';
 
@@ -106,6 +107,32 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
         completed.push(run.runId);
       expect(completed).toEqual(['v1_run_0', 'v1_run_2', 'v1_run_4']);
       await manager.close();
+    });
+
+    it('iterateRuns with includeArchive reads the archive page by page, with one IN query per page', async () => {
+      const { adapter, manager } = await archived(options);
+      await manager.saveMetadata({ runId: 'v1_run_3', templateId: 'active_copy' });
+      await manager.close();
+      const counting = countingAdapter(adapter);
+      const reader = await MetadataManager.open({ adapter: counting, readOnly: true });
+      counting.reset();
+      const seen: string[] = [];
+      for await (const run of reader.iterateRuns({ includeArchive: true }, { pageSize: 2 }))
+        seen.push(`${run.source}:${run.runId}`);
+      expect(seen).toEqual([
+        'active:v1_run_3',
+        'archive:v1_run_0',
+        'archive:v1_run_1',
+        'archive:v1_run_2',
+        'archive:v1_run_4',
+      ]);
+      // Five archived runs in pages of two: three page reads, three dedupe queries of at most two ids.
+      const dedupe = counting.statements.filter((sql) => /"run_id" IN \(/.test(sql));
+      expect(dedupe).toHaveLength(3);
+      for (const sql of dedupe) expect((sql.match(/\?/g) ?? []).length).toBeLessThanOrEqual(2);
+      for (const sql of counting.statements.filter((sql) => /FROM "runs"/.test(sql)))
+        expect(sql).toMatch(/LIMIT \?|IN \(/);
+      await reader.close();
     });
 
     it('carryOverArchive copies the archive into v2: dry run first, runs already active skipped, archive unchanged, second call carries nothing', async () => {
