@@ -168,8 +168,21 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
       if (activeBefore) expect(await adapter.readBytes(DB)).toEqual(activeBefore);
       expect(await count(adapter, DB, 'SELECT count(*) AS n FROM runs')).toBe(2);
 
-      const result = await MetadataManager.carryOverArchive({ adapter, backfill: true });
+      // Pages of two rows: every read of rows is bounded (a page, or a page of ids).
+      const counting = countingAdapter(adapter);
+      const result = await MetadataManager.carryOverArchive({
+        adapter: counting,
+        backfill: true,
+        pageSize: 2,
+      });
       expect(result).toMatchObject({ ...expected, dryRun: false, integrity: 'ok' });
+      const reads = counting.statements.filter((sql) =>
+        /^SELECT .*"run_id".* FROM "(runs|mechanism_usage|resolution_assignments|validations)"/s.test(
+          sql,
+        ),
+      );
+      expect(reads.length).toBeGreaterThan(0);
+      for (const sql of reads) expect(sql).toMatch(/LIMIT \?|IN \(/);
       if (exactBytes(adapter)) expect(await adapter.readBytes(ARCHIVE)).toEqual(original);
 
       const reader = await MetadataManager.open({ adapter, readOnly: true });
