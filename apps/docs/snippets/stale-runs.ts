@@ -13,4 +13,11 @@ const closed = await manager.closeStaleRuns({
   reason: 'worker died (closed by the nightly job)',
 });
 console.log(`${closed.length} runs closed`);
+
+// Running runs of a v1 archive are read-only: count them, then carry the archive
+// over (MetadataManager.carryOverArchive) to close them too.
+const inArchive = (await manager.findStaleRuns({ olderThanMs: day, includeArchive: true })).filter(
+  (run) => run.source === 'archive',
+);
+console.log(`${inArchive.length} stale runs left in the archive`);
 await manager.close();

@@ -8,6 +8,8 @@ import {
   type ManagerOptions,
   MetadataManager,
   type MigrationProgress,
+  NeedsMigrationError,
+  type SchemaKind,
   type StorageAdapter,
 } from '@runmeta/core';
 import { createNodeSqliteAdapter, DEFAULT_DATABASE_PATH } from '@runmeta/node-sqlite';
@@ -75,12 +77,46 @@ export class CliContext {
 
   /**
    * Open the database. Reading commands open read-only (never migrating); write
-   * commands migrate a v1 file first, with a progress bar on a TTY.
+   * commands migrate a v1 file first, with a progress bar on a TTY — unless
+   * `refuseV1` is given: then a v1 database is not migrated (nor, when reading,
+   * used) and the error `refuseV1` returns for it (given the v1 database, open
+   * read-only) is thrown instead, with nothing changed.
    */
   async open(
-    options: { write: boolean; announce?: boolean } & Partial<ManagerOptions>,
+    options: {
+      write: boolean;
+      announce?: boolean;
+      refuseV1?: (v1: MetadataManager) => Promise<Error>;
+    } & Partial<ManagerOptions>,
   ): Promise<MetadataManager> {
-    const { write, announce = true, ...rest } = options;
+    const { refuseV1, ...others } = options;
+    if (refuseV1) {
+      // The common case (already v2) costs nothing extra: opening without consent to
+      // migrate refuses a v1 file before touching it.
+      try {
+        const manager = await this.open({ ...others, autoMigrate: false });
+        if (!isV1(manager.detection.kind)) return manager;
+        await manager.close(); // read-only opening never migrates: the v1 file itself
+      } catch (error) {
+        if (!(error instanceof NeedsMigrationError)) throw error;
+      }
+      const location = this.location;
+      const v1 = await MetadataManager.open({
+        adapter: location.adapter(),
+        database: location.database,
+        readOnly: true,
+      });
+      let refusal: Error | null = null;
+      try {
+        if (isV1(v1.detection.kind)) refusal = await refuseV1(v1);
+      } finally {
+        await v1.close();
+      }
+      if (refusal) throw refusal;
+      // Not v1: a v2 database that needs a repair, which every write makes.
+      return this.open(others);
+    }
+    const { write, announce = true, ...rest } = others;
     const progress = this.progress('migrating');
     try {
       const location = this.location;
@@ -152,4 +188,9 @@ export function resolveDatabase(spec: string): DatabaseLocation {
 /** Default database path: RUNMETA_DB, else metadata/runs.db. */
 export function defaultDatabase(env: NodeJS.ProcessEnv): string {
   return env.RUNMETA_DB || DEFAULT_DATABASE_PATH;
+}
+
+/** Whether a database of this kind is schema v1 (a write would migrate it first). */
+function isV1(kind: SchemaKind): boolean {
+  return kind.startsWith('v1');
 }

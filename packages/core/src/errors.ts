@@ -15,14 +15,19 @@ export const ERROR_CODES = {
     summary: 'A value given to a write was rejected; the error names the field.',
     exitCode: 2,
   },
-  RUNMETA_RUN_NOT_FOUND: { summary: 'No run with the given run_id exists.', exitCode: 2 },
+  RUNMETA_RUN_NOT_FOUND: {
+    summary:
+      'No run with the given run_id exists in the active database (when it is in the read-only v1 archive, the error says so).',
+    exitCode: 2,
+  },
   RUNMETA_RUN_FINISHED: {
     summary:
       'The run is completed or failed: its record is final and takes no more events or completion.',
     exitCode: 2,
   },
   RUNMETA_NEEDS_MIGRATION: {
-    summary: 'The database is schema v1 (or lacks v2 columns) and autoMigrate is off.',
+    summary:
+      'The database is schema v1 (or lacks v2 columns) and autoMigrate is off, or migrating it would defeat the command (a write to runs the archive strategy would move out of reach).',
     exitCode: 3,
   },
   RUNMETA_NEWER_SCHEMA: {
@@ -105,14 +110,39 @@ export class ValidationError extends RunmetaError {
   }
 }
 
-/** No run with this id exists (in the active database, nor the archive when asked). */
+/** Options of {@link RunNotFoundError}. */
+export interface RunNotFoundOptions extends RunmetaErrorOptions {
+  /**
+   * Where the run is instead: the read-only v1 archive of the database (its
+   * location). A write to such a run is refused, never made to the archive.
+   */
+  archive?: string;
+}
+
+/**
+ * No run with this id exists in the active database (nor in the archive when it
+ * was searched). When the run sits in the read-only v1 archive, `archive` says where.
+ */
 export class RunNotFoundError extends RunmetaError {
   readonly runId: string;
-  constructor(runId: string) {
-    super('RUNMETA_RUN_NOT_FOUND', `Run "${runId}" not found`, {
-      hint: 'Check the id with getAllRuns() or `runmeta runs list`',
-    });
+  /** The archive holding the run, when it is there (read-only); null otherwise. */
+  readonly archive: string | null;
+  constructor(runId: string, options: RunNotFoundOptions = {}) {
+    const { archive, ...rest } = options;
+    super(
+      'RUNMETA_RUN_NOT_FOUND',
+      archive
+        ? `Run "${runId}" is not in the active database but in its v1 archive ${archive}, which is read-only`
+        : `Run "${runId}" not found`,
+      {
+        hint: archive
+          ? 'Carry the archive over into the active database with MetadataManager.carryOverArchive({ adapter }), then retry'
+          : 'Check the id with getAllRuns() or `runmeta runs list`',
+        ...rest,
+      },
+    );
     this.runId = runId;
+    this.archive = archive ?? null;
   }
 }
 
@@ -137,11 +167,12 @@ export class RunFinishedError extends RunmetaError {
   }
 }
 
-/** The database needs a migration and `autoMigrate` is off. */
+/** The database needs a migration and `autoMigrate` is off (or the migration would defeat the call). */
 export class NeedsMigrationError extends RunmetaError {
-  constructor(database: string, detail: string) {
+  constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_NEEDS_MIGRATION', `${database} needs migration: ${detail}`, {
       hint: 'Open it with autoMigrate: true, or run `runmeta migrate --dry-run` to see the plan',
+      ...options,
     });
   }
 }

@@ -21,6 +21,11 @@ export { decodeRun } from './manager/run-queries.js';
 export * from './metrics/fidelity.js';
 export * from './metrics/mechanisms.js';
 export * from './metrics/v1-metrics.js';
+export {
+  type CarryOverArchiveOptions,
+  type CarryOverArchiveResult,
+  carryOverArchive,
+} from './migrate/carry-over-archive.js';
 export * from './migrate/detect.js';
 export * from './migrate/execute.js';
 export * from './migrate/observe.js';

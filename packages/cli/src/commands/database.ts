@@ -11,6 +11,7 @@ import {
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
+import { carryOverArchiveCommand, suggestCarryOverArchive } from './carry-over-archive.js';
 import type { CommandSpec } from './types.js';
 
 /** Exit code of checks that found a problem (status drift, budget overruns). */
@@ -137,7 +138,7 @@ export const migrate: CommandSpec = {
   name: 'migrate',
   summary: 'Migrate a v1 database to v2 (or repair a v2 one), safely',
   description:
-    'Plan and run the v1 → v2 migration of SPEC §4: checkpoint, build v2 aside, (carry-over: copy every run and child row), record history, move v1 to runs_v1_archive.db (never overwriting), move v2 into place, verify. With --dry-run, print the plan and change nothing.',
+    'Plan and run the v1 → v2 migration of SPEC §4: checkpoint, build v2 aside, (carry-over: copy every run and child row), record history, move v1 to runs_v1_archive.db (never overwriting), move v2 into place, verify. With --dry-run, print the plan and change nothing.\n\nAfter a migration with the archive strategy, --carry-over-archive copies the archived runs and their child rows into the active v2 database later (schema_version 1.0, v2 fields null or, with --backfill, computed), skipping runs it already holds (the active copy wins), in one verified transaction recorded in runmeta_migrations; the archive itself stays unchanged. A second run carries nothing.',
   printsData: true,
   options: [
     {
@@ -150,7 +151,15 @@ export const migrate: CommandSpec = {
       choices: ['archive', 'carry-over'],
       default: 'archive',
     },
-    { flags: '--backfill', description: 'with carry-over: compute the v2 metrics v1 data allows' },
+    {
+      flags: '--backfill',
+      description: 'with carry-over or --carry-over-archive: compute the v2 metrics v1 data allows',
+    },
+    {
+      flags: '--carry-over-archive',
+      description:
+        'after an archive migration: copy the archived runs into the active database (runs already there are kept)',
+    },
     { flags: '--yes', description: 'do not ask for confirmation' },
   ],
   examples: [
@@ -159,8 +168,13 @@ export const migrate: CommandSpec = {
       command: 'runmeta migrate --strategy carry-over --backfill --yes',
       description: 'copy v1 runs into v2',
     },
+    {
+      command: 'runmeta migrate --carry-over-archive --yes',
+      description: 'later: copy the archived v1 runs into v2 too',
+    },
   ],
   async run(ctx, _args, options) {
+    if (options.carryOverArchive) return carryOverArchiveCommand(ctx, options);
     const migration = {
       strategy: options.strategy as MigrationStrategy,
       backfill: !!options.backfill,
@@ -193,9 +207,12 @@ export const migrate: CommandSpec = {
         ? new NewerSchemaError(location, plan.detection.version ?? '?', '2.0')
         : new NotADatabaseError(location, plan.refusal ?? 'cannot be migrated');
     }
+    // Asking for carry-over on a database that is v2 already copies nothing.
+    const v2CarryOver = migration.strategy === 'carry-over' && plan.action !== 'migrate';
     if (options.dryRun || plan.action === 'none') {
       if (ctx.global.json) ctx.json(summary(!!options.dryRun));
       else ctx.out(formatPlan(plan));
+      if (v2CarryOver) await suggestCarryOverArchive(ctx);
       return 0;
     }
     await confirm(
@@ -217,6 +234,7 @@ export const migrate: CommandSpec = {
               : `${ctx.location.display} is up to date.`,
         );
       }
+      if (v2CarryOver) await suggestCarryOverArchive(ctx);
       return 0;
     } finally {
       await manager.close();

@@ -9,10 +9,14 @@ import type { CommandSpec } from './types.js';
 
 export const exportCommand: CommandSpec = {
   name: 'export',
-  summary: 'Stream every run of the active database as JSONL or CSV (to stdout or a file)',
+  summary: 'Stream every run of the active database (and its archive) as JSONL or CSV',
   description:
-    'Exports the active database page by page, so memory stays flat however many runs there are. Archived v1 runs are not included (list them with `runs list --include-archive`). --out never replaces an existing file unless --force is given, and the file appears only once it is complete.',
+    'Exports the active database page by page, so memory stays flat however many runs there are. With --include-archive the runs of the v1 archive follow, page by page too; every record then says its source (active or archive), and a run present in both is exported once (the active copy). --out never replaces an existing file unless --force is given, and the file appears only once it is complete.',
   options: [
+    {
+      flags: '--include-archive',
+      description: 'also export the runs of the v1 archive (each record says its source)',
+    },
     {
       flags: '--format <format>',
       description: 'jsonl or csv',
@@ -24,6 +28,10 @@ export const exportCommand: CommandSpec = {
   ],
   examples: [
     { command: 'runmeta export --format csv --out runs.csv', description: 'all runs as CSV' },
+    {
+      command: 'runmeta export --include-archive --out all-runs.jsonl',
+      description: 'old and new runs, each saying its source',
+    },
   ],
   async run(ctx, _args, options) {
     const target = options.out ? path.resolve(String(options.out)) : null;
@@ -61,16 +69,28 @@ export const exportCommand: CommandSpec = {
       const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
       const progress = ctx.progress('export');
       let done = 0;
-      const fields = exportFields(await manager.runsColumns(), { source: true });
+      const fields = exportFields(
+        await manager.runsColumns({ includeArchive: !!options.includeArchive }),
+        { source: true },
+      );
       if (options.format === 'csv') await write(csvHeader(fields));
       // One write per page: a million awaits for a million lines would dominate the time.
       let chunk: string[] = [];
-      for await (const run of manager.iterateRuns({}, { pageSize: 1000 })) {
-        chunk.push(options.format === 'csv' ? csvRow(run, fields) : JSON.stringify(runJson(run)));
+      const includeArchive = !!options.includeArchive;
+      for await (const run of manager.iterateRuns({ includeArchive }, { pageSize: 1000 })) {
+        const source = run.source ?? 'active';
+        chunk.push(
+          options.format === 'csv'
+            ? csvRow({ ...run, source }, fields)
+            : JSON.stringify(includeArchive ? { ...runJson(run), source } : runJson(run)),
+        );
         if (++done % 1000 === 0) {
           await write(chunk.join('\n'));
           chunk = [];
-          progress.update({ step: 'runs', done, total });
+          // The archive's size is not counted up front: its pages show without a bar.
+          progress.update(
+            source === 'archive' ? { step: 'archived runs', done } : { step: 'runs', done, total },
+          );
         }
       }
       if (chunk.length) await write(chunk.join('\n'));

@@ -74,6 +74,12 @@ Exit codes: 0 imported; 2 bad usage; 3 the source is not a run database or is ne
     } finally {
       progress.done();
     }
+    // Said whatever the output format: those runs are not on the target.
+    if (result.sourceArchive) {
+      ctx.warn(
+        `${from.display} has a v1 archive, ${result.sourceArchive.path} (${result.sourceArchive.runs} runs), which was not imported; to bring its runs along, run \`runmeta --db ${from.display} migrate --carry-over-archive --yes\` and import again with --replace`,
+      );
+    }
     if (ctx.global.json) {
       ctx.json({ from: from.display, to: to.display, ...result });
       return 0;

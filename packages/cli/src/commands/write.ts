@@ -1,5 +1,6 @@
 /** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
 import { RESOLUTION_LEVELS, type RecordBatch, type RunMetadata } from '@runmeta/core';
+import { inCliWords, refuseWritingInV1 } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
@@ -17,20 +18,37 @@ function number(name: string, text: unknown, integer = true): number | undefined
 }
 
 /** Record child rows of one run (one transaction), then print the run. */
-function recordOne(ctx: CliContext, runId: string, batch: RecordBatch) {
-  return withWriter(ctx, async (m) => {
-    await m.recordBatch(runId, batch);
-    return m.getRun(runId);
-  });
+function recordOne(ctx: CliContext, command: string, runId: string, batch: RecordBatch) {
+  return withWriter(
+    ctx,
+    async (m) => {
+      await m.recordBatch(runId, batch);
+      return m.getRun(runId);
+    },
+    { command, runId },
+  );
 }
 
+/**
+ * Open for writing, run `fn`, print the run. A command writing to an existing run
+ * names it: a v1 file is then refused rather than migrated (the archive strategy
+ * would move the run out of reach), and a run found only in the archive is said to be there.
+ */
 async function withWriter(
   ctx: CliContext,
   fn: (m: Awaited<ReturnType<CliContext['open']>>) => Promise<RunMetadata>,
+  existing?: { command: string; runId: string },
 ) {
-  const manager = await ctx.open({ write: true });
+  const manager = await ctx.open({
+    write: true,
+    ...(existing && {
+      refuseV1: refuseWritingInV1(ctx.location.display, existing.command, existing.runId),
+    }),
+  });
   try {
-    const run = await fn(manager);
+    const run = await fn(manager).catch((error) => {
+      throw inCliWords(error);
+    });
     if (ctx.global.json) ctx.json(runJson(run));
     else ctx.out(run.runId);
     return 0;
@@ -119,7 +137,7 @@ export const record: CommandSpec = {
             throw new CliUsageError(`--context must be JSON, got ${String(o.context)}`);
           }
         }
-        return recordOne(ctx, runId!, {
+        return recordOne(ctx, 'record mechanism', runId!, {
           mechanisms: [{ mechanism: mechanism!, functionName: functionName!, context }],
         });
       },
@@ -144,7 +162,7 @@ export const record: CommandSpec = {
         },
       ],
       run: (ctx, [runId, entityId, level, timepointId]) =>
-        recordOne(ctx, runId!, {
+        recordOne(ctx, 'record resolution', runId!, {
           resolutions: [
             { entityId: entityId!, resolution: level as 'scene', timepointId: timepointId! },
           ],
@@ -174,7 +192,7 @@ export const record: CommandSpec = {
       run: (ctx, [runId, validator], o) => {
         if (!!o.passed === !!o.failed)
           throw new CliUsageError('record validation needs exactly one of --passed or --failed');
-        return recordOne(ctx, runId!, {
+        return recordOne(ctx, 'record validation', runId!, {
           validations: [
             {
               validatorName: validator!,
@@ -216,17 +234,19 @@ export const complete: CommandSpec = {
     for (const required of ['entities', 'timepoints', 'cost', 'tokens']) {
       if (o[required] === undefined) throw new CliUsageError(`complete needs --${required}`);
     }
-    return withWriter(ctx, (m) =>
-      m.completeRun(runId!, {
-        entitiesCreated: number('--entities', o.entities)!,
-        timepointsCreated: number('--timepoints', o.timepoints)!,
-        trainingExamples: number('--training-examples', o.trainingExamples)!,
-        costUsd: number('--cost', o.cost, false)!,
-        llmCalls: number('--llm-calls', o.llmCalls)!,
-        tokensUsed: number('--tokens', o.tokens)!,
-        tokenBudget: number('--token-budget', o.tokenBudget, false),
-        errorMessage: o.error as string | undefined,
-      }),
-    );
+    const input = {
+      entitiesCreated: number('--entities', o.entities)!,
+      timepointsCreated: number('--timepoints', o.timepoints)!,
+      trainingExamples: number('--training-examples', o.trainingExamples)!,
+      costUsd: number('--cost', o.cost, false)!,
+      llmCalls: number('--llm-calls', o.llmCalls)!,
+      tokensUsed: number('--tokens', o.tokens)!,
+      tokenBudget: number('--token-budget', o.tokenBudget, false),
+      errorMessage: o.error as string | undefined,
+    };
+    return withWriter(ctx, (m) => m.completeRun(runId!, input), {
+      command: 'complete',
+      runId: runId!,
+    });
   },
 };

@@ -369,7 +369,10 @@ export const VALIDATION_COLUMNS = {
 export const HISTORY_COLUMNS = {
   id: autoId(),
   appliedAt: timestamp('applied_at', { notNull: true, description: 'When the step ran.' }, 'TEXT'),
-  kind: text('kind', { notNull: true, description: 'create, migrate, repair or add-columns.' }),
+  kind: text('kind', {
+    notNull: true,
+    description: 'create, migrate, repair, add-columns or carry-over-archive.',
+  }),
   fromVersion: text('from_version', { description: 'Schema version before.' }),
   toVersion: text('to_version', { notNull: true, description: 'Schema version after.' }),
   strategy: text('strategy', { description: 'archive or carry-over, for migrations.' }),

@@ -22,6 +22,7 @@ import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
 import { MetadataManager, unusable } from './metadata-manager.js';
+import { archiveOf } from './rollback.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
 export interface DatabaseRef {
@@ -54,6 +55,13 @@ export interface ImportResult {
   migration: MigrationResult | null;
   /** Runs readable on the target afterwards (active plus archive). */
   runs: number;
+  /**
+   * The v1 archive of a migrated source, which is not imported: its runs are not
+   * on the target. To bring them along, carry it over into the source first
+   * (`MetadataManager.carryOverArchive`) and import again. Null when the source
+   * has none.
+   */
+  sourceArchive: { path: string; runs: number } | null;
 }
 
 /**
@@ -95,6 +103,9 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
     } finally {
       await source.close();
     }
+    const sourceArchive = sourceKind.startsWith('v2')
+      ? await archiveSummary(options.from.adapter, fromName)
+      : null;
     let archiveMade: string | null = null;
     try {
       // A history row copied from the source names the source's archive, which
@@ -115,6 +126,7 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
           copied: copied.tables,
           migration: manager.migration,
           runs: (await manager.getAllRuns({ includeArchive: true })).length,
+          sourceArchive,
         };
       } finally {
         await manager.close();
@@ -130,6 +142,24 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
     }
   } finally {
     await release?.();
+  }
+}
+
+/** A database's v1 archive and its run count, if it has one (read-only). */
+async function archiveSummary(
+  adapter: StorageAdapter,
+  database: string,
+): Promise<{ path: string; runs: number } | null> {
+  const name = await archiveOf(adapter, database);
+  if (!name) return null;
+  const archive = await openDatabase(adapter, name, { readOnly: true });
+  try {
+    const [row] = await archive.all('SELECT count(*) AS n FROM "runs"');
+    return { path: adapter.describe(name), runs: Number(row?.n ?? 0) };
+  } catch {
+    return { path: adapter.describe(name), runs: 0 }; // a damaged archive is still named
+  } finally {
+    await archive.close();
   }
 }
 

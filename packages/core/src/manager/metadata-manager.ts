@@ -40,6 +40,11 @@ import {
 } from '../metrics/fidelity.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import { metricsFromV1 } from '../metrics/v1-metrics.js';
+import {
+  type CarryOverArchiveOptions,
+  type CarryOverArchiveResult,
+  carryOverArchive,
+} from '../migrate/carry-over-archive.js';
 import type { SchemaDetection } from '../migrate/detect.js';
 import {
   applyInPlace,
@@ -100,8 +105,8 @@ import {
   restoringNameFor,
   rollbackMigration,
 } from './rollback.js';
+import { pageRuns, presentRunIds } from './run-pages.js';
 import {
-  CURSOR_COLUMN,
   decodeRun,
   groupMechanisms,
   mechanismsSelect,
@@ -320,6 +325,33 @@ export class MetadataManager {
     return rollbackMigration(options);
   }
 
+  /**
+   * Carry a database's v1 archive over into it, after a migration with the
+   * archive strategy: every archived run and child row is copied into the active
+   * v2 database (schema_version `1.0`, v2 fields null, source columns v2 lacks
+   * added; `backfill: true` computes the v2 metrics v1 data allows), so archived
+   * runs can be written to again — closed when stale, completed, recorded on.
+   *
+   * Runs the active database already holds are skipped (the active copy wins,
+   * never overwritten), so a second call carries nothing. One transaction under
+   * the migration lock, verified (row counts, integrity) and recorded in
+   * `runmeta_migrations`; the archive is only read, and stays as it was for
+   * rollback. Carried child rows keep their archived ids unless one of a table's
+   * ids is taken in the active database; then that table's carried rows get new
+   * ids, in archive order. `dryRun: true` reports the same numbers and changes
+   * nothing. No manager may be writing the database meanwhile (it waits for the
+   * write lock).
+   *
+   * @example
+   * ```ts
+   * const result = await MetadataManager.carryOverArchive({ adapter, backfill: true });
+   * console.log(`${result.runsCarried} runs carried, ${result.runsSkipped} already there`);
+   * ```
+   */
+  static carryOverArchive(options: CarryOverArchiveOptions): Promise<CarryOverArchiveResult> {
+    return carryOverArchive(options);
+  }
+
   private async refreshColumns(observed?: ObservedSchema): Promise<void> {
     const schema = observed ?? (await observeSchema(this.db));
     const keys = (schema.tables.runs ?? []).filter((c) => c.primaryKey).map((c) => c.name);
@@ -365,7 +397,11 @@ export class MetadataManager {
 
   // ---------------------------------------------------------------- writes
 
-  /** Start a run (status `running`). Returns the stored run. */
+  /**
+   * Start a run (status `running`). Returns the stored run. A given `runId` that
+   * already exists — in the active database or in its read-only v1 archive — is
+   * refused with a {@link ValidationError}.
+   */
   async startRun(input: StartRunInput): Promise<RunMetadata> {
     this.assertWritable();
     const value = parseInput(StartRunInput, input);
@@ -395,6 +431,9 @@ export class MetadataManager {
       fidelityStrategy: strategy,
       startedAt: createdAt, // deployed files declare started_at NOT NULL
     };
+    // An id of the read-only archive would silently shadow that run wherever both
+    // databases are read (the active copy wins): refused like any duplicate.
+    if (value.runId !== undefined) await this.refuseArchivedId(runId);
     // The stored row comes back from the INSERT itself (RETURNING): no second
     // read, and the result is exactly what this transaction wrote.
     return this.write(async (tx) => {
@@ -474,7 +513,7 @@ export class MetadataManager {
         const { columns, paramSets } = encodeRows(table, rows, shared);
         await tx.runMany(insertSql(table.name, columns), paramSets);
       }
-    });
+    }).catch((error) => this.sayIfArchived(error, runId));
   }
 
   /**
@@ -546,7 +585,7 @@ export class MetadataManager {
         };
       }
       return (await this.updateRun(tx, runId, fields))!;
-    });
+    }).catch((error) => this.sayIfArchived(error, runId));
   }
 
   /**
@@ -559,7 +598,35 @@ export class MetadataManager {
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       return (await this.updateRun(tx, runId, { summary: text, summaryGeneratedAt: nowIso() }))!;
-    });
+    }).catch((error) => this.sayIfArchived(error, runId));
+  }
+
+  private async refuseArchivedId(runId: string): Promise<void> {
+    const archive = await this.openArchive().catch(() => null);
+    if (archive?.columns.length && (await presentRunIds(archive.db, [runId])).size) {
+      throw new ValidationError(
+        'runId',
+        `a run with id "${runId}" already exists, in the read-only v1 archive ${this.adapter.describe(archive.name)}`,
+        { hint: 'Choose another id (or leave it out to get a new one); nothing was written' },
+      );
+    }
+  }
+
+  /**
+   * A write to a run missing from the active database fails with
+   * {@link RunNotFoundError}; when the run sits in the read-only archive, the
+   * error says so (its `archive`), so the caller knows to carry the archive over.
+   */
+  private async sayIfArchived(error: unknown, runId: string): Promise<never> {
+    if (error instanceof RunNotFoundError && error.archive === null) {
+      // A damaged archive must not hide the original error.
+      const archive = await this.openArchive().catch(() => null);
+      const inArchive = archive && (await presentRunIds(archive.db, [runId]).catch(() => null));
+      if (archive && inArchive?.size) {
+        throw new RunNotFoundError(runId, { archive: this.adapter.describe(archive.name) });
+      }
+    }
+    throw error;
   }
 
   /**
@@ -594,18 +661,32 @@ export class MetadataManager {
 
   /**
    * Runs still `running` that were created more than `olderThanMs` ago — runs
-   * whose process died (deployed databases have such runs).
+   * whose process died (deployed databases have such runs), oldest first.
+   *
+   * With `includeArchive: true`, stale runs of the read-only v1 archive follow
+   * (`source: 'archive'`; a run also in the active database is left to its active
+   * copy). {@link MetadataManager.closeStaleRuns} cannot close those: count them
+   * with `(await findStaleRuns({ olderThanMs, includeArchive: true })).filter((r) => r.source === 'archive')`,
+   * and carry the archive over first ({@link MetadataManager.carryOverArchive}).
    */
-  async findStaleRuns(given: { olderThanMs: number; now?: Date }): Promise<RunMetadata[]> {
-    const { olderThanMs, now } = parseOptions(StaleRunsOptions, given);
+  async findStaleRuns(given: {
+    olderThanMs: number;
+    now?: Date;
+    includeArchive?: boolean;
+  }): Promise<RunMetadata[]> {
+    const { olderThanMs, now, includeArchive } = parseOptions(StaleRunsOptions, given);
     const cutoff = new Date((now ?? new Date()).getTime() - olderThanMs).toISOString();
-    return this.getAllRuns({ status: 'running', until: cutoff });
+    // With the archive: one run per id (its active copy), merged in time order.
+    return this.getAllRuns({ status: 'running', until: cutoff, includeArchive });
   }
 
   /**
-   * Close stale runs (see {@link MetadataManager.findStaleRuns}) as `failed`,
-   * with `reason` as their error message, in one transaction. Returns the runs
-   * as they are now.
+   * Close stale runs of the active database (see
+   * {@link MetadataManager.findStaleRuns}) as `failed`, with `reason` as their
+   * error message, in one transaction. Returns the runs as they are now. Runs
+   * still `running` in the read-only v1 archive are not closed (nothing there is
+   * ever changed); `findStaleRuns({ olderThanMs, includeArchive: true })` lists
+   * them, and {@link MetadataManager.carryOverArchive} makes them closable.
    */
   async closeStaleRuns(given: {
     olderThanMs: number;
@@ -708,31 +789,48 @@ export class MetadataManager {
    * Iterate over matching runs page by page, so millions of runs never sit in
    * memory at once. Runs come in insertion order (rowid), which for a database
    * written over time is oldest first; use `getAllRuns` for strict creation
-   * order. Active database only.
+   * order.
+   *
+   * With `includeArchive: true`, the runs of the read-only v1 archive follow
+   * those of the active database, also page by page, and every run says its
+   * `source`. A run present in both is read once: the active copy (even when
+   * only the archived copy matches the filter). Each archive page costs one
+   * `IN (...)` query on the active database.
    */
   async *iterateRuns(
-    filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
+    filter: Omit<RunFilter, 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
     const f = parseOptions(IterateRunsFilter, filter, { name: 'filter', prefix: 'filter' });
     const pageSize = parseOptions(IterateOptionsSchema, options).pageSize ?? 1000;
-    let afterRowid: ResolvedFilter['afterRowid'];
-    for (;;) {
-      const query = runsSelect(
-        this.columnsOf('runs'),
-        { ...f, limit: pageSize, afterRowid },
-        { cursor: true, dialect: this.db.dialect },
-      );
-      const rows = await this.db.all(query.sql, query.params);
-      const runs: RunMetadata[] = [];
-      for (const row of rows) {
-        afterRowid = row[CURSOR_COLUMN] ?? null;
-        delete row[CURSOR_COLUMN];
-        runs.push(decodeRun(row));
-      }
+    const source = f.includeArchive ? 'active' : undefined;
+    for await (const runs of pageRuns(this.db, this.columnsOf('runs'), f, pageSize, source)) {
       if (f.withMechanisms) await this.attachMechanisms(this.db, runs);
       yield* runs;
-      if (rows.length < pageSize) return;
+    }
+    if (f.includeArchive) {
+      for await (const runs of this.archivedPages(f, pageSize)) yield* runs;
+    }
+  }
+
+  /** Pages of the archive's matching runs that the active database does not hold. */
+  private async *archivedPages(
+    f: z.output<typeof RunFilter>,
+    pageSize: number,
+  ): AsyncGenerator<RunMetadata[]> {
+    const archive = await this.openArchive();
+    if (!archive || archive.columns.length === 0) return;
+    const withMechanisms =
+      f.withMechanisms && !!(await observeSchema(archive.db)).tables.mechanism_usage;
+    for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive')) {
+      const active = await presentRunIds(
+        this.db,
+        page.map((run) => run.runId),
+      );
+      const runs = page.filter((run) => !active.has(run.runId));
+      if (withMechanisms) await this.attachMechanisms(archive.db, runs);
+      else if (f.withMechanisms) for (const run of runs) run.mechanismsUsed = [];
+      if (runs.length) yield runs;
     }
   }
 

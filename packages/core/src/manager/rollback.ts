@@ -39,7 +39,13 @@ export function restoringNameFor(database: string): string {
   return `${database}.v1-restoring`;
 }
 
-async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
+/**
+ * The name of a database's v1 archive: the one its latest migration recorded,
+ * else the usual sibling name; null when there is none.
+ *
+ * @internal
+ */
+export async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
   const db = await openDatabase(adapter, database, { readOnly: true });
   try {
     const rows = await db.all(

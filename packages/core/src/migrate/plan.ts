@@ -160,8 +160,16 @@ export const HISTORY_INSERT_COLUMNS = [
   'sdk_version',
 ];
 
-/** The ADD COLUMN definition for a source column our table lacks. */
-function definitionFor(table: TableDef, column: ObservedColumn, dialect: SqlDialect): string {
+/**
+ * The ADD COLUMN definition for a source column our table lacks.
+ *
+ * @internal
+ */
+export function definitionFor(
+  table: TableDef,
+  column: ObservedColumn,
+  dialect: SqlDialect,
+): string {
   const known = columnByName(table, column.name);
   if (known)
     return columnDefinitionSql(

@@ -133,15 +133,10 @@ export const IterateOptionsSchema = z.strictObject({
 
 /**
  * The filter of `iterateRuns`: a {@link RunFilter} without what paging in
- * insertion order cannot honour (the archive, a limit, newest-first order).
+ * insertion order cannot honour (a limit, newest-first order). With
+ * `includeArchive`, the archive's runs follow the active ones.
  */
 export const IterateRunsFilter = RunFilter.extend({
-  includeArchive: z
-    .literal(false, {
-      error: () =>
-        'iterateRuns reads the active database only; use getAllRuns({ includeArchive: true })',
-    })
-    .optional(),
   limit: z
     .never({ error: () => 'iterateRuns has no limit (stop iterating); use getAllRuns({ limit })' })
     .optional(),
@@ -159,10 +154,12 @@ const ValidDate = z.date({ error: () => 'must be a valid Date' });
 export const StaleRunsOptions = z.strictObject({
   olderThanMs: z.number().nonnegative('must not be negative'),
   now: ValidDate.optional(),
+  /** Also list the archive's stale runs (`source: 'archive'`); they cannot be closed. */
+  includeArchive: z.boolean().optional(),
 });
 
-/** Options of `closeStaleRuns`. */
-export const CloseStaleRunsOptions = StaleRunsOptions.extend({
+/** Options of `closeStaleRuns` (the active database only: the archive is never changed). */
+export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: true }).extend({
   reason: NonEmptyText.optional(),
 });
 

@@ -37,6 +37,7 @@ import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import { describeAnswerConformance } from './answers-conformance.js';
+import { describeArchiveConformance } from './archive-conformance.js';
 import { countingAdapter } from './counting-adapter.js';
 import {
   DB,
@@ -1646,5 +1647,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await expect(manager.getAllRuns()).rejects.toBeInstanceOf(ClosedError);
       });
     });
+
+    describeArchiveConformance(options);
   });
 }

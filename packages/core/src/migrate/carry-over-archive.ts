@@ -1,0 +1,479 @@
+/**
+ * Carrying a v1 archive over later: after a migration with the archive strategy,
+ * copy every archived run and its child rows into the active v2 database, as the
+ * carry-over strategy would have done (schema_version '1.0', v2 fields null,
+ * source columns v2 lacks added, optional backfill).
+ *
+ * Rules, in order of importance:
+ * - The archive is only read (byte-identical afterwards: rollback still needs it).
+ * - A run already in the active database is skipped with its child rows: the
+ *   active copy wins and is never overwritten.
+ * - Everything lands in one transaction on the active database, under the
+ *   migration lock, verified (row counts, integrity) before COMMIT, and recorded
+ *   in `runmeta_migrations` (kind `carry-over-archive`).
+ * - Memory stays flat: rows move page by page, and which runs the active database
+ *   already holds is asked with one `IN (...)` query per page.
+ *
+ * Child row ids: a child table's carried rows keep their archived ids when none of
+ * them collides with an id already in the active table; otherwise every carried
+ * row of that table gets a new id, assigned in archive order, so each run's rows
+ * keep their recorded order (ids break timestamp ties in the fidelity distribution).
+ * Child rows whose run is not in the archive (orphans) are left there and counted.
+ */
+import {
+  CHILD_TABLES,
+  CURRENT_SCHEMA_VERSION,
+  TABLES,
+  type TableDef,
+  V1_SCHEMA_VERSION,
+} from '../columns/registry.js';
+import { addColumnSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
+import {
+  MigrationError,
+  NeedsMigrationError,
+  NewerSchemaError,
+  NotADatabaseError,
+} from '../errors.js';
+import { archiveOf } from '../manager/rollback.js';
+import { presentRunIds } from '../manager/run-pages.js';
+import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
+import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import type { Database, Executor } from '../storage/database.js';
+import { SDK_VERSION } from '../version.js';
+import { detectSchema } from './detect.js';
+import { openDatabase } from './execute.js';
+import { type ObservedColumn, observeSchema } from './observe.js';
+import { definitionFor, HISTORY_INSERT_COLUMNS } from './plan.js';
+
+/** Options for {@link carryOverArchive} (`MetadataManager.carryOverArchive`). */
+export interface CarryOverArchiveOptions {
+  /** The container of the database and its archive. */
+  adapter: StorageAdapter;
+  /** Name of the active (v2) database. Default `runs.db`. */
+  database?: string;
+  /** Compute the v2 metrics the v1 data allows for the carried runs. */
+  backfill?: boolean;
+  /** Only say what would be carried; open everything read-only and change nothing. */
+  dryRun?: boolean;
+  /** How long to wait for another process's migration lock. Default 60 000 ms. */
+  lockTimeoutMs?: number;
+  /** Rows per page. Default 1000. */
+  pageSize?: number;
+}
+
+/** What {@link carryOverArchive} did (or, with `dryRun`, would do). */
+export interface CarryOverArchiveResult {
+  dryRun: boolean;
+  /** The active database. */
+  databasePath: string;
+  /** The archive read; null when the database has none (nothing to carry). */
+  archivePath: string | null;
+  /** Runs in the archive. */
+  archiveRuns: number;
+  /** Runs copied into the active database. */
+  runsCarried: number;
+  /** Archived runs the active database already held: skipped, the active copy kept. */
+  runsSkipped: number;
+  /** Rows copied per table (`runs` and each child table). */
+  rowsCarried: Record<string, number>;
+  /** Per child table: whether carried rows kept their archived ids or got new ones. */
+  childIds: Record<string, 'kept' | 'renumbered'>;
+  /** Child rows whose run is not in the archive, left there, per table. */
+  orphanRows: Record<string, number>;
+  /** Columns added to the active database (`table.column`), so no source column is lost. */
+  addedColumns: string[];
+  backfill: boolean;
+  /** The integrity check after the copy; null for a dry run or when nothing was carried. */
+  integrity: string | null;
+  /** The statements the copy runs (`?` placeholders), for dry runs. */
+  sql: string[];
+}
+
+const ROW = '__runmeta_rowid';
+
+/** How one table is carried, as surveyed in the archive and the active database. */
+interface TablePlan {
+  table: TableDef;
+  /** Archive columns copied (without the constants, and without `id` when renumbering). */
+  columns: string[];
+  constants: Record<string, SqlValue>;
+  added: { column: string; sql: string }[];
+  /** Rows to carry. */
+  rows: number;
+  /** Archived rows of runs the active database already holds. */
+  skipped: number;
+  orphans: number;
+  /** Child tables: whether a carried id collides with an active one. */
+  collides: boolean;
+  select: string;
+}
+
+/**
+ * Copy the runs of a database's v1 archive (and their child rows) into the active
+ * v2 database, skipping runs it already holds. See the module notes for the rules.
+ * A failure leaves both databases as they were.
+ */
+export async function carryOverArchive(
+  options: CarryOverArchiveOptions,
+): Promise<CarryOverArchiveResult> {
+  const { adapter } = options;
+  const database = options.database ?? 'runs.db';
+  const location = adapter.describe(database);
+  const dryRun = !!options.dryRun;
+  const pageSize = options.pageSize ?? 1000;
+  if (!(await adapter.exists(database))) throw new NotADatabaseError(location, 'does not exist');
+  const release = dryRun
+    ? null
+    : await adapter.lock?.(database, { timeoutMs: options.lockTimeoutMs ?? 60_000 });
+  try {
+    const archiveName = await archiveOf(adapter, database);
+    const active = await openDatabase(adapter, database, { readOnly: dryRun });
+    try {
+      const schema = await observeSchema(active);
+      refuseUnlessV2(detectSchema(schema), location);
+      const result: CarryOverArchiveResult = {
+        dryRun,
+        databasePath: location,
+        archivePath: archiveName ? adapter.describe(archiveName) : null,
+        archiveRuns: 0,
+        runsCarried: 0,
+        runsSkipped: 0,
+        rowsCarried: {},
+        childIds: {},
+        orphanRows: {},
+        addedColumns: [],
+        backfill: !!options.backfill,
+        integrity: null,
+        sql: [],
+      };
+      if (!archiveName) return result;
+      const archive = await openDatabase(adapter, archiveName, { readOnly: true });
+      try {
+        const archived = await observeSchema(archive);
+        const kind = detectSchema(archived).kind;
+        if (!['v1-documented', 'v1-deployed-18', 'v1-deployed-20', 'v1-variant'].includes(kind)) {
+          throw new NotADatabaseError(
+            adapter.describe(archiveName),
+            `is not a v1 archive (it reads as ${kind}); nothing was carried`,
+          );
+        }
+        const tables = [TABLES.runs, ...CHILD_TABLES].filter((t) => archived.tables[t.name]);
+        const survey = async (db: Executor) => {
+          const plans: TablePlan[] = [];
+          for (const table of tables)
+            plans.push(
+              await surveyTable(db, archive, table, archived.tables[table.name]!, schema, pageSize),
+            );
+          return plans;
+        };
+        const describe = (plans: TablePlan[]) => {
+          const runs = plans[0]!;
+          Object.assign(result, {
+            archiveRuns: runs.rows + runs.skipped,
+            runsCarried: runs.rows,
+            runsSkipped: runs.skipped,
+            rowsCarried: Object.fromEntries(plans.map((p) => [p.table.name, p.rows])),
+            childIds: Object.fromEntries(
+              plans.slice(1).map((p) => [p.table.name, p.collides ? 'renumbered' : 'kept']),
+            ),
+            orphanRows: Object.fromEntries(plans.slice(1).map((p) => [p.table.name, p.orphans])),
+            addedColumns: plans.flatMap((p) => p.added.map((a) => `${p.table.name}.${a.column}`)),
+            sql: [
+              ...plans.flatMap((p) => p.added.map((a) => a.sql)),
+              ...plans.flatMap((p) => [p.select, insertFor(p)]),
+              ...(options.backfill ? [backfillSql()] : []),
+            ],
+          });
+        };
+        if (dryRun) {
+          describe(await survey(active));
+          return result;
+        }
+        // Legacy files never enforced foreign keys, and child rows are copied before
+        // their runs (so "runs the active database already holds" stays the state
+        // before the copy): checks are off on this connection, which closes after.
+        await active.dialect.beforeBulkCopy?.(active);
+        await active.transaction(async (tx) => {
+          const plans = await survey(tx);
+          describe(plans);
+          if (result.runsCarried === 0) return;
+          const before: Record<string, number> = {};
+          for (const plan of plans) before[plan.table.name] = await count(tx, plan.table.name);
+          for (const plan of plans) for (const added of plan.added) await tx.run(added.sql);
+          // Children first, runs last: see the note on foreign keys above.
+          for (const plan of [...plans.slice(1), plans[0]!]) {
+            const copied = await copyRows(tx, archive, plan, pageSize, !!options.backfill);
+            if (copied !== plan.rows) {
+              throw new MigrationError(
+                `${plan.table.name}: ${plan.rows} rows to carry, ${copied} copied; nothing was changed`,
+              );
+            }
+          }
+          let rows = 0;
+          for (const plan of plans) {
+            const after = await count(tx, plan.table.name);
+            rows += after;
+            if (after !== before[plan.table.name]! + plan.rows) {
+              throw new MigrationError(
+                `verification failed: ${plan.table.name} has ${after} rows, expected ${before[plan.table.name]! + plan.rows}; nothing was changed`,
+              );
+            }
+          }
+          result.integrity = await tx.dialect.integrityCheck(tx, rows);
+          if (result.integrity !== 'ok') {
+            throw new MigrationError(
+              `the integrity check says "${result.integrity}" after the copy; nothing was changed`,
+            );
+          }
+          await tx.run(insertSql(TABLES.history.name, HISTORY_INSERT_COLUMNS), [
+            new Date().toISOString(),
+            'carry-over-archive',
+            CURRENT_SCHEMA_VERSION,
+            CURRENT_SCHEMA_VERSION,
+            'carry-over',
+            JSON.stringify({
+              archive: archiveName,
+              runsCarried: result.runsCarried,
+              runsSkipped: result.runsSkipped,
+              rowsCarried: result.rowsCarried,
+              childIds: result.childIds,
+              orphanRows: result.orphanRows,
+              addedColumns: result.addedColumns,
+              backfill: result.backfill,
+            }),
+            SDK_VERSION,
+          ]);
+        });
+        return result;
+      } finally {
+        await archive.close();
+      }
+    } finally {
+      await active.close();
+    }
+  } finally {
+    await release?.();
+  }
+}
+
+/** Only a v2 database (possibly lacking some columns) takes an archive in. */
+function refuseUnlessV2(detection: ReturnType<typeof detectSchema>, location: string): void {
+  const { kind, version } = detection;
+  if (kind === 'newer') throw new NewerSchemaError(location, version!, CURRENT_SCHEMA_VERSION);
+  if (kind === 'foreign' || kind === 'empty')
+    throw new NotADatabaseError(location, 'is not a run database');
+  if (kind !== 'v2' && kind !== 'v2-missing-columns') {
+    throw new NeedsMigrationError(
+      location,
+      'it is schema v1, so its runs are not archived yet; nothing was carried',
+      {
+        hint: "Migrate it with the carry-over strategy, which copies its runs into v2 directly: MetadataManager.open({ adapter, migration: { strategy: 'carry-over' } })",
+      },
+    );
+  }
+  if (detection.missingTables.length) {
+    throw new NeedsMigrationError(
+      location,
+      `it lacks the table(s) ${detection.missingTables.join(', ')}; nothing was carried`,
+      { hint: 'Open it once with MetadataManager.open() (autoMigrate) to repair it, then retry' },
+    );
+  }
+}
+
+async function count(db: Executor, table: string): Promise<number> {
+  const [row] = await db.all(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+  return Number(row?.n ?? 0);
+}
+
+/** Which of `ids` (integers) `table` of `db` already uses: one `IN (...)` query. */
+async function usedIds(db: Executor, table: string, ids: SqlValue[]): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const rows = await db.all(
+    `SELECT 1 AS x FROM ${quoteIdent(table)} WHERE "id" IN (${ids.map(() => '?').join(', ')}) LIMIT 1`,
+    ids,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Rows of `page` to carry: those whose run is in the archive and not in the
+ * active database. For `runs` itself, every row of the page is its own run.
+ */
+async function split(
+  active: Executor,
+  archive: Database,
+  table: TableDef,
+  page: Row[],
+): Promise<{ carry: Row[]; skipped: number; orphans: number }> {
+  const ids = [...new Set(page.map((row) => String(row.run_id)))];
+  const inActive = await presentRunIds(active, ids);
+  const inArchive = table === TABLES.runs ? new Set(ids) : await presentRunIds(archive, ids);
+  const carry: Row[] = [];
+  let skipped = 0;
+  let orphans = 0;
+  for (const row of page) {
+    const runId = String(row.run_id);
+    if (!inArchive.has(runId)) orphans++;
+    else if (inActive.has(runId)) skipped++;
+    else carry.push(row);
+  }
+  return { carry, skipped, orphans };
+}
+
+/** Pages of an archive table, in insertion order. */
+async function* pages(archive: Database, select: string, pageSize: number) {
+  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows: Row[] = await archive.all(select, [last, pageSize]);
+    if (rows.length) yield rows;
+    if (rows.length < pageSize) return;
+    last = rows[rows.length - 1]![ROW] ?? null;
+  }
+}
+
+/** Count what one table would carry, and decide its columns and ids. */
+async function surveyTable(
+  active: Executor,
+  archive: Database,
+  table: TableDef,
+  source: ObservedColumn[],
+  schema: Awaited<ReturnType<typeof observeSchema>>,
+  pageSize: number,
+): Promise<TablePlan> {
+  const ours = (schema.tables[table.name] ?? []).map((c) => c.name.toLowerCase());
+  const constants: Record<string, SqlValue> =
+    table === TABLES.runs && !source.some((c) => c.name.toLowerCase() === 'schema_version')
+      ? { schema_version: V1_SCHEMA_VERSION }
+      : {};
+  const added = source
+    .filter((c) => !ours.includes(c.name.toLowerCase()))
+    .map((c) => ({
+      column: c.name,
+      sql: addColumnSql(table.name, definitionFor(table, c, active.dialect)),
+    }));
+  const names = source.map((c) => c.name).filter((name) => !(name in constants));
+  const plan: TablePlan = {
+    table,
+    columns: names,
+    constants,
+    added,
+    rows: 0,
+    skipped: 0,
+    orphans: 0,
+    collides: false,
+    select: `SELECT _rowid_ AS ${quoteIdent(ROW)}, ${names.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
+  };
+  const hasId = table !== TABLES.runs && names.includes('id');
+  for await (const page of pages(archive, plan.select, pageSize)) {
+    const { carry, skipped, orphans } = await split(active, archive, table, page);
+    plan.rows += carry.length;
+    plan.skipped += skipped;
+    plan.orphans += orphans;
+    if (hasId && !plan.collides) {
+      plan.collides = await usedIds(
+        active,
+        table.name,
+        carry.map((row) => row.id ?? null).filter((id) => id !== null),
+      );
+    }
+  }
+  // New ids are generated by the active table, in the order rows are inserted.
+  if (plan.collides) plan.columns = names.filter((name) => name !== 'id');
+  return plan;
+}
+
+function insertFor(plan: TablePlan): string {
+  return insertSql(plan.table.name, [...plan.columns, ...Object.keys(plan.constants)]);
+}
+
+/** Copy a table's carried rows page by page; runs are backfilled page by page when asked. */
+async function copyRows(
+  tx: Executor,
+  archive: Database,
+  plan: TablePlan,
+  pageSize: number,
+  backfill: boolean,
+): Promise<number> {
+  const insert = insertFor(plan);
+  const constants = Object.values(plan.constants);
+  let copied = 0;
+  for await (const page of pages(archive, plan.select, pageSize)) {
+    const { carry } = await split(tx, archive, plan.table, page);
+    if (carry.length === 0) continue;
+    await tx.runMany(
+      insert,
+      carry.map((row) => [...plan.columns.map((c) => row[c] ?? null), ...constants]),
+    );
+    copied += carry.length;
+    if (backfill && plan.table === TABLES.runs)
+      await backfillRuns(
+        tx,
+        carry.map((row) => String(row.run_id)),
+      );
+  }
+  // Ids copied as they are: generated ids must continue after them.
+  if (!plan.collides && plan.table !== TABLES.runs)
+    await tx.dialect.afterCopy?.(tx, plan.table.name);
+  return copied;
+}
+
+const BACKFILLED = ['actual_tokens_used', 'fidelity_efficiency_score', 'fidelity_distribution'];
+
+function backfillSql(): string {
+  return updateSql('runs', BACKFILLED, 'run_id');
+}
+
+/**
+ * The v2 metrics v1 data allows, for one page of carried runs (their assignments
+ * were carried before them), with the calculators `completeRun` uses.
+ */
+async function backfillRuns(tx: Executor, runIds: string[]): Promise<void> {
+  const marks = runIds.map(() => '?').join(', ');
+  const runs = await tx.all(
+    `SELECT "run_id", "entities_created", "timepoints_created", "tokens_used" FROM "runs" WHERE "run_id" IN (${marks})`,
+    runIds,
+  );
+  const assignments = await tx.all(
+    `SELECT "id", "run_id", "entity_id", "resolution", "timestamp" FROM "resolution_assignments" WHERE "run_id" IN (${marks})`,
+    runIds,
+  );
+  const byRun = new Map<string, Row[]>();
+  for (const a of assignments) {
+    const list = byRun.get(String(a.run_id)) ?? [];
+    list.push(a);
+    byRun.set(String(a.run_id), list);
+  }
+  const updates: SqlValue[][] = runs.map((run) => {
+    const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
+    let efficiency: number | null = null;
+    try {
+      if (tokens !== null)
+        efficiency = fidelityEfficiencyScore(
+          Number(run.entities_created ?? 0),
+          Number(run.timepoints_created ?? 0),
+          tokens,
+        );
+    } catch {
+      efficiency = null; // legacy data with negative or non-numeric counts: the metric stays unknown
+    }
+    const assigned = byRun.get(String(run.run_id));
+    return [
+      tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
+      efficiency,
+      assigned
+        ? JSON.stringify(
+            fidelityDistribution(
+              assigned.map((a) => ({
+                entityId: String(a.entity_id),
+                resolution: a.resolution === null ? null : String(a.resolution),
+                timestamp: a.timestamp === null ? null : String(a.timestamp),
+                id: Number(a.id),
+              })),
+            ),
+          )
+        : null,
+      run.run_id ?? null,
+    ];
+  });
+  if (updates.length) await tx.runMany(backfillSql(), updates);
+}
