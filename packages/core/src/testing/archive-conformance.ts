@@ -83,10 +83,11 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
         'fresh',
       ]);
       const all = await manager.findStaleRuns({ olderThanMs: 0, now, includeArchive: true });
+      // Oldest first across both, as getAllRuns orders them.
       expect(all.map((r) => [r.runId, r.source])).toEqual([
+        ['v1_run_1', 'archive'],
         ['v1_run_3', 'active'],
         ['fresh', 'active'],
-        ['v1_run_1', 'archive'],
       ]);
       // closeStaleRuns changes only the active database.
       const closed = await manager.closeStaleRuns({ olderThanMs: 0, now });
