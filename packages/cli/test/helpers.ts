@@ -41,7 +41,15 @@ export interface RunOptions {
   cwd: string;
   /** Extra environment; a value of undefined removes the variable. */
   env?: Record<string, string | undefined>;
+  /**
+   * Run as this user and group (the tests run as root, which ignores permission
+   * bits: an unwritable folder needs an unprivileged user to be unwritable).
+   */
+  user?: { uid: number; gid: number };
 }
+
+/** The unprivileged `nobody` user (and group) of Debian-like systems. */
+export const NOBODY = { uid: 65534, gid: 65534 } as const;
 
 /**
  * Run `node dist/bin.js ...args` as a real process: stdin is /dev/null (not a TTY),
@@ -57,6 +65,7 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';

@@ -1,7 +1,12 @@
 /**
  * One error hierarchy for the whole SDK. Every error has a stable `code` (safe to
- * switch on), says what went wrong, and carries a `hint` that tells the user what to
- * do next. Messages share one format: `[runmeta] <what went wrong>. <hint>`.
+ * switch on), says what went wrong (`problem`), and carries a `hint` that tells the
+ * user what to do next. Messages share one format: `[runmeta] <problem>. <hint>`.
+ *
+ * Hints are written in the words of the interface the user is using: `hint` names
+ * SDK options and methods (`includeArchive: true`); where that differs, `cliHint`
+ * says the same with CLI flags and commands (`--include-archive`), and the CLI
+ * prints `<problem>. <cliHint>` instead of the message.
  *
  * The table {@link ERROR_CODES} is the single source of truth for codes, their
  * meaning and the CLI exit code each maps to; docs and the CLI derive from it.
@@ -52,6 +57,11 @@ export const ERROR_CODES = {
     summary: 'A database server cannot be reached or refused the login.',
     exitCode: 3,
   },
+  RUNMETA_FILE_SYSTEM: {
+    summary:
+      "The file system refused an operation on a database's file or folder (permissions, a file where a folder should be, a full disk); the error names the path and the system's reason.",
+    exitCode: 3,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -61,25 +71,49 @@ export type RunmetaErrorCode = keyof typeof ERROR_CODES;
 
 /** Options shared by every runmeta error. */
 export interface RunmetaErrorOptions {
-  /** What the user should do about it. */
+  /** What the user should do about it, in SDK words (option and method names). */
   hint?: string;
+  /**
+   * The same advice in CLI words (flags and commands), when it differs from
+   * `hint`. Leave it out when `hint` names nothing interface-specific.
+   */
+  cliHint?: string;
   /** The underlying error, if any. */
   cause?: unknown;
+}
+
+/**
+ * A class's default hints, overridden by the caller's: a caller's own `hint`
+ * replaces the default advice in both interfaces (unless it gives a `cliHint` too).
+ */
+function withHints(
+  defaults: { hint: string; cliHint?: string },
+  options: RunmetaErrorOptions,
+): RunmetaErrorOptions {
+  return options.hint === undefined
+    ? { ...defaults, ...options }
+    : { ...options, cliHint: options.cliHint };
 }
 
 /** Base class of every error the SDK throws on purpose. */
 export class RunmetaError extends Error {
   /** Stable machine-readable code. */
   readonly code: RunmetaErrorCode;
-  /** What to do about it (also appended to `message`). */
+  /** What went wrong, without the hint. */
+  readonly problem: string;
+  /** What to do about it, in SDK words (also appended to `message`). */
   readonly hint: string | undefined;
+  /** What to do about it in CLI words; undefined when `hint` fits the CLI as it is. */
+  readonly cliHint: string | undefined;
 
   constructor(code: RunmetaErrorCode, what: string, options: RunmetaErrorOptions = {}) {
     const text = options.hint ? `${what}. ${options.hint}` : what;
     super(`[runmeta] ${text}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.problem = what;
     this.hint = options.hint;
+    this.cliHint = options.cliHint;
   }
 
   /** The CLI exit code for this error (SPEC §8). */
@@ -88,26 +122,70 @@ export class RunmetaError extends Error {
   }
 }
 
-/** A value given to a write failed validation. `field` names the offending field path. */
+/** Options of {@link ValidationError}. */
+export interface ValidationErrorOptions extends RunmetaErrorOptions {
+  /**
+   * Whether the rejected value was given to a read (a filter) or a write. Only a
+   * write can promise that nothing was written. Default `'write'`.
+   */
+  operation?: 'read' | 'write';
+}
+
+/** A value given to a write (or a read's filter) failed validation. `field` names the offending field path. */
 export class ValidationError extends RunmetaError {
   readonly field: string;
-  constructor(field: string, problem: string, options: RunmetaErrorOptions = {}) {
+  constructor(field: string, problem: string, options: ValidationErrorOptions = {}) {
+    const { operation = 'write', ...rest } = options;
     super('RUNMETA_VALIDATION', `Invalid ${field}: ${problem}`, {
-      hint: 'Fix the value and retry; nothing was written',
-      ...options,
+      hint:
+        operation === 'read' ? 'Fix the value and retry' : 'Fix the value and retry; nothing was written',
+      ...rest,
     });
     this.field = field;
   }
 }
 
+/** Options of {@link RunNotFoundError}. */
+export interface RunNotFoundOptions {
+  /**
+   * The archive that holds the run, when it is not in the active database but
+   * there: the error then says so, and how to reach it.
+   */
+  archive?: string;
+  /** Whether a read or a write looked for it (archived runs are only read). Default `'read'`. */
+  operation?: 'read' | 'write';
+}
+
 /** No run with this id exists (in the active database, nor the archive when asked). */
 export class RunNotFoundError extends RunmetaError {
   readonly runId: string;
-  constructor(runId: string) {
-    super('RUNMETA_RUN_NOT_FOUND', `Run "${runId}" not found`, {
-      hint: 'Check the id with getAllRuns() or `runmeta runs list`',
-    });
+  /** The archive holding the run, when it is only there; see {@link RunNotFoundOptions}. */
+  readonly archive: string | undefined;
+  constructor(runId: string, options: RunNotFoundOptions = {}) {
+    const { archive, operation = 'read' } = options;
+    if (archive === undefined) {
+      super('RUNMETA_RUN_NOT_FOUND', `Run "${runId}" not found`, {
+        hint: 'Check the id with getAllRuns({ includeArchive: true })',
+        cliHint: 'Check the id with `runmeta runs list --include-archive`',
+      });
+    } else if (operation === 'write') {
+      super(
+        'RUNMETA_RUN_NOT_FOUND',
+        `Run "${runId}" is not in the active database; it is in the archive ${archive}, which is kept as it was`,
+        { hint: 'Archived runs are read-only: start a new run to record more' },
+      );
+    } else {
+      super(
+        'RUNMETA_RUN_NOT_FOUND',
+        `Run "${runId}" is not in the active database; it is in the archive ${archive}`,
+        {
+          hint: 'Pass includeArchive: true to read it',
+          cliHint: 'Add --include-archive to read it',
+        },
+      );
+    }
     this.runId = runId;
+    this.archive = archive;
   }
 }
 
@@ -115,7 +193,8 @@ export class RunNotFoundError extends RunmetaError {
 export class NeedsMigrationError extends RunmetaError {
   constructor(database: string, detail: string) {
     super('RUNMETA_NEEDS_MIGRATION', `${database} needs migration: ${detail}`, {
-      hint: 'Open it with autoMigrate: true, or run `runmeta migrate --dry-run` to see the plan',
+      hint: 'Open it with autoMigrate: true, or see the plan with MetadataManager.plan()',
+      cliHint: 'See the plan with `runmeta migrate --dry-run`, then run `runmeta migrate`',
     });
   }
 }
@@ -127,19 +206,33 @@ export class NewerSchemaError extends RunmetaError {
     super(
       'RUNMETA_NEWER_SCHEMA',
       `${database} has schema_version ${schemaVersion}, newer than the ${supported} this runmeta supports; it was not changed`,
-      { hint: 'Upgrade runmeta, or open it with readOnly: true to read it' },
+      {
+        hint: 'Upgrade runmeta, or open it with readOnly: true to read it',
+        cliHint:
+          'Upgrade runmeta to write to it; reading commands (status, runs list, runs show, inspect, export) still work',
+      },
     );
     this.schemaVersion = schemaVersion;
   }
 }
 
-/** The file is not a SQLite database, is corrupt, or has no `runs` table. */
+/**
+ * The file is not a SQLite database, is corrupt, or has no `runs` table. The
+ * default hint is about SQLite files; a server adapter passes its own.
+ */
 export class NotADatabaseError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_NOT_A_DATABASE', `${database} ${detail}`, {
-      hint: 'Check --db: a SQLite file such as metadata/runs.db, or postgres://host/database?schema=<name>',
-      ...options,
-    });
+    super(
+      'RUNMETA_NOT_A_DATABASE',
+      `${database} ${detail}`,
+      withHints(
+        {
+          hint: 'Check the name: it must be a SQLite run database, such as metadata/runs.db',
+          cliHint: 'Check --db: it must name a SQLite run database, such as metadata/runs.db',
+        },
+        options,
+      ),
+    );
   }
 }
 
@@ -153,11 +246,14 @@ export class DatabaseLockedError extends RunmetaError {
   }
 }
 
-/** A write was attempted where writing is impossible or not allowed. */
+/**
+ * A write was attempted where writing is impossible or not allowed. The default
+ * hint is about permissions; a manager opened read-only says so itself.
+ */
 export class ReadOnlyError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_READ_ONLY', `${database} is read-only: ${detail}`, {
-      hint: 'Open it without readOnly, or check file and folder permissions',
+      hint: 'Check the permissions of the file and its folder',
       ...options,
     });
   }
@@ -173,17 +269,27 @@ export class ArchiveConflictError extends RunmetaError {
 /** A migration step or its verification failed. */
 export class MigrationError extends RunmetaError {
   constructor(detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_MIGRATION_FAILED', `Migration failed: ${detail}`, {
-      hint: 'The v1 data is intact; run with --debug and report the message',
-      ...options,
-    });
+    super(
+      'RUNMETA_MIGRATION_FAILED',
+      `Migration failed: ${detail}`,
+      withHints(
+        {
+          hint: "The v1 data is intact; report the message with the error's cause",
+          cliHint: 'The v1 data is intact; run with --debug and report the message',
+        },
+        options,
+      ),
+    );
   }
 }
 
 /** The manager or a connection was used after `close()`. */
 export class ClosedError extends RunmetaError {
   constructor(what: string) {
-    super('RUNMETA_CLOSED', `${what} is closed`, { hint: 'Open a new MetadataManager' });
+    super('RUNMETA_CLOSED', `${what} is closed`, {
+      hint: 'Open a new MetadataManager',
+      cliHint: 'Run with --debug and report it',
+    });
   }
 }
 
@@ -195,13 +301,13 @@ export class DatabaseTooLargeError extends RunmetaError {
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
     super('RUNMETA_TOO_LARGE', `${location} is ${mib(bytes)}, above the ${mib(limitBytes)} limit`, {
       hint: 'Nothing was loaded. Raise the maxBytes option if the device has the memory, or open the file with the CLI or Node SDK',
+      cliHint: 'Nothing was loaded',
     });
     this.bytes = bytes;
     this.limitBytes = limitBytes;
   }
 }
 
-/** The storage backend failed in a way runmeta could not classify. */
 /** A database server cannot be reached, or refused the login. */
 export class ServerUnreachableError extends RunmetaError {
   constructor(location: string, detail: string, options: RunmetaErrorOptions = {}) {
@@ -212,13 +318,110 @@ export class ServerUnreachableError extends RunmetaError {
   }
 }
 
+/** The storage backend failed in a way runmeta could not classify. */
 export class StorageError extends RunmetaError {
   constructor(detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_STORAGE', detail, {
-      hint: 'Run with --debug for the underlying error',
+    super(
+      'RUNMETA_STORAGE',
+      detail,
+      withHints(
+        {
+          hint: "See the error's cause for the underlying error",
+          cliHint: 'Run with --debug for the underlying error',
+        },
+        options,
+      ),
+    );
+  }
+}
+
+/**
+ * What the operating system's error codes mean, in words. Node reports them as
+ * `error.code`; this table is what every interface shows instead of the bare code.
+ */
+export const SYSTEM_ERROR_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is larger than allowed (file size limit)',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  EBUSY: 'it is busy',
+  EIO: 'an input/output error of the device',
+};
+
+/** What to do about each kind of system error (interface-neutral). */
+const SYSTEM_ERROR_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'Fix its permissions, or use another location',
+  EPERM: 'Fix its permissions, or use another location',
+  EROFS: 'Use a location on a writable file system',
+  ENOENT: 'Check the path',
+  ENOTDIR: 'Check the path: a file stands where a folder is expected',
+  EISDIR: 'Give the path of a file, not of a folder',
+  ENOSPC: 'Free some disk space, then retry',
+  EDQUOT: 'Free some disk space, then retry',
+  EFBIG: 'Raise the file size limit (ulimit -f), then retry',
+  EEXIST: 'Move it away or choose another path',
+  ENAMETOOLONG: 'Use a shorter path',
+};
+
+/** The system error code (`EACCES`, `ENOTDIR`...) of an error, if it has one runmeta explains. */
+export function systemErrorCode(error: unknown): string | null {
+  const code =
+    typeof error === 'object' && error && 'code' in error ? String(error.code) : undefined;
+  return code && code in SYSTEM_ERROR_REASONS ? code : null;
+}
+
+/** `permission denied (EACCES)`: the system's reason for an error code, in words. */
+export function systemErrorReason(code: string): string {
+  return `${SYSTEM_ERROR_REASONS[code] ?? 'the system refused'} (${code})`;
+}
+
+/**
+ * The file system refused an operation on a database's file or folder. The
+ * message names the operation, the path and the system's reason:
+ * `cannot create the folder metadata: permission denied (EACCES)`.
+ */
+export class FileSystemError extends RunmetaError {
+  /** The path the operation was about. */
+  readonly path: string;
+  /** The system error code (`EACCES`, `ENOTDIR`, `ENOSPC`...). */
+  readonly systemCode: string;
+  /**
+   * @param action - what was attempted, e.g. `cannot create the folder`
+   * @param path - the file or folder it was attempted on
+   * @param systemCode - the system error code
+   */
+  constructor(
+    action: string,
+    path: string,
+    systemCode: string,
+    options: RunmetaErrorOptions = {},
+  ) {
+    super('RUNMETA_FILE_SYSTEM', `${action} ${path}: ${systemErrorReason(systemCode)}`, {
+      hint: SYSTEM_ERROR_HINTS[systemCode] ?? 'Check the path, then retry',
       ...options,
     });
+    this.path = path;
+    this.systemCode = systemCode;
   }
+}
+
+/**
+ * A {@link FileSystemError} for a system error thrown while doing `action` on
+ * `path`, or the error unchanged when it is not a system error.
+ */
+export function fileSystemError(error: unknown, action: string, path: string): unknown {
+  if (error instanceof RunmetaError) return error;
+  const code = systemErrorCode(error);
+  return code ? new FileSystemError(action, path, code, { cause: error }) : error;
 }
 
 /**
@@ -237,6 +440,7 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_CORRUPT') || /malformed/i.test(message)) {
     return new NotADatabaseError(database, 'is corrupt (database disk image is malformed)', {
       cause: error,
+      hint: 'Restore it from a backup; runmeta does not repair damaged files',
     });
   }
   const notNull = /NOT NULL constraint failed: ([\w".]+)/.exec(message);
@@ -258,12 +462,11 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }
-  if (
-    has('SQLITE_READONLY') ||
-    has('EACCES') ||
-    has('EPERM') ||
-    /readonly database|read-only|permission denied/i.test(message)
-  ) {
+  const system = systemErrorCode(error) ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+  if (system && system in SYSTEM_ERROR_REASONS && system !== 'ENOSPC') {
+    return new FileSystemError('cannot use', database, system, { cause: error });
+  }
+  if (has('SQLITE_READONLY') || /readonly database|read-only|permission denied/i.test(message)) {
     return new ReadOnlyError(database, 'writes are not possible here', { cause: error });
   }
   if (has('SQLITE_CANTOPEN') || /unable to open/i.test(message)) {
@@ -272,7 +475,10 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
     });
   }
   if (has('SQLITE_FULL') || /disk is full|ENOSPC/i.test(message)) {
-    return new StorageError(`${database}: the disk is full; nothing was written`, { cause: error });
+    return new FileSystemError('cannot write', database, 'ENOSPC', {
+      cause: error,
+      hint: 'Free some disk space, then retry; nothing was written',
+    });
   }
   return new StorageError(`${database}: ${message}`, { cause: error });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buildDemoDatabase, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError, userPathError } from '../errors.js';
 import { status } from './database.js';
 import { aggregate, renderReport } from './report.js';
 import type { CommandSpec } from './types.js';
@@ -27,18 +27,22 @@ export const demo: CommandSpec = {
     const folder = path.resolve(String(options.dir), 'metadata');
     const file = path.join(folder, 'runs.db');
     const marker = path.join(folder, DEMO_MARKER);
-    // Only a folder the demo made itself is ever replaced: never a real database.
-    if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0 && !fs.existsSync(marker)) {
-      throw new CliUsageError(
-        `${folder} exists and was not made by runmeta demo; choose another --dir`,
+    try {
+      // Only a folder the demo made itself is ever replaced: never a real database.
+      if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0 && !fs.existsSync(marker)) {
+        throw new CliUsageError(
+          `${folder} exists and was not made by runmeta demo; choose another --dir`,
+        );
+      }
+      fs.rmSync(folder, { recursive: true, force: true });
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(
+        marker,
+        'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
       );
+    } catch (error) {
+      throw userPathError(error, '--dir', 'cannot create the folder', folder);
     }
-    fs.rmSync(folder, { recursive: true, force: true });
-    fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(
-      marker,
-      'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
-    );
     const adapter = createNodeSqliteAdapter({ directory: folder });
     const v1Runs = Math.max(10, Number(options.runs) || 400);
     const { manager, lastCompletedRunId: lastCompleted } = await buildDemoDatabase(adapter, {
