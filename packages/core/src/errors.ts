@@ -261,8 +261,9 @@ export class ReadOnlyError extends RunmetaError {
 
 /** An archive operation would overwrite or lose a database. */
 export class ArchiveConflictError extends RunmetaError {
-  constructor(detail: string, hint: string) {
-    super('RUNMETA_ARCHIVE_CONFLICT', detail, { hint });
+  /** @param hint - what to do: one text, or SDK and CLI wordings */
+  constructor(detail: string, hint: string | { hint: string; cliHint?: string }) {
+    super('RUNMETA_ARCHIVE_CONFLICT', detail, typeof hint === 'string' ? { hint } : hint);
   }
 }
 

@@ -3,18 +3,8 @@ import { RESOLUTION_LEVELS, type RecordBatch, type RunMetadata } from '@runmeta/
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
+import { decimalNumber, wholeNumber } from './options.js';
 import type { CommandSpec } from './types.js';
-
-function number(name: string, text: unknown, integer = true): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new CliUsageError(
-      `${name} must be a ${integer ? 'whole number' : 'number'}, got "${text}"`,
-    );
-  }
-  return value;
-}
 
 /** Record child rows of one run (one transaction), then print the run. */
 function recordOne(ctx: CliContext, runId: string, batch: RecordBatch) {
@@ -52,7 +42,11 @@ export const start: CommandSpec = {
     },
     { flags: '--run-id <id>', description: 'use this id instead of a generated one' },
     { flags: '--goal <text>', description: 'what the simulation is for' },
-    { flags: '--token-budget <n>', description: 'token budget (for compliance at completion)' },
+    {
+      flags: '--token-budget <n>',
+      description: 'token budget (for compliance at completion)',
+      value: decimalNumber(0),
+    },
   ],
   examples: [
     {
@@ -70,7 +64,7 @@ export const start: CommandSpec = {
         causalMode: String(o.mode) as 'forward',
         runId: o.runId as string | undefined,
         goal: o.goal as string | undefined,
-        tokenBudget: number('--token-budget', o.tokenBudget, false),
+        tokenBudget: o.tokenBudget as number | undefined,
       }),
     );
   },
@@ -197,13 +191,26 @@ export const complete: CommandSpec = {
   printsData: true,
   arguments: [{ name: 'run_id', description: 'the run' }],
   options: [
-    { flags: '--entities <n>', description: 'entities created (required)' },
-    { flags: '--timepoints <n>', description: 'timepoints created (required)' },
-    { flags: '--training-examples <n>', description: 'training examples', default: '0' },
-    { flags: '--cost <usd>', description: 'cost in USD (required)' },
-    { flags: '--llm-calls <n>', description: 'LLM calls', default: '0' },
-    { flags: '--tokens <n>', description: 'tokens used (required)' },
-    { flags: '--token-budget <n>', description: 'token budget (else the one given at start)' },
+    { flags: '--entities <n>', description: 'entities created (required)', value: wholeNumber(0) },
+    {
+      flags: '--timepoints <n>',
+      description: 'timepoints created (required)',
+      value: wholeNumber(0),
+    },
+    {
+      flags: '--training-examples <n>',
+      description: 'training examples',
+      default: '0',
+      value: wholeNumber(0),
+    },
+    { flags: '--cost <usd>', description: 'cost in USD (required)', value: decimalNumber(0) },
+    { flags: '--llm-calls <n>', description: 'LLM calls', default: '0', value: wholeNumber(0) },
+    { flags: '--tokens <n>', description: 'tokens used (required)', value: wholeNumber(0) },
+    {
+      flags: '--token-budget <n>',
+      description: 'token budget (else the one given at start)',
+      value: decimalNumber(0),
+    },
     { flags: '--error <message>', description: 'the run failed with this message' },
   ],
   examples: [
@@ -218,13 +225,13 @@ export const complete: CommandSpec = {
     }
     return withWriter(ctx, (m) =>
       m.completeRun(runId!, {
-        entitiesCreated: number('--entities', o.entities)!,
-        timepointsCreated: number('--timepoints', o.timepoints)!,
-        trainingExamples: number('--training-examples', o.trainingExamples)!,
-        costUsd: number('--cost', o.cost, false)!,
-        llmCalls: number('--llm-calls', o.llmCalls)!,
-        tokensUsed: number('--tokens', o.tokens)!,
-        tokenBudget: number('--token-budget', o.tokenBudget, false),
+        entitiesCreated: o.entities as number,
+        timepointsCreated: o.timepoints as number,
+        trainingExamples: o.trainingExamples as number,
+        costUsd: o.cost as number,
+        llmCalls: o.llmCalls as number,
+        tokensUsed: o.tokens as number,
+        tokenBudget: o.tokenBudget as number | undefined,
         errorMessage: o.error as string | undefined,
       }),
     );

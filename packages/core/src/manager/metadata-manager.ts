@@ -75,6 +75,7 @@ import type { NarrativeSummary, SimulationSnapshot } from '../snapshot/snapshot.
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { runNotFound } from './not-found.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -334,7 +335,11 @@ export class MetadataManager {
     if (this.detection.kind === 'newer') {
       throw new NewerSchemaError(location, this.detection.version!, CURRENT_SCHEMA_VERSION);
     }
-    throw new ReadOnlyError(location, this.readOnlyReason);
+    throw new ReadOnlyError(location, this.readOnlyReason, {
+      hint: 'Open it without readOnly: true to write to it',
+      // The CLI opens read-only only for commands that never write.
+      cliHint: 'Run with --debug and report it',
+    });
   }
 
   // ---------------------------------------------------------------- writes
@@ -454,7 +459,7 @@ export class MetadataManager {
         const { columns, paramSets } = encodeRows(table, rows, shared);
         await tx.runMany(insertSql(table.name, columns), paramSets);
       }
-    });
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   /**
@@ -530,7 +535,7 @@ export class MetadataManager {
         };
       }
       return (await this.updateRun(tx, runId, fields))!;
-    });
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   /**
@@ -543,7 +548,7 @@ export class MetadataManager {
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       return (await this.updateRun(tx, runId, { summary: text, summaryGeneratedAt: nowIso() }))!;
-    });
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   /**
@@ -635,8 +640,9 @@ export class MetadataManager {
         );
         if (rows[0]) return decodeRun(rows[0], 'archive');
       }
+      throw new RunNotFoundError(runId);
     }
-    throw new RunNotFoundError(runId);
+    throw await this.runNotFound(runId, 'read');
   }
 
   /**
@@ -646,7 +652,7 @@ export class MetadataManager {
    * `withMechanisms`), never one per run.
    */
   async getAllRuns(filter: RunFilter = {}): Promise<RunMetadata[]> {
-    const f = parseInput(RunFilter, filter, 'filter');
+    const f = parseInput(RunFilter, filter, 'filter', 'read');
     const active = await this.selectRuns(
       this.db,
       this.columnsOf('runs'),
@@ -698,14 +704,15 @@ export class MetadataManager {
     filter: Omit<RunFilter, 'includeArchive' | 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
-    const f = parseInput(RunFilter, filter, 'filter');
+    const f = parseInput(RunFilter, filter, 'filter', 'read');
     if (f.includeArchive || f.limit !== undefined || f.order === 'newest-first') {
       throw new ValidationError(
         'filter',
         'iterateRuns reads the active database in insertion order, without a limit or order',
+        { operation: 'read' },
       );
     }
-    const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize');
+    const pageSize = parseInput(Count.min(1), options.pageSize ?? 1000, 'pageSize', 'read');
     let afterRowid: ResolvedFilter['afterRowid'];
     for (;;) {
       const query = runsSelect(
@@ -768,6 +775,12 @@ export class MetadataManager {
       `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
       [runId],
     );
+    // No rows for a run that is only in the archive: say where it is rather than
+    // answer "none" (a run that is nowhere keeps the empty answer).
+    if (rows.length === 0 && !options.includeArchive && !(await this.runExists(this.db, runId))) {
+      const missing = await this.runNotFound(runId, 'read');
+      if (missing.archive) throw missing;
+    }
     return rows.map((row) => {
       const { fields, extra, issues } = decodeRow(table, row);
       const record: Record<string, unknown> = fields;
@@ -882,6 +895,23 @@ export class MetadataManager {
   }
 
   // --------------------------------------------------------------- helpers
+
+  private runNotFound(runId: string, operation: 'read' | 'write') {
+    return runNotFound(
+      runId,
+      () => this.openArchive(),
+      (name) => this.adapter.describe(name),
+      operation,
+    );
+  }
+
+  /** A write's plain "not found" becomes one that names the archive, if the run is there. */
+  private async explainMissing(error: unknown, runId: string): Promise<never> {
+    if (error instanceof RunNotFoundError && error.archive === undefined) {
+      throw await this.runNotFound(runId, 'write');
+    }
+    throw error;
+  }
 
   private async runExists(tx: Executor, runId: string): Promise<boolean> {
     return (await tx.all('SELECT 1 AS x FROM "runs" WHERE "run_id" = ?', [runId])).length > 0;

@@ -12,14 +12,15 @@ function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
 }
 
 /**
- * Validate a write's input with its zod schema. The first problem becomes a
- * {@link ValidationError} naming the field (`fidelityStrategy.tokenBudget`), so
- * the caller sees exactly what to fix.
+ * Validate a write's input (or a read's filter, with `operation: 'read'`) with its
+ * zod schema. The first problem becomes a {@link ValidationError} naming the field
+ * (`fidelityStrategy.tokenBudget`), so the caller sees exactly what to fix.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
   prefix = '',
+  operation: 'read' | 'write' = 'write',
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -30,5 +31,6 @@ export function parseInput<S extends z.ZodType>(
       : '';
   throw new ValidationError(fieldPath(prefix, issue.path), `${issue.message}${received}`, {
     cause: result.error,
+    operation,
   });
 }
