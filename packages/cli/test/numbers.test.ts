@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
   hasStack,
@@ -34,6 +34,9 @@ beforeAll(async () => {
 });
 afterAll(() => removeDir(dir));
 
+/** Stands for the id of the run started in beforeAll (not known when the cases are listed). */
+const RUN = '<run>';
+
 const complete = (flag: string, value: string) => {
   const given: Record<string, string> = {
     '--entities': '1',
@@ -42,7 +45,7 @@ const complete = (flag: string, value: string) => {
     '--tokens': '10',
     [flag]: value,
   };
-  return ['complete', runId, ...Object.entries(given).flat()];
+  return ['complete', RUN, ...Object.entries(given).flat()];
 };
 
 const CASES: [string, string[]][] = [
@@ -82,9 +85,13 @@ const CASES: [string, string[]][] = [
 ];
 
 describe('a bad number exits 2 naming the flag, and changes nothing', () => {
+  // A demo built by mistake must not fail the cases after it.
+  afterEach(() => fs.rmSync(path.join(dir, 'demo-out'), { recursive: true, force: true }));
+
   it.for(CASES)('%s: %j', async ([flag, args]) => {
     const before = snapshotDir(path.dirname(db));
-    const result = await runCli(['--db', db, ...args], { cwd: dir });
+    const given = args.map((arg) => (arg === RUN ? runId : arg));
+    const result = await runCli(['--db', db, ...given], { cwd: dir });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe('');
     expect(lines(result.stderr)).toHaveLength(1);
@@ -92,7 +99,7 @@ describe('a bad number exits 2 naming the flag, and changes nothing', () => {
     expect(result.stderr).toContain(flag);
     expect(hasStack(result.stderr)).toBe(false);
     expect(snapshotDir(path.dirname(db))).toEqual(before);
-    expect(fs.existsSync(path.join(dir, 'demo-out'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'demo-out')), 'demo built a database anyway').toBe(false);
   });
 });
 
