@@ -46,6 +46,8 @@ export interface RunOptions {
    * bits: an unwritable folder needs an unprivileged user to be unwritable).
    */
   user?: { uid: number; gid: number };
+  /** Kill the child (SIGKILL) if it has not ended after this long; its code is then null. */
+  timeoutMs?: number;
 }
 
 /** The unprivileged `nobody` user (and group) of Debian-like systems. */
@@ -75,8 +77,15 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -121,6 +121,16 @@ describe('the database location', () => {
     expect(result.stderr).not.toMatch(/readOnly/);
   });
 
+  it('start with a --db under /proc (where a recursive mkdir never returns): exit 3, promptly', async () => {
+    const target = '/proc/runmeta-no-such-folder/metadata/runs.db';
+    const result = await runCli(['--db', target, 'start', '--template', 't', '--mode', 'forward'], {
+      cwd: dir,
+      timeoutMs: 30_000,
+    });
+    expectUserError(result, 3);
+    expect(result.stderr).toContain('cannot create the folder /proc/runmeta-no-such-folder');
+  });
+
   it.for([
     ['runs list', ['runs', 'list']],
     ['status', ['status']],
@@ -185,6 +195,15 @@ describe('demo --dir', () => {
     expectUserError(result, 2);
     expect(result.stderr).toContain('--dir');
     expect(result.stderr).toContain(aFile);
+  });
+
+  it('under /proc (where a recursive mkdir never returns): exit 2, promptly', async () => {
+    const result = await runCli(['demo', '--dir', '/proc/runmeta-no-such-demo', '--runs', '10'], {
+      cwd: dir,
+      timeoutMs: 30_000,
+    });
+    expectUserError(result, 2);
+    expect(result.stderr).toContain('/proc/runmeta-no-such-demo');
   });
 
   it('in a folder the user cannot write (as nobody): exit 2, permission denied, nothing made', async () => {

@@ -46,6 +46,29 @@ export function onPath<T>(action: string, file: string, step: () => T): T {
   }
 }
 
+/**
+ * Create a folder and any missing parents (`mkdir -p`), one level at a time.
+ * Node's own recursive mkdir never returns where a parent answers ENOENT to every
+ * mkdir (under /proc, for one): it retries forever. Level by level, that is an
+ * ordinary error naming the level that could not be made.
+ */
+export function makeDirectory(folder: string): void {
+  const missing: string[] = [];
+  for (let level = path.resolve(folder); !fs.existsSync(level); level = path.dirname(level)) {
+    missing.unshift(level);
+    if (path.dirname(level) === level) break;
+  }
+  for (const level of missing) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      // Made meanwhile by another process: fine, as long as it is a folder.
+      if ((error as { code?: unknown }).code !== 'EEXIST' || !fs.statSync(level).isDirectory())
+        throw error;
+    }
+  }
+}
+
 /** A folder of database files. */
 export function createFileContainer(directory: string) {
   const resolve = (name: string) => path.join(directory, name);
@@ -55,7 +78,7 @@ export function createFileContainer(directory: string) {
     ensureDirectory() {
       // The absolute path: "cannot create the folder metadata" leaves the user guessing where.
       const folder = path.resolve(directory);
-      onPath('cannot create the folder', folder, () => fs.mkdirSync(folder, { recursive: true }));
+      onPath('cannot create the folder', folder, () => makeDirectory(folder));
     },
     async exists(name: string) {
       return exists(name);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { type ManagerOptions, MetadataManager } from '@runmeta/core';
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
 
-export { loadLatestNarrative } from './narrative.js';
+export { makeDirectory } from './containers.js';
+export { type LoadNarrativeOptions, loadLatestNarrative } from './narrative.js';
 export {
   createNodeSqliteAdapter,
   type NodeSqliteAdapter,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildDemoDatabase, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
-import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
+import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
 import { CliUsageError, userPathError } from '../errors.js';
 import { status } from './database.js';
@@ -36,7 +36,7 @@ export const demo: CommandSpec = {
         );
       }
       fs.rmSync(folder, { recursive: true, force: true });
-      fs.mkdirSync(folder, { recursive: true });
+      makeDirectory(folder);
       fs.writeFileSync(
         marker,
         'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
