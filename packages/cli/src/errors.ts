@@ -47,7 +47,10 @@ export function userPathError(
 export function describeError(error: unknown): { exitCode: number; message: string } {
   if (error instanceof RunmetaError) {
     const hint = error.cliHint ?? error.hint;
-    return { exitCode: error.exitCode, message: hint ? `${error.problem}. ${hint}` : error.problem };
+    return {
+      exitCode: error.exitCode,
+      message: hint ? `${error.problem}. ${hint}` : error.problem,
+    };
   }
   if (error instanceof CliUsageError) return { exitCode: 2, message: error.message };
   if (error instanceof CommanderError)

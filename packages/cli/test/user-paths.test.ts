@@ -135,15 +135,15 @@ describe('the database location', () => {
     ['runs list', ['runs', 'list']],
     ['status', ['status']],
     ['export', ['export']],
-  ] as const)('reading a --db under a regular file (ENOTDIR): %s exits 3 naming the path', async ([
-    ,
-    args,
-  ]) => {
-    const target = path.join(aFile, 'runs.db');
-    const result = await runCli(['--db', target, ...args], { cwd: dir });
-    expectUserError(result, 3);
-    expect(result.stderr).toContain(aFile);
-  });
+  ] as const)(
+    'reading a --db under a regular file (ENOTDIR): %s exits 3 naming the path',
+    async ([, args]) => {
+      const target = path.join(aFile, 'runs.db');
+      const result = await runCli(['--db', target, ...args], { cwd: dir });
+      expectUserError(result, 3);
+      expect(result.stderr).toContain(aFile);
+    },
+  );
 
   it('reading a --db in a folder the user cannot read (as nobody): exit 3, permission denied', async () => {
     const closed = path.join(dir, 'closed');
@@ -161,7 +161,10 @@ describe('the database location', () => {
   it('a --db that is a directory: exit 3, a CLI hint (--db) without SDK or server words', async () => {
     const folder = path.join(dir, 'folder.db');
     fs.mkdirSync(folder);
-    for (const args of [['runs', 'list'], ['start', '--template', 't', '--mode', 'forward']]) {
+    for (const args of [
+      ['runs', 'list'],
+      ['start', '--template', 't', '--mode', 'forward'],
+    ]) {
       const result = await runCli(['--db', folder, ...args], { cwd: dir });
       expectUserError(result, 3);
       expect(result.stderr).toContain('is a directory');

@@ -233,7 +233,10 @@ describe('hints in the words of each interface (issue 12, item 17)', () => {
       'RunNotFoundError in the archive (write)',
       new RunNotFoundError('r', { archive: 'a.db', operation: 'write' }),
     ],
-    ['ValidationError of a read', new ValidationError('filter.since', 'bad', { operation: 'read' })],
+    [
+      'ValidationError of a read',
+      new ValidationError('filter.since', 'bad', { operation: 'read' }),
+    ],
     [
       'ReadOnlyError of a read-only manager',
       new ReadOnlyError('runs.db', 'opened with readOnly: true', {
@@ -296,9 +299,7 @@ describe('hints in the words of each interface (issue 12, item 17)', () => {
 describe('file-system errors', () => {
   it('name the action, the path and the reason in words', () => {
     const error = new FileSystemError('cannot create the folder', '/x/metadata', 'EACCES');
-    expect(error.problem).toBe(
-      'cannot create the folder /x/metadata: permission denied (EACCES)',
-    );
+    expect(error.problem).toBe('cannot create the folder /x/metadata: permission denied (EACCES)');
     expect(error).toMatchObject({ path: '/x/metadata', systemCode: 'EACCES', exitCode: 3 });
     expect(error.message).not.toMatch(/readOnly|read-only/);
   });

@@ -138,7 +138,9 @@ export class ValidationError extends RunmetaError {
     const { operation = 'write', ...rest } = options;
     super('RUNMETA_VALIDATION', `Invalid ${field}: ${problem}`, {
       hint:
-        operation === 'read' ? 'Fix the value and retry' : 'Fix the value and retry; nothing was written',
+        operation === 'read'
+          ? 'Fix the value and retry'
+          : 'Fix the value and retry; nothing was written',
       ...rest,
     });
     this.field = field;
@@ -400,12 +402,7 @@ export class FileSystemError extends RunmetaError {
    * @param path - the file or folder it was attempted on
    * @param systemCode - the system error code
    */
-  constructor(
-    action: string,
-    path: string,
-    systemCode: string,
-    options: RunmetaErrorOptions = {},
-  ) {
+  constructor(action: string, path: string, systemCode: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_FILE_SYSTEM', `${action} ${path}: ${systemErrorReason(systemCode)}`, {
       hint: SYSTEM_ERROR_HINTS[systemCode] ?? 'Check the path, then retry',
       ...options,

@@ -135,7 +135,11 @@ export function createFileContainer(directory: string) {
       });
     },
     async readBytes(name: string) {
-      return onPath('cannot read', resolve(name), () => new Uint8Array(fs.readFileSync(resolve(name))));
+      return onPath(
+        'cannot read',
+        resolve(name),
+        () => new Uint8Array(fs.readFileSync(resolve(name))),
+      );
     },
     async writeBytes(name: string, bytes: Uint8Array) {
       container.ensureDirectory();

@@ -127,8 +127,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
                 : `State          ${c.yellow('needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
           ].join('\n'),
         );
-        if (!upToDate && !newer)
-          ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
+        if (!upToDate && !newer) ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
       }
       return upToDate && report.integrity === 'ok' && !archive?.error ? 0 : CHECK_FAILED;
     } finally {

@@ -72,8 +72,7 @@ export const exportCommand: CommandSpec = {
         return;
       }
       const bytes = Buffer.from(`${line}\n`);
-      for (let done = 0; done < bytes.length; )
-        done += onOut(() => fs.writeSync(fd!, bytes, done));
+      for (let done = 0; done < bytes.length; ) done += onOut(() => fs.writeSync(fd!, bytes, done));
     };
     try {
       if (temp) fd = onOut(() => fs.openSync(temp!, 'w'));

@@ -32,7 +32,9 @@ function columns(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length))) ?? [];
   return rows.map((row) =>
     row
-      .map((cell, i) => (i < row.length - 1 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell))
+      .map((cell, i) =>
+        i < row.length - 1 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell,
+      )
       .join('  ')
       .trimEnd(),
   );

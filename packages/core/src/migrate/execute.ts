@@ -260,10 +260,7 @@ export async function applyMigration(
   } catch (error) {
     const leftover = await undo(adapter, plan, stage);
     if (leftover) {
-      throw new MigrationError(
-        `${describeCause(error)}; ${leftover}`,
-        { cause: error },
-      );
+      throw new MigrationError(`${describeCause(error)}; ${leftover}`, { cause: error });
     }
     if (error instanceof MigrationError) throw error;
     const detail = describeCause(error);
