@@ -90,9 +90,7 @@ function withHints(
   defaults: { hint: string; cliHint?: string },
   options: RunmetaErrorOptions,
 ): RunmetaErrorOptions {
-  return options.hint === undefined
-    ? { ...defaults, ...options }
-    : { ...options, cliHint: options.cliHint };
+  return options.hint === undefined ? { ...defaults, ...options } : options;
 }
 
 /** Base class of every error the SDK throws on purpose. */
@@ -229,7 +227,7 @@ export class NotADatabaseError extends RunmetaError {
       `${database} ${detail}`,
       withHints(
         {
-          hint: 'Check the name: it must be a SQLite run database, such as metadata/runs.db',
+          hint: 'Open a SQLite run database written by runmeta or the earlier tool, such as metadata/runs.db',
           cliHint: 'Check --db: it must name a SQLite run database, such as metadata/runs.db',
         },
         options,
@@ -460,6 +458,8 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }
+  // A file-system step that failed on the way (its code, or its code in the text).
+  // A full disk is told below, with the promise that nothing was written.
   const system = systemErrorCode(error) ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
   if (system && system in SYSTEM_ERROR_REASONS && system !== 'ENOSPC') {
     return new FileSystemError('cannot use', database, system, { cause: error });
