@@ -81,6 +81,14 @@ describe('export --out', () => {
     expect(result.stderr).toContain('not a folder');
   });
 
+  it('onto a folder (EISDIR): exit 2, says it is a folder, and no --force advice (force cannot help)', async () => {
+    const result = await runCli(['--db', db, 'export', '--out', locked, '--force'], { cwd: dir });
+    expectUserError(result, 2);
+    expect(result.stderr).toContain(locked);
+    expect(result.stderr).toContain('is a folder');
+    expect(result.stderr).not.toContain('--force');
+  });
+
   it('onto a full disk (ENOSPC): exit 2, the reason, and no partial file left', async () => {
     const folder = path.join(dir, 'full');
     fs.mkdirSync(folder);

@@ -40,7 +40,18 @@ export const exportCommand: CommandSpec = {
           `--out ${options.out} is a database next to --db; choose another file`,
         );
       }
-      if (fs.existsSync(target) && (fs.statSync(target).isDirectory() || !options.force)) {
+      let existing: fs.Stats | undefined;
+      try {
+        existing = fs.statSync(target, { throwIfNoEntry: false });
+      } catch (error) {
+        throw userPathError(error, '--out', 'cannot write', target);
+      }
+      if (existing?.isDirectory()) {
+        throw new CliUsageError(
+          `--out ${options.out} is a folder; give the path of a file, e.g. ${path.join(String(options.out), `runs.${String(options.format)}`)}`,
+        );
+      }
+      if (existing && !options.force) {
         throw new CliUsageError(
           `--out ${options.out} already exists; pass --force to replace it, or choose another file`,
         );
