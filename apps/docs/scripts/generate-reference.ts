@@ -32,6 +32,7 @@ function optionsTable(options: readonly OptionSpec[]): string {
   const rows = options.map((o) => {
     const notes = [
       o.choices ? `one of ${o.choices.map((c) => `\`${c}\``).join(', ')}` : '',
+      o.value ? o.value.describe : '',
       o.default !== undefined ? `default \`${String(o.default)}\`` : '',
       o.repeatable ? 'repeatable' : '',
     ].filter(Boolean);

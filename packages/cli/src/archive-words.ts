@@ -44,18 +44,6 @@ export function refuseWritingInV1(display: string, command: string, runId: strin
   };
 }
 
-/** The SDK's "run is in the archive" error, with the CLI's way to carry it over. */
-export function inCliWords(error: unknown): unknown {
-  if (error instanceof RunNotFoundError && error.archive) {
-    return new RunNotFoundError(error.runId, {
-      archive: error.archive,
-      hint: `Carry the archive over with \`${CARRY_OVER_ARCHIVE}\`, then retry`,
-      cause: error,
-    });
-  }
-  return error;
-}
-
 /** The stderr line about running runs left in the archive by `runs close`. */
 export function archivedStaleLine(count: number, archive: string, closing: boolean): string {
   return `${count} running run(s) of that age sit in the read-only archive ${archive} and ${closing ? 'were not closed' : 'would not be closed'}; carry them over with \`${CARRY_OVER_ARCHIVE}\`, then close them`;

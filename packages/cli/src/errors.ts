@@ -1,4 +1,4 @@
-import { RunmetaError } from '@runmeta/core';
+import { RunmetaError, systemErrorCode, systemErrorReason } from '@runmeta/core';
 import { CommanderError } from 'commander';
 
 /** Bad usage found by the CLI itself (exit 2). */
@@ -6,14 +6,65 @@ export class CliUsageError extends Error {
   readonly exitCode = 2;
 }
 
-/** Exit code and one-line message for any error (SPEC §8). */
+/** What to do about a path the system refused, by error code, in CLI words. */
+const PATH_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'choose a location you can write to, or fix its permissions',
+  EPERM: 'choose a location you can write to, or fix its permissions',
+  EROFS: 'choose a location on a writable file system',
+  ENOENT: 'check the path',
+  ENOTDIR: 'check the path: a file stands where a folder is expected',
+  EISDIR: 'give the path of a file, not of a folder',
+  ENOSPC: 'free some disk space, then retry',
+  EDQUOT: 'free some disk space, then retry',
+  EFBIG: 'raise the file size limit (ulimit -f), then retry',
+};
+
+/**
+ * A system error (EACCES, ENOTDIR, ENOSPC...) on a path the user gave on the
+ * command line, as one usage line (exit 2): what could not be done, the path, the
+ * system's reason and what to do. Any other error is returned unchanged.
+ *
+ * @param option - the flag that named the path, e.g. `--out`
+ * @param action - what was attempted, e.g. `cannot write`
+ */
+export function userPathError(
+  error: unknown,
+  option: string,
+  action: string,
+  file: string,
+): unknown {
+  const code = systemErrorCode(error);
+  if (!code) return error;
+  const hint = PATH_HINTS[code] ?? `check ${option}`;
+  const usage = new CliUsageError(
+    `${option}: ${action} ${file}: ${systemErrorReason(code)}; ${hint}`,
+  );
+  usage.cause = error;
+  return usage;
+}
+
+/** Exit code and one-line message for any error (SPEC §8), with hints in CLI words. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
   if (error instanceof RunmetaError) {
-    return { exitCode: error.exitCode, message: error.message.replace(/^\[runmeta\] /, '') };
+    const hint = error.cliHint ?? error.hint;
+    return {
+      exitCode: error.exitCode,
+      message: hint ? `${error.problem}. ${hint}` : error.problem,
+    };
   }
   if (error instanceof CliUsageError) return { exitCode: 2, message: error.message };
   if (error instanceof CommanderError)
     return { exitCode: 2, message: error.message.replace(/^error: /, '') };
+  // A system error on a path no command anticipated: still the user's to fix, so
+  // one line with the path and the reason rather than "internal error".
+  const code = systemErrorCode(error);
+  const file = (error as { path?: unknown } | null)?.path;
+  if (code && typeof file === 'string') {
+    return {
+      exitCode: 2,
+      message: `cannot use ${file}: ${systemErrorReason(code)}; ${PATH_HINTS[code] ?? 'check the path'}`,
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { exitCode: 1, message: `internal error: ${message}. Run with --debug and report it` };
 }

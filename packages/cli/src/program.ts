@@ -10,6 +10,7 @@ import {
   GLOBAL_OPTIONS,
   PROGRAM,
 } from './commands/index.js';
+import { flagName } from './commands/options.js';
 import { CliContext, defaultDatabase, type Streams } from './context.js';
 import { CliUsageError } from './errors.js';
 
@@ -41,9 +42,22 @@ function addCommand(
     command.addArgument(argument);
   }
   for (const opt of spec.options ?? []) {
-    const option = new Option(opt.flags, opt.description);
+    const { value } = opt;
+    const option = new Option(
+      opt.flags,
+      value ? `${opt.description} (${value.describe})` : opt.description,
+    );
     if (opt.choices) option.choices(opt.choices);
-    if (opt.default !== undefined) option.default(opt.default);
+    if (value) {
+      const flag = flagName(opt.flags);
+      option.argParser((text: string) => value.parse(text, flag));
+    }
+    // Commander does not parse defaults: the default goes through the same parser.
+    if (opt.default !== undefined)
+      option.default(
+        value ? value.parse(String(opt.default), flagName(opt.flags)) : opt.default,
+        value ? String(opt.default) : undefined,
+      );
     if (opt.repeatable)
       option.argParser((value: string, previous: string[] | undefined) => [
         ...(previous ?? []),

@@ -41,7 +41,17 @@ export interface RunOptions {
   cwd: string;
   /** Extra environment; a value of undefined removes the variable. */
   env?: Record<string, string | undefined>;
+  /**
+   * Run as this user and group (the tests run as root, which ignores permission
+   * bits: an unwritable folder needs an unprivileged user to be unwritable).
+   */
+  user?: { uid: number; gid: number };
+  /** Kill the child (SIGKILL) if it has not ended after this long; its code is then null. */
+  timeoutMs?: number;
 }
+
+/** The unprivileged `nobody` user (and group) of Debian-like systems. */
+export const NOBODY = { uid: 65534, gid: 65534 } as const;
 
 /**
  * Run `node dist/bin.js ...args` as a real process: stdin is /dev/null (not a TTY),
@@ -57,6 +67,7 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';
@@ -66,8 +77,15 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

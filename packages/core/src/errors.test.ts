@@ -6,6 +6,8 @@ import {
   DatabaseLockedError,
   DatabaseTooLargeError,
   ERROR_CODES,
+  FileSystemError,
+  fileSystemError,
   MigrationError,
   NeedsMigrationError,
   NewerSchemaError,
@@ -16,6 +18,7 @@ import {
   RunNotFoundError,
   ServerUnreachableError,
   StorageError,
+  systemErrorCode,
   ValidationError,
 } from './errors.js';
 
@@ -50,6 +53,11 @@ const EXAMPLES: [string, RunmetaError, string][] = [
     new ServerUnreachableError('postgres://h/db', 'connection refused'),
     'RUNMETA_UNREACHABLE',
   ],
+  [
+    'FileSystemError',
+    new FileSystemError('cannot create the folder', '/x/metadata', 'EACCES'),
+    'RUNMETA_FILE_SYSTEM',
+  ],
 ];
 
 /** CLI exit codes by code (SPEC §8: 1 internal, 2 bad input, 3 database problem). */
@@ -66,6 +74,7 @@ const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_MIGRATION_FAILED: 3,
   RUNMETA_TOO_LARGE: 3,
   RUNMETA_UNREACHABLE: 3,
+  RUNMETA_FILE_SYSTEM: 3,
   RUNMETA_CLOSED: 1,
   RUNMETA_STORAGE: 1,
 };
@@ -160,8 +169,9 @@ describe('classifySqliteError', () => {
       sqliteError('SQLITE_CANTOPEN', 'unable to open database file'),
       NotADatabaseError,
     ],
-    ['SQLITE_FULL', sqliteError('SQLITE_FULL', 'database or disk is full'), StorageError],
-    ['ENOSPC', new Error('ENOSPC: no space left on device'), StorageError],
+    ['SQLITE_FULL', sqliteError('SQLITE_FULL', 'database or disk is full'), FileSystemError],
+    ['ENOSPC', new Error('ENOSPC: no space left on device'), FileSystemError],
+    ['EACCES', sqliteError('EACCES', "EACCES: permission denied, mkdir 'm'"), FileSystemError],
     ['unknown', new Error('something odd'), StorageError],
     ['a string', 'weird failure', StorageError],
   ] as const)('maps %s', (_label, error, expected) => {
@@ -200,14 +210,125 @@ describe('classifySqliteError', () => {
     }
   });
 
-  it('mentions the full disk for SQLITE_FULL', () => {
+  it('mentions the full disk for SQLITE_FULL, as a file-system problem (exit 3, not internal)', () => {
     const full = classifySqliteError(sqliteError('SQLITE_FULL', 'x'), 'runs.db');
     expect(full.message).toMatch(/disk is full/);
-    expect(full.code).toBe('RUNMETA_STORAGE');
+    expect(full.code).toBe('RUNMETA_FILE_SYSTEM');
+    expect(full.exitCode).toBe(3);
   });
 
   it('returns runmeta errors unchanged', () => {
     const original = new RunNotFoundError('r');
     expect(classifySqliteError(original, 'runs.db')).toBe(original);
+  });
+});
+
+/** SDK words: method calls and option assignments. */
+const SDK_WORDS = /\w\(\)|\b(readOnly|includeArchive|autoMigrate|maxBytes|replace|confirm): true/;
+/** CLI words: flags and commands. */
+const CLI_WORDS = /(^|[\s`(])--[a-z]|`runmeta /;
+
+describe('hints in the words of each interface (issue 12, item 17)', () => {
+  const variants: [string, RunmetaError][] = [
+    ...EXAMPLES.map(([name, error]): [string, RunmetaError] => [name, error]),
+    ['RunNotFoundError in the archive', new RunNotFoundError('r', { archive: 'a.db' })],
+    [
+      'RunNotFoundError in the archive (write)',
+      new RunNotFoundError('r', { archive: 'a.db', operation: 'write' }),
+    ],
+    [
+      'ValidationError of a read',
+      new ValidationError('filter.since', 'bad', { operation: 'read' }),
+    ],
+    [
+      'ReadOnlyError of a read-only manager',
+      new ReadOnlyError('runs.db', 'opened with readOnly: true', {
+        hint: 'Open it without readOnly: true to write to it',
+        cliHint: 'Run with --debug and report it',
+      }),
+    ],
+  ];
+
+  it.each(variants)('%s: the CLI hint names no SDK option or method', (_name, error) => {
+    expect(error.cliHint ?? error.hint ?? '').not.toMatch(SDK_WORDS);
+  });
+
+  it.each(variants)('%s: the SDK hint names no CLI flag or command', (_name, error) => {
+    expect(error.hint ?? '').not.toMatch(CLI_WORDS);
+  });
+
+  it('keeps what went wrong apart from the hint', () => {
+    const error = new RunNotFoundError('run_x');
+    expect(error.problem).toBe('Run "run_x" not found');
+    expect(error.message).toBe(`[runmeta] ${error.problem}. ${error.hint}`);
+    expect(error.hint).toContain('getAllRuns({ includeArchive: true })');
+    expect(error.cliHint).toContain('runmeta runs list --include-archive');
+  });
+
+  it('a run found only in the archive names it and how to read it', () => {
+    const read = new RunNotFoundError('r', { archive: 'metadata/runs_v1_archive.db' });
+    expect(read.message).toContain('in the archive metadata/runs_v1_archive.db');
+    expect(read.hint).toContain('includeArchive: true');
+    expect(read.cliHint).toContain('--include-archive');
+    const write = new RunNotFoundError('r', { archive: 'a.db', operation: 'write' });
+    expect(write.message).toContain('read-only');
+    expect(write.message).not.toContain('includeArchive');
+  });
+
+  it('a rejected read value does not claim that nothing was written', () => {
+    expect(new ValidationError('since', 'bad', { operation: 'read' }).message).not.toContain(
+      'written',
+    );
+    expect(new ValidationError('costUsd', 'bad').message).toContain('nothing was written');
+  });
+
+  it('a file that is not a database gets no server advice', () => {
+    for (const error of [
+      new NotADatabaseError('runs.db', 'is not a SQLite database'),
+      classifySqliteError(sqliteError('SQLITE_CORRUPT', 'malformed'), 'runs.db'),
+      classifySqliteError(sqliteError('SQLITE_NOTADB', 'x'), 'runs.db'),
+    ]) {
+      expect(`${error.hint} ${error.cliHint}`).not.toContain('postgres');
+    }
+  });
+
+  it("a caller's own hint replaces both default hints", () => {
+    const error = new NotADatabaseError('x', 'is odd', { hint: 'Do this' });
+    expect(error.hint).toBe('Do this');
+    expect(error.cliHint).toBeUndefined();
+  });
+});
+
+describe('file-system errors', () => {
+  it('name the action, the path and the reason in words', () => {
+    const error = new FileSystemError('cannot create the folder', '/x/metadata', 'EACCES');
+    expect(error.problem).toBe('cannot create the folder /x/metadata: permission denied (EACCES)');
+    expect(error).toMatchObject({ path: '/x/metadata', systemCode: 'EACCES', exitCode: 3 });
+    expect(error.message).not.toMatch(/readOnly|read-only/);
+  });
+
+  it.each([
+    ['EACCES', 'permission denied'],
+    ['EPERM', 'operation not permitted'],
+    ['ENOENT', 'no such file or folder'],
+    ['EISDIR', 'is a folder, not a file'],
+    ['ENOTDIR', 'not a folder'],
+    ['ENOSPC', 'disk is full'],
+    ['EROFS', 'read-only'],
+  ])('map a system error %s to its reason', (code, reason) => {
+    const system = Object.assign(new Error(`${code}: x, open '/p'`), { code, path: '/p' });
+    expect(systemErrorCode(system)).toBe(code);
+    const mapped = fileSystemError(system, 'cannot write', '/p') as FileSystemError;
+    expect(mapped).toBeInstanceOf(FileSystemError);
+    expect(mapped.message).toContain(reason);
+    expect(mapped.cause).toBe(system);
+    expect(mapped.hint).toBeTruthy();
+  });
+
+  it('leave other errors unchanged', () => {
+    const plain = new Error('boom');
+    expect(fileSystemError(plain, 'cannot write', '/p')).toBe(plain);
+    const typed = new RunNotFoundError('r');
+    expect(fileSystemError(typed, 'cannot write', '/p')).toBe(typed);
   });
 });

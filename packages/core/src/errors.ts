@@ -1,7 +1,12 @@
 /**
  * One error hierarchy for the whole SDK. Every error has a stable `code` (safe to
- * switch on), says what went wrong, and carries a `hint` that tells the user what to
- * do next. Messages share one format: `[runmeta] <what went wrong>. <hint>`.
+ * switch on), says what went wrong (`problem`), and carries a `hint` that tells the
+ * user what to do next. Messages share one format: `[runmeta] <problem>. <hint>`.
+ *
+ * Hints are written in the words of the interface the user is using: `hint` names
+ * SDK options and methods (`includeArchive: true`); where that differs, `cliHint`
+ * says the same with CLI flags and commands (`--include-archive`), and the CLI
+ * prints `<problem>. <cliHint>` instead of the message.
  *
  * The table {@link ERROR_CODES} is the single source of truth for codes, their
  * meaning and the CLI exit code each maps to; docs and the CLI derive from it.
@@ -62,6 +67,11 @@ export const ERROR_CODES = {
     summary: 'A database server cannot be reached or refused the login.',
     exitCode: 3,
   },
+  RUNMETA_FILE_SYSTEM: {
+    summary:
+      "The file system refused an operation on a database's file or folder (permissions, a file where a folder should be, a full disk); the error names the path and the system's reason.",
+    exitCode: 3,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -71,25 +81,47 @@ export type RunmetaErrorCode = keyof typeof ERROR_CODES;
 
 /** Options shared by every runmeta error. */
 export interface RunmetaErrorOptions {
-  /** What the user should do about it. */
+  /** What the user should do about it, in SDK words (option and method names). */
   hint?: string;
+  /**
+   * The same advice in CLI words (flags and commands), when it differs from
+   * `hint`. Leave it out when `hint` names nothing interface-specific.
+   */
+  cliHint?: string;
   /** The underlying error, if any. */
   cause?: unknown;
+}
+
+/**
+ * A class's default hints, overridden by the caller's: a caller's own `hint`
+ * replaces the default advice in both interfaces (unless it gives a `cliHint` too).
+ */
+function withHints(
+  defaults: { hint: string; cliHint?: string },
+  options: RunmetaErrorOptions,
+): RunmetaErrorOptions {
+  return options.hint === undefined ? { ...defaults, ...options } : options;
 }
 
 /** Base class of every error the SDK throws on purpose. */
 export class RunmetaError extends Error {
   /** Stable machine-readable code. */
   readonly code: RunmetaErrorCode;
-  /** What to do about it (also appended to `message`). */
+  /** What went wrong, without the hint. */
+  readonly problem: string;
+  /** What to do about it, in SDK words (also appended to `message`). */
   readonly hint: string | undefined;
+  /** What to do about it in CLI words; undefined when `hint` fits the CLI as it is. */
+  readonly cliHint: string | undefined;
 
   constructor(code: RunmetaErrorCode, what: string, options: RunmetaErrorOptions = {}) {
     const text = options.hint ? `${what}. ${options.hint}` : what;
     super(`[runmeta] ${text}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.problem = what;
     this.hint = options.hint;
+    this.cliHint = options.cliHint;
   }
 
   /** The CLI exit code for this error (SPEC §8). */
@@ -98,13 +130,26 @@ export class RunmetaError extends Error {
   }
 }
 
-/** A value given to a write failed validation. `field` names the offending field path. */
+/** Options of {@link ValidationError}. */
+export interface ValidationErrorOptions extends RunmetaErrorOptions {
+  /**
+   * Whether the rejected value was given to a read (a filter) or a write. Only a
+   * write can promise that nothing was written. Default `'write'`.
+   */
+  operation?: 'read' | 'write';
+}
+
+/** A value given to a write (or a read's filter) failed validation. `field` names the offending field path. */
 export class ValidationError extends RunmetaError {
   readonly field: string;
-  constructor(field: string, problem: string, options: RunmetaErrorOptions = {}) {
+  constructor(field: string, problem: string, options: ValidationErrorOptions = {}) {
+    const { operation = 'write', ...rest } = options;
     super('RUNMETA_VALIDATION', `Invalid ${field}: ${problem}`, {
-      hint: 'Fix the value and retry; nothing was written',
-      ...options,
+      hint:
+        operation === 'read'
+          ? 'Fix the value and retry'
+          : 'Fix the value and retry; nothing was written',
+      ...rest,
     });
     this.field = field;
   }
@@ -113,34 +158,63 @@ export class ValidationError extends RunmetaError {
 /** Options of {@link RunNotFoundError}. */
 export interface RunNotFoundOptions extends RunmetaErrorOptions {
   /**
-   * Where the run is instead: the read-only v1 archive of the database (its
-   * location). A write to such a run is refused, never made to the archive.
+   * The archive that holds the run, when it is not in the active database but
+   * there (its location): the error then says so, and how to reach it.
    */
   archive?: string;
+  /** Whether a read or a write looked for it (archived runs are only read). Default `'read'`. */
+  operation?: 'read' | 'write';
 }
 
 /**
  * No run with this id exists in the active database (nor in the archive when it
- * was searched). When the run sits in the read-only v1 archive, `archive` says where.
+ * was searched). When the run sits in the read-only v1 archive, `archive` says
+ * where: a read is told to include the archive, a write how to carry it over.
  */
 export class RunNotFoundError extends RunmetaError {
   readonly runId: string;
-  /** The archive holding the run, when it is there (read-only); null otherwise. */
+  /** The archive holding the run, when it is only there (read-only); null otherwise. */
   readonly archive: string | null;
   constructor(runId: string, options: RunNotFoundOptions = {}) {
-    const { archive, ...rest } = options;
-    super(
-      'RUNMETA_RUN_NOT_FOUND',
-      archive
-        ? `Run "${runId}" is not in the active database but in its v1 archive ${archive}, which is read-only`
-        : `Run "${runId}" not found`,
-      {
-        hint: archive
-          ? 'Carry the archive over into the active database with MetadataManager.carryOverArchive({ adapter }), then retry'
-          : 'Check the id with getAllRuns() or `runmeta runs list`',
-        ...rest,
-      },
-    );
+    const { archive, operation = 'read', ...rest } = options;
+    if (archive === undefined) {
+      super(
+        'RUNMETA_RUN_NOT_FOUND',
+        `Run "${runId}" not found`,
+        withHints(
+          {
+            hint: 'Check the id with getAllRuns({ includeArchive: true })',
+            cliHint: 'Check the id with `runmeta runs list --include-archive`',
+          },
+          rest,
+        ),
+      );
+    } else if (operation === 'write') {
+      super(
+        'RUNMETA_RUN_NOT_FOUND',
+        `Run "${runId}" is not in the active database but in its v1 archive ${archive}, which is read-only`,
+        withHints(
+          {
+            hint: 'Carry the archive over into the active database with MetadataManager.carryOverArchive({ adapter }), then retry',
+            cliHint:
+              'Carry the archive over with `runmeta migrate --carry-over-archive --yes`, then retry',
+          },
+          rest,
+        ),
+      );
+    } else {
+      super(
+        'RUNMETA_RUN_NOT_FOUND',
+        `Run "${runId}" is not in the active database; it is in the archive ${archive}`,
+        withHints(
+          {
+            hint: 'Pass includeArchive: true to read it',
+            cliHint: 'Add --include-archive to read it',
+          },
+          rest,
+        ),
+      );
+    }
     this.runId = runId;
     this.archive = archive ?? null;
   }
@@ -159,7 +233,9 @@ export class RunFinishedError extends RunmetaError {
       'RUNMETA_RUN_FINISHED',
       `Run "${runId}" is already ${status}; its record is final and nothing was written`,
       {
-        hint: 'Record mechanisms, resolutions and validations before completeRun (CLI: before `runmeta complete`); start a new run for new events',
+        hint: 'Record mechanisms, resolutions and validations before completeRun; start a new run for new events',
+        cliHint:
+          'Record events before `runmeta complete`; start a new run (`runmeta start`) for new events',
       },
     );
     this.runId = runId;
@@ -170,10 +246,17 @@ export class RunFinishedError extends RunmetaError {
 /** The database needs a migration and `autoMigrate` is off (or the migration would defeat the call). */
 export class NeedsMigrationError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_NEEDS_MIGRATION', `${database} needs migration: ${detail}`, {
-      hint: 'Open it with autoMigrate: true, or run `runmeta migrate --dry-run` to see the plan',
-      ...options,
-    });
+    super(
+      'RUNMETA_NEEDS_MIGRATION',
+      `${database} needs migration: ${detail}`,
+      withHints(
+        {
+          hint: 'Open it with autoMigrate: true, or see the plan with MetadataManager.plan()',
+          cliHint: 'See the plan with `runmeta migrate --dry-run`, then run `runmeta migrate`',
+        },
+        options,
+      ),
+    );
   }
 }
 
@@ -184,19 +267,33 @@ export class NewerSchemaError extends RunmetaError {
     super(
       'RUNMETA_NEWER_SCHEMA',
       `${database} has schema_version ${schemaVersion}, newer than the ${supported} this runmeta supports; it was not changed`,
-      { hint: 'Upgrade runmeta, or open it with readOnly: true to read it' },
+      {
+        hint: 'Upgrade runmeta, or open it with readOnly: true to read it',
+        cliHint:
+          'Upgrade runmeta to write to it; reading commands (status, runs list, runs show, inspect, export) still work',
+      },
     );
     this.schemaVersion = schemaVersion;
   }
 }
 
-/** The file is not a SQLite database, is corrupt, or has no `runs` table. */
+/**
+ * The file is not a SQLite database, is corrupt, or has no `runs` table. The
+ * default hint is about SQLite files; a server adapter passes its own.
+ */
 export class NotADatabaseError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_NOT_A_DATABASE', `${database} ${detail}`, {
-      hint: 'Check --db: a SQLite file such as metadata/runs.db, or postgres://host/database?schema=<name>',
-      ...options,
-    });
+    super(
+      'RUNMETA_NOT_A_DATABASE',
+      `${database} ${detail}`,
+      withHints(
+        {
+          hint: 'Open a SQLite run database written by runmeta or the earlier tool, such as metadata/runs.db',
+          cliHint: 'Check --db: it must name a SQLite run database, such as metadata/runs.db',
+        },
+        options,
+      ),
+    );
   }
 }
 
@@ -210,11 +307,14 @@ export class DatabaseLockedError extends RunmetaError {
   }
 }
 
-/** A write was attempted where writing is impossible or not allowed. */
+/**
+ * A write was attempted where writing is impossible or not allowed. The default
+ * hint is about permissions; a manager opened read-only says so itself.
+ */
 export class ReadOnlyError extends RunmetaError {
   constructor(database: string, detail: string, options: RunmetaErrorOptions = {}) {
     super('RUNMETA_READ_ONLY', `${database} is read-only: ${detail}`, {
-      hint: 'Open it without readOnly, or check file and folder permissions',
+      hint: 'Check the permissions of the file and its folder',
       ...options,
     });
   }
@@ -222,25 +322,36 @@ export class ReadOnlyError extends RunmetaError {
 
 /** An archive operation would overwrite or lose a database. */
 export class ArchiveConflictError extends RunmetaError {
-  constructor(detail: string, hint: string) {
-    super('RUNMETA_ARCHIVE_CONFLICT', detail, { hint });
+  /** @param hint - what to do: one text, or SDK and CLI wordings */
+  constructor(detail: string, hint: string | { hint: string; cliHint?: string }) {
+    super('RUNMETA_ARCHIVE_CONFLICT', detail, typeof hint === 'string' ? { hint } : hint);
   }
 }
 
 /** A migration step or its verification failed. */
 export class MigrationError extends RunmetaError {
   constructor(detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_MIGRATION_FAILED', `Migration failed: ${detail}`, {
-      hint: 'The v1 data is intact; run with --debug and report the message',
-      ...options,
-    });
+    super(
+      'RUNMETA_MIGRATION_FAILED',
+      `Migration failed: ${detail}`,
+      withHints(
+        {
+          hint: "The v1 data is intact; report the message with the error's cause",
+          cliHint: 'The v1 data is intact; run with --debug and report the message',
+        },
+        options,
+      ),
+    );
   }
 }
 
 /** The manager or a connection was used after `close()`. */
 export class ClosedError extends RunmetaError {
   constructor(what: string) {
-    super('RUNMETA_CLOSED', `${what} is closed`, { hint: 'Open a new MetadataManager' });
+    super('RUNMETA_CLOSED', `${what} is closed`, {
+      hint: 'Open a new MetadataManager',
+      cliHint: 'Run with --debug and report it',
+    });
   }
 }
 
@@ -252,13 +363,13 @@ export class DatabaseTooLargeError extends RunmetaError {
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
     super('RUNMETA_TOO_LARGE', `${location} is ${mib(bytes)}, above the ${mib(limitBytes)} limit`, {
       hint: 'Nothing was loaded. Raise the maxBytes option if the device has the memory, or open the file with the CLI or Node SDK',
+      cliHint: 'Nothing was loaded',
     });
     this.bytes = bytes;
     this.limitBytes = limitBytes;
   }
 }
 
-/** The storage backend failed in a way runmeta could not classify. */
 /** A database server cannot be reached, or refused the login. */
 export class ServerUnreachableError extends RunmetaError {
   constructor(location: string, detail: string, options: RunmetaErrorOptions = {}) {
@@ -269,13 +380,105 @@ export class ServerUnreachableError extends RunmetaError {
   }
 }
 
+/** The storage backend failed in a way runmeta could not classify. */
 export class StorageError extends RunmetaError {
   constructor(detail: string, options: RunmetaErrorOptions = {}) {
-    super('RUNMETA_STORAGE', detail, {
-      hint: 'Run with --debug for the underlying error',
+    super(
+      'RUNMETA_STORAGE',
+      detail,
+      withHints(
+        {
+          hint: "See the error's cause for the underlying error",
+          cliHint: 'Run with --debug for the underlying error',
+        },
+        options,
+      ),
+    );
+  }
+}
+
+/**
+ * What the operating system's error codes mean, in words. Node reports them as
+ * `error.code`; this table is what every interface shows instead of the bare code.
+ */
+export const SYSTEM_ERROR_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is larger than allowed (file size limit)',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  EBUSY: 'it is busy',
+  EIO: 'an input/output error of the device',
+};
+
+/** What to do about each kind of system error (interface-neutral). */
+const SYSTEM_ERROR_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'Fix its permissions, or use another location',
+  EPERM: 'Fix its permissions, or use another location',
+  EROFS: 'Use a location on a writable file system',
+  ENOENT: 'Check the path',
+  ENOTDIR: 'Check the path: a file stands where a folder is expected',
+  EISDIR: 'Give the path of a file, not of a folder',
+  ENOSPC: 'Free some disk space, then retry',
+  EDQUOT: 'Free some disk space, then retry',
+  EFBIG: 'Raise the file size limit (ulimit -f), then retry',
+  EEXIST: 'Move it away or choose another path',
+  ENAMETOOLONG: 'Use a shorter path',
+};
+
+/** The system error code (`EACCES`, `ENOTDIR`...) of an error, if it has one runmeta explains. */
+export function systemErrorCode(error: unknown): string | null {
+  const code =
+    typeof error === 'object' && error && 'code' in error ? String(error.code) : undefined;
+  return code && code in SYSTEM_ERROR_REASONS ? code : null;
+}
+
+/** `permission denied (EACCES)`: the system's reason for an error code, in words. */
+export function systemErrorReason(code: string): string {
+  return `${SYSTEM_ERROR_REASONS[code] ?? 'the system refused'} (${code})`;
+}
+
+/**
+ * The file system refused an operation on a database's file or folder. The
+ * message names the operation, the path and the system's reason:
+ * `cannot create the folder metadata: permission denied (EACCES)`.
+ */
+export class FileSystemError extends RunmetaError {
+  /** The path the operation was about. */
+  readonly path: string;
+  /** The system error code (`EACCES`, `ENOTDIR`, `ENOSPC`...). */
+  readonly systemCode: string;
+  /**
+   * @param action - what was attempted, e.g. `cannot create the folder`
+   * @param path - the file or folder it was attempted on
+   * @param systemCode - the system error code
+   */
+  constructor(action: string, path: string, systemCode: string, options: RunmetaErrorOptions = {}) {
+    super('RUNMETA_FILE_SYSTEM', `${action} ${path}: ${systemErrorReason(systemCode)}`, {
+      hint: SYSTEM_ERROR_HINTS[systemCode] ?? 'Check the path, then retry',
       ...options,
     });
+    this.path = path;
+    this.systemCode = systemCode;
   }
+}
+
+/**
+ * A {@link FileSystemError} for a system error thrown while doing `action` on
+ * `path`, or the error unchanged when it is not a system error.
+ */
+export function fileSystemError(error: unknown, action: string, path: string): unknown {
+  if (error instanceof RunmetaError) return error;
+  const code = systemErrorCode(error);
+  return code ? new FileSystemError(action, path, code, { cause: error }) : error;
 }
 
 /**
@@ -294,6 +497,7 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_CORRUPT') || /malformed/i.test(message)) {
     return new NotADatabaseError(database, 'is corrupt (database disk image is malformed)', {
       cause: error,
+      hint: 'Restore it from a backup; runmeta does not repair damaged files',
     });
   }
   const notNull = /NOT NULL constraint failed: ([\w".]+)/.exec(message);
@@ -315,12 +519,13 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }
-  if (
-    has('SQLITE_READONLY') ||
-    has('EACCES') ||
-    has('EPERM') ||
-    /readonly database|read-only|permission denied/i.test(message)
-  ) {
+  // A file-system step that failed on the way (its code, or its code in the text).
+  // A full disk is told below, with the promise that nothing was written.
+  const system = systemErrorCode(error) ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+  if (system && system in SYSTEM_ERROR_REASONS && system !== 'ENOSPC') {
+    return new FileSystemError('cannot use', database, system, { cause: error });
+  }
+  if (has('SQLITE_READONLY') || /readonly database|read-only|permission denied/i.test(message)) {
     return new ReadOnlyError(database, 'writes are not possible here', { cause: error });
   }
   if (has('SQLITE_CANTOPEN') || /unable to open/i.test(message)) {
@@ -329,7 +534,10 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
     });
   }
   if (has('SQLITE_FULL') || /disk is full|ENOSPC/i.test(message)) {
-    return new StorageError(`${database}: the disk is full; nothing was written`, { cause: error });
+    return new FileSystemError('cannot write', database, 'ENOSPC', {
+      cause: error,
+      hint: 'Free some disk space, then retry; nothing was written',
+    });
   }
   return new StorageError(`${database}: ${message}`, { cause: error });
 }

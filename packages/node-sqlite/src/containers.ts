@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ArchiveConflictError, StorageError } from '@runmeta/core';
+import { ArchiveConflictError, fileSystemError, StorageError } from '@runmeta/core';
 
 /** SQLite's side files of a database. */
 const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
@@ -20,7 +20,11 @@ const HIDDEN_SUFFIXES = [
 ];
 
 function nonEmpty(file: string): boolean {
-  return (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  try {
+    return fs.statSync(file).size > 0;
+  } catch {
+    return false; // missing, or unreachable: either way no content to lose
+  }
 }
 
 function refuseOverwrite(describe: (name: string) => string, to: string): never {
@@ -30,6 +34,41 @@ function refuseOverwrite(describe: (name: string) => string, to: string): never 
   );
 }
 
+/**
+ * Run a file-system step; a system error (EACCES, ENOTDIR, ENOSPC...) becomes a
+ * typed `FileSystemError` naming what was attempted, the path and the reason.
+ */
+export function onPath<T>(action: string, file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw fileSystemError(error, action, file);
+  }
+}
+
+/**
+ * Create a folder and any missing parents (`mkdir -p`), one level at a time.
+ * Node's own recursive mkdir never returns where a parent answers ENOENT to every
+ * mkdir (under /proc, for one): it retries forever. Level by level, that is an
+ * ordinary error naming the level that could not be made.
+ */
+export function makeDirectory(folder: string): void {
+  const missing: string[] = [];
+  for (let level = path.resolve(folder); !fs.existsSync(level); level = path.dirname(level)) {
+    missing.unshift(level);
+    if (path.dirname(level) === level) break;
+  }
+  for (const level of missing) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      // Made meanwhile by another process: fine, as long as it is a folder.
+      if ((error as { code?: unknown }).code !== 'EEXIST' || !fs.statSync(level).isDirectory())
+        throw error;
+    }
+  }
+}
+
 /** A folder of database files. */
 export function createFileContainer(directory: string) {
   const resolve = (name: string) => path.join(directory, name);
@@ -37,7 +76,9 @@ export function createFileContainer(directory: string) {
   const container = {
     path: (name: string) => resolve(name),
     ensureDirectory() {
-      fs.mkdirSync(directory, { recursive: true });
+      // The absolute path: "cannot create the folder metadata" leaves the user guessing where.
+      const folder = path.resolve(directory);
+      onPath('cannot create the folder', folder, () => makeDirectory(folder));
     },
     async exists(name: string) {
       return exists(name);
@@ -56,15 +97,17 @@ export function createFileContainer(directory: string) {
       // atomic, which is what crash safety needs (a link()+unlink() pair would
       // leave both names behind if killed in between).
       if (exists(to)) refuseOverwrite(resolve, to);
-      // A rollback journal travels with its database, and first: a journal left
-      // behind would sit next to the *next* file under this name. If it is hot,
-      // SQLite rolls it back when the moved file is opened; if stale, it is ignored.
-      if (fs.existsSync(`${source}-journal`)) {
-        fs.renameSync(`${source}-journal`, `${resolve(to)}-journal`);
-      }
-      fs.renameSync(source, resolve(to));
-      // Empty WAL and shared-memory files belong to no one now.
-      for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
+      onPath('cannot move', source, () => {
+        // A rollback journal travels with its database, and first: a journal left
+        // behind would sit next to the *next* file under this name. If it is hot,
+        // SQLite rolls it back when the moved file is opened; if stale, it is ignored.
+        if (fs.existsSync(`${source}-journal`)) {
+          fs.renameSync(`${source}-journal`, `${resolve(to)}-journal`);
+        }
+        fs.renameSync(source, resolve(to));
+        // Empty WAL and shared-memory files belong to no one now.
+        for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
+      });
     },
     async copy(from: string, to: string) {
       if (nonEmpty(`${resolve(from)}-wal`)) {
@@ -73,33 +116,44 @@ export function createFileContainer(directory: string) {
         );
       }
       if (exists(to)) refuseOverwrite(resolve, to);
-      fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL);
+      onPath(`cannot copy ${resolve(from)} to`, resolve(to), () =>
+        fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL),
+      );
     },
     async remove(name: string) {
-      for (const suffix of ['', ...SIDE_SUFFIXES]) {
-        fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
-      }
-      // Super-journals (`<name>-mj…`) of a multi-database commit killed half-way.
-      if (fs.existsSync(directory)) {
-        for (const entry of fs.readdirSync(directory)) {
-          if (entry.startsWith(`${name}-mj`))
-            fs.rmSync(path.join(directory, entry), { force: true });
+      onPath('cannot remove', resolve(name), () => {
+        for (const suffix of ['', ...SIDE_SUFFIXES]) {
+          fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
         }
-      }
+        // Super-journals (`<name>-mj…`) of a multi-database commit killed half-way.
+        if (fs.existsSync(directory)) {
+          for (const entry of fs.readdirSync(directory)) {
+            if (entry.startsWith(`${name}-mj`))
+              fs.rmSync(path.join(directory, entry), { force: true });
+          }
+        }
+      });
     },
     async readBytes(name: string) {
-      return new Uint8Array(fs.readFileSync(resolve(name)));
+      return onPath(
+        'cannot read',
+        resolve(name),
+        () => new Uint8Array(fs.readFileSync(resolve(name))),
+      );
     },
     async writeBytes(name: string, bytes: Uint8Array) {
       container.ensureDirectory();
-      // Stale side files would be replayed over the new bytes by SQLite.
-      for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
-      fs.writeFileSync(resolve(name), bytes);
+      onPath('cannot write', resolve(name), () => {
+        // Stale side files would be replayed over the new bytes by SQLite.
+        for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
+        fs.writeFileSync(resolve(name), bytes);
+      });
     },
     async list() {
       if (!fs.existsSync(directory)) return [];
-      return fs
-        .readdirSync(directory, { withFileTypes: true })
+      return onPath('cannot read the folder', path.resolve(directory), () =>
+        fs.readdirSync(directory, { withFileTypes: true }),
+      )
         .filter(
           (e) =>
             e.isFile() &&

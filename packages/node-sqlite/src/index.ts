@@ -15,7 +15,8 @@ import {
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
 import { OpenRunDatabaseOptions } from './options.js';
 
-export { loadLatestNarrative } from './narrative.js';
+export { makeDirectory } from './containers.js';
+export { type LoadNarrativeOptions, loadLatestNarrative } from './narrative.js';
 export {
   createNodeSqliteAdapter,
   type NodeSqliteAdapter,

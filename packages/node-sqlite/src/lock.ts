@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseLockedError, ReadOnlyError } from '@runmeta/core';
+import { DatabaseLockedError, fileSystemError } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { LOCK_SUFFIX } from './containers.js';
+import { LOCK_SUFFIX, onPath } from './containers.js';
 
 /** Who holds (or held) a migration lock. */
 export interface LockHolder {
@@ -50,12 +50,15 @@ export async function acquireMigrationLock(
 ): Promise<() => Promise<void>> {
   const lockFile = `${databasePath}${LOCK_SUFFIX}`;
   const noteFile = `${lockFile}.json`;
+  const folder = path.resolve(path.dirname(databasePath));
   try {
-    fs.accessSync(path.dirname(databasePath), fs.constants.W_OK);
-  } catch {
-    throw new ReadOnlyError(
-      options.describe,
-      'its folder is not writable, and a migration must create files beside it',
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    // A migration (or repair) creates its lock and the new database beside the file.
+    throw fileSystemError(
+      error,
+      `cannot migrate ${options.describe}: cannot write in its folder`,
+      folder,
     );
   }
   const client = new BetterSqlite3(lockFile);
@@ -91,7 +94,13 @@ export async function acquireMigrationLock(
     hostname: os.hostname(),
     since: new Date().toISOString(),
   };
-  fs.writeFileSync(noteFile, JSON.stringify(holder));
+  try {
+    onPath('cannot write', noteFile, () => fs.writeFileSync(noteFile, JSON.stringify(holder)));
+  } catch (error) {
+    client.exec('ROLLBACK');
+    client.close();
+    throw error;
+  }
   let released = false;
   return async () => {
     if (released) return;

@@ -1,29 +1,85 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type NarrativeSummary, summarizeNarrative } from '@runmeta/core';
+import {
+  type NarrativeSummary,
+  summarizeNarrative,
+  systemErrorCode,
+  systemErrorReason,
+} from '@runmeta/core';
+
+/** Options of {@link loadLatestNarrative}. */
+export interface LoadNarrativeOptions {
+  /**
+   * Told, one line each, about what was skipped: a missing datasets folder, a
+   * file that cannot be read or is not a JSON object. Without it, skipping is silent.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** The system's reason for a failed read, or the parser's message. */
+function why(error: unknown): string {
+  const code = systemErrorCode(error);
+  if (code) return systemErrorReason(code);
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
- * Summarise the newest `datasets/<templateId>/narrative_*.json` for a snapshot.
- * Returns null when there is none; a file that is not JSON is reported as such.
+ * Summarise the newest valid `datasets/<templateId>/narrative_*.json` for a
+ * snapshot. Newest is by file name (the exports carry their time in it). A newer
+ * file that cannot be read or is not a JSON object is skipped with a warning, so
+ * it cannot hide an older valid one. Returns null when there is no valid file.
  */
 export function loadLatestNarrative(
   datasetsDir: string,
   templateId: string,
+  options: LoadNarrativeOptions = {},
 ): NarrativeSummary | null {
+  const warn = options.onWarning ?? (() => {});
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(datasetsDir);
+  } catch (error) {
+    warn(`cannot read the datasets folder ${datasetsDir}: ${why(error)}; no narrative is shown`);
+    return null;
+  }
+  if (!stat.isDirectory()) {
+    warn(`the datasets folder ${datasetsDir} is not a folder; no narrative is shown`);
+    return null;
+  }
   const folder = path.join(datasetsDir, templateId);
-  if (!fs.existsSync(folder)) return null;
-  const newest = fs
-    .readdirSync(folder)
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch (error) {
+    warn(
+      systemErrorCode(error) === 'ENOENT'
+        ? `no narrative export for template "${templateId}": ${folder} does not exist`
+        : `cannot read ${folder}: ${why(error)}; no narrative is shown`,
+    );
+    return null;
+  }
+  const candidates = names
     .filter((name) => /^narrative_.*\.json$/.test(name))
     .sort()
-    .at(-1);
-  if (!newest) return null;
-  const file = path.join(folder, newest);
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    json = null;
+    .reverse();
+  if (candidates.length === 0) {
+    warn(`no narrative export for template "${templateId}": no narrative_*.json in ${folder}`);
+    return null;
   }
-  return summarizeNarrative(path.relative(datasetsDir, file), json);
+  for (const name of candidates) {
+    const file = path.join(folder, name);
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      warn(`skipped ${file}: ${why(error)}`);
+      continue;
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      warn(`skipped ${file}: not a JSON object`);
+      continue;
+    }
+    return summarizeNarrative(path.relative(datasetsDir, file), json);
+  }
+  return null;
 }

@@ -197,4 +197,37 @@ describe('file databases', () => {
     expect(text).toContain('Latest Event: The compromise');
     await manager.close();
   });
+
+  it('skips narrative files it cannot use, with a warning each, and falls back to the newest valid one', () => {
+    const datasets = path.join(dir, 'datasets-mixed');
+    const folder = path.join(datasets, 'board_meeting');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'narrative_20250101_000000.json'), '{"characters":["a"]}');
+    fs.writeFileSync(path.join(folder, 'narrative_20250601_000000.json'), '{"characters":["b"]}');
+    fs.writeFileSync(path.join(folder, 'narrative_20250901_000000.json'), '[1, 2]');
+    fs.writeFileSync(path.join(folder, 'narrative_20251201_000000.json'), '{"characters": [');
+    const warnings: string[] = [];
+    const narrative = loadLatestNarrative(datasets, 'board_meeting', {
+      onWarning: (m) => warnings.push(m),
+    });
+    expect(narrative?.source).toBe(path.join('board_meeting', 'narrative_20250601_000000.json'));
+    expect(narrative?.characters).toEqual(['b']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('narrative_20251201_000000.json');
+    expect(warnings[1]).toContain('narrative_20250901_000000.json');
+    expect(warnings[1]).toContain('not a JSON object');
+  });
+
+  it('warns when the datasets folder or the template folder is missing', () => {
+    const warnings: string[] = [];
+    const onWarning = (m: string) => warnings.push(m);
+    const missing = path.join(dir, 'no-datasets-here');
+    expect(loadLatestNarrative(missing, 'board_meeting', { onWarning })).toBeNull();
+    expect(warnings).toEqual([expect.stringContaining(missing)]);
+    expect(warnings[0]).toContain('no such file or folder');
+    const empty = path.join(dir, 'datasets-empty');
+    fs.mkdirSync(empty);
+    expect(loadLatestNarrative(empty, 'board_meeting', { onWarning })).toBeNull();
+    expect(warnings[1]).toContain('board_meeting');
+  });
 });

@@ -5,9 +5,11 @@
  */
 
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   type AdapterCapabilities,
   createMemoryContainer,
+  fileSystemError,
   looksLikeSqlite,
   NotADatabaseError,
   type OpenOptions,
@@ -16,10 +18,11 @@ import {
   type SqlConnection,
   type SqlParams,
   type StorageAdapter,
+  systemErrorCode,
   withoutWalHeader,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { createFileContainer } from './containers.js';
+import { createFileContainer, onPath } from './containers.js';
 import { acquireMigrationLock } from './lock.js';
 import { parseAdapterOptions } from './options.js';
 
@@ -111,9 +114,9 @@ function isWalWithoutLog(file: string): false | 'small' | 'large' {
   // A snapshot costs reading the whole file: worth it to leave a small file's
   // folder untouched, not for a large one (there, a read-only connection leaves
   // empty -wal/-shm files beside it; the database itself is unchanged).
-  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   let fd: number | undefined;
   try {
+    const size = fs.statSync(file).size;
     fd = fs.openSync(file, 'r');
     const header = new Uint8Array(100);
     const wal =
@@ -123,6 +126,30 @@ function isWalWithoutLog(file: string): false | 'small' | 'large' {
     return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Why SQLite could not open a file, in the system's words: SQLite itself only
+ * says "unable to open database file". Null when the file system sees no problem
+ * (or the file is simply missing for a read, which the caller reports itself).
+ */
+function whyCannotOpen(file: string, readOnly: boolean): unknown {
+  try {
+    fs.closeSync(fs.openSync(file, 'r'));
+    return null;
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (code !== 'ENOENT') return fileSystemError(error, 'cannot open', file);
+    if (readOnly) return null;
+  }
+  // A new database: its folder must take new files.
+  const folder = path.resolve(path.dirname(file));
+  try {
+    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+    return null;
+  } catch (error) {
+    return fileSystemError(error, 'cannot create files in the folder', folder);
   }
 }
 
@@ -203,16 +230,16 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
     },
     async open(name, openOptions = {}) {
       const file = container.path(name);
-      if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      const stat = onPath('cannot read', file, () => fs.statSync(file, { throwIfNoEntry: false }));
+      if (stat?.isDirectory()) {
         throw new NotADatabaseError(file, 'is a directory, not a database file');
       }
       const snapshot = () => {
         // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
         // With no -wal present the main file holds every row, so read a snapshot
         // of its bytes instead: a dry run or a read of the archive writes nothing.
-        const copy = new BetterSqlite3(
-          Buffer.from(withoutWalHeader(new Uint8Array(fs.readFileSync(file)))),
-        );
+        const bytes = onPath('cannot read', file, () => fs.readFileSync(file));
+        const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
         copy.pragma('query_only = ON');
         exactIntegers(copy, openOptions);
         return wrapConnection(copy);
@@ -220,10 +247,19 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
       if (walWithoutLog === 'small') return snapshot();
       if (!openOptions.readOnly) container.ensureDirectory();
-      const client = new BetterSqlite3(file, {
-        readonly: !!openOptions.readOnly,
-        fileMustExist: !!openOptions.readOnly,
-      });
+      let client: BetterSqlite3.Database;
+      try {
+        client = new BetterSqlite3(file, {
+          readonly: !!openOptions.readOnly,
+          fileMustExist: !!openOptions.readOnly,
+        });
+      } catch (error) {
+        throw (
+          ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' &&
+            whyCannotOpen(file, !!openOptions.readOnly)) ||
+          error
+        );
+      }
       if (walWithoutLog === 'large') {
         // A large WAL-mode file is read in place, which needs -shm beside it; in a
         // folder we may not write to, that fails: fall back to the snapshot.

@@ -23,7 +23,10 @@ const FIXTURE = 'deployed-v1-20col-393runs.db';
 const NOBODY = 65534;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** A typed refusal to write: read-only, or a failed migration that says why. */
+/**
+ * A typed refusal to write: read-only, a file-system refusal naming the system's
+ * reason, or a failed migration that says why.
+ */
 function expectReadOnlyError(error: Record<string, unknown> | undefined): void {
   expect(error, 'the open must fail').toBeDefined();
   const { code, message } = error as { code: string; message: string };
@@ -31,8 +34,9 @@ function expectReadOnlyError(error: Record<string, unknown> | undefined): void {
   expect
     .soft(
       code === 'RUNMETA_READ_ONLY' ||
+        (code === 'RUNMETA_FILE_SYSTEM' && /permission denied \(EACCES\)/.test(message)) ||
         (code === 'RUNMETA_MIGRATION_FAILED' && /read-only|readonly|permission/i.test(message)),
-      `expected RUNMETA_READ_ONLY (or a read-only migration failure), got ${code}: ${message}`,
+      `expected RUNMETA_READ_ONLY or RUNMETA_FILE_SYSTEM (or a read-only migration failure), got ${code}: ${message}`,
     )
     .toBe(true);
 }

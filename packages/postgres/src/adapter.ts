@@ -58,6 +58,12 @@ const MAX_IDENTIFIER_BYTES = 63;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A database on a server is a schema: the file-path advice of the default hint does not apply. */
+const MISSING_SCHEMA_HINTS = {
+  hint: 'Check the database name (the schema on the server); the first write creates it',
+  cliHint: 'Check the schema= part of --db; a write command (start, migrate, import) creates it',
+};
+
 /** Create an adapter over one PostgreSQL database. Connections open lazily. */
 export function createPostgresAdapter(given: PostgresAdapterOptions = {}): PostgresAdapter {
   const options = parseOptions(PostgresAdapterOptionsSchema, given) as PostgresAdapterOptions;
@@ -169,7 +175,8 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
       const location = describe(name);
       const schema = schemaFor(name);
       if (!(await adapter.exists(name))) {
-        if (openOptions.readOnly) throw new NotADatabaseError(location, 'does not exist');
+        if (openOptions.readOnly)
+          throw new NotADatabaseError(location, 'does not exist', MISSING_SCHEMA_HINTS);
         await inTransaction(location, async (c) => {
           // Two processes may both see it missing: the loser finds it made.
           await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS + 1, schema]);
@@ -235,7 +242,7 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
     async readBytes(name) {
       if (!(await adapter.exists(name)))
-        throw new NotADatabaseError(describe(name), 'does not exist');
+        throw new NotADatabaseError(describe(name), 'does not exist', MISSING_SCHEMA_HINTS);
       return exportSqliteImage(adapter, name);
     },
 

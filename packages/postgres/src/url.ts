@@ -34,10 +34,11 @@ export function parsePostgresUrl(value: string): PostgresLocation {
     throw new ValidationError(
       'db',
       `"${value}" is not a valid PostgreSQL URL (postgres://user:password@host:5432/database?schema=runs)`,
+      { operation: 'read' },
     );
   }
   if (!isPostgresUrl(value)) {
-    throw new ValidationError('db', `"${value}" is not a postgres:// URL`);
+    throw new ValidationError('db', `"${value}" is not a postgres:// URL`, { operation: 'read' });
   }
   const schema = url.searchParams.get('schema') || DEFAULT_SCHEMA;
   url.searchParams.delete('schema');

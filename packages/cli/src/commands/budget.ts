@@ -1,9 +1,9 @@
 /** `budget check`: exit non-zero when runs went over their token budget. */
-import { CliUsageError } from '../errors.js';
 import { compliance } from '../output/cells.js';
 import { runJson } from '../output/records.js';
 import { renderTable } from '../output/table.js';
 import { CHECK_FAILED } from './database.js';
+import { decimalNumber } from './options.js';
 import type { CommandSpec } from './types.js';
 
 export const budget: CommandSpec = {
@@ -23,6 +23,7 @@ export const budget: CommandSpec = {
           flags: '--max-compliance <ratio>',
           description: 'highest acceptable actual/budget ratio',
           default: '1.0',
+          value: decimalNumber(0),
         },
         { flags: '--include-archive', description: 'check the archive too' },
       ],
@@ -33,11 +34,7 @@ export const budget: CommandSpec = {
         },
       ],
       async run(ctx, _args, options) {
-        const max = Number(options.maxCompliance);
-        if (!Number.isFinite(max) || max < 0)
-          throw new CliUsageError(
-            `--max-compliance must be a number ≥ 0, got "${options.maxCompliance}"`,
-          );
+        const max = options.maxCompliance as number;
         const manager = await ctx.open({ write: false });
         try {
           const over = await manager.getAllRuns({

@@ -10,7 +10,7 @@ import {
   NotADatabaseError,
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError, describeError } from '../errors.js';
 import { carryOverArchiveCommand, suggestCarryOverArchive } from './carry-over-archive.js';
 import type { CommandSpec } from './types.js';
 
@@ -81,12 +81,14 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
             await old.close();
           }
         } catch (error) {
-          const message =
-            error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
+          const { message } = describeError(error);
           archive = { path: archivePath, schemaVersion: null, runs: null, error: message };
         }
       }
       const upToDate = isUpToDate(detection);
+      // A newer file is measured against a schema older than its own: what it
+      // "lacks" of v2 says nothing, and it is not changed, so no drift is reported.
+      const newer = detection.kind === 'newer';
       const report = {
         path: ctx.adapter().describe(manager.database),
         schemaVersion: detection.version,
@@ -98,10 +100,10 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
         integrity,
         upToDate,
         drift: {
-          missingColumns: detection.missingColumns,
-          missingTables: detection.missingTables,
-          missingIndexes: detection.missingIndexes,
-          additionalColumns: detection.additionalColumns,
+          missingColumns: newer ? [] : detection.missingColumns,
+          missingTables: newer ? [] : detection.missingTables,
+          missingIndexes: newer ? [] : detection.missingIndexes,
+          additionalColumns: newer ? [] : detection.additionalColumns,
         },
       };
       if (ctx.global.json) ctx.json(report);
@@ -121,11 +123,12 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
             `Integrity      ${report.integrity === 'ok' ? c.green('ok') : c.red(report.integrity)}`,
             upToDate
               ? `State          ${c.green('up to date')}`
-              : `State          ${c.yellow(detection.kind === 'newer' ? 'newer than this runmeta' : 'needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
+              : newer
+                ? `State          ${c.yellow(`newer than this runmeta (schema ${detection.version}); left unchanged — upgrade runmeta to write to it`)}`
+                : `State          ${c.yellow('needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
           ].join('\n'),
         );
-        if (!upToDate && detection.kind !== 'newer')
-          ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
+        if (!upToDate && !newer) ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
       }
       return upToDate && report.integrity === 'ok' && !archive?.error ? 0 : CHECK_FAILED;
     } finally {

@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildDemoDatabase, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
-import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
+import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError, userPathError } from '../errors.js';
 import { status } from './database.js';
+import { wholeNumber } from './options.js';
 import { aggregate, renderReport } from './report.js';
 import type { CommandSpec } from './types.js';
 
@@ -20,27 +21,36 @@ export const demo: CommandSpec = {
     'Writes <dir>/metadata/runs.db with hundreds of synthetic v1 runs (every temporal mode, mechanisms, resolutions, validations, failures and stuck runs), migrates it with the archive strategy (old runs land in runs_v1_archive.db), records a batch of v2 runs through the SDK (budgets met and far exceeded), then prints status, a report over both databases and the snapshot of a v2 run. An existing demo folder is replaced.',
   options: [
     { flags: '--dir <folder>', description: 'where to build it', default: 'runmeta-demo' },
-    { flags: '--runs <n>', description: 'number of v1 runs', default: '400' },
+    {
+      flags: '--runs <n>',
+      description: 'number of v1 runs',
+      default: '400',
+      value: wholeNumber(10),
+    },
   ],
   examples: [{ command: 'runmeta demo --dir /tmp/demo', description: 'build the demo elsewhere' }],
   async run(ctx, _args, options) {
     const folder = path.resolve(String(options.dir), 'metadata');
     const file = path.join(folder, 'runs.db');
     const marker = path.join(folder, DEMO_MARKER);
-    // Only a folder the demo made itself is ever replaced: never a real database.
-    if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0 && !fs.existsSync(marker)) {
-      throw new CliUsageError(
-        `${folder} exists and was not made by runmeta demo; choose another --dir`,
+    try {
+      // Only a folder the demo made itself is ever replaced: never a real database.
+      if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0 && !fs.existsSync(marker)) {
+        throw new CliUsageError(
+          `${folder} exists and was not made by runmeta demo; choose another --dir`,
+        );
+      }
+      fs.rmSync(folder, { recursive: true, force: true });
+      makeDirectory(folder);
+      fs.writeFileSync(
+        marker,
+        'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
       );
+    } catch (error) {
+      throw userPathError(error, '--dir', 'cannot create the folder', folder);
     }
-    fs.rmSync(folder, { recursive: true, force: true });
-    fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(
-      marker,
-      'This folder was made by `runmeta demo` and is replaced by the next demo run.\n',
-    );
     const adapter = createNodeSqliteAdapter({ directory: folder });
-    const v1Runs = Math.max(10, Number(options.runs) || 400);
+    const v1Runs = options.runs as number;
     const { manager, lastCompletedRunId: lastCompleted } = await buildDemoDatabase(adapter, {
       v1Runs,
       onStep: (step, detail) => {

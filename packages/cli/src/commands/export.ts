@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportFields } from '@runmeta/core';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError, userPathError } from '../errors.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import type { CommandSpec } from './types.js';
 
@@ -38,16 +38,29 @@ export const exportCommand: CommandSpec = {
     let temp: string | null = null;
     if (target) {
       const folder = ctx.location.directory;
-      const protectedFiles =
-        folder && fs.existsSync(folder)
-          ? fs.readdirSync(folder).map((f) => path.resolve(folder, f))
-          : [];
+      let protectedFiles: string[] = [];
+      try {
+        protectedFiles = folder ? fs.readdirSync(folder).map((f) => path.resolve(folder, f)) : [];
+      } catch {
+        // No readable folder, no database beside --out; opening --db reports the problem.
+      }
       if (protectedFiles.includes(target) && /\.db(-\w+)?$/.test(target)) {
         throw new CliUsageError(
           `--out ${options.out} is a database next to --db; choose another file`,
         );
       }
-      if (fs.existsSync(target) && (fs.statSync(target).isDirectory() || !options.force)) {
+      let existing: fs.Stats | undefined;
+      try {
+        existing = fs.statSync(target, { throwIfNoEntry: false });
+      } catch (error) {
+        throw userPathError(error, '--out', 'cannot write', target);
+      }
+      if (existing?.isDirectory()) {
+        throw new CliUsageError(
+          `--out ${options.out} is a folder; give the path of a file, e.g. ${path.join(String(options.out), `runs.${String(options.format)}`)}`,
+        );
+      }
+      if (existing && !options.force) {
         throw new CliUsageError(
           `--out ${options.out} already exists; pass --force to replace it, or choose another file`,
         );
@@ -60,12 +73,29 @@ export const exportCommand: CommandSpec = {
       temp = `${target}.runmeta-partial`;
     }
     const manager = await ctx.open({ write: false });
-    const out: NodeJS.WritableStream = temp ? fs.createWriteStream(temp) : ctx.streams.stdout;
-    // events.once() rejects on 'error' and removes its listeners: no leak per drain.
+    let fd: number | null = null;
+    /** A system error on --out, as one usage line naming the file the user gave. */
+    const onOut = <T>(step: () => T): T => {
+      try {
+        return step();
+      } catch (error) {
+        throw userPathError(error, '--out', 'cannot write', target!);
+      }
+    };
+    const stdout = ctx.streams.stdout;
+    // A file is written synchronously, so a refusal (permissions, full disk) is an
+    // error right here rather than an 'error' event on a stream.
     const write = async (line: string) => {
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
+      if (fd === null) {
+        // events.once() rejects on 'error' and removes its listeners: no leak per drain.
+        if (!stdout.write(`${line}\n`)) await once(stdout, 'drain');
+        return;
+      }
+      const bytes = Buffer.from(`${line}\n`);
+      for (let done = 0; done < bytes.length; ) done += onOut(() => fs.writeSync(fd!, bytes, done));
     };
     try {
+      if (temp) fd = onOut(() => fs.openSync(temp!, 'w'));
       const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
       const progress = ctx.progress('export');
       let done = 0;
@@ -95,19 +125,20 @@ export const exportCommand: CommandSpec = {
       }
       if (chunk.length) await write(chunk.join('\n'));
       progress.done();
-      if (options.out) {
-        await new Promise<void>((resolve, reject) =>
-          (out as fs.WriteStream).end((error?: Error | null) =>
-            error ? reject(error) : resolve(),
-          ),
-        );
+      if (fd !== null) {
+        onOut(() => fs.closeSync(fd!));
+        fd = null;
         // Renamed into place only when complete: a failed export never leaves half a file.
-        fs.renameSync(temp!, target!);
+        onOut(() => fs.renameSync(temp!, target!));
         ctx.info(`${done} run(s) written to ${options.out}`);
       }
       return 0;
     } finally {
-      if (temp && fs.existsSync(temp)) fs.rmSync(temp, { force: true });
+      if (fd !== null) fs.closeSync(fd);
+      try {
+        // Removes a link, not its target; a path the system refused holds no file.
+        if (temp) fs.rmSync(temp, { force: true });
+      } catch {}
       await manager.close();
     }
   },

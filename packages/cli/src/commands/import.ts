@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
 import { resolveDatabase } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError, userPathError } from '../errors.js';
 import { confirm } from './database.js';
 import type { CommandSpec } from './types.js';
 
@@ -48,9 +48,14 @@ Exit codes: 0 imported; 2 bad usage; 3 the source is not a run database or is ne
     if (/^postgres(ql)?:\/\//i.test(fromPath)) {
       throw new CliUsageError('--from is a SQLite file; to copy between servers use pg_dump');
     }
-    if (!fs.existsSync(fromPath) || !fs.statSync(fromPath).isFile()) {
-      throw new CliUsageError(`--from ${fromPath}: no such file`);
+    let source: fs.Stats | undefined;
+    try {
+      source = fs.statSync(fromPath, { throwIfNoEntry: false });
+    } catch (error) {
+      throw userPathError(error, '--from', 'cannot read', fromPath);
     }
+    if (!source) throw new CliUsageError(`--from ${fromPath}: no such file`);
+    if (!source.isFile()) throw new CliUsageError(`--from ${fromPath} is not a file`);
     const from = resolveDatabase(fromPath);
     const to = resolveDatabase(options.to ? String(options.to) : ctx.global.db);
     const strategy = options.strategy as MigrationStrategy;

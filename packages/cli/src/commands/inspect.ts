@@ -25,9 +25,13 @@ export const inspect: CommandSpec = {
     const manager = await ctx.open({ write: false });
     try {
       const run = await manager.getRun(runId!, { includeArchive: true });
+      if (options.datasets && !run.templateId)
+        ctx.warn(`run ${runId} has no template_id, so --datasets has no narrative to add`);
       const narrative =
         options.datasets && run.templateId
-          ? loadLatestNarrative(String(options.datasets), run.templateId)
+          ? loadLatestNarrative(String(options.datasets), run.templateId, {
+              onWarning: (message) => ctx.warn(message),
+            })
           : null;
       const snapshot = await manager.getSnapshot(runId!, { includeArchive: true, narrative });
       if (ctx.global.json) ctx.json(snapshot);

@@ -9,8 +9,9 @@ import {
 import { CliUsageError } from '../errors.js';
 import { complianceStyle, complianceText } from '../output/cells.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
+import { renderChildRecords } from '../output/run-detail.js';
 import { createTableWriter, type TableColumn } from '../output/table.js';
-import { parseCount, parseDuration } from './options.js';
+import { duration, formatDuration, wholeNumber } from './options.js';
 import type { CommandSpec } from './types.js';
 
 /** Rows per chunk of a streamed table. */
@@ -60,7 +61,7 @@ const list: CommandSpec = {
       choices: SORTS,
       default: 'oldest',
     },
-    { flags: '--limit <n>', description: 'at most n runs (after sorting)' },
+    { flags: '--limit <n>', description: 'at most n runs (after sorting)', value: wholeNumber(0) },
     {
       flags: '--include-archive',
       description: 'also list runs of the v1 archive (each says its source)',
@@ -87,7 +88,7 @@ const list: CommandSpec = {
     },
   ],
   async run(ctx, _args, options) {
-    const limit = parseCount('--limit', options.limit);
+    const limit = options.limit as number | undefined;
     const sort = options.sort as (typeof SORTS)[number];
     const filter: RunFilter = {
       templateId: options.template as string | undefined,
@@ -167,6 +168,8 @@ const list: CommandSpec = {
 const show: CommandSpec = {
   name: 'show',
   summary: 'One run with its mechanisms, resolutions and validations',
+  description:
+    'Every field of one run (active database or archive), then its mechanism events, resolution assignments and validations, one line each, with the violations of each validation listed under it. Values longer than 80 characters are cut with …; --json prints everything in full.',
   printsData: true,
   arguments: [{ name: 'run_id', description: 'the run to show' }],
   examples: [
@@ -201,9 +204,7 @@ const show: CommandSpec = {
       );
       for (const [k, v] of Object.entries(run.extra))
         ctx.out(`${`extra.${k}`.padEnd(width)}  ${String(v)}`);
-      ctx.out(
-        `\n${mechanisms.length} mechanism event(s), ${resolutions.length} resolution assignment(s), ${validations.length} validation(s)`,
-      );
+      ctx.out(`\n${renderChildRecords(mechanisms, resolutions, validations, ctx.color)}`);
       return 0;
     } finally {
       await manager.close();
@@ -223,7 +224,7 @@ Only the active database is changed. After a migration with the archive strategy
       flags: '--stale',
       description: 'close stale runs (required: the only kind of closing there is)',
     },
-    { flags: '--older-than <duration>', description: 'age, e.g. 6h, 2d, 1w' },
+    { flags: '--older-than <duration>', description: 'age, e.g. 6h, 2d, 1w', value: duration },
     { flags: '--reason <text>', description: 'error message to store' },
     { flags: '--dry-run', description: 'list the runs that would be closed; change nothing' },
   ],
@@ -240,8 +241,8 @@ Only the active database is changed. After a migration with the archive strategy
   async run(ctx, _args, options) {
     if (!options.stale || !options.olderThan)
       throw new CliUsageError('runs close needs --stale and --older-than <duration>');
-    const olderThan = String(options.olderThan);
-    const olderThanMs = parseDuration(olderThan);
+    const olderThanMs = options.olderThan as number;
+    const olderThan = formatDuration(olderThanMs);
     const dryRun = !!options.dryRun;
     const manager = await ctx.open({
       write: !dryRun,

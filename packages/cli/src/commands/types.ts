@@ -1,4 +1,5 @@
 import type { CliContext } from '../context.js';
+import type { ValueParser } from './options.js';
 
 /** One option of a command, declared once: commander, `--help` and the docs derive from it. */
 export interface OptionSpec {
@@ -10,6 +11,11 @@ export interface OptionSpec {
   default?: string | boolean;
   /** Can be given several times (collected into an array). */
   repeatable?: boolean;
+  /**
+   * How the value is parsed and checked (numbers, durations): applied before the
+   * command runs, also to the default; a bad value is a usage error (exit 2).
+   */
+  value?: ValueParser;
 }
 
 /** One positional argument. */

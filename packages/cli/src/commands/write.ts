@@ -1,21 +1,11 @@
 /** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
 import { RESOLUTION_LEVELS, type RecordBatch, type RunMetadata } from '@runmeta/core';
-import { inCliWords, refuseWritingInV1 } from '../archive-words.js';
+import { refuseWritingInV1 } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
+import { decimalNumber, wholeNumber } from './options.js';
 import type { CommandSpec } from './types.js';
-
-function number(name: string, text: unknown, integer = true): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new CliUsageError(
-      `${name} must be a ${integer ? 'whole number' : 'number'}, got "${text}"`,
-    );
-  }
-  return value;
-}
 
 /** Record child rows of one run (one transaction), then print the run. */
 function recordOne(ctx: CliContext, command: string, runId: string, batch: RecordBatch) {
@@ -46,9 +36,7 @@ async function withWriter(
     }),
   });
   try {
-    const run = await fn(manager).catch((error) => {
-      throw inCliWords(error);
-    });
+    const run = await fn(manager);
     if (ctx.global.json) ctx.json(runJson(run));
     else ctx.out(run.runId);
     return 0;
@@ -70,7 +58,11 @@ export const start: CommandSpec = {
     },
     { flags: '--run-id <id>', description: 'use this id instead of a generated one' },
     { flags: '--goal <text>', description: 'what the simulation is for' },
-    { flags: '--token-budget <n>', description: 'token budget (for compliance at completion)' },
+    {
+      flags: '--token-budget <n>',
+      description: 'token budget (for compliance at completion)',
+      value: decimalNumber(0),
+    },
   ],
   examples: [
     {
@@ -88,7 +80,7 @@ export const start: CommandSpec = {
         causalMode: String(o.mode) as 'forward',
         runId: o.runId as string | undefined,
         goal: o.goal as string | undefined,
-        tokenBudget: number('--token-budget', o.tokenBudget, false),
+        tokenBudget: o.tokenBudget as number | undefined,
       }),
     );
   },
@@ -215,13 +207,26 @@ export const complete: CommandSpec = {
   printsData: true,
   arguments: [{ name: 'run_id', description: 'the run' }],
   options: [
-    { flags: '--entities <n>', description: 'entities created (required)' },
-    { flags: '--timepoints <n>', description: 'timepoints created (required)' },
-    { flags: '--training-examples <n>', description: 'training examples', default: '0' },
-    { flags: '--cost <usd>', description: 'cost in USD (required)' },
-    { flags: '--llm-calls <n>', description: 'LLM calls', default: '0' },
-    { flags: '--tokens <n>', description: 'tokens used (required)' },
-    { flags: '--token-budget <n>', description: 'token budget (else the one given at start)' },
+    { flags: '--entities <n>', description: 'entities created (required)', value: wholeNumber(0) },
+    {
+      flags: '--timepoints <n>',
+      description: 'timepoints created (required)',
+      value: wholeNumber(0),
+    },
+    {
+      flags: '--training-examples <n>',
+      description: 'training examples',
+      default: '0',
+      value: wholeNumber(0),
+    },
+    { flags: '--cost <usd>', description: 'cost in USD (required)', value: decimalNumber(0) },
+    { flags: '--llm-calls <n>', description: 'LLM calls', default: '0', value: wholeNumber(0) },
+    { flags: '--tokens <n>', description: 'tokens used (required)', value: wholeNumber(0) },
+    {
+      flags: '--token-budget <n>',
+      description: 'token budget (else the one given at start)',
+      value: decimalNumber(0),
+    },
     { flags: '--error <message>', description: 'the run failed with this message' },
   ],
   examples: [
@@ -235,13 +240,13 @@ export const complete: CommandSpec = {
       if (o[required] === undefined) throw new CliUsageError(`complete needs --${required}`);
     }
     const input = {
-      entitiesCreated: number('--entities', o.entities)!,
-      timepointsCreated: number('--timepoints', o.timepoints)!,
-      trainingExamples: number('--training-examples', o.trainingExamples)!,
-      costUsd: number('--cost', o.cost, false)!,
-      llmCalls: number('--llm-calls', o.llmCalls)!,
-      tokensUsed: number('--tokens', o.tokens)!,
-      tokenBudget: number('--token-budget', o.tokenBudget, false),
+      entitiesCreated: o.entities as number,
+      timepointsCreated: o.timepoints as number,
+      trainingExamples: o.trainingExamples as number,
+      costUsd: o.cost as number,
+      llmCalls: o.llmCalls as number,
+      tokensUsed: o.tokens as number,
+      tokenBudget: o.tokenBudget as number | undefined,
       errorMessage: o.error as string | undefined,
     };
     return withWriter(ctx, (m) => m.completeRun(runId!, input), {

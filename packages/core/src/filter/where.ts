@@ -39,11 +39,13 @@ export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; 
 export class WhereSyntaxError extends ValidationError {
   readonly position: number;
   constructor(source: string, position: number, problem: string) {
-    const hint = "Fix the filter, e.g. status = 'failed' and cost_usd > 0.5";
-    super('where', `${problem} at position ${position + 1}`, { hint });
-    // The filter and a caret under the offending token come last, on their own
-    // lines, so the caret line is the end of the message.
-    this.message = `${this.message}:\n  ${source}\n  ${' '.repeat(position)}^`;
+    // The filter and a caret under the offending token end the message (and the
+    // hint, which the CLI prints), on their own lines.
+    const caret = `\n  ${source}\n  ${' '.repeat(position)}^`;
+    super('where', `${problem} at position ${position + 1}`, {
+      hint: `Fix the filter, e.g. status = 'failed' and cost_usd > 0.5:${caret}`,
+      operation: 'read',
+    });
     this.position = position;
   }
 }

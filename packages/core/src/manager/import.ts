@@ -83,10 +83,10 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
   });
   try {
     if (!options.replace && (await adapter.exists(toName))) {
-      throw new ArchiveConflictError(
-        `${adapter.describe(toName)} already exists`,
-        'Import into a new database name, or replace it (CLI: --replace)',
-      );
+      throw new ArchiveConflictError(`${adapter.describe(toName)} already exists`, {
+        hint: 'Import into a new database name, or pass replace: true to replace it',
+        cliHint: 'Import into a new database name, or pass --replace to replace it',
+      });
     }
     const source = await openDatabase(options.from.adapter, fromName, {
       readOnly: true,

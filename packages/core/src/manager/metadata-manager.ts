@@ -99,6 +99,7 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
+import { runNotFound } from './not-found.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -392,7 +393,11 @@ export class MetadataManager {
     if (this.detection.kind === 'newer') {
       throw new NewerSchemaError(location, this.detection.version!, CURRENT_SCHEMA_VERSION);
     }
-    throw new ReadOnlyError(location, this.readOnlyReason);
+    throw new ReadOnlyError(location, this.readOnlyReason, {
+      hint: 'Open it without readOnly: true to write to it',
+      // The CLI opens read-only only for commands that never write.
+      cliHint: 'Run with --debug and report it',
+    });
   }
 
   // ---------------------------------------------------------------- writes
@@ -513,7 +518,7 @@ export class MetadataManager {
         const { columns, paramSets } = encodeRows(table, rows, shared);
         await tx.runMany(insertSql(table.name, columns), paramSets);
       }
-    }).catch((error) => this.sayIfArchived(error, runId));
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   /**
@@ -585,7 +590,7 @@ export class MetadataManager {
         };
       }
       return (await this.updateRun(tx, runId, fields))!;
-    }).catch((error) => this.sayIfArchived(error, runId));
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   /**
@@ -598,7 +603,7 @@ export class MetadataManager {
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
       return (await this.updateRun(tx, runId, { summary: text, summaryGeneratedAt: nowIso() }))!;
-    }).catch((error) => this.sayIfArchived(error, runId));
+    }).catch((error: unknown) => this.explainMissing(error, runId));
   }
 
   private async refuseArchivedId(runId: string): Promise<void> {
@@ -610,23 +615,6 @@ export class MetadataManager {
         { hint: 'Choose another id (or leave it out to get a new one); nothing was written' },
       );
     }
-  }
-
-  /**
-   * A write to a run missing from the active database fails with
-   * {@link RunNotFoundError}; when the run sits in the read-only archive, the
-   * error says so (its `archive`), so the caller knows to carry the archive over.
-   */
-  private async sayIfArchived(error: unknown, runId: string): Promise<never> {
-    if (error instanceof RunNotFoundError && error.archive === null) {
-      // A damaged archive must not hide the original error.
-      const archive = await this.openArchive().catch(() => null);
-      const inArchive = archive && (await presentRunIds(archive.db, [runId]).catch(() => null));
-      if (archive && inArchive?.size) {
-        throw new RunNotFoundError(runId, { archive: this.adapter.describe(archive.name) });
-      }
-    }
-    throw error;
   }
 
   /**
@@ -663,9 +651,9 @@ export class MetadataManager {
    * Runs still `running` that were created more than `olderThanMs` ago — runs
    * whose process died (deployed databases have such runs), oldest first.
    *
-   * With `includeArchive: true`, stale runs of the read-only v1 archive follow
-   * (`source: 'archive'`; a run also in the active database is left to its active
-   * copy). {@link MetadataManager.closeStaleRuns} cannot close those: count them
+   * With `includeArchive: true`, stale runs of the read-only v1 archive are
+   * merged in (`source: 'archive'`; a run also in the active database is its
+   * active copy). {@link MetadataManager.closeStaleRuns} cannot close those: count them
    * with `(await findStaleRuns({ olderThanMs, includeArchive: true })).filter((r) => r.source === 'archive')`,
    * and carry the archive over first ({@link MetadataManager.carryOverArchive}).
    */
@@ -737,8 +725,9 @@ export class MetadataManager {
         );
         if (rows[0]) return decodeRun(rows[0], 'archive');
       }
+      throw new RunNotFoundError(runId);
     }
-    throw new RunNotFoundError(runId);
+    throw await this.runNotFound(runId, 'read');
   }
 
   /**
@@ -748,7 +737,11 @@ export class MetadataManager {
    * `withMechanisms`), never one per run.
    */
   async getAllRuns(filter: RunFilter = {}): Promise<RunMetadata[]> {
-    const f = parseOptions(RunFilter, filter, { name: 'filter', prefix: 'filter' });
+    const f = parseOptions(RunFilter, filter, {
+      name: 'filter',
+      prefix: 'filter',
+      operation: 'read',
+    });
     const active = await this.selectRuns(
       this.db,
       this.columnsOf('runs'),
@@ -801,8 +794,13 @@ export class MetadataManager {
     filter: Omit<RunFilter, 'limit' | 'order'> = {},
     options: { pageSize?: number } = {},
   ): AsyncGenerator<RunMetadata> {
-    const f = parseOptions(IterateRunsFilter, filter, { name: 'filter', prefix: 'filter' });
-    const pageSize = parseOptions(IterateOptionsSchema, options).pageSize ?? 1000;
+    const f = parseOptions(IterateRunsFilter, filter, {
+      name: 'filter',
+      prefix: 'filter',
+      operation: 'read',
+    });
+    const pageSize =
+      parseOptions(IterateOptionsSchema, options, { operation: 'read' }).pageSize ?? 1000;
     const source = f.includeArchive ? 'active' : undefined;
     for await (const runs of pageRuns(this.db, this.columnsOf('runs'), f, pageSize, source)) {
       if (f.withMechanisms) await this.attachMechanisms(this.db, runs);
@@ -877,6 +875,12 @@ export class MetadataManager {
       `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
       [runId],
     );
+    // No rows for a run that is only in the archive: say where it is rather than
+    // answer "none" (a run that is nowhere keeps the empty answer).
+    if (rows.length === 0 && !options.includeArchive && !(await this.runExists(this.db, runId))) {
+      const missing = await this.runNotFound(runId, 'read');
+      if (missing.archive) throw missing;
+    }
     return rows.map((row) => {
       const { fields, extra, issues } = decodeRow(table, row);
       const record: Record<string, unknown> = fields;
@@ -1025,6 +1029,23 @@ export class MetadataManager {
   }
 
   // --------------------------------------------------------------- helpers
+
+  private runNotFound(runId: string, operation: 'read' | 'write') {
+    return runNotFound(
+      runId,
+      () => this.openArchive(),
+      (name) => this.adapter.describe(name),
+      operation,
+    );
+  }
+
+  /** A write's plain "not found" becomes one that names the archive, if the run is there. */
+  private async explainMissing(error: unknown, runId: string): Promise<never> {
+    if (error instanceof RunNotFoundError && !error.archive) {
+      throw await this.runNotFound(runId, 'write');
+    }
+    throw error;
+  }
 
   private async runExists(tx: Executor, runId: string): Promise<boolean> {
     return (await tx.all('SELECT 1 AS x FROM "runs" WHERE "run_id" = ?', [runId])).length > 0;

@@ -260,14 +260,10 @@ export async function applyMigration(
   } catch (error) {
     const leftover = await undo(adapter, plan, stage);
     if (leftover) {
-      throw new MigrationError(
-        `${error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error)}; ${leftover}`,
-        { cause: error },
-      );
+      throw new MigrationError(`${describeCause(error)}; ${leftover}`, { cause: error });
     }
     if (error instanceof MigrationError) throw error;
-    const detail =
-      error instanceof Error ? error.message.replace(/^\[runmeta\] /, '') : String(error);
+    const detail = describeCause(error);
     throw new MigrationError(
       creating
         ? `${detail}; nothing was created`
@@ -275,11 +271,17 @@ export async function applyMigration(
       {
         cause: error,
         ...(error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE'
-          ? { hint: error.hint }
+          ? { hint: error.hint, cliHint: error.cliHint }
           : {}),
       },
     );
   }
+}
+
+/** What went wrong in an error, without its hint (the wrapping error gives its own). */
+function describeCause(error: unknown): string {
+  if (error instanceof RunmetaError) return error.problem;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

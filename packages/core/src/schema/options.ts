@@ -171,10 +171,16 @@ export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: tru
 export function parseOptions<S extends z.ZodType>(
   schema: S,
   value: unknown,
-  { name = 'options', prefix = '' }: { name?: string; prefix?: string } = {},
+  {
+    name = 'options',
+    prefix = '',
+    operation = 'write',
+  }: { name?: string; prefix?: string; operation?: 'read' | 'write' } = {},
 ): z.output<S> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(name, `must be an object (got ${previewValue(value)})`);
+    throw new ValidationError(name, `must be an object (got ${previewValue(value)})`, {
+      operation,
+    });
   }
-  return parseInput(schema, value, prefix);
+  return parseInput(schema, value, prefix, operation);
 }

@@ -159,15 +159,17 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 /**
- * Validate a write's input with its zod schema. The first problem becomes a
- * {@link ValidationError} naming the field (`fidelityStrategy.tokenBudget`) and
- * showing the value received (`NaN`, `5`, `"quantum"`), so the caller sees
- * exactly what to fix. An unknown key is named by its path, with the known keys.
+ * Validate a write's input (or a read's filter, with `operation: 'read'`) with its
+ * zod schema. The first problem becomes a {@link ValidationError} naming the field
+ * (`fidelityStrategy.tokenBudget`) and showing the value received (`NaN`, `5`,
+ * `"quantum"`), so the caller sees exactly what to fix. An unknown key is named
+ * by its path, with the known keys.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
   prefix = '',
+  operation: 'read' | 'write' = 'write',
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -181,5 +183,6 @@ export function parseInput<S extends z.ZodType>(
   }
   throw new ValidationError(fieldPath(prefix, issue.path), describeIssue(issue, value), {
     cause: result.error,
+    operation,
   });
 }

@@ -1004,6 +1004,54 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         await manager.close();
       });
 
+      it('says when a run asked for without includeArchive is in the archive', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const manager = await open(adapter);
+        const archive = adapter.describe('runs_v1_archive.db');
+        const reads: [string, () => Promise<unknown>][] = [
+          ['getRun', () => manager.getRun('v1_run_2')],
+          ['getSnapshot', () => manager.getSnapshot('v1_run_2')],
+          ['getMechanisms', () => manager.getMechanisms('v1_run_2')],
+          ['getResolutions', () => manager.getResolutions('v1_run_2')],
+          ['getValidations', () => manager.getValidations('v1_run_2')],
+        ];
+        for (const [name, read] of reads) {
+          const error = await read().then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect(error, name).toBeInstanceOf(RunNotFoundError);
+          const { message, cliHint, archive: where } = error as RunNotFoundError;
+          expect(where, name).toBe(archive);
+          expect(message, name).toContain(`in the archive ${archive}`);
+          expect(message, name).toContain('includeArchive: true');
+          expect(message, name).not.toContain('getAllRuns()');
+          expect(cliHint, name).toContain('--include-archive');
+        }
+        // A write is refused the same way: archived runs are kept as they were.
+        const write = await manager
+          .recordBatch('v1_run_2', { mechanisms: [{ mechanism: 'M1', functionName: 'f' }] })
+          .catch((e: unknown) => e);
+        expect(write).toBeInstanceOf(RunNotFoundError);
+        expect((write as RunNotFoundError).message).toContain(`in its v1 archive ${archive}`);
+        expect((write as RunNotFoundError).message).toMatch(/read-only/);
+        expect((write as RunNotFoundError).cliHint).toContain(
+          'runmeta migrate --carry-over-archive',
+        );
+        // Nothing about the archive for a run that is nowhere, and the same reads
+        // with includeArchive still work.
+        const nowhere = await manager.getRun('no_such_run').catch((e: unknown) => e);
+        expect((nowhere as RunNotFoundError).archive).toBeNull();
+        expect(await manager.getMechanisms('no_such_run')).toEqual([]);
+        expect(
+          (await manager.getMechanisms('v1_run_2', { includeArchive: true })).map(
+            (m) => m.mechanism,
+          ),
+        ).toEqual(['M3']);
+        await manager.close();
+      });
+
       it('migrates a documented v1 database (carry-over with backfill)', async () => {
         const adapter = await options.createAdapter();
         await seedDocumentedV1(adapter);
