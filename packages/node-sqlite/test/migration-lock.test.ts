@@ -130,4 +130,19 @@ describe('migration lock across processes', () => {
     // Still held: the holder was not disturbed by the failed attempt.
     expect(holder.child.exitCode).toBeNull();
   });
+
+  it('four processes taking and releasing the lock 40 times each never overlap, and leave no file', async () => {
+    workers = Array.from({ length: 4 }, () =>
+      startWorker('lock-loop', { directory: dir, name: 'runs.db', rounds: 40 }),
+    );
+    await Promise.all(workers.map((w) => w.waitFor('ready')));
+    for (const worker of workers) worker.send('go');
+    const exits = await Promise.all(workers.map((w) => w.exit));
+    for (const [i, exit] of exits.entries()) {
+      expect(exit.code, `worker ${i}: ${exit.stdout}\n${exit.stderr}`).toBe(0);
+      expect(workers[i]!.messages.find((m) => m.event === 'done')?.overlaps).toBe(0);
+    }
+    // Each release deletes the lock file and its note, even while others wait on it.
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
