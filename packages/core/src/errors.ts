@@ -52,6 +52,11 @@ export const ERROR_CODES = {
     summary: 'A database server cannot be reached or refused the login.',
     exitCode: 3,
   },
+  RUNMETA_INTERRUPTED: {
+    summary:
+      'Work was interrupted (SIGINT, SIGTERM or an AbortSignal); the message says where every file is.',
+    exitCode: 130,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -177,6 +182,23 @@ export class MigrationError extends RunmetaError {
       hint: 'The v1 data is intact; run with --debug and report the message',
       ...options,
     });
+  }
+}
+
+/**
+ * Long work (a migration) stopped because its `AbortSignal` was aborted. The
+ * message says what was left where, e.g. `interrupted; metadata/runs.db unchanged;
+ * the partly built metadata/runs.db.v2-building was removed`.
+ */
+export class InterruptedError extends RunmetaError {
+  /** The signal's `reason` when it is a string (the CLI passes `SIGINT` or `SIGTERM`). */
+  readonly reason: string | null;
+  constructor(detail: string, reason: unknown, options: RunmetaErrorOptions = {}) {
+    super('RUNMETA_INTERRUPTED', detail, {
+      hint: 'Nothing is lost; run it again when you are ready',
+      ...options,
+    });
+    this.reason = typeof reason === 'string' ? reason : null;
   }
 }
 

@@ -99,14 +99,24 @@ export interface ManagerOptions {
   database?: string;
   /** Migrate v1 (and repair v2) on open. Default `true`; `false` throws {@link NeedsMigrationError}. */
   autoMigrate?: boolean;
-  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill`. */
-  migration?: { strategy?: MigrationStrategy; backfill?: boolean };
+  /**
+   * How to migrate v1: `archive` (default) or `carry-over`, optionally with
+   * `backfill`; `pageSize` is the rows per copy and backfill page (default 5000),
+   * each page reported to `onMigrationProgress`.
+   */
+  migration?: { strategy?: MigrationStrategy; backfill?: boolean; pageSize?: number };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
   /** How long to wait for another process's migration lock. Default 60 000 ms. */
   lockTimeoutMs?: number;
   /** Progress of a migration run by `open`. */
   onMigrationProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Cancels a migration run by `open` while the v2 database is still being built
+   * aside; `open` then throws `InterruptedError` and the database is unchanged
+   * (see `ApplyOptions.signal`).
+   */
+  signal?: AbortSignal;
 }
 
 /** The child-record batch accepted by {@link MetadataManager.recordBatch}. */
@@ -236,6 +246,8 @@ export class MetadataManager {
           if (plan.action === 'create' || plan.action === 'migrate') {
             migration = await applyMigration(adapter, plan, {
               onProgress: options.onMigrationProgress,
+              pageSize: options.migration?.pageSize,
+              signal: options.signal,
             });
           }
           db = await openDatabase(adapter, database);
