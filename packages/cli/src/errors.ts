@@ -1,5 +1,6 @@
-import { RunmetaError } from '@runmeta/core';
+import { InterruptedError, RunmetaError } from '@runmeta/core';
 import { CommanderError } from 'commander';
+import { interruptedExitCode } from './interrupt.js';
 
 /** Bad usage found by the CLI itself (exit 2). */
 export class CliUsageError extends Error {
@@ -8,6 +9,12 @@ export class CliUsageError extends Error {
 
 /** Exit code and one-line message for any error (SPEC §8). */
 export function describeError(error: unknown): { exitCode: number; message: string } {
+  if (error instanceof InterruptedError) {
+    return {
+      exitCode: interruptedExitCode(error.reason),
+      message: error.message.replace(/^\[runmeta\] /, ''),
+    };
+  }
   if (error instanceof RunmetaError) {
     return { exitCode: error.exitCode, message: error.message.replace(/^\[runmeta\] /, '') };
   }

@@ -14,6 +14,7 @@ export * from './demo/demo-data.js';
 export * from './errors.js';
 export * from './filter/where.js';
 export * from './manager/import.js';
+export * from './manager/leftovers.js';
 export * from './manager/metadata-manager.js';
 export * from './manager/rollback.js';
 export { decodeRun } from './manager/run-queries.js';

@@ -19,7 +19,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseLockedError, ReadOnlyError } from '@runmeta/core';
+import {
+  DatabaseLockedError,
+  InterruptedError,
+  type LockHolderNote,
+  ReadOnlyError,
+} from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { LOCK_SUFFIX } from './containers.js';
 
@@ -38,6 +43,8 @@ export interface LockOptions {
   describe: string;
   /** Called when a note of a holder that is gone was found (a stale lock, recovered). */
   onStaleLock?: (holder: LockHolder) => void;
+  /** Stop waiting once aborted, with an `InterruptedError`. */
+  signal?: AbortSignal;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +85,12 @@ async function waitForWriteLock(
       // SQLite can report an I/O error on a file deleted under it.
       if (opened === null || identity(lockFile) !== opened) return false;
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if (options.signal?.aborted) {
+        throw new InterruptedError(
+          `interrupted while waiting for another process's migration lock; ${options.describe} unchanged by this process`,
+          options.signal.reason,
+        );
+      }
       if (Date.now() >= deadline) {
         const holder = readHolder(`${lockFile}.json`);
         throw new DatabaseLockedError(
@@ -90,6 +103,30 @@ async function waitForWriteLock(
       await sleep(20 + Math.random() * 30);
     }
   }
+}
+
+/** Whether a process with this pid runs on this host. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The note of whoever holds (or, if it was killed, last held) the lock of
+ * `databasePath`, and whether that process still runs (null: another host).
+ */
+export function readLockHolder(databasePath: string): LockHolderNote | null {
+  const holder = readHolder(`${databasePath}${LOCK_SUFFIX}.json`);
+  if (!holder) return null;
+  return {
+    ...holder,
+    running: holder.hostname === os.hostname() ? isRunning(holder.pid) : null,
+  };
 }
 
 /** Take the migration lock of `databasePath`; resolves to its release function. */

@@ -20,7 +20,7 @@ import {
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { createFileContainer } from './containers.js';
-import { acquireMigrationLock } from './lock.js';
+import { acquireMigrationLock, readLockHolder } from './lock.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */
 export type NodeSqliteAdapterOptions =
@@ -198,6 +198,9 @@ export function createNodeSqliteAdapter(options: NodeSqliteAdapterOptions): Node
         ...lockOptions,
         describe: container.path(name),
       });
+    },
+    async lockHolder(name) {
+      return readLockHolder(container.path(name));
     },
     async open(name, openOptions = {}) {
       const file = container.path(name);

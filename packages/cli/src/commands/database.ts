@@ -1,6 +1,7 @@
 /** Commands about the database itself: status, migrate, rollback. */
 import { createInterface } from 'node:readline/promises';
 import {
+  findLeftovers,
   formatPlan,
   isUpToDate,
   MetadataManager as Manager,
@@ -11,6 +12,7 @@ import {
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
+import { formatLeftover, leftoverJson } from '../output/leftovers.js';
 import type { CommandSpec } from './types.js';
 
 /** Exit code of checks that found a problem (status drift, budget overruns). */
@@ -47,7 +49,17 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
     { command: 'runmeta status --json --db old/runs.db', description: 'as JSON, for scripts' },
   ],
   async run(ctx) {
-    const manager = await ctx.open({ write: false });
+    const database = ctx.location.database;
+    const leftovers = await findLeftovers(ctx.adapter(), database);
+    let manager: MetadataManager;
+    try {
+      manager = await ctx.open({ write: false });
+    } catch (error) {
+      // Killed between a migration's two renames: no runs.db, but the data is beside it.
+      for (const leftover of leftovers)
+        ctx.info(`left over: ${formatLeftover(leftover, database)}`);
+      throw error;
+    }
     try {
       const detection = manager.detection;
       const byStatus = await manager.query(
@@ -102,6 +114,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
           missingIndexes: detection.missingIndexes,
           additionalColumns: detection.additionalColumns,
         },
+        leftovers: leftovers.map((l) => leftoverJson(l, database)),
       };
       if (ctx.global.json) ctx.json(report);
       else {
@@ -121,6 +134,10 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
             upToDate
               ? `State          ${c.green('up to date')}`
               : `State          ${c.yellow(detection.kind === 'newer' ? 'newer than this runmeta' : 'needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
+            ...leftovers.map(
+              (l, i) =>
+                `${i === 0 ? 'Left over     ' : '              '} ${formatLeftover(l, database)}`,
+            ),
           ].join('\n'),
         );
         if (!upToDate && detection.kind !== 'newer')
@@ -194,8 +211,24 @@ export const migrate: CommandSpec = {
         : new NotADatabaseError(location, plan.refusal ?? 'cannot be migrated');
     }
     if (options.dryRun || plan.action === 'none') {
-      if (ctx.global.json) ctx.json(summary(!!options.dryRun));
-      else ctx.out(formatPlan(plan));
+      const database = ctx.location.database;
+      const leftovers = await findLeftovers(ctx.adapter(), database);
+      if (ctx.global.json) {
+        ctx.json({
+          ...summary(!!options.dryRun),
+          leftovers: leftovers.map((l) => leftoverJson(l, database)),
+        });
+      } else {
+        ctx.out(
+          [
+            formatPlan(plan),
+            ...(leftovers.length
+              ? ['Left over by interrupted work (dealt with before the plan runs):']
+              : []),
+            ...leftovers.map((l) => `  ${formatLeftover(l, database)}`),
+          ].join('\n'),
+        );
+      }
       return 0;
     }
     await confirm(

@@ -20,6 +20,7 @@ import { siblingName } from '../migrate/plan.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
+import { importingNameFor } from './leftovers.js';
 import { MetadataManager, unusable } from './metadata-manager.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
@@ -68,7 +69,7 @@ export async function importRunDatabase(options: ImportOptions): Promise<ImportR
   const fromName = options.from.database ?? 'runs.db';
   const toName = options.to.database ?? 'runs.db';
   const { adapter } = options.to;
-  const release = await adapter.lock?.(`${toName}.importing`, {
+  const release = await adapter.lock?.(importingNameFor(toName), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
   });
   try {
@@ -173,7 +174,7 @@ export async function copyDatabase(
   name: string,
   options: CopyOptions & { replace?: boolean } = {},
 ): Promise<CopyReport & { replaced: string | null }> {
-  const aside = `${name}.importing`;
+  const aside = importingNameFor(name);
   await target.remove(aside);
   const built = await openDatabase(target, aside);
   let report: CopyReport;

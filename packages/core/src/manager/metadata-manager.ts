@@ -234,6 +234,7 @@ export class MetadataManager {
         db = null;
         const release = await adapter.lock?.(database, {
           timeoutMs: options.lockTimeoutMs ?? 60_000,
+          signal: options.signal,
         });
         try {
           await recoverInterruptedMigration(adapter, database);
