@@ -1,6 +1,7 @@
 /** Commands about the database itself: status, migrate, rollback. */
 import { createInterface } from 'node:readline/promises';
 import {
+  describeChanges,
   findLeftovers,
   formatPlan,
   isUpToDate,
@@ -261,7 +262,7 @@ export const rollback: CommandSpec = {
   name: 'rollback',
   summary: 'Restore the v1 archive as runs.db, keeping v2 as runs_v2_backup.db',
   description:
-    'Undo a migration: the current v2 database is kept as runs_v2_backup.db (never overwritten) and the v1 archive is restored to runs.db. Runs written since the migration then exist only in the backup. Requires --yes (or a y at the prompt on a terminal).',
+    'Undo a migration: the current v2 database is kept as runs_v2_backup.db (never overwritten) and the v1 archive is restored to runs.db. Everything written since the migration then exists only in the backup, and a warning counts it by kind: runs started since, carried-over runs changed since (closed, completed, summarised), carried-over runs with v2 metrics (backfill), child rows added to carried-over runs, columns added. --json reports the counts as `changes`. Requires --yes (or a y at the prompt on a terminal).',
   printsData: true,
   options: [{ flags: '--yes', description: 'do not ask for confirmation' }],
   examples: [{ command: 'runmeta rollback --yes', description: 'roll back without a prompt' }],
@@ -281,7 +282,7 @@ export const rollback: CommandSpec = {
       ctx.out(
         `Restored ${result.restoredFrom} to ${ctx.location.display}; v2 database kept as ${result.backupPath}.`,
       );
-      if (result.v2Runs > 0) ctx.warn(result.warning);
+      if (describeChanges(result.changes)) ctx.warn(result.warning);
     }
     return 0;
   },
