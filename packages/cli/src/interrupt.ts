@@ -17,6 +17,25 @@ export function interruptedExitCode(reason: string | null): number {
 }
 
 /**
+ * From now until `dispose()`, SIGINT and SIGTERM abort `signal` instead of
+ * killing the process; a second one exits at once.
+ */
+export function catchInterrupts(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(interruptedExitCode(name));
+    controller.abort(name);
+  };
+  for (const name of SIGNALS) process.on(name, onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const name of SIGNALS) process.off(name, onSignal);
+    },
+  };
+}
+
+/**
  * Run `work` with SIGINT and SIGTERM turned into an abort of its signal. When a
  * signal arrives after the work could no longer stop (it completed), `late` says
  * what was done, and an {@link InterruptedError} with that message is thrown
@@ -27,22 +46,17 @@ export async function interruptible<T>(
   late: (result: T) => string,
   cleanup: (result: T) => Promise<void>,
 ): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(interruptedExitCode(name));
-    controller.abort(name);
-  };
-  for (const name of SIGNALS) process.on(name, onSignal);
+  const { signal, dispose } = catchInterrupts();
   try {
-    const result = await work(controller.signal);
+    const result = await work(signal);
     // A signal that arrived during the last steps (which do not stop) is handled now.
     await new Promise((resolve) => setImmediate(resolve));
-    if (controller.signal.aborted) {
+    if (signal.aborted) {
       await cleanup(result);
-      throw new InterruptedError(late(result), controller.signal.reason);
+      throw new InterruptedError(late(result), signal.reason);
     }
     return result;
   } finally {
-    for (const name of SIGNALS) process.off(name, onSignal);
+    dispose();
   }
 }

@@ -86,18 +86,19 @@ function trial(): { dir: string; db: string } {
   return { dir, db };
 }
 
-/** Start `runmeta migrate --strategy carry-over --yes`; send `signal` once the aside exists. */
-function migrateAndSignal(
-  dir: string,
-  db: string,
+/** Run `runmeta ...args`; send `signal` once the file `watch` exists. */
+function runAndSignal(
+  args: string[],
+  cwd: string,
+  watch: string,
   signal: NodeJS.Signals,
 ): Promise<CliResult & { signal: NodeJS.Signals | null; sentAfterAside: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [BIN, '--db', db, 'migrate', '--strategy', 'carry-over', '--yes'],
-      { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -108,7 +109,7 @@ function migrateAndSignal(
     });
     let sentAfterAside = false;
     const poll = setInterval(() => {
-      if (fs.existsSync(path.join(dir, ASIDE))) {
+      if (fs.existsSync(watch)) {
         clearInterval(poll);
         sentAfterAside = true;
         child.kill(signal);
@@ -120,6 +121,16 @@ function migrateAndSignal(
       resolve({ code, signal: killedBy, stdout, stderr, sentAfterAside });
     });
   });
+}
+
+/** Start `runmeta migrate --strategy carry-over --yes`; send `signal` once the aside exists. */
+function migrateAndSignal(dir: string, db: string, signal: NodeJS.Signals) {
+  return runAndSignal(
+    ['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'],
+    dir,
+    path.join(dir, ASIDE),
+    signal,
+  );
 }
 
 describe('a signal during a carry-over', () => {
@@ -246,4 +257,57 @@ describe('work killed outright (SIGKILL) is reported by status and migrate --dry
       'runs.db.importing',
     ]);
   });
+});
+
+describe('a signal during the other long commands', () => {
+  it('import: exit 130, nothing imported, no working file, the source byte-identical', async () => {
+    const { db } = trial();
+    const before = sha256(db);
+    const target = path.join(root, `import-target-${count++}`);
+    fs.mkdirSync(target);
+    const result = await runAndSignal(
+      ['import', '--from', db, '--to', path.join(target, 'runs.db')],
+      root,
+      path.join(target, 'runs.db.importing'),
+      'SIGINT',
+    );
+    expect(result.sentAfterAside).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^interrupted; nothing was imported into ${path.join(target, 'runs.db')}\\. `),
+      ),
+    ]);
+    expect(fs.readdirSync(target)).toEqual([]);
+    expect(sha256(db)).toBe(before);
+  }, 60_000);
+
+  it('export --out: exit 130, no output file and no partial file', async () => {
+    const { dir, db } = trial();
+    const migrated = await runCli(['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'], {
+      cwd: dir,
+    });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    const listing = fs.readdirSync(dir).sort();
+    // Reading a WAL-mode file too large for an in-memory snapshot (16 MiB) in place
+    // leaves no -wal/-shm behind either.
+    expect(fs.statSync(db).size).toBeGreaterThan(16 * 2 ** 20);
+    for (const args of [['status'], ['runs', 'list', '--limit', '1']]) {
+      expect((await runCli(['--db', db, ...args], { cwd: dir })).code, args.join(' ')).toBe(0);
+      expect(fs.readdirSync(dir).sort(), args.join(' ')).toEqual(listing);
+    }
+    const out = path.join(dir, 'runs.jsonl');
+    const result = await runAndSignal(
+      ['--db', db, 'export', '--out', out],
+      dir,
+      `${out}.runmeta-partial`,
+      'SIGINT',
+    );
+    expect(result.sentAfterAside).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^interrupted; ${out} was not written\\. `)),
+    ]);
+    expect(fs.readdirSync(dir).sort()).toEqual(listing);
+  }, 60_000);
 });

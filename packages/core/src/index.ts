@@ -13,6 +13,7 @@ export * from './columns/sql.js';
 export * from './demo/demo-data.js';
 export * from './errors.js';
 export * from './filter/where.js';
+export { interruptionPoint } from './interrupt.js';
 export * from './manager/changes-since-migration.js';
 export * from './manager/import.js';
 export * from './manager/leftovers.js';

@@ -2,7 +2,9 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { InterruptedError, interruptionPoint } from '@runmeta/core';
 import { CliUsageError } from '../errors.js';
+import { catchInterrupts } from '../interrupt.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import type { CommandSpec } from './types.js';
 
@@ -51,6 +53,10 @@ export const exportCommand: CommandSpec = {
       temp = `${target}.runmeta-partial`;
     }
     const manager = await ctx.open({ write: false });
+    // Into a file, Ctrl-C stops at the next page and the partial file is removed (below).
+    const interrupts = temp ? catchInterrupts() : null;
+    const pause = interruptionPoint(interrupts?.signal);
+    let written = false;
     const out: NodeJS.WritableStream = temp ? fs.createWriteStream(temp) : ctx.streams.stdout;
     // events.once() rejects on 'error' and removes its listeners: no leak per drain.
     const write = async (line: string) => {
@@ -73,6 +79,7 @@ export const exportCommand: CommandSpec = {
           await write(chunk.join('\n'));
           chunk = [];
           progress.update({ step: 'runs', done, total });
+          await pause();
         }
       }
       if (chunk.length) await write(chunk.join('\n'));
@@ -85,10 +92,25 @@ export const exportCommand: CommandSpec = {
         );
         // Renamed into place only when complete: a failed export never leaves half a file.
         fs.renameSync(temp!, target!);
+        written = true;
         ctx.info(`${done} run(s) written to ${options.out}`);
+        await pause().catch(() => {
+          throw new InterruptedError(
+            `interrupted after ${done} run(s) were written to ${options.out}`,
+            interrupts?.signal.reason,
+          );
+        });
       }
       return 0;
+    } catch (error) {
+      if (!(error instanceof InterruptedError) || written) throw error;
+      const kept = fs.existsSync(target ?? '') ? ' (the existing file is unchanged)' : '';
+      throw new InterruptedError(
+        `interrupted; ${options.out} was not written${kept}`,
+        error.reason,
+      );
     } finally {
+      interrupts?.dispose();
       if (temp && fs.existsSync(temp)) fs.rmSync(temp, { force: true });
       await manager.close();
     }

@@ -10,7 +10,7 @@
 
 import { quoteIdent } from '../columns/quote.js';
 import { TABLES } from '../columns/registry.js';
-import { ArchiveConflictError } from '../errors.js';
+import { ArchiveConflictError, InterruptedError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { openDatabase } from '../migrate/execute.js';
@@ -63,7 +63,9 @@ export interface ImportResult {
  * before copying anything, and an existing target unless `replace` is set. With
  * `replace`, the old database is renamed aside until the new one has opened, and
  * put back if anything fails. Imports into one name are serialised by a lock of
- * their own (the migration lock is the manager's).
+ * their own (the migration lock is the manager's). An aborted `signal` stops the
+ * copy or the migration after it at the next page, undoes the import and throws
+ * `InterruptedError`.
  */
 export async function importRunDatabase(options: ImportOptions): Promise<ImportResult> {
   const fromName = options.from.database ?? 'runs.db';
@@ -71,6 +73,7 @@ export async function importRunDatabase(options: ImportOptions): Promise<ImportR
   const { adapter } = options.to;
   const release = await adapter.lock?.(importingNameFor(toName), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
+    signal: options.signal,
   });
   try {
     if (!options.replace && (await adapter.exists(toName))) {
@@ -102,6 +105,7 @@ export async function importRunDatabase(options: ImportOptions): Promise<ImportR
       const manager = await MetadataManager.open({
         adapter,
         database: toName,
+        signal: options.signal,
         ...(options.migration ? { migration: options.migration } : {}),
         ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       });
@@ -127,6 +131,15 @@ export async function importRunDatabase(options: ImportOptions): Promise<ImportR
       if (copied.replaced) await adapter.move(copied.replaced, toName).catch(() => {});
       throw error;
     }
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    // Whatever was interrupted (the copy, or the migration after it), it was undone.
+    const kept = options.replace && (await adapter.exists(toName));
+    throw new InterruptedError(
+      `interrupted; nothing was imported into ${adapter.describe(toName)}${kept ? ', which is unchanged' : ''}`,
+      error.reason,
+      { cause: error },
+    );
   } finally {
     await release?.();
   }

@@ -6,7 +6,6 @@
  */
 import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
-import { InterruptedError } from '../errors.js';
 import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
@@ -36,23 +35,6 @@ export interface CarryOverContext {
   sourceCounts: Record<string, number>;
   /** Filled with the rows copied per table. */
   rowsCarried: Record<string, number>;
-}
-
-/**
- * Returns a check to call between two pages: it lets the event loop run (so a
- * signal handler or a "cancel" button can abort) and throws
- * {@link InterruptedError} once `signal` is aborted. Without a signal it costs nothing.
- */
-export function interruptionPoint(signal: AbortSignal | undefined): () => Promise<void> {
-  if (!signal) return async () => {};
-  const tick =
-    typeof globalThis.setImmediate === 'function'
-      ? () => new Promise<void>((resolve) => globalThis.setImmediate(resolve))
-      : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-  return async () => {
-    await tick();
-    if (signal.aborted) throw new InterruptedError('interrupted', signal.reason);
-  };
 }
 
 /** Copy every run and child row into the aside database, in one transaction. */

@@ -24,10 +24,11 @@ import {
   RunmetaError,
   ValidationError,
 } from '../errors.js';
+import { interruptionPoint } from '../interrupt.js';
 import type { OpenOptions, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
-import { carryOver, interruptionPoint, type MigrationProgress } from './carry-over.js';
+import { carryOver, type MigrationProgress } from './carry-over.js';
 import { detectSchema } from './detect.js';
 import { observeSchema } from './observe.js';
 import type { MigrationPlan, StepKind } from './plan.js';
