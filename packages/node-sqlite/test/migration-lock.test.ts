@@ -145,4 +145,25 @@ describe('migration lock across processes', () => {
     // Each release deletes the lock file and its note, even while others wait on it.
     expect(fs.readdirSync(dir)).toEqual([]);
   });
+
+  it('an AbortSignal stops the wait for a held lock with RUNMETA_INTERRUPTED, changing nothing', async () => {
+    const file = copyFixture(FIXTURE, dir);
+    const before = sha256(file);
+    const holder = startWorker('hold-lock', { directory: dir, name: 'runs.db' });
+    workers.push(holder);
+    await holder.waitFor('locked');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 200);
+    const error = (await openRunDatabase(file, {
+      lockTimeoutMs: 60_000,
+      signal: controller.signal,
+    }).then(
+      (manager) => manager.close().then(() => null),
+      (e: unknown) => e,
+    )) as RunmetaError | null;
+    expect(error?.code).toBe('RUNMETA_INTERRUPTED');
+    expect(error?.message).toContain(`${file} unchanged by this process`);
+    expect(sha256(file)).toBe(before);
+    expect(holder.child.exitCode).toBeNull();
+  });
 });
