@@ -15,6 +15,7 @@ import {
 import { createNodeSqliteAdapter, DEFAULT_DATABASE_PATH } from '@runmeta/node-sqlite';
 import { createPostgresAdapter, isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres';
 import pc from 'picocolors';
+import { interruptible } from './interrupt.js';
 import { createProgress } from './output/progress.js';
 
 /** Output streams: injectable so tests and the docs generator can capture them. */
@@ -120,13 +121,23 @@ export class CliContext {
     const progress = this.progress('migrating');
     try {
       const location = this.location;
-      const manager = await MetadataManager.open({
-        adapter: location.adapter(),
-        database: location.database,
-        readOnly: !write,
-        onMigrationProgress: (p: MigrationProgress) => progress.update(p),
-        ...rest,
-      });
+      const open = (signal?: AbortSignal) =>
+        MetadataManager.open({
+          adapter: location.adapter(),
+          database: location.database,
+          readOnly: !write,
+          onMigrationProgress: (p: MigrationProgress) => progress.update(p),
+          signal,
+          ...rest,
+        });
+      // Only a write may migrate, and only a migration is worth stopping cleanly.
+      const manager = write
+        ? await interruptible(
+            open,
+            (m) => interruptedAfter(m, location.display),
+            (m) => m.close(),
+          )
+        : await open();
       // A write command never changes an existing file's schema silently
       // (creating a new database on first use is expected and stays quiet).
       const done = manager.migration;
@@ -152,6 +163,17 @@ export class CliContext {
       !!this.streams.stderr.isTTY && !this.global.json,
     );
   }
+}
+
+/** What an open that a signal could not stop (any more) did. */
+function interruptedAfter(manager: MetadataManager, display: string): string {
+  const done = manager.migration;
+  if (done?.action === 'migrate') {
+    return `interrupted after the migration finished; ${display} is v2 and its v1 data is in ${done.archivePath}`;
+  }
+  if (done?.action === 'create') return `interrupted after ${display} was created`;
+  if (done?.action === 'repair') return `interrupted after ${display} was repaired`;
+  return `interrupted; ${display} unchanged`;
 }
 
 /** A run database as the CLI names it: a SQLite file, or a schema on a PostgreSQL server. */

@@ -1,5 +1,6 @@
-import { RunmetaError, systemErrorCode, systemErrorReason } from '@runmeta/core';
+import { InterruptedError, RunmetaError, systemErrorCode, systemErrorReason } from '@runmeta/core';
 import { CommanderError } from 'commander';
+import { interruptedExitCode } from './interrupt.js';
 
 /** Bad usage found by the CLI itself (exit 2). */
 export class CliUsageError extends Error {
@@ -45,6 +46,12 @@ export function userPathError(
 
 /** Exit code and one-line message for any error (SPEC §8), with hints in CLI words. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
+  if (error instanceof InterruptedError) {
+    return {
+      exitCode: interruptedExitCode(error.reason),
+      message: error.message.replace(/^\[runmeta\] /, ''),
+    };
+  }
   if (error instanceof RunmetaError) {
     const hint = error.cliHint ?? error.hint;
     return {

@@ -1,3 +1,4 @@
+import { InterruptedError } from '@runmeta/core';
 import { CommanderError } from 'commander';
 import type { Streams } from './context.js';
 import { describeError } from './errors.js';
@@ -28,7 +29,10 @@ export async function main(argv: string[], streams: Streams): Promise<number> {
       return 1;
     const { exitCode: code, message } = describeError(error);
     // Commander already printed its own usage errors.
-    if (!(error instanceof CommanderError)) {
+    if (error instanceof InterruptedError) {
+      // Asked for by the user, not an error: the line says what was left where.
+      streams.stderr.write(`${message}\n`);
+    } else if (!(error instanceof CommanderError)) {
       const color = !streams.env.NO_COLOR && streams.stderr.isTTY;
       streams.stderr.write(`${color ? '\u001b[31merror\u001b[39m' : 'error'}: ${message}\n`);
     }

@@ -8,6 +8,7 @@ import {
   ERROR_CODES,
   FileSystemError,
   fileSystemError,
+  InterruptedError,
   MigrationError,
   NeedsMigrationError,
   NewerSchemaError,
@@ -46,6 +47,11 @@ const EXAMPLES: [string, RunmetaError, string][] = [
     'RUNMETA_ARCHIVE_CONFLICT',
   ],
   ['MigrationError', new MigrationError('verify failed'), 'RUNMETA_MIGRATION_FAILED'],
+  [
+    'InterruptedError',
+    new InterruptedError('interrupted; runs.db unchanged', 'SIGINT'),
+    'RUNMETA_INTERRUPTED',
+  ],
   ['ClosedError', new ClosedError('MetadataManager'), 'RUNMETA_CLOSED'],
   ['StorageError', new StorageError('boom'), 'RUNMETA_STORAGE'],
   [
@@ -77,6 +83,8 @@ const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_FILE_SYSTEM: 3,
   RUNMETA_CLOSED: 1,
   RUNMETA_STORAGE: 1,
+  // 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C.
+  RUNMETA_INTERRUPTED: 130,
 };
 
 describe('error classes', () => {
@@ -98,10 +106,10 @@ describe('error classes', () => {
     expect(new Set(EXAMPLES.map(([, e]) => e.code))).toEqual(new Set(Object.keys(ERROR_CODES)));
   });
 
-  it('gives every code a summary and a CLI exit code of 1, 2 or 3', () => {
+  it('gives every code a summary and a CLI exit code of 1, 2, 3 or 130 (interrupted)', () => {
     for (const [code, entry] of Object.entries(ERROR_CODES)) {
       expect(entry.summary.length, code).toBeGreaterThan(0);
-      expect([1, 2, 3], code).toContain(entry.exitCode);
+      expect([1, 2, 3, 130], code).toContain(entry.exitCode);
       expect(code).toMatch(/^RUNMETA_[A-Z_]+$/);
     }
   });

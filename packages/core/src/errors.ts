@@ -72,6 +72,11 @@ export const ERROR_CODES = {
       "The file system refused an operation on a database's file or folder (permissions, a file where a folder should be, a full disk); the error names the path and the system's reason.",
     exitCode: 3,
   },
+  RUNMETA_INTERRUPTED: {
+    summary:
+      'Work was interrupted (SIGINT, SIGTERM or an AbortSignal); the message says where every file is.',
+    exitCode: 130,
+  },
   RUNMETA_CLOSED: { summary: 'The manager or connection was used after close().', exitCode: 1 },
   RUNMETA_STORAGE: { summary: 'The storage backend failed in an unexpected way.', exitCode: 1 },
 } as const satisfies Record<string, { summary: string; exitCode: number }>;
@@ -342,6 +347,23 @@ export class MigrationError extends RunmetaError {
         options,
       ),
     );
+  }
+}
+
+/**
+ * Long work (a migration) stopped because its `AbortSignal` was aborted. The
+ * message says what was left where, e.g. `interrupted; metadata/runs.db unchanged;
+ * the partly built metadata/runs.db.v2-building was removed`.
+ */
+export class InterruptedError extends RunmetaError {
+  /** The signal's `reason` when it is a string (the CLI passes `SIGINT` or `SIGTERM`). */
+  readonly reason: string | null;
+  constructor(detail: string, reason: unknown, options: RunmetaErrorOptions = {}) {
+    super('RUNMETA_INTERRUPTED', detail, {
+      hint: 'Nothing is lost; run it again when you are ready',
+      ...options,
+    });
+    this.reason = typeof reason === 'string' ? reason : null;
   }
 }
 

@@ -4,7 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ArchiveConflictError, fileSystemError, StorageError } from '@runmeta/core';
+import {
+  ArchiveConflictError,
+  fileSystemError,
+  StorageError,
+  type StoredFile,
+} from '@runmeta/core';
 
 /** SQLite's side files of a database. */
 const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
@@ -17,6 +22,15 @@ const HIDDEN_SUFFIXES = [
   LOCK_SUFFIX,
   `${LOCK_SUFFIX}-journal`,
   `${LOCK_SUFFIX}.json`,
+];
+
+/** Every file that can belong to a database, and what it is. */
+const FILE_ROLES: readonly [string, StoredFile['role']][] = [
+  ['', 'database'],
+  ...SIDE_SUFFIXES.map((suffix): [string, StoredFile['role']] => [suffix, 'side']),
+  ...[LOCK_SUFFIX, `${LOCK_SUFFIX}.json`, `${LOCK_SUFFIX}-journal`].map(
+    (suffix): [string, StoredFile['role']] => [suffix, 'lock'],
+  ),
 ];
 
 function nonEmpty(file: string): boolean {
@@ -148,6 +162,15 @@ export function createFileContainer(directory: string) {
         for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
         fs.writeFileSync(resolve(name), bytes);
       });
+    },
+    /** The database file, its side files and its lock files, with sizes. */
+    async files(name: string): Promise<StoredFile[]> {
+      const found: StoredFile[] = [];
+      for (const [suffix, role] of FILE_ROLES) {
+        const stat = fs.statSync(resolve(`${name}${suffix}`), { throwIfNoEntry: false });
+        if (stat?.isFile()) found.push({ name: `${name}${suffix}`, bytes: stat.size, role });
+      }
+      return found;
     },
     async list() {
       if (!fs.existsSync(directory)) return [];

@@ -7,11 +7,25 @@
  * process can never block anyone: the next process simply acquires it. Who holds
  * it (pid, host, since when) is written to `<db>.runmeta-lock.json` for messages;
  * a note left by a dead holder is reported as a recovered stale lock.
+ *
+ * The holder deletes both files when it releases the lock, so no working file
+ * stays beside the database. It deletes them while still holding the lock: a
+ * process that was waiting on the old file then acquires a file that is no longer
+ * at the path, sees that, and tries again with the file now there. That check
+ * compares the path's identity (device, inode, creation and change times) before
+ * opening and after locking; the lock file is never written, so its identity only
+ * changes when it is replaced.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseLockedError, fileSystemError } from '@runmeta/core';
+import {
+  DatabaseLockedError,
+  fileSystemError,
+  InterruptedError,
+  type LockHolderNote,
+  ReadOnlyError,
+} from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { LOCK_SUFFIX, onPath } from './containers.js';
 
@@ -30,6 +44,8 @@ export interface LockOptions {
   describe: string;
   /** Called when a note of a holder that is gone was found (a stale lock, recovered). */
   onStaleLock?: (holder: LockHolder) => void;
+  /** Stop waiting once aborted, with an `InterruptedError`. */
+  signal?: AbortSignal;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,6 +57,77 @@ function readHolder(file: string): LockHolder | null {
   } catch {
     return null;
   }
+}
+
+/** What identifies a file at a path; null when the path is empty. */
+function identity(file: string): string | null {
+  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}:${stat.birthtimeNs}:${stat.ctimeNs}` : null;
+}
+
+/**
+ * Wait for SQLite's write lock on `client` (opened on `lockFile` when its
+ * identity was `opened`) until `deadline`. Resolves to false when the file was
+ * deleted or replaced meanwhile (the caller then tries the file now at the path);
+ * throws the typed error naming the holder when the deadline passes.
+ */
+async function waitForWriteLock(
+  client: BetterSqlite3.Database,
+  lockFile: string,
+  opened: string | null,
+  deadline: number,
+  options: LockOptions,
+): Promise<boolean> {
+  for (;;) {
+    try {
+      client.exec('BEGIN IMMEDIATE');
+      return opened !== null && identity(lockFile) === opened;
+    } catch (error) {
+      // SQLite can report an I/O error on a file deleted under it.
+      if (opened === null || identity(lockFile) !== opened) return false;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if (options.signal?.aborted) {
+        throw new InterruptedError(
+          `interrupted while waiting for another process's migration lock; ${options.describe} unchanged by this process`,
+          options.signal.reason,
+        );
+      }
+      if (Date.now() >= deadline) {
+        const holder = readHolder(`${lockFile}.json`);
+        throw new DatabaseLockedError(
+          options.describe,
+          holder
+            ? `a migration by pid ${holder.pid} on ${holder.hostname} has held its lock since ${holder.since} (waited ${options.timeoutMs} ms)`
+            : `another process holds its migration lock (waited ${options.timeoutMs} ms)`,
+        );
+      }
+      await sleep(20 + Math.random() * 30);
+    }
+  }
+}
+
+/** Whether a process with this pid runs on this host. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The note of whoever holds (or, if it was killed, last held) the lock of
+ * `databasePath`, and whether that process still runs (null: another host).
+ */
+export function readLockHolder(databasePath: string): LockHolderNote | null {
+  const holder = readHolder(`${databasePath}${LOCK_SUFFIX}.json`);
+  if (!holder) return null;
+  return {
+    ...holder,
+    running: holder.hostname === os.hostname() ? isRunning(holder.pid) : null,
+  };
 }
 
 /** Take the migration lock of `databasePath`; resolves to its release function. */
@@ -61,31 +148,27 @@ export async function acquireMigrationLock(
       folder,
     );
   }
-  const client = new BetterSqlite3(lockFile);
-  // Polling with our own deadline (instead of a busy timeout) keeps the event loop free.
-  client.pragma('busy_timeout = 0');
   const deadline = Date.now() + options.timeoutMs;
+  let client: BetterSqlite3.Database;
   for (;;) {
+    // Opening with "a" creates the file without truncating one another process holds.
+    fs.closeSync(fs.openSync(lockFile, 'a'));
+    const before = identity(lockFile);
+    client = new BetterSqlite3(lockFile);
+    // Polling with our own deadline (instead of a busy timeout) keeps the event loop free.
+    client.pragma('busy_timeout = 0');
+    let held: boolean;
     try {
-      client.exec('BEGIN IMMEDIATE');
-      break;
+      held = await waitForWriteLock(client, lockFile, before, deadline, options);
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') {
-        client.close();
-        throw error;
-      }
-      if (Date.now() >= deadline) {
-        client.close();
-        const holder = readHolder(noteFile);
-        throw new DatabaseLockedError(
-          options.describe,
-          holder
-            ? `a migration by pid ${holder.pid} on ${holder.hostname} has held its lock since ${holder.since} (waited ${options.timeoutMs} ms)`
-            : `another process holds its migration lock (waited ${options.timeoutMs} ms)`,
-        );
-      }
-      await sleep(20 + Math.random() * 30);
+      client.close();
+      throw error;
     }
+    if (held) break;
+    // The holder we waited for released and deleted this file: the lock now lives
+    // in whatever file is at the path.
+    if (client.inTransaction) client.exec('ROLLBACK');
+    client.close();
   }
   const previous = readHolder(noteFile);
   if (previous) options.onStaleLock?.(previous);
@@ -105,8 +188,13 @@ export async function acquireMigrationLock(
   return async () => {
     if (released) return;
     released = true;
-    // The note goes first: once the lock is free, the next holder writes its own.
+    // Both files go while the lock is still held (see the module comment).
     fs.rmSync(noteFile, { force: true });
+    try {
+      fs.rmSync(lockFile, { force: true });
+    } catch {
+      // A file system that refuses to delete an open file: leaving it is harmless.
+    }
     client.exec('ROLLBACK');
     client.close();
   };

@@ -23,7 +23,7 @@ import {
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { createFileContainer, onPath } from './containers.js';
-import { acquireMigrationLock } from './lock.js';
+import { acquireMigrationLock, readLockHolder } from './lock.js';
 import { parseAdapterOptions } from './options.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */
@@ -112,8 +112,8 @@ const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
 function isWalWithoutLog(file: string): false | 'small' | 'large' {
   if (fs.existsSync(`${file}-wal`)) return false;
   // A snapshot costs reading the whole file: worth it to leave a small file's
-  // folder untouched, not for a large one (there, a read-only connection leaves
-  // empty -wal/-shm files beside it; the database itself is unchanged).
+  // folder untouched, not for a large one (there, a read-only connection makes
+  // empty -wal/-shm files beside it, removed again on close where possible).
   let fd: number | undefined;
   try {
     const size = fs.statSync(file).size;
@@ -228,6 +228,9 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         describe: container.path(name),
       });
     },
+    async lockHolder(name) {
+      return readLockHolder(container.path(name));
+    },
     async open(name, openOptions = {}) {
       const file = container.path(name);
       const stat = onPath('cannot read', file, () => fs.statSync(file, { throwIfNoEntry: false }));
@@ -246,6 +249,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
       };
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
       if (walWithoutLog === 'small') return snapshot();
+      const shmExisted = fs.existsSync(`${file}-shm`);
       if (!openOptions.readOnly) container.ensureDirectory();
       let client: BetterSqlite3.Database;
       try {
@@ -279,7 +283,36 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
       // the last commits, never corrupt the file.
       client.pragma('synchronous = NORMAL');
       exactIntegers(client, openOptions);
-      return wrapConnection(client);
+      const connection = wrapConnection(client);
+      if (walWithoutLog === 'large' && !shmExisted) {
+        const close = connection.close;
+        connection.close = async () => {
+          await close();
+          removeReadSideFiles(file);
+        };
+      }
+      return connection;
     },
   };
+}
+
+/**
+ * Reading a large WAL-mode file in place makes empty -wal and -shm files that a
+ * read-only connection cannot delete. A write connection that reads and closes
+ * deletes them, but only when it is the last connection to the file (SQLite
+ * checks), and with an empty WAL there is nothing to checkpoint: the database
+ * file keeps its bytes. In a folder runmeta may not write to they stay.
+ */
+function removeReadSideFiles(file: string): void {
+  if (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size !== 0) return;
+  try {
+    const client = new BetterSqlite3(file, { fileMustExist: true });
+    try {
+      client.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    } finally {
+      client.close();
+    }
+  } catch {
+    // Not writable here: the empty side files stay, as SQLite left them.
+  }
 }

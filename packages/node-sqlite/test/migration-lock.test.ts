@@ -130,4 +130,40 @@ describe('migration lock across processes', () => {
     // Still held: the holder was not disturbed by the failed attempt.
     expect(holder.child.exitCode).toBeNull();
   });
+
+  it('four processes taking and releasing the lock 40 times each never overlap, and leave no file', async () => {
+    workers = Array.from({ length: 4 }, () =>
+      startWorker('lock-loop', { directory: dir, name: 'runs.db', rounds: 40 }),
+    );
+    await Promise.all(workers.map((w) => w.waitFor('ready')));
+    for (const worker of workers) worker.send('go');
+    const exits = await Promise.all(workers.map((w) => w.exit));
+    for (const [i, exit] of exits.entries()) {
+      expect(exit.code, `worker ${i}: ${exit.stdout}\n${exit.stderr}`).toBe(0);
+      expect(workers[i]!.messages.find((m) => m.event === 'done')?.overlaps).toBe(0);
+    }
+    // Each release deletes the lock file and its note, even while others wait on it.
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('an AbortSignal stops the wait for a held lock with RUNMETA_INTERRUPTED, changing nothing', async () => {
+    const file = copyFixture(FIXTURE, dir);
+    const before = sha256(file);
+    const holder = startWorker('hold-lock', { directory: dir, name: 'runs.db' });
+    workers.push(holder);
+    await holder.waitFor('locked');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 200);
+    const error = (await openRunDatabase(file, {
+      lockTimeoutMs: 60_000,
+      signal: controller.signal,
+    }).then(
+      (manager) => manager.close().then(() => null),
+      (e: unknown) => e,
+    )) as RunmetaError | null;
+    expect(error?.code).toBe('RUNMETA_INTERRUPTED');
+    expect(error?.message).toContain(`${file} unchanged by this process`);
+    expect(sha256(file)).toBe(before);
+    expect(holder.child.exitCode).toBeNull();
+  });
 });

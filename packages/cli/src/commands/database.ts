@@ -1,6 +1,8 @@
 /** Commands about the database itself: status, migrate, rollback. */
 import { createInterface } from 'node:readline/promises';
 import {
+  describeChanges,
+  findLeftovers,
   formatPlan,
   isUpToDate,
   MetadataManager as Manager,
@@ -11,6 +13,7 @@ import {
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError, describeError } from '../errors.js';
+import { formatLeftover, leftoverJson } from '../output/leftovers.js';
 import { carryOverArchiveCommand, suggestCarryOverArchive } from './carry-over-archive.js';
 import type { CommandSpec } from './types.js';
 
@@ -48,7 +51,17 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
     { command: 'runmeta status --json --db old/runs.db', description: 'as JSON, for scripts' },
   ],
   async run(ctx) {
-    const manager = await ctx.open({ write: false });
+    const database = ctx.location.database;
+    const leftovers = await findLeftovers(ctx.adapter(), database);
+    let manager: MetadataManager;
+    try {
+      manager = await ctx.open({ write: false });
+    } catch (error) {
+      // Killed between a migration's two renames: no runs.db, but the data is beside it.
+      for (const leftover of leftovers)
+        ctx.info(`left over: ${formatLeftover(leftover, database)}`);
+      throw error;
+    }
     try {
       const detection = manager.detection;
       const byStatus = await manager.query(
@@ -105,6 +118,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
           missingIndexes: newer ? [] : detection.missingIndexes,
           additionalColumns: newer ? [] : detection.additionalColumns,
         },
+        leftovers: leftovers.map((l) => leftoverJson(l, database)),
       };
       if (ctx.global.json) ctx.json(report);
       else {
@@ -126,6 +140,10 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
               : newer
                 ? `State          ${c.yellow(`newer than this runmeta (schema ${detection.version}); left unchanged — upgrade runmeta to write to it`)}`
                 : `State          ${c.yellow('needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
+            ...leftovers.map(
+              (l, i) =>
+                `${i === 0 ? 'Left over     ' : '              '} ${formatLeftover(l, database)}`,
+            ),
           ].join('\n'),
         );
         if (!upToDate && !newer) ctx.info('Run `runmeta migrate --dry-run` to see the plan.');
@@ -213,8 +231,24 @@ export const migrate: CommandSpec = {
     // Asking for carry-over on a database that is v2 already copies nothing.
     const v2CarryOver = migration.strategy === 'carry-over' && plan.action !== 'migrate';
     if (options.dryRun || plan.action === 'none') {
-      if (ctx.global.json) ctx.json(summary(!!options.dryRun));
-      else ctx.out(formatPlan(plan));
+      const database = ctx.location.database;
+      const leftovers = await findLeftovers(ctx.adapter(), database);
+      if (ctx.global.json) {
+        ctx.json({
+          ...summary(!!options.dryRun),
+          leftovers: leftovers.map((l) => leftoverJson(l, database)),
+        });
+      } else {
+        ctx.out(
+          [
+            formatPlan(plan),
+            ...(leftovers.length
+              ? ['Left over by interrupted work (dealt with before the plan runs):']
+              : []),
+            ...leftovers.map((l) => `  ${formatLeftover(l, database)}`),
+          ].join('\n'),
+        );
+      }
       if (v2CarryOver) await suggestCarryOverArchive(ctx);
       return 0;
     }
@@ -249,7 +283,7 @@ export const rollback: CommandSpec = {
   name: 'rollback',
   summary: 'Restore the v1 archive as runs.db, keeping v2 as runs_v2_backup.db',
   description:
-    'Undo a migration: the current v2 database is kept as runs_v2_backup.db (never overwritten) and the v1 archive is restored to runs.db. Runs written since the migration then exist only in the backup. Requires --yes (or a y at the prompt on a terminal).',
+    'Undo a migration: the current v2 database is kept as runs_v2_backup.db (never overwritten) and the v1 archive is restored to runs.db. Everything written since the migration then exists only in the backup, and a warning counts it by kind: runs started since, carried-over runs changed since (closed, completed, summarised), carried-over runs with v2 metrics (backfill), child rows added to carried-over runs, columns added. --json reports the counts as `changes`. Requires --yes (or a y at the prompt on a terminal).',
   printsData: true,
   options: [{ flags: '--yes', description: 'do not ask for confirmation' }],
   examples: [{ command: 'runmeta rollback --yes', description: 'roll back without a prompt' }],
@@ -269,7 +303,7 @@ export const rollback: CommandSpec = {
       ctx.out(
         `Restored ${result.restoredFrom} to ${ctx.location.display}; v2 database kept as ${result.backupPath}.`,
       );
-      if (result.v2Runs > 0) ctx.warn(result.warning);
+      if (describeChanges(result.changes)) ctx.warn(result.warning);
     }
     return 0;
   },

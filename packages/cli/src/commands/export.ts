@@ -2,8 +2,9 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFields } from '@runmeta/core';
+import { exportFields, InterruptedError, interruptionPoint } from '@runmeta/core';
 import { CliUsageError, userPathError } from '../errors.js';
+import { catchInterrupts } from '../interrupt.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import type { CommandSpec } from './types.js';
 
@@ -85,6 +86,10 @@ export const exportCommand: CommandSpec = {
     const stdout = ctx.streams.stdout;
     // A file is written synchronously, so a refusal (permissions, full disk) is an
     // error right here rather than an 'error' event on a stream.
+    // Into a file, Ctrl-C stops at the next page and the partial file is removed (below).
+    const interrupts = temp ? catchInterrupts() : null;
+    const pause = interruptionPoint(interrupts?.signal);
+    let written = false;
     const write = async (line: string) => {
       if (fd === null) {
         // events.once() rejects on 'error' and removes its listeners: no leak per drain.
@@ -121,6 +126,7 @@ export const exportCommand: CommandSpec = {
           progress.update(
             source === 'archive' ? { step: 'archived runs', done } : { step: 'runs', done, total },
           );
+          await pause();
         }
       }
       if (chunk.length) await write(chunk.join('\n'));
@@ -130,10 +136,25 @@ export const exportCommand: CommandSpec = {
         fd = null;
         // Renamed into place only when complete: a failed export never leaves half a file.
         onOut(() => fs.renameSync(temp!, target!));
+        written = true;
         ctx.info(`${done} run(s) written to ${options.out}`);
+        await pause().catch(() => {
+          throw new InterruptedError(
+            `interrupted after ${done} run(s) were written to ${options.out}`,
+            interrupts?.signal.reason,
+          );
+        });
       }
       return 0;
+    } catch (error) {
+      if (!(error instanceof InterruptedError) || written) throw error;
+      const kept = fs.existsSync(target ?? '') ? ' (the existing file is unchanged)' : '';
+      throw new InterruptedError(
+        `interrupted; ${options.out} was not written${kept}`,
+        error.reason,
+      );
     } finally {
+      interrupts?.dispose();
       if (fd !== null) fs.closeSync(fd);
       try {
         // Removes a link, not its target; a path the system refused holds no file.

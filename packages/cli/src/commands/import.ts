@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
 import { resolveDatabase } from '../context.js';
 import { CliUsageError, userPathError } from '../errors.js';
+import { interruptible } from '../interrupt.js';
 import { confirm } from './database.js';
 import type { CommandSpec } from './types.js';
 
@@ -68,14 +69,20 @@ Exit codes: 0 imported; 2 bad usage; 3 the source is not a run database or is ne
     const progress = ctx.progress('import');
     let result: Awaited<ReturnType<typeof importRunDatabase>>;
     try {
-      result = await importRunDatabase({
-        from: { adapter: from.adapter(), database: from.database },
-        to: { adapter: to.adapter(), database: to.database },
-        migration: { strategy, backfill: !!options.backfill },
-        replace: !!options.replace,
-        onProgress: (table, done, total) =>
-          progress.update({ step: 'carry-over', table, done, total }),
-      });
+      result = await interruptible(
+        (signal) =>
+          importRunDatabase({
+            from: { adapter: from.adapter(), database: from.database },
+            to: { adapter: to.adapter(), database: to.database },
+            migration: { strategy, backfill: !!options.backfill },
+            replace: !!options.replace,
+            onProgress: (table, done, total) =>
+              progress.update({ step: 'carry-over', table, done, total }),
+            signal,
+          }),
+        () => `interrupted after the import into ${to.display} finished`,
+        async () => {},
+      );
     } finally {
       progress.done();
     }

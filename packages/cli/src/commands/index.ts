@@ -72,4 +72,9 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
     code: 4,
     meaning: 'a check failed (status: needs migration or drifted; budget check: runs over budget)',
   },
+  {
+    code: 130,
+    meaning:
+      'interrupted by Ctrl-C (143: by SIGTERM); a migration stops cleanly and says where every file is',
+  },
 ];

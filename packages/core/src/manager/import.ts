@@ -10,7 +10,7 @@
 
 import { quoteIdent } from '../columns/quote.js';
 import { TABLES } from '../columns/registry.js';
-import { ArchiveConflictError } from '../errors.js';
+import { ArchiveConflictError, InterruptedError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { openDatabase } from '../migrate/execute.js';
@@ -21,6 +21,7 @@ import { ImportOptionsSchema, parseOptions } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
+import { importingNameFor } from './leftovers.js';
 import { MetadataManager, unusable } from './metadata-manager.js';
 import { archiveOf } from './rollback.js';
 
@@ -71,15 +72,18 @@ export interface ImportResult {
  * before copying anything, and an existing target unless `replace` is set. With
  * `replace`, the old database is renamed aside until the new one has opened, and
  * put back if anything fails. Imports into one name are serialised by a lock of
- * their own (the migration lock is the manager's).
+ * their own (the migration lock is the manager's). An aborted `signal` stops the
+ * copy or the migration after it at the next page, undoes the import and throws
+ * `InterruptedError`.
  */
 export async function importRunDatabase(given: ImportOptions): Promise<ImportResult> {
   const options = parseOptions(ImportOptionsSchema, given) as ImportOptions;
   const fromName = options.from.database ?? 'runs.db';
   const toName = options.to.database ?? 'runs.db';
   const { adapter } = options.to;
-  const release = await adapter.lock?.(`${toName}.importing`, {
+  const release = await adapter.lock?.(importingNameFor(toName), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
+    signal: options.signal,
   });
   try {
     if (!options.replace && (await adapter.exists(toName))) {
@@ -114,6 +118,7 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
       const manager = await MetadataManager.open({
         adapter,
         database: toName,
+        signal: options.signal,
         ...(options.migration ? { migration: options.migration } : {}),
         ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       });
@@ -140,6 +145,15 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
       if (copied.replaced) await adapter.move(copied.replaced, toName).catch(() => {});
       throw error;
     }
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    // Whatever was interrupted (the copy, or the migration after it), it was undone.
+    const kept = options.replace && (await adapter.exists(toName));
+    throw new InterruptedError(
+      `interrupted; nothing was imported into ${adapter.describe(toName)}${kept ? ', which is unchanged' : ''}`,
+      error.reason,
+      { cause: error },
+    );
   } finally {
     await release?.();
   }
@@ -205,7 +219,7 @@ export async function copyDatabase(
   name: string,
   options: CopyOptions & { replace?: boolean } = {},
 ): Promise<CopyReport & { replaced: string | null }> {
-  const aside = `${name}.importing`;
+  const aside = importingNameFor(name);
   await target.remove(aside);
   const built = await openDatabase(target, aside);
   let report: CopyReport;

@@ -128,14 +128,24 @@ export interface ManagerOptions {
   database?: string;
   /** Migrate v1 (and repair v2) on open. Default `true`; `false` throws {@link NeedsMigrationError}. */
   autoMigrate?: boolean;
-  /** How to migrate v1: `archive` (default) or `carry-over`, optionally with `backfill` (carry-over only). */
-  migration?: { strategy?: MigrationStrategy; backfill?: boolean };
+  /**
+   * How to migrate v1: `archive` (default) or `carry-over`, optionally with
+   * `backfill` (carry-over only); `pageSize` is the rows per copy and backfill
+   * page (default 5000), each page reported to `onMigrationProgress`.
+   */
+  migration?: { strategy?: MigrationStrategy; backfill?: boolean; pageSize?: number };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
   /** How long to wait for another process's migration lock. Default 60 000 ms. */
   lockTimeoutMs?: number;
   /** Progress of a migration run by `open`. */
   onMigrationProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Cancels a migration run by `open` while the v2 database is still being built
+   * aside; `open` then throws `InterruptedError` and the database is unchanged
+   * (see `ApplyOptions.signal`).
+   */
+  signal?: AbortSignal;
 }
 
 /** The child-record batch accepted by {@link MetadataManager.recordBatch}. */
@@ -255,6 +265,7 @@ export class MetadataManager {
         db = null;
         const release = await adapter.lock?.(database, {
           timeoutMs: options.lockTimeoutMs ?? 60_000,
+          signal: options.signal,
         });
         try {
           await recoverInterruptedMigration(adapter, database);
@@ -267,6 +278,8 @@ export class MetadataManager {
           if (plan.action === 'create' || plan.action === 'migrate') {
             migration = await applyMigration(adapter, plan, {
               onProgress: options.onMigrationProgress,
+              pageSize: options.migration?.pageSize,
+              signal: options.signal,
             });
           }
           db = await openDatabase(adapter, database);

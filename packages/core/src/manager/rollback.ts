@@ -10,6 +10,11 @@ import { openDatabase } from '../migrate/execute.js';
 import { siblingName } from '../migrate/plan.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import {
+  type ChangesSinceMigration,
+  changesSinceMigration,
+  describeChanges,
+} from './changes-since-migration.js';
 
 /** Options for {@link rollbackMigration}. */
 export interface RollbackOptions {
@@ -28,9 +33,21 @@ export interface RollbackResult {
   backupPath: string;
   /** The archive that is now the active database again. */
   restoredFrom: string;
-  /** Runs that exist only in the backup now. */
+  /**
+   * Runs with schema_version '2.0' (written with the v2 schema).
+   * @deprecated Use `changes.newRuns`, and the other counts of `changes`.
+   */
   v2Runs: number;
-  /** The warning to show the user. */
+  /**
+   * Everything written since the migration, which now exists only in the backup,
+   * counted by kind: new runs, changed carried-over runs, carried-over runs with
+   * v2 metrics, child rows added to carried-over runs, columns added.
+   */
+  changes: ChangesSinceMigration;
+  /**
+   * The warning to show: each kind of change that is not zero, and where it is
+   * now. Says so when nothing was written since the migration.
+   */
   warning: string;
 }
 
@@ -92,15 +109,22 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
         'Only a database migrated with the archive or carry-over strategy can be rolled back',
       );
     }
-    // Fold the WAL into the file and count the runs that will live only in the backup.
+    // Fold the WAL into the file and count what will live only in the backup.
     const current = await openDatabase(adapter, database);
     let v2Runs = 0;
+    let changes: ChangesSinceMigration;
     try {
       if (current.dialect.checkpointSql) await current.all(current.dialect.checkpointSql);
       const [row] = await current.all(
         `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
       );
       v2Runs = Number(row?.n ?? 0);
+      const old = await openDatabase(adapter, archive, { readOnly: true });
+      try {
+        changes = await changesSinceMigration(current, old);
+      } finally {
+        await old.close();
+      }
     } finally {
       await current.close();
     }
@@ -112,11 +136,15 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
     await adapter.move(restoring, database);
     await adapter.remove(archive);
     const backupPath = adapter.describe(backup);
+    const changed = describeChanges(changes);
     return {
       backupPath,
       restoredFrom: adapter.describe(archive),
       v2Runs,
-      warning: `${v2Runs} run(s) written with schema v2 exist only in ${backupPath}`,
+      changes,
+      warning: changed
+        ? `only in ${backupPath}: ${changed}`
+        : `nothing was written since the migration; ${backupPath} holds nothing the restored database lacks`,
     };
   } finally {
     await release?.();

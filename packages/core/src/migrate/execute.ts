@@ -19,30 +19,35 @@ import { quoteIdent } from '../columns/sql.js';
 import {
   classifySqliteError,
   DatabaseLockedError,
+  InterruptedError,
   MigrationError,
   RunmetaError,
+  ValidationError,
 } from '../errors.js';
-import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
-import type { OpenOptions, Row, SqlParams, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { interruptionPoint } from '../interrupt.js';
+import type { OpenOptions, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { carryOver, type MigrationProgress } from './carry-over.js';
 import { detectSchema } from './detect.js';
 import { observeSchema } from './observe.js';
-import { ATTACHED_SOURCE, CARRY_OVER_ROWID, type MigrationPlan, type StepKind } from './plan.js';
+import type { MigrationPlan, StepKind } from './plan.js';
 
-/** Progress of a running migration, for progress bars. */
-export interface MigrationProgress {
-  step: StepKind;
-  table?: string;
-  done?: number;
-  total?: number;
-}
+export type { MigrationProgress } from './carry-over.js';
 
 /** Options for running a plan. */
 export interface ApplyOptions {
+  /** Called at each step, and after each page of the copy and of the backfill. */
   onProgress?: (progress: MigrationProgress) => void;
-  /** Rows per carry-over page. Default 5000. */
+  /** Rows per carry-over and backfill page. Default 5000. */
   pageSize?: number;
+  /**
+   * Cancels the migration while the v2 database is still being built aside: it
+   * stops at the next page or step, removes the aside and throws
+   * {@link InterruptedError}, leaving the original untouched. Once the original
+   * has moved to the archive (two renames before the end), the migration finishes.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a migration did, verified. */
@@ -161,6 +166,13 @@ export async function applyMigration(
     throw new MigrationError(`applyMigration cannot run a ${plan.action} plan`);
   }
   const { database, archiveName, asideName } = plan;
+  const pageSize = options.pageSize ?? 5000;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    throw new ValidationError(
+      'pageSize',
+      `must be a whole number of rows, at least 1 (got ${pageSize})`,
+    );
+  }
   const progress = options.onProgress ?? (() => {});
   const step = (kind: StepKind) => plan.steps.find((s) => s.kind === kind);
   if (archiveName && (await adapter.exists(archiveName))) {
@@ -171,8 +183,12 @@ export async function applyMigration(
   let stage: 'building' | 'archived' | 'installed' = 'building';
   const rowsCarried: Record<string, number> = {};
   const sourceCounts: Record<string, number> = {};
+  // Checked between pages and steps, only while the original is untouched.
+  const pause = interruptionPoint(options.signal);
+  let asideOpened = false;
 
   try {
+    await pause();
     if (!creating) {
       // 1. Checkpoint: fold any -wal content into the main file before it moves,
       //    and count what the verification must find afterwards.
@@ -198,21 +214,21 @@ export async function applyMigration(
     // 2. Build aside, from scratch (a leftover from a killed attempt is discarded).
     progress({ step: 'create-aside' });
     await adapter.remove(asideName);
+    asideOpened = true;
     const aside = await openDatabase(adapter, asideName);
     try {
       await aside.transaction(async (tx) => {
         for (const sql of step('create-aside')!.sql) await tx.run(sql);
       });
+      await pause();
       if (plan.strategy === 'carry-over') {
-        await carryOver(
-          adapter,
-          aside,
-          plan,
+        await carryOver(adapter, aside, plan, {
+          progress,
+          pageSize,
+          pause,
           sourceCounts,
           rowsCarried,
-          progress,
-          options.pageSize ?? 5000,
-        );
+        });
       }
       const indexes = step('create-indexes');
       if (indexes) {
@@ -221,6 +237,7 @@ export async function applyMigration(
           for (const sql of indexes.sql) await tx.run(sql);
         });
       }
+      await pause();
       progress({ step: 'record-history' });
       await aside.run(
         step('record-history')!.sql[0]!,
@@ -259,6 +276,9 @@ export async function applyMigration(
     return await verifyMigration(adapter, plan, sourceCounts, rowsCarried);
   } catch (error) {
     const leftover = await undo(adapter, plan, stage);
+    if (error instanceof InterruptedError && stage === 'building') {
+      throw await interrupted(adapter, plan, error, asideOpened);
+    }
     if (leftover) {
       throw new MigrationError(`${describeCause(error)}; ${leftover}`, { cause: error });
     }
@@ -284,6 +304,28 @@ function describeCause(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The interruption, saying exactly what is where after the undo. */
+async function interrupted(
+  adapter: StorageAdapter,
+  plan: MigrationPlan,
+  error: InterruptedError,
+  asideOpened: boolean,
+): Promise<InterruptedError> {
+  const aside = adapter.describe(plan.asideName!);
+  const parts = [
+    'interrupted',
+    plan.action === 'create'
+      ? 'nothing was created'
+      : `${adapter.describe(plan.database)} unchanged`,
+  ];
+  if (await adapter.exists(plan.asideName!)) {
+    parts.push(`the partly built ${aside} is left over, and the next migration removes it`);
+  } else if (asideOpened) {
+    parts.push(`the partly built ${aside} was removed`);
+  }
+  return new InterruptedError(parts.join('; '), error.reason, { cause: error });
+}
+
 /**
  * `PRAGMA wal_checkpoint(TRUNCATE)` reports `busy = 1` when another connection
  * still reads an older snapshot: the WAL then keeps rows the main file lacks, and
@@ -299,79 +341,6 @@ async function checkpoint(db: Database): Promise<void> {
       db.location,
       'another process is reading it, so its write-ahead log cannot be checkpointed',
     );
-  }
-}
-
-/** Copy every run and child row into the aside database, in one transaction. */
-async function carryOver(
-  adapter: StorageAdapter,
-  aside: Database,
-  plan: MigrationPlan,
-  sourceCounts: Record<string, number>,
-  rowsCarried: Record<string, number>,
-  progress: (p: MigrationProgress) => void,
-  pageSize: number,
-): Promise<void> {
-  const backfillSql = plan.steps.find((s) => s.kind === 'backfill')?.sql[0];
-  // Legacy files never enforced foreign keys: an orphan child row must be carried
-  // over like any other (nothing is dropped), not abort the migration.
-  await aside.dialect.beforeBulkCopy?.(aside);
-  if (adapter.attachTarget) {
-    // ATTACH is not allowed inside a transaction: attach, copy in one transaction, detach.
-    await aside.run(`ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`, [
-      adapter.attachTarget(plan.database),
-    ]);
-    try {
-      await aside.transaction(async (tx) => {
-        for (const copy of plan.copies) {
-          progress({
-            step: 'carry-over',
-            table: copy.table,
-            done: 0,
-            total: sourceCounts[copy.table] ?? 0,
-          });
-          rowsCarried[copy.table] = (
-            await tx.run(copy.attachedInsert, Object.values(copy.constants))
-          ).changes;
-          progress({
-            step: 'carry-over',
-            table: copy.table,
-            done: rowsCarried[copy.table],
-            total: sourceCounts[copy.table] ?? 0,
-          });
-        }
-        if (backfillSql) {
-          progress({ step: 'backfill' });
-          await backfill(tx, backfillSql);
-        }
-      });
-    } finally {
-      await aside.run(`DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`);
-    }
-    return;
-  }
-  const reader = await openDatabase(adapter, plan.database, { readOnly: true });
-  try {
-    await aside.transaction(async (tx) => {
-      for (const copy of plan.copies) {
-        rowsCarried[copy.table] = await copyTable(
-          reader,
-          tx,
-          copy,
-          pageSize,
-          sourceCounts[copy.table] ?? 0,
-          progress,
-        );
-        // Child rows keep their ids: generated ids must continue after them.
-        await tx.dialect.afterCopy?.(tx, copy.table);
-      }
-      if (backfillSql) {
-        progress({ step: 'backfill' });
-        await backfill(tx, backfillSql);
-      }
-    });
-  } finally {
-    await reader.close();
   }
 }
 
@@ -409,90 +378,6 @@ async function undo(
   return restored
     ? `cleanup was incomplete (${problems.join('; ')})`
     : `the v1 data is intact at ${adapter.describe(archiveName!)} and the new database at ${adapter.describe(asideName!)} (${problems.join('; ')})`;
-}
-
-async function copyTable(
-  reader: Database,
-  tx: Executor,
-  copy: MigrationPlan['copies'][number],
-  pageSize: number,
-  total: number,
-  progress: (p: MigrationProgress) => void,
-): Promise<number> {
-  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
-  let copied = 0;
-  const constants = Object.values(copy.constants);
-  progress({ step: 'carry-over', table: copy.table, done: 0, total });
-  for (;;) {
-    const rows: Row[] = await reader.all(copy.select, [last, pageSize]);
-    if (rows.length === 0) break;
-    await tx.runMany(
-      copy.insert,
-      rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
-    );
-    copied += rows.length;
-    last = rows[rows.length - 1]![CARRY_OVER_ROWID] ?? null;
-    progress({ step: 'carry-over', table: copy.table, done: copied, total });
-    if (rows.length < pageSize) break;
-  }
-  return copied;
-}
-
-/** Compute the v2 metrics v1 data allows, with the same calculators `completeRun` uses. */
-async function backfill(tx: Executor, updateSql: string): Promise<void> {
-  const assignments = await tx.all<{
-    run_id: string;
-    entity_id: string;
-    resolution: string;
-    timestamp: string;
-    id: number;
-  }>('SELECT id, run_id, entity_id, resolution, timestamp FROM "resolution_assignments"');
-  const byRun = new Map<
-    string,
-    { entityId: string; resolution: string; timestamp: string; id: number }[]
-  >();
-  for (const a of assignments) {
-    const list = byRun.get(a.run_id) ?? [];
-    list.push({
-      entityId: a.entity_id,
-      resolution: a.resolution,
-      timestamp: a.timestamp,
-      id: a.id,
-    });
-    byRun.set(a.run_id, list);
-  }
-  const runs = await tx.all<{
-    run_id: string;
-    entities_created: number;
-    timepoints_created: number;
-    tokens_used: number;
-  }>(
-    'SELECT run_id, entities_created, timepoints_created, tokens_used FROM "runs" WHERE schema_version = ?',
-    [V1_SCHEMA_VERSION],
-  );
-  const updates: SqlValue[][] = [];
-  for (const run of runs) {
-    const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
-    let efficiency: number | null = null;
-    try {
-      if (tokens !== null)
-        efficiency = fidelityEfficiencyScore(
-          Number(run.entities_created ?? 0),
-          Number(run.timepoints_created ?? 0),
-          tokens,
-        );
-    } catch {
-      efficiency = null; // legacy data with negative or non-numeric counts: leave the metric unknown
-    }
-    const assigned = byRun.get(run.run_id);
-    updates.push([
-      tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
-      efficiency,
-      assigned ? JSON.stringify(fidelityDistribution(assigned)) : null,
-      run.run_id,
-    ]);
-  }
-  if (updates.length) await tx.runMany(updateSql, updates);
 }
 
 async function verifyMigration(

@@ -373,8 +373,12 @@ describe('planMigration: create and refuse', () => {
     const sql = step(plan, 'carry-over').sql;
     expect(sql[0]).toBe('ATTACH DATABASE ? AS "runmeta_source"');
     expect(sql.at(-1)).toBe('DETACH DATABASE "runmeta_source"');
+    // Page by page: the source's rowid span, then one rowid range per statement.
     expect(sql[1]).toMatch(
-      /^INSERT INTO "runs" \(.*"schema_version"\) SELECT .*, \? FROM "runmeta_source"\."runs"/,
+      /^SELECT CAST\(min\(_rowid_\) AS TEXT\) .* FROM "runmeta_source"\."runs"$/,
+    );
+    expect(sql[2]).toMatch(
+      /^INSERT INTO "runs" \(.*"schema_version"\) SELECT .*, \? FROM "runmeta_source"\."runs" WHERE _rowid_ >= \? AND _rowid_ <= \? ORDER BY _rowid_$/,
     );
   });
 

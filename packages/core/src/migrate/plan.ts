@@ -13,7 +13,6 @@ import {
   type TableDef,
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
-import { fieldIndex } from '../columns/rows.js';
 import {
   addColumnSql,
   columnDefinitionSql,
@@ -22,14 +21,27 @@ import {
   insertSql,
   quoteIdent,
   schemaDdlParts,
-  updateSql,
 } from '../columns/sql.js';
 import { ValidationError } from '../errors.js';
 import { previewValue } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import {
+  ATTACHED_SOURCE,
+  type BackfillSql,
+  backfillStatements,
+  type CarryOverCopy,
+  carryOverCopy,
+} from './carry-over-sql.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
 import type { ObservedColumn, ObservedSchema } from './observe.js';
+
+export {
+  ATTACHED_SOURCE,
+  type BackfillSql,
+  CARRY_OVER_ROWID,
+  type CarryOverCopy,
+} from './carry-over-sql.js';
 
 /** How v1 data is treated. */
 export type MigrationStrategy = 'archive' | 'carry-over';
@@ -82,21 +94,6 @@ export interface MigrationStep {
   to?: string;
 }
 
-/** How one table's rows are carried over. */
-export interface CarryOverCopy {
-  table: string;
-  /** Source columns copied, by name. */
-  columns: string[];
-  /** Reads a page of source rows (parameters: last rowid, page size). */
-  select: string;
-  /** Inserts one row: the source columns, then the constant columns. */
-  insert: string;
-  /** Copies every row from the attached source (parameters: the constants). */
-  attachedInsert: string;
-  /** Columns set to a constant on every copied row. */
-  constants: Record<string, SqlValue>;
-}
-
 /** A column added to a table (additive only). */
 export interface AddedColumn {
   table: string;
@@ -119,6 +116,8 @@ export interface MigrationPlan {
   fileMoves: { from: string; to: string }[];
   steps: MigrationStep[];
   copies: CarryOverCopy[];
+  /** The backfill's statements (carry-over with `backfill`), else null. */
+  backfillSql: BackfillSql | null;
   addedColumns: AddedColumn[];
   /**
    * Carry-over: v2 columns declared with the source's type (`runs.tokens_used
@@ -180,30 +179,6 @@ export function definitionFor(
   return type ? `${quoteIdent(column.name)} ${type}` : quoteIdent(column.name);
 }
 
-const ROWID = '__runmeta_rowid';
-
-function carryOverCopy(
-  table: TableDef,
-  source: ObservedColumn[],
-  constants: Record<string, SqlValue>,
-): CarryOverCopy {
-  const columns = source.map((c) => c.name).filter((name) => !(name in constants));
-  return {
-    table: table.name,
-    columns,
-    select: `SELECT _rowid_ AS ${quoteIdent(ROWID)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
-    insert: insertSql(table.name, [...columns, ...Object.keys(constants)]),
-    attachedInsert: `INSERT INTO ${quoteIdent(table.name)} (${[...columns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)} ORDER BY _rowid_`,
-    constants,
-  };
-}
-
-/** Schema name the source database is attached under during carry-over. */
-export const ATTACHED_SOURCE = 'runmeta_source';
-
-/** Name of the synthetic rowid column in carry-over pages. */
-export const CARRY_OVER_ROWID = ROWID;
-
 /**
  * Plan what opening a database requires. Pure: same input, same plan.
  *
@@ -228,6 +203,7 @@ export function planMigration(
     fileMoves: [],
     steps: [],
     copies: [],
+    backfillSql: null,
     addedColumns: [],
     keptSourceTypes: [],
     historyColumns: HISTORY_INSERT_COLUMNS,
@@ -418,29 +394,25 @@ export function planMigration(
   if (strategy === 'carry-over') {
     plan.steps.push({
       kind: 'carry-over',
-      description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction`,
+      description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction, page by page`,
       database: aside,
       sql: options.attach
         ? [
             `ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`,
-            ...plan.copies.map((c) => c.attachedInsert),
+            ...plan.copies.flatMap((c) => [c.attachedRange, c.attachedPage]),
             `DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`,
           ]
         : plan.copies.flatMap((c) => [c.select, c.insert]),
     });
     if (plan.backfill) {
-      const fields = fieldIndex(TABLES.runs);
-      const cols = [
-        'actual_tokens_used',
-        'fidelity_efficiency_score',
-        'fidelity_distribution',
-      ].filter((c) => fields.has(c));
+      plan.backfillSql = backfillStatements();
+      const b = plan.backfillSql;
       plan.steps.push({
         kind: 'backfill',
         description:
-          'Backfill actual_tokens_used, fidelity_efficiency_score and fidelity_distribution from v1 data',
+          'Backfill actual_tokens_used, fidelity_efficiency_score and fidelity_distribution from v1 data, page by page',
         database: aside,
-        sql: [updateSql('runs', cols, 'run_id')],
+        sql: [...b.indexes, b.count, b.firstPage, b.nextPage, b.assignments, b.update],
       });
     }
   }

@@ -40,6 +40,16 @@ export const PlainObjectOption = z.custom<Record<string, unknown>>(
 const ADAPTER_METHODS = ['describe', 'open', 'exists', 'list', 'readBytes', 'writeBytes'] as const;
 
 /** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
+/** An `AbortSignal` that stops long work (a migration, an import) at its next page. */
+export const AbortSignalOption = z.custom<AbortSignal>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function',
+  { message: 'must be an AbortSignal (from an AbortController)' },
+);
+
 export const StorageAdapterOption = z.custom<StorageAdapter>(
   (value) =>
     typeof value === 'object' &&
@@ -60,6 +70,8 @@ export const MigrationOptions = z
       })
       .optional(),
     backfill: z.boolean().optional(),
+    /** Rows per page of the carry-over copy and of backfill (each page reports progress). */
+    pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
   })
   .refine((m) => !m.backfill || m.strategy === 'carry-over', {
     path: ['backfill'],
@@ -77,6 +89,7 @@ export const MANAGER_OPTION_FIELDS = {
   readOnly: z.boolean().optional(),
   lockTimeoutMs: DurationMs.optional(),
   onMigrationProgress: CallbackOption.optional(),
+  signal: AbortSignalOption.optional(),
 };
 
 /** A database's name in its adapter's container (`runs.db`). */
@@ -115,6 +128,7 @@ export const ImportOptionsSchema = z.strictObject({
   lockTimeoutMs: DurationMs.optional(),
   pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
   onProgress: CallbackOption.optional(),
+  signal: AbortSignalOption.optional(),
 });
 
 /** Options of reading one run or its child records. */

@@ -114,10 +114,48 @@ export interface StorageAdapter {
    * release function; rejects with a `DatabaseLockedError` naming the holder
    * after `timeoutMs`. A lock left by a dead holder must not block forever.
    */
-  lock?(name: string, options: { timeoutMs: number }): Promise<() => Promise<void>>;
+  lock?(
+    name: string,
+    options: {
+      timeoutMs: number;
+      /** Stop waiting once aborted (rejecting with an `InterruptedError`), where supported. */
+      signal?: AbortSignal;
+    },
+  ): Promise<() => Promise<void>>;
+  /**
+   * Optional: the files on disk that belong to the database `name` — the file,
+   * its SQLite side files (journal, WAL, shared memory) and its lock files —
+   * with their sizes. Missing files are left out. Used to report what
+   * interrupted work left behind.
+   */
+  files?(name: string): Promise<StoredFile[]>;
+  /**
+   * Optional: who holds, or last held, the lock of `name` (from the note its
+   * holder writes and removes on release), or null when there is no note.
+   */
+  lockHolder?(name: string): Promise<LockHolderNote | null>;
   /**
    * Optional: a string `ATTACH DATABASE ? AS …` accepts for the named database,
    * so carry-over copies inside SQLite instead of through JavaScript.
    */
   attachTarget?(name: string): string;
+}
+
+/** One file of a database on disk (see {@link StorageAdapter.files}). */
+export interface StoredFile {
+  /** Its name in the container, e.g. `runs.db.v2-building-journal`. */
+  name: string;
+  bytes: number;
+  /** The database file itself, one of SQLite's side files, or a lock file. */
+  role: 'database' | 'side' | 'lock';
+}
+
+/** The note a lock holder leaves (see {@link StorageAdapter.lockHolder}). */
+export interface LockHolderNote {
+  pid: number;
+  hostname: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+  /** Whether that process still runs; null when this process cannot tell (another host). */
+  running: boolean | null;
 }

@@ -10,6 +10,7 @@
 import { quoteIdent } from '../columns/quote.js';
 import { insertSql } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
+import { interruptionPoint } from '../interrupt.js';
 import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
 import type { Row, SqlValue } from './adapter.js';
 import type { Database, Executor } from './database.js';
@@ -34,6 +35,8 @@ export interface CopyOptions {
   pageSize?: number;
   /** Called after each page. */
   onProgress?: (table: string, done: number, total: number) => void;
+  /** Stops the copy between two pages (rolling it back) with an `InterruptedError`. */
+  signal?: AbortSignal;
 }
 
 /** Internal name of the insertion-order value read with each page. */
@@ -79,6 +82,7 @@ export async function copyTables(
   options: CopyOptions = {},
 ): Promise<CopyReport> {
   const pageSize = options.pageSize ?? 2000;
+  const pause = interruptionPoint(options.signal);
   const observed = await observeSchema(source);
   const report: CopyReport = { tables: [] };
   const plans: {
@@ -148,6 +152,7 @@ export async function copyTables(
         );
         copied += rows.length;
         options.onProgress?.(plan.table, copied, plan.total);
+        await pause();
         if (!plan.order || rows.length < pageSize) break;
         last = rows[rows.length - 1]![ORDER] ?? null;
       }

@@ -1544,6 +1544,33 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         });
       });
 
+      it('counts, by kind, what only the backup holds after a carry-over with backfill', async () => {
+        const adapter = await options.createAdapter();
+        await seedDocumentedV1(adapter);
+        const manager = await open(adapter, {
+          migration: { strategy: 'carry-over', backfill: true },
+        });
+        const carried = (await manager.getAllRuns()).length;
+        await manager.recordMechanism('v1_run_1', { mechanism: 'M3', functionName: 'seed' });
+        await manager.saveMetadata({ ...(await manager.getRun('v1_run_2')), goal: 'changed' });
+        await manager.startRun({ runId: 'v2_only', templateId: 't', causalMode: 'forward' });
+        await manager.close();
+        const result = await MetadataManager.rollback({ adapter, confirm: true });
+        expect(result.changes).toMatchObject({
+          newRuns: 1,
+          changedRuns: 2,
+          // Backfill gave every carried-over run (all have tokens_used) actual_tokens_used.
+          runsWithV2Fields: carried,
+          childRowsAdded: { mechanism_usage: 1, resolution_assignments: 0, validations: 0 },
+          columnsAdded: [],
+        });
+        expect(result.warning).toContain('1 run started since the migration');
+        expect(result.warning).toContain('2 carried-over runs changed since');
+        expect(result.warning).toContain(
+          '1 child row added to carried-over runs (mechanism_usage 1)',
+        );
+      });
+
       it('finishes a rollback interrupted after the v2 database moved to its backup', async () => {
         const adapter = await options.createAdapter();
         await seedDocumentedV1(adapter);

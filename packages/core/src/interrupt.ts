@@ -1,0 +1,22 @@
+/**
+ * Cooperative cancellation of long work (a migration, a copy, an export): an
+ * `AbortSignal` is checked between pages and steps.
+ */
+import { InterruptedError } from './errors.js';
+
+/**
+ * Returns a check to call between two pages: it lets the event loop run (so a
+ * signal handler or a "cancel" button can abort) and throws
+ * {@link InterruptedError} once `signal` is aborted. Without a signal it costs nothing.
+ */
+export function interruptionPoint(signal: AbortSignal | undefined): () => Promise<void> {
+  if (!signal) return async () => {};
+  const tick =
+    typeof globalThis.setImmediate === 'function'
+      ? () => new Promise<void>((resolve) => globalThis.setImmediate(resolve))
+      : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  return async () => {
+    await tick();
+    if (signal.aborted) throw new InterruptedError('interrupted', signal.reason);
+  };
+}

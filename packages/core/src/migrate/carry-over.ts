@@ -1,0 +1,217 @@
+/**
+ * Carry-over and backfill, run inside the aside database's one transaction. Both
+ * go page by page — keyset on the source's rowid for the copy, on `run_id` for
+ * the backfill — so progress is real (one event per page) and a cancelled
+ * migration stops between two pages.
+ */
+import { V1_SCHEMA_VERSION } from '../columns/registry.js';
+import { quoteIdent } from '../columns/sql.js';
+import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
+import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import type { Database, Executor } from '../storage/database.js';
+import { ATTACHED_SOURCE, type BackfillSql, CARRY_OVER_ROWID } from './carry-over-sql.js';
+import { openDatabase } from './execute.js';
+import type { MigrationPlan, StepKind } from './plan.js';
+
+/** Progress of a running migration, for progress bars. */
+export interface MigrationProgress {
+  step: StepKind;
+  /** The table being copied (`carry-over`). */
+  table?: string;
+  /** Rows copied (`carry-over`) or runs backfilled (`backfill`) so far; rises page by page. */
+  done?: number;
+  /** What `done` ends at. */
+  total?: number;
+}
+
+/** What the copy needs besides the plan. */
+export interface CarryOverContext {
+  progress: (p: MigrationProgress) => void;
+  /** Rows per page (copy and backfill). */
+  pageSize: number;
+  /** Called between pages: throws {@link InterruptedError} when the work was cancelled. */
+  pause: () => Promise<void>;
+  /** Rows of each source table, counted before the copy (the `total` of its progress). */
+  sourceCounts: Record<string, number>;
+  /** Filled with the rows copied per table. */
+  rowsCarried: Record<string, number>;
+}
+
+/** Copy every run and child row into the aside database, in one transaction. */
+export async function carryOver(
+  adapter: StorageAdapter,
+  aside: Database,
+  plan: MigrationPlan,
+  context: CarryOverContext,
+): Promise<void> {
+  // Legacy files never enforced foreign keys: an orphan child row must be carried
+  // over like any other (nothing is dropped), not abort the migration.
+  await aside.dialect.beforeBulkCopy?.(aside);
+  if (adapter.attachTarget) {
+    // ATTACH is not allowed inside a transaction: attach, copy in one transaction, detach.
+    await aside.run(`ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`, [
+      adapter.attachTarget(plan.database),
+    ]);
+    try {
+      await aside.transaction(async (tx) => {
+        for (const copy of plan.copies) {
+          context.rowsCarried[copy.table] = await copyAttached(tx, copy, context);
+        }
+        if (plan.backfillSql) await backfill(tx, plan.backfillSql, context);
+      });
+    } finally {
+      await aside.run(`DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`);
+    }
+    return;
+  }
+  const source = await openDatabase(adapter, plan.database, { readOnly: true });
+  try {
+    await aside.transaction(async (tx) => {
+      for (const copy of plan.copies) {
+        context.rowsCarried[copy.table] = await copyTable(source, tx, copy, context);
+        // Child rows keep their ids: generated ids must continue after them.
+        await tx.dialect.afterCopy?.(tx, copy.table);
+      }
+      if (plan.backfillSql) await backfill(tx, plan.backfillSql, context);
+    });
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * One table from the attached source, inside SQLite, one INSERT … SELECT per
+ * rowid range. The ranges split the source's rowid span into as many equal parts
+ * as there are pages of rows, so however the rowids are spread there are never
+ * more than that many statements, and each range is found with one seek.
+ */
+async function copyAttached(
+  tx: Executor,
+  copy: MigrationPlan['copies'][number],
+  context: CarryOverContext,
+): Promise<number> {
+  const total = context.sourceCounts[copy.table] ?? 0;
+  const constants = Object.values(copy.constants);
+  let copied = 0;
+  context.progress({ step: 'carry-over', table: copy.table, done: 0, total });
+  const [range]: Row[] = await tx.all(copy.attachedRange);
+  if (range?.first === null || range?.first === undefined || range.last === null) return 0;
+  const first = BigInt(String(range.first));
+  const last = BigInt(String(range.last));
+  const rows = BigInt(Math.max(total, 1));
+  const span = last - first + 1n;
+  const width = (span * BigInt(context.pageSize) + rows - 1n) / rows;
+  for (let start = first; start <= last; start += width) {
+    const end = start + width - 1n < last ? start + width - 1n : last;
+    const { changes } = await tx.run(copy.attachedPage, [...constants, start, end]);
+    copied += changes;
+    // A range in a gap of the rowids copies nothing: no news for a progress bar.
+    if (changes > 0)
+      context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
+    await context.pause();
+  }
+  return copied;
+}
+
+/** One table through JavaScript, for backends that cannot attach the source. */
+async function copyTable(
+  reader: Database,
+  tx: Executor,
+  copy: MigrationPlan['copies'][number],
+  context: CarryOverContext,
+): Promise<number> {
+  const total = context.sourceCounts[copy.table] ?? 0;
+  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
+  let copied = 0;
+  const constants = Object.values(copy.constants);
+  context.progress({ step: 'carry-over', table: copy.table, done: 0, total });
+  for (;;) {
+    const rows: Row[] = await reader.all(copy.select, [last, context.pageSize]);
+    if (rows.length === 0) break;
+    await tx.runMany(
+      copy.insert,
+      rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
+    );
+    copied += rows.length;
+    last = rows[rows.length - 1]![CARRY_OVER_ROWID] ?? null;
+    context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
+    await context.pause();
+    if (rows.length < context.pageSize) break;
+  }
+  return copied;
+}
+
+interface BackfillRun extends Row {
+  run_id: string;
+  entities_created: number;
+  timepoints_created: number;
+  tokens_used: number;
+}
+
+interface Assignment {
+  entityId: string;
+  resolution: string;
+  timestamp: string;
+  id: number;
+}
+
+/**
+ * Compute the v2 metrics v1 data allows, with the same calculators `completeRun`
+ * uses, one page of runs (and their assignments) at a time.
+ */
+async function backfill(tx: Executor, sql: BackfillSql, context: CarryOverContext): Promise<void> {
+  for (const statement of sql.indexes) await tx.run(statement);
+  const [counted] = await tx.all(sql.count, [V1_SCHEMA_VERSION]);
+  const total = Number(counted?.n ?? 0);
+  let done = 0;
+  let last: SqlValue | null = null;
+  context.progress({ step: 'backfill', done, total });
+  for (;;) {
+    const runs: BackfillRun[] = await tx.all<BackfillRun>(
+      last === null ? sql.firstPage : sql.nextPage,
+      last === null
+        ? [V1_SCHEMA_VERSION, context.pageSize]
+        : [V1_SCHEMA_VERSION, last, context.pageSize],
+    );
+    if (runs.length === 0) break;
+    const byRun = new Map<string, Assignment[]>();
+    const assignments = await tx.all(sql.assignments, [runs[0]!.run_id, runs.at(-1)!.run_id]);
+    for (const a of assignments) {
+      const list = byRun.get(String(a.run_id)) ?? [];
+      list.push({
+        entityId: a.entity_id as string,
+        resolution: a.resolution as string,
+        timestamp: a.timestamp as string,
+        id: Number(a.id),
+      });
+      byRun.set(String(a.run_id), list);
+    }
+    const updates = runs.map((run): SqlValue[] => {
+      const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
+      let efficiency: number | null = null;
+      try {
+        if (tokens !== null)
+          efficiency = fidelityEfficiencyScore(
+            Number(run.entities_created ?? 0),
+            Number(run.timepoints_created ?? 0),
+            tokens,
+          );
+      } catch {
+        efficiency = null; // legacy data with negative or non-numeric counts: leave the metric unknown
+      }
+      const assigned = byRun.get(String(run.run_id));
+      return [
+        tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
+        efficiency,
+        assigned ? JSON.stringify(fidelityDistribution(assigned)) : null,
+        run.run_id,
+      ];
+    });
+    await tx.runMany(sql.update, updates);
+    done += runs.length;
+    last = runs.at(-1)!.run_id;
+    context.progress({ step: 'backfill', done, total });
+    await context.pause();
+    if (runs.length < context.pageSize) break;
+  }
+}
