@@ -97,7 +97,7 @@ describe('an AbortSignal during a carry-over', () => {
           adapter: createNodeSqliteAdapter({ directory: dir }),
           migration: { strategy: 'carry-over', pageSize },
         }),
-      ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'pageSize' });
+      ).rejects.toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'migration.pageSize' });
     }
     expect(sha256(file)).toBe(before);
     expect(fs.readdirSync(dir)).toEqual(['runs.db']);
