@@ -445,3 +445,18 @@ describe('snapshots of v1 runs compute what v1 data allows (issue 12 #8)', () =>
     expect(unknown).toContain('Fidelity Efficiency: n/a (v1 run: not recorded)');
   });
 });
+
+describe('status counts statuses as reads decode them (issue 12 #4, same class)', () => {
+  it('a stored FAILED counts as failed', async () => {
+    const db = copyFixture(V2_32, path.join(dir, 'status-case'));
+    plainRun(db, "UPDATE runs SET status = 'FAILED' WHERE rowid = (SELECT min(rowid) FROM runs)");
+    const result = await cli(['--db', db, '--json', 'status']);
+    const counts = plainAll(
+      db,
+      'SELECT lower(status) AS status, count(*) AS n FROM runs GROUP BY lower(status)',
+    );
+    expect(JSON.parse(result.stdout).runsByStatus).toEqual(
+      Object.fromEntries(counts.map((r) => [r.status, r.n])),
+    );
+  });
+});

@@ -202,10 +202,11 @@ describe('after an archive migration: what sits in the archive is said, not igno
       expect(result.stderr).toContain('read-only');
       expect(result.stderr).toContain('runmeta migrate --carry-over-archive');
     }
-    // An id in neither database keeps the plain not-found message.
+    // An id in neither database keeps the plain not-found message (no archive named).
     const missing = await cli('record', 'mechanism', 'run_nowhere', 'M3', 'f');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).not.toContain('archive');
+    expect(missing.stderr).toContain('"run_nowhere" not found');
+    expect(missing.stderr).not.toContain('runs_v1_archive');
   });
 
   it('export --include-archive streams both databases, each line saying its source, a shared run once (active)', async () => {

@@ -10,6 +10,7 @@ import {
   type MigrationStrategy,
   NewerSchemaError,
   NotADatabaseError,
+  RUN_STATUSES,
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError, describeError } from '../errors.js';
@@ -52,7 +53,8 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
   ],
   async run(ctx) {
     const database = ctx.location.database;
-    const leftovers = await findLeftovers(ctx.adapter(), database);
+    // Leftovers are a side note: a location that cannot be read is reported by opening it.
+    const leftovers = await findLeftovers(ctx.adapter(), database).catch(() => []);
     let manager: MetadataManager;
     try {
       manager = await ctx.open({ write: false });
@@ -64,8 +66,11 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
     }
     try {
       const detection = manager.detection;
+      // Statuses counted as reads decode them: a stored `FAILED` is failed.
+      const known = RUN_STATUSES.map(() => '?').join(', ');
       const byStatus = await manager.query(
-        'SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status',
+        `SELECT CASE WHEN lower(trim(status)) IN (${known}) THEN lower(trim(status)) ELSE status END AS status, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1`,
+        RUN_STATUSES,
       );
       const integrity = await manager.checkIntegrity();
       const archiveName = await manager.archiveName();
@@ -232,7 +237,7 @@ export const migrate: CommandSpec = {
     const v2CarryOver = migration.strategy === 'carry-over' && plan.action !== 'migrate';
     if (options.dryRun || plan.action === 'none') {
       const database = ctx.location.database;
-      const leftovers = await findLeftovers(ctx.adapter(), database);
+      const leftovers = await findLeftovers(ctx.adapter(), database).catch(() => []);
       if (ctx.global.json) {
         ctx.json({
           ...summary(!!options.dryRun),

@@ -239,7 +239,7 @@ Only the active database is changed. After a migration with the archive strategy
     },
   ],
   async run(ctx, _args, options) {
-    if (!options.stale || !options.olderThan)
+    if (!options.stale || options.olderThan === undefined)
       throw new CliUsageError('runs close needs --stale and --older-than <duration>');
     const olderThanMs = options.olderThan as number;
     const olderThan = formatDuration(olderThanMs);
