@@ -36,10 +36,10 @@ import {
 } from '../errors.js';
 import { archiveOf } from '../manager/rollback.js';
 import { presentRunIds } from '../manager/run-pages.js';
-import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
 import { detectSchema } from './detect.js';
 import { openDatabase } from './execute.js';
 import { type ObservedColumn, observeSchema } from './observe.js';
@@ -417,15 +417,13 @@ async function copyRows(
   return copied;
 }
 
-const BACKFILLED = ['actual_tokens_used', 'fidelity_efficiency_score', 'fidelity_distribution'];
-
 function backfillSql(): string {
-  return updateSql('runs', BACKFILLED, 'run_id');
+  return updateSql('runs', [...BACKFILLED_COLUMNS], 'run_id');
 }
 
 /**
  * The v2 metrics v1 data allows, for one page of carried runs (their assignments
- * were carried before them), with the calculators `completeRun` uses.
+ * were carried before them): `backfillParams`.
  */
 async function backfillRuns(tx: Executor, runIds: string[]): Promise<void> {
   const marks = runIds.map(() => '?').join(', ');
@@ -437,43 +435,6 @@ async function backfillRuns(tx: Executor, runIds: string[]): Promise<void> {
     `SELECT "id", "run_id", "entity_id", "resolution", "timestamp" FROM "resolution_assignments" WHERE "run_id" IN (${marks})`,
     runIds,
   );
-  const byRun = new Map<string, Row[]>();
-  for (const a of assignments) {
-    const list = byRun.get(String(a.run_id)) ?? [];
-    list.push(a);
-    byRun.set(String(a.run_id), list);
-  }
-  const updates: SqlValue[][] = runs.map((run) => {
-    const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
-    let efficiency: number | null = null;
-    try {
-      if (tokens !== null)
-        efficiency = fidelityEfficiencyScore(
-          Number(run.entities_created ?? 0),
-          Number(run.timepoints_created ?? 0),
-          tokens,
-        );
-    } catch {
-      efficiency = null; // legacy data with negative or non-numeric counts: the metric stays unknown
-    }
-    const assigned = byRun.get(String(run.run_id));
-    return [
-      tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
-      efficiency,
-      assigned
-        ? JSON.stringify(
-            fidelityDistribution(
-              assigned.map((a) => ({
-                entityId: String(a.entity_id),
-                resolution: a.resolution === null ? null : String(a.resolution),
-                timestamp: a.timestamp === null ? null : String(a.timestamp),
-                id: Number(a.id),
-              })),
-            ),
-          )
-        : null,
-      run.run_id ?? null,
-    ];
-  });
+  const updates = backfillParams(runs, assignments);
   if (updates.length) await tx.runMany(backfillSql(), updates);
 }

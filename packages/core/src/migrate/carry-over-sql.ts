@@ -3,10 +3,12 @@
  * are copied (page by page, through JavaScript or inside SQLite with `ATTACH`),
  * and how the v2 metrics of carried-over runs are computed page by page.
  */
+
 import { TABLES, type TableDef } from '../columns/registry.js';
 import { fieldIndex } from '../columns/rows.js';
 import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
+import { BACKFILLED_COLUMNS } from './backfill-rows.js';
 import type { ObservedColumn } from './observe.js';
 
 /** How one table's rows are carried over. */
@@ -75,8 +77,6 @@ export function carryOverCopy(
 
 /** The backfill statements of a carry-over with `backfill`. */
 export function backfillStatements(): BackfillSql {
-  const fields = fieldIndex(TABLES.runs);
-  const metrics = ['actual_tokens_used', 'fidelity_efficiency_score', 'fidelity_distribution'];
   const runs = `SELECT ${['run_id', 'entities_created', 'timepoints_created', 'tokens_used'].map(quoteIdent).join(', ')} FROM ${quoteIdent('runs')} WHERE ${quoteIdent('schema_version')} = ?`;
   const order = ` ORDER BY ${quoteIdent('run_id')} LIMIT ?`;
   return {
@@ -85,11 +85,7 @@ export function backfillStatements(): BackfillSql {
     firstPage: `${runs} AND ${quoteIdent('run_id')} IS NOT NULL${order}`,
     nextPage: `${runs} AND ${quoteIdent('run_id')} > ?${order}`,
     assignments: `SELECT ${['id', 'run_id', 'entity_id', 'resolution', 'timestamp'].map(quoteIdent).join(', ')} FROM ${quoteIdent(TABLES.resolutionAssignments.name)} WHERE ${quoteIdent('run_id')} >= ? AND ${quoteIdent('run_id')} <= ?`,
-    update: updateSql(
-      'runs',
-      metrics.filter((c) => fields.has(c)),
-      'run_id',
-    ),
+    update: updateSql('runs', [...BACKFILLED_COLUMNS], 'run_id'),
   };
 }
 

@@ -4,11 +4,12 @@
  * the backfill — so progress is real (one event per page) and a cancelled
  * migration stops between two pages.
  */
+
 import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
-import { fidelityDistribution, fidelityEfficiencyScore } from '../metrics/fidelity.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
+import { backfillParams } from './backfill-rows.js';
 import { ATTACHED_SOURCE, type BackfillSql, CARRY_OVER_ROWID } from './carry-over-sql.js';
 import { openDatabase } from './execute.js';
 import type { MigrationPlan, StepKind } from './plan.js';
@@ -148,16 +149,9 @@ interface BackfillRun extends Row {
   tokens_used: number;
 }
 
-interface Assignment {
-  entityId: string;
-  resolution: string;
-  timestamp: string;
-  id: number;
-}
-
 /**
- * Compute the v2 metrics v1 data allows, with the same calculators `completeRun`
- * uses, one page of runs (and their assignments) at a time.
+ * Compute the v2 metrics v1 data allows (`backfillParams`), one page of runs (and
+ * their assignments) at a time.
  */
 async function backfill(tx: Executor, sql: BackfillSql, context: CarryOverContext): Promise<void> {
   for (const statement of sql.indexes) await tx.run(statement);
@@ -174,39 +168,8 @@ async function backfill(tx: Executor, sql: BackfillSql, context: CarryOverContex
         : [V1_SCHEMA_VERSION, last, context.pageSize],
     );
     if (runs.length === 0) break;
-    const byRun = new Map<string, Assignment[]>();
     const assignments = await tx.all(sql.assignments, [runs[0]!.run_id, runs.at(-1)!.run_id]);
-    for (const a of assignments) {
-      const list = byRun.get(String(a.run_id)) ?? [];
-      list.push({
-        entityId: a.entity_id as string,
-        resolution: a.resolution as string,
-        timestamp: a.timestamp as string,
-        id: Number(a.id),
-      });
-      byRun.set(String(a.run_id), list);
-    }
-    const updates = runs.map((run): SqlValue[] => {
-      const tokens = run.tokens_used === null ? null : Number(run.tokens_used);
-      let efficiency: number | null = null;
-      try {
-        if (tokens !== null)
-          efficiency = fidelityEfficiencyScore(
-            Number(run.entities_created ?? 0),
-            Number(run.timepoints_created ?? 0),
-            tokens,
-          );
-      } catch {
-        efficiency = null; // legacy data with negative or non-numeric counts: leave the metric unknown
-      }
-      const assigned = byRun.get(String(run.run_id));
-      return [
-        tokens !== null && Number.isFinite(tokens) && tokens >= 0 ? tokens : null,
-        efficiency,
-        assigned ? JSON.stringify(fidelityDistribution(assigned)) : null,
-        run.run_id,
-      ];
-    });
+    const updates = backfillParams(runs, assignments);
     await tx.runMany(sql.update, updates);
     done += runs.length;
     last = runs.at(-1)!.run_id;
