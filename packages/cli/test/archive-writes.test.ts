@@ -12,11 +12,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
-  hasStack,
+  expectOneErrorLine,
   lines,
   makeTempDir,
   parseCsv,
-  plainAll,
+  plainCount,
   plainIds,
   plainRun,
   removeDir,
@@ -39,15 +39,7 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(dir));
 
-const count = (file: string, sql: string, params: unknown[] = []) =>
-  Number(plainAll(file, sql, params)[0]?.n);
-
-/** One error line on stderr, no stack, nothing on stdout. */
-function expectOneErrorLine(result: { stdout: string; stderr: string }): void {
-  expect(result.stdout).toBe('');
-  expect(lines(result.stderr)).toHaveLength(1);
-  expect(hasStack(result.stderr)).toBe(false);
-}
+const count = plainCount;
 
 describe('write commands on a v1 file refuse before migrating away the runs they need', () => {
   let folder: string;

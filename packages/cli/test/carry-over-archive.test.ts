@@ -11,10 +11,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
-  hasStack,
+  expectOneErrorLine,
   lines,
   makeTempDir,
   plainAll,
+  plainCount,
   plainIds,
   plainRun,
   removeDir,
@@ -38,15 +39,7 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(dir));
 
-const count = (file: string, sql: string, params: unknown[] = []) =>
-  Number(plainAll(file, sql, params)[0]?.n);
-
-/** One error line on stderr, no stack, nothing on stdout. */
-function expectOneErrorLine(result: { stdout: string; stderr: string }): void {
-  expect(result.stdout).toBe('');
-  expect(lines(result.stderr)).toHaveLength(1);
-  expect(hasStack(result.stderr)).toBe(false);
-}
+const count = plainCount;
 
 describe('migrate --carry-over-archive: the archive carried into v2 later, then its stale runs closed', () => {
   let folder: string;

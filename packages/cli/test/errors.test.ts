@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   copyFixture,
+  expectOneErrorLine,
   hasStack,
-  lines,
   makeTempDir,
   plainAll,
   plainRun,
@@ -52,26 +51,17 @@ afterAll(() => removeDir(dir));
 const cli = (args: string[], env?: Record<string, string | undefined>) =>
   runCli(args, { cwd: dir, env });
 
-/** A usage/input/database error: the exit code, nothing on stdout, one line on stderr. */
-function expectOneLineError(result: CliResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe('');
-  expect(lines(result.stderr)).toHaveLength(1);
-  expect(result.stderr).toMatch(/^error: /);
-  expect(hasStack(result.stderr)).toBe(false);
-}
-
 describe.concurrent('bad usage exits 2', () => {
   it('unknown command: one error line on stderr, nothing on stdout', async () => {
     const result = await cli(['frobnicate']);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
   });
 
   it('unknown option: one error line on stderr, nothing on stdout', async () => {
     const result = await cli(['--db', v1, 'status', '--frob']);
     expect(result.stderr).toContain("unknown option '--frob'");
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
   });
 
   it('unknown global option and unknown subcommand exit 2 with nothing on stdout', async () => {
@@ -104,19 +94,19 @@ describe.concurrent('bad usage exits 2', () => {
 
   it('--json on a command that prints no data exits 2', async () => {
     const result = await cli(['--db', migrated, '--json', 'export']);
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('--json');
   });
 
   it('runs show <unknown id> exits 2 and names the run', async () => {
     const result = await cli(['--db', migrated, 'runs', 'show', 'run_does_not_exist']);
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('run_does_not_exist');
   });
 
   it('inspect <unknown id> exits 2, also with --json', async () => {
     const result = await cli(['--db', migrated, '--json', 'inspect', 'run_does_not_exist']);
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
   });
 });
 
@@ -164,7 +154,7 @@ describe('database problems exit 3', () => {
   ] as const)('not a database (random bytes): %s', async ([, args]) => {
     const before = sha256(junk);
     const result = await cli(['--db', junk, ...args]);
-    expectOneLineError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain('not a SQLite database');
     expect(sha256(junk)).toBe(before);
   });
@@ -172,14 +162,14 @@ describe('database problems exit 3', () => {
   it('a missing database file for a reading command exits 3 and creates nothing', async () => {
     const missing = path.join(dir, 'nowhere', 'runs.db');
     const result = await cli(['--db', missing, 'runs', 'list']);
-    expectOneLineError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
   it('schema_version 3.0: start exits 3 and changes nothing', async () => {
     const before = snapshotDir(path.dirname(newer));
     const result = await cli(['--db', newer, 'start', '--template', 't', '--mode', 'forward']);
-    expectOneLineError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain('3.0');
     expect(snapshotDir(path.dirname(newer))).toEqual(before);
   });
@@ -263,7 +253,7 @@ describe('rollback', () => {
     const folder = path.dirname(migrated);
     const before = snapshotDir(folder);
     const result = await cli(['--db', migrated, 'rollback']);
-    expectOneLineError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('--yes');
     expect(snapshotDir(folder)).toEqual(before);
   });
@@ -288,7 +278,7 @@ describe('rollback', () => {
 describe('--debug', () => {
   it('errors print one line without a stack, and a stack with --debug', async () => {
     const plain = await cli(['--db', migrated, 'runs', 'show', 'nope']);
-    expectOneLineError(plain, 2);
+    expectOneErrorLine(plain, 2);
     const debug = await cli(['--db', migrated, '--debug', 'runs', 'show', 'nope']);
     expect(debug.code).toBe(2);
     expect(debug.stdout).toBe('');

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { expect } from 'vitest';
 
 export {
   copyFixture,
@@ -152,6 +153,25 @@ export function parseCsv(text: string): string[][] {
 /** Non-empty lines of a text. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/**
+ * A usage, input or database error as the CLI must print it: nothing on stdout,
+ * one `error: …` line on stderr, no stack, never "internal error"; and the exit
+ * code, when given.
+ */
+export function expectOneErrorLine(result: CliResult, code?: number): void {
+  if (code !== undefined) expect(result.code, result.stderr).toBe(code);
+  expect(result.stdout).toBe('');
+  expect(lines(result.stderr)).toHaveLength(1);
+  expect(result.stderr).toMatch(/^error: /);
+  expect(result.stderr).not.toContain('internal error');
+  expect(hasStack(result.stderr)).toBe(false);
+}
+
+/** The `n` of a plain `SELECT count(*) AS n …` on a file. */
+export function plainCount(file: string, sql: string, params: unknown[] = []): number {
+  return Number(plainAll(file, sql, params)[0]?.n);
 }
 
 /** Whether a text looks like a JavaScript stack trace. */

@@ -15,10 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   copyFixture,
-  hasStack,
-  lines,
+  expectOneErrorLine,
   makeTempDir,
   NOBODY,
   removeDir,
@@ -50,14 +48,6 @@ beforeAll(() => {
 afterAll(() => removeDir(dir));
 
 /** One line on stderr, nothing on stdout, no stack, the exit code, no "internal error". */
-function expectUserError(result: CliResult, code: number): void {
-  expect(result.code, result.stderr).toBe(code);
-  expect(result.stdout).toBe('');
-  expect(lines(result.stderr)).toHaveLength(1);
-  expect(result.stderr).toMatch(/^error: /);
-  expect(result.stderr).not.toContain('internal error');
-  expect(hasStack(result.stderr)).toBe(false);
-}
 
 describe('export --out', () => {
   it('into a folder the user cannot write (as nobody): exit 2, the path and the reason, no file left', async () => {
@@ -66,7 +56,7 @@ describe('export --out', () => {
       cwd: dir,
       user: NOBODY,
     });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('--out');
     expect(result.stderr).toContain(target);
     expect(result.stderr).toContain('permission denied');
@@ -76,14 +66,14 @@ describe('export --out', () => {
   it('through a regular file (ENOTDIR): exit 2 naming the path', async () => {
     const target = path.join(aFile, 'runs.jsonl');
     const result = await runCli(['--db', db, 'export', '--out', target], { cwd: dir });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain(target);
     expect(result.stderr).toContain('not a folder');
   });
 
   it('onto a folder (EISDIR): exit 2, says it is a folder, and no --force advice (force cannot help)', async () => {
     const result = await runCli(['--db', db, 'export', '--out', locked, '--force'], { cwd: dir });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain(locked);
     expect(result.stderr).toContain('is a folder');
     expect(result.stderr).not.toContain('--force');
@@ -96,7 +86,7 @@ describe('export --out', () => {
     // The export writes `<out>.runmeta-partial` first: make that /dev/full.
     fs.symlinkSync('/dev/full', `${target}.runmeta-partial`);
     const result = await runCli(['--db', db, 'export', '--out', target], { cwd: dir });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain(target);
     expect(result.stderr).toContain('disk is full');
     expect(fs.readdirSync(folder)).toEqual([]);
@@ -110,7 +100,7 @@ describe('the database location', () => {
       env: { RUNMETA_DB: undefined },
       user: NOBODY,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain('cannot create the folder');
     expect(result.stderr).toContain(path.join(locked, 'metadata'));
     expect(result.stderr).toContain('permission denied');
@@ -123,7 +113,7 @@ describe('the database location', () => {
     const result = await runCli(['--db', target, 'start', '--template', 't', '--mode', 'forward'], {
       cwd: dir,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain('cannot create the folder');
     expect(result.stderr).toContain('not a folder');
     expect(result.stderr).not.toMatch(/readOnly/);
@@ -135,7 +125,7 @@ describe('the database location', () => {
       cwd: dir,
       timeoutMs: 30_000,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain('cannot create the folder /proc/runmeta-no-such-folder');
   });
 
@@ -148,7 +138,7 @@ describe('the database location', () => {
     async ([, args]) => {
       const target = path.join(aFile, 'runs.db');
       const result = await runCli(['--db', target, ...args], { cwd: dir });
-      expectUserError(result, 3);
+      expectOneErrorLine(result, 3);
       expect(result.stderr).toContain(aFile);
     },
   );
@@ -161,7 +151,7 @@ describe('the database location', () => {
       cwd: dir,
       user: NOBODY,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain(closed);
     expect(result.stderr).toContain('permission denied');
   });
@@ -174,7 +164,7 @@ describe('the database location', () => {
       ['start', '--template', 't', '--mode', 'forward'],
     ]) {
       const result = await runCli(['--db', folder, ...args], { cwd: dir });
-      expectUserError(result, 3);
+      expectOneErrorLine(result, 3);
       expect(result.stderr).toContain('is a directory');
       expect(result.stderr).toContain('--db');
       expect(result.stderr).not.toMatch(/postgres:\/\/|readOnly/);
@@ -192,7 +182,7 @@ describe('the database location', () => {
       cwd: dir,
       user: NOBODY,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain(folder);
     expect(result.stderr).not.toMatch(/readOnly/);
     expect(snapshotDir(folder)).toEqual(before);
@@ -203,7 +193,7 @@ describe('demo --dir', () => {
   it('under a regular file (ENOTDIR): exit 2 naming --dir and the path', async () => {
     const target = path.join(aFile, 'demo');
     const result = await runCli(['demo', '--dir', target, '--runs', '10'], { cwd: dir });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('--dir');
     expect(result.stderr).toContain(aFile);
   });
@@ -213,7 +203,7 @@ describe('demo --dir', () => {
       cwd: dir,
       timeoutMs: 30_000,
     });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('/proc/runmeta-no-such-demo');
   });
 
@@ -222,7 +212,7 @@ describe('demo --dir', () => {
       cwd: dir,
       user: NOBODY,
     });
-    expectUserError(result, 2);
+    expectOneErrorLine(result, 2);
     expect(result.stderr).toContain('--dir');
     expect(result.stderr).toContain('permission denied');
     expect(fs.readdirSync(locked)).toEqual([]);
@@ -243,7 +233,7 @@ describe('import', () => {
       cwd: dir,
       user: NOBODY,
     });
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain(source);
     expect(result.stderr).toContain('permission denied');
     expect(sha256(source)).toBe(before);
@@ -258,7 +248,7 @@ describe('import', () => {
       ['import', '--from', db, '--to', path.join(aFile, 'metadata', 'runs.db')],
       { cwd: dir },
     );
-    expectUserError(result, 3);
+    expectOneErrorLine(result, 3);
     expect(result.stderr).toContain(aFile);
   });
 });

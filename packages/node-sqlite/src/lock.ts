@@ -24,7 +24,6 @@ import {
   fileSystemError,
   InterruptedError,
   type LockHolderNote,
-  ReadOnlyError,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { LOCK_SUFFIX, onPath } from './containers.js';

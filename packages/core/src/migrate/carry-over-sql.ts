@@ -5,7 +5,6 @@
  */
 
 import { TABLES, type TableDef } from '../columns/registry.js';
-import { fieldIndex } from '../columns/rows.js';
 import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { BACKFILLED_COLUMNS } from './backfill-rows.js';
