@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  classifySqliteError,
+  FileSystemError,
+  fileSystemError,
+  systemErrorCode,
+} from './error-classification.js';
+import {
   ArchiveConflictError,
   ClosedError,
-  classifySqliteError,
   DatabaseLockedError,
   DatabaseTooLargeError,
   ERROR_CODES,
-  FileSystemError,
-  fileSystemError,
   InterruptedError,
   MigrationError,
   NeedsMigrationError,
@@ -19,7 +22,6 @@ import {
   RunNotFoundError,
   ServerUnreachableError,
   StorageError,
-  systemErrorCode,
   ValidationError,
 } from './errors.js';
 

@@ -12,6 +12,7 @@ export * from './columns/registry.js';
 export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
 export * from './columns/sql.js';
 export * from './demo/demo-data.js';
+export * from './error-classification.js';
 export * from './errors.js';
 export * from './filter/where.js';
 export { interruptionPoint } from './interrupt.js';

@@ -23,8 +23,8 @@ import {
   selectSql,
   updateSql,
 } from '../columns/sql.js';
+import { classifySqliteError } from '../error-classification.js';
 import {
-  classifySqliteError,
   NeedsMigrationError,
   NewerSchemaError,
   NotADatabaseError,

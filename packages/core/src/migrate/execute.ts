@@ -16,8 +16,8 @@ import {
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
+import { classifySqliteError } from '../error-classification.js';
 import {
-  classifySqliteError,
   DatabaseLockedError,
   InterruptedError,
   MigrationError,

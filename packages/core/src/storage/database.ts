@@ -5,7 +5,9 @@
  * a transaction with other work), `BEGIN IMMEDIATE`/`COMMIT`/`ROLLBACK`, close-once,
  * and mapping driver errors to typed runmeta errors.
  */
-import { ClosedError, classifySqliteError, DatabaseLockedError } from '../errors.js';
+
+import { classifySqliteError } from '../error-classification.js';
+import { ClosedError, DatabaseLockedError } from '../errors.js';
 
 /** How often BEGIN is tried before a lock error surfaces. */
 const BEGIN_ATTEMPTS = 5;

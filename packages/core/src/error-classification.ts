@@ -1,0 +1,161 @@
+/**
+ * Errors from outside runmeta, classified: system errors of the file system
+ * (EACCES, ENOTDIR, ENOSPC…) and errors of the SQLite engines, turned into the
+ * typed errors of `errors.ts` so every backend fails the same way.
+ *
+ * @packageDocumentation
+ */
+import {
+  DatabaseLockedError,
+  NotADatabaseError,
+  ReadOnlyError,
+  RunmetaError,
+  type RunmetaErrorOptions,
+  StorageError,
+  ValidationError,
+} from './errors.js';
+
+/**
+ * What the operating system's error codes mean, in words. Node reports them as
+ * `error.code`; this table is what every interface shows instead of the bare code.
+ */
+export const SYSTEM_ERROR_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is larger than allowed (file size limit)',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  EBUSY: 'it is busy',
+  EIO: 'an input/output error of the device',
+};
+
+/** What to do about each kind of system error (interface-neutral). */
+const SYSTEM_ERROR_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'Fix its permissions, or use another location',
+  EPERM: 'Fix its permissions, or use another location',
+  EROFS: 'Use a location on a writable file system',
+  ENOENT: 'Check the path',
+  ENOTDIR: 'Check the path: a file stands where a folder is expected',
+  EISDIR: 'Give the path of a file, not of a folder',
+  ENOSPC: 'Free some disk space, then retry',
+  EDQUOT: 'Free some disk space, then retry',
+  EFBIG: 'Raise the file size limit (ulimit -f), then retry',
+  EEXIST: 'Move it away or choose another path',
+  ENAMETOOLONG: 'Use a shorter path',
+};
+
+/** The system error code (`EACCES`, `ENOTDIR`...) of an error, if it has one runmeta explains. */
+export function systemErrorCode(error: unknown): string | null {
+  const code =
+    typeof error === 'object' && error && 'code' in error ? String(error.code) : undefined;
+  return code && code in SYSTEM_ERROR_REASONS ? code : null;
+}
+
+/** `permission denied (EACCES)`: the system's reason for an error code, in words. */
+export function systemErrorReason(code: string): string {
+  return `${SYSTEM_ERROR_REASONS[code] ?? 'the system refused'} (${code})`;
+}
+
+/**
+ * The file system refused an operation on a database's file or folder. The
+ * message names the operation, the path and the system's reason:
+ * `cannot create the folder metadata: permission denied (EACCES)`.
+ */
+export class FileSystemError extends RunmetaError {
+  /** The path the operation was about. */
+  readonly path: string;
+  /** The system error code (`EACCES`, `ENOTDIR`, `ENOSPC`...). */
+  readonly systemCode: string;
+  /**
+   * @param action - what was attempted, e.g. `cannot create the folder`
+   * @param path - the file or folder it was attempted on
+   * @param systemCode - the system error code
+   */
+  constructor(action: string, path: string, systemCode: string, options: RunmetaErrorOptions = {}) {
+    super('RUNMETA_FILE_SYSTEM', `${action} ${path}: ${systemErrorReason(systemCode)}`, {
+      hint: SYSTEM_ERROR_HINTS[systemCode] ?? 'Check the path, then retry',
+      ...options,
+    });
+    this.path = path;
+    this.systemCode = systemCode;
+  }
+}
+
+/**
+ * A {@link FileSystemError} for a system error thrown while doing `action` on
+ * `path`, or the error unchanged when it is not a system error.
+ */
+export function fileSystemError(error: unknown, action: string, path: string): unknown {
+  if (error instanceof RunmetaError) return error;
+  const code = systemErrorCode(error);
+  return code ? new FileSystemError(action, path, code, { cause: error }) : error;
+}
+
+/**
+ * Map an error thrown by a SQLite engine (better-sqlite3 codes or sql.js messages)
+ * to a typed runmeta error. Both embedded adapters share this, so the same file
+ * fails the same way in Node and in the browser.
+ */
+export function classifySqliteError(error: unknown, database: string): RunmetaError {
+  if (error instanceof RunmetaError) return error;
+  const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : String(error);
+  const has = (needle: string) => code.startsWith(needle) || message.includes(needle);
+  if (has('SQLITE_NOTADB') || /file is not a database/i.test(message)) {
+    return new NotADatabaseError(database, 'is not a SQLite database', { cause: error });
+  }
+  if (has('SQLITE_CORRUPT') || /malformed/i.test(message)) {
+    return new NotADatabaseError(database, 'is corrupt (database disk image is malformed)', {
+      cause: error,
+      hint: 'Restore it from a backup; runmeta does not repair damaged files',
+    });
+  }
+  const notNull = /NOT NULL constraint failed: ([\w".]+)/.exec(message);
+  if (notNull) {
+    return new ValidationError(
+      notNull[1]!,
+      'is required by this database (NOT NULL) but no value was given',
+      {
+        cause: error,
+      },
+    );
+  }
+  const unique = /(?:UNIQUE|PRIMARY KEY) constraint failed: ([\w".]+)/.exec(message);
+  if (unique) {
+    return new ValidationError(unique[1]!, 'must be unique, and a row with this value exists', {
+      cause: error,
+    });
+  }
+  if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
+    return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
+  }
+  // A file-system step that failed on the way (its code, or its code in the text).
+  // A full disk is told below, with the promise that nothing was written.
+  const system = systemErrorCode(error) ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+  if (system && system in SYSTEM_ERROR_REASONS && system !== 'ENOSPC') {
+    return new FileSystemError('cannot use', database, system, { cause: error });
+  }
+  if (has('SQLITE_READONLY') || /readonly database|read-only|permission denied/i.test(message)) {
+    return new ReadOnlyError(database, 'writes are not possible here', { cause: error });
+  }
+  if (has('SQLITE_CANTOPEN') || /unable to open/i.test(message)) {
+    return new NotADatabaseError(database, 'cannot be opened (missing folder, or a directory?)', {
+      cause: error,
+    });
+  }
+  if (has('SQLITE_FULL') || /disk is full|ENOSPC/i.test(message)) {
+    return new FileSystemError('cannot write', database, 'ENOSPC', {
+      cause: error,
+      hint: 'Free some disk space, then retry; nothing was written',
+    });
+  }
+  return new StorageError(`${database}: ${message}`, { cause: error });
+}
