@@ -1,4 +1,10 @@
-import { InterruptedError, RunmetaError, systemErrorCode, systemErrorReason } from '@runmeta/core';
+import {
+  InterruptedError,
+  RunmetaError,
+  systemErrorCode,
+  systemErrorReason,
+  ValidationError,
+} from '@runmeta/core';
 import { CommanderError } from 'commander';
 import { interruptedExitCode } from './interrupt.js';
 
@@ -74,4 +80,34 @@ export function describeError(error: unknown): { exitCode: number; message: stri
   }
   const message = error instanceof Error ? error.message : String(error);
   return { exitCode: 1, message: `internal error: ${message}. Run with --debug and report it` };
+}
+
+/**
+ * Fields the SDK names in validation errors, as every command passes them: the
+ * global `--db`, and the filters of the reading commands. A command adds its
+ * own (`CommandSpec.fieldFlags`).
+ */
+export const COMMON_FIELD_FLAGS: Readonly<Record<string, string>> = {
+  database: '--db',
+  'filter.since': '--since',
+  'filter.until': '--until',
+  'filter.templateId': '--template',
+  where: '--where',
+};
+
+/**
+ * An SDK `ValidationError` about a field the command filled from a flag or an
+ * argument, told in the command's words: `Invalid causalMode: …` becomes
+ * `Invalid --mode: …`. Any other error is returned unchanged.
+ */
+export function inFlags(error: unknown, flags: Readonly<Record<string, string>>): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const flag = flags[error.field];
+  if (!flag) return error;
+  const problem = error.problem.replace(/^Invalid [^:]+: /, '');
+  return new ValidationError(flag, problem, {
+    cause: error,
+    ...(error.hint !== undefined ? { hint: error.hint } : {}),
+    ...(error.cliHint !== undefined ? { cliHint: error.cliHint } : {}),
+  });
 }

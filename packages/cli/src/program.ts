@@ -2,7 +2,7 @@
  * Builds the commander program from the command declarations: names, options,
  * help text and examples come from `commands/`, never from here.
  */
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   COMMANDS,
   type CommandSpec,
@@ -12,7 +12,7 @@ import {
 } from './commands/index.js';
 import { flagName } from './commands/options.js';
 import { CliContext, defaultDatabase, type Streams } from './context.js';
-import { CliUsageError } from './errors.js';
+import { CliUsageError, COMMON_FIELD_FLAGS, inFlags } from './errors.js';
 
 /** The version printed by `--version` (the package's, bundled at build time). */
 const VERSION = '0.1.0';
@@ -47,7 +47,17 @@ function addCommand(
       opt.flags,
       value ? `${opt.description} (${value.describe})` : opt.description,
     );
-    if (opt.choices) option.choices(opt.choices);
+    if (opt.choices) {
+      // Choices match in any case (`--status FAILED`), as filters and reads do.
+      const choices = opt.choices;
+      option.choices(choices).argParser((text: string) => {
+        const chosen = choices.find((choice) => choice.toLowerCase() === text.toLowerCase());
+        if (chosen === undefined) {
+          throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+        }
+        return chosen;
+      });
+    }
     if (value) {
       const flag = flagName(opt.flags);
       option.argParser((text: string) => value.parse(text, flag));
@@ -82,7 +92,12 @@ function addCommand(
       debug: !!global.debug,
     });
     const args = received.slice(0, -2).map((a) => a as string);
-    onExit((await spec.run!(ctx, args, options)) ?? 0);
+    const flags = { ...COMMON_FIELD_FLAGS, ...spec.fieldFlags };
+    try {
+      onExit((await spec.run!(ctx, args, options)) ?? 0);
+    } catch (error) {
+      throw inFlags(error, flags);
+    }
   });
 }
 

@@ -1,5 +1,11 @@
 /** The `runs` command group: list, show and close runs. */
-import { exportFields, type RunFilter, type RunMetadata, TEMPORAL_MODES } from '@runmeta/core';
+import {
+  exportFields,
+  type RunFilter,
+  type RunMetadata,
+  TEMPORAL_MODES,
+  timeKey,
+} from '@runmeta/core';
 import {
   archivedStaleLine,
   CARRY_OVER_ARCHIVE,
@@ -13,6 +19,13 @@ import { renderChildRecords } from '../output/run-detail.js';
 import { createTableWriter, type TableColumn } from '../output/table.js';
 import { duration, formatDuration, wholeNumber } from './options.js';
 import type { CommandSpec } from './types.js';
+
+/** A stored creation time as `YYYY-MM-DD HH:MM:SS` in UTC; text that is no time as it is. */
+function createdUtc(stored: string | null | undefined): string | null {
+  if (!stored) return null;
+  const key = timeKey(stored);
+  return key ? key.slice(0, 19).replace('T', ' ') : stored;
+}
 
 /** Rows per chunk of a streamed table. */
 const TABLE_BATCH = 1000;
@@ -122,7 +135,7 @@ const list: CommandSpec = {
       } else {
         const c = ctx.color;
         const columns: TableColumn<RunMetadata>[] = [
-          { header: 'run_id', value: (r) => r.runId, min: 6, max: 40 },
+          { header: 'run_id', value: (r) => r.runId, min: 6, whole: true },
           { header: 'template', value: (r) => r.templateId, max: 32 },
           { header: 'mode', value: (r) => r.causalMode, min: 11, max: 16 },
           {
@@ -133,7 +146,13 @@ const list: CommandSpec = {
             style: (text, r) =>
               r.status === 'failed' ? c.red(text) : r.status === 'running' ? c.yellow(text) : text,
           },
-          { header: 'created', value: (r) => (r.createdAt ?? r.startedAt)?.slice(0, 19), min: 19 },
+          {
+            // The instant in UTC, as runs are ordered and filtered (`schema/time.ts`).
+            header: 'created (UTC)',
+            value: (r) => createdUtc(r.createdAt ?? r.startedAt),
+            min: 19,
+            max: 26,
+          },
           {
             header: 'cost',
             value: (r) => (r.costUsd === null ? null : `$${r.costUsd.toFixed(4)}`),

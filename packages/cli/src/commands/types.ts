@@ -44,6 +44,11 @@ export interface CommandSpec {
   /** Whether the command prints data (and so accepts `--json`). */
   printsData?: boolean;
   subcommands?: readonly CommandSpec[];
+  /**
+   * SDK field names this command fills from its flags and arguments
+   * (`causalMode` → `--mode`), so validation errors name what the user typed.
+   */
+  fieldFlags?: Readonly<Record<string, string>>;
   /** Runs the command; returns the exit code (0 when omitted). */
   run?: (
     ctx: CliContext,

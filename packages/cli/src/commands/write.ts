@@ -47,6 +47,13 @@ async function withWriter(
 
 export const start: CommandSpec = {
   name: 'start',
+  fieldFlags: {
+    runId: '--run-id',
+    templateId: '--template',
+    causalMode: '--mode',
+    goal: '--goal',
+    tokenBudget: '--token-budget',
+  },
   summary: 'Start a run; prints its run id',
   printsData: true,
   options: [
@@ -106,6 +113,11 @@ export const record: CommandSpec = {
   subcommands: [
     {
       name: 'mechanism',
+      fieldFlags: {
+        'mechanisms[0].mechanism': '<mechanism>',
+        'mechanisms[0].functionName': '<function_name>',
+        'mechanisms[0].context': '--context',
+      },
       summary: 'Record a mechanism event',
       printsData: true,
       arguments: [
@@ -136,6 +148,11 @@ export const record: CommandSpec = {
     },
     {
       name: 'resolution',
+      fieldFlags: {
+        'resolutions[0].entityId': '<entity_id>',
+        'resolutions[0].resolution': '<level>',
+        'resolutions[0].timepointId': '<timepoint_id>',
+      },
       summary: 'Record an entity resolution (fidelity) assignment',
       printsData: true,
       arguments: [
@@ -162,6 +179,11 @@ export const record: CommandSpec = {
     },
     {
       name: 'validation',
+      fieldFlags: {
+        'validations[0].validatorName': '<validator>',
+        'validations[0].message': '--message',
+        'validations[0].violations': '--violation',
+      },
       summary: 'Record a validator outcome',
       printsData: true,
       arguments: [
@@ -201,6 +223,17 @@ export const record: CommandSpec = {
 
 export const complete: CommandSpec = {
   name: 'complete',
+  fieldFlags: {
+    entitiesCreated: '--entities',
+    timepointsCreated: '--timepoints',
+    trainingExamples: '--training-examples',
+    costUsd: '--cost',
+    llmCalls: '--llm-calls',
+    tokensUsed: '--tokens',
+    actualTokens: '--tokens',
+    tokenBudget: '--token-budget',
+    errorMessage: '--error',
+  },
   summary: 'Complete a run and compute its v2 metrics',
   description:
     'Store final counts, cost and tokens; compute token-budget compliance (budget from here or from start), the fidelity distribution (from recorded assignments) and the fidelity-efficiency score. --error marks the run failed.',

@@ -4,22 +4,18 @@
  * listed under their validation), long values cut with `…`.
  */
 import type { MechanismUsage, ResolutionAssignment, ValidationRecord } from '@runmeta/core';
+import stringWidth from 'string-width';
 import type { CliContext } from '../context.js';
+import { truncate } from './table.js';
 
 /** Longest value shown in full; longer ones end in `…` (`--json` has them whole). */
 export const MAX_VALUE_LENGTH = 80;
-
-/** `text` cut to `max` characters, the last one `…` when something was cut. */
-export function truncate(text: string, max = MAX_VALUE_LENGTH): string {
-  const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-}
 
 /** One value on one line: objects as compact JSON, missing as `—`, newlines as spaces. */
 function shown(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return truncate(text.replace(/\s*[\r\n]+\s*/g, ' '));
+  return truncate(text.replace(/\s*[\r\n]+\s*/g, ' '), MAX_VALUE_LENGTH);
 }
 
 /** `2025-12-11T12:05:53.364874` → `2025-12-11 12:05:53`. */
@@ -27,13 +23,21 @@ function time(timestamp: string | null): string {
   return timestamp ? timestamp.slice(0, 19).replace('T', ' ') : '—'.padEnd(19);
 }
 
-/** Rows of cells as lines, each column padded to its widest cell but the last. */
+/**
+ * Rows of cells as lines, each column padded to its widest cell but the last.
+ * Widths are found with a loop: a run may have hundreds of thousands of events.
+ */
 function columns(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length))) ?? [];
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+    });
+  }
   return rows.map((row) =>
     row
       .map((cell, i) =>
-        i < row.length - 1 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell,
+        i < row.length - 1 ? cell + ' '.repeat(widths[i]! - stringWidth(cell)) : cell,
       )
       .join('  ')
       .trimEnd(),

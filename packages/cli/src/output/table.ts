@@ -23,6 +23,11 @@ export interface TableColumn<R> {
   max?: number;
   /** Colour applied to the padded cell text (never counted in widths). */
   style?: (text: string, row: R) => string;
+  /**
+   * Never cut this column's values (ids people copy): a longer value than the
+   * first batch had is printed whole and pushes its row's later cells right.
+   */
+  whole?: boolean;
 }
 
 const cellText = (value: string | number | null | undefined): string =>
@@ -62,7 +67,9 @@ export function createTableWriter<R>(columns: TableColumn<R>[], write: (text: st
       if (!widths) {
         widths = columns.map((column) => {
           let width = Math.max(stringWidth(column.header), column.min ?? 0);
-          const max = Math.max(width, column.max ?? DEFAULT_MAX_WIDTH);
+          const max = column.whole
+            ? Number.POSITIVE_INFINITY
+            : Math.max(width, column.max ?? DEFAULT_MAX_WIDTH);
           for (const row of batch)
             width = Math.max(width, stringWidth(cellText(column.value(row))));
           return Math.min(width, max);
@@ -124,7 +131,7 @@ export function renderTable(
   return text.replace(/\n$/, '');
 }
 
-/** A horizontal bar chart, one row per label; bars scale to the largest value. */
+/** A horizontal bar chart, one row per label; bars scale to the largest value (none below zero). */
 export function renderBars(
   rows: { label: string; value: number; note?: string }[],
   width = 30,
@@ -137,7 +144,8 @@ export function renderBars(
   }
   return rows
     .map((r) => {
-      const length = max > 0 ? Math.round((r.value / max) * width) : 0;
+      // Legacy data can hold negative costs or tokens: such a value has no bar.
+      const length = max > 0 && r.value > 0 ? Math.round((r.value / max) * width) : 0;
       const bar = '█'.repeat(length) || (r.value > 0 ? '▏' : '');
       return `  ${pad(truncate(r.label, labelWidth), labelWidth)}  ${bar.padEnd(width)}  ${r.note ?? r.value}`;
     })

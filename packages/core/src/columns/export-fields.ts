@@ -9,7 +9,12 @@
  *
  * @packageDocumentation
  */
-import { CANONICAL_RUN_COLUMNS, type ColumnDef, DEPLOYED_RUN_COLUMNS } from './registry.js';
+import {
+  CANONICAL_RUN_COLUMNS,
+  type ColumnDef,
+  DEPLOYED_RUN_COLUMNS,
+  RUN_COLUMNS,
+} from './registry.js';
 
 /** One exported field: a known field (SDK name) or an unknown column (SQL name). */
 export type ExportField =
@@ -49,12 +54,22 @@ export function exportFields(
   return fields;
 }
 
-/** The value of one export field of a decoded run (`source` defaults to `active`). */
+/**
+ * The value of one export field of a decoded run (`source` defaults to
+ * `active`). A stored value that could not be decoded (bad JSON, a wrong type)
+ * is exported as stored — its raw value from `readIssues` — never as empty.
+ */
 export function exportValue(
-  run: { extra: Record<string, unknown>; source?: string } & object,
+  run: {
+    extra: Record<string, unknown>;
+    source?: string;
+    readIssues?: readonly { column: string; raw: unknown }[];
+  } & object,
   field: ExportField,
 ): unknown {
   if (field.kind === 'extra') return run.extra[field.column];
   if (field.kind === 'source') return run.source ?? 'active';
-  return (run as Record<string, unknown>)[field.name];
+  const column = (RUN_COLUMNS as Record<string, ColumnDef>)[field.name]?.name;
+  const issue = run.readIssues?.find((i) => i.column === column);
+  return issue ? issue.raw : (run as Record<string, unknown>)[field.name];
 }

@@ -60,6 +60,11 @@ describe('parseWhere / compileWhere', () => {
     ['status = null', 'compare with null using "is null"', 8],
     ['status ; 1', 'unexpected character ";"', 8],
     ['', 'the filter is empty', 1],
+    ["cost_usd > 'abc'", 'cost_usd holds numbers: compare it with a number, not "abc"', 12],
+    ["entities_created in (1, 'three')", 'entities_created holds numbers', 25],
+    ['created_at > 5', 'created_at is a time', 14],
+    ["status = 'faild'", 'unknown status "faild" (one of running, completed, failed', 10],
+    ['stauts = 1', 'unknown column "stauts" (did you mean status?)', 1],
   ])('rejects %j with a message pointing at the token', (text, problem, position) => {
     const error = (() => {
       try {

@@ -38,12 +38,12 @@ export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; 
 /** The filter was not valid; `position` points at the offending token (0-based). */
 export class WhereSyntaxError extends ValidationError {
   readonly position: number;
-  constructor(source: string, position: number, problem: string) {
+  constructor(source: string, position: number, problem: string, detail?: string) {
     // The filter and a caret under the offending token end the message (and the
     // hint, which the CLI prints), on their own lines.
     const caret = `\n  ${source}\n  ${' '.repeat(position)}^`;
     super('where', `${problem} at position ${position + 1}`, {
-      hint: `Fix the filter, e.g. status = 'failed' and cost_usd > 0.5:${caret}`,
+      hint: `${detail ? `${detail}. ` : ''}Fix the filter, e.g. status = 'failed' and cost_usd > 0.5:${caret}`,
       operation: 'read',
     });
     this.position = position;
@@ -139,8 +139,8 @@ function distance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The problem text for an unknown column: the closest names, then every valid one. */
-function unknownColumn(name: string): string {
+/** The problem for an unknown column (with the closest name), and every valid one. */
+function unknownColumn(name: string): { problem: string; detail: string } {
   const lower = name.toLowerCase();
   const names = [...COLUMN_BY_NAME.keys()];
   const best = names
@@ -148,8 +148,10 @@ function unknownColumn(name: string): string {
     .filter(({ d }) => d <= Math.max(2, Math.floor(lower.length / 3)))
     .sort((a, b) => a.d - b.d)
     .map(({ candidate }) => COLUMN_BY_NAME.get(candidate)!.name);
-  const suggestion = best.length ? `; did you mean ${best[0]}?` : '';
-  return `unknown column "${name}"${suggestion} Columns: ${WHERE_COLUMNS.join(', ')}, fidelity.<level>`;
+  return {
+    problem: `unknown column "${name}"${best.length ? ` (did you mean ${best[0]}?)` : ''}`,
+    detail: `Columns: ${WHERE_COLUMNS.join(', ')}, fidelity.<level>`,
+  };
 }
 
 /** Parse a filter into its syntax tree; throws {@link WhereSyntaxError}. */
@@ -161,8 +163,8 @@ export function parseWhere(source: string): WhereNode {
     const t = peek();
     return t.type === 'ident' && t.text.toLowerCase() === word;
   };
-  const fail = (token: Token, problem: string): never => {
-    throw new WhereSyntaxError(source, token.pos, problem);
+  const fail = (token: Token, problem: string, detail?: string): never => {
+    throw new WhereSyntaxError(source, token.pos, problem, detail);
   };
   const describe = (t: Token) =>
     t.type === 'end'
@@ -211,7 +213,10 @@ export function parseWhere(source: string): WhereNode {
       return { kind: 'fidelity', level };
     }
     const column = COLUMN_BY_NAME.get(name);
-    if (!column) return fail(t, unknownColumn(t.text));
+    if (!column) {
+      const { problem, detail } = unknownColumn(t.text);
+      return fail(t, problem, detail);
+    }
     return { kind: 'column', column: column.name };
   };
 
@@ -225,6 +230,9 @@ export function parseWhere(source: string): WhereNode {
     const v = value();
     const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
     if (v === null || !column) return v;
+    if ((column.sqlType === 'INTEGER' || column.sqlType === 'REAL') && typeof v === 'string') {
+      fail(t, `${column.name} holds numbers: compare it with a number, not ${JSON.stringify(v)}`);
+    }
     if (column.time) {
       const problem = typeof v === 'string' ? timeInputProblem(v) : 'expected a quoted time';
       if (problem) fail(t, `${column.name} is a time: ${problem}`);

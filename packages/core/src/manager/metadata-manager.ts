@@ -155,6 +155,9 @@ export interface RecordBatch {
   validations?: readonly ValidationRecordInput[];
 }
 
+/** 0001-01-01T00:00:00Z, the earliest time ISO-8601 text (four-digit years) can hold. */
+const EARLIEST_TIME_MS = -62_135_596_800_000;
+
 /** Options for reading a run's child records. */
 export interface ChildOptions {
   /** Read them from the archive when the run is not in the active database. */
@@ -676,7 +679,10 @@ export class MetadataManager {
     includeArchive?: boolean;
   }): Promise<RunMetadata[]> {
     const { olderThanMs, now, includeArchive } = parseOptions(StaleRunsOptions, given);
-    const cutoff = new Date((now ?? new Date()).getTime() - olderThanMs).toISOString();
+    // An age reaching before year 1 means "every run": the cutoff stops there.
+    const cutoff = new Date(
+      Math.max((now ?? new Date()).getTime() - olderThanMs, EARLIEST_TIME_MS),
+    ).toISOString();
     // With the archive: one run per id (its active copy), merged in time order.
     return this.getAllRuns({ status: 'running', until: cutoff, includeArchive });
   }
@@ -912,11 +918,10 @@ export class MetadataManager {
   async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
     const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
     const run = await this.getRun(runId, { includeArchive: options.includeArchive });
-    const db = run.source === 'archive' ? (await this.openArchive())!.db : this.db;
-    const mechanisms = await db.all(
-      'SELECT DISTINCT "mechanism" FROM "mechanism_usage" WHERE "run_id" = ?',
-      [runId],
-    );
+    // Through the child reader: a database without a mechanism_usage table (the
+    // documented v1 form) has no events rather than failing the snapshot.
+    const events = await this.getMechanisms(runId, { includeArchive: run.source === 'archive' });
+    const mechanisms = [...new Set(events.map((event) => String(event.mechanism)))];
     const snapshot: SimulationSnapshot = {
       runId,
       templateId: run.templateId,
@@ -924,7 +929,7 @@ export class MetadataManager {
       status: run.status,
       entitiesCreated: run.entitiesCreated,
       timepointsCreated: run.timepointsCreated,
-      mechanismsUsed: sortMechanisms(mechanisms.map((m) => String(m.mechanism))),
+      mechanismsUsed: sortMechanisms(mechanisms),
       costUsd: run.costUsd,
       fidelityDistribution: run.fidelityDistribution,
       actualTokensUsed: run.actualTokensUsed,

@@ -17,17 +17,22 @@ const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 
 /**
  * The SQL expression for "when the run was created", as a time key (see
- * `schema/time.ts`): created_at, else started_at, compared and sorted as times
- * ('' when neither holds a time, so ordering and keyset pagination agree).
+ * `schema/time.ts`): created_at, else started_at, compared and sorted as times.
+ * For ordering it is '' when neither holds a time (such runs sort first, and
+ * ordering and keyset pagination agree); for filtering it is NULL, so a run
+ * whose creation time is unknown matches no time filter (`until` included).
  */
 export function createdExpression(
   columns: readonly string[],
   dialect: SqlDialect = sqliteDialect,
+  use: 'order' | 'filter' = 'order',
 ): string {
   const parts = ['created_at', 'started_at']
     .filter((c) => columns.includes(c))
     .map((c) => dialect.timeKey(quoteIdent(c)));
-  return `COALESCE(${[...parts, "''"].join(', ')})`;
+  if (use === 'order') parts.push("''");
+  if (parts.length === 0) return 'NULL';
+  return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
 }
 
 /** Extra column carrying the raw ordering value for keyset pagination. */
@@ -58,7 +63,7 @@ export function whereClause(
 ): { sql: string; params: SqlValue[] } {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
-  const created = createdExpression(columns, dialect);
+  const created = createdExpression(columns, dialect, 'filter');
   const equal = (column: string, value: string | undefined, enumColumn = false) => {
     if (value === undefined) return;
     // A filter on a column this table lacks matches nothing (rather than everything).

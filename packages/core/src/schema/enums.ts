@@ -1,24 +1,23 @@
 import { z } from 'zod';
 
 /**
- * Build a strict input enum: values are stored lowercase, and the upper-case names
- * the earlier tool used in examples (`DIALOG`, `TENSOR_ONLY`) are accepted and
- * normalised to the value. Both spellings are in the input type, so TypeScript
- * catches a wrong literal before zod does.
+ * Build a strict input enum: values are stored lowercase, and any case is
+ * accepted and normalised to the value — the upper-case names the earlier tool
+ * used in examples (`DIALOG`, `TENSOR_ONLY`), and `Scene` from a hand-written
+ * script, as reads fold stored values the same way. Both the value and its
+ * upper-case name are in the input type, so TypeScript catches a wrong literal
+ * before zod does.
  */
 function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
-  const upper = values.map((v) => v.toUpperCase()) as unknown as {
-    [K in keyof T]: Uppercase<T[K]>;
-  };
-  return z.union(
-    [
-      z.enum(values),
-      z
-        .enum(upper as unknown as [Uppercase<T[number]>, ...Uppercase<T[number]>[]])
-        .transform((name) => name.toLowerCase() as T[number]),
-    ],
-    { error: () => `must be one of ${values.join(', ')} (upper-case names are accepted too)` },
-  );
+  const message = `must be one of ${values.join(', ')} (any case)`;
+  return z
+    .string({ error: () => message })
+    .transform((text, ctx) => {
+      const value = text.toLowerCase();
+      if ((values as readonly string[]).includes(value)) return value as T[number];
+      ctx.addIssue({ code: 'custom', message, input: text });
+      return z.NEVER;
+    }) as unknown as z.ZodType<T[number], T[number] | Uppercase<T[number]>>;
 }
 
 /** Resolution (fidelity) levels, ordered from coarsest to finest. */

@@ -66,13 +66,16 @@ export function describeAnswerConformance(
       const { adapter, manager } = await fresh();
       // Instants (UTC): b 10-27 11:59:59.999999, c 10-27 12:00, d 10-31 23:30,
       // a 11-01 12:00:45, e 11-01 12:00:45.5, f 11-02 00:00.
-      const created: [string, string][] = [
+      const created: [string, string | null][] = [
         ['a', '2025-11-01 12:00:45'],
         ['b', '2025-10-27 11:59:59.999999'],
         ['c', '2025-10-27T14:00:00+02:00'],
         ['d', '2025-11-01T01:30:00+02:00'],
         ['e', '2025-11-01T12:00:45.500Z'],
         ['f', '2025-11-01T19:00:00-05:00'],
+        // Unknown creation times: they match no time filter and sort first.
+        ['g', 'not a time'],
+        ['h', null],
       ];
       for (const [runId] of created) {
         await manager.startRun({ runId, templateId: 't', causalMode: 'forward' });
@@ -87,7 +90,8 @@ export function describeAnswerConformance(
         ]),
       );
       const reader = await MetadataManager.open({ adapter, readOnly: true });
-      expect(await ids(reader, {})).toEqual(['b', 'c', 'd', 'a', 'e', 'f']);
+      expect(await ids(reader, {})).toEqual(['g', 'h', 'b', 'c', 'd', 'a', 'e', 'f']);
+      expect(await ids(reader, { until: '2030-01-01' })).toEqual(['b', 'c', 'd', 'a', 'e', 'f']);
       expect(await ids(reader, { order: 'newest-first', limit: 2 })).toEqual(['f', 'e']);
       expect(await ids(reader, { since: '2025-11-01T00:00:00' })).toEqual(['a', 'e', 'f']);
       expect(await ids(reader, { since: '2025-10-27 12:00:00' })).toEqual([
