@@ -112,6 +112,8 @@ const list: CommandSpec = {
       where: options.where as string | undefined,
       includeArchive: !!options.includeArchive,
       order: sort === 'newest' ? 'newest-first' : 'oldest-first',
+      // In time order the database applies the limit; other orders sort here first.
+      ...(sorters[sort] ? {} : { limit }),
     };
     const manager = await ctx.open({ write: false });
     try {
