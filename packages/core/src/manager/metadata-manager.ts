@@ -99,7 +99,9 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
+import { openArchiveDatabase } from './archive-open.js';
 import { runNotFound } from './not-found.js';
+import { queryReadsOnly } from './query-errors.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -960,7 +962,7 @@ export class MetadataManager {
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
     if (!this.db.dialect.isReadStatement(head)) {
-      throw new ReadOnlyError(
+      throw queryReadsOnly(
         this.adapter.describe(this.database),
         `query() runs reads only (SELECT, WITH, VALUES, EXPLAIN or a PRAGMA read), not "${head.slice(0, 40)}"`,
       );
@@ -971,9 +973,10 @@ export class MetadataManager {
           return await db.all(sql, params);
         } catch (error) {
           if (error instanceof ReadOnlyError) {
-            throw new ReadOnlyError(
+            throw queryReadsOnly(
               this.adapter.describe(this.database),
-              'query() is read-only; use the write methods',
+              'query() runs reads only',
+              error,
             );
           }
           throw error;
@@ -1029,8 +1032,7 @@ export class MetadataManager {
       this.archive = null;
       return null;
     }
-    const db = await openDatabase(this.adapter, name, { readOnly: true });
-    const schema = await observeSchema(db);
+    const { db, schema } = await openArchiveDatabase(this.adapter, name, this.database);
     this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name };
     return this.archive;
   }
