@@ -12,7 +12,7 @@ import { ReadOnlyError } from '../errors.js';
  */
 export function queryReadsOnly(location: string, detail: string, cause?: unknown): ReadOnlyError {
   return new ReadOnlyError(location, detail, {
-    hint: 'query() accepts reads only, whatever the permissions: change runs with the write methods (startRun, recordMechanism, recordResolution, recordValidation, completeRun, updateSummary, saveMetadata, closeStaleRuns)',
+    hint: 'query() accepts reads only: change runs with the write methods (startRun, recordMechanism, recordResolution, recordValidation, completeRun, updateSummary, saveMetadata, closeStaleRuns)',
     // The CLI never passes its user's SQL to query().
     cliHint: 'Run with --debug and report it',
     ...(cause === undefined ? {} : { cause }),
