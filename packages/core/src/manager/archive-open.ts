@@ -6,11 +6,18 @@
  *
  * @packageDocumentation
  */
+import { classifySqliteError } from '../error-classification.js';
 import { NotADatabaseError } from '../errors.js';
-import { openDatabase } from '../migrate/execute.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
-import type { StorageAdapter } from '../storage/adapter.js';
-import type { Database } from '../storage/database.js';
+import type {
+  Row,
+  RunResult,
+  SqlConnection,
+  SqlParams,
+  StorageAdapter,
+} from '../storage/adapter.js';
+import { Database } from '../storage/database.js';
+import type { SqlDialect } from '../storage/dialect.js';
 
 /**
  * The error for an archive that cannot be read as SQLite: `error` when it says
@@ -34,8 +41,39 @@ export function unreadableArchive(
 }
 
 /**
+ * The archive's connection: a read that finds the file damaged past its first
+ * pages (a corrupt table) is reported like a damaged archive, too.
+ */
+class ArchiveDatabase extends Database {
+  constructor(
+    connection: SqlConnection,
+    location: string,
+    dialect: SqlDialect | undefined,
+    private readonly fail: (error: unknown) => unknown,
+  ) {
+    super(connection, location, dialect);
+  }
+
+  override async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    try {
+      return await super.all<T>(sql, params);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  override async run(sql: string, params?: SqlParams): Promise<RunResult> {
+    try {
+      return await super.run(sql, params);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+}
+
+/**
  * Open the archive `name` of `database` read-only and read its schema; a damaged
- * archive is reported by {@link unreadableArchive}.
+ * archive is reported by {@link unreadableArchive}, now or on a later read.
  *
  * @internal
  */
@@ -44,11 +82,21 @@ export async function openArchiveDatabase(
   name: string,
   database: string,
 ): Promise<{ db: Database; schema: ObservedSchema }> {
+  const location = adapter.describe(name);
   const fail = (error: unknown) =>
-    unreadableArchive(error, adapter.describe(name), adapter.describe(database));
+    unreadableArchive(
+      classifySqliteError(error, location),
+      location,
+      adapter.describe(database),
+    );
   let db: Database;
   try {
-    db = await openDatabase(adapter, name, { readOnly: true });
+    db = new ArchiveDatabase(
+      await adapter.open(name, { readOnly: true }),
+      location,
+      adapter.dialect,
+      fail,
+    );
   } catch (error) {
     throw fail(error);
   }

@@ -138,8 +138,11 @@ export async function carryOverArchive(
         const kind = detectSchema(archived).kind;
         if (!['v1-documented', 'v1-deployed-18', 'v1-deployed-20', 'v1-variant'].includes(kind)) {
           throw new NotADatabaseError(
-            adapter.describe(archiveName),
+            archivePath!,
             `is not a v1 archive (it reads as ${kind}); nothing was carried`,
+            {
+              hint: `It is not the v1 file a migration archived: restore ${archivePath} from a backup, or move it away`,
+            },
           );
         }
         const tables = [TABLES.runs, ...CHILD_TABLES].filter((t) => archived.tables[t.name]);
