@@ -90,6 +90,9 @@ describe('garbage in place of the archive', () => {
       `State          the v1 archive cannot be read — restore ${archive} from a backup, or move it away`,
     );
     expect(result.stdout).not.toContain('up to date');
+    expect(result.stdout).toContain(
+      `Archive        ${archive} (the v1 archive of ${db}) is not a readable SQLite database.`,
+    );
     const json = JSON.parse((await runCli(['--db', db, '--json', 'status'], { cwd: dir })).stdout);
     expect(json.archive).toMatchObject({ path: archive, runs: null });
     expect(json.archive.error).toContain(

@@ -141,7 +141,7 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
                 .map(([s, n]) => `${s} ${n}`)
                 .join(', ') || 'none'
             })`,
-            `Archive        ${archive ? (archive.error ? `${archive.path}: ${ctx.color.red(archive.error)}` : `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)`) : 'none'}`,
+            `Archive        ${archive ? (archive.error ? (archive.error.startsWith(archive.path) ? ctx.color.red(archive.error) : `${archive.path}: ${ctx.color.red(archive.error)}`) : `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)`) : 'none'}`,
             `Integrity      ${report.integrity === 'ok' ? c.green('ok') : c.red(report.integrity)}`,
             upToDate
               ? report.integrity !== 'ok'

@@ -84,11 +84,7 @@ export async function openArchiveDatabase(
 ): Promise<{ db: Database; schema: ObservedSchema }> {
   const location = adapter.describe(name);
   const fail = (error: unknown) =>
-    unreadableArchive(
-      classifySqliteError(error, location),
-      location,
-      adapter.describe(database),
-    );
+    unreadableArchive(classifySqliteError(error, location), location, adapter.describe(database));
   let db: Database;
   try {
     db = new ArchiveDatabase(

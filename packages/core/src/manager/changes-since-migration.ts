@@ -133,10 +133,13 @@ function contentKey(row: Row, columns: readonly string[]): string {
     columns.map((c) => {
       const value = row[c];
       if (value === null || value === undefined) return null;
-      if (value instanceof Uint8Array) return `b:${Array.from(value, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+      if (value instanceof Uint8Array)
+        return `b:${Array.from(value, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
       if (typeof value === 'number' || typeof value === 'bigint') return `n:${Number(value)}`;
       const text = String(value);
-      return text.trim() !== '' && Number.isFinite(Number(text)) ? `n:${Number(text)}` : `s:${text}`;
+      return text.trim() !== '' && Number.isFinite(Number(text))
+        ? `n:${Number(text)}`
+        : `s:${text}`;
     }),
   );
 }

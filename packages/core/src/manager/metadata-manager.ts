@@ -98,8 +98,8 @@ import {
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
-import { archivedOnly, unionInOrder } from './archive-union.js';
 import { openArchiveDatabase } from './archive-open.js';
+import { archivedOnly, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
 import { queryReadsOnly } from './query-errors.js';
 import {

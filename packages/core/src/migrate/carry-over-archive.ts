@@ -40,17 +40,17 @@ import { openArchiveDatabase } from '../manager/archive-open.js';
 import { archiveOf } from '../manager/rollback.js';
 import { presentRunIds } from '../manager/run-pages.js';
 import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.js';
-import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
-import { detectSchema } from './detect.js';
-import { openDatabase } from './execute.js';
 import type {
   CarryOverArchiveOptions,
   CarryOverArchiveProgress,
   CarryOverArchiveResult,
 } from './carry-over-archive-types.js';
+import { detectSchema } from './detect.js';
+import { openDatabase } from './execute.js';
 import { type ObservedColumn, observeSchema } from './observe.js';
 import { definitionFor, HISTORY_INSERT_COLUMNS } from './plan.js';
 

@@ -17,12 +17,7 @@ import {
 } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { classifySqliteError } from '../error-classification.js';
-import {
-  DatabaseLockedError,
-  InterruptedError,
-  MigrationError,
-  RunmetaError,
-} from '../errors.js';
+import { DatabaseLockedError, InterruptedError, MigrationError, RunmetaError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
 import {
   ApplyOptionsSchema,

@@ -44,6 +44,7 @@ export {
 } from './carry-over-sql.js';
 
 import type { MigrationStrategy } from './strategies.js';
+
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from './strategies.js';
 
 /** Options for {@link planMigration}. */

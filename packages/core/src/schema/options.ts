@@ -180,10 +180,7 @@ export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: tru
 });
 
 /** Rows per page of long work (copies, carry-over): a whole number, at least 1. */
-export const PageSizeOption = z
-  .number()
-  .int('must be a whole number')
-  .min(1, 'must be at least 1');
+export const PageSizeOption = z.number().int('must be a whole number').min(1, 'must be at least 1');
 
 /** Options of `carryOverArchive` (`MetadataManager.carryOverArchive`). */
 export const CarryOverArchiveOptionsSchema = z.strictObject({
