@@ -3,10 +3,12 @@
  * one line saying that the archive (its path) of the database is not a readable
  * SQLite database and what to do — never "Check --db", since --db is fine — and
  * change nothing. `status` exits 4 with a State line that says so. The advice
- * holds: with the archive moved away, the same command works.
+ * holds: with the archive moved away, the same command works. And `status`
+ * never prints "up to date" next to an exit 4: a failed integrity check says so.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
@@ -134,5 +136,37 @@ describe('an archive whose table pages are damaged (the header still reads)', ()
     expect(result.code, result.stderr).toBe(3);
     expectArchiveLine(result.stderr, db, archive);
     expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('status with a failed integrity check', () => {
+  it('exits 4 with a State line saying so, not "up to date"', async () => {
+    const dir = path.join(root, `case-${count++}`);
+    const db = copyFixture(V1_18, dir);
+    const migrated = await runCli(['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'], {
+      cwd: dir,
+    });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    // An index whose declared column no longer matches its entries: every read still
+    // works, the integrity check does not.
+    const conn = new BetterSqlite3(db);
+    try {
+      conn.unsafeMode(true);
+      conn.pragma('writable_schema = ON');
+      conn
+        .prepare(
+          `UPDATE sqlite_master SET sql = 'CREATE INDEX "idx_runs_template_id" ON "runs" ("causal_mode")' WHERE name = 'idx_runs_template_id'`,
+        )
+        .run();
+    } finally {
+      conn.close();
+    }
+    const check = plainAll(db, 'PRAGMA integrity_check');
+    expect(check[0]?.integrity_check).not.toBe('ok');
+    const result = await runCli(['--db', db, 'status'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(4);
+    const state = result.stdout.split('\n').find((line) => line.startsWith('State'));
+    expect(state).toBe('State          the integrity check failed (see Integrity)');
+    expect(result.stdout).toContain(`Integrity      ${check[0]?.integrity_check}`);
   });
 });
