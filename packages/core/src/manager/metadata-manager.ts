@@ -356,7 +356,8 @@ export class MetadataManager {
    * ids is taken in the active database; then that table's carried rows get new
    * ids, in archive order. `dryRun: true` reports the same numbers and changes
    * nothing. No manager may be writing the database meanwhile (it waits for the
-   * write lock).
+   * write lock). `onProgress` hears of every page; `signal` stops it at the next
+   * one, rolled back. Options are validated (`ValidationError`, nothing carried).
    *
    * @example
    * ```ts
