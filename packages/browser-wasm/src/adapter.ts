@@ -68,7 +68,7 @@ export interface SqlJsAdapter extends StorageAdapter {
  */
 export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promise<SqlJsAdapter> {
   const options = parseOptions(SqlJsAdapterOptionsSchema, given) as SqlJsAdapterOptions;
-  const SQL = await loadSqlJs(options);
+  const SQL = await loadSqlJs({ locateFile: options.locateFile, sqlJs: options.sqlJs });
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const container = createMemoryContainer({ onChange: options.onChange });
   const live = new Map<string, SqlJsConnection>();

@@ -1,7 +1,16 @@
 /**
  * One sql.js database as a runmeta connection.
  */
-import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core';
+import {
+  parseInput,
+  parseOptions,
+  type Row,
+  type RunResult,
+  type SqlConnection,
+  type SqlParams,
+  type SqlValue,
+} from '@runmeta/core';
+import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './options.js';
 import type { SqlJsDatabase } from './sql-js.js';
 
 type SqlJsValue = number | string | Uint8Array | null;
@@ -45,6 +54,8 @@ export function wrapSqlJsDatabase(
     onClose?: (connection: SqlJsConnection) => void;
   } = {},
 ): SqlJsConnection {
+  parseInput(SqlJsDatabaseOption, database, 'database');
+  parseOptions(WrapSqlJsOptionsSchema, options);
   const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
   let inTransaction = false;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;

@@ -19,6 +19,27 @@ const LOAD_FIELDS = {
   sqlJs: PlainObjectOption.optional(),
 };
 
+/** Options of `loadSqlJs`. */
+export const SqlJsLoadOptionsSchema = z.strictObject(LOAD_FIELDS);
+
+/** An open sql.js database (`new SQL.Database(bytes)`). */
+export const SqlJsDatabaseOption = z.custom<object>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ['prepare', 'run', 'export', 'close'].every(
+      (m) => typeof (value as Record<string, unknown>)[m] === 'function',
+    ),
+  { message: 'must be an sql.js database (new SQL.Database(bytes))' },
+);
+
+/** Options of `wrapSqlJsDatabase`. */
+export const WrapSqlJsOptionsSchema = z.strictObject({
+  readOnly: z.boolean().optional(),
+  onCommit: CallbackOption.optional(),
+  onClose: CallbackOption.optional(),
+});
+
 /** A size in bytes: a whole number of at least 1. */
 const ByteCount = z.number().int('must be a whole number of bytes').min(1, 'must be at least 1');
 

@@ -1,8 +1,9 @@
 /**
  * Loading sql.js (SQLite compiled to WebAssembly) once per page.
  */
-import { StorageError } from '@runmeta/core';
+import { parseOptions, StorageError } from '@runmeta/core';
 import initSqlJs from 'sql.js';
+import { SqlJsLoadOptionsSchema } from './options.js';
 
 /** The initialised sql.js module. */
 export type SqlJsStatic = initSqlJs.SqlJsStatic;
@@ -43,7 +44,13 @@ export function defaultLocateFile(): string {
  * Initialise sql.js, once per `.wasm` location. In Node (tests) sql.js finds its
  * own file in `node_modules`.
  */
-export function loadSqlJs(options: SqlJsLoadOptions = {}): Promise<SqlJsStatic> {
+export function loadSqlJs(given: SqlJsLoadOptions = {}): Promise<SqlJsStatic> {
+  let options: SqlJsLoadOptions;
+  try {
+    options = parseOptions(SqlJsLoadOptionsSchema, given) as SqlJsLoadOptions;
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (options.sqlJs) return Promise.resolve(options.sqlJs);
   const locateFile = options.locateFile ?? (inBrowser() ? defaultLocateFile : undefined);
   const key = locateFile ? locateFile('sql-wasm.wasm') : 'node';

@@ -87,6 +87,12 @@ export class CliContext {
     options: {
       write: boolean;
       announce?: boolean;
+      /**
+       * The migration is the command's whole work (`migrate`): a signal that comes
+       * once it can no longer stop lets it finish normally. Otherwise the command
+       * stops there, before its own write.
+       */
+      onlyMigrating?: boolean;
       refuseV1?: (v1: MetadataManager) => Promise<Error>;
     } & Partial<ManagerOptions>,
   ): Promise<MetadataManager> {
@@ -117,7 +123,7 @@ export class CliContext {
       // Not v1: a v2 database that needs a repair, which every write makes.
       return this.open(others);
     }
-    const { write, announce = true, ...rest } = others;
+    const { write, announce = true, onlyMigrating = false, ...rest } = others;
     const progress = this.progress('migrating');
     try {
       const location = this.location;
@@ -134,7 +140,7 @@ export class CliContext {
       const manager = write
         ? await interruptible(
             open,
-            (m) => interruptedAfter(m, location.display),
+            (m) => (onlyMigrating ? null : interruptedAfter(m, location.display)),
             (m) => m.close(),
           )
         : await open();
@@ -168,11 +174,12 @@ export class CliContext {
 /** What an open that a signal could not stop (any more) did. */
 function interruptedAfter(manager: MetadataManager, display: string): string {
   const done = manager.migration;
+  const notDone = "the command's own change was not made";
   if (done?.action === 'migrate') {
-    return `interrupted after the migration finished; ${display} is v2 and its v1 data is in ${done.archivePath}`;
+    return `interrupted after the migration finished (${display} is v2 and its v1 data is in ${done.archivePath}); ${notDone}`;
   }
-  if (done?.action === 'create') return `interrupted after ${display} was created`;
-  if (done?.action === 'repair') return `interrupted after ${display} was repaired`;
+  if (done?.action === 'create') return `interrupted after ${display} was created; ${notDone}`;
+  if (done?.action === 'repair') return `interrupted after ${display} was repaired; ${notDone}`;
   return `interrupted; ${display} unchanged`;
 }
 

@@ -36,24 +36,27 @@ export function catchInterrupts(): { signal: AbortSignal; dispose: () => void } 
 }
 
 /**
- * Run `work` with SIGINT and SIGTERM turned into an abort of its signal. When a
- * signal arrives after the work could no longer stop (it completed), `late` says
- * what was done, and an {@link InterruptedError} with that message is thrown
- * after `cleanup` ran on the result.
+ * Run `work` with SIGINT and SIGTERM turned into an abort of its signal. A signal
+ * that arrives after the work could no longer stop (it completed) is handled by
+ * `late`: null when the completed work is all the command does — then it finishes
+ * normally, since nothing needs doing again; otherwise what was done (the command
+ * still had work to do), and an {@link InterruptedError} with that message is
+ * thrown after `cleanup` ran on the result.
  */
 export async function interruptible<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  late: (result: T) => string,
-  cleanup: (result: T) => Promise<void>,
+  late: (result: T) => string | null,
+  cleanup: (result: T) => Promise<void> = async () => {},
 ): Promise<T> {
   const { signal, dispose } = catchInterrupts();
   try {
     const result = await work(signal);
     // A signal that arrived during the last steps (which do not stop) is handled now.
     await new Promise((resolve) => setImmediate(resolve));
-    if (signal.aborted) {
+    const done = signal.aborted ? late(result) : null;
+    if (done !== null) {
       await cleanup(result);
-      throw new InterruptedError(late(result), signal.reason);
+      throw new InterruptedError(done, signal.reason);
     }
     return result;
   } finally {

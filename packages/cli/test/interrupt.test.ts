@@ -2,7 +2,9 @@
  * Ctrl-C during a carry-over, with real processes: a v1 file big enough that the
  * copy takes a while (the real 20-column file plus 60,000 runs written with plain
  * better-sqlite3), `runmeta migrate` started, the signal sent once the aside file
- * exists. And what `status` and `migrate --dry-run` say about work that was
+ * exists. The same for `migrate --carry-over-archive` (signal once its copy has
+ * written to the database), and a signal that comes once a migration can no
+ * longer stop. And what `status` and `migrate --dry-run` say about work that was
  * killed outright (SIGKILL), checked against the folder itself.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +17,7 @@ import {
   type CliResult,
   copyFixture,
   makeTempDir,
+  plainAll,
   removeDir,
   runCli,
   sha256,
@@ -86,11 +89,11 @@ function trial(): { dir: string; db: string } {
   return { dir, db };
 }
 
-/** Run `runmeta ...args`; send `signal` once the file `watch` exists. */
+/** Run `runmeta ...args`; send `signal` once the file `watch` exists (or `watch()` holds). */
 function runAndSignal(
   args: string[],
   cwd: string,
-  watch: string,
+  watch: string | (() => boolean),
   signal: NodeJS.Signals,
 ): Promise<CliResult & { signal: NodeJS.Signals | null; sentAfterAside: boolean }> {
   return new Promise((resolve, reject) => {
@@ -109,7 +112,7 @@ function runAndSignal(
     });
     let sentAfterAside = false;
     const poll = setInterval(() => {
-      if (fs.existsSync(watch)) {
+      if (typeof watch === 'string' ? fs.existsSync(watch) : watch()) {
         clearInterval(poll);
         sentAfterAside = true;
         child.kill(signal);
@@ -309,5 +312,132 @@ describe('a signal during the other long commands', () => {
       expect.stringMatching(new RegExp(`^interrupted; ${out} was not written\\. `)),
     ]);
     expect(fs.readdirSync(dir).sort()).toEqual(listing);
+  }, 60_000);
+});
+
+/** A migrated copy (archive strategy) of the big file: runs.db (v2, empty) and its archive. */
+let migratedSource: string;
+
+/** A fresh folder holding a copy of the migrated big file and its archive. */
+function migratedTrial(): { dir: string; db: string; archive: string } {
+  const dir = path.join(root, `trial-${count++}`);
+  fs.cpSync(migratedSource, dir, { recursive: true });
+  return { dir, db: path.join(dir, 'runs.db'), archive: path.join(dir, 'runs_v1_archive.db') };
+}
+
+/** Runs in the big v1 file, counted with plain better-sqlite3. */
+const sourceRuns = () => Number(plainAll(source, 'SELECT count(*) AS n FROM runs')[0]?.n);
+
+/** Size of a file, 0 when it does not exist. */
+const sizeOf = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+
+describe('a signal during migrate --carry-over-archive', () => {
+  beforeAll(async () => {
+    const { dir, db } = trial();
+    const migrated = await runCli(['--db', db, 'migrate', '--yes'], { cwd: dir });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['runs.db', 'runs_v1_archive.db']);
+    migratedSource = dir;
+  }, 60_000);
+
+  /** Carry the archive over; signal once the copy has written pages (under its lock). */
+  function carryAndSignal(dir: string, db: string, signal: NodeJS.Signals) {
+    return runAndSignal(
+      ['--db', db, 'migrate', '--carry-over-archive', '--yes'],
+      dir,
+      () => fs.existsSync(`${db}.runmeta-lock`) && sizeOf(`${db}-wal`) > 0,
+      signal,
+    );
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s: one line, exit %i, runs.db unchanged (rolled back), no working file left',
+    async (signal, code) => {
+      const { dir, db, archive } = migratedTrial();
+      const before = { db: sha256(db), archive: sha256(archive) };
+      const result = await carryAndSignal(dir, db, signal);
+      expect(result.sentAfterAside).toBe(true);
+      expect(result.code, result.stderr).toBe(code);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        `interrupted; ${db} unchanged (nothing was carried over), and the archive ${archive} is unchanged too. Nothing is lost; run it again when you are ready`,
+      ]);
+      expect(fs.readdirSync(dir).sort()).toEqual(['runs.db', 'runs_v1_archive.db']);
+      expect(sha256(db)).toBe(before.db);
+      expect(sha256(archive)).toBe(before.archive);
+      expect(Number(plainAll(db, 'SELECT count(*) AS n FROM runs')[0]?.n)).toBe(0);
+    },
+    60_000,
+  );
+
+  it('on a terminal, a progress bar follows the survey and the copy page by page', async () => {
+    const { dir, db } = migratedTrial();
+    // `script` runs it on a pseudo-terminal, so stderr is a TTY.
+    const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(
+        'script',
+        [
+          '-qec',
+          `${process.execPath} ${BIN} --db ${db} migrate --carry-over-archive --yes`,
+          '/dev/null',
+        ],
+        { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        output += c;
+      });
+      child.on('error', reject);
+      child.on('close', (exit) => resolve({ code: exit, output }));
+    });
+    expect(result.code, result.output).toBe(0);
+    const frames = result.output.split('\r').filter((f) => f.includes('carry-over-archive: '));
+    const carried = Number(
+      plainAll(db, "SELECT count(*) AS n FROM runs WHERE schema_version = '1.0'")[0]?.n,
+    );
+    expect(carried).toBe(sourceRuns());
+    for (const step of ['survey runs', 'carry-over runs', 'carry-over mechanism_usage']) {
+      const seen = frames.filter((f) => f.includes(`carry-over-archive: ${step} [`));
+      // One frame per page of 1000 rows: many of them, ending full.
+      expect(seen.length, step).toBeGreaterThan(10);
+      expect(seen.at(-1), step).toContain('100%');
+    }
+    expect(result.output).toContain(`Carried ${carried} archived run(s)`);
+  }, 60_000);
+
+  it('through a pipe, no progress bar (stderr stays clean)', async () => {
+    const { dir, db } = migratedTrial();
+    const result = await runCli(['--db', db, 'migrate', '--carry-over-archive', '--yes'], {
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Carried \d+ archived run\(s\)/);
+  }, 60_000);
+});
+
+describe('a signal once a migration can no longer stop', () => {
+  it('migrate finishes as usual: exit 0, the normal message, no "run it again"', async () => {
+    const { dir, db } = trial();
+    const archive = path.join(dir, 'runs_v1_archive.db');
+    // Once the original is renamed to the archive, only the install and the
+    // verification (an integrity check of the whole carried-over file) are left.
+    const result = await runAndSignal(
+      ['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'],
+      dir,
+      archive,
+      'SIGINT',
+    );
+    expect(result.sentAfterAside).toBe(true);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trimEnd()).toBe(
+      `Migrated ${db} to v2 (carry-over): ${sourceRuns()} v1 runs archived to ${archive}, ${sourceRuns()} carried over; integrity ok.`,
+    );
+    expect(fs.readdirSync(dir).sort()).toEqual(['runs.db', 'runs_v1_archive.db']);
+    expect(plainAll(db, 'SELECT DISTINCT schema_version AS v FROM runs')).toEqual([{ v: '1.0' }]);
   }, 60_000);
 });

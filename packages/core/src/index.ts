@@ -16,6 +16,7 @@ export * from './error-classification.js';
 export * from './errors.js';
 export * from './filter/where.js';
 export { interruptionPoint } from './interrupt.js';
+export { unreadableArchive } from './manager/archive-open.js';
 export * from './manager/changes-since-migration.js';
 export * from './manager/import.js';
 export * from './manager/leftovers.js';
@@ -27,6 +28,7 @@ export * from './metrics/mechanisms.js';
 export * from './metrics/v1-metrics.js';
 export {
   type CarryOverArchiveOptions,
+  type CarryOverArchiveProgress,
   type CarryOverArchiveResult,
   carryOverArchive,
 } from './migrate/carry-over-archive.js';

@@ -3,6 +3,8 @@
  * `AbortSignal` is checked between pages and steps.
  */
 import { InterruptedError } from './errors.js';
+import { AbortSignalOption } from './schema/options.js';
+import { parseInput } from './schema/validate.js';
 
 /**
  * Returns a check to call between two pages: it lets the event loop run (so a
@@ -10,6 +12,7 @@ import { InterruptedError } from './errors.js';
  * {@link InterruptedError} once `signal` is aborted. Without a signal it costs nothing.
  */
 export function interruptionPoint(signal: AbortSignal | undefined): () => Promise<void> {
+  parseInput(AbortSignalOption.optional(), signal, 'signal');
   if (!signal) return async () => {};
   const tick =
     typeof globalThis.setImmediate === 'function'

@@ -2,10 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   type NarrativeSummary,
+  NonEmptyText,
+  parseInput,
+  parseOptions,
   summarizeNarrative,
   systemErrorCode,
   systemErrorReason,
 } from '@runmeta/core';
+import { LoadNarrativeOptionsSchema } from './options.js';
 
 /** Options of {@link loadLatestNarrative}. */
 export interface LoadNarrativeOptions {
@@ -32,8 +36,13 @@ function why(error: unknown): string {
 export function loadLatestNarrative(
   datasetsDir: string,
   templateId: string,
-  options: LoadNarrativeOptions = {},
+  given: LoadNarrativeOptions = {},
 ): NarrativeSummary | null {
+  parseInput(NonEmptyText, datasetsDir, 'datasetsDir', 'read');
+  parseInput(NonEmptyText, templateId, 'templateId', 'read');
+  const options = parseOptions(LoadNarrativeOptionsSchema, given, {
+    operation: 'read',
+  }) as LoadNarrativeOptions;
   const warn = options.onWarning ?? (() => {});
   let stat: fs.Stats | undefined;
   try {

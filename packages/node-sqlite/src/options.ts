@@ -3,7 +3,13 @@
  * option schemas): a wrong value or an unknown key is a `ValidationError` naming
  * it, thrown before any file is opened.
  */
-import { DurationMs, MANAGER_OPTION_FIELDS, NonEmptyText, parseOptions } from '@runmeta/core';
+import {
+  CallbackOption,
+  DurationMs,
+  MANAGER_OPTION_FIELDS,
+  NonEmptyText,
+  parseOptions,
+} from '@runmeta/core';
 import { z } from 'zod';
 
 /** Options of `createNodeSqliteAdapter({ directory })`. */
@@ -21,6 +27,11 @@ export const MemoryAdapterOptions = z.strictObject({
 export const OpenRunDatabaseOptions = z.strictObject({
   ...MANAGER_OPTION_FIELDS,
   busyTimeoutMs: DurationMs.optional(),
+});
+
+/** Options of `loadLatestNarrative`. */
+export const LoadNarrativeOptionsSchema = z.strictObject({
+  onWarning: CallbackOption.optional(),
 });
 
 /** Check `createNodeSqliteAdapter` options: a folder, or memory. */

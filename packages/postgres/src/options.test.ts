@@ -5,7 +5,12 @@
  */
 import { ValidationError } from '@runmeta/core';
 import { describe, expect, it } from 'vitest';
-import { createPostgresAdapter, importSqliteImage, openPostgresRunDatabase } from './index.js';
+import {
+  createPostgresAdapter,
+  exportSqliteImage,
+  importSqliteImage,
+  openPostgresRunDatabase,
+} from './index.js';
 
 const NOWHERE = 'postgres://runmeta@127.0.0.1:1/nowhere?schema=runs';
 
@@ -51,5 +56,28 @@ describe('createPostgresAdapter and importSqliteImage options', () => {
       importSqliteImage(adapter, 'runs.db', new Uint8Array(0), { pageSize: 0 }),
     );
     expect(error.field).toBe('pageSize');
+  });
+
+  it('importSqliteImage and exportSqliteImage check their adapter, name and bytes', async () => {
+    const adapter = createPostgresAdapter({ connectionString: NOWHERE });
+    const bytes = new Uint8Array(0);
+    expect((await rejection(() => importSqliteImage(5 as never, 'runs.db', bytes))).field).toBe(
+      'target',
+    );
+    expect((await rejection(() => importSqliteImage(adapter, '', bytes))).field).toBe('name');
+    expect((await rejection(() => importSqliteImage(adapter, 'runs.db', 'x' as never))).field).toBe(
+      'bytes',
+    );
+    expect((await rejection(() => exportSqliteImage(5 as never, 'runs.db'))).field).toBe('source');
+    expect((await rejection(() => exportSqliteImage(adapter, ''))).field).toBe('name');
+  });
+
+  it('importSqliteImage takes a signal, as its CopyOptions say', async () => {
+    const adapter = createPostgresAdapter({ connectionString: NOWHERE });
+    const error = await importSqliteImage(adapter, 'runs.db', new Uint8Array(0), {
+      signal: new AbortController().signal,
+    }).catch((e: unknown) => e);
+    // Past validation: it went on to the server (which is not there).
+    expect(error).toMatchObject({ code: 'RUNMETA_UNREACHABLE' });
   });
 });

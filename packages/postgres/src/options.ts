@@ -3,7 +3,12 @@
  * option schemas): a wrong value or an unknown key is a `ValidationError` naming
  * it, before any connection is made.
  */
-import { MANAGER_OPTION_FIELDS, NonEmptyText, PlainObjectOption } from '@runmeta/core';
+import {
+  CopyDatabaseOptionsSchema,
+  MANAGER_OPTION_FIELDS,
+  NonEmptyText,
+  PlainObjectOption,
+} from '@runmeta/core';
 import { z } from 'zod';
 
 /** Options of `createPostgresAdapter`. */
@@ -20,9 +25,8 @@ export const OpenPostgresOptionsSchema = z.strictObject({
   client: PlainObjectOption.optional(),
 });
 
-/** Options of `importSqliteImage`. */
-export const ImageImportOptionsSchema = z.strictObject({
-  replace: z.boolean().optional(),
-  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
-  onProgress: MANAGER_OPTION_FIELDS.onMigrationProgress,
-});
+/** Options of `importSqliteImage`: those of a database copy (`signal` included). */
+export const ImageImportOptionsSchema = CopyDatabaseOptionsSchema;
+
+/** The bytes of an SQLite file image. */
+export const BytesOption = z.instanceof(Uint8Array, { error: () => 'must be a Uint8Array' });

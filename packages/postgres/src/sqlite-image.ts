@@ -14,13 +14,16 @@ import {
   type CopyReport,
   copyDatabase,
   copyTables,
+  DatabaseNameOption,
   looksLikeSqlite,
   NotADatabaseError,
   openDatabase,
+  parseInput,
   parseOptions,
   type StorageAdapter,
+  StorageAdapterOption,
 } from '@runmeta/core';
-import { ImageImportOptionsSchema } from './options.js';
+import { BytesOption, ImageImportOptionsSchema } from './options.js';
 
 const IMAGE = 'image.db';
 
@@ -40,6 +43,9 @@ export async function importSqliteImage(
   bytes: Uint8Array,
   given: ImageImportOptions = {},
 ): Promise<CopyReport> {
+  parseInput(StorageAdapterOption, target, 'target');
+  parseInput(DatabaseNameOption, name, 'name');
+  parseInput(BytesOption, bytes, 'bytes');
   const options = parseOptions(ImageImportOptionsSchema, given) as ImageImportOptions;
   if (!looksLikeSqlite(bytes)) {
     throw new NotADatabaseError(
@@ -63,6 +69,8 @@ export async function importSqliteImage(
 
 /** The named database of `source` as a new SQLite image (every table, every row, in order). */
 export async function exportSqliteImage(source: StorageAdapter, name: string): Promise<Uint8Array> {
+  parseInput(StorageAdapterOption, source, 'source', 'read');
+  parseInput(DatabaseNameOption, name, 'name', 'read');
   const images = await imageAdapter();
   const from = await openDatabase(source, name, { readOnly: true, exactIntegers: true });
   try {

@@ -6,7 +6,12 @@
 import 'fake-indexeddb/auto';
 import { ValidationError } from '@runmeta/core';
 import { describe, expect, it } from 'vitest';
-import { createSqlJsAdapter, openBrowserStore } from '../../src/index.js';
+import {
+  createSqlJsAdapter,
+  loadSqlJs,
+  openBrowserStore,
+  wrapSqlJsDatabase,
+} from '../../src/index.js';
 
 const single = { allowWithoutLocks: true } as const; // Node has no navigator.locks
 
@@ -71,5 +76,31 @@ describe('createSqlJsAdapter options', () => {
     [{ autosaveMs: 10 }, 'autosaveMs'],
   ])('refuses %j', async (options, field) => {
     expect((await rejection(() => createSqlJsAdapter(options as never))).field).toBe(field);
+  });
+});
+
+describe('loadSqlJs and wrapSqlJsDatabase options', () => {
+  it('loadSqlJs refuses a typo or a wrong value with a rejected promise, never a throw', async () => {
+    const typo = loadSqlJs({ locatefile: () => 'x' } as never);
+    expect(typo).toBeInstanceOf(Promise);
+    expect((await rejection(() => typo)).field).toBe('locatefile');
+    expect((await rejection(() => loadSqlJs({ locateFile: 'x' } as never))).field).toBe(
+      'locateFile',
+    );
+  });
+
+  it('wrapSqlJsDatabase refuses what is not an sql.js database, and a typo in its options', async () => {
+    const SQL = await loadSqlJs();
+    const database = new SQL.Database();
+    try {
+      const wrap = async (...args: unknown[]) =>
+        (wrapSqlJsDatabase as (...a: unknown[]) => unknown)(...args);
+      expect((await rejection(() => wrap({}))).field).toBe('database');
+      expect((await rejection(() => wrap(database, { readonly: true }))).field).toBe('readonly');
+      // Refused before anything ran on it: query_only was not switched on.
+      expect(database.exec('PRAGMA query_only')[0]?.values).toEqual([[0]]);
+    } finally {
+      database.close();
+    }
   });
 });

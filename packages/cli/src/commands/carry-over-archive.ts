@@ -5,6 +5,7 @@
  * `MetadataManager.carryOverArchive` for the rules.
  */
 import {
+  type CarryOverArchiveProgress,
   type CarryOverArchiveResult,
   MetadataManager as Manager,
   NeedsMigrationError,
@@ -14,6 +15,7 @@ import {
 import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
+import { interruptible } from '../interrupt.js';
 import { confirm } from './database.js';
 
 /** Run `migrate --carry-over-archive [--backfill] [--dry-run] [--yes]`; the exit code. */
@@ -53,7 +55,25 @@ export async function carryOverArchiveCommand(
     database: location.database,
     backfill: !!options.backfill,
   };
-  const survey = await Manager.carryOverArchive({ ...request, dryRun: true });
+  const progress = ctx.progress('carry-over-archive');
+  // Both passes read the whole archive page by page: a signal stops either at its
+  // next page, and the carry itself rolls back, leaving runs.db as it was.
+  const carry = (dryRun: boolean, late: (result: CarryOverArchiveResult) => string | null) =>
+    interruptible(
+      (signal) =>
+        Manager.carryOverArchive({
+          ...request,
+          dryRun,
+          signal,
+          onProgress: (p: CarryOverArchiveProgress) => progress.update(p),
+        }),
+      late,
+    ).finally(() => progress.done());
+  // A signal at the very end of the survey still stops the command: the carry is next.
+  const survey = await carry(
+    true,
+    () => `interrupted; ${location.display} unchanged (nothing was carried over)`,
+  );
   const report = (result: CarryOverArchiveResult, text: string) => {
     if (ctx.global.json) ctx.json(result);
     else ctx.out(text);
@@ -68,7 +88,8 @@ export async function carryOverArchiveCommand(
     options.yes,
     `Carry ${survey.runsCarried} archived run(s) from ${survey.archivePath} into ${location.display}?`,
   );
-  const result = await Manager.carryOverArchive(request);
+  // Once the carry is committed it is complete: a late signal changes nothing.
+  const result = await carry(false, () => null);
   if (result.runsCarried === 0) return report(result, nothingToCarry(result, location.display));
   const children = Object.entries(result.rowsCarried)
     .filter(([table]) => table !== 'runs')

@@ -11,6 +11,7 @@ import {
   NewerSchemaError,
   NotADatabaseError,
   RUN_STATUSES,
+  unreadableArchive,
 } from '@runmeta/core';
 import type { CliContext } from '../context.js';
 import { CliUsageError, describeError } from '../errors.js';
@@ -45,7 +46,7 @@ export const status: CommandSpec = {
   summary: 'Schema version, runs-table columns, run counts, archive and integrity',
   description: `Show what the database is, without changing it: schema version, number of runs-table columns, runs by status, the v1 archive (if any) and the integrity check (SQLite's PRAGMA integrity_check; on PostgreSQL a full read of every table). It also reports drift from the expected v2 schema (missing columns, tables or indexes).
 
-Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drifted, or is newer than this runmeta; 3 it cannot be read.`,
+Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drifted or is newer than this runmeta, its integrity check failed, or its v1 archive cannot be read (the State line says which); 3 the database itself cannot be read.`,
   printsData: true,
   examples: [
     { command: 'runmeta status', description: 'status of metadata/runs.db' },
@@ -99,7 +100,9 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
             await old.close();
           }
         } catch (error) {
-          const { message } = describeError(error);
+          const { message } = describeError(
+            unreadableArchive(error, archivePath, ctx.adapter().describe(manager.database)),
+          );
           archive = { path: archivePath, schemaVersion: null, runs: null, error: message };
         }
       }
@@ -138,10 +141,14 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
                 .map(([s, n]) => `${s} ${n}`)
                 .join(', ') || 'none'
             })`,
-            `Archive        ${archive ? (archive.error ? `${archive.path}: ${ctx.color.red(archive.error)}` : `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)`) : 'none'}`,
+            `Archive        ${archive ? (archive.error ? (archive.error.startsWith(archive.path) ? ctx.color.red(archive.error) : `${archive.path}: ${ctx.color.red(archive.error)}`) : `${archive.path} (schema ${archive.schemaVersion}, ${archive.runs} runs)`) : 'none'}`,
             `Integrity      ${report.integrity === 'ok' ? c.green('ok') : c.red(report.integrity)}`,
             upToDate
-              ? `State          ${c.green('up to date')}`
+              ? report.integrity !== 'ok'
+                ? `State          ${c.red('the integrity check failed')} (see Integrity)`
+                : archive?.error
+                  ? `State          ${c.red('the v1 archive cannot be read')} — restore ${archive.path} from a backup, or move it away`
+                  : `State          ${c.green('up to date')}`
               : newer
                 ? `State          ${c.yellow(`newer than this runmeta (schema ${detection.version}); left unchanged — upgrade runmeta to write to it`)}`
                 : `State          ${c.yellow('needs migration')}${detection.missingColumns.length ? ` — missing columns: ${detection.missingColumns.join(', ')}` : ''}${detection.missingTables.length ? ` — missing tables: ${detection.missingTables.join(', ')}` : ''}${detection.missingIndexes.length ? ` — missing indexes: ${detection.missingIndexes.length}` : ''}`,
@@ -263,7 +270,12 @@ export const migrate: CommandSpec = {
       `${plan.action === 'create' ? 'Create' : plan.action === 'repair' ? 'Repair' : 'Migrate'} ${ctx.location.display}?`,
     );
     // migrate reports the result itself, on stdout.
-    const manager = await ctx.open({ write: true, announce: false, migration });
+    const manager = await ctx.open({
+      write: true,
+      announce: false,
+      onlyMigrating: true,
+      migration,
+    });
     try {
       const result = manager.migration;
       if (ctx.global.json) ctx.json(summary(false, result));

@@ -80,8 +80,8 @@ Exit codes: 0 imported; 2 bad usage; 3 the source is not a run database or is ne
               progress.update({ step: 'carry-over', table, done, total }),
             signal,
           }),
-        () => `interrupted after the import into ${to.display} finished`,
-        async () => {},
+        // The import is the whole command: once it finished, it is reported as usual.
+        () => null,
       );
     } finally {
       progress.done();

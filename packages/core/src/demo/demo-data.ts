@@ -8,6 +8,12 @@
 import { insertSql, schemaDdl } from '../columns/sql.js';
 import { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, TEMPORAL_MODES } from '../schema/enums.js';
+import {
+  DemoDatabaseOptionsSchema,
+  parseOptions,
+  StorageAdapterOption,
+} from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { SqlConnection, StorageAdapter } from '../storage/adapter.js';
 
 /** Templates the demo runs use. */
@@ -206,13 +212,15 @@ export interface DemoDatabase {
  */
 export async function buildDemoDatabase(
   adapter: StorageAdapter,
-  options: {
+  given: {
     database?: string;
     v1Runs?: number;
     v2Runs?: number;
     onStep?: (step: 'write-v1' | 'migrate' | 'record-v2', detail?: string) => void;
   } = {},
 ): Promise<DemoDatabase> {
+  parseInput(StorageAdapterOption, adapter, 'adapter');
+  const options = parseOptions(DemoDatabaseOptionsSchema, given) as typeof given;
   const database = options.database ?? 'runs.db';
   options.onStep?.('write-v1');
   const raw = await adapter.open(database);

@@ -16,6 +16,8 @@ import {
 } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { observeSchema } from '../migrate/observe.js';
+import { ChangesSinceMigrationSchema, ExecutorOption, parseOptions } from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Executor } from '../storage/database.js';
 
@@ -36,9 +38,15 @@ export interface ChangesSinceMigration {
    * completing the run since); the archive has no such columns.
    */
   runsWithV2Fields: number;
-  /** Child rows of carried-over runs that the archive lacks, per child table. */
+  /**
+   * Child rows of carried-over runs that the archive lacks, per child table:
+   * compared by content, run by run (a carry-over of the archive may renumber ids).
+   */
   childRowsAdded: Record<string, number>;
-  /** Columns the tables gained after the migration, as `table.column`. */
+  /**
+   * Columns (`table.column`) that neither the v2 schema nor the archive has, so
+   * their values exist only in the backup.
+   */
   columnsAdded: string[];
 }
 
@@ -115,7 +123,33 @@ async function countChangedRuns(
   return changed;
 }
 
-/** Child rows of carried-over runs the archive lacks, for one child table. */
+/**
+ * A child row's content as a comparable key: ids are left out (carrying an archive
+ * over may renumber them), and a value the copy converted to the column's type
+ * (`'5'` → `5`) compares equal to its original.
+ */
+function contentKey(row: Row, columns: readonly string[]): string {
+  return JSON.stringify(
+    columns.map((c) => {
+      const value = row[c];
+      if (value === null || value === undefined) return null;
+      if (value instanceof Uint8Array)
+        return `b:${Array.from(value, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+      if (typeof value === 'number' || typeof value === 'bigint') return `n:${Number(value)}`;
+      const text = String(value);
+      return text.trim() !== '' && Number.isFinite(Number(text))
+        ? `n:${Number(text)}`
+        : `s:${text}`;
+    }),
+  );
+}
+
+/**
+ * Child rows of carried-over runs that the archive lacks, for one child table:
+ * per run, the v2 rows left over once each archived row has been matched to one
+ * v2 row of the same content. Ids are not compared: a carry-over of the archive
+ * may have renumbered them. Page by page over the carried-over runs.
+ */
 async function countChildRowsAdded(
   active: Executor,
   archive: Executor,
@@ -124,63 +158,78 @@ async function countChildRowsAdded(
   archiveColumns: string[] | undefined,
 ): Promise<number> {
   const name = quoteIdent(table.name);
-  const ofCarried = `FROM ${name} AS c JOIN "runs" AS r ON r."run_id" = c."run_id" WHERE r."schema_version" = ?`;
-  if (!archiveColumns)
-    return scalar(active, `SELECT count(*) AS n ${ofCarried}`, [V1_SCHEMA_VERSION]);
-  if (activeColumns.includes('id') && archiveColumns.includes('id')) {
-    // Carry-over keeps child ids and later rows get ids above every copied one.
-    const max = await scalar(archive, `SELECT coalesce(max("id"), 0) AS n FROM ${name}`);
-    return scalar(active, `SELECT count(*) AS n ${ofCarried} AND c."id" > ?`, [
-      V1_SCHEMA_VERSION,
-      max,
-    ]);
+  if (!archiveColumns) {
+    return scalar(
+      active,
+      `SELECT count(*) AS n FROM ${name} AS c JOIN "runs" AS r ON r."run_id" = c."run_id" WHERE r."schema_version" = ?`,
+      [V1_SCHEMA_VERSION],
+    );
   }
-  const now = await scalar(active, `SELECT count(*) AS n ${ofCarried}`, [V1_SCHEMA_VERSION]);
-  return Math.max(0, now - (await scalar(archive, `SELECT count(*) AS n FROM ${name}`)));
+  const shared = activeColumns.filter((c) => c !== 'id' && archiveColumns.includes(c));
+  const list = ['run_id', ...shared.filter((c) => c !== 'run_id')];
+  const select = `SELECT ${list.map(quoteIdent).join(', ')} FROM ${name} WHERE "run_id" IN`;
+  let added = 0;
+  let last: SqlValue | null = null;
+  for (;;) {
+    const runs: Row[] = await active.all(
+      `SELECT "run_id" FROM "runs" WHERE "schema_version" = ? AND "run_id" ${last === null ? 'IS NOT NULL' : '> ?'} ORDER BY "run_id" LIMIT ?`,
+      last === null ? [V1_SCHEMA_VERSION, PAGE] : [V1_SCHEMA_VERSION, last, PAGE],
+    );
+    if (runs.length === 0) break;
+    const ids = runs.map((row) => row.run_id ?? null);
+    const marks = `(${ids.map(() => '?').join(', ')})`;
+    const archived = new Map<string, number>();
+    for (const row of await archive.all(`${select} ${marks}`, ids)) {
+      const key = `${String(row.run_id)}\u0000${contentKey(row, list)}`;
+      archived.set(key, (archived.get(key) ?? 0) + 1);
+    }
+    for (const row of await active.all(`${select} ${marks}`, ids)) {
+      const key = `${String(row.run_id)}\u0000${contentKey(row, list)}`;
+      const left = archived.get(key) ?? 0;
+      if (left > 0) archived.set(key, left - 1);
+      else added++;
+    }
+    last = runs.at(-1)!.run_id ?? null;
+    if (runs.length < PAGE) break;
+  }
+  return added;
 }
 
 /**
  * Count, by kind, what the v2 database `active` holds that its v1 `archive`
  * lacks: runs written since the migration, carried-over runs changed since,
- * carried-over runs with v2 fields, child rows added to carried-over runs, and
- * columns added since. Reads only.
+ * carried-over runs with v2 metrics, child rows added to carried-over runs, and
+ * columns the archive does not have. Reads only.
  */
 export async function changesSinceMigration(
   active: Executor,
   archive: Executor,
 ): Promise<ChangesSinceMigration> {
+  parseInput(ExecutorOption, active, 'active', 'read');
+  parseInput(ExecutorOption, archive, 'archive', 'read');
   const [activeSchema, archiveSchema] = [await observeSchema(active), await observeSchema(archive)];
   const runColumns = (activeSchema.tables.runs ?? []).map((c) => c.name);
   const archiveRunColumns = (archiveSchema.tables.runs ?? []).map((c) => c.name);
   let migratedAt: string | null = null;
-  // What the migration itself added (carry-over keeps v1 columns v2 lacks); null: unknown.
-  let addedByMigration: string[] | null = null;
   if (TABLES.history.name in activeSchema.tables) {
     const [row] = await active.all(
-      `SELECT "applied_at", "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
+      `SELECT "applied_at" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
     );
     migratedAt = row?.applied_at == null ? null : String(row.applied_at);
-    try {
-      const added = JSON.parse(String(row?.details ?? '{}')).addedColumns;
-      if (Array.isArray(added)) addedByMigration = added.map(String);
-    } catch {
-      // A damaged history row: every non-canonical column not in the archive counts.
-    }
   }
   const v2Fields = V2_FIELDS.filter(
     (c) => runColumns.includes(c) && !archiveRunColumns.includes(c),
   );
+  // A column the archive has is restored with it (whoever added it to v2: the
+  // migration, a later carry-over of the archive); v2's own columns are the schema.
   const columnsAdded: string[] = [];
   for (const table of [TABLES.runs, ...CHILD_TABLES]) {
-    const ours = canonicalColumns(table).map((c) => c.name);
-    const archived = (archiveSchema.tables[table.name] ?? []).map((c) => c.name);
+    const ours = canonicalColumns(table).map((c) => c.name.toLowerCase());
+    const archived = (archiveSchema.tables[table.name] ?? []).map((c) => c.name.toLowerCase());
     for (const column of activeSchema.tables[table.name] ?? []) {
-      const qualified = `${table.name}.${column.name}`;
-      if (ours.includes(column.name)) continue;
-      // Without a record of what the migration added, a column the archive has came with it.
-      if (addedByMigration ? addedByMigration.includes(qualified) : archived.includes(column.name))
-        continue;
-      columnsAdded.push(qualified);
+      const lower = column.name.toLowerCase();
+      if (!ours.includes(lower) && !archived.includes(lower))
+        columnsAdded.push(`${table.name}.${column.name}`);
     }
   }
   const childRowsAdded: Record<string, number> = {};
@@ -228,7 +277,12 @@ export async function changesSinceMigration(
 }
 
 /** The counts as one line, naming each kind that is not zero (empty when nothing changed). */
-export function describeChanges(changes: ChangesSinceMigration): string {
+export function describeChanges(given: ChangesSinceMigration): string {
+  const changes = parseOptions(ChangesSinceMigrationSchema, given, {
+    name: 'changes',
+    prefix: 'changes',
+    operation: 'read',
+  });
   const parts: string[] = [];
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   if (changes.newRuns) parts.push(`${plural(changes.newRuns, 'run')} started since the migration`);

@@ -17,7 +17,15 @@ import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
 import { siblingName } from '../migrate/plan.js';
-import { ImportOptionsSchema, parseOptions } from '../schema/options.js';
+import {
+  CopyDatabaseOptionsSchema,
+  DatabaseNameOption,
+  ExecutorOption,
+  ImportOptionsSchema,
+  parseOptions,
+  StorageAdapterOption,
+} from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
@@ -103,7 +111,13 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
       sourceKind = detection.kind;
       // The same refusals as opening it for writing: foreign, empty, newer.
       unusable(detection, options.from.adapter.describe(fromName), false);
-      copied = await copyDatabase(source, adapter, toName, options);
+      const { replace, pageSize, onProgress, signal } = options;
+      copied = await copyDatabase(source, adapter, toName, {
+        replace,
+        pageSize,
+        onProgress,
+        signal,
+      });
     } finally {
       await source.close();
     }
@@ -217,14 +231,19 @@ export async function copyDatabase(
   source: Database,
   target: StorageAdapter,
   name: string,
-  options: CopyOptions & { replace?: boolean } = {},
+  given: CopyOptions & { replace?: boolean } = {},
 ): Promise<CopyReport & { replaced: string | null }> {
+  parseInput(ExecutorOption, source, 'source');
+  parseInput(StorageAdapterOption, target, 'target');
+  parseInput(DatabaseNameOption, name, 'name');
+  const options = parseOptions(CopyDatabaseOptionsSchema, given) as typeof given;
   const aside = importingNameFor(name);
   await target.remove(aside);
   const built = await openDatabase(target, aside);
   let report: CopyReport;
   try {
-    report = await copyTables(source, built, options);
+    const { replace: _, ...copy } = options;
+    report = await copyTables(source, built, copy);
   } catch (error) {
     await built.close();
     await target.remove(aside);

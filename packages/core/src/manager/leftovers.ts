@@ -11,6 +11,8 @@ import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { openDatabase } from '../migrate/execute.js';
 import { asideNameFor } from '../migrate/plan.js';
+import { DatabaseNameOption, StorageAdapterOption } from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { LockHolderNote, StorageAdapter, StoredFile } from '../storage/adapter.js';
 import { restoringNameFor } from './rollback.js';
 
@@ -89,6 +91,8 @@ export async function findLeftovers(
   adapter: StorageAdapter,
   database = 'runs.db',
 ): Promise<Leftover[]> {
+  parseInput(StorageAdapterOption, adapter, 'adapter', 'read');
+  parseInput(DatabaseNameOption, database, 'database', 'read');
   const found: Leftover[] = [];
   const holderOf = async (name: string) => (await adapter.lockHolder?.(name)) ?? null;
   const migrationHolder = await holderOf(database);

@@ -98,8 +98,10 @@ import {
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { openArchiveDatabase } from './archive-open.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
+import { queryReadsOnly } from './query-errors.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -357,7 +359,8 @@ export class MetadataManager {
    * ids is taken in the active database; then that table's carried rows get new
    * ids, in archive order. `dryRun: true` reports the same numbers and changes
    * nothing. No manager may be writing the database meanwhile (it waits for the
-   * write lock).
+   * write lock). `onProgress` hears of every page; `signal` stops it at the next
+   * one, rolled back. Options are validated (`ValidationError`, nothing carried).
    *
    * @example
    * ```ts
@@ -965,7 +968,7 @@ export class MetadataManager {
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
     if (!this.db.dialect.isReadStatement(head)) {
-      throw new ReadOnlyError(
+      throw queryReadsOnly(
         this.adapter.describe(this.database),
         `query() runs reads only (SELECT, WITH, VALUES, EXPLAIN or a PRAGMA read), not "${head.slice(0, 40)}"`,
       );
@@ -976,9 +979,10 @@ export class MetadataManager {
           return await db.all(sql, params);
         } catch (error) {
           if (error instanceof ReadOnlyError) {
-            throw new ReadOnlyError(
+            throw queryReadsOnly(
               this.adapter.describe(this.database),
-              'query() is read-only; use the write methods',
+              'query() runs reads only',
+              error,
             );
           }
           throw error;
@@ -1034,8 +1038,7 @@ export class MetadataManager {
       this.archive = null;
       return null;
     }
-    const db = await openDatabase(this.adapter, name, { readOnly: true });
-    const schema = await observeSchema(db);
+    const { db, schema } = await openArchiveDatabase(this.adapter, name, this.database);
     this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name };
     return this.archive;
   }

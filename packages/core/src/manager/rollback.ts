@@ -10,6 +10,7 @@ import { openDatabase } from '../migrate/execute.js';
 import { siblingName } from '../migrate/plan.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { openArchiveDatabase } from './archive-open.js';
 import {
   type ChangesSinceMigration,
   changesSinceMigration,
@@ -119,7 +120,7 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
         `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
       );
       v2Runs = Number(row?.n ?? 0);
-      const old = await openDatabase(adapter, archive, { readOnly: true });
+      const { db: old } = await openArchiveDatabase(adapter, archive, database);
       try {
         changes = await changesSinceMigration(current, old);
       } finally {

@@ -29,65 +29,36 @@ import {
 } from '../columns/registry.js';
 import { addColumnSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import {
+  InterruptedError,
   MigrationError,
   NeedsMigrationError,
   NewerSchemaError,
   NotADatabaseError,
 } from '../errors.js';
+import { interruptionPoint } from '../interrupt.js';
+import { openArchiveDatabase } from '../manager/archive-open.js';
 import { archiveOf } from '../manager/rollback.js';
 import { presentRunIds } from '../manager/run-pages.js';
-import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.js';
+import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
+import type {
+  CarryOverArchiveOptions,
+  CarryOverArchiveProgress,
+  CarryOverArchiveResult,
+} from './carry-over-archive-types.js';
 import { detectSchema } from './detect.js';
 import { openDatabase } from './execute.js';
 import { type ObservedColumn, observeSchema } from './observe.js';
 import { definitionFor, HISTORY_INSERT_COLUMNS } from './plan.js';
 
-/** Options for {@link carryOverArchive} (`MetadataManager.carryOverArchive`). */
-export interface CarryOverArchiveOptions {
-  /** The container of the database and its archive. */
-  adapter: StorageAdapter;
-  /** Name of the active (v2) database. Default `runs.db`. */
-  database?: string;
-  /** Compute the v2 metrics the v1 data allows for the carried runs. */
-  backfill?: boolean;
-  /** Only say what would be carried; open everything read-only and change nothing. */
-  dryRun?: boolean;
-  /** How long to wait for another process's migration lock. Default 60 000 ms. */
-  lockTimeoutMs?: number;
-  /** Rows per page. Default 1000. */
-  pageSize?: number;
-}
-
-/** What {@link carryOverArchive} did (or, with `dryRun`, would do). */
-export interface CarryOverArchiveResult {
-  dryRun: boolean;
-  /** The active database. */
-  databasePath: string;
-  /** The archive read; null when the database has none (nothing to carry). */
-  archivePath: string | null;
-  /** Runs in the archive. */
-  archiveRuns: number;
-  /** Runs copied into the active database. */
-  runsCarried: number;
-  /** Archived runs the active database already held: skipped, the active copy kept. */
-  runsSkipped: number;
-  /** Rows copied per table (`runs` and each child table). */
-  rowsCarried: Record<string, number>;
-  /** Per child table: whether carried rows kept their archived ids or got new ones. */
-  childIds: Record<string, 'kept' | 'renumbered'>;
-  /** Child rows whose run is not in the archive, left there, per table. */
-  orphanRows: Record<string, number>;
-  /** Columns added to the active database (`table.column`), so no source column is lost. */
-  addedColumns: string[];
-  backfill: boolean;
-  /** The integrity check after the copy; null for a dry run or when nothing was carried. */
-  integrity: string | null;
-  /** The statements the copy runs (`?` placeholders), for dry runs. */
-  sql: string[];
-}
+export type {
+  CarryOverArchiveOptions,
+  CarryOverArchiveProgress,
+  CarryOverArchiveResult,
+} from './carry-over-archive-types.js';
 
 const ROW = '__runmeta_rowid';
 
@@ -114,17 +85,27 @@ interface TablePlan {
  * A failure leaves both databases as they were.
  */
 export async function carryOverArchive(
-  options: CarryOverArchiveOptions,
+  given: CarryOverArchiveOptions,
 ): Promise<CarryOverArchiveResult> {
+  // Checked before anything is opened: a typo such as { dryrun: true } must not carry.
+  const options = parseOptions(CarryOverArchiveOptionsSchema, given) as CarryOverArchiveOptions;
   const { adapter } = options;
   const database = options.database ?? 'runs.db';
   const location = adapter.describe(database);
   const dryRun = !!options.dryRun;
-  const pageSize = options.pageSize ?? 1000;
+  const work: Work = {
+    pageSize: options.pageSize ?? 1000,
+    pause: interruptionPoint(options.signal),
+    progress: options.onProgress ?? (() => {}),
+  };
   if (!(await adapter.exists(database))) throw new NotADatabaseError(location, 'does not exist');
+  let archivePath: string | null = null;
   const release = dryRun
     ? null
-    : await adapter.lock?.(database, { timeoutMs: options.lockTimeoutMs ?? 60_000 });
+    : await adapter.lock?.(database, {
+        timeoutMs: options.lockTimeoutMs ?? 60_000,
+        signal: options.signal,
+      });
   try {
     const archiveName = await archiveOf(adapter, database);
     const active = await openDatabase(adapter, database, { readOnly: dryRun });
@@ -147,14 +128,21 @@ export async function carryOverArchive(
         sql: [],
       };
       if (!archiveName) return result;
-      const archive = await openDatabase(adapter, archiveName, { readOnly: true });
+      archivePath = result.archivePath;
+      const { db: archive, schema: archived } = await openArchiveDatabase(
+        adapter,
+        archiveName,
+        database,
+      );
       try {
-        const archived = await observeSchema(archive);
         const kind = detectSchema(archived).kind;
         if (!['v1-documented', 'v1-deployed-18', 'v1-deployed-20', 'v1-variant'].includes(kind)) {
           throw new NotADatabaseError(
-            adapter.describe(archiveName),
+            archivePath!,
             `is not a v1 archive (it reads as ${kind}); nothing was carried`,
+            {
+              hint: `It is not the v1 file a migration archived: restore ${archivePath} from a backup, or move it away`,
+            },
           );
         }
         const tables = [TABLES.runs, ...CHILD_TABLES].filter((t) => archived.tables[t.name]);
@@ -162,7 +150,7 @@ export async function carryOverArchive(
           const plans: TablePlan[] = [];
           for (const table of tables)
             plans.push(
-              await surveyTable(db, archive, table, archived.tables[table.name]!, schema, pageSize),
+              await surveyTable(db, archive, table, archived.tables[table.name]!, schema, work),
             );
           return plans;
         };
@@ -202,13 +190,15 @@ export async function carryOverArchive(
           for (const plan of plans) for (const added of plan.added) await tx.run(added.sql);
           // Children first, runs last: see the note on foreign keys above.
           for (const plan of [...plans.slice(1), plans[0]!]) {
-            const copied = await copyRows(tx, archive, plan, pageSize, !!options.backfill);
+            const copied = await copyRows(tx, archive, plan, work, !!options.backfill);
             if (copied !== plan.rows) {
               throw new MigrationError(
                 `${plan.table.name}: ${plan.rows} rows to carry, ${copied} copied; nothing was changed`,
               );
             }
           }
+          await work.pause();
+          work.progress({ step: 'verify' });
           let rows = 0;
           for (const plan of plans) {
             const after = await count(tx, plan.table.name);
@@ -251,9 +241,25 @@ export async function carryOverArchive(
     } finally {
       await active.close();
     }
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    // The transaction rolled back and both databases are closed by now.
+    throw new InterruptedError(
+      `interrupted; ${location} unchanged (nothing was carried over)${archivePath ? `, and the archive ${archivePath} is unchanged too` : ''}`,
+      error.reason,
+      { cause: error },
+    );
   } finally {
     await release?.();
   }
+}
+
+/** How the pages of the work go: their size, the interruption point and progress. */
+interface Work {
+  pageSize: number;
+  /** Throws an {@link InterruptedError} once the signal is aborted. */
+  pause: () => Promise<void>;
+  progress: (progress: CarryOverArchiveProgress) => void;
 }
 
 /** Only a v2 database (possibly lacking some columns) takes an archive in. */
@@ -338,7 +344,7 @@ async function surveyTable(
   table: TableDef,
   source: ObservedColumn[],
   schema: Awaited<ReturnType<typeof observeSchema>>,
-  pageSize: number,
+  work: Work,
 ): Promise<TablePlan> {
   const ours = (schema.tables[table.name] ?? []).map((c) => c.name.toLowerCase());
   const constants: Record<string, SqlValue> =
@@ -364,7 +370,10 @@ async function surveyTable(
     select: `SELECT _rowid_ AS ${quoteIdent(ROW)}, ${names.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
   };
   const hasId = table !== TABLES.runs && names.includes('id');
-  for await (const page of pages(archive, plan.select, pageSize)) {
+  const total = await count(archive, table.name);
+  let read = 0;
+  for await (const page of pages(archive, plan.select, work.pageSize)) {
+    await work.pause();
     const { carry, skipped, orphans } = await split(active, archive, table, page);
     plan.rows += carry.length;
     plan.skipped += skipped;
@@ -376,6 +385,8 @@ async function surveyTable(
         carry.map((row) => row.id ?? null).filter((id) => id !== null),
       );
     }
+    read += page.length;
+    work.progress({ step: 'survey', table: table.name, done: read, total });
   }
   // New ids are generated by the active table, in the order rows are inserted.
   if (plan.collides) plan.columns = names.filter((name) => name !== 'id');
@@ -391,13 +402,14 @@ async function copyRows(
   tx: Executor,
   archive: Database,
   plan: TablePlan,
-  pageSize: number,
+  work: Work,
   backfill: boolean,
 ): Promise<number> {
   const insert = insertFor(plan);
   const constants = Object.values(plan.constants);
   let copied = 0;
-  for await (const page of pages(archive, plan.select, pageSize)) {
+  for await (const page of pages(archive, plan.select, work.pageSize)) {
+    await work.pause();
     const { carry } = await split(tx, archive, plan.table, page);
     if (carry.length === 0) continue;
     await tx.runMany(
@@ -410,6 +422,7 @@ async function copyRows(
         tx,
         carry.map((row) => String(row.run_id)),
       );
+    work.progress({ step: 'carry-over', table: plan.table.name, done: copied, total: plan.rows });
   }
   // Ids copied as they are: generated ids must continue after them.
   if (!plan.collides && plan.table !== TABLES.runs)

@@ -17,14 +17,18 @@ import {
 } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { classifySqliteError } from '../error-classification.js';
-import {
-  DatabaseLockedError,
-  InterruptedError,
-  MigrationError,
-  RunmetaError,
-  ValidationError,
-} from '../errors.js';
+import { DatabaseLockedError, InterruptedError, MigrationError, RunmetaError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
+import {
+  ApplyOptionsSchema,
+  DatabaseNameOption,
+  ExecutorOption,
+  MigrationPlanOption,
+  OpenOptionsSchema,
+  parseOptions,
+  StorageAdapterOption,
+} from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { OpenOptions, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
@@ -74,6 +78,9 @@ export async function openDatabase(
   name: string,
   options: OpenOptions = {},
 ): Promise<Database> {
+  parseInput(StorageAdapterOption, adapter, 'adapter');
+  parseInput(DatabaseNameOption, name, 'name');
+  parseOptions(OpenOptionsSchema, options);
   const location = adapter.describe(name);
   try {
     return new Database(await adapter.open(name, options), location, adapter.dialect);
@@ -108,6 +115,8 @@ function historyParams(
  * either every statement and the history row land, or nothing does.
  */
 export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<MigrationResult> {
+  parseInput(ExecutorOption, db, 'db');
+  parseInput(MigrationPlanOption, plan, 'plan');
   if (plan.action !== 'create' && plan.action !== 'repair') {
     throw new MigrationError(`applyInPlace cannot run a ${plan.action} plan`);
   }
@@ -155,8 +164,11 @@ export async function applyInPlace(db: Database, plan: MigrationPlan): Promise<M
 export async function applyMigration(
   adapter: StorageAdapter,
   plan: MigrationPlan,
-  options: ApplyOptions = {},
+  given: ApplyOptions = {},
 ): Promise<MigrationResult> {
+  parseInput(StorageAdapterOption, adapter, 'adapter');
+  parseInput(MigrationPlanOption, plan, 'plan');
+  const options = parseOptions(ApplyOptionsSchema, given) as ApplyOptions;
   const creating = plan.action === 'create';
   if (
     (!creating && plan.action !== 'migrate') ||
@@ -167,12 +179,6 @@ export async function applyMigration(
   }
   const { database, archiveName, asideName } = plan;
   const pageSize = options.pageSize ?? 5000;
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-    throw new ValidationError(
-      'pageSize',
-      `must be a whole number of rows, at least 1 (got ${pageSize})`,
-    );
-  }
   const progress = options.onProgress ?? (() => {});
   const step = (kind: StepKind) => plan.steps.find((s) => s.kind === kind);
   if (archiveName && (await adapter.exists(archiveName))) {

@@ -22,8 +22,8 @@ import {
   quoteIdent,
   schemaDdlParts,
 } from '../columns/sql.js';
-import { ValidationError } from '../errors.js';
-import { previewValue } from '../schema/validate.js';
+import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import {
@@ -43,9 +43,9 @@ export {
   type CarryOverCopy,
 } from './carry-over-sql.js';
 
-/** How v1 data is treated. */
-export type MigrationStrategy = 'archive' | 'carry-over';
-export const MIGRATION_STRATEGIES: readonly MigrationStrategy[] = ['archive', 'carry-over'];
+import type { MigrationStrategy } from './strategies.js';
+
+export { MIGRATION_STRATEGIES, type MigrationStrategy } from './strategies.js';
 
 /** Options for {@link planMigration}. */
 export interface PlanOptions {
@@ -186,8 +186,10 @@ export function definitionFor(
  */
 export function planMigration(
   schema: ObservedSchema | null,
-  options: PlanOptions = {},
+  given: PlanOptions = {},
 ): MigrationPlan {
+  parseInput(ObservedSchemaOption, schema, 'schema', 'read');
+  const options = parseOptions(PlanOptionsSchema, given, { operation: 'read' }) as PlanOptions;
   const database = options.database ?? 'runs.db';
   const dialect = options.dialect ?? sqliteDialect;
   const detection = detectSchema(schema);
@@ -319,14 +321,8 @@ export function planMigration(
       break;
   }
 
-  // v1 → v2. An unknown strategy must not silently become `archive`.
+  // v1 → v2. An unknown strategy was refused above: it must not silently become `archive`.
   const strategy = options.strategy ?? 'archive';
-  if (!MIGRATION_STRATEGIES.includes(strategy)) {
-    throw new ValidationError(
-      'strategy',
-      `must be ${MIGRATION_STRATEGIES.join(' or ')} (got ${previewValue(strategy)})`,
-    );
-  }
   const existing = options.existing ?? [];
   const archiveName = siblingName(database, '_v1_archive', existing);
   const aside = asideNameFor(database);

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../migrate/plan.js';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../migrate/strategies.js';
 import { NarrativeSummary } from '../snapshot/snapshot.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { RunFilter } from './run-metadata.js';
@@ -39,7 +39,6 @@ export const PlainObjectOption = z.custom<Record<string, unknown>>(
 
 const ADAPTER_METHODS = ['describe', 'open', 'exists', 'list', 'readBytes', 'writeBytes'] as const;
 
-/** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
 /** An `AbortSignal` that stops long work (a migration, an import) at its next page. */
 export const AbortSignalOption = z.custom<AbortSignal>(
   (value) =>
@@ -50,6 +49,7 @@ export const AbortSignalOption = z.custom<AbortSignal>(
   { message: 'must be an AbortSignal (from an AbortController)' },
 );
 
+/** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
 export const StorageAdapterOption = z.custom<StorageAdapter>(
   (value) =>
     typeof value === 'object' &&
@@ -61,14 +61,16 @@ export const StorageAdapterOption = z.custom<StorageAdapter>(
   },
 );
 
+/** A migration strategy: `archive` or `carry-over`. */
+export const StrategyOption = z.enum(
+  MIGRATION_STRATEGIES as [MigrationStrategy, ...MigrationStrategy[]],
+  { error: () => `must be ${MIGRATION_STRATEGIES.join(' or ')}` },
+);
+
 /** `migration`: how a v1 database is migrated on open. `backfill` needs `carry-over`. */
 export const MigrationOptions = z
   .strictObject({
-    strategy: z
-      .enum(MIGRATION_STRATEGIES as [MigrationStrategy, ...MigrationStrategy[]], {
-        error: () => `must be ${MIGRATION_STRATEGIES.join(' or ')}`,
-      })
-      .optional(),
+    strategy: StrategyOption.optional(),
     backfill: z.boolean().optional(),
     /** Rows per page of the carry-over copy and of backfill (each page reports progress). */
     pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
@@ -175,6 +177,123 @@ export const StaleRunsOptions = z.strictObject({
 /** Options of `closeStaleRuns` (the active database only: the archive is never changed). */
 export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: true }).extend({
   reason: NonEmptyText.optional(),
+});
+
+/** Rows per page of long work (copies, carry-over): a whole number, at least 1. */
+export const PageSizeOption = z.number().int('must be a whole number').min(1, 'must be at least 1');
+
+/** Options of `carryOverArchive` (`MetadataManager.carryOverArchive`). */
+export const CarryOverArchiveOptionsSchema = z.strictObject({
+  adapter: StorageAdapterOption,
+  database: DatabaseNameOption.optional(),
+  backfill: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+  lockTimeoutMs: DurationMs.optional(),
+  pageSize: PageSizeOption.optional(),
+  onProgress: CallbackOption.optional(),
+  signal: AbortSignalOption.optional(),
+});
+
+/** Options of `applyMigration` (running a plan). */
+export const ApplyOptionsSchema = z.strictObject({
+  onProgress: CallbackOption.optional(),
+  pageSize: PageSizeOption.optional(),
+  signal: AbortSignalOption.optional(),
+});
+
+/** A plan made by `planMigration` (checked by its shape: plans are plain objects). */
+export const MigrationPlanOption = z.custom<{ action: string }>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).action === 'string' &&
+    typeof (value as Record<string, unknown>).database === 'string' &&
+    Array.isArray((value as Record<string, unknown>).steps),
+  { message: 'must be a plan made by planMigration()' },
+);
+
+/** The schema `planMigration` plans for: `observeSchema(db)`, or null for a missing database. */
+export const ObservedSchemaOption = z.custom<{ tables: Record<string, unknown> }>(
+  (value) =>
+    value === null ||
+    (typeof value === 'object' &&
+      typeof (value as Record<string, unknown>).tables === 'object' &&
+      (value as Record<string, unknown>).tables !== null),
+  { message: 'must be what observeSchema(db) returns, or null for a missing database' },
+);
+
+/** A backend's SQL dialect (`sqliteDialect`, `postgresDialect`). */
+export const DialectOption = z.custom<{ name: string }>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).observeSchema === 'function' &&
+    typeof (value as Record<string, unknown>).integrityCheck === 'function',
+  { message: 'must be a SQL dialect, e.g. sqliteDialect or postgresDialect' },
+);
+
+/** Options of `planMigration`. */
+export const PlanOptionsSchema = z.strictObject({
+  database: DatabaseNameOption.optional(),
+  strategy: StrategyOption.optional(),
+  backfill: z.boolean().optional(),
+  attach: z.boolean().optional(),
+  existing: z.array(z.string()).readonly().optional(),
+  dialect: DialectOption.optional(),
+});
+
+/** An open database or a transaction's executor (`Database`, or `tx` inside one). */
+export const ExecutorOption = z.custom<{ all: unknown }>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).all === 'function' &&
+    typeof (value as Record<string, unknown>).run === 'function' &&
+    typeof (value as Record<string, unknown>).dialect === 'object',
+  { message: 'must be an open database (openDatabase(adapter, name)) or a transaction executor' },
+);
+
+/** Options of opening a database by name (`openDatabase`, an adapter's `open`). */
+export const OpenOptionsSchema = z.strictObject({
+  readOnly: z.boolean().optional(),
+  exactIntegers: z.boolean().optional(),
+});
+
+/** Options of `copyTables`. */
+export const CopyOptionsSchema = z.strictObject({
+  pageSize: PageSizeOption.optional(),
+  onProgress: CallbackOption.optional(),
+  signal: AbortSignalOption.optional(),
+});
+
+/** Options of `copyDatabase` (and `importSqliteImage`): a copy, optionally replacing. */
+export const CopyDatabaseOptionsSchema = CopyOptionsSchema.extend({
+  replace: z.boolean().optional(),
+});
+
+const Count = z.number().int('must be a whole number').nonnegative('must not be negative');
+
+/** What `changesSinceMigration` returns, as `describeChanges` takes it. */
+export const ChangesSinceMigrationSchema = z.strictObject({
+  migratedAt: z.string().nullable(),
+  newRuns: Count,
+  changedRuns: Count,
+  runsWithV2Fields: Count,
+  childRowsAdded: z.record(z.string(), Count),
+  columnsAdded: z.array(z.string()),
+});
+
+/** Options of `buildDemoDatabase`. */
+export const DemoDatabaseOptionsSchema = z.strictObject({
+  database: DatabaseNameOption.optional(),
+  v1Runs: Count.optional(),
+  v2Runs: Count.optional(),
+  onStep: CallbackOption.optional(),
+});
+
+/** Options of `createMemoryContainer`. */
+export const MemoryContainerOptionsSchema = z.strictObject({
+  onChange: CallbackOption.optional(),
 });
 
 /**

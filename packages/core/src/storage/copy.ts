@@ -12,6 +12,8 @@ import { insertSql } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
 import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
+import { CopyOptionsSchema, ExecutorOption, parseOptions } from '../schema/options.js';
+import { parseInput } from '../schema/validate.js';
 import type { Row, SqlValue } from './adapter.js';
 import type { Database, Executor } from './database.js';
 import type { ValueKind } from './dialect.js';
@@ -79,8 +81,11 @@ function targetColumn(
 export async function copyTables(
   source: Database,
   target: Database,
-  options: CopyOptions = {},
+  given: CopyOptions = {},
 ): Promise<CopyReport> {
+  parseInput(ExecutorOption, source, 'source');
+  parseInput(ExecutorOption, target, 'target');
+  const options = parseOptions(CopyOptionsSchema, given) as CopyOptions;
   const pageSize = options.pageSize ?? 2000;
   const pause = interruptionPoint(options.signal);
   const observed = await observeSchema(source);

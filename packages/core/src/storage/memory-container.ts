@@ -5,6 +5,7 @@
  * (an in-memory database has exactly one connection).
  */
 import { ArchiveConflictError, StorageError } from '../errors.js';
+import { MemoryContainerOptionsSchema, parseOptions } from '../schema/options.js';
 
 /** Options of {@link createMemoryContainer}. */
 export interface MemoryContainerOptions {
@@ -16,7 +17,8 @@ export interface MemoryContainerOptions {
 export type MemoryContainer = ReturnType<typeof createMemoryContainer>;
 
 /** Create an empty in-memory container. */
-export function createMemoryContainer(options: MemoryContainerOptions = {}) {
+export function createMemoryContainer(given: MemoryContainerOptions = {}) {
+  const options = parseOptions(MemoryContainerOptionsSchema, given) as MemoryContainerOptions;
   const stored = new Map<string, Uint8Array>();
   const open = new Set<string>();
   const locks = new Map<string, Promise<void>>();

@@ -233,6 +233,33 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
       expect(await count(adapter, DB, 'SELECT count(*) AS n FROM runs')).toBe(6);
     });
 
+    it('rollback after carryOverArchive counts only what the backup alone holds, though carried ids were renumbered', async () => {
+      const { adapter, manager } = await archived(options);
+      const v2 = await manager.startRun({
+        runId: 'v2_new',
+        templateId: 't',
+        causalMode: 'forward',
+      });
+      await manager.recordResolution(v2.runId, {
+        entityId: 'ceo',
+        resolution: 'SCENE',
+        timepointId: 'tp',
+      });
+      await manager.close();
+      const carried = await MetadataManager.carryOverArchive({ adapter });
+      expect(carried.childIds.resolution_assignments).toBe('renumbered');
+      const result = await MetadataManager.rollback({ adapter, confirm: true });
+      expect(result.changes).toMatchObject({
+        newRuns: 1,
+        changedRuns: 0,
+        runsWithV2Fields: 0,
+        childRowsAdded: { mechanism_usage: 0, resolution_assignments: 0, validations: 0 },
+        columnsAdded: [],
+      });
+      expect(result.warning).toContain(': 1 run started since the migration');
+      expect(result.warning).not.toContain('child row');
+    });
+
     it('carryOverArchive refuses a v1 database unchanged, and carries nothing where there is no archive', async () => {
       const adapter = await options.createAdapter();
       await seedDocumentedV1(adapter);

@@ -1,0 +1,105 @@
+/**
+ * Opening a database's v1 archive. A damaged archive is not the active database's
+ * problem: the error names the archive, says it is the v1 archive of which
+ * database, and what to do (restore it, or move it away) — never "check --db",
+ * which would send the user to a path that is fine.
+ *
+ * @packageDocumentation
+ */
+import { classifySqliteError } from '../error-classification.js';
+import { NotADatabaseError } from '../errors.js';
+import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
+import type {
+  Row,
+  RunResult,
+  SqlConnection,
+  SqlParams,
+  StorageAdapter,
+} from '../storage/adapter.js';
+import { Database } from '../storage/database.js';
+import type { SqlDialect } from '../storage/dialect.js';
+
+/**
+ * The error for an archive that cannot be read as SQLite: `error` when it says
+ * something else (locked, missing permission...), else a {@link NotADatabaseError}
+ * about the archive of `databaseLocation`.
+ */
+export function unreadableArchive(
+  error: unknown,
+  archiveLocation: string,
+  databaseLocation: string,
+): unknown {
+  if (!(error instanceof NotADatabaseError)) return error;
+  return new NotADatabaseError(
+    archiveLocation,
+    `(the v1 archive of ${databaseLocation}) is not a readable SQLite database`,
+    {
+      cause: error,
+      hint: `Restore ${archiveLocation} from a backup, or move it away to read ${databaseLocation} without it (its archived runs are then not read)`,
+    },
+  );
+}
+
+/**
+ * The archive's connection: a read that finds the file damaged past its first
+ * pages (a corrupt table) is reported like a damaged archive, too.
+ */
+class ArchiveDatabase extends Database {
+  constructor(
+    connection: SqlConnection,
+    location: string,
+    dialect: SqlDialect | undefined,
+    private readonly fail: (error: unknown) => unknown,
+  ) {
+    super(connection, location, dialect);
+  }
+
+  override async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    try {
+      return await super.all<T>(sql, params);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  override async run(sql: string, params?: SqlParams): Promise<RunResult> {
+    try {
+      return await super.run(sql, params);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+}
+
+/**
+ * Open the archive `name` of `database` read-only and read its schema; a damaged
+ * archive is reported by {@link unreadableArchive}, now or on a later read.
+ *
+ * @internal
+ */
+export async function openArchiveDatabase(
+  adapter: StorageAdapter,
+  name: string,
+  database: string,
+): Promise<{ db: Database; schema: ObservedSchema }> {
+  const location = adapter.describe(name);
+  const fail = (error: unknown) =>
+    unreadableArchive(classifySqliteError(error, location), location, adapter.describe(database));
+  let db: Database;
+  try {
+    db = new ArchiveDatabase(
+      await adapter.open(name, { readOnly: true }),
+      location,
+      adapter.dialect,
+      fail,
+    );
+  } catch (error) {
+    throw fail(error);
+  }
+  try {
+    return { db, schema: await observeSchema(db) };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw fail(error);
+  }
+}
