@@ -10,14 +10,12 @@ import { z } from 'zod';
  */
 function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
   const message = `must be one of ${values.join(', ')} (any case)`;
-  return z
-    .string({ error: () => message })
-    .transform((text, ctx) => {
-      const value = text.toLowerCase();
-      if ((values as readonly string[]).includes(value)) return value as T[number];
-      ctx.addIssue({ code: 'custom', message, input: text });
-      return z.NEVER;
-    }) as unknown as z.ZodType<T[number], T[number] | Uppercase<T[number]>>;
+  return z.string({ error: () => message }).transform((text, ctx) => {
+    const value = text.toLowerCase();
+    if ((values as readonly string[]).includes(value)) return value as T[number];
+    ctx.addIssue({ code: 'custom', message, input: text });
+    return z.NEVER;
+  }) as unknown as z.ZodType<T[number], T[number] | Uppercase<T[number]>>;
 }
 
 /** Resolution (fidelity) levels, ordered from coarsest to finest. */
