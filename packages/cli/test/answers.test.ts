@@ -197,7 +197,7 @@ describe('times are compared as times (issue 12 #2)', () => {
         const result = await cli(['--db', db, 'runs', 'list', ...args]);
         expect(result.code).toBe(2);
         expect(result.stdout).toBe('');
-        expect(result.stderr).toMatch(/^error: Invalid (filter\.since|where)/);
+        expect(result.stderr).toMatch(/^error: Invalid (--since|--where)/);
       }
     },
   );

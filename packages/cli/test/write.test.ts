@@ -237,7 +237,7 @@ describe('start / record / complete in a pipeline', () => {
 
 describe('bad input exits 2 naming the field, and writes nothing', () => {
   it('an unknown resolution level', async () => {
-    await expectRejected(['record', 'resolution', runId, 'e1', 'ULTRA', 'tp1'], 'resolution');
+    await expectRejected(['record', 'resolution', runId, 'e1', 'ULTRA', 'tp1'], '<level>');
   });
 
   it('a negative entity count', async () => {
@@ -263,12 +263,12 @@ describe('bad input exits 2 naming the field, and writes nothing', () => {
   });
 
   it('an unknown causal mode', async () => {
-    await expectRejected(['start', '--template', 't', '--mode', 'sideways'], 'causalMode');
+    await expectRejected(['start', '--template', 't', '--mode', 'sideways'], '--mode');
   });
 
   it('the message shows the value received, not "got undefined"', async () => {
     for (const [args, field, got] of [
-      [['start', '--template', 't', '--mode', 'quantum'], 'causalMode', '(got "quantum")'],
+      [['start', '--template', 't', '--mode', 'quantum'], '--mode', '(got "quantum")'],
       // A number flag is checked by the CLI itself, in its own words.
       [
         ['start', '--template', 't', '--mode', 'forward', '--token-budget', '-5'],
