@@ -49,6 +49,11 @@ export interface RunOptions {
   user?: { uid: number; gid: number };
   /** Kill the child (SIGKILL) if it has not ended after this long; its code is then null. */
   timeoutMs?: number;
+  /**
+   * Limit the size of every file the child writes (`prlimit --fsize`): a write past
+   * it fails as on a full disk (EFBIG; Node ignores SIGXFSZ).
+   */
+  fileSizeLimitBytes?: number;
 }
 
 /** The unprivileged `nobody` user (and group) of Debian-like systems. */
@@ -64,7 +69,11 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
     if (value !== undefined) env[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const command = [process.execPath, BIN, ...args];
+    if (options.fileSizeLimitBytes !== undefined) {
+      command.unshift('prlimit', `--fsize=${options.fileSizeLimitBytes}`);
+    }
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
