@@ -12,7 +12,11 @@ import {
   type SchemaKind,
   type StorageAdapter,
 } from '@runmeta/core';
-import { createNodeSqliteAdapter, DEFAULT_DATABASE_PATH } from '@runmeta/node-sqlite';
+import {
+  createNodeSqliteAdapter,
+  DEFAULT_DATABASE_PATH,
+  resolveDatabaseLink,
+} from '@runmeta/node-sqlite';
 import { createPostgresAdapter, isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres';
 import pc from 'picocolors';
 import { interruptible } from './interrupt.js';
@@ -205,9 +209,11 @@ export function resolveDatabase(spec: string): DatabaseLocation {
       adapter: () => createPostgresAdapter({ connectionString: url.connectionString }),
     };
   }
-  const directory = path.dirname(spec);
+  // A link is resolved once: the archive and the lock go beside the real file.
+  const file = resolveDatabaseLink(spec);
+  const directory = path.dirname(file);
   return {
-    database: path.basename(spec),
+    database: path.basename(file),
     directory,
     display: spec,
     adapter: () => createNodeSqliteAdapter({ directory }),

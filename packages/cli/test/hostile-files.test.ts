@@ -143,15 +143,18 @@ describe('item 6: a named pipe where a database should be never hangs', () => {
     ['migrate --dry-run', ['migrate', '--dry-run']],
     ['start', ['start', '--template', 't', '--mode', 'forward']],
     ['rollback', ['rollback', '--yes']],
-  ] as const)('a FIFO at runs.db: %s ends with exit 3 saying it is a named pipe', async ([, args]) => {
-    const { dir, db } = trial();
-    mkfifo(db);
-    const result = await run(['--db', db, ...args], dir);
-    expectOneErrorLine(result, 3);
-    expect(result.stderr).toContain(db);
-    expect(result.stderr).toContain('named pipe');
-    expect(fs.readdirSync(dir)).toEqual(['runs.db']);
-  });
+  ] as const)(
+    'a FIFO at runs.db: %s ends with exit 3 saying it is a named pipe',
+    async ([, args]) => {
+      const { dir, db } = trial();
+      mkfifo(db);
+      const result = await run(['--db', db, ...args], dir);
+      expectOneErrorLine(result, 3);
+      expect(result.stderr).toContain(db);
+      expect(result.stderr).toContain('named pipe');
+      expect(fs.readdirSync(dir)).toEqual(['runs.db']);
+    },
+  );
 
   it('a FIFO at the archive path: status reports it, reads of the archive and rollback end with exit 3', async () => {
     const { dir, db } = trial(V2_32);
@@ -254,24 +257,30 @@ describe('item 10: file-system failures are typed, with the right exit code', ()
 describe('item 11: anything at the archive name is taken', () => {
   it.for([
     ['a directory', (file: string) => fs.mkdirSync(file)],
-    ['a dangling symbolic link', (file: string) => fs.symlinkSync(path.join(root, 'nowhere'), file)],
+    [
+      'a dangling symbolic link',
+      (file: string) => fs.symlinkSync(path.join(root, 'nowhere'), file),
+    ],
     ['a symbolic link to a file', (file: string) => fs.symlinkSync(victim(), file)],
     ['a named pipe', (file: string) => mkfifo(file)],
-  ] as const)('%s at runs_v1_archive.db: migrate archives to runs_v1_archive_2.db and leaves it alone', async ([, make]) => {
-    const { dir, db } = trial(V1_18);
-    const runs = plainCount(db, 'SELECT count(*) AS n FROM runs');
-    make(path.join(dir, 'runs_v1_archive.db'));
-    const taken = listing(dir)['runs_v1_archive.db'];
-    const result = await run(['--db', db, 'migrate', '--yes'], dir);
-    expect(result.code, result.stderr).toBe(0);
-    const archive = path.join(dir, 'runs_v1_archive_2.db');
-    expect(plainCount(archive, 'SELECT count(*) AS n FROM runs')).toBe(runs);
-    expect(listing(dir)['runs_v1_archive.db']).toBe(taken);
-    // And the v2 database reads the archive it recorded.
-    const list = await run(['--db', db, '--json', 'runs', 'list', '--include-archive'], dir);
-    expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toHaveLength(runs);
-  });
+  ] as const)(
+    '%s at runs_v1_archive.db: migrate archives to runs_v1_archive_2.db and leaves it alone',
+    async ([, make]) => {
+      const { dir, db } = trial(V1_18);
+      const runs = plainCount(db, 'SELECT count(*) AS n FROM runs');
+      make(path.join(dir, 'runs_v1_archive.db'));
+      const taken = listing(dir)['runs_v1_archive.db'];
+      const result = await run(['--db', db, 'migrate', '--yes'], dir);
+      expect(result.code, result.stderr).toBe(0);
+      const archive = path.join(dir, 'runs_v1_archive_2.db');
+      expect(plainCount(archive, 'SELECT count(*) AS n FROM runs')).toBe(runs);
+      expect(listing(dir)['runs_v1_archive.db']).toBe(taken);
+      // And the v2 database reads the archive it recorded.
+      const list = await run(['--db', db, '--json', 'runs', 'list', '--include-archive'], dir);
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toHaveLength(runs);
+    },
+  );
 });
 
 describe('item 13: messages name the file that is wrong', () => {
@@ -298,7 +307,9 @@ describe('item 13: messages name the file that is wrong', () => {
 
   it('an unreadable -wal file (as nobody): names the -wal file and the reason, not "missing folder"', async () => {
     const { dir, db } = trial();
-    expect((await run(['--db', db, 'start', '--template', 't', '--mode', 'forward'], dir)).code).toBe(0);
+    expect(
+      (await run(['--db', db, 'start', '--template', 't', '--mode', 'forward'], dir)).code,
+    ).toBe(0);
     fs.writeFileSync(`${db}-wal`, '');
     fs.writeFileSync(`${db}-shm`, '');
     for (const name of fs.readdirSync(dir)) fs.chownSync(path.join(dir, name), NOBODY.uid, 0);
@@ -346,8 +357,15 @@ describe('a symbolic link as --db', () => {
     expect(fs.readdirSync(dir)).toEqual(['runs.db']);
     expect(fs.readlinkSync(link)).toBe(real.db);
     expect(fs.readdirSync(real.dir).sort()).toEqual(['runs.db', 'runs_v1_archive.db']);
-    expect(plainCount(path.join(real.dir, 'runs_v1_archive.db'), 'SELECT count(*) AS n FROM runs')).toBe(runs);
-    expect(plainCount(real.db, "SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'schema_version'")).toBe(1);
+    expect(
+      plainCount(path.join(real.dir, 'runs_v1_archive.db'), 'SELECT count(*) AS n FROM runs'),
+    ).toBe(runs);
+    expect(
+      plainCount(
+        real.db,
+        "SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'schema_version'",
+      ),
+    ).toBe(1);
     const list = await run(['--db', link, '--json', 'runs', 'list', '--include-archive'], dir);
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toHaveLength(runs);

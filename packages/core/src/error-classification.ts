@@ -90,6 +90,53 @@ export class FileSystemError extends RunmetaError {
 }
 
 /**
+ * What can stand at a path besides a regular file. runmeta reads and writes only
+ * regular files: it never follows a link beside a database, never blocks reading a
+ * named pipe, never replaces a folder.
+ */
+export type FileKind = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'device';
+
+/** Each {@link FileKind} in words, for messages (`is a named pipe (FIFO)`). */
+export const FILE_KIND_WORDS: Readonly<Record<FileKind, string>> = {
+  file: 'a regular file',
+  directory: 'a directory',
+  symlink: 'a symbolic link',
+  fifo: 'a named pipe (FIFO)',
+  socket: 'a socket',
+  device: 'a device',
+};
+
+/**
+ * Something other than a regular file stands where runmeta reads or writes a file
+ * of its own (a lock, a note, a database being built, an export's partial file, a
+ * database's side file): runmeta refuses rather than write through a link, block
+ * on a pipe or replace a folder. Its code is `RUNMETA_FILE_SYSTEM`.
+ */
+export class NotAFileError extends RunmetaError {
+  /** The path of the offending entry. */
+  readonly path: string;
+  /** What stands there. */
+  readonly kind: FileKind;
+  /**
+   * @param action - what was attempted, e.g. `cannot write the lock note`
+   * @param path - the entry's path
+   * @param kind - what it is
+   */
+  constructor(action: string, path: string, kind: FileKind, options: RunmetaErrorOptions = {}) {
+    super(
+      'RUNMETA_FILE_SYSTEM',
+      `${action} ${path}: it is ${FILE_KIND_WORDS[kind]}, not a regular file${kind === 'symlink' ? ', and runmeta never writes through links' : ''}`,
+      {
+        hint: 'Move it away (runmeta makes this file itself), then retry',
+        ...options,
+      },
+    );
+    this.path = path;
+    this.kind = kind;
+  }
+}
+
+/**
  * A {@link FileSystemError} for a system error thrown while doing `action` on
  * `path`, or the error unchanged when it is not a system error.
  */
@@ -147,14 +194,27 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
     return new ReadOnlyError(database, 'writes are not possible here', { cause: error });
   }
   if (has('SQLITE_CANTOPEN') || /unable to open/i.test(message)) {
-    return new NotADatabaseError(database, 'cannot be opened (missing folder, or a directory?)', {
-      cause: error,
-    });
+    return new NotADatabaseError(
+      database,
+      'cannot be opened (SQLite: unable to open database file)',
+      {
+        cause: error,
+        hint: 'Check that the file, its folder and any -wal, -shm or -journal file beside it exist and are readable (and writable, to write)',
+      },
+    );
   }
   if (has('SQLITE_FULL') || /disk is full|ENOSPC/i.test(message)) {
     return new FileSystemError('cannot write', database, 'ENOSPC', {
       cause: error,
       hint: 'Free some disk space, then retry; nothing was written',
+    });
+  }
+  // SQLite keeps the system's reason to itself: on a full disk, past the file size
+  // limit or on a failing device alike, it says only "disk I/O error".
+  if (has('SQLITE_IOERR') || /disk I\/O error/i.test(message)) {
+    return new FileSystemError('cannot read or write', database, 'EIO', {
+      cause: error,
+      hint: 'Check the disk: it may be full (df), past the file size limit (ulimit -f), or failing; then retry',
     });
   }
   return new StorageError(`${database}: ${message}`, { cause: error });

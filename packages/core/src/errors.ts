@@ -69,7 +69,7 @@ export const ERROR_CODES = {
   },
   RUNMETA_FILE_SYSTEM: {
     summary:
-      "The file system refused an operation on a database's file or folder (permissions, a file where a folder should be, a full disk); the error names the path and the system's reason.",
+      "The file system refused an operation on a database's file or folder (permissions, a file where a folder should be, a full disk, a disk I/O error), or something other than a regular file (a link, a named pipe, a folder) stands where runmeta reads or writes a file of its own; the error names the path and the reason.",
     exitCode: 3,
   },
   RUNMETA_INTERRUPTED: {

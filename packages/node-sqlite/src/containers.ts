@@ -7,12 +7,19 @@ import path from 'node:path';
 import {
   ArchiveConflictError,
   fileSystemError,
+  NotADatabaseError,
   StorageError,
   type StoredFile,
 } from '@runmeta/core';
-
-/** SQLite's side files of a database. */
-const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+import {
+  checkDatabaseFiles,
+  entryKind,
+  openOwnFile,
+  readRegularFile,
+  removeOwnFile,
+  SIDE_SUFFIXES,
+  writeAll,
+} from './files.js';
 /** The migration lock of a database, and the note naming its holder. */
 export const LOCK_SUFFIX = '.runmeta-lock';
 /** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
@@ -83,10 +90,31 @@ export function makeDirectory(folder: string): void {
   }
 }
 
+/** Whether anything at all — a file, a folder, a link (even a dangling one), a pipe — is at `file`. */
+function taken(file: string): boolean {
+  try {
+    return entryKind(file) !== null;
+  } catch {
+    return false; // unreachable (EACCES, ENOTDIR): opening it reports why
+  }
+}
+
 /** A folder of database files. */
 export function createFileContainer(directory: string) {
-  const resolve = (name: string) => path.join(directory, name);
-  const exists = (name: string) => fs.existsSync(resolve(name));
+  const resolve = (name: string) => {
+    // Names come from core and from a database's own history row: one that climbs
+    // out of the folder (`../outside.db`) must never be moved, copied or removed.
+    const relative = path.relative(path.resolve(directory), path.resolve(directory, name));
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new NotADatabaseError(
+        JSON.stringify(name),
+        `is not a name inside the folder ${path.resolve(directory)}`,
+        { hint: 'runmeta keeps a database, its archive and its backups in one folder' },
+      );
+    }
+    return path.join(directory, name);
+  };
+  const exists = (name: string) => taken(resolve(name));
   const container = {
     path: (name: string) => resolve(name),
     ensureDirectory() {
@@ -115,12 +143,12 @@ export function createFileContainer(directory: string) {
         // A rollback journal travels with its database, and first: a journal left
         // behind would sit next to the *next* file under this name. If it is hot,
         // SQLite rolls it back when the moved file is opened; if stale, it is ignored.
-        if (fs.existsSync(`${source}-journal`)) {
+        if (taken(`${source}-journal`)) {
           fs.renameSync(`${source}-journal`, `${resolve(to)}-journal`);
         }
         fs.renameSync(source, resolve(to));
         // Empty WAL and shared-memory files belong to no one now.
-        for (const suffix of ['-wal', '-shm']) fs.rmSync(`${source}${suffix}`, { force: true });
+        for (const suffix of ['-wal', '-shm']) removeOwnFile(`${source}${suffix}`);
       });
     },
     async copy(from: string, to: string) {
@@ -130,60 +158,70 @@ export function createFileContainer(directory: string) {
         );
       }
       if (exists(to)) refuseOverwrite(resolve, to);
+      // A pipe as the source would block the copy forever; a link is not followed.
+      if (!onPath('cannot read', resolve(from), () => checkDatabaseFiles(resolve(from)))) {
+        throw new NotADatabaseError(resolve(from), 'does not exist');
+      }
       onPath(`cannot copy ${resolve(from)} to`, resolve(to), () =>
         fs.copyFileSync(resolve(from), resolve(to), fs.constants.COPYFILE_EXCL),
       );
     },
     async remove(name: string) {
       onPath('cannot remove', resolve(name), () => {
-        for (const suffix of ['', ...SIDE_SUFFIXES]) {
-          fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
-        }
+        // A link is removed itself, never its target; a folder is refused, by name.
+        for (const suffix of ['', ...SIDE_SUFFIXES]) removeOwnFile(`${resolve(name)}${suffix}`);
         // Super-journals (`<name>-mj…`) of a multi-database commit killed half-way.
         if (fs.existsSync(directory)) {
           for (const entry of fs.readdirSync(directory)) {
-            if (entry.startsWith(`${name}-mj`))
-              fs.rmSync(path.join(directory, entry), { force: true });
+            if (entry.startsWith(`${name}-mj`)) removeOwnFile(path.join(directory, entry));
           }
         }
       });
     },
     async readBytes(name: string) {
-      return onPath(
-        'cannot read',
-        resolve(name),
-        () => new Uint8Array(fs.readFileSync(resolve(name))),
-      );
+      const file = resolve(name);
+      return onPath('cannot read', file, () => {
+        checkDatabaseFiles(file);
+        return new Uint8Array(readRegularFile(file, 'cannot read'));
+      });
     },
     async writeBytes(name: string, bytes: Uint8Array) {
       container.ensureDirectory();
-      onPath('cannot write', resolve(name), () => {
+      const file = resolve(name);
+      onPath('cannot write', file, () => {
+        if (entryKind(file) === 'symlink') checkDatabaseFiles(file); // refused, naming the link
         // Stale side files would be replayed over the new bytes by SQLite.
-        for (const suffix of SIDE_SUFFIXES) fs.rmSync(`${resolve(name)}${suffix}`, { force: true });
-        fs.writeFileSync(resolve(name), bytes);
+        for (const suffix of SIDE_SUFFIXES) removeOwnFile(`${file}${suffix}`);
+        const fd = openOwnFile(file, 'replace', 'cannot write');
+        try {
+          writeAll(fd, bytes);
+        } finally {
+          fs.closeSync(fd);
+        }
       });
     },
     /** The database file, its side files and its lock files, with sizes. */
     async files(name: string): Promise<StoredFile[]> {
       const found: StoredFile[] = [];
       for (const [suffix, role] of FILE_ROLES) {
-        const stat = fs.statSync(resolve(`${name}${suffix}`), { throwIfNoEntry: false });
+        const stat = fs.lstatSync(resolve(`${name}${suffix}`), { throwIfNoEntry: false });
         if (stat?.isFile()) found.push({ name: `${name}${suffix}`, bytes: stat.size, role });
       }
       return found;
     },
+    /**
+     * The names taken in the folder: every entry whatever its type (a folder, a
+     * link, a pipe), so a new archive or backup name never lands on one; SQLite's
+     * and runmeta's side files are left out.
+     */
     async list() {
       if (!fs.existsSync(directory)) return [];
       return onPath('cannot read the folder', path.resolve(directory), () =>
-        fs.readdirSync(directory, { withFileTypes: true }),
+        fs.readdirSync(directory),
       )
         .filter(
-          (e) =>
-            e.isFile() &&
-            !HIDDEN_SUFFIXES.some((s) => e.name.endsWith(s)) &&
-            !HIDDEN_PATTERN.test(e.name),
+          (name) => !HIDDEN_SUFFIXES.some((s) => name.endsWith(s)) && !HIDDEN_PATTERN.test(name),
         )
-        .map((e) => e.name)
         .sort();
     },
   };

@@ -12,10 +12,12 @@ import {
   parseInput,
   parseOptions,
 } from '@runmeta/core';
+import { resolveDatabaseLink } from './files.js';
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
 import { OpenRunDatabaseOptions } from './options.js';
 
 export { makeDirectory } from './containers.js';
+export { entryKind, resolveDatabaseLink } from './files.js';
 export { type LoadNarrativeOptions, loadLatestNarrative } from './narrative.js';
 export {
   createNodeSqliteAdapter,
@@ -33,8 +35,9 @@ export const MEMORY_DATABASE = ':memory:';
 
 /**
  * Open a run database file (created, repaired or migrated as needed). The folder
- * holds the archive and any backups next to the file. `':memory:'` opens a
- * private in-memory database instead (nothing is written to disk).
+ * holds the archive and any backups next to the file. A `file` that is a symbolic
+ * link is resolved once: runmeta works beside the file it points to. `':memory:'`
+ * opens a private in-memory database instead (nothing is written to disk).
  *
  * @example
  * ```ts
@@ -61,6 +64,7 @@ export async function openRunDatabase(
       database: 'runs.db',
     });
   }
-  const adapter = createNodeSqliteAdapter({ directory: path.dirname(file), busyTimeoutMs });
-  return MetadataManager.open({ ...managerOptions, adapter, database: path.basename(file) });
+  const real = resolveDatabaseLink(file);
+  const adapter = createNodeSqliteAdapter({ directory: path.dirname(real), busyTimeoutMs });
+  return MetadataManager.open({ ...managerOptions, adapter, database: path.basename(real) });
 }

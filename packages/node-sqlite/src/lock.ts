@@ -15,18 +15,26 @@
  * compares the path's identity (device, inode, creation and change times) before
  * opening and after locking; the lock file is never written, so its identity only
  * changes when it is replaced.
+ *
+ * Both files are runmeta's own, beside a database that may be hostile: neither is
+ * ever opened through a link or read from a pipe (see `files.ts`); anything but a
+ * regular file at their paths is refused, naming it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  classifySqliteError,
   DatabaseLockedError,
   fileSystemError,
   InterruptedError,
   type LockHolderNote,
+  NotADatabaseError,
+  RunmetaError,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { LOCK_SUFFIX, onPath } from './containers.js';
+import { LOCK_SUFFIX } from './containers.js';
+import { openOwnFile, readOwnFile, writeAll } from './files.js';
 
 /** Who holds (or held) a migration lock. */
 export interface LockHolder {
@@ -51,17 +59,35 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readHolder(file: string): LockHolder | null {
   try {
-    const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockHolder;
-    return typeof holder.pid === 'number' ? holder : null;
+    const holder = JSON.parse(readOwnFile(file) ?? 'null') as LockHolder | null;
+    return typeof holder?.pid === 'number' ? holder : null;
   } catch {
     return null;
   }
 }
 
-/** What identifies a file at a path; null when the path is empty. */
+/** What identifies the regular file at a path; null when there is none (or a link is there). */
 function identity(file: string): string | null {
-  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-  return stat ? `${stat.dev}:${stat.ino}:${stat.birthtimeNs}:${stat.ctimeNs}` : null;
+  const stat = fs.lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat?.isFile() ? `${stat.dev}:${stat.ino}:${stat.birthtimeNs}:${stat.ctimeNs}` : null;
+}
+
+/** What to do about a lock file runmeta did not make. */
+const FOREIGN_LOCK_HINT =
+  "Remove it: it is runmeta's own working file, safe to delete while no runmeta process uses the database; then retry";
+
+/** An error of SQLite on the lock file, naming the lock file (not the database). */
+function lockFileError(error: unknown, lockFile: string): unknown {
+  if (error instanceof RunmetaError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new NotADatabaseError(
+      lockFile,
+      'is not a migration lock file runmeta made (it holds other data)',
+      { cause: error, hint: FOREIGN_LOCK_HINT },
+    );
+  }
+  return classifySqliteError(error, lockFile);
 }
 
 /**
@@ -150,10 +176,14 @@ export async function acquireMigrationLock(
   const deadline = Date.now() + options.timeoutMs;
   let client: BetterSqlite3.Database;
   for (;;) {
-    // Opening with "a" creates the file without truncating one another process holds.
-    fs.closeSync(fs.openSync(lockFile, 'a'));
+    // Created if missing, never truncated (another process may hold it), never a link.
+    fs.closeSync(openOwnFile(lockFile, 'keep', 'cannot use the migration lock file'));
     const before = identity(lockFile);
-    client = new BetterSqlite3(lockFile);
+    try {
+      client = new BetterSqlite3(lockFile);
+    } catch (error) {
+      throw lockFileError(error, lockFile);
+    }
     // Polling with our own deadline (instead of a busy timeout) keeps the event loop free.
     client.pragma('busy_timeout = 0');
     let held: boolean;
@@ -161,7 +191,7 @@ export async function acquireMigrationLock(
       held = await waitForWriteLock(client, lockFile, before, deadline, options);
     } catch (error) {
       client.close();
-      throw error;
+      throw lockFileError(error, lockFile);
     }
     if (held) break;
     // The holder we waited for released and deleted this file: the lock now lives
@@ -177,11 +207,18 @@ export async function acquireMigrationLock(
     since: new Date().toISOString(),
   };
   try {
-    onPath('cannot write', noteFile, () => fs.writeFileSync(noteFile, JSON.stringify(holder)));
+    const fd = openOwnFile(noteFile, 'replace', 'cannot write the lock note');
+    try {
+      writeAll(fd, JSON.stringify(holder));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
+    // Still holding the lock: the lock file made for it goes too (see above).
+    fs.rmSync(lockFile, { force: true });
     client.exec('ROLLBACK');
     client.close();
-    throw error;
+    throw fileSystemError(error, 'cannot write the lock note', noteFile);
   }
   let released = false;
   return async () => {

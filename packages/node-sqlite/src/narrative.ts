@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  FILE_KIND_WORDS,
+  FileSystemError,
   type NarrativeSummary,
   NonEmptyText,
+  NotAFileError,
   parseInput,
   parseOptions,
   summarizeNarrative,
   systemErrorCode,
   systemErrorReason,
 } from '@runmeta/core';
+import { readRegularFile } from './files.js';
 import { LoadNarrativeOptionsSchema } from './options.js';
 
 /** Options of {@link loadLatestNarrative}. */
@@ -22,6 +26,8 @@ export interface LoadNarrativeOptions {
 
 /** The system's reason for a failed read, or the parser's message. */
 function why(error: unknown): string {
+  if (error instanceof NotAFileError) return `it is ${FILE_KIND_WORDS[error.kind]}, not a file`;
+  if (error instanceof FileSystemError) return systemErrorReason(error.systemCode);
   const code = systemErrorCode(error);
   if (code) return systemErrorReason(code);
   return error instanceof Error ? error.message : String(error);
@@ -79,7 +85,8 @@ export function loadLatestNarrative(
     const file = path.join(folder, name);
     let json: unknown;
     try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      // Not fs.readFileSync: a named pipe there would block it forever.
+      json = JSON.parse(readRegularFile(file, 'cannot read').toString('utf8'));
     } catch (error) {
       warn(`skipped ${file}: ${why(error)}`);
       continue;

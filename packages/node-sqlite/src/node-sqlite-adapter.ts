@@ -11,7 +11,6 @@ import {
   createMemoryContainer,
   fileSystemError,
   looksLikeSqlite,
-  NotADatabaseError,
   type OpenOptions,
   type Row,
   type RunResult,
@@ -23,6 +22,7 @@ import {
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { createFileContainer, onPath } from './containers.js';
+import { checkDatabaseFiles, fullDiskError, readRegularFile } from './files.js';
 import { acquireMigrationLock, readLockHolder } from './lock.js';
 import { parseAdapterOptions } from './options.js';
 
@@ -135,6 +135,15 @@ function isWalWithoutLog(file: string): false | 'small' | 'large' {
  * (or the file is simply missing for a read, which the caller reports itself).
  */
 function whyCannotOpen(file: string, readOnly: boolean): unknown {
+  // SQLite opens the side files too: an unreadable -wal fails the open as well.
+  for (const suffix of ['-wal', '-shm']) {
+    try {
+      fs.closeSync(fs.openSync(`${file}${suffix}`, 'r'));
+    } catch (error) {
+      if (systemErrorCode(error) !== 'ENOENT')
+        return fileSystemError(error, 'cannot open', `${file}${suffix}`);
+    }
+  }
   try {
     fs.closeSync(fs.openSync(file, 'r'));
     return null;
@@ -151,6 +160,40 @@ function whyCannotOpen(file: string, readOnly: boolean): unknown {
   } catch (error) {
     return fileSystemError(error, 'cannot create files in the folder', folder);
   }
+}
+
+/** An error of SQLite on `file`, explained where SQLite is vague (see {@link explainingErrors}). */
+function explainError(error: unknown, file: string, readOnly: boolean): unknown {
+  return (
+    ((error as { code?: unknown } | null)?.code === 'SQLITE_CANTOPEN' &&
+      whyCannotOpen(file, readOnly)) ||
+    fullDiskError(error, file)
+  );
+}
+
+/**
+ * The connection, with SQLite's vaguest errors explained: "unable to open database
+ * file" (SQLite opens the -wal file only at the first read) by the system's reason,
+ * "disk I/O error" on a full disk as a full disk.
+ */
+function explainingErrors<T extends SqlConnection>(
+  connection: T,
+  file: string,
+  readOnly: boolean,
+): T {
+  const wrap =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw explainError(error, file, readOnly);
+      }
+    };
+  connection.run = wrap(connection.run.bind(connection));
+  connection.all = wrap(connection.all.bind(connection));
+  if (connection.runMany) connection.runMany = wrap(connection.runMany.bind(connection));
+  return connection;
 }
 
 /**
@@ -233,15 +276,13 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
     },
     async open(name, openOptions = {}) {
       const file = container.path(name);
-      const stat = onPath('cannot read', file, () => fs.statSync(file, { throwIfNoEntry: false }));
-      if (stat?.isDirectory()) {
-        throw new NotADatabaseError(file, 'is a directory, not a database file');
-      }
+      // Before SQLite sees it: a pipe would block it forever, a link be followed.
+      onPath('cannot read', file, () => checkDatabaseFiles(file));
       const snapshot = () => {
         // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
         // With no -wal present the main file holds every row, so read a snapshot
         // of its bytes instead: a dry run or a read of the archive writes nothing.
-        const bytes = onPath('cannot read', file, () => fs.readFileSync(file));
+        const bytes = readRegularFile(file, 'cannot read');
         const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
         copy.pragma('query_only = ON');
         exactIntegers(copy, openOptions);
@@ -258,11 +299,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           fileMustExist: !!openOptions.readOnly,
         });
       } catch (error) {
-        throw (
-          ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' &&
-            whyCannotOpen(file, !!openOptions.readOnly)) ||
-          error
-        );
+        throw explainError(error, file, !!openOptions.readOnly);
       }
       if (walWithoutLog === 'large') {
         // A large WAL-mode file is read in place, which needs -shm beside it; in a
@@ -274,16 +311,22 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           return snapshot();
         }
       }
-      // Wait (bounded) for another process's write lock instead of failing at once.
-      client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-      // Child rows must point at an existing run; SQLite leaves this off by default.
-      client.pragma('foreign_keys = ON');
-      // In WAL mode (set by core once the file is v2), NORMAL is durable across
-      // application crashes and much faster than FULL; only an OS crash can lose
-      // the last commits, never corrupt the file.
-      client.pragma('synchronous = NORMAL');
+      try {
+        // Wait (bounded) for another process's write lock instead of failing at once.
+        client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+        // Child rows must point at an existing run; SQLite leaves this off by default.
+        client.pragma('foreign_keys = ON');
+        // In WAL mode (set by core once the file is v2), NORMAL is durable across
+        // application crashes and much faster than FULL; only an OS crash can lose
+        // the last commits, never corrupt the file.
+        client.pragma('synchronous = NORMAL');
+      } catch (error) {
+        // SQLite opens the -wal file only now, at the first statement.
+        client.close();
+        throw explainError(error, file, !!openOptions.readOnly);
+      }
       exactIntegers(client, openOptions);
-      const connection = wrapConnection(client);
+      const connection = explainingErrors(wrapConnection(client), file, !!openOptions.readOnly);
       if (walWithoutLog === 'large' && !shmExisted) {
         const close = connection.close;
         connection.close = async () => {

@@ -2,7 +2,8 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFields, InterruptedError, interruptionPoint } from '@runmeta/core';
+import { exportFields, FILE_KIND_WORDS, InterruptedError, interruptionPoint } from '@runmeta/core';
+import { entryKind } from '@runmeta/node-sqlite';
 import { CliUsageError, userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
@@ -56,6 +57,14 @@ export const exportCommand: CommandSpec = {
       } catch (error) {
         throw userPathError(error, '--out', 'cannot write', target);
       }
+      const kind = lookAt(target);
+      // Replacing a link, a pipe or a device by a file would surprise; writing into
+      // a pipe could block forever. A regular file (or nothing) is the only target.
+      if (kind && kind !== 'file' && kind !== 'directory') {
+        throw new CliUsageError(
+          `--out ${target} is ${FILE_KIND_WORDS[kind]}, not a regular file; give the path of a file, or leave out --out and redirect the output (runmeta export > file)`,
+        );
+      }
       if (existing?.isDirectory()) {
         throw new CliUsageError(
           `--out ${options.out} is a folder; give the path of a file, e.g. ${path.join(String(options.out), `runs.${String(options.format)}`)}`,
@@ -72,6 +81,14 @@ export const exportCommand: CommandSpec = {
         );
       }
       temp = `${target}.runmeta-partial`;
+      const partial = lookAt(temp);
+      if (partial && partial !== 'file') {
+        throw new CliUsageError(
+          `--out ${options.out}: ${temp} is ${FILE_KIND_WORDS[partial]}, not a regular file; runmeta writes the export there before moving it into place, and never through a link: move it away, then retry`,
+        );
+      }
+      // A partial file left by an export that was killed: it is ours to replace.
+      if (partial) fs.rmSync(temp);
     }
     const manager = await ctx.open({ write: false });
     let fd: number | null = null;
@@ -100,7 +117,8 @@ export const exportCommand: CommandSpec = {
       for (let done = 0; done < bytes.length; ) done += onOut(() => fs.writeSync(fd!, bytes, done));
     };
     try {
-      if (temp) fd = onOut(() => fs.openSync(temp!, 'w'));
+      // O_EXCL: created here, never opened through a link that appeared meanwhile.
+      if (temp) fd = onOut(() => fs.openSync(temp!, 'wx'));
       const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
       const progress = ctx.progress('export');
       let done = 0;
@@ -164,3 +182,12 @@ export const exportCommand: CommandSpec = {
     }
   },
 };
+
+/** What stands at a path given for output (a link is not followed); a refusal as a usage line. */
+function lookAt(file: string) {
+  try {
+    return entryKind(file);
+  } catch (error) {
+    throw userPathError(error, '--out', 'cannot write', file);
+  }
+}

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { classifySqliteError } from '../error-classification.js';
+import { classifySqliteError, FILE_KIND_WORDS, NotAFileError } from '../error-classification.js';
 import { NotADatabaseError } from '../errors.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import type {
@@ -30,9 +30,11 @@ export function unreadableArchive(
   databaseLocation: string,
 ): unknown {
   if (!(error instanceof NotADatabaseError)) return error;
+  // A pipe, a folder or a link where the archive should be: say which.
+  const kind = error.cause instanceof NotAFileError ? error.cause.kind : null;
   return new NotADatabaseError(
     archiveLocation,
-    `(the v1 archive of ${databaseLocation}) is not a readable SQLite database`,
+    `(the v1 archive of ${databaseLocation}) ${kind ? `is ${FILE_KIND_WORDS[kind]}, not a database file` : 'is not a readable SQLite database'}`,
     {
       cause: error,
       hint: `Restore ${archiveLocation} from a backup, or move it away to read ${databaseLocation} without it (its archived runs are then not read)`,

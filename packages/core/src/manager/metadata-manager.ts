@@ -100,6 +100,7 @@ import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { openArchiveDatabase } from './archive-open.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
+import { missingDatabaseError } from './missing-database.js';
 import { runNotFound } from './not-found.js';
 import { queryReadsOnly } from './query-errors.js';
 import {
@@ -250,7 +251,7 @@ export class MetadataManager {
     let readOnlyReason: string | null = readOnly ? 'opened with readOnly: true' : null;
     try {
       if (readOnly) {
-        if (!db) throw new NotADatabaseError(location, 'does not exist');
+        if (!db) throw await missingDatabaseError(adapter, database, location);
         readOnlyReason = unusable(plan.detection, location, true) ?? readOnlyReason;
       }
       const leftovers = !readOnly && (await hasLeftovers(adapter, database));
