@@ -387,6 +387,23 @@ describe('a symbolic link as --db', () => {
   });
 });
 
+describe('the folder itself', () => {
+  it('a dangling symbolic link as the metadata folder: start exits 3 naming the link and where it points', async () => {
+    const { dir } = trial();
+    const nowhere = path.join(root, `no-such-folder-${count++}`);
+    fs.symlinkSync(nowhere, path.join(dir, 'metadata'));
+    const result = await run(['start', '--template', 't', '--mode', 'forward'], dir, {
+      cwd: dir,
+      env: { RUNMETA_DB: undefined },
+    });
+    expectOneErrorLine(result, 3);
+    expect(result.stderr).toContain(path.join(dir, 'metadata'));
+    expect(result.stderr).toContain('symbolic link');
+    expect(result.stderr).toContain(nowhere);
+    expect(fs.existsSync(nowhere)).toBe(false);
+  });
+});
+
 describe('the archive a history row names stays inside the folder', () => {
   it('a history row naming ../outside.db: rollback neither restores nor deletes that file', async () => {
     const { dir: parent } = trial();

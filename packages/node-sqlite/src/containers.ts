@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ArchiveConflictError,
+  FileSystemError,
   fileSystemError,
   NotADatabaseError,
   StorageError,
@@ -83,9 +84,16 @@ export function makeDirectory(folder: string): void {
     try {
       fs.mkdirSync(level);
     } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      // A link to nothing: existsSync said no, mkdir says taken.
+      if (entryKind(level) === 'symlink' && !fs.existsSync(level)) {
+        throw new FileSystemError('cannot create the folder', level, 'EEXIST', {
+          cause: error,
+          hint: `It is a symbolic link to ${fs.readlinkSync(level)}, which does not exist: point it at a folder, or remove it`,
+        });
+      }
       // Made meanwhile by another process: fine, as long as it is a folder.
-      if ((error as { code?: unknown }).code !== 'EEXIST' || !fs.statSync(level).isDirectory())
-        throw error;
+      if (!fs.statSync(level).isDirectory()) throw error;
     }
   }
 }

@@ -71,7 +71,7 @@ export function openOwnFile(file: string, mode: OwnFileMode, action: string): nu
     (mode === 'new' ? O_EXCL : 0);
   let fd: number;
   try {
-    fd = fs.openSync(file, flags, 0o644);
+    fd = fs.openSync(file, flags, 0o666); // less the umask, as any new file
   } catch (error) {
     // ELOOP (a link), ENXIO (a pipe nobody reads), EISDIR, EEXIST: say what is there.
     let kind: FileKind | null = null;

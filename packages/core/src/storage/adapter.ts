@@ -93,7 +93,10 @@ export interface StorageAdapter {
   describe(name: string): string;
   /** Open (and create, unless read-only) the named database. */
   open(name: string, options?: OpenOptions): Promise<SqlConnection>;
-  /** Whether the named database exists. */
+  /**
+   * Whether the name is taken: the database exists, or (on a file system)
+   * anything else stands there — a folder, a link (even to nothing), a pipe.
+   */
   exists(name: string): Promise<boolean>;
   /** Rename atomically; must fail rather than overwrite an existing `to`. */
   move(from: string, to: string): Promise<void>;
@@ -105,7 +108,11 @@ export interface StorageAdapter {
   readBytes(name: string): Promise<Uint8Array>;
   /** Create or replace a database from bytes (for import and fixtures). */
   writeBytes(name: string, bytes: Uint8Array): Promise<void>;
-  /** Names of the databases in the container. */
+  /**
+   * Names taken in the container: its databases and, on a file system, any other
+   * entry (a folder, a link, a pipe), so a new archive or backup name never lands
+   * on one. Side files (journals, locks) are left out.
+   */
   list(): Promise<string[]>;
   /**
    * Optional: take an exclusive lock that guards schema changes of `name` across
