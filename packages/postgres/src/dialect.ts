@@ -101,6 +101,8 @@ export const postgresDialect: SqlDialect = {
   timeKey: postgresTimeKey,
 
   async observeSchema(db: Executor): Promise<ObservedSchema> {
+    // The schema is looked up by its name as stored: a `::regnamespace` cast would
+    // parse current_schema() as SQL again, folding `Mixd` to mixd and splitting `a.b`.
     const rows = await db.all<{
       table_name: string;
       name: string | null;
@@ -118,7 +120,8 @@ export const postgresDialect: SqlDialect = {
          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
               AND NOT a.attisdropped AND a.attname <> ?
          LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+        WHERE c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema())
+          AND c.relkind IN ('r', 'p')
         ORDER BY c.oid, a.attnum`,
       [ROW_ORDER_COLUMN],
     );
