@@ -5,7 +5,16 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './helpers.js';
+import {
+  copyFixture,
+  makeTempDir,
+  plainCount,
+  removeDir,
+  runCli,
+  sha256,
+  V1_18,
+  V1_20,
+} from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -138,5 +147,37 @@ describe('runmeta with --db postgres://', () => {
     const result = await cli(['--db', 'postgres://runmeta@127.0.0.1:1/none?schema=x', 'status']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/cannot be reached.*Check that PostgreSQL runs/);
+  });
+});
+
+describe('--db postgres:// with a schema name that needs quoting', () => {
+  // Upper case, a dot and a space: each is part of the name, never SQL.
+  const at = (name: string) => `${server()}?schema=${encodeURIComponent(name)}`;
+
+  it('writes and reads the schema exactly as named (Mixd)', async () => {
+    const mixed = `Mixd.a b${process.pid}`;
+    const started = await cli(['--db', at(mixed), 'start', '--template', 't', '--mode', 'forward']);
+    expect(started.code, started.stderr).toBe(0);
+    const status = await cli(['--db', at(mixed), 'status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ kind: 'v2', runs: 1, upToDate: true });
+    const listed = await cli(['--db', at(mixed), 'runs', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).map((r: { runId: string }) => r.runId)).toEqual([
+      started.stdout.trim(),
+    ]);
+  });
+
+  it('imports into such a schema (Runs)', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'quoted'));
+    const runs = plainCount(file, 'SELECT count(*) AS n FROM runs');
+    const target = at(`Runs.${process.pid}`);
+    const imported = await cli(['import', '--from', file, '--to', target]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const status = await cli(['--db', target, 'status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      kind: 'v2',
+      archive: { runs, path: expect.stringContaining(`Runs.${process.pid}_v1_archive`) },
+    });
   });
 });
