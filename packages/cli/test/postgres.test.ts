@@ -7,8 +7,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   copyFixture,
+  expectOneErrorLine,
   makeTempDir,
+  plainAll,
   plainCount,
+  plainRun,
   removeDir,
   runCli,
   sha256,
@@ -179,5 +182,42 @@ describe('--db postgres:// with a schema name that needs quoting', () => {
       kind: 'v2',
       archive: { runs, path: expect.stringContaining(`Runs.${process.pid}_v1_archive`) },
     });
+  });
+});
+
+describe('runmeta import of values and names PostgreSQL treats differently', () => {
+  const target = (name: string) => `${server()}?schema=${name}_${process.pid}`;
+
+  it('refuses text with a NUL character, naming the column and the run', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'nul'));
+    const [run] = plainAll(file, 'SELECT run_id FROM runs ORDER BY rowid LIMIT 1');
+    plainRun(
+      file,
+      `UPDATE runs SET template_id = 'a' || char(0) || 'b' WHERE run_id = '${run?.run_id}'`,
+    );
+    const before = sha256(file);
+    const result = await cli(['import', '--from', file, '--to', target('nul')]);
+    expectOneErrorLine(result, 2);
+    expect(result.stderr).toContain(
+      `Invalid runs.template_id: run "${run?.run_id}" holds a NUL character`,
+    );
+    expect(sha256(file)).toBe(before);
+    const status = await cli(['--db', target('nul'), 'status']);
+    expect(status.code).toBe(3);
+  });
+
+  it('imports tables with their own _rowid_ and __runmeta_order columns', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'hidden'));
+    plainRun(
+      file,
+      `CREATE TABLE notes ("_rowid_" TEXT, "__runmeta_order" TEXT, x INTEGER);
+       INSERT INTO notes VALUES ('z', 'q', 1), (NULL, 'b', 2), ('a', NULL, 3);`,
+    );
+    const result = await cli(['import', '--from', file, '--to', target('hidden'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const copied = JSON.parse(result.stdout).copied as { table: string; rows: number }[];
+    expect(copied.find((t) => t.table === 'notes')?.rows).toBe(
+      plainCount(file, 'SELECT count(*) AS n FROM notes'),
+    );
   });
 });
