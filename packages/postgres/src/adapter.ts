@@ -151,6 +151,36 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
   const schemaExists = async (c: pg.ClientBase, schema: string) =>
     (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount! > 0;
+  /**
+   * What holds the schema of `name`: null when there is none; else the runmeta
+   * database its comment names (`owner`, null for a schema runmeta did not make).
+   * Names can share a schema — `runs.db.importing` (an import's working name) and
+   * `runs.importing.db` (a database of that name) are both `runs.importing` — so
+   * the comment says which one it is, and runmeta works only on its own.
+   */
+  const holderOf = async (
+    c: pg.ClientBase | pg.Pool,
+    name: string,
+  ): Promise<{ owner: string | null } | null> => {
+    const found = await c.query<{ comment: string | null }>(
+      "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
+      [schemaFor(name)],
+    );
+    if (found.rowCount === 0) return null;
+    const comment = found.rows[0]?.comment ?? '';
+    return {
+      owner: comment.startsWith(COMMENT_PREFIX) ? comment.slice(COMMENT_PREFIX.length) : null,
+    };
+  };
+  /** Whether the schema of `name` is that database, or an application's schema (the main name's). */
+  const isHeldBy = (holder: { owner: string | null } | null, name: string) =>
+    !!holder && (holder.owner === null || holder.owner === name);
+  const refuseShared = (name: string, owner: string): never => {
+    throw new ArchiveConflictError(
+      `${describe(name)} is needed for ${name}, but that schema holds the runmeta database ${owner}`,
+      'Rename one of the two (ALTER SCHEMA … RENAME TO …) or choose another schema name; runmeta never touches a database that is not the one named',
+    );
+  };
 
   const refuseOverwrite = (to: string): never => {
     throw new ArchiveConflictError(
@@ -180,25 +210,30 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
         await inTransaction(location, async (c) => {
           // Two processes may both see it missing: the loser finds it made.
           await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS + 1, schema]);
-          if (!(await schemaExists(c, schema))) await createSchema(c, name);
+          const holder = await holderOf(c, name);
+          if (!holder) await createSchema(c, name);
+          else if (!isHeldBy(holder, name)) refuseShared(name, holder.owner!);
         });
       }
       return connect({ client, schema, readOnly: !!openOptions.readOnly, location });
     },
 
     async exists(name) {
-      const rows = await sql(describe(name), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [
-        schemaFor(name),
-      ]);
-      return rows.length > 0;
+      try {
+        return isHeldBy(await holderOf(admin(), name), name);
+      } catch (error) {
+        throw classifyPgError(error, describe(name));
+      }
     },
 
     async move(from, to) {
       await inTransaction(describe(from), async (c) => {
         if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
-        if (!(await schemaExists(c, schemaFor(from)))) {
+        const holder = await holderOf(c, from);
+        if (!holder) {
           throw new NotADatabaseError(describe(from), 'does not exist, so it cannot be moved');
         }
+        if (!isHeldBy(holder, from)) refuseShared(from, holder.owner!);
         await c.query(`ALTER SCHEMA ${ident(from)} RENAME TO ${ident(to)}`);
         await c.query(`COMMENT ON SCHEMA ${ident(to)} IS ${pg.escapeLiteral(COMMENT_PREFIX + to)}`);
       });
@@ -207,6 +242,11 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     async copy(from, to) {
       await inTransaction(describe(from), async (c) => {
         if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
+        const holder = await holderOf(c, from);
+        if (!holder) {
+          throw new NotADatabaseError(describe(from), 'does not exist, so it cannot be copied');
+        }
+        if (!isHeldBy(holder, from)) refuseShared(from, holder.owner!);
         const tables = await c.query<{ name: string }>(
           "SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.oid",
           [pg.escapeIdentifier(schemaFor(from))],
@@ -224,18 +264,17 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
     async remove(name) {
       await inTransaction(describe(name), async (c) => {
-        const found = await c.query<{ comment: string | null }>(
-          "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
-          [schemaFor(name)],
-        );
-        if (found.rowCount === 0) return;
+        const holder = await holderOf(c, name);
+        if (!holder) return;
         // DROP … CASCADE is only for what runmeta made: never an application's schema.
-        if (!found.rows[0]?.comment?.startsWith(COMMENT_PREFIX)) {
+        if (holder.owner === null) {
           throw new ArchiveConflictError(
             `${describe(name)} was not made by runmeta, so runmeta does not drop it`,
             'Drop or rename that schema yourself if it should go',
           );
         }
+        // Another runmeta database that shares the schema name: not this one, so not here.
+        if (holder.owner !== name) return;
         await c.query(`DROP SCHEMA ${ident(name)} CASCADE`);
       });
     },

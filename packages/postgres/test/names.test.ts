@@ -3,12 +3,20 @@
  * case, dots and spaces stay what they are. Checked against the server's own
  * catalogue with a plain node-postgres client, never through runmeta.
  */
-import { MetadataManager } from '@runmeta/core';
+import path from 'node:path';
+import { importRunDatabase, MetadataManager } from '@runmeta/core';
+import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
 import { dropTestSchemas, freshAdapter, postgresUrl } from './support.js';
 
-afterAll(dropTestSchemas);
+const temp = makeTempDir('pg-names');
+const fixtureDir = path.dirname(copyFixture('deployed-v1-18col-9runs.db', temp));
+afterAll(async () => {
+  removeDir(temp);
+  await dropTestSchemas();
+});
 
 /** A plain query on the test server. */
 async function plain<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
@@ -51,4 +59,38 @@ describe('schema names that need quoting', () => {
       expect(rows.map((r) => r.run_id)).toEqual([run.runId]);
     },
   );
+});
+
+describe('a database whose schema is another database’s working name', () => {
+  it('is never moved or dropped by work on that other database', async () => {
+    const adapter = freshAdapter();
+    const kept: Record<string, string> = {};
+    for (const name of ['w.importing', 'w.v2-building']) {
+      const manager = await MetadataManager.open({ adapter, database: `${name}.db` });
+      kept[name] = (await manager.startRun({ templateId: 't', causalMode: 'forward' })).runId;
+      await manager.close();
+    }
+    const source = createNodeSqliteAdapter({ directory: fixtureDir });
+    const imported = await importRunDatabase({
+      from: { adapter: source, database: 'runs.db' },
+      to: { adapter, database: 'w.db' },
+    }).catch((e: unknown) => e);
+    expect(imported).toMatchObject({
+      code: 'RUNMETA_ARCHIVE_CONFLICT',
+      message: expect.stringContaining('holds the runmeta database w.importing.db'),
+    });
+    const created = await MetadataManager.open({ adapter, database: 'w.db' }).catch(
+      (e: unknown) => e,
+    );
+    expect(created).toMatchObject({
+      message: expect.stringContaining('holds the runmeta database w.v2-building.db'),
+    });
+    // Both are still there, each with its run.
+    for (const [name, runId] of Object.entries(kept)) {
+      const rows = await plain<{ run_id: string }>(
+        `SELECT run_id FROM ${pg.escapeIdentifier(adapter.schemaFor(`${name}.db`))}.runs`,
+      );
+      expect(rows.map((r) => r.run_id)).toEqual([runId]);
+    }
+  });
 });
