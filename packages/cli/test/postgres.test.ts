@@ -170,6 +170,25 @@ describe('--db postgres:// with a schema name that needs quoting', () => {
     ]);
   });
 
+  it.each([
+    ['pg_x', 'starts with pg_'],
+    ['a%00b', 'holds a NUL character'],
+    ['x'.repeat(55), 'bytes long, and PostgreSQL names hold at most 63'],
+  ])('refuses ?schema=%s, saying why and what fits', async (name, why) => {
+    const result = await cli([
+      '--db',
+      `${server()}?schema=${name}`,
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+    ]);
+    expectOneErrorLine(result, 2);
+    expect(result.stderr).toContain(why);
+    expect(result.stderr).toMatch(/Choose another schema= in --db: at most 50 bytes/);
+  });
+
   it('imports into such a schema (Runs)', async () => {
     const file = copyFixture(V1_18, path.join(temp, 'quoted'));
     const runs = plainCount(file, 'SELECT count(*) AS n FROM runs');

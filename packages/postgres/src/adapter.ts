@@ -15,7 +15,7 @@ import {
   parseOptions,
   type SqlConnection,
   type StorageAdapter,
-  StorageError,
+  ValidationError,
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
@@ -55,6 +55,21 @@ const COMMENT_PREFIX = 'runmeta database ';
 const LOCK_CLASS = 0x726d;
 /** PostgreSQL truncates identifiers beyond 63 bytes; runmeta refuses them instead. */
 const MAX_IDENTIFIER_BYTES = 63;
+/** What runmeta's longest working name adds to a schema name (`runs.v1-restoring`). */
+const WORKING_SUFFIX_BYTES = Buffer.byteLength('.v1-restoring');
+
+/** Why PostgreSQL cannot have a schema of this name as it is, or null. */
+function schemaProblem(schema: string): string | null {
+  if (!schema) return 'is empty';
+  if (schema.includes('\0')) return 'holds a NUL character, which PostgreSQL names cannot hold';
+  if (schema.startsWith('pg_'))
+    return 'starts with pg_, which PostgreSQL keeps for its own schemas';
+  const bytes = Buffer.byteLength(schema);
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    return `is ${bytes} bytes long, and PostgreSQL names hold at most ${MAX_IDENTIFIER_BYTES}`;
+  }
+  return null;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -93,18 +108,30 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
   })();
 
+  // `runs.db` → `runs`, and its working names `runs.db.v2-building` → `runs.v2-building`:
+  // the `.db` that ends the name or comes before its one working suffix, so that
+  // `x.db.y.db` (the schema `x.db.y`) keeps its inner `.db`.
+  const schemaName = (name: string) => prefix + name.replace(/\.db(?=(\.[^.]*)?$)/, '');
+  const longest = MAX_IDENTIFIER_BYTES - WORKING_SUFFIX_BYTES - Buffer.byteLength(prefix);
+  const refuseName = (name: string, schema: string, problem: string): never => {
+    throw new ValidationError(
+      'database',
+      `"${name}" maps to the schema "${schema}", which ${problem}`,
+      {
+        operation: 'read',
+        hint: `Choose another database name: at most ${longest} bytes (runmeta's working names add up to ${WORKING_SUFFIX_BYTES}), not starting with pg_`,
+        cliHint: `Choose another schema= in --db: at most ${longest} bytes (runmeta's working names add up to ${WORKING_SUFFIX_BYTES}), not starting with pg_`,
+      },
+    );
+  };
   const schemaFor = (name: string) => {
-    // `runs.db` → `runs`, and its working names `runs.db.v2-building` → `runs.v2-building`.
-    const schema = prefix + name.replace(/\.db(?=\.|$)/, '');
-    if (!schema || Buffer.byteLength(schema) > MAX_IDENTIFIER_BYTES) {
-      throw new StorageError(
-        `"${name}" maps to the schema "${schema}", which PostgreSQL cannot name (1 to ${MAX_IDENTIFIER_BYTES} bytes)`,
-        { hint: 'Choose a shorter database name (the schema= part of the URL)' },
-      );
-    }
+    const schema = schemaName(name);
+    const problem = schemaProblem(schema);
+    if (problem) refuseName(name, schema, problem);
     return schema;
   };
-  const describe = (name: string) => `postgres://${where}?schema=${schemaFor(name)}`;
+  // For messages: never throws, whatever the name.
+  const describe = (name: string) => `postgres://${where}?schema=${schemaName(name)}`;
   const ident = (name: string) => pg.escapeIdentifier(schemaFor(name));
 
   async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(

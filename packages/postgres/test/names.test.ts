@@ -9,6 +9,7 @@ import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
+import { createPostgresAdapter } from '../src/index.js';
 import { dropTestSchemas, freshAdapter, postgresUrl } from './support.js';
 
 const temp = makeTempDir('pg-names');
@@ -92,5 +93,44 @@ describe('a database whose schema is another database’s working name', () => {
       );
       expect(rows.map((r) => r.run_id)).toEqual([runId]);
     }
+  });
+});
+
+describe('schema names PostgreSQL cannot have', () => {
+  it('pg_… is refused, saying why, and nothing is created', async () => {
+    // No test prefix here: the name itself must start with pg_.
+    const adapter = createPostgresAdapter({ connectionString: postgresUrl() });
+    const name = `pg_runs_${process.pid}`;
+    const error = await MetadataManager.open({ adapter, database: `${name}.db` }).catch(
+      (e: unknown) => e,
+    );
+    await adapter.end();
+    expect(error).toMatchObject({
+      code: 'RUNMETA_VALIDATION',
+      message: expect.stringContaining('starts with pg_, which PostgreSQL keeps for its own'),
+    });
+    expect(await schemasStartingWith(name)).toEqual([]);
+  });
+
+  it.each([
+    ['a\0b', 'holds a NUL character'],
+    // Fits 63 bytes itself, but not with the working name a migration builds aside.
+    [`${'x'.repeat(60 - 11)}é`, 'bytes long, and PostgreSQL names hold at most 63'],
+  ])('%j is refused, saying why and what fits, and nothing is created', async (name, why) => {
+    const adapter = freshAdapter();
+    const prefix = adapter.schemaFor('x.db').slice(0, -1);
+    const error = await MetadataManager.open({ adapter, database: `${name}.db` }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toContain(why);
+    expect((error as Error).message).toMatch(/at most \d+ bytes/);
+    expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION' });
+    expect(await schemasStartingWith(prefix)).toEqual([]);
+  });
+
+  it('maps x.db.y.db to the schema x.db.y, keeping the inner .db', async () => {
+    const adapter = freshAdapter();
+    expect(adapter.schemaFor('x.db.y.db').endsWith('_x.db.y')).toBe(true);
+    expect(adapter.schemaFor('x.db.y.db.v2-building').endsWith('_x.db.y.v2-building')).toBe(true);
   });
 });
