@@ -132,6 +132,24 @@ describe('importing names PostgreSQL treats differently', () => {
     ]);
   });
 
+  it('keeps tables named like the server’s implicit objects of another table', async () => {
+    // runs (key run_id) gets the index runs_pkey; notes gets notes__rowid__seq.
+    const source = await sqliteFile([
+      'CREATE TABLE "runs_pkey" (v TEXT)',
+      "INSERT INTO runs_pkey VALUES ('kept')",
+      'CREATE TABLE notes (v TEXT)',
+      'CREATE TABLE "notes__rowid__seq" (v TEXT)',
+    ]);
+    const { target, error } = await importInto(source);
+    expect(error).toBeNull();
+    const schema = target.schemaFor('runs_v1_archive.db');
+    const tables = await plain(
+      `SELECT relname FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = '${schema}') AND relkind = 'r' ORDER BY relname`,
+    );
+    expect(tables.map((r) => r[0])).toEqual(['notes', 'notes__rowid__seq', 'runs', 'runs_pkey']);
+    expect(await serverRows(schema, 'runs_pkey', ['v'], '"_rowid_"')).toEqual([['kept']]);
+  });
+
   it.each([
     ['a column name over 63 bytes', `"${'c'.repeat(64)}" TEXT`, `notes.${'c'.repeat(64)}`],
     // Two names PostgreSQL would cut to the same 63 bytes.

@@ -126,7 +126,7 @@ export async function copyTables(
     hiddenOrder: boolean;
     total: number;
   }[] = [];
-  const ddl: string[] = [];
+  const ddl: { table: string; sql: string }[] = [];
   for (const [table, columns] of Object.entries(observed.tables)) {
     if (table === 'sqlite_sequence') continue;
     const names = columns.map((c) => c.name);
@@ -154,7 +154,7 @@ export async function copyTables(
     // table's _rowid_ there as it is in SQLite (where it hides the row number).
     const hiddenOrder = !!target.dialect.rowOrderColumn && !names.includes(ROW_ORDER_COLUMN);
     if (hiddenOrder) lines.push(target.dialect.rowOrderColumn!);
-    ddl.push(`CREATE TABLE ${quoteIdent(table)} (\n  ${lines.join(',\n  ')}\n)`);
+    ddl.push({ table, sql: `CREATE TABLE ${quoteIdent(table)} (\n  ${lines.join(',\n  ')}\n)` });
     const [row] = await source.all(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
     plans.push({
       table,
@@ -168,7 +168,11 @@ export async function copyTables(
   }
 
   await target.transaction(async (tx) => {
-    for (const sql of ddl) await tx.run(sql);
+    // Longer names first: a server names a table's implicit objects after it
+    // (`runs_pkey`, `notes__rowid__seq`), skipping names already taken, so a table
+    // named like one of them (`runs_pkey`) must exist before the table it follows.
+    const byLength = [...ddl].sort((a, b) => b.table.length - a.table.length);
+    for (const { sql } of byLength) await tx.run(sql);
     for (const [index, plan] of plans.entries()) {
       // A target with an explicit order column (PostgreSQL's _rowid_) gets the source's
       // order values; SQLite numbers rows itself, in the order they are inserted.
