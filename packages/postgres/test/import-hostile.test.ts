@@ -6,6 +6,7 @@
  * the server and the file unchanged. Checked with a plain node-postgres client
  * against the rows the test itself wrote into the file.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { importRunDatabase, MetadataManager, openDatabase, type SqlValue } from '@runmeta/core';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
@@ -238,13 +239,19 @@ describe('importing values PostgreSQL cannot store as they are', () => {
   });
 });
 
-describe('a NUL character given to a write', () => {
-  it('is a validation error, not a storage failure', async () => {
+describe('values PostgreSQL cannot hold, given to a write', () => {
+  it('a NUL character, or a run id too long for its index, is a validation error', async () => {
     const manager = await MetadataManager.open({ adapter: freshAdapter() });
-    const error = await manager
+    const nul = await manager
       .startRun({ templateId: 't', causalMode: 'forward', goal: 'a\0b' })
       .catch((e: unknown) => e);
+    // Random hex does not compress: 8000 bytes exceed a B-tree entry (2704).
+    const runId = randomBytes(4000).toString('hex');
+    const long = await manager
+      .startRun({ runId, templateId: 't', causalMode: 'forward' })
+      .catch((e: unknown) => e);
     await manager.close();
-    expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION' });
+    expect(nul).toMatchObject({ code: 'RUNMETA_VALIDATION' });
+    expect(long).toMatchObject({ code: 'RUNMETA_VALIDATION' });
   });
 });
