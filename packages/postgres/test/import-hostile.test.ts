@@ -61,13 +61,20 @@ async function serverRows(schema: string, table: string, columns: string[], orde
 }
 
 /** Import `source` into a fresh container; the error, if it failed. */
-async function importInto(source: Awaited<ReturnType<typeof sqliteFile>>, strategy = 'archive') {
+async function importInto(
+  source: Awaited<ReturnType<typeof sqliteFile>>,
+  strategy = 'archive',
+  pageSize?: number,
+) {
   const target = freshAdapter();
   const before = sha256(source.file);
   const error = await importRunDatabase({
     from: { adapter: source.adapter, database: 'runs.db' },
     to: { adapter: target, database: 'runs.db' },
-    migration: { strategy: strategy as 'archive' | 'carry-over' },
+    migration: {
+      strategy: strategy as 'archive' | 'carry-over',
+      ...(pageSize ? { pageSize } : {}),
+    },
   }).then(
     () => null,
     (e: unknown) => e,
@@ -111,6 +118,45 @@ describe('importing names runmeta uses itself', () => {
       message: expect.stringMatching(/runs has a column of its own named _rowid_.*'archive'/),
     });
     expect(await target.list()).toEqual([]);
+  });
+});
+
+describe('carrying over columns named in another case, or like runmeta’s working names', () => {
+  it('writes Template_ID into template_id, and keeps a column named __runmeta_rowid', async () => {
+    const dir = path.join(temp, 'case');
+    const adapter = createNodeSqliteAdapter({ directory: dir });
+    const db = await openDatabase(adapter, 'runs.db');
+    await db.run(
+      'CREATE TABLE runs (run_id TEXT PRIMARY KEY, Template_ID TEXT, created_at TIMESTAMP, CAUSAL_MODE TEXT, status TEXT, "__runmeta_rowid" TEXT)',
+    );
+    const rows = [
+      ['r1', 'jefferson', 'forward', 'z'],
+      ['r2', 'board', 'branching', 'a'],
+    ];
+    for (const [id, template, mode, extra] of rows) {
+      await db.run("INSERT INTO runs VALUES (?, ?, '2024-01-01T00:00:00', ?, 'completed', ?)", [
+        id!,
+        template!,
+        mode!,
+        extra!,
+      ]);
+    }
+    await db.close();
+    const { target, error } = await importInto(
+      { adapter, file: path.join(dir, 'runs.db') },
+      'carry-over',
+      1, // a page a row: the next page starts after the rowid, never after a value
+    );
+    expect(error).toBeNull();
+    const schema = target.schemaFor('runs.db');
+    expect(
+      await serverRows(
+        schema,
+        'runs',
+        ['run_id', 'template_id', 'causal_mode', '__runmeta_rowid'],
+        '"_rowid_"',
+      ),
+    ).toEqual(rows);
   });
 });
 
