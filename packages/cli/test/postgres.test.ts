@@ -5,7 +5,19 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { copyFixture, makeTempDir, removeDir, runCli, sha256, V1_20 } from './helpers.js';
+import {
+  copyFixture,
+  expectOneErrorLine,
+  makeTempDir,
+  plainAll,
+  plainCount,
+  plainRun,
+  removeDir,
+  runCli,
+  sha256,
+  V1_18,
+  V1_20,
+} from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -138,5 +150,93 @@ describe('runmeta with --db postgres://', () => {
     const result = await cli(['--db', 'postgres://runmeta@127.0.0.1:1/none?schema=x', 'status']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/cannot be reached.*Check that PostgreSQL runs/);
+  });
+});
+
+describe('--db postgres:// with a schema name that needs quoting', () => {
+  // Upper case, a dot and a space: each is part of the name, never SQL.
+  const at = (name: string) => `${server()}?schema=${encodeURIComponent(name)}`;
+
+  it('writes and reads the schema exactly as named (Mixd)', async () => {
+    const mixed = `Mixd.a b${process.pid}`;
+    const started = await cli(['--db', at(mixed), 'start', '--template', 't', '--mode', 'forward']);
+    expect(started.code, started.stderr).toBe(0);
+    const status = await cli(['--db', at(mixed), 'status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ kind: 'v2', runs: 1, upToDate: true });
+    const listed = await cli(['--db', at(mixed), 'runs', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).map((r: { runId: string }) => r.runId)).toEqual([
+      started.stdout.trim(),
+    ]);
+  });
+
+  it.each([
+    ['pg_x', 'starts with pg_'],
+    ['a%00b', 'holds a NUL character'],
+    ['x'.repeat(55), 'bytes long, and PostgreSQL names hold at most 63'],
+  ])('refuses ?schema=%s, saying why and what fits', async (name, why) => {
+    const result = await cli([
+      '--db',
+      `${server()}?schema=${name}`,
+      'start',
+      '--template',
+      't',
+      '--mode',
+      'forward',
+    ]);
+    expectOneErrorLine(result, 2);
+    expect(result.stderr).toContain(why);
+    expect(result.stderr).toMatch(/Choose another schema= in --db: at most 50 bytes/);
+  });
+
+  it('imports into such a schema (Runs)', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'quoted'));
+    const runs = plainCount(file, 'SELECT count(*) AS n FROM runs');
+    const target = at(`Runs.${process.pid}`);
+    const imported = await cli(['import', '--from', file, '--to', target]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const status = await cli(['--db', target, 'status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      kind: 'v2',
+      archive: { runs, path: expect.stringContaining(`Runs.${process.pid}_v1_archive`) },
+    });
+  });
+});
+
+describe('runmeta import of values and names PostgreSQL treats differently', () => {
+  const target = (name: string) => `${server()}?schema=${name}_${process.pid}`;
+
+  it('refuses text with a NUL character, naming the column and the run', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'nul'));
+    const [run] = plainAll(file, 'SELECT run_id FROM runs ORDER BY rowid LIMIT 1');
+    plainRun(
+      file,
+      `UPDATE runs SET template_id = 'a' || char(0) || 'b' WHERE run_id = '${run?.run_id}'`,
+    );
+    const before = sha256(file);
+    const result = await cli(['import', '--from', file, '--to', target('nul')]);
+    expectOneErrorLine(result, 2);
+    expect(result.stderr).toContain(
+      `Invalid runs.template_id: run "${run?.run_id}" holds a NUL character`,
+    );
+    expect(sha256(file)).toBe(before);
+    const status = await cli(['--db', target('nul'), 'status']);
+    expect(status.code).toBe(3);
+  });
+
+  it('imports tables with their own _rowid_ and __runmeta_order columns', async () => {
+    const file = copyFixture(V1_18, path.join(temp, 'hidden'));
+    plainRun(
+      file,
+      `CREATE TABLE notes ("_rowid_" TEXT, "__runmeta_order" TEXT, x INTEGER);
+       INSERT INTO notes VALUES ('z', 'q', 1), (NULL, 'b', 2), ('a', NULL, 3);`,
+    );
+    const result = await cli(['import', '--from', file, '--to', target('hidden'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const copied = JSON.parse(result.stdout).copied as { table: string; rows: number }[];
+    expect(copied.find((t) => t.table === 'notes')?.rows).toBe(
+      plainCount(file, 'SELECT count(*) AS n FROM notes'),
+    );
   });
 });

@@ -15,7 +15,7 @@ import {
   parseOptions,
   type SqlConnection,
   type StorageAdapter,
-  StorageError,
+  ValidationError,
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
@@ -55,6 +55,21 @@ const COMMENT_PREFIX = 'runmeta database ';
 const LOCK_CLASS = 0x726d;
 /** PostgreSQL truncates identifiers beyond 63 bytes; runmeta refuses them instead. */
 const MAX_IDENTIFIER_BYTES = 63;
+/** What runmeta's longest working name adds to a schema name (`runs.v1-restoring`). */
+const WORKING_SUFFIX_BYTES = Buffer.byteLength('.v1-restoring');
+
+/** Why PostgreSQL cannot have a schema of this name as it is, or null. */
+function schemaProblem(schema: string): string | null {
+  if (!schema) return 'is empty';
+  if (schema.includes('\0')) return 'holds a NUL character, which PostgreSQL names cannot hold';
+  if (schema.startsWith('pg_'))
+    return 'starts with pg_, which PostgreSQL keeps for its own schemas';
+  const bytes = Buffer.byteLength(schema);
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    return `is ${bytes} bytes long, and PostgreSQL names hold at most ${MAX_IDENTIFIER_BYTES}`;
+  }
+  return null;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -93,18 +108,30 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
   })();
 
+  // `runs.db` → `runs`, and its working names `runs.db.v2-building` → `runs.v2-building`:
+  // the `.db` that ends the name or comes before its one working suffix, so that
+  // `x.db.y.db` (the schema `x.db.y`) keeps its inner `.db`.
+  const schemaName = (name: string) => prefix + name.replace(/\.db(?=(\.[^.]*)?$)/, '');
+  const longest = MAX_IDENTIFIER_BYTES - WORKING_SUFFIX_BYTES - Buffer.byteLength(prefix);
+  const refuseName = (name: string, schema: string, problem: string): never => {
+    throw new ValidationError(
+      'database',
+      `"${name}" maps to the schema "${schema}", which ${problem}`,
+      {
+        operation: 'read',
+        hint: `Choose another database name: at most ${longest} bytes (runmeta's working names add up to ${WORKING_SUFFIX_BYTES}), not starting with pg_`,
+        cliHint: `Choose another schema= in --db: at most ${longest} bytes (runmeta's working names add up to ${WORKING_SUFFIX_BYTES}), not starting with pg_`,
+      },
+    );
+  };
   const schemaFor = (name: string) => {
-    // `runs.db` → `runs`, and its working names `runs.db.v2-building` → `runs.v2-building`.
-    const schema = prefix + name.replace(/\.db(?=\.|$)/, '');
-    if (!schema || Buffer.byteLength(schema) > MAX_IDENTIFIER_BYTES) {
-      throw new StorageError(
-        `"${name}" maps to the schema "${schema}", which PostgreSQL cannot name (1 to ${MAX_IDENTIFIER_BYTES} bytes)`,
-        { hint: 'Choose a shorter database name (the schema= part of the URL)' },
-      );
-    }
+    const schema = schemaName(name);
+    const problem = schemaProblem(schema);
+    if (problem) refuseName(name, schema, problem);
     return schema;
   };
-  const describe = (name: string) => `postgres://${where}?schema=${schemaFor(name)}`;
+  // For messages: never throws, whatever the name.
+  const describe = (name: string) => `postgres://${where}?schema=${schemaName(name)}`;
   const ident = (name: string) => pg.escapeIdentifier(schemaFor(name));
 
   async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
@@ -151,6 +178,36 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
   const schemaExists = async (c: pg.ClientBase, schema: string) =>
     (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount! > 0;
+  /**
+   * What holds the schema of `name`: null when there is none; else the runmeta
+   * database its comment names (`owner`, null for a schema runmeta did not make).
+   * Names can share a schema — `runs.db.importing` (an import's working name) and
+   * `runs.importing.db` (a database of that name) are both `runs.importing` — so
+   * the comment says which one it is, and runmeta works only on its own.
+   */
+  const holderOf = async (
+    c: pg.ClientBase | pg.Pool,
+    name: string,
+  ): Promise<{ owner: string | null } | null> => {
+    const found = await c.query<{ comment: string | null }>(
+      "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
+      [schemaFor(name)],
+    );
+    if (found.rowCount === 0) return null;
+    const comment = found.rows[0]?.comment ?? '';
+    return {
+      owner: comment.startsWith(COMMENT_PREFIX) ? comment.slice(COMMENT_PREFIX.length) : null,
+    };
+  };
+  /** Whether the schema of `name` is that database, or an application's schema (the main name's). */
+  const isHeldBy = (holder: { owner: string | null } | null, name: string) =>
+    !!holder && (holder.owner === null || holder.owner === name);
+  const refuseShared = (name: string, owner: string): never => {
+    throw new ArchiveConflictError(
+      `${describe(name)} is needed for ${name}, but that schema holds the runmeta database ${owner}`,
+      'Rename one of the two (ALTER SCHEMA … RENAME TO …) or choose another schema name; runmeta never touches a database that is not the one named',
+    );
+  };
 
   const refuseOverwrite = (to: string): never => {
     throw new ArchiveConflictError(
@@ -180,25 +237,30 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
         await inTransaction(location, async (c) => {
           // Two processes may both see it missing: the loser finds it made.
           await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS + 1, schema]);
-          if (!(await schemaExists(c, schema))) await createSchema(c, name);
+          const holder = await holderOf(c, name);
+          if (!holder) await createSchema(c, name);
+          else if (!isHeldBy(holder, name)) refuseShared(name, holder.owner!);
         });
       }
       return connect({ client, schema, readOnly: !!openOptions.readOnly, location });
     },
 
     async exists(name) {
-      const rows = await sql(describe(name), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [
-        schemaFor(name),
-      ]);
-      return rows.length > 0;
+      try {
+        return isHeldBy(await holderOf(admin(), name), name);
+      } catch (error) {
+        throw classifyPgError(error, describe(name));
+      }
     },
 
     async move(from, to) {
       await inTransaction(describe(from), async (c) => {
         if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
-        if (!(await schemaExists(c, schemaFor(from)))) {
+        const holder = await holderOf(c, from);
+        if (!holder) {
           throw new NotADatabaseError(describe(from), 'does not exist, so it cannot be moved');
         }
+        if (!isHeldBy(holder, from)) refuseShared(from, holder.owner!);
         await c.query(`ALTER SCHEMA ${ident(from)} RENAME TO ${ident(to)}`);
         await c.query(`COMMENT ON SCHEMA ${ident(to)} IS ${pg.escapeLiteral(COMMENT_PREFIX + to)}`);
       });
@@ -207,6 +269,11 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     async copy(from, to) {
       await inTransaction(describe(from), async (c) => {
         if (await schemaExists(c, schemaFor(to))) refuseOverwrite(to);
+        const holder = await holderOf(c, from);
+        if (!holder) {
+          throw new NotADatabaseError(describe(from), 'does not exist, so it cannot be copied');
+        }
+        if (!isHeldBy(holder, from)) refuseShared(from, holder.owner!);
         const tables = await c.query<{ name: string }>(
           "SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.oid",
           [pg.escapeIdentifier(schemaFor(from))],
@@ -224,18 +291,17 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
     async remove(name) {
       await inTransaction(describe(name), async (c) => {
-        const found = await c.query<{ comment: string | null }>(
-          "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
-          [schemaFor(name)],
-        );
-        if (found.rowCount === 0) return;
+        const holder = await holderOf(c, name);
+        if (!holder) return;
         // DROP … CASCADE is only for what runmeta made: never an application's schema.
-        if (!found.rows[0]?.comment?.startsWith(COMMENT_PREFIX)) {
+        if (holder.owner === null) {
           throw new ArchiveConflictError(
             `${describe(name)} was not made by runmeta, so runmeta does not drop it`,
             'Drop or rename that schema yourself if it should go',
           );
         }
+        // Another runmeta database that shares the schema name: not this one, so not here.
+        if (holder.owner !== name) return;
         await c.query(`DROP SCHEMA ${ident(name)} CASCADE`);
       });
     },

@@ -33,6 +33,24 @@ const TYPES: Record<SqlType, string> = {
 export const ROW_ORDER_COLUMN = '_rowid_';
 
 /**
+ * SQL true for the hidden order column of `a` (a pg_attribute row): named
+ * `_rowid_`, generated, and not a key. A copied `_rowid_` of a SQLite table's
+ * own (its values, or its integer key) is a column like any other.
+ */
+const HIDDEN_ORDER_COLUMN = `(a.attname = '${ROW_ORDER_COLUMN}' AND a.attidentity <> ''
+  AND NOT EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = a.attrelid AND x.indisprimary
+                  AND a.attnum = ANY (x.indkey)))`;
+
+/** PostgreSQL cuts longer names short (to 63 bytes), silently. */
+const MAX_NAME_BYTES = 63;
+
+/** Names every PostgreSQL table has already (https://www.postgresql.org/docs/current/ddl-system-columns.html). */
+const SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
+
+/** Whether a double holds the integer exactly (every one up to 2^53 does; past it, some). */
+const isExactDouble = (n: bigint) => BigInt(Number(n)) === n;
+
+/**
  * A flat JSON object of numbers (what `fidelity_distribution` holds). Checked
  * before the cast so a damaged value reads as unknown instead of failing the query.
  */
@@ -101,6 +119,8 @@ export const postgresDialect: SqlDialect = {
   timeKey: postgresTimeKey,
 
   async observeSchema(db: Executor): Promise<ObservedSchema> {
+    // The schema is looked up by its name as stored: a `::regnamespace` cast would
+    // parse current_schema() as SQL again, folding `Mixd` to mixd and splitting `a.b`.
     const rows = await db.all<{
       table_name: string;
       name: string | null;
@@ -116,11 +136,11 @@ export const postgresDialect: SqlDialect = {
                       AND a.attnum = ANY (i.indkey)) AS primary_key
          FROM pg_class c
          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-              AND NOT a.attisdropped AND a.attname <> ?
+              AND NOT a.attisdropped AND NOT ${HIDDEN_ORDER_COLUMN}
          LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+        WHERE c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema())
+          AND c.relkind IN ('r', 'p')
         ORDER BY c.oid, a.attnum`,
-      [ROW_ORDER_COLUMN],
     );
     const tables: ObservedSchema['tables'] = {};
     for (const row of rows) {
@@ -206,11 +226,34 @@ export const postgresDialect: SqlDialect = {
   },
 
   async rowOrder(db, table) {
+    // The hidden column, or a copied integer key of that name: generated values,
+    // so insertion order. A copied _rowid_ of other values orders nothing.
     const rows = await db.all(
-      'SELECT 1 AS x FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attname = ? AND NOT attisdropped',
+      "SELECT 1 AS x FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attname = ? AND attidentity <> '' AND NOT attisdropped",
       [quoteIdent(table), ROW_ORDER_COLUMN],
     );
     return rows.length ? quoteIdent(ROW_ORDER_COLUMN) : null;
+  },
+
+  nameProblem(name, kind) {
+    const bytes = Buffer.byteLength(name);
+    if (bytes > MAX_NAME_BYTES) {
+      return `is ${bytes} bytes long, and PostgreSQL cuts names at ${MAX_NAME_BYTES} bytes`;
+    }
+    if (kind === 'column' && SYSTEM_COLUMNS.has(name)) {
+      return `"${name}" is taken by a system column in every PostgreSQL table`;
+    }
+    return null;
+  },
+
+  valueProblem(value, type) {
+    if (typeof value === 'string' && value.includes('\0')) {
+      return 'holds a NUL character (U+0000), which PostgreSQL text cannot hold';
+    }
+    if (typeof value === 'bigint' && type === 'DOUBLE PRECISION' && !isExactDouble(value)) {
+      return `holds the integer ${value} among real numbers, and PostgreSQL's DOUBLE PRECISION (the type such a column gets) cannot hold it exactly`;
+    }
+    return null;
   },
 
   mayRefuse(type, sourceType) {

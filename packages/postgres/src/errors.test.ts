@@ -30,6 +30,24 @@ describe('classifyPgError', () => {
     });
   });
 
+  it('maps text PostgreSQL cannot hold (a NUL character) to a validation error', () => {
+    const error = classifyPgError(
+      pgError({ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0x00' }),
+      'h',
+    );
+    expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION', field: 'value' });
+    expect(error.message).toContain('0x00');
+  });
+
+  it('maps a PostgreSQL limit (a key too long for its index) to a validation error', () => {
+    const error = classifyPgError(
+      pgError({ code: '54000', message: 'index row size 8016 exceeds btree version 4 maximum' }),
+      'h',
+    );
+    expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION' });
+    expect(error.message).toContain('index row size 8016');
+  });
+
   it('says what to check when the server cannot be reached or refuses the login', () => {
     expect(
       classifyPgError(

@@ -63,6 +63,11 @@ export function classifyPgError(error: unknown, location: string): RunmetaError 
     case '22003':
     case '23514':
       return new ValidationError('value', `the server refused it: ${message}`, options);
+    case '22021': // a NUL character (U+0000), which SQLite text may hold
+    case '22P05':
+      return new ValidationError('value', `PostgreSQL text cannot hold it: ${message}`, options);
+    case '54000': // a key too long for an index, too many columns: what SQLite allows
+      return new ValidationError('value', `it is beyond a PostgreSQL limit: ${message}`, options);
     case '25006':
       return new ReadOnlyError(location, 'writes are not possible here (read-only)', options);
     case '42501':

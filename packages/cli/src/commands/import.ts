@@ -12,7 +12,9 @@ export const importCommand: CommandSpec = {
   summary: 'Copy a SQLite run database (v1 or v2) into PostgreSQL, then migrate it there',
   description: `Copy every table of a SQLite run database, every column by name and every row in order, into the database given by --to (default --db): typically postgres://user:password@host:5432/database?schema=runs. The copy is built aside, its row counts are verified against the source, and only then is it moved into place; a v1 source is then migrated on the target exactly as on a file (archive: v1 kept as the <schema>_v1_archive schema; carry-over: also copied into v2). The source file is opened read-only and never changed. A failed import leaves the target without it.
 
-Exit codes: 0 imported; 2 bad usage; 3 the source is not a run database or is newer, or the target exists (pass --replace).`,
+Names are kept exactly; a name or value that would arrive changed (text whose bytes are not UTF-8; on PostgreSQL also a name over 63 bytes or text with a NUL character) is refused, naming the table, the column and the run, and nothing is imported.
+
+Exit codes: 0 imported; 2 bad usage, or a name or value the target cannot keep; 3 the source is not a run database or is newer, or the target exists (pass --replace).`,
   printsData: true,
   options: [
     { flags: '--from <file>', description: 'SQLite run database to copy (never changed)' },

@@ -4,7 +4,7 @@
  * and how the v2 metrics of carried-over runs are computed page by page.
  */
 
-import { TABLES, type TableDef } from '../columns/registry.js';
+import { canonicalColumns, TABLES, type TableDef } from '../columns/registry.js';
 import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { BACKFILLED_COLUMNS } from './backfill-rows.js';
@@ -15,6 +15,8 @@ export interface CarryOverCopy {
   table: string;
   /** Source columns copied, by name. */
   columns: string[];
+  /** The name each page's rows carry their rowid under (one no source column has). */
+  rowid: string;
   /** Reads a page of source rows (parameters: last rowid, page size). */
   select: string;
   /** Inserts one row: the source columns, then the constant columns. */
@@ -62,14 +64,24 @@ export function carryOverCopy(
   constants: Record<string, SqlValue>,
 ): CarryOverCopy {
   const columns = source.map((c) => c.name).filter((name) => !(name in constants));
+  // SQLite matches `Template_ID` to our template_id; a server compares names
+  // exactly, so a source column that is one of ours is written under our name.
+  const ours = canonicalColumns(table).map((c) => c.name);
+  const targets = [
+    ...columns.map((name) => ours.find((o) => o === name.toLowerCase()) ?? name),
+    ...Object.keys(constants),
+  ];
+  let rowid = ROWID;
+  while (columns.includes(rowid)) rowid += '_';
   const sourceTable = `${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)}`;
   return {
     table: table.name,
     columns,
-    select: `SELECT _rowid_ AS ${quoteIdent(ROWID)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
-    insert: insertSql(table.name, [...columns, ...Object.keys(constants)]),
+    rowid,
+    select: `SELECT _rowid_ AS ${quoteIdent(rowid)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
+    insert: insertSql(table.name, targets),
     attachedRange: `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`,
-    attachedPage: `INSERT INTO ${quoteIdent(table.name)} (${[...columns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`,
+    attachedPage: `INSERT INTO ${quoteIdent(table.name)} (${targets.map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`,
     constants,
   };
 }

@@ -10,7 +10,7 @@ import { quoteIdent } from '../columns/sql.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { backfillParams } from './backfill-rows.js';
-import { ATTACHED_SOURCE, type BackfillSql, CARRY_OVER_ROWID } from './carry-over-sql.js';
+import { ATTACHED_SOURCE, type BackfillSql } from './carry-over-sql.js';
 import { openDatabase } from './execute.js';
 import type { MigrationPlan, StepKind } from './plan.js';
 
@@ -134,7 +134,7 @@ async function copyTable(
       rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
     );
     copied += rows.length;
-    last = rows[rows.length - 1]![CARRY_OVER_ROWID] ?? null;
+    last = rows[rows.length - 1]![copy.rowid] ?? null;
     context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
     await context.pause();
     if (rows.length < context.pageSize) break;

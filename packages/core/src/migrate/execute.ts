@@ -372,16 +372,21 @@ async function undo(
     }
   };
   let restored = stage === 'building';
-  if (stage === 'installed')
-    await attempt(`moving ${database} back aside`, () => adapter.move(database, asideName!));
-  if (stage !== 'building') {
+  if (stage === 'installed') {
+    const aside = await attempt(`moving ${database} back aside`, () =>
+      adapter.move(database, asideName!),
+    );
+    // A created database had no original: moving it aside is all the restoring.
+    if (!archiveName) restored = aside;
+  }
+  if (stage !== 'building' && archiveName) {
     restored = await attempt(`restoring ${archiveName} to ${database}`, () =>
-      adapter.move(archiveName!, database),
+      adapter.move(archiveName, database),
     );
   }
   if (restored) await attempt(`removing ${asideName}`, () => adapter.remove(asideName!));
   if (problems.length === 0) return null;
-  return restored
+  return restored || !archiveName
     ? `cleanup was incomplete (${problems.join('; ')})`
     : `the v1 data is intact at ${adapter.describe(archiveName!)} and the new database at ${adapter.describe(asideName!)} (${problems.join('; ')})`;
 }

@@ -22,6 +22,7 @@ import {
   quoteIdent,
   schemaDdlParts,
 } from '../columns/sql.js';
+import { MigrationError } from '../errors.js';
 import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
@@ -177,6 +178,24 @@ export function definitionFor(
     );
   const type = plainTypeName(column.type);
   return type ? `${quoteIdent(column.name)} ${type}` : quoteIdent(column.name);
+}
+
+/** The name runmeta reads insertion order by (SQLite's rowid; PostgreSQL's hidden column). */
+const ROW_ORDER_NAME = '_rowid_';
+
+/**
+ * A legacy table of runmeta's with a column of its own named `_rowid_`: in v2
+ * that name is the insertion order runmeta pages and orders by (SQLite would let
+ * the column hide it; PostgreSQL has a column of that name already).
+ */
+function refuseRowOrderColumn(table: string, column: string): never {
+  throw new MigrationError(
+    `${table} has a column of its own named ${column}, the name runmeta reads insertion order by, so carry-over cannot copy it into v2`,
+    {
+      hint: `Migrate with strategy: 'archive' (the column stays, readable, in the archive), or rename the column in a copy of the database (ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(column)} TO …) and migrate that`,
+      cliHint: `Migrate with --strategy archive (the column stays, readable, in the archive), or rename the column in a copy of the database (ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(column)} TO …) and migrate that`,
+    },
+  );
 }
 
 /**
@@ -348,6 +367,8 @@ export function planMigration(
       const ours = canonicalColumns(table).map((c) => c.name.toLowerCase());
       for (const column of source) {
         if (ours.includes(column.name.toLowerCase())) continue;
+        if (column.name.toLowerCase() === ROW_ORDER_NAME)
+          refuseRowOrderColumn(table.name, column.name);
         const sql = addColumnSql(table.name, definitionFor(table, column, dialect));
         plan.addedColumns.push({ table: table.name, column: column.name, sql });
         asideSql.push(sql);

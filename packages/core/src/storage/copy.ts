@@ -15,6 +15,7 @@ import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
 import { CopyOptionsSchema, ExecutorOption, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { Row, SqlValue } from './adapter.js';
+import { checkNames, rowChecker } from './copy-checks.js';
 import type { Database, Executor } from './database.js';
 import type { ValueKind } from './dialect.js';
 
@@ -41,21 +42,46 @@ export interface CopyOptions {
   signal?: AbortSignal;
 }
 
-/** Internal name of the insertion-order value read with each page. */
+/** Internal name of the insertion-order value read with each page (unless a column has it). */
 const ORDER = '__runmeta_order';
+
+/** The name of a target's insertion-order column (see `SqlDialect.rowOrderColumn`). */
+const ROW_ORDER_COLUMN = '_rowid_';
+
+/** A name for the order value that no column of the table has. */
+function orderAlias(columns: readonly string[]): string {
+  let alias = ORDER;
+  while (columns.includes(alias)) alias += '_';
+  return alias;
+}
 
 const isIntegerType = (type: string) => /INT/i.test(type);
 
 /** Declared type on the target for one source column. */
 function targetColumn(
   target: Executor,
+  table: string,
   column: ObservedColumn,
   kinds: readonly ValueKind[],
   integerKey: boolean,
-): { sql: string; widened: string | null } {
+): { sql: string; type: string; widened: string | null } {
   const name = quoteIdent(column.name);
-  if (integerKey) return { sql: `${name} ${target.dialect.integerKey}`, widened: null };
-  const type = target.dialect.copiedColumnType(column.type, kinds);
+  if (integerKey) {
+    const key = target.dialect.integerKey;
+    return { sql: `${name} ${key}`, type: key, widened: null };
+  }
+  let type: string;
+  try {
+    type = target.dialect.copiedColumnType(column.type, kinds);
+  } catch (error) {
+    // The dialect knows the values, not where they are: say which column.
+    if (!(error instanceof MigrationError)) throw error;
+    const detail = error.problem.replace(/^Migration failed: /, '');
+    throw new MigrationError(`${table}.${column.name}: ${detail}`, {
+      cause: error,
+      hint: error.hint,
+    });
+  }
   const parts = [name];
   if (type) parts.push(type);
   if (column.notNull) parts.push('NOT NULL');
@@ -63,6 +89,7 @@ function targetColumn(
   const mixed = new Set(kinds).size > 1 || (kinds[0] === 'text' && !/CHAR|CLOB|TEXT/i.test(type));
   return {
     sql: parts.join(' '),
+    type,
     widened:
       mixed && plain(type) !== plain(column.type)
         ? `${column.name}: ${column.type || '(none)'} → ${type}`
@@ -93,13 +120,17 @@ export async function copyTables(
   const plans: {
     table: string;
     columns: string[];
+    types: string[];
     order: string | null;
+    /** Whether the target table has a hidden order column to fill. */
+    hiddenOrder: boolean;
     total: number;
   }[] = [];
-  const ddl: string[] = [];
+  const ddl: { table: string; sql: string }[] = [];
   for (const [table, columns] of Object.entries(observed.tables)) {
     if (table === 'sqlite_sequence') continue;
     const names = columns.map((c) => c.name);
+    checkNames(target.dialect, table, names);
     const kinds = await source.dialect.valueKinds(source, table, columns);
     const keys = columns.filter((c) => c.primaryKey);
     const integerKey =
@@ -109,57 +140,81 @@ export async function copyTables(
         ? keys[0]!
         : null;
     const lines: string[] = [];
+    const types: string[] = [];
     const widened: string[] = [];
     columns.forEach((column, i) => {
-      const made = targetColumn(target, column, kinds[i] ?? [], column === integerKey);
+      const made = targetColumn(target, table, column, kinds[i] ?? [], column === integerKey);
       lines.push(made.sql);
+      types.push(made.type);
       if (made.widened) widened.push(made.widened);
     });
     if (keys.length && !integerKey)
       lines.push(`PRIMARY KEY (${keys.map((k) => quoteIdent(k.name)).join(', ')})`);
-    if (target.dialect.rowOrderColumn) lines.push(target.dialect.rowOrderColumn);
-    ddl.push(`CREATE TABLE ${quoteIdent(table)} (\n  ${lines.join(',\n  ')}\n)`);
+    // A column of the table's own named _rowid_ stays what it is, and is the
+    // table's _rowid_ there as it is in SQLite (where it hides the row number).
+    const hiddenOrder = !!target.dialect.rowOrderColumn && !names.includes(ROW_ORDER_COLUMN);
+    if (hiddenOrder) lines.push(target.dialect.rowOrderColumn!);
+    ddl.push({ table, sql: `CREATE TABLE ${quoteIdent(table)} (\n  ${lines.join(',\n  ')}\n)` });
     const [row] = await source.all(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
     plans.push({
       table,
       columns: names,
+      types,
       order: await source.dialect.rowOrder(source, table),
+      hiddenOrder,
       total: Number(row?.n ?? 0),
     });
     report.tables.push({ table, rows: 0, widened });
   }
 
   await target.transaction(async (tx) => {
-    for (const sql of ddl) await tx.run(sql);
+    // Longer names first: a server names a table's implicit objects after it
+    // (`runs_pkey`, `notes__rowid__seq`), skipping names already taken, so a table
+    // named like one of them (`runs_pkey`) must exist before the table it follows.
+    const byLength = [...ddl].sort((a, b) => b.table.length - a.table.length);
+    for (const { sql } of byLength) await tx.run(sql);
     for (const [index, plan] of plans.entries()) {
       // A target with an explicit order column (PostgreSQL's _rowid_) gets the source's
       // order values; SQLite numbers rows itself, in the order they are inserted.
-      const withOrder = plan.order !== null && !!tx.dialect.rowOrderColumn;
-      const insertColumns = [...plan.columns, ...(withOrder ? ['_rowid_'] : [])];
+      const withOrder = plan.order !== null && plan.hiddenOrder;
+      const insertColumns = [...plan.columns, ...(withOrder ? [ROW_ORDER_COLUMN] : [])];
       const insert = insertSql(plan.table, insertColumns);
       const list = plan.columns.map(quoteIdent).join(', ');
+      const alias = orderAlias(plan.columns);
+      const check = rowChecker(
+        source,
+        tx.dialect,
+        plan.table,
+        plan.columns.map((name, i) => ({ name, type: plan.types[i]! })),
+      );
       let copied = 0;
       let last: SqlValue = null;
       for (;;) {
         const rows: Row[] = plan.order
           ? await source.all(
-              `SELECT ${plan.order} AS ${quoteIdent(ORDER)}, ${list} FROM ${quoteIdent(plan.table)}${last === null ? '' : ` WHERE ${plan.order} > ?`} ORDER BY ${plan.order} LIMIT ?`,
+              `SELECT ${plan.order} AS ${quoteIdent(alias)}, ${list} FROM ${quoteIdent(plan.table)}${last === null ? '' : ` WHERE ${plan.order} > ?`} ORDER BY ${plan.order} LIMIT ?`,
               last === null ? [pageSize] : [last, pageSize],
             )
           : await source.all(`SELECT ${list} FROM ${quoteIdent(plan.table)}`);
         if (rows.length === 0) break;
+        for (const [i, r] of rows.entries()) {
+          await check(
+            r,
+            plan.order ? `the row with rowid ${String(r[alias])}` : `row ${copied + i + 1}`,
+          );
+        }
         await tx.runMany(
           insert,
           rows.map((r) => [
             ...plan.columns.map((c) => r[c] ?? null),
-            ...(withOrder ? [r[ORDER] ?? null] : []),
+            ...(withOrder ? [r[alias] ?? null] : []),
           ]),
         );
         copied += rows.length;
         options.onProgress?.(plan.table, copied, plan.total);
         await pause();
         if (!plan.order || rows.length < pageSize) break;
-        last = rows[rows.length - 1]![ORDER] ?? null;
+        last = rows[rows.length - 1]![alias] ?? null;
       }
       await tx.dialect.afterCopy?.(tx, plan.table);
       const [row] = await tx.all(`SELECT count(*) AS n FROM ${quoteIdent(plan.table)}`);

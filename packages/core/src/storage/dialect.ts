@@ -15,6 +15,7 @@
 import { quoteIdent } from '../columns/quote.js';
 import type { SqlType } from '../columns/registry.js';
 import type { ObservedColumn, ObservedSchema } from '../migrate/observe.js';
+import type { SqlValue } from './adapter.js';
 import type { Executor } from './database.js';
 
 /** The storage class of a value as found in a table (SQLite's `typeof()`). */
@@ -113,6 +114,23 @@ export interface SqlDialect {
    * table has none.
    */
   rowOrder(db: Executor, table: string): Promise<string | null>;
+  /**
+   * Why a copied table or column cannot keep its name here (too long, reserved),
+   * or null when it can. A server that would silently change a name (PostgreSQL
+   * cuts names at 63 bytes) must refuse it instead. Optional: SQLite keeps any name.
+   */
+  nameProblem?(name: string, kind: 'table' | 'column'): string | null;
+  /**
+   * Why a copied value cannot be stored as it is in a column declared `type` here
+   * (PostgreSQL text cannot hold U+0000), or null when it can. Optional.
+   */
+  valueProblem?(value: SqlValue, type: string): string | null;
+  /**
+   * Whether `text`, read from `table.column` with U+FFFD in it, is exactly what is
+   * stored there — false when the stored bytes were not UTF-8 and reading replaced
+   * them. Optional: a server that stores only valid text needs no check.
+   */
+  textReadExactly?(db: Executor, table: string, column: string, text: string): Promise<boolean>;
   /** After rows were copied with explicit keys: make generated keys continue after them. */
   afterCopy?(db: Executor, table: string): Promise<void>;
   /**
@@ -240,13 +258,28 @@ export const sqliteDialect: SqlDialect = {
     );
   },
   async rowOrder(db, table) {
-    // WITHOUT ROWID tables have no _rowid_: the probe fails and they are read unordered.
+    // A column of the table's own named _rowid_, rowid or oid (in any case) hides
+    // the row number under that name: take the first name no column hides.
+    const columns = await db.all<{ name: string }>('SELECT name FROM pragma_table_xinfo(?)', [
+      table,
+    ]);
+    const taken = new Set(columns.map((c) => c.name.toLowerCase()));
+    const alias = ['_rowid_', 'rowid', 'oid'].find((name) => !taken.has(name));
+    if (!alias) return null;
+    // WITHOUT ROWID tables have no row number: the probe fails and they are read unordered.
     try {
-      await db.all(`SELECT _rowid_ FROM ${quoteIdent(table)} LIMIT 0`);
-      return '_rowid_';
+      await db.all(`SELECT ${alias} FROM ${quoteIdent(table)} LIMIT 0`);
+      return alias;
     } catch {
       return null;
     }
+  },
+  async textReadExactly(db, table, column, text) {
+    const rows = await db.all(
+      `SELECT 1 AS x FROM ${quoteIdent(table)} WHERE CAST(${quoteIdent(column)} AS BLOB) = ? LIMIT 1`,
+      [new TextEncoder().encode(text)],
+    );
+    return rows.length > 0;
   },
 };
 
