@@ -24,6 +24,7 @@ import {
   updateSql,
 } from '../columns/sql.js';
 import { classifySqliteError } from '../error-classification.js';
+import { asFilterError } from '../filter/engine-limits.js';
 import {
   NeedsMigrationError,
   NewerSchemaError,
@@ -61,6 +62,7 @@ import {
   planMigration,
   siblingName,
 } from '../migrate/plan.js';
+import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,
   CloseStaleRunsOptions,
@@ -99,7 +101,7 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { openArchiveDatabase } from './archive-open.js';
-import { archivedOnly, unionInOrder } from './archive-union.js';
+import { ID_BATCH, archivedOnly, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
 import { queryReadsOnly } from './query-errors.js';
 import {
@@ -504,8 +506,10 @@ export class MetadataManager {
    * run this (like every `record*` method) throws {@link RunFinishedError} and
    * writes nothing — record events before {@link MetadataManager.completeRun}.
    */
-  async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
+  async recordBatch(given: string, records: RecordBatch): Promise<void> {
     this.assertWritable();
+    const runId = runIdArgument(given, 'write');
+    const batch = recordBatchArgument(records);
     const now = nowIso();
     const children: [TableDef, Record<string, unknown>[]][] = [
       [
@@ -547,8 +551,9 @@ export class MetadataManager {
    * counts. Explicit values win. An `errorMessage` marks the run `failed`.
    * A run completes once: a finished run throws {@link RunFinishedError}.
    */
-  async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
+  async completeRun(given: string, input: CompleteRunInput): Promise<RunMetadata> {
     this.assertWritable();
+    const runId = runIdArgument(given, 'write');
     const value = parseInput(CompleteRunInput, input);
     const now = value.completedAt ?? nowIso();
     return this.write(async (tx) => {
@@ -616,8 +621,9 @@ export class MetadataManager {
    * Store a run summary. `summary` is a deployed column, not part of a fresh v2
    * table: it is added on first use (additive, recorded in the history table).
    */
-  async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
+  async updateSummary(given: string, summary: string): Promise<RunMetadata> {
     this.assertWritable();
+    const runId = runIdArgument(given, 'write');
     const text = parseInput(z.string(), summary, 'summary');
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
@@ -642,7 +648,10 @@ export class MetadataManager {
    */
   async saveMetadata(run: RunMetadataInput): Promise<RunMetadata> {
     this.assertWritable();
-    const { extra, ...fields } = parseInput(RunMetadataInput, stripReadOnly(run));
+    const { extra, ...fields } = parseInput(
+      RunMetadataInput,
+      stripReadOnly(parseOptions(z.looseObject({}), run, { name: 'run' }) as RunMetadataInput),
+    );
     // Deployed files declare started_at NOT NULL: mirror created_at as startRun does.
     if (fields.startedAt === undefined && fields.createdAt) fields.startedAt = fields.createdAt;
     const columns = this.columnsOf('runs');
@@ -731,7 +740,8 @@ export class MetadataManager {
   // ----------------------------------------------------------------- reads
 
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
-  async getRun(runId: string, given: ChildOptions = {}): Promise<RunMetadata> {
+  async getRun(id: string, given: ChildOptions = {}): Promise<RunMetadata> {
+    const runId = runIdArgument(id, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     const run = await this.readRun(this.db, runId);
     if (run) {
@@ -787,13 +797,16 @@ export class MetadataManager {
     source?: RunSource,
   ) {
     const query = runsSelect(columns, f, { dialect: db.dialect });
-    const runs = (await db.all(query.sql, query.params)).map((row) => decodeRun(row, source));
+    const rows = await db.all(query.sql, query.params).catch(asFilterError(f.where));
+    const runs = rows.map((row) => decodeRun(row, source));
     if (f.withMechanisms) {
       const tables =
         db === this.db ? [...this.columns.keys()] : Object.keys((await observeSchema(db)).tables);
       const mechanisms = mechanismsSelect(columns, f, db.dialect);
       const grouped = tables.includes('mechanism_usage')
-        ? groupMechanisms(await db.all(mechanisms.sql, mechanisms.params))
+        ? groupMechanisms(
+            await db.all(mechanisms.sql, mechanisms.params).catch(asFilterError(f.where)),
+          )
         : new Map<string, string[]>();
       for (const run of runs) run.mechanismsUsed = grouped.get(run.runId ?? '') ?? [];
     }
@@ -854,13 +867,21 @@ export class MetadataManager {
     }
   }
 
-  /** Fill `mechanismsUsed` for a page of runs with one grouped query. */
+  /**
+   * Fill `mechanismsUsed` for a page of runs with one grouped query per
+   * {@link ID_BATCH} ids (a page can be larger than the parameters a statement takes).
+   */
   private async attachMechanisms(db: Executor, runs: RunMetadata[]): Promise<void> {
-    if (runs.length === 0) return;
-    const rows = await db.all(
-      `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runs.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
-      runs.map((r) => r.runId),
-    );
+    const rows: Row[] = [];
+    for (let i = 0; i < runs.length; i += ID_BATCH) {
+      const ids = runs.slice(i, i + ID_BATCH).map((r) => r.runId);
+      rows.push(
+        ...(await db.all(
+          `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${ids.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
+          ids,
+        )),
+      );
+    }
     const grouped = groupMechanisms(rows);
     for (const run of runs) run.mechanismsUsed = grouped.get(run.runId) ?? [];
   }
@@ -880,7 +901,8 @@ export class MetadataManager {
   }
 
   /** The child rows of a run, from the database that holds the run. */
-  private async children<T>(table: TableDef, runId: string, given: ChildOptions): Promise<T[]> {
+  private async children<T>(table: TableDef, id: string, given: ChildOptions): Promise<T[]> {
+    const runId = runIdArgument(id, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
@@ -918,7 +940,8 @@ export class MetadataManager {
    * allows are computed as backfill would (`metricsFromV1`) and listed in
    * `derivedFromV1`.
    */
-  async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+  async getSnapshot(id: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    const runId = runIdArgument(id, 'read');
     const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
     const run = await this.getRun(runId, { includeArchive: options.includeArchive });
     // Through the child reader: a database without a mechanism_usage table (the
@@ -963,7 +986,8 @@ export class MetadataManager {
    * reports). Writes are refused by the database itself (SQLite's `PRAGMA
    * query_only`, a read-only transaction on a server).
    */
-  async query(sql: string, params: SqlParams = []): Promise<Row[]> {
+  async query(text: string, values: SqlParams = []): Promise<Row[]> {
+    const { sql, params } = sqlArguments(text, values);
     // ATTACH creates files even under query_only, and PRAGMA assignments change the
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
@@ -1004,7 +1028,8 @@ export class MetadataManager {
    * table order) — with `includeArchive`, the archive's own ones after them.
    * Exports use it to list every column a run has (`exportFields`).
    */
-  async runsColumns(options: { includeArchive?: boolean } = {}): Promise<string[][]> {
+  async runsColumns(given: { includeArchive?: boolean } = {}): Promise<string[][]> {
+    const options = parseOptions(ChildOptionsSchema, given);
     const tables = [this.columnsOf('runs')];
     const archive = options.includeArchive ? await this.openArchive() : null;
     if (archive) tables.push(archive.columns);
