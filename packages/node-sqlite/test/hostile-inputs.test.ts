@@ -258,6 +258,13 @@ describe('every public method checks its arguments', () => {
     ['query(5)', (m) => m.query(5 as never), 'sql'],
     ['query(sql, {a: 1})', (m) => m.query('SELECT 1', { a: 1 } as never), 'params'],
     ['query(sql, [{}])', (m) => m.query('SELECT ?', [{}] as never), 'params[0]'],
+    ['query with a parameter missing', (m) => m.query('SELECT ? AS a, ? AS b', ['x']), 'params'],
+    ['query with SQL the engine cannot run', (m) => m.query('SELECT nope FROM nowhere'), 'sql'],
+    [
+      'saveMetadata with a typo',
+      (m) => m.saveMetadata({ runId: 'r3', tokenbudget: 5 } as never),
+      'tokenbudget',
+    ],
     ['runsColumns(null)', (m) => m.runsColumns(null as never), 'options'],
     [
       'runsColumns({ includeArchive: "yes" })',

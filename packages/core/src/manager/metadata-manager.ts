@@ -103,7 +103,7 @@ import { SDK_VERSION } from '../version.js';
 import { openArchiveDatabase } from './archive-open.js';
 import { ID_BATCH, archivedOnly, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
-import { queryReadsOnly } from './query-errors.js';
+import { queryInputError, queryReadsOnly } from './query-errors.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -176,9 +176,12 @@ export interface SnapshotOptions {
   includeArchive?: boolean;
 }
 
-/** Strict write shape of a whole run, derived from the column registry. */
+/**
+ * Strict write shape of a whole run, derived from the column registry: an
+ * unknown key (a typo such as `tokenbudget`) is refused, not dropped.
+ */
 export const RunMetadataInput = z
-  .object(
+  .strictObject(
     Object.fromEntries(
       Object.entries(RUN_COLUMNS).map(([field, column]) => [
         field,
@@ -1009,7 +1012,7 @@ export class MetadataManager {
               error,
             );
           }
-          throw error;
+          throw queryInputError(error) ?? error;
         }
       }),
     );

@@ -25,7 +25,8 @@ export function runIdArgument(value: unknown, operation: 'read' | 'write'): stri
   return parseInput(RunIdArgument, value, 'runId', operation);
 }
 
-const items = z.array(z.unknown()).readonly();
+// Not `.readonly()`: zod would freeze the value, which throws on typed arrays.
+const items = z.array(z.unknown());
 
 /** The batch of `recordBatch`: each list optional; items are checked one by one. */
 export const RecordBatchSchema = z.strictObject({
@@ -55,6 +56,6 @@ export function sqlArguments(
 ): { sql: string; params: readonly SqlValue[] } {
   return {
     sql: parseInput(NonEmptyText, sql, 'sql', 'read'),
-    params: parseInput(z.array(SqlValueSchema).readonly(), params, 'params', 'read'),
+    params: parseInput(z.array(SqlValueSchema), params, 'params', 'read'),
   };
 }

@@ -174,7 +174,18 @@ export function parseInput<S extends z.ZodType>(
   prefix = '',
   operation: 'read' | 'write' = 'write',
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  let result: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    result = schema.safeParse(value);
+  } catch (error) {
+    // zod itself can fail on exotic values (freezing a typed array, a throwing
+    // getter): still the caller's value, still a ValidationError.
+    throw new ValidationError(
+      fieldPath(prefix, []),
+      `could not be read (${error instanceof Error ? error.message : String(error)}; got ${previewValue(value)})`,
+      { cause: error, operation },
+    );
+  }
   if (result.success) {
     const ill = illFormedText(value);
     if (ill) throw new ValidationError(fieldPath(prefix, ill.path), ill.problem, { operation });
