@@ -6,9 +6,12 @@
  * argument); filters too large for the engine are refused as filters, pointing
  * at the place. Every refusal leaves the folder byte-identical (plain reads).
  */
+
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   filterLimitError,
+  importRunDatabase,
   MetadataManager,
   ValidationError,
   WHERE_LIMITS,
@@ -388,6 +391,62 @@ describe('engine limits outside filters', () => {
     expect(seen.length).toBe(Number(plainAll(file(), 'SELECT count(*) AS n FROM runs')[0]!.n));
     expect(withM2).toBe(
       Number(plainAll(file(), 'SELECT count(DISTINCT run_id) AS n FROM mechanism_usage')[0]!.n),
+    );
+  });
+});
+
+describe('importing a file whose text is not UTF-8', () => {
+  /** A v2 source file (written by the SDK) with `bytes` stored as text in one run's goal. */
+  async function source(bytes: string): Promise<{ folder: string; file: string }> {
+    const folder = path.join(dir, `source-${bytes}`);
+    fs.mkdirSync(folder);
+    const m = await MetadataManager.open({
+      adapter: createNodeSqliteAdapter({ directory: folder }),
+    });
+    await m.startRun({ runId: 'fine', templateId: 't', causalMode: 'forward', goal: 'ok \ufffd' });
+    await m.startRun({ runId: 'odd', templateId: 't', causalMode: 'forward' });
+    await m.close();
+    const file = path.join(folder, 'runs.db');
+    const db = new BetterSqlite3(file);
+    db.prepare(`UPDATE runs SET goal = CAST(x'${bytes}' AS TEXT) WHERE run_id = 'odd'`).run();
+    db.close();
+    return { folder, file };
+  }
+
+  it('refuses it, naming the table, column and run, rather than storing U+FFFD; nothing is imported', async () => {
+    const { folder } = await source('61ff62');
+    const before = snapshotDir(folder);
+    const target = path.join(dir, 'target');
+    fs.mkdirSync(target);
+    const error = await failure(() =>
+      importRunDatabase({
+        from: { adapter: createNodeSqliteAdapter({ directory: folder }) },
+        to: { adapter: createNodeSqliteAdapter({ directory: target }) },
+      }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('runs.goal');
+    expect((error as Error).message).toContain('not valid UTF-8');
+    expect((error as Error).message).toContain('61ff62');
+    expect((error as Error).message).toContain('odd');
+    expect(fs.readdirSync(target).filter((name) => !name.endsWith('.lock'))).toEqual([]);
+    expect(snapshotDir(folder)).toEqual(before);
+  });
+
+  it('still imports U+FFFD stored as the character it is', async () => {
+    const { folder } = await source(Buffer.from('x\ufffdy').toString('hex'));
+    const target = path.join(dir, 'target-ok');
+    fs.mkdirSync(target);
+    await importRunDatabase({
+      from: { adapter: createNodeSqliteAdapter({ directory: folder }) },
+      to: { adapter: createNodeSqliteAdapter({ directory: target }) },
+    });
+    const copied = path.join(target, 'runs.db');
+    expect(plainAll(copied, "SELECT hex(goal) AS goal FROM runs WHERE run_id = 'odd'")).toEqual(
+      plainAll(
+        path.join(folder, 'runs.db'),
+        "SELECT hex(goal) AS goal FROM runs WHERE run_id = 'odd'",
+      ),
     );
   });
 });

@@ -9,6 +9,9 @@
  *
  * @packageDocumentation
  */
+import { quoteIdent } from '../columns/quote.js';
+import { ValidationError } from '../errors.js';
+import type { Row, SqlValue } from '../storage/adapter.js';
 
 /** A lone surrogate: under the `u` flag a surrogate pair is one code point, so only lone halves match. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -101,4 +104,53 @@ export function utf8Problem(bytes: Uint8Array): string | null {
     const hex = [...bytes.subarray(0, 24)].map((b) => b.toString(16).padStart(2, '0')).join('');
     return `is not valid UTF-8 text (bytes ${hex}${bytes.length > 24 ? '…' : ''})`;
   }
+}
+
+/** What {@link illFormedStoredText} reads with: an open database or a transaction. */
+interface TextSource {
+  all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+}
+
+/**
+ * The first value of a page of `table`'s rows, read from a SQLite file, whose
+ * stored bytes are not UTF-8 — as a {@link ValidationError} naming
+ * `table.column` and the row, or null when every value is text as stored.
+ * SQLite keeps whatever bytes a file holds; reading them as a string replaces
+ * what is not UTF-8 with U+FFFD, so copying such a value would change it. Only
+ * values that hold U+FFFD once read are looked at again, as bytes, so the cost
+ * is one small query per suspicious value, none on clean data.
+ *
+ * @param order - the SQL expression that orders (and identifies) rows, such as
+ *   `_rowid_`, with `orderKey` the name its value has in each row; null for a
+ *   table without one (then the column is read whole, as bytes)
+ */
+export async function illFormedStoredText(
+  db: TextSource,
+  table: string,
+  rows: readonly Row[],
+  order: { expression: string; key: string } | null,
+): Promise<ValidationError | null> {
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      if (typeof value !== 'string' || !value.includes('\ufffd') || column === order?.key) continue;
+      const select = `SELECT CAST(${quoteIdent(column)} AS BLOB) AS "bytes" FROM ${quoteIdent(table)}`;
+      const stored = order
+        ? await db.all(`${select} WHERE ${order.expression} = ?`, [row[order.key] ?? null])
+        : await db.all(select);
+      for (const { bytes } of stored) {
+        const problem = bytes instanceof Uint8Array ? utf8Problem(bytes) : null;
+        if (!problem) continue;
+        const which =
+          typeof row.run_id === 'string'
+            ? `run ${JSON.stringify(row.run_id)}`
+            : order
+              ? `row ${String(row[order.key])}`
+              : 'a row';
+        return new ValidationError(`${table}.${column}`, `${problem}, in ${which}`, {
+          hint: 'Text must be stored as UTF-8: fix the value in the source file (or set it to NULL), then retry; nothing was written',
+        });
+      }
+    }
+  }
+  return null;
 }

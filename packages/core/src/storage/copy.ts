@@ -13,6 +13,7 @@ import { MigrationError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
 import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
 import { CopyOptionsSchema, ExecutorOption, parseOptions } from '../schema/options.js';
+import { illFormedStoredText } from '../schema/text.js';
 import { parseInput } from '../schema/validate.js';
 import type { Row, SqlValue } from './adapter.js';
 import type { Database, Executor } from './database.js';
@@ -148,6 +149,12 @@ export async function copyTables(
             )
           : await source.all(`SELECT ${list} FROM ${quoteIdent(plan.table)}`);
         if (rows.length === 0) break;
+        // Bytes that are not UTF-8 would arrive as U+FFFD: refused, not changed.
+        if (source.dialect.name === 'sqlite') {
+          const order = plan.order ? { expression: plan.order, key: ORDER } : null;
+          const ill = await illFormedStoredText(source, plan.table, rows, order);
+          if (ill) throw ill;
+        }
         await tx.runMany(
           insert,
           rows.map((r) => [
