@@ -53,7 +53,10 @@ function engineMessage(error: unknown): string {
  * when it is an engine refusing the statement for its size; null otherwise (no
  * filter, an error already about the input, or any other failure).
  */
-export function filterLimitError(error: unknown, where: string | undefined): WhereSyntaxError | null {
+export function filterLimitError(
+  error: unknown,
+  where: string | undefined,
+): WhereSyntaxError | null {
   if (typeof where !== 'string' || error instanceof ValidationError) return null;
   const text = engineMessage(error);
   const limit = ENGINE_LIMITS.find(({ pattern }) => pattern.test(text));

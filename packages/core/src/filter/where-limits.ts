@@ -57,14 +57,26 @@ export function checkWhereTree(
     });
   };
   if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) {
-    throw new ValidationError('columns', `must be an array of column names (got ${previewValue(columns)})`, {
-      operation: 'read',
-    });
+    throw new ValidationError(
+      'columns',
+      `must be an array of column names (got ${previewValue(columns)})`,
+      {
+        operation: 'read',
+      },
+    );
   }
-  if (typeof dialect !== 'object' || dialect === null || typeof (dialect as { like?: unknown }).like !== 'function') {
-    throw new ValidationError('dialect', `must be a SQL dialect, e.g. sqliteDialect (got ${previewValue(dialect)})`, {
-      operation: 'read',
-    });
+  if (
+    typeof dialect !== 'object' ||
+    dialect === null ||
+    typeof (dialect as { like?: unknown }).like !== 'function'
+  ) {
+    throw new ValidationError(
+      'dialect',
+      `must be a SQL dialect, e.g. sqliteDialect (got ${previewValue(dialect)})`,
+      {
+        operation: 'read',
+      },
+    );
   }
   let conditions = 0;
   let values = 0;
@@ -75,8 +87,10 @@ export function checkWhereTree(
   };
   const field = (f: unknown) => {
     const ref = f as { kind?: unknown; column?: unknown; level?: unknown } | null;
-    if (ref?.kind === 'column' && typeof ref.column === 'string' && columnDefs.has(ref.column)) return;
-    if (ref?.kind === 'fidelity' && (RESOLUTION_LEVELS as readonly unknown[]).includes(ref.level)) return;
+    if (ref?.kind === 'column' && typeof ref.column === 'string' && columnDefs.has(ref.column))
+      return;
+    if (ref?.kind === 'fidelity' && (RESOLUTION_LEVELS as readonly unknown[]).includes(ref.level))
+      return;
     refuse(`unknown field ${previewValue(f)}`);
   };
   // Iterative, with the depth of each node: a hand-made tree can be arbitrarily deep.
@@ -123,7 +137,9 @@ export function checkWhereTree(
     }
     if (!['undefined', 'boolean'].includes(typeof n!.negated)) refuse('negated must be a boolean');
     if (++conditions > WHERE_LIMITS.conditions || values > WHERE_LIMITS.values) {
-      refuse(`it is larger than WHERE_LIMITS allow (${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.values} values)`);
+      refuse(
+        `it is larger than WHERE_LIMITS allow (${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.values} values)`,
+      );
     }
   }
 }

@@ -79,7 +79,11 @@ export function tokenize(source: string): Token[] {
         value += source[i++];
       }
       tokens.push({ type: 'string', value, pos: start });
-    } else if (/[0-9]/.test(ch) || ch === '-' || (ch === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
+    } else if (
+      /[0-9]/.test(ch) ||
+      ch === '-' ||
+      (ch === '.' && /[0-9]/.test(source[i + 1] ?? ''))
+    ) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(source);
       if (!match) {

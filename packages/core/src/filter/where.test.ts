@@ -186,8 +186,18 @@ describe('hostile filters: bounded, typed, pointing at the place', () => {
     const column = { kind: 'column', column: 'cost_usd' } as const;
     const bad: unknown[] = [
       { kind: 'compare', field: column, op: '= 1 OR 1 = 1 --', value: 1 },
-      { kind: 'compare', field: { kind: 'column', column: 'x"; DROP TABLE runs; --' }, op: '=', value: 1 },
-      { kind: 'compare', field: { kind: 'fidelity', level: "dialog') OR 1=1 --" }, op: '=', value: 1 },
+      {
+        kind: 'compare',
+        field: { kind: 'column', column: 'x"; DROP TABLE runs; --' },
+        op: '=',
+        value: 1,
+      },
+      {
+        kind: 'compare',
+        field: { kind: 'fidelity', level: "dialog') OR 1=1 --" },
+        op: '=',
+        value: 1,
+      },
       { kind: 'drop', field: column },
       { kind: 'in', field: column, values: 'abc', negated: false },
       { kind: 'in', field: column, values: [], negated: false },

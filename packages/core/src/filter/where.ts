@@ -441,4 +441,3 @@ export function compileWhere(
   const sql = walk(node);
   return { sql, params };
 }
-

@@ -24,7 +24,6 @@ import {
   updateSql,
 } from '../columns/sql.js';
 import { classifySqliteError } from '../error-classification.js';
-import { asFilterError } from '../filter/engine-limits.js';
 import {
   NeedsMigrationError,
   NewerSchemaError,
@@ -34,6 +33,7 @@ import {
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
+import { asFilterError } from '../filter/engine-limits.js';
 import {
   fidelityDistribution,
   fidelityEfficiencyScore,
@@ -101,7 +101,7 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { openArchiveDatabase } from './archive-open.js';
-import { ID_BATCH, archivedOnly, unionInOrder } from './archive-union.js';
+import { archivedOnly, ID_BATCH, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
 import { queryInputError, queryReadsOnly } from './query-errors.js';
 import {

@@ -5,8 +5,9 @@
  * present in both databases be read once (the active copy) without ever loading
  * every id.
  */
-import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
+
 import { asFilterError } from '../filter/engine-limits.js';
+import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { existingRunIds } from './archive-union.js';
 import { CURSOR_COLUMN, decodeRun, type ResolvedFilter, runsSelect } from './run-queries.js';

@@ -19,13 +19,23 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /** Deepest nesting {@link illFormedText} looks into (JSON contexts are capped at 64 too). */
 const MAX_DEPTH = 64;
 
+function requireText(text: unknown): void {
+  if (typeof text !== 'string') {
+    throw new ValidationError('text', `must be a string, got ${typeof text}`, {
+      operation: 'read',
+    });
+  }
+}
+
 /** Index of the first lone UTF-16 surrogate in `text`, or -1 when it is well-formed. */
 export function loneSurrogateIndex(text: string): number {
+  requireText(text);
   return LONE_SURROGATE.exec(text)?.index ?? -1;
 }
 
 /** Whether `text` is well-formed Unicode (no lone UTF-16 surrogate), so it is stored as it is. */
 export function isWellFormedText(text: string): boolean {
+  requireText(text);
   return !LONE_SURROGATE.test(text);
 }
 
@@ -97,6 +107,11 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * without U+FFFD replacing them, so copying them through JavaScript would change them.
  */
 export function utf8Problem(bytes: Uint8Array): string | null {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValidationError('bytes', 'must be a Uint8Array (bytes read as stored)', {
+      operation: 'read',
+    });
+  }
   try {
     STRICT_UTF8.decode(bytes);
     return null;
