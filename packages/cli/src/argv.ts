@@ -59,7 +59,7 @@ export function checkArguments(argv: readonly string[], raw?: readonly Uint8Arra
         : `has a lone UTF-16 surrogate at character ${loneSurrogateIndex(arg) + 1}`;
     if (problem) {
       throw new CliUsageError(
-        `${argumentName(argv, index)}: the value ${problem}, and runmeta stores text exactly as given; pass it as UTF-8 text`,
+        `${argumentName(argv, index)}: the value ${problem}; runmeta would read it changed (as U+FFFD) and store or look for something else than given. Pass it as UTF-8`,
       );
     }
   });

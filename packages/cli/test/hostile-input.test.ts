@@ -164,6 +164,14 @@ describe('text that would not round-trip', () => {
 });
 
 describe('numbers that would not be stored as given', () => {
+  it('refuses a duration too long to count, naming --older-than (not the SDK option)', async () => {
+    const result = await refused(
+      () => cli('runs', 'close', '--stale', '--older-than', `${'9'.repeat(400)}s`, '--dry-run'),
+      '--older-than',
+    );
+    expect(result.stderr).not.toContain('olderThanMs');
+  });
+
   it('refuses a decimal so small it would be stored as 0', async () => {
     const result = await refused(
       () =>

@@ -67,7 +67,11 @@ export const duration: ValueParser<number> = {
         `${flag} must be a number and a unit, e.g. 90s, 30m, 12h, 7d, 2w; got "${text}"`,
       );
     const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[match[2]!.toLowerCase() as 's']!;
-    return Number(match[1]) * unit * 1000;
+    const ms = Number(match[1]) * unit * 1000;
+    if (!Number.isFinite(ms)) {
+      throw new CliUsageError(`${flag} is too long to count in milliseconds, got "${shown(text)}"`);
+    }
+    return ms;
   },
 };
 
