@@ -450,3 +450,18 @@ describe('importing a file whose text is not UTF-8', () => {
     );
   });
 });
+
+describe('values that would take forever to check', () => {
+  it('refuses a context whose shared objects make it astronomically large, instead of hanging', async () => {
+    // 60 levels, each holding the next twice: 2^60 values once written out as JSON.
+    let context: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 60; i++) context = { a: context, b: context };
+    const before = files();
+    const error = await failure(() =>
+      manager.recordMechanism('r', { mechanism: 'M1', functionName: 'f', context }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('mechanisms[0].context');
+    expect(files()).toEqual(before);
+  });
+});
