@@ -458,7 +458,11 @@ describe('values that would take forever to check', () => {
     for (let i = 0; i < 60; i++) context = { a: context, b: context };
     const before = files();
     const error = await failure(() =>
-      manager.recordMechanism('r', { mechanism: 'M1', functionName: 'f', context }),
+      manager.recordMechanism('r', {
+        mechanism: 'M1',
+        functionName: 'f',
+        context: context as never,
+      }),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('mechanisms[0].context');
