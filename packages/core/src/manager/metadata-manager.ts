@@ -509,10 +509,10 @@ export class MetadataManager {
    * run this (like every `record*` method) throws {@link RunFinishedError} and
    * writes nothing — record events before {@link MetadataManager.completeRun}.
    */
-  async recordBatch(given: string, records: RecordBatch): Promise<void> {
+  async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
     this.assertWritable();
-    const runId = runIdArgument(given, 'write');
-    const batch = recordBatchArgument(records);
+    runId = runIdArgument(runId, 'write');
+    batch = recordBatchArgument(batch) as RecordBatch;
     const now = nowIso();
     const children: [TableDef, Record<string, unknown>[]][] = [
       [
@@ -554,9 +554,9 @@ export class MetadataManager {
    * counts. Explicit values win. An `errorMessage` marks the run `failed`.
    * A run completes once: a finished run throws {@link RunFinishedError}.
    */
-  async completeRun(given: string, input: CompleteRunInput): Promise<RunMetadata> {
+  async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
     this.assertWritable();
-    const runId = runIdArgument(given, 'write');
+    runId = runIdArgument(runId, 'write');
     const value = parseInput(CompleteRunInput, input);
     const now = value.completedAt ?? nowIso();
     return this.write(async (tx) => {
@@ -624,9 +624,9 @@ export class MetadataManager {
    * Store a run summary. `summary` is a deployed column, not part of a fresh v2
    * table: it is added on first use (additive, recorded in the history table).
    */
-  async updateSummary(given: string, summary: string): Promise<RunMetadata> {
+  async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
     this.assertWritable();
-    const runId = runIdArgument(given, 'write');
+    runId = runIdArgument(runId, 'write');
     const text = parseInput(z.string(), summary, 'summary');
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
@@ -743,8 +743,8 @@ export class MetadataManager {
   // ----------------------------------------------------------------- reads
 
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
-  async getRun(id: string, given: ChildOptions = {}): Promise<RunMetadata> {
-    const runId = runIdArgument(id, 'read');
+  async getRun(runId: string, given: ChildOptions = {}): Promise<RunMetadata> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     const run = await this.readRun(this.db, runId);
     if (run) {
@@ -904,8 +904,8 @@ export class MetadataManager {
   }
 
   /** The child rows of a run, from the database that holds the run. */
-  private async children<T>(table: TableDef, id: string, given: ChildOptions): Promise<T[]> {
-    const runId = runIdArgument(id, 'read');
+  private async children<T>(table: TableDef, runId: string, given: ChildOptions): Promise<T[]> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
@@ -943,8 +943,8 @@ export class MetadataManager {
    * allows are computed as backfill would (`metricsFromV1`) and listed in
    * `derivedFromV1`.
    */
-  async getSnapshot(id: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
-    const runId = runIdArgument(id, 'read');
+  async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
     const run = await this.getRun(runId, { includeArchive: options.includeArchive });
     // Through the child reader: a database without a mechanism_usage table (the
@@ -989,8 +989,8 @@ export class MetadataManager {
    * reports). Writes are refused by the database itself (SQLite's `PRAGMA
    * query_only`, a read-only transaction on a server).
    */
-  async query(text: string, values: SqlParams = []): Promise<Row[]> {
-    const { sql, params } = sqlArguments(text, values);
+  async query(sql: string, params: SqlParams = []): Promise<Row[]> {
+    ({ sql, params } = sqlArguments(sql, params));
     // ATTACH creates files even under query_only, and PRAGMA assignments change the
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
@@ -1031,8 +1031,8 @@ export class MetadataManager {
    * table order) — with `includeArchive`, the archive's own ones after them.
    * Exports use it to list every column a run has (`exportFields`).
    */
-  async runsColumns(given: { includeArchive?: boolean } = {}): Promise<string[][]> {
-    const options = parseOptions(ChildOptionsSchema, given);
+  async runsColumns(options: { includeArchive?: boolean } = {}): Promise<string[][]> {
+    options = parseOptions(ChildOptionsSchema, options);
     const tables = [this.columnsOf('runs')];
     const archive = options.includeArchive ? await this.openArchive() : null;
     if (archive) tables.push(archive.columns);
