@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { rawArguments } from './argv.js';
 import { main } from './main.js';
 
 // `runmeta runs list | head` closes the pipe early: that is not an error.
@@ -9,10 +10,15 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdinIsTTY: !!process.stdin.isTTY,
-  env: process.env,
-});
+const argv = process.argv.slice(2);
+const code = await main(
+  argv,
+  {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: !!process.stdin.isTTY,
+    env: process.env,
+  },
+  rawArguments(argv.length),
+);
 process.exitCode = code;

@@ -89,9 +89,11 @@ export function describeError(error: unknown): { exitCode: number; message: stri
  */
 export const COMMON_FIELD_FLAGS: Readonly<Record<string, string>> = {
   database: '--db',
+  runId: '<run_id>',
   'filter.since': '--since',
   'filter.until': '--until',
   'filter.templateId': '--template',
+  'filter.where': '--where',
   where: '--where',
 };
 
@@ -102,9 +104,18 @@ export const COMMON_FIELD_FLAGS: Readonly<Record<string, string>> = {
  */
 export function inFlags(error: unknown, flags: Readonly<Record<string, string>>): unknown {
   if (!(error instanceof ValidationError)) return error;
-  const flag = flags[error.field];
+  // A field inside one a flag fills (`mechanisms[0].context.note`, from --context)
+  // is that flag, with the path inside it said.
+  const prefix = Object.keys(flags)
+    .filter((key) => error.field.startsWith(`${key}.`) || error.field.startsWith(`${key}[`))
+    .sort((a, b) => b.length - a.length)[0];
+  const flag = flags[error.field] ?? (prefix ? flags[prefix] : undefined);
   if (!flag) return error;
-  const problem = error.problem.replace(/^Invalid [^:]+: /, '');
+  const inside =
+    flags[error.field] || !prefix
+      ? ''
+      : `at ${error.field.slice(prefix.length).replace(/^\./, '')}: `;
+  const problem = inside + error.problem.replace(/^Invalid [^:]+: /, '');
   return new ValidationError(flag, problem, {
     cause: error,
     ...(error.hint !== undefined ? { hint: error.hint } : {}),

@@ -1,16 +1,26 @@
 import { InterruptedError } from '@runmeta/core';
 import { CommanderError } from 'commander';
+import { checkArguments } from './argv.js';
 import type { Streams } from './context.js';
 import { describeError } from './errors.js';
 import { buildProgram } from './program.js';
 
-/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
-export async function main(argv: string[], streams: Streams): Promise<number> {
+/**
+ * Run the CLI with `argv` (without `node` and the script); resolves to the exit
+ * code. `rawArgv` is the same arguments as the bytes the system passed, when
+ * known: an argument that is not UTF-8 is refused rather than stored changed.
+ */
+export async function main(
+  argv: string[],
+  streams: Streams,
+  rawArgv?: readonly Uint8Array[],
+): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(streams, (code) => {
     exitCode = code;
   });
   try {
+    checkArguments(argv, rawArgv);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

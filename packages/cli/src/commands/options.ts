@@ -17,6 +17,9 @@ export interface ValueParser<T = unknown> {
 
 /** Digits only: `Number()` would also take '', ' ', '0x10', '1e3' and 'Infinity'. */
 const WHOLE = /^\d+$/;
+/** A value as an error shows it: long ones cut in the middle. */
+const shown = (text: string) =>
+  text.length > 40 ? `${text.slice(0, 20)}…${text.slice(-10)}` : text;
 /** A plain decimal: `12`, `0.5`, `.5`, `3.`. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)$/;
 
@@ -42,7 +45,13 @@ export function decimalNumber(min = 0): ValueParser<number> {
     parse(text, flag) {
       const value = Number(text);
       if (!DECIMAL.test(text.trim()) || !Number.isFinite(value) || value < min)
-        throw new CliUsageError(`${flag} must be ${describe}, got "${text}"`);
+        throw new CliUsageError(`${flag} must be ${describe}, got "${shown(text)}"`);
+      // Digits past the smallest double would silently become 0: not what was given.
+      if (value === 0 && /[1-9]/.test(text)) {
+        throw new CliUsageError(
+          `${flag} is too small to store: ${shown(text)} would be stored as 0; give 0, or a larger number`,
+        );
+      }
       return value;
     },
   };
@@ -58,7 +67,11 @@ export const duration: ValueParser<number> = {
         `${flag} must be a number and a unit, e.g. 90s, 30m, 12h, 7d, 2w; got "${text}"`,
       );
     const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[match[2]!.toLowerCase() as 's']!;
-    return Number(match[1]) * unit * 1000;
+    const ms = Number(match[1]) * unit * 1000;
+    if (!Number.isFinite(ms)) {
+      throw new CliUsageError(`${flag} is too long to count in milliseconds, got "${shown(text)}"`);
+    }
+    return ms;
   },
 };
 

@@ -5,6 +5,7 @@ import {
   type RunMetadata,
   TEMPORAL_MODES,
   timeKey,
+  WHERE_LIMITS,
 } from '@runmeta/core';
 import {
   archivedStaleLine,
@@ -44,8 +45,7 @@ const sorters: Record<(typeof SORTS)[number], ((a: RunMetadata, b: RunMetadata) 
 const list: CommandSpec = {
   name: 'list',
   summary: 'List runs, oldest first, with filters',
-  description:
-    "List runs. Filters combine with AND. --where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd) and fidelity levels (fidelity.dialog >= 2).",
+  description: `List runs. Filters combine with AND. --where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd) and fidelity levels (fidelity.dialog >= 2). A filter holds at most ${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.depth} levels of parentheses and not, ${WHERE_LIMITS.values} values in its in (...) lists and ${WHERE_LIMITS.length} characters; a like pattern at most ${WHERE_LIMITS.patternLength} characters.`,
   printsData: true,
   options: [
     { flags: '--template <id>', description: 'only this template' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalColumns, TABLES } from '../columns/registry.js';
-import { compileWhere, parseWhere, WhereSyntaxError } from './where.js';
+import { ValidationError } from '../errors.js';
+import { compileWhere, parseWhere, WHERE_LIMITS, WhereSyntaxError } from './where.js';
 
 const V2 = canonicalColumns(TABLES.runs).map((c) => c.name);
 const compile = (text: string, columns = V2) => compileWhere(parseWhere(text), columns);
@@ -86,5 +87,133 @@ describe('parseWhere / compileWhere', () => {
     expect(params).toEqual(["x'; DROP TABLE runs; --"]);
     expect(() => parseWhere('goal = 1; DROP TABLE runs')).toThrow(WhereSyntaxError);
     expect(() => parseWhere('"status" = 1')).toThrow(/expected a column/);
+  });
+});
+
+describe('hostile filters: bounded, typed, pointing at the place', () => {
+  /** The error `text` is refused with (it must be refused). */
+  const refusal = (text: unknown): WhereSyntaxError => {
+    try {
+      parseWhere(text as string);
+    } catch (error) {
+      expect(error).toBeInstanceOf(WhereSyntaxError);
+      return error as WhereSyntaxError;
+    }
+    throw new Error(`accepted ${String(text).slice(0, 40)}`);
+  };
+  const term = 'cost_usd > 1';
+
+  it.each([
+    ['cost_usd > -.', 'expected a number', 12],
+    ['cost_usd > -', 'expected a number', 12],
+    ['cost_usd > 1e999', 'not a finite number', 12],
+    ['cost_usd > -1e400', 'not a finite number', 12],
+  ])('refuses the malformed number in %j', (text, problem, position) => {
+    const error = refusal(text);
+    expect(error.message).toContain(problem);
+    expect(error.position).toBe(position - 1);
+  });
+
+  it('refuses 10,000 nested parentheses or nots at the first level too deep', () => {
+    const parens = `${'('.repeat(10_000)}${term}${')'.repeat(10_000)}`;
+    const nots = `${'not '.repeat(10_000)}${term}`;
+    const deep = refusal(parens);
+    expect(deep.message).toContain(`nested more than ${WHERE_LIMITS.depth} levels deep`);
+    expect(deep.position).toBe(WHERE_LIMITS.depth);
+    const negated = refusal(nots);
+    expect(negated.message).toContain(`nested more than ${WHERE_LIMITS.depth} levels deep`);
+    expect(negated.position).toBe(WHERE_LIMITS.depth * 4);
+  });
+
+  it('refuses and/or chains of 10,000 terms at the first term over the limit', () => {
+    for (const joiner of [' and ', ' or ']) {
+      const chain = Array.from({ length: 10_000 }, () => term).join(joiner);
+      const error = refusal(chain);
+      expect(error.message).toContain(`more than ${WHERE_LIMITS.conditions} conditions`);
+      expect(error.position).toBe(WHERE_LIMITS.conditions * (term.length + joiner.length));
+    }
+    // Exactly at the limit is accepted.
+    const most = Array.from({ length: WHERE_LIMITS.conditions }, () => term).join(' and ');
+    expect(() => parseWhere(most)).not.toThrow();
+  });
+
+  it('refuses in lists over the limit at the first value too many', () => {
+    const values = Array.from({ length: 40_000 }, (_, i) => String(i));
+    const text = `cost_usd in (${values.join(',')})`;
+    const error = refusal(text);
+    expect(error.message).toContain(`more than ${WHERE_LIMITS.values} values`);
+    const before = `cost_usd in (${values.slice(0, WHERE_LIMITS.values).join(',')},`;
+    expect(error.position).toBe(before.length);
+    const most = `cost_usd in (${values.slice(0, WHERE_LIMITS.values).join(',')})`;
+    expect(() => parseWhere(most)).not.toThrow();
+  });
+
+  it('refuses like patterns and filters longer than the limits', () => {
+    const pattern = `goal like '${'%'.repeat(WHERE_LIMITS.patternLength + 1)}'`;
+    expect(refusal(pattern).message).toContain(
+      `longer than ${WHERE_LIMITS.patternLength} characters`,
+    );
+    expect(refusal(pattern).position).toBe(10);
+    const long = `goal = '${'x'.repeat(WHERE_LIMITS.length)}'`;
+    const error = refusal(long);
+    expect(error.message).toContain(`longer than ${WHERE_LIMITS.length} characters`);
+    expect(error.position).toBe(WHERE_LIMITS.length);
+    // The message shows the place, not the whole filter.
+    expect(error.message.length).toBeLessThan(1_000);
+  });
+
+  it('refuses a lone UTF-16 surrogate in a quoted value, at its place', () => {
+    const error = refusal("goal = 'ab\ud800c'");
+    expect(error.message).toContain('lone UTF-16 surrogate');
+    expect(error.position).toBe(10);
+  });
+
+  it('refuses a filter that is not a string with a ValidationError', () => {
+    for (const value of [null, undefined, 5, {}, ['a']]) {
+      const error = (() => {
+        try {
+          parseWhere(value as never);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('where');
+    }
+  });
+
+  it('compiles only well-formed syntax trees (a hand-made tree cannot inject SQL)', () => {
+    const column = { kind: 'column', column: 'cost_usd' } as const;
+    const bad: unknown[] = [
+      { kind: 'compare', field: column, op: '= 1 OR 1 = 1 --', value: 1 },
+      {
+        kind: 'compare',
+        field: { kind: 'column', column: 'x"; DROP TABLE runs; --' },
+        op: '=',
+        value: 1,
+      },
+      {
+        kind: 'compare',
+        field: { kind: 'fidelity', level: "dialog') OR 1=1 --" },
+        op: '=',
+        value: 1,
+      },
+      { kind: 'drop', field: column },
+      { kind: 'in', field: column, values: 'abc', negated: false },
+      { kind: 'in', field: column, values: [], negated: false },
+      { kind: 'compare', field: column, op: '=', value: { a: 1 } },
+      { kind: 'like', field: column, pattern: 5, negated: false },
+      null,
+    ];
+    for (const node of bad) {
+      const error = (() => {
+        try {
+          compileWhere(node as never, V2);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, JSON.stringify(node)).toBeInstanceOf(ValidationError);
+    }
   });
 });

@@ -19,9 +19,16 @@ import { type ColumnDef, RUN_COLUMNS } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enums.js';
+import { loneSurrogateIndex } from '../schema/text.js';
 import { parseTimeInput, timeInputProblem } from '../schema/time.js';
+import { previewValue } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { checkWhereTree, WHERE_LIMITS } from './where-limits.js';
+import { type Token, tokenize, WhereSyntaxError } from './where-tokens.js';
+
+export { WHERE_LIMITS } from './where-limits.js';
+export { WhereSyntaxError } from './where-tokens.js';
 
 /** A filter's syntax tree. */
 export type WhereNode =
@@ -34,78 +41,6 @@ export type WhereNode =
 
 /** A field in a filter: a runs column, or a fidelity level count. */
 export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; level: string };
-
-/** The filter was not valid; `position` points at the offending token (0-based). */
-export class WhereSyntaxError extends ValidationError {
-  readonly position: number;
-  constructor(source: string, position: number, problem: string, detail?: string) {
-    // The filter and a caret under the offending token end the message (and the
-    // hint, which the CLI prints), on their own lines.
-    const caret = `\n  ${source}\n  ${' '.repeat(position)}^`;
-    super('where', `${problem} at position ${position + 1}`, {
-      hint: `${detail ? `${detail}. ` : ''}Fix the filter, e.g. status = 'failed' and cost_usd > 0.5:${caret}`,
-      operation: 'read',
-    });
-    this.position = position;
-  }
-}
-
-type Token =
-  | { type: 'ident'; text: string; pos: number }
-  | { type: 'string'; value: string; pos: number }
-  | { type: 'number'; value: number; pos: number }
-  | { type: 'op'; text: string; pos: number }
-  | { type: 'punct'; text: '(' | ')' | ','; pos: number }
-  | { type: 'end'; pos: number };
-
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i]!;
-    if (/\s/.test(ch)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    if (ch === "'" || ch === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= source.length) throw new WhereSyntaxError(source, start, 'unterminated string');
-        if (source[i] === ch) {
-          if (source[i + 1] === ch) {
-            value += ch;
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += source[i++];
-      }
-      tokens.push({ type: 'string', value, pos: start });
-    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9.]/.test(source[i + 1] ?? ''))) {
-      const match = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i.exec(source.slice(i))!;
-      i += match[0].length;
-      tokens.push({ type: 'number', value: Number(match[0]), pos: start });
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?/.exec(source.slice(i))!;
-      i += match[0].length;
-      tokens.push({ type: 'ident', text: match[0], pos: start });
-    } else if ('()'.includes(ch) || ch === ',') {
-      i++;
-      tokens.push({ type: 'punct', text: ch as '(' | ')' | ',', pos: start });
-    } else {
-      const match = /^(<=|>=|!=|<>|=|<|>)/.exec(source.slice(i));
-      if (!match) throw new WhereSyntaxError(source, start, `unexpected character "${ch}"`);
-      i += match[0].length;
-      tokens.push({ type: 'op', text: match[0] === '<>' ? '!=' : match[0], pos: start });
-    }
-  }
-  tokens.push({ type: 'end', pos: source.length });
-  return tokens;
-}
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null', 'true', 'false']);
 const COLUMN_BY_NAME = new Map<string, ColumnDef>();
@@ -154,10 +89,90 @@ function unknownColumn(name: string): { problem: string; detail: string } {
   };
 }
 
-/** Parse a filter into its syntax tree; throws {@link WhereSyntaxError}. */
+/**
+ * Parse a filter into its syntax tree; throws {@link WhereSyntaxError}, pointing
+ * at the place. A filter stays within {@link WHERE_LIMITS} (length, nesting,
+ * conditions, `in` values, pattern length), so what it compiles to fits every
+ * backend's limits; and its text must be well-formed (no lone UTF-16 surrogate).
+ */
 export function parseWhere(source: string): WhereNode {
+  return parseWhereWithLandmarks(source).tree;
+}
+
+/** Where a parsed filter is largest (0-based positions, -1 when absent): see `filterLimitError`. */
+export interface WhereLandmarks {
+  /** The token at which the nesting (parentheses and `not`) is deepest. */
+  deepest: number;
+  /** How deep that is. */
+  depth: number;
+  /** The start of the last condition. */
+  lastCondition: number;
+  /** How many conditions there are. */
+  conditions: number;
+  /** The `(` of the longest `in` list. */
+  largestList: number;
+  /** The longest `like` pattern. */
+  longestPattern: number;
+}
+
+/**
+ * {@link parseWhere}, also saying where the filter is largest.
+ *
+ * @internal
+ */
+export function parseWhereWithLandmarks(source: string): {
+  tree: WhereNode;
+  landmarks: WhereLandmarks;
+} {
+  if (typeof source !== 'string') {
+    throw new ValidationError('where', `must be a string (got ${previewValue(source)})`, {
+      operation: 'read',
+    });
+  }
+  if (source.length > WHERE_LIMITS.length) {
+    throw new WhereSyntaxError(
+      source,
+      WHERE_LIMITS.length,
+      `the filter is longer than ${WHERE_LIMITS.length} characters`,
+    );
+  }
+  const lone = loneSurrogateIndex(source);
+  if (lone >= 0) {
+    throw new WhereSyntaxError(
+      source,
+      lone,
+      `a lone UTF-16 surrogate (\\u${source.charCodeAt(lone).toString(16)}) is not text`,
+      'Filters must be well-formed Unicode',
+    );
+  }
   const tokens = tokenize(source);
   let at = 0;
+  // Bounds (WHERE_LIMITS): how deep the parser is, and what it has read so far.
+  let depth = 0;
+  let conditions = 0;
+  let values = 0;
+  const landmarks: WhereLandmarks = {
+    deepest: -1,
+    depth: 0,
+    lastCondition: -1,
+    conditions: 0,
+    largestList: -1,
+    longestPattern: -1,
+  };
+  let longestList = 0;
+  let longestPattern = -1;
+  const deeper = (token: Token) => {
+    if (++depth > WHERE_LIMITS.depth) {
+      fail(
+        token,
+        `the filter is nested more than ${WHERE_LIMITS.depth} levels deep (parentheses and not)`,
+      );
+    }
+    if (depth > landmarks.depth) {
+      landmarks.depth = depth;
+      landmarks.deepest = token.pos;
+    }
+  };
   const peek = () => tokens[at]!;
   const isWord = (word: string) => {
     const t = peek();
@@ -251,6 +266,11 @@ export function parseWhere(source: string): WhereNode {
   };
 
   const comparison = (): WhereNode => {
+    if (++conditions > WHERE_LIMITS.conditions) {
+      fail(peek(), `the filter has more than ${WHERE_LIMITS.conditions} conditions`);
+    }
+    landmarks.lastCondition = peek().pos;
+    landmarks.conditions = conditions;
     const f = field();
     if (isWord('is')) {
       at++;
@@ -263,20 +283,39 @@ export function parseWhere(source: string): WhereNode {
     if (negated) at++;
     if (isWord('in')) {
       at++;
+      const open = peek();
       expectPunct('(');
-      const values = [typedValue(f)];
+      const listed: SqlValue[] = [];
+      const item = () => {
+        if (++values > WHERE_LIMITS.values) {
+          fail(peek(), `the filter lists more than ${WHERE_LIMITS.values} values in "in (…)"`);
+        }
+        listed.push(typedValue(f));
+      };
+      item();
       while (peek().type === 'punct' && (peek() as { text: string }).text === ',') {
         at++;
-        values.push(typedValue(f));
+        item();
       }
       expectPunct(')');
-      return { kind: 'in', field: f, values, negated };
+      if (listed.length > longestList) {
+        longestList = listed.length;
+        landmarks.largestList = open.pos;
+      }
+      return { kind: 'in', field: f, values: listed, negated };
     }
     if (isWord('like')) {
       at++;
       const t = peek();
       if (t.type !== 'string')
         return fail(t, `expected a quoted pattern after "like" but found ${describe(t)}`);
+      if (t.value.length > WHERE_LIMITS.patternLength) {
+        fail(t, `the pattern is longer than ${WHERE_LIMITS.patternLength} characters`);
+      }
+      if (t.value.length > longestPattern) {
+        longestPattern = t.value.length;
+        landmarks.longestPattern = t.pos;
+      }
       at++;
       return { kind: 'like', field: f, pattern: t.value, negated };
     }
@@ -297,17 +336,22 @@ export function parseWhere(source: string): WhereNode {
 
   const primary = (): WhereNode => {
     if (peek().type === 'punct' && (peek() as { text: string }).text === '(') {
+      deeper(peek());
       at++;
       const inner = or();
       expectPunct(')');
+      depth--;
       return inner;
     }
     return comparison();
   };
   const not = (): WhereNode => {
     if (isWord('not')) {
+      deeper(peek());
       at++;
-      return { kind: 'not', operand: not() };
+      const operand = not();
+      depth--;
+      return { kind: 'not', operand };
     }
     return primary();
   };
@@ -331,7 +375,7 @@ export function parseWhere(source: string): WhereNode {
   if (peek().type === 'end') fail(peek(), 'the filter is empty');
   const tree = or();
   if (peek().type !== 'end') fail(peek(), `unexpected ${describe(peek())}`);
-  return tree;
+  return { tree, landmarks };
 }
 
 /**
@@ -344,6 +388,9 @@ export function compileWhere(
   columns: readonly string[],
   dialect: SqlDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
+  // A tree may be hand-made: only what parseWhere could have produced compiles,
+  // so no text of it reaches SQL except as a parameter or a registry column.
+  checkWhereTree(node, columns, dialect, COLUMN_DEFS);
   const params: SqlValue[] = [];
   const present = new Set(columns.map((c) => c.toLowerCase()));
   const ref = (f: FieldRef): string => {

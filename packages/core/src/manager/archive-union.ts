@@ -10,7 +10,7 @@ import type { Executor } from '../storage/database.js';
 import { mergeOldestFirst, type ResolvedFilter } from './run-queries.js';
 
 /** Ids per `IN (…)` query: well under every backend's parameter limit. */
-const ID_BATCH = 500;
+export const ID_BATCH = 500;
 
 /** Which of `runIds` the `runs` table of `db` holds. */
 export async function existingRunIds(

@@ -33,6 +33,7 @@ import {
   RunNotFoundError,
   ValidationError,
 } from '../errors.js';
+import { asFilterError } from '../filter/engine-limits.js';
 import {
   fidelityDistribution,
   fidelityEfficiencyScore,
@@ -61,6 +62,7 @@ import {
   planMigration,
   siblingName,
 } from '../migrate/plan.js';
+import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,
   CloseStaleRunsOptions,
@@ -99,10 +101,10 @@ import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { openArchiveDatabase } from './archive-open.js';
-import { archivedOnly, unionInOrder } from './archive-union.js';
+import { archivedOnly, ID_BATCH, unionInOrder } from './archive-union.js';
 import { missingDatabaseError } from './missing-database.js';
 import { runNotFound } from './not-found.js';
-import { queryReadsOnly } from './query-errors.js';
+import { queryInputError, queryReadsOnly } from './query-errors.js';
 import {
   type RollbackOptions,
   type RollbackResult,
@@ -175,9 +177,12 @@ export interface SnapshotOptions {
   includeArchive?: boolean;
 }
 
-/** Strict write shape of a whole run, derived from the column registry. */
+/**
+ * Strict write shape of a whole run, derived from the column registry: an
+ * unknown key (a typo such as `tokenbudget`) is refused, not dropped.
+ */
 export const RunMetadataInput = z
-  .object(
+  .strictObject(
     Object.fromEntries(
       Object.entries(RUN_COLUMNS).map(([field, column]) => [
         field,
@@ -507,6 +512,8 @@ export class MetadataManager {
    */
   async recordBatch(runId: string, batch: RecordBatch): Promise<void> {
     this.assertWritable();
+    runId = runIdArgument(runId, 'write');
+    batch = recordBatchArgument(batch) as RecordBatch;
     const now = nowIso();
     const children: [TableDef, Record<string, unknown>[]][] = [
       [
@@ -550,6 +557,7 @@ export class MetadataManager {
    */
   async completeRun(runId: string, input: CompleteRunInput): Promise<RunMetadata> {
     this.assertWritable();
+    runId = runIdArgument(runId, 'write');
     const value = parseInput(CompleteRunInput, input);
     const now = value.completedAt ?? nowIso();
     return this.write(async (tx) => {
@@ -619,6 +627,7 @@ export class MetadataManager {
    */
   async updateSummary(runId: string, summary: string): Promise<RunMetadata> {
     this.assertWritable();
+    runId = runIdArgument(runId, 'write');
     const text = parseInput(z.string(), summary, 'summary');
     return this.write(async (tx) => {
       if (!(await this.runExists(tx, runId))) throw new RunNotFoundError(runId);
@@ -643,7 +652,10 @@ export class MetadataManager {
    */
   async saveMetadata(run: RunMetadataInput): Promise<RunMetadata> {
     this.assertWritable();
-    const { extra, ...fields } = parseInput(RunMetadataInput, stripReadOnly(run));
+    const { extra, ...fields } = parseInput(
+      RunMetadataInput,
+      stripReadOnly(parseOptions(z.looseObject({}), run, { name: 'run' }) as RunMetadataInput),
+    );
     // Deployed files declare started_at NOT NULL: mirror created_at as startRun does.
     if (fields.startedAt === undefined && fields.createdAt) fields.startedAt = fields.createdAt;
     const columns = this.columnsOf('runs');
@@ -733,6 +745,7 @@ export class MetadataManager {
 
   /** One run by id. Throws {@link RunNotFoundError} (the archive is searched when asked). */
   async getRun(runId: string, given: ChildOptions = {}): Promise<RunMetadata> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     const run = await this.readRun(this.db, runId);
     if (run) {
@@ -788,13 +801,16 @@ export class MetadataManager {
     source?: RunSource,
   ) {
     const query = runsSelect(columns, f, { dialect: db.dialect });
-    const runs = (await db.all(query.sql, query.params)).map((row) => decodeRun(row, source));
+    const rows = await db.all(query.sql, query.params).catch(asFilterError(f.where));
+    const runs = rows.map((row) => decodeRun(row, source));
     if (f.withMechanisms) {
       const tables =
         db === this.db ? [...this.columns.keys()] : Object.keys((await observeSchema(db)).tables);
       const mechanisms = mechanismsSelect(columns, f, db.dialect);
       const grouped = tables.includes('mechanism_usage')
-        ? groupMechanisms(await db.all(mechanisms.sql, mechanisms.params))
+        ? groupMechanisms(
+            await db.all(mechanisms.sql, mechanisms.params).catch(asFilterError(f.where)),
+          )
         : new Map<string, string[]>();
       for (const run of runs) run.mechanismsUsed = grouped.get(run.runId ?? '') ?? [];
     }
@@ -855,13 +871,21 @@ export class MetadataManager {
     }
   }
 
-  /** Fill `mechanismsUsed` for a page of runs with one grouped query. */
+  /**
+   * Fill `mechanismsUsed` for a page of runs with one grouped query per
+   * {@link ID_BATCH} ids (a page can be larger than the parameters a statement takes).
+   */
   private async attachMechanisms(db: Executor, runs: RunMetadata[]): Promise<void> {
-    if (runs.length === 0) return;
-    const rows = await db.all(
-      `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runs.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
-      runs.map((r) => r.runId),
-    );
+    const rows: Row[] = [];
+    for (let i = 0; i < runs.length; i += ID_BATCH) {
+      const ids = runs.slice(i, i + ID_BATCH).map((r) => r.runId);
+      rows.push(
+        ...(await db.all(
+          `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${ids.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
+          ids,
+        )),
+      );
+    }
     const grouped = groupMechanisms(rows);
     for (const run of runs) run.mechanismsUsed = grouped.get(run.runId) ?? [];
   }
@@ -882,6 +906,7 @@ export class MetadataManager {
 
   /** The child rows of a run, from the database that holds the run. */
   private async children<T>(table: TableDef, runId: string, given: ChildOptions): Promise<T[]> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
@@ -920,6 +945,7 @@ export class MetadataManager {
    * `derivedFromV1`.
    */
   async getSnapshot(runId: string, given: SnapshotOptions = {}): Promise<SimulationSnapshot> {
+    runId = runIdArgument(runId, 'read');
     const options = parseOptions(SnapshotOptionsSchema, given) as SnapshotOptions;
     const run = await this.getRun(runId, { includeArchive: options.includeArchive });
     // Through the child reader: a database without a mechanism_usage table (the
@@ -965,6 +991,7 @@ export class MetadataManager {
    * query_only`, a read-only transaction on a server).
    */
   async query(sql: string, params: SqlParams = []): Promise<Row[]> {
+    ({ sql, params } = sqlArguments(sql, params));
     // ATTACH creates files even under query_only, and PRAGMA assignments change the
     // connection: only statements that start like a read are let through at all.
     const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
@@ -986,7 +1013,7 @@ export class MetadataManager {
               error,
             );
           }
-          throw error;
+          throw queryInputError(error) ?? error;
         }
       }),
     );
@@ -1006,6 +1033,7 @@ export class MetadataManager {
    * Exports use it to list every column a run has (`exportFields`).
    */
   async runsColumns(options: { includeArchive?: boolean } = {}): Promise<string[][]> {
+    options = parseOptions(ChildOptionsSchema, options);
     const tables = [this.columnsOf('runs')];
     const archive = options.includeArchive ? await this.openArchive() : null;
     if (archive) tables.push(archive.columns);

@@ -5,8 +5,11 @@
  * present in both databases be read once (the active copy) without ever loading
  * every id.
  */
+
+import { asFilterError } from '../filter/engine-limits.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
+import { existingRunIds } from './archive-union.js';
 import { CURSOR_COLUMN, decodeRun, type ResolvedFilter, runsSelect } from './run-queries.js';
 
 /** Pages of the runs matching `filter` in `db`, in insertion order. */
@@ -24,7 +27,7 @@ export async function* pageRuns(
       { ...filter, limit: pageSize, afterRowid },
       { cursor: true, dialect: db.dialect },
     );
-    const rows = await db.all(query.sql, query.params);
+    const rows = await db.all(query.sql, query.params).catch(asFilterError(filter.where));
     const runs: RunMetadata[] = [];
     for (const row of rows) {
       afterRowid = row[CURSOR_COLUMN] ?? null;
@@ -36,12 +39,10 @@ export async function* pageRuns(
   }
 }
 
-/** Which of `runIds` the `runs` table of `db` holds: one `IN (...)` query. */
-export async function presentRunIds(db: Executor, runIds: readonly string[]): Promise<Set<string>> {
-  if (runIds.length === 0) return new Set();
-  const rows = await db.all(
-    `SELECT "run_id" FROM "runs" WHERE "run_id" IN (${runIds.map(() => '?').join(', ')})`,
-    runIds,
-  );
-  return new Set(rows.map((row) => String(row.run_id)));
+/**
+ * Which of `runIds` the `runs` table of `db` holds: one `IN (...)` query per few
+ * hundred ids (a page can hold more ids than a statement takes parameters).
+ */
+export function presentRunIds(db: Executor, runIds: readonly string[]): Promise<Set<string>> {
+  return existingRunIds(db, runIds);
 }

@@ -6,15 +6,54 @@
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS, resolutionRank } from '../schema/enums.js';
 import { timeKey } from '../schema/time.js';
+import { previewValue } from '../schema/validate.js';
 
 /** The level an entity without any level counts as. */
 export const DEFAULT_RESOLUTION = 'scene';
 
 function requireCount(name: string, value: number): number {
-  if (!Number.isFinite(value))
-    throw new ValidationError(name, `must be a finite number, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ValidationError(name, `must be a finite number, got ${previewValue(value)}`);
   if (value < 0) throw new ValidationError(name, `must not be negative, got ${value}`);
   return value;
+}
+
+/** The assignments given to {@link fidelityDistribution}, checked item by item. */
+function* checkedAssignments(assignments: unknown): Generator<EntityLevel> {
+  if (
+    typeof assignments !== 'object' ||
+    assignments === null ||
+    typeof (assignments as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new ValidationError(
+      'assignments',
+      `must be an array (or iterable) of assignments, got ${previewValue(assignments)}`,
+    );
+  }
+  let i = 0;
+  for (const item of assignments as Iterable<unknown>) {
+    if (typeof item !== 'object' || item === null) {
+      throw new ValidationError(
+        `assignments[${i}]`,
+        `must be an object, got ${previewValue(item)}`,
+      );
+    }
+    const { entityId, resolution } = item as Record<string, unknown>;
+    if (typeof entityId !== 'string') {
+      throw new ValidationError(
+        `assignments[${i}].entityId`,
+        `must be a string, got ${previewValue(entityId)}`,
+      );
+    }
+    if (resolution !== undefined && resolution !== null && typeof resolution !== 'string') {
+      throw new ValidationError(
+        `assignments[${i}].resolution`,
+        `must be a string or null, got ${previewValue(resolution)}`,
+      );
+    }
+    yield item as EntityLevel;
+    i++;
+  }
 }
 
 /** The minimum an assignment needs for the distribution. */
@@ -38,7 +77,7 @@ export interface EntityLevel {
  */
 export function fidelityDistribution(assignments: Iterable<EntityLevel>): Record<string, number> {
   const latest = new Map<string, EntityLevel>();
-  for (const assignment of assignments) {
+  for (const assignment of checkedAssignments(assignments)) {
     const current = latest.get(assignment.entityId);
     if (!current || !isEarlier(assignment, current)) latest.set(assignment.entityId, assignment);
   }
@@ -68,8 +107,11 @@ export function tokenBudgetCompliance(
 ): number | null {
   requireCount('actualTokens', actualTokens);
   if (tokenBudget === null || tokenBudget === undefined) return null;
-  if (!Number.isFinite(tokenBudget)) {
-    throw new ValidationError('tokenBudget', `must be a finite number, got ${tokenBudget}`);
+  if (typeof tokenBudget !== 'number' || !Number.isFinite(tokenBudget)) {
+    throw new ValidationError(
+      'tokenBudget',
+      `must be a finite number, got ${previewValue(tokenBudget)}`,
+    );
   }
   if (tokenBudget <= 0) return null;
   const ratio = actualTokens / tokenBudget;
@@ -114,6 +156,12 @@ export function sortedDistribution(
   distribution: Record<string, number>,
   direction: 'coarsest-first' | 'finest-first' = 'coarsest-first',
 ): [string, number][] {
+  if (typeof distribution !== 'object' || distribution === null || Array.isArray(distribution)) {
+    throw new ValidationError(
+      'distribution',
+      `must be an object of level → count, got ${previewValue(distribution)}`,
+    );
+  }
   const sign = direction === 'coarsest-first' ? 1 : -1;
   const known = (level: string) => resolutionRank(level) < RESOLUTION_LEVELS.length;
   return Object.entries(distribution).sort(([a], [b]) => {

@@ -1,3 +1,6 @@
+import { ValidationError } from '../errors.js';
+import { previewValue } from '../schema/validate.js';
+
 /** Numeric key of a mechanism id: `M17` → [17], `M1+M17` → [1, 17]; unknown forms sort last. */
 const keys = new Map<string, number[]>();
 
@@ -17,7 +20,26 @@ function mechanismKey(mechanism: string): number[] {
  * forms after their first part): a plain string sort would put M10 before M2.
  */
 export function sortMechanisms(mechanisms: Iterable<string>): string[] {
-  return [...new Set(mechanisms)].sort((a, b) => {
+  if (
+    typeof mechanisms !== 'object' ||
+    mechanisms === null ||
+    typeof (mechanisms as Iterable<string>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new ValidationError(
+      'mechanisms',
+      `must be an array (or iterable) of mechanism ids, got ${previewValue(mechanisms)}`,
+    );
+  }
+  const distinct = [...new Set(mechanisms)];
+  distinct.forEach((mechanism, i) => {
+    if (typeof mechanism !== 'string') {
+      throw new ValidationError(
+        `mechanisms[${i}]`,
+        `must be a string, got ${previewValue(mechanism)}`,
+      );
+    }
+  });
+  return distinct.sort((a, b) => {
     const ka = mechanismKey(a);
     const kb = mechanismKey(b);
     for (let i = 0; i < Math.max(ka.length, kb.length); i++) {

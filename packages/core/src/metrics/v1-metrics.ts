@@ -5,6 +5,8 @@
  * so compliance is never known. One pure function, used by backfill and by
  * snapshots of v1 runs that were not backfilled (archived or carried over).
  */
+import { ValidationError } from '../errors.js';
+import { previewValue } from '../schema/validate.js';
 import { type EntityLevel, fidelityDistribution, fidelityEfficiencyScore } from './fidelity.js';
 
 /** The v1 fields the metrics come from. */
@@ -23,6 +25,15 @@ export interface V1Metrics {
 
 /** The v2 metrics of a v1 run, from its counts and its resolution assignments. */
 export function metricsFromV1(run: V1RunCounts, assignments: readonly EntityLevel[]): V1Metrics {
+  if (typeof run !== 'object' || run === null) {
+    throw new ValidationError('run', `must be a run (an object), got ${previewValue(run)}`);
+  }
+  if (!Array.isArray(assignments)) {
+    throw new ValidationError(
+      'assignments',
+      `must be an array of assignments, got ${previewValue(assignments)}`,
+    );
+  }
   const tokens = run.tokensUsed;
   const usable = typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 0;
   let efficiency: number | null = null;

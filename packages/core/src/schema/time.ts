@@ -15,6 +15,8 @@
  *
  * @packageDocumentation
  */
+import { ValidationError } from '../errors.js';
+import { previewValue } from './validate.js';
 
 /**
  * The stored-time grammar every backend recognises: a date, optionally a time
@@ -67,6 +69,11 @@ function daysIn(year: number, month: number): number {
 
 /** What was wrong with a time given as input, or null when it is fine. */
 export function timeInputProblem(text: string): string | null {
+  if (typeof text !== 'string') {
+    throw new ValidationError('time', `must be ISO-8601 text, got ${previewValue(text)}`, {
+      operation: 'read',
+    });
+  }
   // `+0200` is accepted in input and read as `+02:00`.
   const normalised = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const m = STORED_TIME_PATTERN.exec(normalised);
@@ -86,11 +93,12 @@ export function timeInputProblem(text: string): string | null {
 
 /**
  * Check a time given as input (a filter's `since`, a `--where` value, a
- * timestamp to write) and return its time key. Throws an `Error` whose message
- * says what is wrong; callers wrap it in their own typed error.
+ * timestamp to write) and return its time key. Throws a `ValidationError` for
+ * `time` whose message says what is wrong (callers that know the field check
+ * with {@link timeInputProblem} first and name it).
  */
 export function parseTimeInput(text: string): string {
   const problem = timeInputProblem(text);
-  if (problem) throw new Error(problem);
+  if (problem) throw new ValidationError('time', problem, { operation: 'read' });
   return timeKey(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))!;
 }

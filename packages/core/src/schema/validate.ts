@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { illFormedText } from './text.js';
 
 /** `['mechanisms', 2, 'mechanism']` → `mechanisms[2].mechanism`. */
 function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -163,7 +164,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  * zod schema. The first problem becomes a {@link ValidationError} naming the field
  * (`fidelityStrategy.tokenBudget`) and showing the value received (`NaN`, `5`,
  * `"quantum"`), so the caller sees exactly what to fix. An unknown key is named
- * by its path, with the known keys.
+ * by its path, with the known keys. Text anywhere in the value (a field, an
+ * array item, a key or value of a JSON context) must be well-formed: a lone
+ * UTF-16 surrogate, which no backend stores unchanged, is refused the same way.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
@@ -171,8 +174,23 @@ export function parseInput<S extends z.ZodType>(
   prefix = '',
   operation: 'read' | 'write' = 'write',
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  let result: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    result = schema.safeParse(value);
+  } catch (error) {
+    // zod itself can fail on exotic values (freezing a typed array, a throwing
+    // getter): still the caller's value, still a ValidationError.
+    throw new ValidationError(
+      fieldPath(prefix, []),
+      `could not be read (${error instanceof Error ? error.message : String(error)}; got ${previewValue(value)})`,
+      { cause: error, operation },
+    );
+  }
+  if (result.success) {
+    const ill = illFormedText(value);
+    if (ill) throw new ValidationError(fieldPath(prefix, ill.path), ill.problem, { operation });
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     throw new ValidationError(

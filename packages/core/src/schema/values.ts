@@ -36,15 +36,34 @@ export type JsonValue =
   | null
   | JsonValue[]
   | { [key: string]: JsonValue };
-/** Whether a value is plain JSON (finite numbers, no cycles beyond a sane depth). */
-export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (depth > 64 || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
-    return false;
-  return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+/** Deepest nesting of a JSON value runmeta takes. */
+export const MAX_JSON_DEPTH = 64;
+/**
+ * Most values (every item, key's value and nested value counted) of a JSON value
+ * runmeta takes. An object can hold the same object twice: 60 levels of that are
+ * 2^60 values once written out, which no check (nor `JSON.stringify`) could
+ * walk; such a value is refused instead of hanging.
+ */
+export const MAX_JSON_VALUES = 1_000_000;
+
+/**
+ * Whether a value is plain JSON: finite numbers, arrays and plain objects, at
+ * most {@link MAX_JSON_DEPTH} deep and {@link MAX_JSON_VALUES} values as written
+ * out (so no cycles, and no sharing that would blow up when serialised).
+ */
+export function isJsonValue(value: unknown): value is JsonValue {
+  let budget = MAX_JSON_VALUES;
+  const check = (item: unknown, depth: number): boolean => {
+    if (--budget < 0) return false;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') return true;
+    if (typeof item === 'number') return Number.isFinite(item);
+    if (depth > MAX_JSON_DEPTH || typeof item !== 'object') return false;
+    if (Array.isArray(item)) return item.every((child) => check(child, depth + 1));
+    const proto = Object.getPrototypeOf(item);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(item).every((child) => check(child, depth + 1));
+  };
+  return check(value, 0);
 }
 
 /**
@@ -52,7 +71,7 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
  * schema: mechanism contexts are validated on every event, and this is ~10× faster.
  */
 export const JsonValue = z.custom<JsonValue>((value) => isJsonValue(value), {
-  message: 'must be plain JSON (strings, finite numbers, booleans, null, arrays, plain objects)',
+  message: `must be plain JSON (strings, finite numbers, booleans, null, arrays, plain objects; at most ${MAX_JSON_DEPTH} deep and ${MAX_JSON_VALUES} values)`,
 });
 
 /**
@@ -64,8 +83,7 @@ export const JsonObject = z.custom<{ [key: string]: JsonValue }>(
   (value) =>
     typeof value === 'object' && value !== null && !Array.isArray(value) && isJsonValue(value),
   {
-    message:
-      'must be a plain JSON object (string keys; strings, finite numbers, booleans, null, arrays, objects)',
+    message: `must be a plain JSON object (string keys; strings, finite numbers, booleans, null, arrays, objects; at most ${MAX_JSON_DEPTH} deep and ${MAX_JSON_VALUES} values)`,
   },
 );
 

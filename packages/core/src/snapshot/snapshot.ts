@@ -3,7 +3,9 @@
  * run and its text form.
  */
 import { z } from 'zod';
+import { ValidationError } from '../errors.js';
 import { isOverBudget, sortedDistribution } from '../metrics/fidelity.js';
+import { previewValue } from '../schema/validate.js';
 
 /** What a narrative export contributes to a snapshot. */
 export const NarrativeSummary = z.object({
@@ -92,6 +94,17 @@ export function summarizeNarrative(source: string, json: unknown): NarrativeSumm
 
 const orDash = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
 
+/** A snapshot argument must at least be an object (`getSnapshot` makes one). */
+function checkSnapshot(snapshot: unknown): void {
+  if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) {
+    throw new ValidationError(
+      'snapshot',
+      `must be a snapshot (an object, from getSnapshot), got ${previewValue(snapshot)}`,
+      { operation: 'read' },
+    );
+  }
+}
+
 /**
  * The text form of a snapshot. It always contains the SPEC §6 fidelity block:
  * levels upper-case, finest level first (the SPEC's level order, so DIALOG comes
@@ -99,6 +112,17 @@ const orDash = (value: unknown) => (value === null || value === undefined ? '—
  * efficiency with 6 decimals.
  */
 export function formatSnapshotForLlm(snapshot: SimulationSnapshot): string {
+  // Only the shape is checked: a snapshot of a foreign file may hold odd values
+  // (reads are lenient), and its text still says what is there.
+  checkSnapshot(snapshot);
+  if (typeof snapshot.runId !== 'string' || !Array.isArray(snapshot.mechanismsUsed)) {
+    const field = typeof snapshot.runId !== 'string' ? 'runId' : 'mechanismsUsed';
+    throw new ValidationError(
+      `snapshot.${field}`,
+      `must be ${field === 'runId' ? 'a string' : 'an array'}, got ${previewValue(snapshot[field])}`,
+      { operation: 'read' },
+    );
+  }
   const lines = [
     `Simulation Snapshot: ${snapshot.runId}`,
     `Template: ${orDash(snapshot.templateId)}`,
@@ -137,6 +161,7 @@ export function formatFidelityBlock(
     | 'derivedFromV1'
   >,
 ): string[] {
+  checkSnapshot(snapshot);
   // A v1 run never recorded these: say so rather than blame missing tokens or budget.
   const v1 = snapshot.schemaVersion === '1.0';
   const derived = new Set(snapshot.derivedFromV1 ?? []);
