@@ -20,6 +20,7 @@ import {
 import { createPostgresAdapter, isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres';
 import pc from 'picocolors';
 import { interruptible } from './interrupt.js';
+import { printable } from './output/printable.js';
 import { createProgress } from './output/progress.js';
 
 /** Output streams: injectable so tests and the docs generator can capture them. */
@@ -42,33 +43,55 @@ export type Colors = ReturnType<typeof pc.createColors>;
 /** The context a command runs in. */
 export class CliContext {
   readonly color: Colors;
+  /** Whether stdout gets colour (a terminal, no NO_COLOR, TERM not dumb). */
+  readonly #colour: boolean;
   constructor(
     readonly streams: Streams,
     readonly global: GlobalOptions,
   ) {
     const enabled = !streams.env.NO_COLOR && !!streams.stdout.isTTY && streams.env.TERM !== 'dumb';
     this.color = pc.createColors(enabled);
+    this.#colour = enabled;
   }
 
-  /** Data: one line (or block) on stdout. */
+  /**
+   * Text for people: one line (or block) on stdout, terminal controls from
+   * stored values shown as `\uXXXX` (see {@link printable}).
+   */
   out(text: string): void {
-    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = printable(text, this.#colour);
+    this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
-  /** Machine output: JSON on stdout, nothing else there. */
+  /**
+   * Data in a machine format (CSV) on stdout: exact when stdout is a file or a
+   * pipe, controls escaped on a terminal, where they would act instead of show.
+   */
+  data(text: string): void {
+    const safe = this.streams.stdout.isTTY ? printable(text) : text;
+    this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  }
+
+  /**
+   * Machine output: JSON on stdout, nothing else there. JSON escapes C0
+   * controls itself; the rest become the `\uXXXX` escapes of the same
+   * characters, so the JSON is exact and safe on a terminal.
+   */
   json(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.streams.stdout.write(`${printable(JSON.stringify(value, null, 2))}\n`);
   }
 
   /** Messages and progress: stderr. */
   info(text: string): void {
     const enabled = !this.streams.env.NO_COLOR && !!this.streams.stderr.isTTY;
-    this.streams.stderr.write(`${enabled ? pc.dim(text) : text}\n`);
+    const safe = printable(text);
+    this.streams.stderr.write(`${enabled ? pc.dim(safe) : safe}\n`);
   }
 
   warn(text: string): void {
     const enabled = !this.streams.env.NO_COLOR && !!this.streams.stderr.isTTY;
-    this.streams.stderr.write(`${enabled ? pc.yellow(`warning: ${text}`) : `warning: ${text}`}\n`);
+    const safe = `warning: ${printable(text)}`;
+    this.streams.stderr.write(`${enabled ? pc.yellow(safe) : safe}\n`);
   }
 
   /** Where the database named by --db / RUNMETA_DB lives, and its name there. */

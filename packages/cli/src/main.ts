@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { checkArguments } from './argv.js';
 import type { Streams } from './context.js';
 import { describeError } from './errors.js';
+import { printable } from './output/printable.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -41,10 +42,12 @@ export async function main(
     // Commander already printed its own usage errors.
     if (error instanceof InterruptedError) {
       // Asked for by the user, not an error: the line says what was left where.
-      streams.stderr.write(`${message}\n`);
+      streams.stderr.write(`${printable(message)}\n`);
     } else if (!(error instanceof CommanderError)) {
       const color = !streams.env.NO_COLOR && streams.stderr.isTTY;
-      streams.stderr.write(`${color ? '\u001b[31merror\u001b[39m' : 'error'}: ${message}\n`);
+      streams.stderr.write(
+        `${color ? '\u001b[31merror\u001b[39m' : 'error'}: ${printable(message)}\n`,
+      );
     }
     if (argv.includes('--debug') && error instanceof Error)
       streams.stderr.write(`${error.stack}\n`);

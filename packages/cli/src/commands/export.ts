@@ -6,6 +6,7 @@ import { exportFields, FILE_KIND_WORDS, InterruptedError, interruptionPoint } fr
 import { entryKind } from '@runmeta/node-sqlite';
 import { CliUsageError, userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
+import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import type { CommandSpec } from './types.js';
 
@@ -110,7 +111,9 @@ export const exportCommand: CommandSpec = {
     const write = async (line: string) => {
       if (fd === null) {
         // events.once() rejects on 'error' and removes its listeners: no leak per drain.
-        if (!stdout.write(`${line}\n`)) await once(stdout, 'drain');
+        // On a terminal, stored controls are shown, not obeyed (JSON lines stay exact).
+        const text = stdout.isTTY ? printable(line) : line;
+        if (!stdout.write(`${text}\n`)) await once(stdout, 'drain');
         return;
       }
       const bytes = Buffer.from(`${line}\n`);

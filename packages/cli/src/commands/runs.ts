@@ -132,8 +132,8 @@ const list: CommandSpec = {
           await manager.runsColumns({ includeArchive: filter.includeArchive }),
           { source: true },
         );
-        ctx.out(csvHeader(fields));
-        for (const r of runs) ctx.out(csvRow(r, fields));
+        ctx.data(csvHeader(fields));
+        for (const r of runs) ctx.data(csvRow(r, fields));
       } else {
         const c = ctx.color;
         const columns: TableColumn<RunMetadata>[] = [

@@ -6,6 +6,7 @@
 import type { MechanismUsage, ResolutionAssignment, ValidationRecord } from '@runmeta/core';
 import stringWidth from 'string-width';
 import type { CliContext } from '../context.js';
+import { printable } from './printable.js';
 import { truncate } from './table.js';
 
 /** Longest value shown in full; longer ones end in `…` (`--json` has them whole). */
@@ -15,7 +16,7 @@ export const MAX_VALUE_LENGTH = 80;
 function shown(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return truncate(text.replace(/\s*[\r\n]+\s*/g, ' '), MAX_VALUE_LENGTH);
+  return truncate(printable(text.replace(/\s*[\r\n]+\s*/g, ' ')), MAX_VALUE_LENGTH);
 }
 
 /** `2025-12-11T12:05:53.364874` → `2025-12-11 12:05:53`. */

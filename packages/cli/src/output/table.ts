@@ -6,6 +6,7 @@
  * Widths count what a terminal shows (wide characters, no colour codes).
  */
 import stringWidth from 'string-width';
+import { printable } from './printable.js';
 
 /** Longest a text column grows by default before its values are cut with `…`. */
 export const DEFAULT_MAX_WIDTH = 48;
@@ -30,8 +31,9 @@ export interface TableColumn<R> {
   whole?: boolean;
 }
 
+/** One line of plain text: newlines and tabs as spaces, terminal controls escaped. */
 const cellText = (value: string | number | null | undefined): string =>
-  value === null || value === undefined ? '—' : String(value).replace(/[\r\n\t]+/g, ' ');
+  value === null || value === undefined ? '—' : printable(String(value).replace(/[\r\n\t]+/g, ' '));
 
 /** Cut `text` to `width` terminal columns, ending in `…` when cut. */
 export function truncate(text: string, width: number): string {
