@@ -8,6 +8,7 @@
  */
 import { classifySqliteError } from '../error-classification.js';
 import { NotADatabaseError } from '../errors.js';
+import { refuseStandIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import type {
   Row,
@@ -97,7 +98,10 @@ export async function openArchiveDatabase(
     throw fail(error);
   }
   try {
-    return { db, schema: await observeSchema(db) };
+    const schema = await observeSchema(db);
+    // Reading a view that stands in for a table would run the archive's own code.
+    refuseStandIns(schema, location);
+    return { db, schema };
   } catch (error) {
     await db.close().catch(() => {});
     throw fail(error);

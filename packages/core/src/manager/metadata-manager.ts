@@ -53,6 +53,7 @@ import {
   type MigrationResult,
   openDatabase,
 } from '../migrate/execute.js';
+import { refuseForeignCode, refuseStandIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
   asideNameFor,
@@ -98,6 +99,7 @@ import {
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { refuseWritingArchive } from './archive-guard.js';
 import { openArchiveDatabase } from './archive-open.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
 import { runNotFound } from './not-found.js';
@@ -243,6 +245,7 @@ export class MetadataManager {
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
     const readOnly = !!options.readOnly;
+    if (!readOnly) refuseWritingArchive(adapter, database);
     // Look before touching: the first look is always read-only, so a database
     // that is refused (newer, foreign, autoMigrate off) is never opened for writing.
     let { db, plan, schema } = await inspect(adapter, database, options);
@@ -258,6 +261,7 @@ export class MetadataManager {
         // No lock is needed to refuse, or to use an up-to-date database (the common
         // case): nothing is written, not even a lock file, unless work is needed.
         unusable(plan.detection, location, false);
+        if (schema) refuseWritingInPlace(plan, schema, location);
         refuseWithoutConsent(plan, location, options);
       }
       if (!readOnly && !leftovers && plan.action === 'none') {
@@ -274,9 +278,11 @@ export class MetadataManager {
         });
         try {
           await recoverInterruptedMigration(adapter, database);
-          ({ db, plan } = await inspect(adapter, database, options));
+          let current: ObservedSchema | null;
+          ({ db, plan, schema: current } = await inspect(adapter, database, options));
           schema = null; // the schema is about to change: observe it again afterwards
           unusable(plan.detection, location, false);
+          if (current) refuseWritingInPlace(plan, current, location);
           await db?.close();
           db = null;
           refuseWithoutConsent(plan, location, options);
@@ -326,6 +332,8 @@ export class MetadataManager {
     given: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
     const options = parseOptions(ManagerPlanOptions, given) as typeof given;
+    // Opening it would refuse: so does its plan.
+    refuseWritingArchive(options.adapter, options.database ?? 'runs.db');
     const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', {
       ...options,
       readOnly: true,
@@ -1176,6 +1184,15 @@ export class MetadataManager {
   }
 }
 
+/**
+ * A database written where it is (used as it is, or repaired) must hold no code
+ * that runmeta's writes would run; a v1 file that is migrated is only read, and
+ * the v2 database is built new.
+ */
+function refuseWritingInPlace(plan: MigrationPlan, schema: ObservedSchema, location: string) {
+  if (plan.action === 'none' || plan.action === 'repair') refuseForeignCode(schema, location);
+}
+
 /** With `autoMigrate: false`, a migration or repair is not ours to make. */
 function refuseWithoutConsent(
   plan: MigrationPlan,
@@ -1218,6 +1235,8 @@ async function inspect(
     const db = await openDatabase(adapter, database, { readOnly });
     try {
       const schema = await observeSchema(db);
+      // Reading a view that stands in for a table would run the file's own code.
+      refuseStandIns(schema, adapter.describe(database));
       return { db, plan: planMigration(schema, planOptions), schema };
     } catch (error) {
       await db.close();
@@ -1314,6 +1333,8 @@ async function recoverInterruptedMigration(
   let complete = false;
   const db = await openDatabase(adapter, aside, { readOnly: true });
   try {
+    // Only a table is read: a view under that name would run the file's own query.
+    if (!(TABLES.history.name in (await observeSchema(db)).tables)) throw new Error('no history');
     const rows = await db.all(
       `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" IN ('migrate', 'create')`,
     );

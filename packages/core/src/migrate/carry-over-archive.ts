@@ -36,6 +36,7 @@ import {
   NotADatabaseError,
 } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
+import { refuseWritingArchive } from '../manager/archive-guard.js';
 import { openArchiveDatabase } from '../manager/archive-open.js';
 import { archiveOf } from '../manager/rollback.js';
 import { presentRunIds } from '../manager/run-pages.js';
@@ -51,6 +52,7 @@ import type {
 } from './carry-over-archive-types.js';
 import { detectSchema } from './detect.js';
 import { openDatabase } from './execute.js';
+import { refuseForeignCode, refuseStandIns } from './foreign-code.js';
 import { type ObservedColumn, observeSchema } from './observe.js';
 import { definitionFor, HISTORY_INSERT_COLUMNS } from './plan.js';
 
@@ -98,6 +100,7 @@ export async function carryOverArchive(
     pause: interruptionPoint(options.signal),
     progress: options.onProgress ?? (() => {}),
   };
+  refuseWritingArchive(adapter, database);
   if (!(await adapter.exists(database))) throw new NotADatabaseError(location, 'does not exist');
   let archivePath: string | null = null;
   const release = dryRun
@@ -111,6 +114,8 @@ export async function carryOverArchive(
     const active = await openDatabase(adapter, database, { readOnly: dryRun });
     try {
       const schema = await observeSchema(active);
+      // Carried rows are written into it: no code of its own may run on them.
+      (dryRun ? refuseStandIns : refuseForeignCode)(schema, location);
       refuseUnlessV2(detectSchema(schema), location);
       const result: CarryOverArchiveResult = {
         dryRun,
