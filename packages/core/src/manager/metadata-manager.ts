@@ -57,11 +57,13 @@ import { refuseForeignCode, refuseStandIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
   asideNameFor,
+  foreignDetail,
   type MigrationPlan,
   type MigrationStrategy,
   planMigration,
   siblingName,
 } from '../migrate/plan.js';
+import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
 import {
   ChildOptionsSchema,
   CloseStaleRunsOptions,
@@ -218,8 +220,13 @@ export class MetadataManager {
   private columns = new Map<string, string[]>();
   /** Whether `runs.run_id` is the table's key (so the engine itself refuses duplicates). */
   private runIdIsKey = false;
+  /** The schema as last observed (row orders, tables without rowid). */
+  private observed: ObservedSchema | undefined;
   private columnsChanged = false;
-  private archive: { db: Database; columns: string[]; name: string } | null | undefined;
+  private archive:
+    | { db: Database; columns: string[]; name: string; schema: ObservedSchema }
+    | null
+    | undefined;
 
   private constructor(
     private readonly adapter: StorageAdapter,
@@ -382,6 +389,7 @@ export class MetadataManager {
 
   private async refreshColumns(observed?: ObservedSchema): Promise<void> {
     const schema = observed ?? (await observeSchema(this.db));
+    this.observed = schema;
     const keys = (schema.tables.runs ?? []).filter((c) => c.primaryKey).map((c) => c.name);
     this.runIdIsKey = keys.length === 1 && keys[0] === 'run_id';
     this.columns = new Map(
@@ -832,7 +840,15 @@ export class MetadataManager {
     const pageSize =
       parseOptions(IterateOptionsSchema, options, { operation: 'read' }).pageSize ?? 1000;
     const source = f.includeArchive ? 'active' : undefined;
-    for await (const runs of pageRuns(this.db, this.columnsOf('runs'), f, pageSize, source)) {
+    const order = rowOrderOf(this.observed, 'runs');
+    for await (const runs of pageRuns(
+      this.db,
+      this.columnsOf('runs'),
+      f,
+      pageSize,
+      source,
+      order,
+    )) {
       if (f.withMechanisms) await this.attachMechanisms(this.db, runs);
       yield* runs;
     }
@@ -850,7 +866,8 @@ export class MetadataManager {
     if (!archive || archive.columns.length === 0) return;
     const withMechanisms =
       f.withMechanisms && !!(await observeSchema(archive.db)).tables.mechanism_usage;
-    for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive')) {
+    const order = rowOrderOf(archive.schema, 'runs');
+    for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive', order)) {
       const active = await presentRunIds(
         this.db,
         page.map((run) => run.runId),
@@ -865,6 +882,10 @@ export class MetadataManager {
   /** Fill `mechanismsUsed` for a page of runs with one grouped query. */
   private async attachMechanisms(db: Executor, runs: RunMetadata[]): Promise<void> {
     if (runs.length === 0) return;
+    if (db === this.db && !this.columns.has('mechanism_usage')) {
+      for (const run of runs) run.mechanismsUsed = [];
+      return;
+    }
     const rows = await db.all(
       `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runs.map(() => '?').join(', ')}) GROUP BY "run_id", "mechanism"`,
       runs.map((r) => r.runId),
@@ -892,17 +913,19 @@ export class MetadataManager {
     const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
+    let schema = this.observed;
     if (options.includeArchive && !(await this.runExists(this.db, runId))) {
       const archive = await this.openArchive();
       if (archive) {
         db = archive.db;
-        const observed = (await observeSchema(archive.db)).tables[table.name] ?? [];
-        columns = observed.map((c) => c.name);
+        schema = archive.schema;
+        columns = (schema.tables[table.name] ?? []).map((c) => c.name);
       }
     }
     if (columns.length === 0) return [];
+    // Recorded order: insertion order, or the key of a table without rowid.
     const rows = await db.all(
-      `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
+      `${selectSql(table.name, columns)} WHERE "run_id" = ?${keyOrderBy(rowOrderOf(schema, table.name))}`,
       [runId],
     );
     // No rows for a run that is only in the archive: say where it is rather than
@@ -1047,7 +1070,7 @@ export class MetadataManager {
       return null;
     }
     const { db, schema } = await openArchiveDatabase(this.adapter, name, this.database);
-    this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name };
+    this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name, schema };
     return this.archive;
   }
 
@@ -1271,7 +1294,7 @@ export function unusable(
   readOnly: boolean,
 ): string | null {
   const { kind, version } = detection;
-  if (kind === 'foreign') throw new NotADatabaseError(location, 'has tables but no runs table');
+  if (kind === 'foreign') throw new NotADatabaseError(location, foreignDetail(detection));
   if (kind === 'empty') {
     throw new NotADatabaseError(
       location,

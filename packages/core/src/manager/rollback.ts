@@ -121,7 +121,7 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
     let v2Runs = 0;
     let changes: ChangesSinceMigration;
     try {
-      refuseChangedArchive(adapter, archive, database, detectSchema(archived).kind);
+      refuseChangedArchive(adapter, archive, detectSchema(archived).kind);
       // Fold the WAL into the file and count what will live only in the backup.
       const current = await openDatabase(adapter, database);
       try {
@@ -162,12 +162,7 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
 }
 
 /** Refuse to restore an archive that is no longer v1 (something migrated it since). */
-function refuseChangedArchive(
-  adapter: StorageAdapter,
-  archive: string,
-  database: string,
-  kind: SchemaKind,
-): void {
+function refuseChangedArchive(adapter: StorageAdapter, archive: string, kind: SchemaKind): void {
   if (kind.startsWith('v1')) return;
   const location = adapter.describe(archive);
   throw new ArchiveConflictError(

@@ -9,28 +9,46 @@ import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql
 import type { SqlValue } from '../storage/adapter.js';
 import { BACKFILLED_COLUMNS } from './backfill-rows.js';
 import type { ObservedColumn } from './observe.js';
+import { keyAfter, keyOrderBy, keySelect, type RowOrder } from './row-order.js';
 
 /** How one table's rows are carried over. */
 export interface CarryOverCopy {
   table: string;
   /** Source columns copied, by name. */
   columns: string[];
-  /** Reads a page of source rows (parameters: last rowid, page size). */
+  /**
+   * Target columns, in the order of `columns` (a source column may land under
+   * another name: legacy ids kept aside, see {@link carryOverCopy}).
+   */
+  targetColumns?: string[];
+  /** The order pages are read in: the source's rowid, or its primary key. */
+  order: RowOrder;
+  /** Reads the first page of source rows (parameter: page size). */
+  firstSelect: string;
+  /** Reads the page after a row (parameters: that row's key values, then page size). */
   select: string;
   /** Inserts one row: the source columns, then the constant columns. */
   insert: string;
   /**
    * The first and last rowid of the attached source, as text (64-bit exact);
    * pages are rowid ranges between them, so finding a page costs one b-tree seek.
+   * Null for a source without rowid: `attachedPage` then copies it whole.
    */
-  attachedRange: string;
+  attachedRange: string | null;
   /**
    * Copies one rowid range from the attached source, in rowid order (parameters:
-   * the constants, then the range's first and last rowid, both included).
+   * the constants, then the range's first and last rowid, both included); for a
+   * source without rowid, every row in key order (parameters: the constants).
    */
   attachedPage: string;
   /** Columns set to a constant on every copied row. */
   constants: Record<string, SqlValue>;
+  /**
+   * A child table whose legacy ids are not known to be unique integers (v2 ids
+   * are): checked before the copy, and if they are not, the rows are copied
+   * with `copy` instead — new ids, the old ones in `column`, added by `addColumn`.
+   */
+  legacyIds?: { id: ObservedColumn; column: string; addColumn: string; copy: CarryOverCopy };
 }
 
 /**
@@ -53,23 +71,36 @@ export interface BackfillSql {
   update: string;
 }
 
-const ROWID = '__runmeta_rowid';
-
-/** How the planner copies one table. */
+/**
+ * How the planner copies one table, read in `order`. `rename` maps a source
+ * column to the target column it lands in (by default its own name).
+ */
 export function carryOverCopy(
   table: TableDef,
-  source: ObservedColumn[],
+  source: readonly { name: string }[],
   constants: Record<string, SqlValue>,
+  order: RowOrder = { key: ['_rowid_'], rowid: true, aliases: [CARRY_OVER_ROWID] },
+  rename: Readonly<Record<string, string>> = {},
 ): CarryOverCopy {
   const columns = source.map((c) => c.name).filter((name) => !(name in constants));
+  const targetColumns = columns.map((name) => rename[name] ?? name);
   const sourceTable = `${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)}`;
+  const read = `SELECT ${keySelect(order)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)}`;
+  const into = `INSERT INTO ${quoteIdent(table.name)} (${[...targetColumns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable}`;
   return {
     table: table.name,
     columns,
-    select: `SELECT _rowid_ AS ${quoteIdent(ROWID)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
-    insert: insertSql(table.name, [...columns, ...Object.keys(constants)]),
-    attachedRange: `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`,
-    attachedPage: `INSERT INTO ${quoteIdent(table.name)} (${[...columns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`,
+    ...(Object.keys(rename).length ? { targetColumns } : {}),
+    order,
+    firstSelect: `${read}${keyOrderBy(order)} LIMIT ?`,
+    select: `${read} WHERE ${keyAfter(order)}${keyOrderBy(order)} LIMIT ?`,
+    insert: insertSql(table.name, [...targetColumns, ...Object.keys(constants)]),
+    attachedRange: order.rowid
+      ? `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`
+      : null,
+    attachedPage: order.rowid
+      ? `${into} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`
+      : `${into}${keyOrderBy(order)}`,
     constants,
   };
 }
@@ -92,4 +123,4 @@ export function backfillStatements(): BackfillSql {
 export const ATTACHED_SOURCE = 'runmeta_source';
 
 /** Name of the synthetic rowid column in carry-over pages. */
-export const CARRY_OVER_ROWID = ROWID;
+export const CARRY_OVER_ROWID = '__runmeta_rowid';
