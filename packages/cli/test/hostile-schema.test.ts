@@ -132,6 +132,53 @@ describe('item 1: code stored in a foreign file never runs', () => {
   });
 });
 
+describe('the same class: foreign objects make no command run code or fail untyped', () => {
+  it('migrate --carry-over-archive refuses an active database with a trigger on a child table; the trigger never fires', async () => {
+    const folder = path.join(dir, 'carry-trigger');
+    const db = copyFixture(V1_18, folder);
+    expect((await runCli(['--db', db, 'migrate', '--yes'], { cwd: dir })).code).toBe(0);
+    plainRun(
+      db,
+      `CREATE TABLE fired (n INTEGER);
+       CREATE TRIGGER copy_spy AFTER INSERT ON resolution_assignments BEGIN INSERT INTO fired VALUES (1); END;`,
+    );
+    const before = snapshotDir(folder);
+    const result = await runCli(['--db', db, 'migrate', '--carry-over-archive', '--yes'], {
+      cwd: dir,
+    });
+    expectOneErrorLine(result, 3);
+    expect(result.stderr).toContain('trigger "copy_spy" on resolution_assignments');
+    expect(snapshotDir(folder)).toEqual(before);
+    expect(plainCount(db, 'SELECT count(*) AS n FROM fired')).toBe(0);
+  });
+
+  it('a virtual table of a module this SQLite lacks, under another name, does not break reading or migrating', async () => {
+    const folder = path.join(dir, 'unknown-module');
+    const db = copyFixture(V1_18, folder);
+    const runs = plainCount(db, 'SELECT count(*) AS n FROM runs');
+    // Only a file written elsewhere can hold one: put its schema row in directly.
+    const raw = new BetterSqlite3(db);
+    raw.unsafeMode(true);
+    raw.pragma('writable_schema = ON');
+    raw
+      .prepare(
+        "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES ('table', 'notes', 'notes', 0, 'CREATE VIRTUAL TABLE notes USING elsewhere(body)')",
+      )
+      .run();
+    raw.close();
+    const list = await runCli(['--db', db, 'runs', 'list', '--format', 'jsonl'], { cwd: dir });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout.trim().split('\n')).toHaveLength(runs);
+    const status = await runCli(['--db', db, 'status'], { cwd: dir });
+    expect(status.code, status.stderr).toBe(4); // v1: needs migration
+    const migrated = await runCli(['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'], {
+      cwd: dir,
+    });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(plainCount(db, 'SELECT count(*) AS n FROM runs')).toBe(runs);
+  });
+});
+
 describe('item 5: an archive is read-only to every command but rollback', () => {
   let folder: string;
   let db: string;
