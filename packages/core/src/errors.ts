@@ -41,7 +41,8 @@ export const ERROR_CODES = {
     exitCode: 3,
   },
   RUNMETA_NOT_A_DATABASE: {
-    summary: 'The file is not SQLite, is corrupt, or is SQLite without a runs table.',
+    summary:
+      'The file is not SQLite, is corrupt, or is SQLite without a runs table (or with a runs table without run_id).',
     exitCode: 3,
   },
   RUNMETA_LOCKED: {
