@@ -53,7 +53,7 @@ import {
   type MigrationResult,
   openDatabase,
 } from '../migrate/execute.js';
-import { refuseForeignCode, refuseStandIns } from '../migrate/foreign-code.js';
+import { refuseForeignCode, refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
   asideNameFor,
@@ -1356,8 +1356,9 @@ async function recoverInterruptedMigration(
   let complete = false;
   const db = await openDatabase(adapter, aside, { readOnly: true });
   try {
-    // Only a table is read: a view under that name would run the file's own query.
-    if (!(TABLES.history.name in (await observeSchema(db)).tables)) throw new Error('no history');
+    // A view under that name would run the file's own query: such an aside is not ours.
+    const observed = await observeSchema(db).catch(() => null);
+    if (observed && standIns(observed).length) throw new Error('not an aside runmeta built');
     const rows = await db.all(
       `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" IN ('migrate', 'create')`,
     );

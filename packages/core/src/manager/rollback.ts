@@ -8,7 +8,7 @@ import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import { openDatabase } from '../migrate/execute.js';
-import { refuseStandIns } from '../migrate/foreign-code.js';
+import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { siblingName } from '../migrate/plan.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
@@ -69,8 +69,9 @@ export function restoringNameFor(database: string): string {
 export async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
   const db = await openDatabase(adapter, database, { readOnly: true });
   try {
-    // Only a table is read: a view under that name would run the file's own query.
-    if (!(TABLES.history.name in (await observeSchema(db)).tables)) throw new Error('no history');
+    // A view under that name would run the file's own query: then there is no history.
+    const observed = await observeSchema(db).catch(() => null);
+    if (observed && standIns(observed).length) throw new Error('no history table');
     const rows = await db.all(
       `SELECT "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
     );
