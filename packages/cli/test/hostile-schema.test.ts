@@ -179,6 +179,25 @@ describe('the same class: foreign objects make no command run code or fail untyp
   });
 });
 
+describe('the same class: constraints of a foreign file', () => {
+  it('a CHECK constraint the file declares refusing a write is a typed error naming it (exit 2), nothing written', async () => {
+    const folder = path.join(dir, 'check');
+    const db = path.join(folder, 'runs.db');
+    const start = await runCli(['--db', db, 'start', '--template', 't', '--mode', 'forward'], {
+      cwd: dir,
+    });
+    expect(start.code, start.stderr).toBe(0);
+    const runId = start.stdout.trim();
+    plainRun(db, 'ALTER TABLE runs ADD COLUMN guard INTEGER CHECK (tokens_used < 5)');
+    const before = snapshotDir(folder);
+    const result = await runCli(['--db', db, 'complete', runId, ...completeFlags], { cwd: dir });
+    expectOneErrorLine(result, 2);
+    expect(result.stderr).toContain('CHECK constraint tokens_used < 5 failed');
+    expect(snapshotDir(folder)).toEqual(before);
+    expect(plainAll(db, 'SELECT status FROM runs')).toEqual([{ status: 'running' }]);
+  });
+});
+
 describe('item 5: an archive is read-only to every command but rollback', () => {
   let folder: string;
   let db: string;
