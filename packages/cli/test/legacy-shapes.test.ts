@@ -103,6 +103,22 @@ describe('item 9: lenient reads with any subset of the known columns', () => {
   });
 });
 
+describe('repairs of a v2 file', () => {
+  it('a write that repairs only missing indexes says what it created (not "added" nothing)', async () => {
+    const db = path.join(dir, 'repair-index', 'runs.db');
+    expect((await cli(db, 'start', '--template', 't', '--mode', 'forward')).code).toBe(0);
+    const db2 = new BetterSqlite3(db);
+    db2.exec('DROP INDEX "idx_runs_status"');
+    db2.close();
+    const result = await cli(db, 'start', '--template', 't', '--mode', 'forward');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.trim()).toBe(`repaired ${db} (created missing tables or indexes)`);
+    expect(
+      plainAll(db, "SELECT name FROM sqlite_master WHERE name = 'idx_runs_status'"),
+    ).toHaveLength(1);
+  });
+});
+
 describe('item 12: legacy oddities are carried over, or refused with exactly which rows', () => {
   const WITHOUT_ROWID = `
     CREATE TABLE runs (run_id TEXT PRIMARY KEY, template_id TEXT, started_at TEXT, status TEXT) WITHOUT ROWID;
