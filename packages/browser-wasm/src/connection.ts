@@ -61,6 +61,9 @@ export function wrapSqlJsDatabase(
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   database.run('PRAGMA foreign_keys = ON');
+  // A database file is untrusted input: code stored in it (views, triggers, CHECK
+  // and DEFAULT expressions) may only call side-effect-free functions.
+  database.run('PRAGMA trusted_schema = OFF');
   if (options.readOnly) database.run('PRAGMA query_only = ON');
 
   /** Follow transaction state, after a statement succeeded (a failed BEGIN opens none; a failed COMMIT leaves it open). */

@@ -179,7 +179,7 @@ export class CliContext {
         this.info(
           done.action === 'migrate'
             ? `migrated ${location.display} to v2 first; v1 runs archived to ${done.archivePath}`
-            : `repaired ${location.display} (added ${done.addedColumns.join(', ')})`,
+            : `repaired ${location.display} (${done.addedColumns.length ? `added ${done.addedColumns.join(', ')}` : 'created missing tables or indexes'})`,
         );
       }
       return manager;

@@ -181,6 +181,15 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
       cause: error,
     });
   }
+  // A CHECK constraint a foreign file declares (runmeta declares none).
+  const check = /CHECK constraint failed: (.+)$/.exec(message);
+  if (check) {
+    return new ValidationError(
+      'value',
+      `this database refused it: its CHECK constraint ${check[1]} failed`,
+      { cause: error },
+    );
+  }
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
   }

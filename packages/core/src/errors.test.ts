@@ -22,6 +22,7 @@ import {
   RunNotFoundError,
   ServerUnreachableError,
   StorageError,
+  UnsafeSchemaError,
   ValidationError,
 } from './errors.js';
 
@@ -47,6 +48,11 @@ const EXAMPLES: [string, RunmetaError, string][] = [
     'ArchiveConflictError',
     new ArchiveConflictError('Archive exists', 'Move it away first'),
     'RUNMETA_ARCHIVE_CONFLICT',
+  ],
+  [
+    'UnsafeSchemaError',
+    new UnsafeSchemaError('runs.db', [{ kind: 'trigger', name: 'audit', table: 'runs' }]),
+    'RUNMETA_UNSAFE_SCHEMA',
   ],
   ['MigrationError', new MigrationError('verify failed'), 'RUNMETA_MIGRATION_FAILED'],
   [
@@ -78,6 +84,7 @@ const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_NOT_A_DATABASE: 3,
   RUNMETA_LOCKED: 3,
   RUNMETA_READ_ONLY: 3,
+  RUNMETA_UNSAFE_SCHEMA: 3,
   RUNMETA_ARCHIVE_CONFLICT: 3,
   RUNMETA_MIGRATION_FAILED: 3,
   RUNMETA_TOO_LARGE: 3,

@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import type { SchemaObject } from './migrate/observe.js';
 
 /** Every error code the SDK can raise, with its meaning and CLI exit code. */
 export const ERROR_CODES = {
@@ -40,7 +41,8 @@ export const ERROR_CODES = {
     exitCode: 3,
   },
   RUNMETA_NOT_A_DATABASE: {
-    summary: 'The file is not SQLite, is corrupt, or is SQLite without a runs table.',
+    summary:
+      'The file is not SQLite, is corrupt, or is SQLite without a runs table (or with a runs table without run_id).',
     exitCode: 3,
   },
   RUNMETA_LOCKED: {
@@ -48,7 +50,13 @@ export const ERROR_CODES = {
     exitCode: 3,
   },
   RUNMETA_READ_ONLY: {
-    summary: 'A write was attempted on a read-only database or location.',
+    summary:
+      'A write was attempted on a read-only database or location, or on a v1 archive (read-only to everything but rollback).',
+    exitCode: 3,
+  },
+  RUNMETA_UNSAFE_SCHEMA: {
+    summary:
+      'The database holds code runmeta will not run: a view or virtual table where one of its tables belongs (refused for every use), or a trigger on a table it writes (refused for writes); nothing was changed.',
     exitCode: 3,
   },
   RUNMETA_ARCHIVE_CONFLICT: {
@@ -322,6 +330,41 @@ export class ReadOnlyError extends RunmetaError {
       hint: 'Check the permissions of the file and its folder',
       ...options,
     });
+  }
+}
+
+/**
+ * The database holds code runmeta will not run: a view or virtual table under
+ * the name of one of runmeta's tables (reading it would run its query; refused
+ * for every use), or a trigger on a table runmeta writes (refused for writes,
+ * since every write would run it). `objects` names each one. Nothing was changed.
+ */
+export class UnsafeSchemaError extends RunmetaError {
+  readonly objects: readonly SchemaObject[];
+  constructor(database: string, objects: readonly SchemaObject[]) {
+    const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const said = objects.map((o) =>
+      o.kind === 'trigger'
+        ? `trigger ${quote(o.name)} on ${o.table}`
+        : `${quote(o.name)} is a ${o.kind}, not a table`,
+    );
+    const shown = said.length > 5 ? [...said.slice(0, 5), `${said.length - 5} more`] : said;
+    const triggersOnly = objects.every((o) => o.kind === 'trigger');
+    const first = objects[0]!;
+    const drop = `DROP ${first.kind === 'trigger' ? 'TRIGGER' : first.kind === 'view' ? 'VIEW' : 'TABLE'} ${quote(first.name)}`;
+    const which = objects.length === 1 ? `the ${first.kind}` : 'them';
+    const remedy = `if you trust the file, remove ${which} with the sqlite3 shell (${objects.length > 1 ? 'e.g. ' : ''}${drop}), then retry`;
+    super(
+      'RUNMETA_UNSAFE_SCHEMA',
+      `${database} holds code that runmeta does not run: ${shown.join('; ')}; nothing was changed`,
+      triggersOnly
+        ? {
+            hint: `Open it with readOnly: true to read it; to write to it, ${remedy}`,
+            cliHint: `Reading commands (runs list, runs show, inspect, report, export, status) still work; to write to it, ${remedy}`,
+          }
+        : { hint: `runmeta reads and writes only plain tables under its table names; ${remedy}` },
+    );
+    this.objects = objects;
   }
 }
 

@@ -62,6 +62,31 @@ describe('file databases', () => {
     await connection.close();
   });
 
+  it('runs every connection (file, read-only snapshot, memory) with trusted_schema off, so code stored in a file cannot call functions with side effects', async () => {
+    const file = path.join(dir, 'runs.db');
+    await (await openRunDatabase(file)).close(); // a WAL-mode file: read-only opens read a snapshot
+    const plain = new BetterSqlite3(file);
+    plain.exec('CREATE VIEW leak AS SELECT side_effect() AS x');
+    plain.close();
+    const files = createNodeSqliteAdapter({ directory: dir });
+    const memory = await createNodeSqliteAdapter({ memory: true }).open('runs.db');
+    expect(memory.client.pragma('trusted_schema', { simple: true })).toBe(0);
+    await memory.close();
+    for (const readOnly of [false, true]) {
+      const connection = await files.open('runs.db', { readOnly });
+      expect(connection.client.pragma('trusted_schema', { simple: true })).toBe(0);
+      let calls = 0;
+      connection.client.function('side_effect', () => ++calls);
+      expect(connection.client.prepare('SELECT side_effect() AS x').get()).toEqual({ x: 1 });
+      // The same function, called by the file's view, is refused.
+      expect(() => connection.client.prepare('SELECT x FROM leak').get()).toThrow(
+        /unsafe use of side_effect/,
+      );
+      expect(calls).toBe(1);
+      await connection.close();
+    }
+  });
+
   it('reports a lock held by another connection as DatabaseLockedError, then recovers', async () => {
     const file = path.join(dir, 'runs.db');
     const manager = await openRunDatabase(file, { busyTimeoutMs: 50 });

@@ -73,6 +73,10 @@ export function wrapConnection(
     return statement;
   };
   const bind = (params: SqlParams | undefined) => (params ?? []) as unknown[];
+  // A database file is untrusted input: code stored in it (views, triggers, CHECK
+  // and DEFAULT expressions) may only call side-effect-free functions. Defensive
+  // mode (no writable_schema, no corrupting pragmas) is better-sqlite3's default.
+  client.pragma('trusted_schema = OFF');
   return {
     client,
     async run(sql, params): Promise<RunResult> {

@@ -40,6 +40,15 @@ describe('sql.js connections', () => {
     expect(rowsOf(await adapter.readBytes('runs.db'), 'SELECT count(*) FROM p')).toEqual([[3]]);
   });
 
+  it('runs every connection with trusted_schema off: code stored in a file calls no function with side effects', async () => {
+    const adapter = await createSqlJsAdapter();
+    for (const readOnly of [false, true]) {
+      const db = await adapter.open('runs.db', { readOnly });
+      expect(await db.all('PRAGMA trusted_schema')).toEqual([{ trusted_schema: 0 }]);
+      await db.close();
+    }
+  });
+
   it('stores nothing back when a connection only read', async () => {
     const changes: string[] = [];
     const adapter = await createSqlJsAdapter({ onChange: (name) => changes.push(name) });

@@ -113,7 +113,7 @@ function describeSurvey(survey: CarryOverArchiveResult, display: string): string
       .filter(([table]) => table !== 'runs')
       .map(
         ([table, rows]) =>
-          `  ${table}: ${rows} row(s)${rows ? (survey.childIds[table] === 'kept' ? ', archived ids kept' : ', new ids (archived ids are taken), in archive order') : ''}${survey.orphanRows[table] ? `; ${survey.orphanRows[table]} orphan row(s) stay in the archive` : ''}`,
+          `  ${table}: ${rows} row(s)${rows ? (survey.childIds[table] === 'kept' ? ', archived ids kept' : survey.legacyIds[table] ? `, new ids in archive order (archived ids are not distinct integers; kept in ${survey.legacyIds[table]})` : ', new ids (archived ids are taken), in archive order') : ''}${survey.orphanRows[table] ? `; ${survey.orphanRows[table]} orphan row(s) stay in the archive` : ''}`,
       ),
     ...(survey.addedColumns.length
       ? [`  columns added to keep every source column: ${survey.addedColumns.join(', ')}`]

@@ -69,8 +69,12 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
       const detection = manager.detection;
       // Statuses counted as reads decode them: a stored `FAILED` is failed.
       const known = RUN_STATUSES.map(() => '?').join(', ');
+      // A legacy runs table may lack the column: its runs have no status.
+      const status = detection.runsColumns.some((c) => c.toLowerCase() === 'status')
+        ? 'status'
+        : 'NULL';
       const byStatus = await manager.query(
-        `SELECT CASE WHEN lower(trim(status)) IN (${known}) THEN lower(trim(status)) ELSE status END AS status, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1`,
+        `SELECT CASE WHEN lower(trim(${status})) IN (${known}) THEN lower(trim(${status})) ELSE ${status} END AS status, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1`,
         RUN_STATUSES,
       );
       const integrity = await manager.checkIntegrity();

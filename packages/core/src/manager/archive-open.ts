@@ -8,7 +8,10 @@
  */
 import { classifySqliteError, FILE_KIND_WORDS, NotAFileError } from '../error-classification.js';
 import { NotADatabaseError } from '../errors.js';
+import { detectSchema } from '../migrate/detect.js';
+import { refuseStandIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
+import { foreignDetail } from '../migrate/plan.js';
 import type {
   Row,
   RunResult,
@@ -99,7 +102,20 @@ export async function openArchiveDatabase(
     throw fail(error);
   }
   try {
-    return { db, schema: await observeSchema(db) };
+    const schema = await observeSchema(db);
+    // Reading a view that stands in for a table would run the archive's own code.
+    refuseStandIns(schema, location);
+    const detection = detectSchema(schema);
+    if (schema.tables.runs && detection.kind === 'foreign') {
+      throw new NotADatabaseError(
+        location,
+        `(the v1 archive of ${adapter.describe(database)}) ${foreignDetail(detection)}`,
+        {
+          hint: `Restore ${location} from a backup, or move it away to read ${adapter.describe(database)} without it`,
+        },
+      );
+    }
+    return { db, schema };
   } catch (error) {
     await db.close().catch(() => {});
     throw fail(error);

@@ -14,6 +14,7 @@ import { ArchiveConflictError, InterruptedError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { openDatabase } from '../migrate/execute.js';
+import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
 import { siblingName } from '../migrate/plan.js';
@@ -29,6 +30,7 @@ import { parseInput } from '../schema/validate.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
+import { refuseWritingArchive } from './archive-guard.js';
 import { importingNameFor } from './leftovers.js';
 import { MetadataManager, unusable } from './metadata-manager.js';
 import { archiveOf } from './rollback.js';
@@ -89,6 +91,7 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
   const fromName = options.from.database ?? 'runs.db';
   const toName = options.to.database ?? 'runs.db';
   const { adapter } = options.to;
+  refuseWritingArchive(adapter, toName);
   const release = await adapter.lock?.(importingNameFor(toName), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
     signal: options.signal,
@@ -107,7 +110,9 @@ export async function importRunDatabase(given: ImportOptions): Promise<ImportRes
     let copied: CopyReport & { replaced: string | null };
     let sourceKind: SchemaKind;
     try {
-      const detection = detectSchema(await observeSchema(source));
+      const observed = await observeSchema(source);
+      refuseStandIns(observed, options.from.adapter.describe(fromName));
+      const detection = detectSchema(observed);
       sourceKind = detection.kind;
       // The same refusals as opening it for writing: foreign, empty, newer.
       unusable(detection, options.from.adapter.describe(fromName), false);

@@ -54,14 +54,17 @@ import {
   type MigrationResult,
   openDatabase,
 } from '../migrate/execute.js';
+import { refuseForeignCode, refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
   asideNameFor,
+  foreignDetail,
   type MigrationPlan,
   type MigrationStrategy,
   planMigration,
   siblingName,
 } from '../migrate/plan.js';
+import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
 import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,
@@ -100,6 +103,7 @@ import {
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
+import { refuseWritingArchive } from './archive-guard.js';
 import { openArchiveDatabase } from './archive-open.js';
 import { archivedOnly, ID_BATCH, unionInOrder } from './archive-union.js';
 import { missingDatabaseError } from './missing-database.js';
@@ -222,8 +226,13 @@ export class MetadataManager {
   private columns = new Map<string, string[]>();
   /** Whether `runs.run_id` is the table's key (so the engine itself refuses duplicates). */
   private runIdIsKey = false;
+  /** The schema as last observed (row orders, tables without rowid). */
+  private observed: ObservedSchema | undefined;
   private columnsChanged = false;
-  private archive: { db: Database; columns: string[]; name: string } | null | undefined;
+  private archive:
+    | { db: Database; columns: string[]; name: string; schema: ObservedSchema }
+    | null
+    | undefined;
 
   private constructor(
     private readonly adapter: StorageAdapter,
@@ -249,6 +258,7 @@ export class MetadataManager {
     const database = options.database ?? 'runs.db';
     const location = adapter.describe(database);
     const readOnly = !!options.readOnly;
+    if (!readOnly) refuseWritingArchive(adapter, database);
     // Look before touching: the first look is always read-only, so a database
     // that is refused (newer, foreign, autoMigrate off) is never opened for writing.
     let { db, plan, schema } = await inspect(adapter, database, options);
@@ -264,6 +274,7 @@ export class MetadataManager {
         // No lock is needed to refuse, or to use an up-to-date database (the common
         // case): nothing is written, not even a lock file, unless work is needed.
         unusable(plan.detection, location, false);
+        if (schema) refuseWritingInPlace(plan, schema, location);
         refuseWithoutConsent(plan, location, options);
       }
       if (!readOnly && !leftovers && plan.action === 'none') {
@@ -280,9 +291,11 @@ export class MetadataManager {
         });
         try {
           await recoverInterruptedMigration(adapter, database);
-          ({ db, plan } = await inspect(adapter, database, options));
+          let current: ObservedSchema | null;
+          ({ db, plan, schema: current } = await inspect(adapter, database, options));
           schema = null; // the schema is about to change: observe it again afterwards
           unusable(plan.detection, location, false);
+          if (current) refuseWritingInPlace(plan, current, location);
           await db?.close();
           db = null;
           refuseWithoutConsent(plan, location, options);
@@ -332,6 +345,8 @@ export class MetadataManager {
     given: Omit<ManagerOptions, 'readOnly' | 'autoMigrate'>,
   ): Promise<MigrationPlan> {
     const options = parseOptions(ManagerPlanOptions, given) as typeof given;
+    // Opening it would refuse: so does its plan.
+    refuseWritingArchive(options.adapter, options.database ?? 'runs.db');
     const { db, plan } = await inspect(options.adapter, options.database ?? 'runs.db', {
       ...options,
       readOnly: true,
@@ -380,6 +395,7 @@ export class MetadataManager {
 
   private async refreshColumns(observed?: ObservedSchema): Promise<void> {
     const schema = observed ?? (await observeSchema(this.db));
+    this.observed = schema;
     const keys = (schema.tables.runs ?? []).filter((c) => c.primaryKey).map((c) => c.name);
     this.runIdIsKey = keys.length === 1 && keys[0] === 'run_id';
     this.columns = new Map(
@@ -841,7 +857,15 @@ export class MetadataManager {
     const pageSize =
       parseOptions(IterateOptionsSchema, options, { operation: 'read' }).pageSize ?? 1000;
     const source = f.includeArchive ? 'active' : undefined;
-    for await (const runs of pageRuns(this.db, this.columnsOf('runs'), f, pageSize, source)) {
+    const order = rowOrderOf(this.observed, 'runs');
+    for await (const runs of pageRuns(
+      this.db,
+      this.columnsOf('runs'),
+      f,
+      pageSize,
+      source,
+      order,
+    )) {
       if (f.withMechanisms) await this.attachMechanisms(this.db, runs);
       yield* runs;
     }
@@ -859,7 +883,8 @@ export class MetadataManager {
     if (!archive || archive.columns.length === 0) return;
     const withMechanisms =
       f.withMechanisms && !!(await observeSchema(archive.db)).tables.mechanism_usage;
-    for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive')) {
+    const order = rowOrderOf(archive.schema, 'runs');
+    for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive', order)) {
       const active = await presentRunIds(
         this.db,
         page.map((run) => run.runId),
@@ -876,6 +901,11 @@ export class MetadataManager {
    * {@link ID_BATCH} ids (a page can be larger than the parameters a statement takes).
    */
   private async attachMechanisms(db: Executor, runs: RunMetadata[]): Promise<void> {
+    if (runs.length === 0) return;
+    if (db === this.db && !this.columns.has('mechanism_usage')) {
+      for (const run of runs) run.mechanismsUsed = [];
+      return;
+    }
     const rows: Row[] = [];
     for (let i = 0; i < runs.length; i += ID_BATCH) {
       const ids = runs.slice(i, i + ID_BATCH).map((r) => r.runId);
@@ -910,17 +940,19 @@ export class MetadataManager {
     const options = parseOptions(ChildOptionsSchema, given);
     let db: Executor = this.db;
     let columns = this.columnsOf(table.name);
+    let schema = this.observed;
     if (options.includeArchive && !(await this.runExists(this.db, runId))) {
       const archive = await this.openArchive();
       if (archive) {
         db = archive.db;
-        const observed = (await observeSchema(archive.db)).tables[table.name] ?? [];
-        columns = observed.map((c) => c.name);
+        schema = archive.schema;
+        columns = (schema.tables[table.name] ?? []).map((c) => c.name);
       }
     }
     if (columns.length === 0) return [];
+    // Recorded order: insertion order, or the key of a table without rowid.
     const rows = await db.all(
-      `${selectSql(table.name, columns)} WHERE "run_id" = ? ORDER BY _rowid_`,
+      `${selectSql(table.name, columns)} WHERE "run_id" = ?${keyOrderBy(rowOrderOf(schema, table.name))}`,
       [runId],
     );
     // No rows for a run that is only in the archive: say where it is rather than
@@ -1068,7 +1100,7 @@ export class MetadataManager {
       return null;
     }
     const { db, schema } = await openArchiveDatabase(this.adapter, name, this.database);
-    this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name };
+    this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name, schema };
     return this.archive;
   }
 
@@ -1205,6 +1237,15 @@ export class MetadataManager {
   }
 }
 
+/**
+ * A database written where it is (used as it is, or repaired) must hold no code
+ * that runmeta's writes would run; a v1 file that is migrated is only read, and
+ * the v2 database is built new.
+ */
+function refuseWritingInPlace(plan: MigrationPlan, schema: ObservedSchema, location: string) {
+  if (plan.action === 'none' || plan.action === 'repair') refuseForeignCode(schema, location);
+}
+
 /** With `autoMigrate: false`, a migration or repair is not ours to make. */
 function refuseWithoutConsent(
   plan: MigrationPlan,
@@ -1247,6 +1288,8 @@ async function inspect(
     const db = await openDatabase(adapter, database, { readOnly });
     try {
       const schema = await observeSchema(db);
+      // Reading a view that stands in for a table would run the file's own code.
+      refuseStandIns(schema, adapter.describe(database));
       return { db, plan: planMigration(schema, planOptions), schema };
     } catch (error) {
       await db.close();
@@ -1281,7 +1324,7 @@ export function unusable(
   readOnly: boolean,
 ): string | null {
   const { kind, version } = detection;
-  if (kind === 'foreign') throw new NotADatabaseError(location, 'has tables but no runs table');
+  if (kind === 'foreign') throw new NotADatabaseError(location, foreignDetail(detection));
   if (kind === 'empty') {
     throw new NotADatabaseError(
       location,
@@ -1343,6 +1386,9 @@ async function recoverInterruptedMigration(
   let complete = false;
   const db = await openDatabase(adapter, aside, { readOnly: true });
   try {
+    // A view under that name would run the file's own query: such an aside is not ours.
+    const observed = await observeSchema(db).catch(() => null);
+    if (observed && standIns(observed).length) throw new Error('not an aside runmeta built');
     const rows = await db.all(
       `SELECT count(*) AS n FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" IN ('migrate', 'create')`,
     );

@@ -6,7 +6,10 @@
 import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
+import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import { openDatabase } from '../migrate/execute.js';
+import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
+import { observeSchema } from '../migrate/observe.js';
 import { siblingName } from '../migrate/plan.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
@@ -66,6 +69,9 @@ export function restoringNameFor(database: string): string {
 export async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
   const db = await openDatabase(adapter, database, { readOnly: true });
   try {
+    // A view under that name would run the file's own query: then there is no history.
+    const observed = await observeSchema(db).catch(() => null);
+    if (observed && standIns(observed).length) throw new Error('no history table');
     const rows = await db.all(
       `SELECT "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
     );
@@ -110,24 +116,28 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
         'Only a database migrated with the archive or carry-over strategy can be rolled back',
       );
     }
-    // Fold the WAL into the file and count what will live only in the backup.
-    const current = await openDatabase(adapter, database);
+    // The archive must still be the v1 file the migration left: restoring anything
+    // else would replace the database with something that is not its past.
+    const { db: old, schema: archived } = await openArchiveDatabase(adapter, archive, database);
     let v2Runs = 0;
     let changes: ChangesSinceMigration;
     try {
-      if (current.dialect.checkpointSql) await current.all(current.dialect.checkpointSql);
-      const [row] = await current.all(
-        `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
-      );
-      v2Runs = Number(row?.n ?? 0);
-      const { db: old } = await openArchiveDatabase(adapter, archive, database);
+      refuseChangedArchive(adapter, archive, detectSchema(archived).kind);
+      // Fold the WAL into the file and count what will live only in the backup.
+      const current = await openDatabase(adapter, database);
       try {
+        refuseStandIns(await observeSchema(current), adapter.describe(database));
+        if (current.dialect.checkpointSql) await current.all(current.dialect.checkpointSql);
+        const [row] = await current.all(
+          `SELECT count(*) AS n FROM "runs" WHERE "schema_version" = '2.0'`,
+        );
+        v2Runs = Number(row?.n ?? 0);
         changes = await changesSinceMigration(current, old);
       } finally {
-        await old.close();
+        await current.close();
       }
     } finally {
-      await current.close();
+      await old.close();
     }
     const backup = siblingName(database, '_v2_backup', await adapter.list());
     const restoring = restoringNameFor(database);
@@ -150,4 +160,17 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
   } finally {
     await release?.();
   }
+}
+
+/** Refuse to restore an archive that is no longer v1 (something migrated it since). */
+function refuseChangedArchive(adapter: StorageAdapter, archive: string, kind: SchemaKind): void {
+  if (kind.startsWith('v1')) return;
+  const location = adapter.describe(archive);
+  throw new ArchiveConflictError(
+    `${location} is not a v1 database (it reads as ${kind}), so it is not the file the migration archived; nothing was changed`,
+    {
+      hint: `If it was migrated by mistake, roll that back first: MetadataManager.rollback({ adapter, database: '${archive}', confirm: true }); then retry`,
+      cliHint: `If it was migrated by mistake, roll that back first (\`runmeta --db ${location} rollback --yes\`), then retry`,
+    },
+  );
 }

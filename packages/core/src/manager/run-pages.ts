@@ -7,31 +7,36 @@
  */
 
 import { asFilterError } from '../filter/engine-limits.js';
+import { dropKey, keyOf, type RowOrder, rowOrderOf } from '../migrate/row-order.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { existingRunIds } from './archive-union.js';
-import { CURSOR_COLUMN, decodeRun, type ResolvedFilter, runsSelect } from './run-queries.js';
+import { decodeRun, type ResolvedFilter, runsSelect } from './run-queries.js';
 
-/** Pages of the runs matching `filter` in `db`, in insertion order. */
+/**
+ * Pages of the runs matching `filter` in `db`, in `order`: insertion order (the
+ * rowid), or primary-key order for a table without rowid.
+ */
 export async function* pageRuns(
   db: Executor,
   columns: readonly string[],
   filter: ResolvedFilter,
   pageSize: number,
   source?: RunSource,
+  order: RowOrder = rowOrderOf(null, 'runs'),
 ): AsyncGenerator<RunMetadata[]> {
-  let afterRowid: ResolvedFilter['afterRowid'];
+  let after: ResolvedFilter['after'];
   for (;;) {
     const query = runsSelect(
       columns,
-      { ...filter, limit: pageSize, afterRowid },
-      { cursor: true, dialect: db.dialect },
+      { ...filter, limit: pageSize, after },
+      { cursor: order, dialect: db.dialect },
     );
     const rows = await db.all(query.sql, query.params).catch(asFilterError(filter.where));
     const runs: RunMetadata[] = [];
     for (const row of rows) {
-      afterRowid = row[CURSOR_COLUMN] ?? null;
-      delete row[CURSOR_COLUMN];
+      after = keyOf(order, row);
+      dropKey(order, row);
       runs.push(decodeRun(row, source));
     }
     if (runs.length) yield runs;

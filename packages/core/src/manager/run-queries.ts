@@ -8,6 +8,7 @@ import { decodeRow, withNulls } from '../columns/rows.js';
 import { quoteIdent, selectSql } from '../columns/sql.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
+import { keyAfter, keyOrderBy, keySelect, type RowOrder } from '../migrate/row-order.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
@@ -35,9 +36,6 @@ export function createdExpression(
   return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
 }
 
-/** Extra column carrying the raw ordering value for keyset pagination. */
-export const CURSOR_COLUMN = '__runmeta_rowid';
-
 /** Resolved filter, after validation. */
 export interface ResolvedFilter {
   templateId?: string | undefined;
@@ -49,8 +47,8 @@ export interface ResolvedFilter {
   order?: 'oldest-first' | 'newest-first' | undefined;
   /** A filter in the `--where` language (see `parseWhere`). */
   where?: string | undefined;
-  /** Keyset cursor: only rows after this rowid (insertion order; uses the primary index). */
-  afterRowid?: SqlValue | undefined;
+  /** Keyset cursor: only rows after these key values of the row order (see `row-order.ts`). */
+  after?: SqlValue[] | undefined;
   /** Skip this many rows (after ordering; needs `limit`). */
   offset?: number | undefined;
 }
@@ -93,36 +91,37 @@ export function whereClause(
     conditions.push(compiled.sql);
     params.push(...compiled.params);
   }
-  if (filter.afterRowid !== undefined) {
-    conditions.push('_rowid_ > ?');
-    params.push(filter.afterRowid);
-  }
   return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** `SELECT` of every observed runs column, filtered, oldest first. */
+/**
+ * `SELECT` of every observed runs column, filtered, oldest first — or, with a
+ * `cursor` (the table's row order), in that order from `filter.after` on.
+ */
 export function runsSelect(
   columns: readonly string[],
   filter: ResolvedFilter,
-  options: { cursor?: boolean; dialect?: SqlDialect } = {},
+  options: { cursor?: RowOrder; dialect?: SqlDialect } = {},
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter, options.dialect);
   const direction = filter.order === 'newest-first' ? 'DESC' : 'ASC';
+  const cursor = options.cursor;
+  if (cursor && filter.after !== undefined) {
+    where.sql += `${where.sql ? ' AND ' : ' WHERE '}${keyAfter(cursor)}`;
+    where.params.push(...filter.after);
+  }
   // Paging walks the table in rowid order: each page is an index range, so a
   // million runs take linear time (ordering by the created expression would
   // rescan the table for every page).
-  const order = options.cursor
-    ? ' ORDER BY _rowid_'
+  const order = cursor
+    ? keyOrderBy(cursor)
     : ` ORDER BY ${createdExpression(columns, options.dialect)} ${direction}, ${quoteIdent('run_id')} ${direction}`;
   const limit =
     filter.limit !== undefined
       ? ` LIMIT ?${filter.offset ? ` OFFSET ${Math.trunc(filter.offset)}` : ''}`
       : '';
-  const select = options.cursor
-    ? selectSql('runs', columns).replace(
-        ' FROM ',
-        `, _rowid_ AS ${quoteIdent(CURSOR_COLUMN)} FROM `,
-      )
+  const select = cursor
+    ? selectSql('runs', columns).replace(' FROM ', `, ${keySelect(cursor)} FROM `)
     : selectSql('runs', columns);
   return {
     sql: select + where.sql + order + limit,

@@ -57,6 +57,12 @@ export interface CarryOverArchiveResult {
   rowsCarried: Record<string, number>;
   /** Per child table: whether carried rows kept their archived ids or got new ones. */
   childIds: Record<string, 'kept' | 'renumbered'>;
+  /**
+   * Child tables whose archived ids are not distinct integers (duplicates, text,
+   * nulls), so carried rows got new ids: the column of the active table that
+   * keeps the archived ones, per table.
+   */
+  legacyIds: Record<string, string>;
   /** Child rows whose run is not in the archive, left there, per table. */
   orphanRows: Record<string, number>;
   /** Columns added to the active database (`table.column`), so no source column is lost. */

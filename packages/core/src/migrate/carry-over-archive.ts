@@ -20,14 +20,8 @@
  * keep their recorded order (ids break timestamp ties in the fidelity distribution).
  * Child rows whose run is not in the archive (orphans) are left there and counted.
  */
-import {
-  CHILD_TABLES,
-  CURRENT_SCHEMA_VERSION,
-  TABLES,
-  type TableDef,
-  V1_SCHEMA_VERSION,
-} from '../columns/registry.js';
-import { addColumnSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
+import { CHILD_TABLES, CURRENT_SCHEMA_VERSION, TABLES } from '../columns/registry.js';
+import { insertSql, updateSql } from '../columns/sql.js';
 import {
   InterruptedError,
   MigrationError,
@@ -36,48 +30,37 @@ import {
   NotADatabaseError,
 } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
+import { refuseWritingArchive } from '../manager/archive-guard.js';
 import { openArchiveDatabase } from '../manager/archive-open.js';
 import { archiveOf } from '../manager/rollback.js';
-import { presentRunIds } from '../manager/run-pages.js';
 import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
+import {
+  count,
+  pages,
+  split,
+  surveyTable,
+  type TablePlan,
+  type Work,
+} from './carry-over-archive-survey.js';
 import type {
   CarryOverArchiveOptions,
-  CarryOverArchiveProgress,
   CarryOverArchiveResult,
 } from './carry-over-archive-types.js';
+import { explainMissingValues } from './carry-over-refusals.js';
 import { detectSchema } from './detect.js';
 import { openDatabase } from './execute.js';
-import { type ObservedColumn, observeSchema } from './observe.js';
-import { definitionFor, HISTORY_INSERT_COLUMNS } from './plan.js';
+import { refuseForeignCode, refuseStandIns } from './foreign-code.js';
+import { observeSchema } from './observe.js';
+import { HISTORY_INSERT_COLUMNS } from './plan.js';
 
 export type {
   CarryOverArchiveOptions,
   CarryOverArchiveProgress,
   CarryOverArchiveResult,
 } from './carry-over-archive-types.js';
-
-const ROW = '__runmeta_rowid';
-
-/** How one table is carried, as surveyed in the archive and the active database. */
-interface TablePlan {
-  table: TableDef;
-  /** Archive columns copied (without the constants, and without `id` when renumbering). */
-  columns: string[];
-  constants: Record<string, SqlValue>;
-  added: { column: string; sql: string }[];
-  /** Rows to carry. */
-  rows: number;
-  /** Archived rows of runs the active database already holds. */
-  skipped: number;
-  orphans: number;
-  /** Child tables: whether a carried id collides with an active one. */
-  collides: boolean;
-  select: string;
-}
 
 /**
  * Copy the runs of a database's v1 archive (and their child rows) into the active
@@ -98,6 +81,7 @@ export async function carryOverArchive(
     pause: interruptionPoint(options.signal),
     progress: options.onProgress ?? (() => {}),
   };
+  refuseWritingArchive(adapter, database);
   if (!(await adapter.exists(database))) throw new NotADatabaseError(location, 'does not exist');
   let archivePath: string | null = null;
   const release = dryRun
@@ -111,6 +95,8 @@ export async function carryOverArchive(
     const active = await openDatabase(adapter, database, { readOnly: dryRun });
     try {
       const schema = await observeSchema(active);
+      // Carried rows are written into it: no code of its own may run on them.
+      (dryRun ? refuseStandIns : refuseForeignCode)(schema, location);
       refuseUnlessV2(detectSchema(schema), location);
       const result: CarryOverArchiveResult = {
         dryRun,
@@ -121,6 +107,7 @@ export async function carryOverArchive(
         runsSkipped: 0,
         rowsCarried: {},
         childIds: {},
+        legacyIds: {},
         orphanRows: {},
         addedColumns: [],
         backfill: !!options.backfill,
@@ -149,9 +136,7 @@ export async function carryOverArchive(
         const survey = async (db: Executor) => {
           const plans: TablePlan[] = [];
           for (const table of tables)
-            plans.push(
-              await surveyTable(db, archive, table, archived.tables[table.name]!, schema, work),
-            );
+            plans.push(await surveyTable(db, archive, table, archived, schema, work));
           return plans;
         };
         const describe = (plans: TablePlan[]) => {
@@ -163,6 +148,9 @@ export async function carryOverArchive(
             rowsCarried: Object.fromEntries(plans.map((p) => [p.table.name, p.rows])),
             childIds: Object.fromEntries(
               plans.slice(1).map((p) => [p.table.name, p.collides ? 'renumbered' : 'kept']),
+            ),
+            legacyIds: Object.fromEntries(
+              plans.flatMap((p) => (p.legacyId ? [[p.table.name, p.legacyId]] : [])),
             ),
             orphanRows: Object.fromEntries(plans.slice(1).map((p) => [p.table.name, p.orphans])),
             addedColumns: plans.flatMap((p) => p.added.map((a) => `${p.table.name}.${a.column}`)),
@@ -190,7 +178,12 @@ export async function carryOverArchive(
           for (const plan of plans) for (const added of plan.added) await tx.run(added.sql);
           // Children first, runs last: see the note on foreign keys above.
           for (const plan of [...plans.slice(1), plans[0]!]) {
-            const copied = await copyRows(tx, archive, plan, work, !!options.backfill);
+            const copied = await explainMissingValues(
+              () => copyRows(tx, archive, plan, work, !!options.backfill),
+              plan.table.name,
+              archive,
+              { database: location, archive: archivePath! },
+            );
             if (copied !== plan.rows) {
               throw new MigrationError(
                 `${plan.table.name}: ${plan.rows} rows to carry, ${copied} copied; nothing was changed`,
@@ -229,6 +222,7 @@ export async function carryOverArchive(
               childIds: result.childIds,
               orphanRows: result.orphanRows,
               addedColumns: result.addedColumns,
+              ...(Object.keys(result.legacyIds).length ? { legacyIds: result.legacyIds } : {}),
               backfill: result.backfill,
             }),
             SDK_VERSION,
@@ -252,14 +246,6 @@ export async function carryOverArchive(
   } finally {
     await release?.();
   }
-}
-
-/** How the pages of the work go: their size, the interruption point and progress. */
-interface Work {
-  pageSize: number;
-  /** Throws an {@link InterruptedError} once the signal is aborted. */
-  pause: () => Promise<void>;
-  progress: (progress: CarryOverArchiveProgress) => void;
 }
 
 /** Only a v2 database (possibly lacking some columns) takes an archive in. */
@@ -286,115 +272,9 @@ function refuseUnlessV2(detection: ReturnType<typeof detectSchema>, location: st
   }
 }
 
-async function count(db: Executor, table: string): Promise<number> {
-  const [row] = await db.all(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
-  return Number(row?.n ?? 0);
-}
-
-/** Which of `ids` (integers) `table` of `db` already uses: one `IN (...)` query. */
-async function usedIds(db: Executor, table: string, ids: SqlValue[]): Promise<boolean> {
-  if (ids.length === 0) return false;
-  const rows = await db.all(
-    `SELECT 1 AS x FROM ${quoteIdent(table)} WHERE "id" IN (${ids.map(() => '?').join(', ')}) LIMIT 1`,
-    ids,
-  );
-  return rows.length > 0;
-}
-
-/**
- * Rows of `page` to carry: those whose run is in the archive and not in the
- * active database. For `runs` itself, every row of the page is its own run.
- */
-async function split(
-  active: Executor,
-  archive: Database,
-  table: TableDef,
-  page: Row[],
-): Promise<{ carry: Row[]; skipped: number; orphans: number }> {
-  const ids = [...new Set(page.map((row) => String(row.run_id)))];
-  const inActive = await presentRunIds(active, ids);
-  const inArchive = table === TABLES.runs ? new Set(ids) : await presentRunIds(archive, ids);
-  const carry: Row[] = [];
-  let skipped = 0;
-  let orphans = 0;
-  for (const row of page) {
-    const runId = String(row.run_id);
-    if (!inArchive.has(runId)) orphans++;
-    else if (inActive.has(runId)) skipped++;
-    else carry.push(row);
-  }
-  return { carry, skipped, orphans };
-}
-
-/** Pages of an archive table, in insertion order. */
-async function* pages(archive: Database, select: string, pageSize: number) {
-  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
-  for (;;) {
-    const rows: Row[] = await archive.all(select, [last, pageSize]);
-    if (rows.length) yield rows;
-    if (rows.length < pageSize) return;
-    last = rows[rows.length - 1]![ROW] ?? null;
-  }
-}
-
-/** Count what one table would carry, and decide its columns and ids. */
-async function surveyTable(
-  active: Executor,
-  archive: Database,
-  table: TableDef,
-  source: ObservedColumn[],
-  schema: Awaited<ReturnType<typeof observeSchema>>,
-  work: Work,
-): Promise<TablePlan> {
-  const ours = (schema.tables[table.name] ?? []).map((c) => c.name.toLowerCase());
-  const constants: Record<string, SqlValue> =
-    table === TABLES.runs && !source.some((c) => c.name.toLowerCase() === 'schema_version')
-      ? { schema_version: V1_SCHEMA_VERSION }
-      : {};
-  const added = source
-    .filter((c) => !ours.includes(c.name.toLowerCase()))
-    .map((c) => ({
-      column: c.name,
-      sql: addColumnSql(table.name, definitionFor(table, c, active.dialect)),
-    }));
-  const names = source.map((c) => c.name).filter((name) => !(name in constants));
-  const plan: TablePlan = {
-    table,
-    columns: names,
-    constants,
-    added,
-    rows: 0,
-    skipped: 0,
-    orphans: 0,
-    collides: false,
-    select: `SELECT _rowid_ AS ${quoteIdent(ROW)}, ${names.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
-  };
-  const hasId = table !== TABLES.runs && names.includes('id');
-  const total = await count(archive, table.name);
-  let read = 0;
-  for await (const page of pages(archive, plan.select, work.pageSize)) {
-    await work.pause();
-    const { carry, skipped, orphans } = await split(active, archive, table, page);
-    plan.rows += carry.length;
-    plan.skipped += skipped;
-    plan.orphans += orphans;
-    if (hasId && !plan.collides) {
-      plan.collides = await usedIds(
-        active,
-        table.name,
-        carry.map((row) => row.id ?? null).filter((id) => id !== null),
-      );
-    }
-    read += page.length;
-    work.progress({ step: 'survey', table: table.name, done: read, total });
-  }
-  // New ids are generated by the active table, in the order rows are inserted.
-  if (plan.collides) plan.columns = names.filter((name) => name !== 'id');
-  return plan;
-}
-
 function insertFor(plan: TablePlan): string {
-  return insertSql(plan.table.name, [...plan.columns, ...Object.keys(plan.constants)]);
+  const targets = plan.columns.map((c) => (c === 'id' && plan.legacyId ? plan.legacyId : c));
+  return insertSql(plan.table.name, [...targets, ...Object.keys(plan.constants)]);
 }
 
 /** Copy a table's carried rows page by page; runs are backfilled page by page when asked. */
@@ -408,7 +288,7 @@ async function copyRows(
   const insert = insertFor(plan);
   const constants = Object.values(plan.constants);
   let copied = 0;
-  for await (const page of pages(archive, plan.select, work.pageSize)) {
+  for await (const page of pages(archive, plan, work.pageSize)) {
     await work.pause();
     const { carry } = await split(tx, archive, plan.table, page);
     if (carry.length === 0) continue;

@@ -9,30 +9,47 @@ import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql
 import type { SqlValue } from '../storage/adapter.js';
 import { BACKFILLED_COLUMNS } from './backfill-rows.js';
 import type { ObservedColumn } from './observe.js';
+import { keyAfter, keyOrderBy, keySelect, type RowOrder } from './row-order.js';
 
 /** How one table's rows are carried over. */
 export interface CarryOverCopy {
   table: string;
   /** Source columns copied, by name. */
   columns: string[];
-  /** The name each page's rows carry their rowid under (one no source column has). */
-  rowid: string;
-  /** Reads a page of source rows (parameters: last rowid, page size). */
+  /**
+   * Target columns, in the order of `columns` (a source column may land under
+   * another name: legacy ids kept aside, see {@link carryOverCopy}, or a name
+   * in another case written under runmeta's).
+   */
+  targetColumns?: string[];
+  /** The order pages are read in: the source's rowid, or its primary key. */
+  order: RowOrder;
+  /** Reads the first page of source rows (parameter: page size). */
+  firstSelect: string;
+  /** Reads the page after a row (parameters: that row's key values, then page size). */
   select: string;
   /** Inserts one row: the source columns, then the constant columns. */
   insert: string;
   /**
    * The first and last rowid of the attached source, as text (64-bit exact);
    * pages are rowid ranges between them, so finding a page costs one b-tree seek.
+   * Null for a source without rowid: `attachedPage` then copies it whole.
    */
-  attachedRange: string;
+  attachedRange: string | null;
   /**
    * Copies one rowid range from the attached source, in rowid order (parameters:
-   * the constants, then the range's first and last rowid, both included).
+   * the constants, then the range's first and last rowid, both included); for a
+   * source without rowid, every row in key order (parameters: the constants).
    */
   attachedPage: string;
   /** Columns set to a constant on every copied row. */
   constants: Record<string, SqlValue>;
+  /**
+   * A child table whose legacy ids are not known to be unique integers (v2 ids
+   * are): checked before the copy, and if they are not, the rows are copied
+   * with `copy` instead — new ids, the old ones in `column`, added by `addColumn`.
+   */
+  legacyIds?: { id: ObservedColumn; column: string; addColumn: string; copy: CarryOverCopy };
 }
 
 /**
@@ -55,33 +72,51 @@ export interface BackfillSql {
   update: string;
 }
 
-const ROWID = '__runmeta_rowid';
-
-/** How the planner copies one table. */
+/**
+ * How the planner copies one table, read in `order`. `rename` maps a source
+ * column to the target column it lands in (by default its own name).
+ */
 export function carryOverCopy(
   table: TableDef,
-  source: ObservedColumn[],
+  source: readonly { name: string }[],
   constants: Record<string, SqlValue>,
+  order: RowOrder = { key: ['_rowid_'], rowid: true, aliases: [CARRY_OVER_ROWID] },
+  rename: Readonly<Record<string, string>> = {},
 ): CarryOverCopy {
   const columns = source.map((c) => c.name).filter((name) => !(name in constants));
   // SQLite matches `Template_ID` to our template_id; a server compares names
   // exactly, so a source column that is one of ours is written under our name.
   const ours = canonicalColumns(table).map((c) => c.name);
-  const targets = [
-    ...columns.map((name) => ours.find((o) => o === name.toLowerCase()) ?? name),
-    ...Object.keys(constants),
-  ];
-  let rowid = ROWID;
-  while (columns.includes(rowid)) rowid += '_';
+  const targetColumns = columns.map(
+    (name) => rename[name] ?? ours.find((o) => o === name.toLowerCase()) ?? name,
+  );
+  // The key aliases never shadow a source column (a legacy file may have one
+  // named __runmeta_rowid).
+  const keyed: RowOrder = {
+    ...order,
+    aliases: order.aliases.map((a) => {
+      let name = a;
+      while (columns.includes(name)) name += '_';
+      return name;
+    }),
+  };
   const sourceTable = `${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)}`;
+  const read = `SELECT ${keySelect(keyed)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)}`;
+  const into = `INSERT INTO ${quoteIdent(table.name)} (${[...targetColumns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable}`;
   return {
     table: table.name,
     columns,
-    rowid,
-    select: `SELECT _rowid_ AS ${quoteIdent(rowid)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`,
-    insert: insertSql(table.name, targets),
-    attachedRange: `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`,
-    attachedPage: `INSERT INTO ${quoteIdent(table.name)} (${targets.map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`,
+    ...(targetColumns.some((t, i) => t !== columns[i]) ? { targetColumns } : {}),
+    order: keyed,
+    firstSelect: `${read}${keyOrderBy(keyed)} LIMIT ?`,
+    select: `${read} WHERE ${keyAfter(keyed)}${keyOrderBy(keyed)} LIMIT ?`,
+    insert: insertSql(table.name, [...targetColumns, ...Object.keys(constants)]),
+    attachedRange: keyed.rowid
+      ? `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`
+      : null,
+    attachedPage: keyed.rowid
+      ? `${into} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`
+      : `${into}${keyOrderBy(keyed)}`,
     constants,
   };
 }
@@ -104,4 +139,4 @@ export function backfillStatements(): BackfillSql {
 export const ATTACHED_SOURCE = 'runmeta_source';
 
 /** Name of the synthetic rowid column in carry-over pages. */
-export const CARRY_OVER_ROWID = ROWID;
+export const CARRY_OVER_ROWID = '__runmeta_rowid';

@@ -10,9 +10,11 @@ import { quoteIdent } from '../columns/sql.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { backfillParams } from './backfill-rows.js';
+import { duplicateRunIds, explainDuplicateRuns } from './carry-over-refusals.js';
 import { ATTACHED_SOURCE, type BackfillSql } from './carry-over-sql.js';
 import { openDatabase } from './execute.js';
 import type { MigrationPlan, StepKind } from './plan.js';
+import { keyOf } from './row-order.js';
 
 /** Progress of a running migration, for progress bars. */
 export interface MigrationProgress {
@@ -36,6 +38,23 @@ export interface CarryOverContext {
   sourceCounts: Record<string, number>;
   /** Filled with the rows copied per table. */
   rowsCarried: Record<string, number>;
+  /**
+   * Child tables whose legacy ids were found not to be distinct integers (see
+   * `legacy-ids.ts`): copied with new ids, the old ones kept in the named column.
+   */
+  legacyIds: Record<string, string>;
+}
+
+/** The copy to run for a table: its legacy ids kept aside when they cannot stay ids. */
+async function chosen(
+  tx: Executor,
+  copy: MigrationPlan['copies'][number],
+  context: CarryOverContext,
+): Promise<MigrationPlan['copies'][number]> {
+  const legacy = copy.legacyIds;
+  if (!legacy || !(copy.table in context.legacyIds)) return copy;
+  await tx.run(legacy.addColumn);
+  return legacy.copy;
 }
 
 /** Copy every run and child row into the aside database, in one transaction. */
@@ -56,7 +75,12 @@ export async function carryOver(
     try {
       await aside.transaction(async (tx) => {
         for (const copy of plan.copies) {
-          context.rowsCarried[copy.table] = await copyAttached(tx, copy, context);
+          context.rowsCarried[copy.table] = await explainDuplicateRuns(
+            () => chosen(tx, copy, context).then((c) => copyAttached(tx, c, context)),
+            copy,
+            () => duplicateRunIds(tx, `${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent('runs')}`),
+            { source: adapter.describe(plan.database) },
+          );
         }
         if (plan.backfillSql) await backfill(tx, plan.backfillSql, context);
       });
@@ -69,7 +93,12 @@ export async function carryOver(
   try {
     await aside.transaction(async (tx) => {
       for (const copy of plan.copies) {
-        context.rowsCarried[copy.table] = await copyTable(source, tx, copy, context);
+        context.rowsCarried[copy.table] = await explainDuplicateRuns(
+          () => chosen(tx, copy, context).then((c) => copyTable(source, tx, c, context)),
+          copy,
+          () => duplicateRunIds(source, quoteIdent('runs')),
+          { source: adapter.describe(plan.database) },
+        );
         // Child rows keep their ids: generated ids must continue after them.
         await tx.dialect.afterCopy?.(tx, copy.table);
       }
@@ -95,6 +124,13 @@ async function copyAttached(
   const constants = Object.values(copy.constants);
   let copied = 0;
   context.progress({ step: 'carry-over', table: copy.table, done: 0, total });
+  if (copy.attachedRange === null) {
+    // No rowid to split into ranges: one statement, still inside SQLite.
+    copied = (await tx.run(copy.attachedPage, constants)).changes;
+    context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
+    await context.pause();
+    return copied;
+  }
   const [range]: Row[] = await tx.all(copy.attachedRange);
   if (range?.first === null || range?.first === undefined || range.last === null) return 0;
   const first = BigInt(String(range.first));
@@ -122,19 +158,22 @@ async function copyTable(
   context: CarryOverContext,
 ): Promise<number> {
   const total = context.sourceCounts[copy.table] ?? 0;
-  let last: SqlValue = -Number.MAX_SAFE_INTEGER;
+  let last: SqlValue[] | null = null;
   let copied = 0;
   const constants = Object.values(copy.constants);
   context.progress({ step: 'carry-over', table: copy.table, done: 0, total });
   for (;;) {
-    const rows: Row[] = await reader.all(copy.select, [last, context.pageSize]);
+    const rows: Row[] =
+      last === null
+        ? await reader.all(copy.firstSelect, [context.pageSize])
+        : await reader.all(copy.select, [...last, context.pageSize]);
     if (rows.length === 0) break;
     await tx.runMany(
       copy.insert,
       rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
     );
     copied += rows.length;
-    last = rows[rows.length - 1]![copy.rowid] ?? null;
+    last = keyOf(copy.order, rows[rows.length - 1]!);
     context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
     await context.pause();
     if (rows.length < context.pageSize) break;

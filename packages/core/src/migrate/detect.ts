@@ -18,7 +18,7 @@ export type SchemaKind =
   | 'absent'
   /** The database exists but holds no tables (an empty file): never guessed at. */
   | 'empty'
-  /** SQLite, but with tables and no `runs` table. */
+  /** SQLite, but with tables and no `runs` table (or a `runs` table without `run_id`). */
   | 'foreign'
   /** v1 exactly as documented (21 columns). */
   | 'v1-documented'
@@ -108,6 +108,9 @@ export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
   }
   // SQLite column names are case-insensitive: `GOAL` is our `goal`.
   const names = base.runsColumns.map((name) => name.toLowerCase());
+  // Every read and write addresses a run by its run_id: without one, a `runs`
+  // table is not a table of runs.
+  if (!names.includes('run_id')) return { ...base, kind: 'foreign', version: null };
   base.missingColumns = V2_CANONICAL.filter((name) => !names.includes(name));
   base.additionalColumns = base.runsColumns.filter(
     (name) => !V2_CANONICAL.includes(name.toLowerCase()),

@@ -34,6 +34,7 @@ import { Database, type Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 import { carryOver, type MigrationProgress } from './carry-over.js';
 import { detectSchema } from './detect.js';
+import { needNewIds } from './legacy-ids.js';
 import { observeSchema } from './observe.js';
 import type { MigrationPlan, StepKind } from './plan.js';
 
@@ -69,6 +70,11 @@ export interface MigrationResult {
   archivedRuns: number | null;
   /** Columns added (repair, or source columns kept by carry-over). */
   addedColumns: string[];
+  /**
+   * Carry-over: child tables whose legacy ids were not distinct integers, so
+   * their rows got new ids; the column that keeps the old ones, per table.
+   */
+  legacyIds?: Record<string, string>;
   integrity: string;
 }
 
@@ -189,6 +195,7 @@ export async function applyMigration(
   let stage: 'building' | 'archived' | 'installed' = 'building';
   const rowsCarried: Record<string, number> = {};
   const sourceCounts: Record<string, number> = {};
+  const legacyIds: Record<string, string> = {};
   // Checked between pages and steps, only while the original is untouched.
   const pause = interruptionPoint(options.signal);
   let asideOpened = false;
@@ -210,6 +217,11 @@ export async function applyMigration(
         for (const table of tables) {
           if (table.name in present) {
             sourceCounts[table.name] = await count(source, table.name);
+          }
+        }
+        for (const copy of plan.copies) {
+          if (copy.legacyIds && (await needNewIds(source, copy.table, copy.legacyIds.id))) {
+            legacyIds[copy.table] = copy.legacyIds.column;
           }
         }
       } finally {
@@ -234,6 +246,7 @@ export async function applyMigration(
           pause,
           sourceCounts,
           rowsCarried,
+          legacyIds,
         });
       }
       const indexes = step('create-indexes');
@@ -257,7 +270,8 @@ export async function applyMigration(
                 kind: plan.detection.kind,
                 runsCarried: rowsCarried.runs ?? 0,
                 rowsCarried,
-                addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+                addedColumns: addedColumns(plan, legacyIds),
+                ...(Object.keys(legacyIds).length ? { legacyIds } : {}),
                 ...(plan.keptSourceTypes.length ? { keptSourceTypes: plan.keptSourceTypes } : {}),
                 backfill: plan.backfill,
               },
@@ -279,7 +293,7 @@ export async function applyMigration(
 
     // 4. Verify.
     progress({ step: 'verify' });
-    return await verifyMigration(adapter, plan, sourceCounts, rowsCarried);
+    return await verifyMigration(adapter, plan, sourceCounts, rowsCarried, legacyIds);
   } catch (error) {
     const leftover = await undo(adapter, plan, stage);
     if (error instanceof InterruptedError && stage === 'building') {
@@ -396,6 +410,7 @@ async function verifyMigration(
   plan: MigrationPlan,
   sourceCounts: Record<string, number>,
   rowsCarried: Record<string, number>,
+  legacyIds: Record<string, string>,
 ): Promise<MigrationResult> {
   const fail = (what: string) => {
     throw new MigrationError(`verification failed: ${what}`);
@@ -451,7 +466,16 @@ async function verifyMigration(
     runsCarried: rowsCarried.runs ?? 0,
     rowsCarried,
     archivedRuns,
-    addedColumns: plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+    addedColumns: addedColumns(plan, legacyIds),
+    ...(Object.keys(legacyIds).length ? { legacyIds } : {}),
     integrity: check,
   };
+}
+
+/** Columns a migration added (`table.column`): the plan's, and those keeping legacy ids. */
+function addedColumns(plan: MigrationPlan, legacyIds: Record<string, string>): string[] {
+  return [
+    ...plan.addedColumns.map((c) => `${c.table}.${c.column}`),
+    ...Object.entries(legacyIds).map(([table, column]) => `${table}.${column}`),
+  ];
 }

@@ -15,14 +15,33 @@ export interface ObservedColumn {
   primaryKey: boolean;
 }
 
+/**
+ * An object of the database that is code rather than data: a view (its SELECT
+ * runs when it is read), a trigger (its statements run when its table is
+ * written), or a virtual table (a module's code answers for it).
+ */
+export interface SchemaObject {
+  kind: 'view' | 'trigger' | 'virtual table';
+  name: string;
+  /** The table a trigger fires on; a view's or virtual table's own name. */
+  table: string;
+}
+
 /** A database's schema as found. */
 export interface ObservedSchema {
-  /** Table name → its columns, in table order. */
+  /** Plain table name → its columns, in table order (views and virtual tables are not tables). */
   tables: Record<string, ObservedColumn[]>;
   /** Index names. */
   indexes: string[];
   /** Distinct non-null `runs.schema_version` values (empty when the column is absent). */
   schemaVersions: string[];
+  /** Views, triggers and virtual tables; absent when the backend does not report them. */
+  objects?: SchemaObject[];
+  /**
+   * Tables without a rowid (SQLite's `WITHOUT ROWID`): they have no insertion
+   * order, and are read in primary-key order instead. Absent: none.
+   */
+  withoutRowid?: string[];
 }
 
 /**

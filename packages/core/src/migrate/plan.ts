@@ -35,7 +35,9 @@ import {
   carryOverCopy,
 } from './carry-over-sql.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
+import { withLegacyIds } from './legacy-ids.js';
 import type { ObservedColumn, ObservedSchema } from './observe.js';
+import { rowOrderOf } from './row-order.js';
 
 export {
   ATTACHED_SOURCE,
@@ -126,6 +128,11 @@ export interface MigrationPlan {
    * registry's type. Always empty on SQLite.
    */
   keptSourceTypes: string[];
+  /**
+   * Carry-over: v2 columns declared without NOT NULL (`mechanism_usage.function_name`)
+   * because the source column is missing or may hold nulls.
+   */
+  nullableColumns: string[];
   /** The history row's columns, in the order `record-history` binds them. */
   historyColumns: string[];
 }
@@ -227,6 +234,7 @@ export function planMigration(
     backfillSql: null,
     addedColumns: [],
     keptSourceTypes: [],
+    nullableColumns: [],
     historyColumns: HISTORY_INSERT_COLUMNS,
   };
   const historySql = insertSql(TABLES.history.name, HISTORY_INSERT_COLUMNS);
@@ -256,7 +264,7 @@ export function planMigration(
       return plan;
     case 'foreign':
       plan.action = 'refuse';
-      plan.refusal = 'it has tables but no runs table';
+      plan.refusal = foreignDetail(detection);
       return plan;
     case 'empty':
       plan.action = 'refuse';
@@ -375,21 +383,35 @@ export function planMigration(
       }
       const constants: Record<string, SqlValue> =
         table === TABLES.runs ? { schema_version: V1_SCHEMA_VERSION } : {};
-      plan.copies.push(carryOverCopy(table, source, constants));
+      plan.copies.push(
+        withLegacyIds(
+          carryOverCopy(table, source, constants, rowOrderOf(schema, table.name)),
+          table,
+          source,
+          schema!,
+        ),
+      );
       // A backend that checks types keeps a legacy column's own type where the
       // registry's could refuse some of its values: every row is carried over.
       const overrides: Record<string, string> = {};
-      for (const column of canonicalColumns(table)) {
+      // A legacy column that may hold nulls (or is missing) cannot fill a NOT NULL
+      // column: the v2 column takes nulls too, so no legacy row is refused.
+      let relaxed = false;
+      const columns = canonicalColumns(table).map((column) => {
         const found = source.find((c) => c.name.toLowerCase() === column.name);
         const type = found ? plainTypeName(found.type) : '';
         if (type && !column.primaryKey && dialect.mayRefuse?.(column.sqlType, type)) {
           overrides[column.name] = type;
           plan.keptSourceTypes.push(`${table.name}.${column.name} ${type}`);
         }
-      }
-      if (Object.keys(overrides).length) {
+        if (!column.notNull || column.primaryKey || found?.notNull) return column;
+        relaxed = true;
+        plan.nullableColumns.push(`${table.name}.${column.name}`);
+        return { ...column, notNull: false };
+      });
+      if (Object.keys(overrides).length || relaxed) {
         const at = [TABLES.runs, ...CHILD_TABLES].indexOf(table);
-        asideSql[at] = createTableSql(table, canonicalColumns(table), dialect, overrides);
+        asideSql[at] = createTableSql(table, columns, dialect, overrides);
       }
     }
   }
@@ -404,19 +426,19 @@ export function planMigration(
   }
   plan.steps.push({
     kind: 'create-aside',
-    description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}${plan.keptSourceTypes.length ? `, declaring ${plan.keptSourceTypes.join(', ')} as in the source` : ''}`,
+    description: `Build a fresh v2 database aside as ${aside}${plan.addedColumns.length ? `, keeping ${plan.addedColumns.length} source column(s) v2 lacks` : ''}${plan.keptSourceTypes.length ? `, declaring ${plan.keptSourceTypes.join(', ')} as in the source` : ''}${plan.nullableColumns.length ? `, taking nulls in ${plan.nullableColumns.join(', ')} as the source does` : ''}`,
     database: aside,
     sql: asideSql,
   });
   if (strategy === 'carry-over') {
     plan.steps.push({
       kind: 'carry-over',
-      description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction, page by page`,
+      description: `Copy every run and child row from ${database} (schema_version '1.0', v2 fields null) in one transaction, page by page${plan.copies.some((c) => c.legacyIds) ? `; child rows keep their ids unless a table's ids are not unique integers, then they get new ones and the old ones are kept in ${plan.copies.flatMap((c) => (c.legacyIds ? [`${c.table}.${c.legacyIds.column}`] : [])).join(', ')}` : ''}`,
       database: aside,
       sql: options.attach
         ? [
             `ATTACH DATABASE ? AS ${quoteIdent(ATTACHED_SOURCE)}`,
-            ...plan.copies.flatMap((c) => [c.attachedRange, c.attachedPage]),
+            ...plan.copies.flatMap((c) => [c.attachedRange ?? [], c.attachedPage].flat()),
             `DETACH DATABASE ${quoteIdent(ATTACHED_SOURCE)}`,
           ]
         : plan.copies.flatMap((c) => [c.select, c.insert]),
@@ -459,6 +481,13 @@ export function planMigration(
     verify(database, [TABLES.runs, ...CHILD_TABLES]),
   );
   return plan;
+}
+
+/** Why a `foreign` database is not a run database. */
+export function foreignDetail(detection: SchemaDetection): string {
+  return detection.runsColumns.length
+    ? 'has a runs table without a run_id column, so its runs cannot be told apart'
+    : 'has tables but no runs table';
 }
 
 /** A plan as plain text, one line per step plus its SQL, for dry runs. */

@@ -14,7 +14,7 @@
  */
 import { quoteIdent } from '../columns/quote.js';
 import type { SqlType } from '../columns/registry.js';
-import type { ObservedColumn, ObservedSchema } from '../migrate/observe.js';
+import type { ObservedColumn, ObservedSchema, SchemaObject } from '../migrate/observe.js';
 import type { SqlValue } from './adapter.js';
 import type { Executor } from './database.js';
 
@@ -174,14 +174,26 @@ export const sqliteDialect: SqlDialect = {
   }),
   timeKey: sqliteTimeKey,
   async observeSchema(db) {
-    const objects = await db.all<{ type: string; name: string }>(
-      "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+    const objects = await db.all<{ type: string; name: string; tbl_name: string; sql: string }>(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid",
     );
     const tables: ObservedSchema['tables'] = {};
     const indexes: string[] = [];
+    const code: SchemaObject[] = [];
     for (const object of objects) {
       if (object.type === 'index') {
         indexes.push(object.name);
+        continue;
+      }
+      if (object.type === 'view' || object.type === 'trigger') {
+        code.push({ kind: object.type, name: object.name, table: object.tbl_name });
+        continue;
+      }
+      // A virtual table's columns come from its module, which may not even exist
+      // here (asking for them would fail): it is code, never one of our tables.
+      if (object.type !== 'table') continue;
+      if (/^\s*CREATE\s+VIRTUAL\s+TABLE\b/i.test(String(object.sql ?? ''))) {
+        code.push({ kind: 'virtual table', name: object.name, table: object.name });
         continue;
       }
       const columns = await db.all<{
@@ -201,7 +213,18 @@ export const sqliteDialect: SqlDialect = {
         primaryKey: Number(c.pk) > 0,
       }));
     }
-    return { tables, indexes, schemaVersions: await schemaVersions(db, tables) };
+    const withoutRowid = (
+      await db.all<{ name: string }>(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND wr = 1",
+      )
+    ).map((t) => t.name);
+    return {
+      tables,
+      indexes,
+      schemaVersions: await schemaVersions(db, tables),
+      objects: code,
+      withoutRowid,
+    };
   },
   /**
    * `PRAGMA integrity_check`, or for a database of more than 250,000 rows
