@@ -18,6 +18,7 @@ import { BIN, makeTempDir, parseCsv, plainAll, removeDir, runCli } from './helpe
 const HOSTILE = 'a\u001b[2J\u001b]52;c;cm0gLXJmIH4=\u0007b\u202ec\u009bd';
 const ID = `run\u001b]0;owned\u0007`;
 /** What a terminal would act on: every C0 control but tab/newline, DEL, C1, bidi controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what is looked for
 const ACTS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let dir: string;
@@ -106,6 +107,7 @@ describe('on a terminal', () => {
   const acted = (text: string) =>
     text
       .replaceAll('\r\n', '\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: runmeta's colour codes
       .replace(/\u001b\[(?:1|2|22|31|32|33|39)m/g, '')
       .match(ACTS);
 
@@ -120,6 +122,7 @@ describe('on a terminal', () => {
   });
 
   it('colour is still on (the failed/running status is coloured)', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: yellow, for running
     expect(onTerminal('runs', 'list')).toMatch(/\u001b\[33m/);
   });
 });

@@ -12,15 +12,17 @@
  * C0 controls but tab and newline, DEL, C1 controls, and the bidirectional
  * marks, embeddings, overrides and isolates (U+200E/F, U+202A–E, U+2066–9).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching controls is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * The colour codes runmeta itself writes (bold, dim, red, green, yellow and
  * their resets), kept when colour is on. Nothing else that starts with ESC is.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts runmeta's own colour codes
 const SGR = /(\u001b\[(?:1|2|22|31|32|33|39)m)/;
 
-const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const shownAs = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * `text` with every terminal control character shown as `\uXXXX`.
@@ -31,9 +33,9 @@ const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).p
  *   coloured, so there not even that.
  */
 export function printable(text: string, keepColour = false): string {
-  if (!keepColour) return text.replace(UNSAFE, escape);
+  if (!keepColour) return text.replace(UNSAFE, shownAs);
   return text
     .split(SGR)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(UNSAFE, escape)))
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(UNSAFE, shownAs)))
     .join('');
 }
