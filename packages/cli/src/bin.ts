@@ -1,12 +1,21 @@
 #!/usr/bin/env node
+import { systemErrorReason } from '@runmeta/core';
 import { rawArguments } from './argv.js';
 import { main } from './main.js';
 
-// `runmeta runs list | head` closes the pipe early: that is not an error.
+// `runmeta runs list | head` closes the pipe early: that is not an error. Any
+// other failure to write stdout (a redirect onto a full disk) is the output the
+// user chose: one line saying so, exit 2, as for `export --out`.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    if (stream === process.stdout) {
+      const reason = error.code ? systemErrorReason(error.code) : error.message;
+      process.stderr.write(
+        `error: cannot write the output (stdout): ${reason}. Free some space, or send it elsewhere (a redirect, or --out for export)\n`,
+      );
+    }
+    process.exit(2);
   });
 }
 

@@ -13,6 +13,7 @@ import {
 import { flagName } from './commands/options.js';
 import { CliContext, defaultDatabase, type Streams } from './context.js';
 import { CliUsageError, COMMON_FIELD_FLAGS, inFlags } from './errors.js';
+import { printable } from './output/printable.js';
 
 /** The version printed by `--version` (the package's, bundled at build time). */
 const VERSION = '0.1.0';
@@ -110,7 +111,8 @@ export function buildProgram(streams: Streams, onExit: (code: number) => void): 
   program
     .configureOutput({
       writeOut: (text) => streams.stdout.write(text),
-      writeErr: (text) => streams.stderr.write(text),
+      // Commander repeats the arguments it refuses: shown, never obeyed.
+      writeErr: (text) => streams.stderr.write(printable(text)),
       // One line: what went wrong and where to look.
       outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`),
     })

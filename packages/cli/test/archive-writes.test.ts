@@ -90,6 +90,20 @@ describe('write commands on a v1 file refuse before migrating away the runs they
     expect(snapshotDir(folder)).toEqual(before);
   });
 
+  it('start with a bad argument refuses before migrating: exit 2 naming the flag, the v1 file unchanged', async () => {
+    const before = snapshotDir(folder);
+    for (const args of [
+      ['--template', 't', '--mode', 'bogus'],
+      ['--template', '', '--mode', 'forward'],
+      ['--template', 't', '--mode', 'forward', '--token-budget', '-5'],
+    ]) {
+      const result = await cli('start', ...args);
+      expectOneErrorLine(result, 2);
+      expect(result.stderr).not.toContain('migrated');
+      expect(snapshotDir(folder)).toEqual(before);
+    }
+  });
+
   it('start still migrates a v1 file (a new run needs none of the old ones)', async () => {
     const result = await cli('start', '--template', 'fresh', '--mode', 'forward');
     expect(result.code, result.stderr).toBe(0);

@@ -10,11 +10,12 @@
  * The tests run as root, which ignores permission bits: an unreadable file needs
  * the unprivileged `nobody` user.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BIN,
   copyFixture,
   expectOneErrorLine,
   makeTempDir,
@@ -207,6 +208,31 @@ describe('item 6: a named pipe where a database should be never hangs', () => {
 });
 
 describe('item 10: file-system failures are typed, with the right exit code', () => {
+  it.for([['runs', 'list'], ['export', '--format', 'jsonl'], ['status']])(
+    'stdout onto a full disk (/dev/full): %s exits 2 with one error line, no stack trace',
+    (args) => {
+      const { dir, db } = trial(V1_18);
+      const full = fs.openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync(process.execPath, [BIN, '--db', db, ...args], {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+        expect(result.status, result.stderr).toBe(2);
+        // Messages meant for stderr still come; the error is one line, the last.
+        const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+        expect(errors).toEqual([expect.stringContaining('cannot write the output (stdout)')]);
+        expect(result.stderr.trim().split('\n').at(-1)).toBe(errors[0]);
+        expect(result.stderr).toContain('ENOSPC');
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        fs.closeSync(full);
+      }
+    },
+  );
+
   it('a directory at the migration aside (runs.db.v2-building): exit 3 naming that path, not runs.db', async () => {
     const { dir, db } = trial(V1_18);
     const aside = `${db}.v2-building`;
@@ -279,6 +305,41 @@ describe('item 11: anything at the archive name is taken', () => {
       const list = await run(['--db', db, '--json', 'runs', 'list', '--include-archive'], dir);
       expect(list.code, list.stderr).toBe(0);
       expect(JSON.parse(list.stdout)).toHaveLength(runs);
+    },
+  );
+});
+
+describe('item 11: a side file left at a name takes that name', () => {
+  it.for([
+    [
+      'a leftover journal',
+      'runs_v1_archive.db-journal',
+      (file: string) => fs.writeFileSync(file, Buffer.alloc(4096, 7)),
+    ],
+    [
+      'a leftover -wal',
+      'runs_v1_archive.db-wal',
+      (file: string) => fs.writeFileSync(file, Buffer.alloc(4096, 7)),
+    ],
+    [
+      'a symbolic link',
+      'runs_v1_archive.db-journal',
+      (file: string) => fs.symlinkSync(victim(), file),
+    ],
+  ] as const)(
+    '%s at %s: the archive goes to runs_v1_archive_2.db; the side file is never moved beside runs.db',
+    async ([, name, make]) => {
+      const { dir, db } = trial(V1_18);
+      const runs = plainCount(db, 'SELECT count(*) AS n FROM runs');
+      make(path.join(dir, name));
+      const before = listing(dir)[name];
+      const result = await run(['--db', db, 'migrate', '--yes'], dir);
+      expect(result.code, result.stderr).toBe(0);
+      expect(
+        plainCount(path.join(dir, 'runs_v1_archive_2.db'), 'SELECT count(*) AS n FROM runs'),
+      ).toBe(runs);
+      expect(listing(dir)[name]).toBe(before);
+      for (const side of ['-journal', '-wal']) expect(fs.existsSync(`${db}${side}`)).toBe(false);
     },
   );
 });

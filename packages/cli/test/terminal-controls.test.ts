@@ -64,6 +64,20 @@ describe('stored controls are shown, not obeyed', () => {
     expect(result.stderr).toContain('\\u0007');
   });
 
+  it('a refused argument that commander repeats is escaped as well', async () => {
+    for (const args of [
+      ['runs', 'list', '--sort', '\u001b]0;PWN\u0007'],
+      ['report', '--by', '\u001b[2J'],
+      ['\u001b[2Jnosuchcommand'],
+      ['runs', 'list', '--\u001b[2J'],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).not.toMatch(ACTS);
+      expect(result.stderr).toContain('\\u001b');
+    }
+  });
+
   it('--json and JSON lines stay exact: parsing gives back the stored text', async () => {
     const shown = await cli('--json', 'runs', 'show', ID);
     expect(shown.stdout).not.toMatch(ACTS);

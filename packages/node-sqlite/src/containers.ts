@@ -25,12 +25,8 @@ import {
 export const LOCK_SUFFIX = '.runmeta-lock';
 /** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
 const HIDDEN_PATTERN = /-mj[0-9A-F]+$/i;
-const HIDDEN_SUFFIXES = [
-  ...SIDE_SUFFIXES,
-  LOCK_SUFFIX,
-  `${LOCK_SUFFIX}-journal`,
-  `${LOCK_SUFFIX}.json`,
-];
+/** runmeta's lock file, its journal and its note. */
+const LOCK_SUFFIXES = [LOCK_SUFFIX, `${LOCK_SUFFIX}-journal`, `${LOCK_SUFFIX}.json`];
 
 /** Every file that can belong to a database, and what it is. */
 const FILE_ROLES: readonly [string, StoredFile['role']][] = [
@@ -219,18 +215,24 @@ export function createFileContainer(directory: string) {
     },
     /**
      * The names taken in the folder: every entry whatever its type (a folder, a
-     * link, a pipe), so a new archive or backup name never lands on one; SQLite's
-     * and runmeta's side files are left out.
+     * link, a pipe), so a new archive or backup name never lands on one. A SQLite
+     * side file (`x.db-journal`, `-wal`, `-shm`) is not listed itself but takes
+     * its database's name: a database moved there would meet a journal that is
+     * not its own (SQLite would play it back into that file), and moving the
+     * database back would carry the stranger along. runmeta's lock files are
+     * left out.
      */
     async list() {
       if (!fs.existsSync(directory)) return [];
-      return onPath('cannot read the folder', path.resolve(directory), () =>
+      const taken = new Set<string>();
+      for (const name of onPath('cannot read the folder', path.resolve(directory), () =>
         fs.readdirSync(directory),
-      )
-        .filter(
-          (name) => !HIDDEN_SUFFIXES.some((s) => name.endsWith(s)) && !HIDDEN_PATTERN.test(name),
-        )
-        .sort();
+      )) {
+        if (HIDDEN_PATTERN.test(name) || LOCK_SUFFIXES.some((s) => name.endsWith(s))) continue;
+        const side = SIDE_SUFFIXES.find((s) => name.endsWith(s));
+        taken.add(side ? name.slice(0, -side.length) : name);
+      }
+      return [...taken].sort();
     },
   };
   return container;

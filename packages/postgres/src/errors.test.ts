@@ -48,6 +48,16 @@ describe('classifyPgError', () => {
     expect(error.message).toContain('index row size 8016');
   });
 
+  it.for([
+    ['54011', 'tables can have at most 1600 columns'],
+    ['54001', 'stack depth limit exceeded'],
+    ['54023', 'cannot pass more than 100 arguments to a function'],
+  ])('maps the PostgreSQL limit %s to a validation error', ([code, message]) => {
+    const error = classifyPgError(pgError({ code: code!, message: message! }), 'h');
+    expect(error).toMatchObject({ code: 'RUNMETA_VALIDATION' });
+    expect(error.message).toContain(message);
+  });
+
   it('says what to check when the server cannot be reached or refuses the login', () => {
     expect(
       classifyPgError(

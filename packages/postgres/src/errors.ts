@@ -66,7 +66,12 @@ export function classifyPgError(error: unknown, location: string): RunmetaError 
     case '22021': // a NUL character (U+0000), which SQLite text may hold
     case '22P05':
       return new ValidationError('value', `PostgreSQL text cannot hold it: ${message}`, options);
-    case '54000': // a key too long for an index, too many columns: what SQLite allows
+    // Program limits SQLite does not have: a key too long for an index (54000), a
+    // statement too complex (54001), too many columns (54011) or arguments (54023).
+    case '54000':
+    case '54001':
+    case '54011':
+    case '54023':
       return new ValidationError('value', `it is beyond a PostgreSQL limit: ${message}`, options);
     case '25006':
       return new ReadOnlyError(location, 'writes are not possible here (read-only)', options);

@@ -1,5 +1,11 @@
 /** Write commands for non-JS pipelines: start, record, complete. Each prints the run id (or the run as JSON). */
-import { RESOLUTION_LEVELS, type RecordBatch, type RunMetadata } from '@runmeta/core';
+import {
+  parseInput,
+  RESOLUTION_LEVELS,
+  type RecordBatch,
+  type RunMetadata,
+  StartRunInput,
+} from '@runmeta/core';
 import { refuseWritingInV1 } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
@@ -81,15 +87,17 @@ export const start: CommandSpec = {
   run: (ctx, _args, o) => {
     if (!o.template || !o.mode)
       throw new CliUsageError('start needs --template <id> and --mode <causal_mode>');
-    return withWriter(ctx, (m) =>
-      m.startRun({
-        templateId: String(o.template),
-        causalMode: String(o.mode) as 'forward',
-        runId: o.runId as string | undefined,
-        goal: o.goal as string | undefined,
-        tokenBudget: o.tokenBudget as number | undefined,
-      }),
-    );
+    const input: StartRunInput = {
+      templateId: String(o.template),
+      causalMode: String(o.mode) as 'forward',
+      runId: o.runId as string | undefined,
+      goal: o.goal as string | undefined,
+      tokenBudget: o.tokenBudget as number | undefined,
+    };
+    // Checked before opening: a v1 file is migrated on open, and a refused
+    // `start` must leave it as it was.
+    parseInput(StartRunInput, input);
+    return withWriter(ctx, (m) => m.startRun(input));
   },
 };
 
