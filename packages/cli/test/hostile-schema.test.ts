@@ -196,6 +196,33 @@ describe('the same class: constraints of a foreign file', () => {
     expect(snapshotDir(folder)).toEqual(before);
     expect(plainAll(db, 'SELECT status FROM runs')).toEqual([{ status: 'running' }]);
   });
+
+  it.for([
+    ['malformed JSON', "json_extract(message, '$.x')"],
+    ['integer overflow', 'abs(-9223372036854775807 - 1)'],
+    ['string or blob too big', 'length(zeroblob(2000000000))'],
+  ])(
+    'a generated column of the file failing with "%s" is a refused write (exit 2), not a corrupt file',
+    async ([words, expression]) => {
+      const folder = path.join(dir, `generated-${words!.replaceAll(' ', '-')}`);
+      const db = path.join(folder, 'runs.db');
+      const start = await runCli(['--db', db, 'start', '--template', 't', '--mode', 'forward'], {
+        cwd: dir,
+      });
+      expect(start.code, start.stderr).toBe(0);
+      const runId = start.stdout.trim();
+      plainRun(db, `ALTER TABLE validations ADD COLUMN g GENERATED ALWAYS AS (${expression})`);
+      const before = snapshotDir(folder);
+      const result = await runCli(
+        ['--db', db, 'record', 'validation', runId, 'v', '--failed', '--message', 'not json'],
+        { cwd: dir },
+      );
+      expectOneErrorLine(result, 2);
+      expect(result.stderr).toContain(words);
+      expect(result.stderr).not.toContain('corrupt');
+      expect(snapshotDir(folder)).toEqual(before);
+    },
+  );
 });
 
 describe('item 5: an archive is read-only to every command but rollback', () => {

@@ -159,7 +159,9 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   if (has('SQLITE_NOTADB') || /file is not a database/i.test(message)) {
     return new NotADatabaseError(database, 'is not a SQLite database', { cause: error });
   }
-  if (has('SQLITE_CORRUPT') || /malformed/i.test(message)) {
+  // "malformed JSON" is an expression's error, not a damaged file: only
+  // SQLite's own words for a damaged file count.
+  if (has('SQLITE_CORRUPT') || /database disk image is malformed|malformed database schema/i.test(message)) {
     return new NotADatabaseError(database, 'is corrupt (database disk image is malformed)', {
       cause: error,
       hint: 'Restore it from a backup; runmeta does not repair damaged files',
@@ -189,6 +191,18 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
       `this database refused it: its CHECK constraint ${check[1]} failed`,
       { cause: error },
     );
+  }
+  // A value SQLite cannot take (over its size limit), or an expression of the
+  // file's own (a generated column, a default, an index on an expression) that
+  // failed on the value written: the write is refused, the file is fine.
+  if (
+    has('SQLITE_TOOBIG') ||
+    /^(malformed JSON|integer overflow|string or blob too big)/i.test(message)
+  ) {
+    return new ValidationError('value', `this database refused it (SQLite: ${message})`, {
+      cause: error,
+      hint: "An expression the file declares (a generated column, a default or an index) may have failed on the value; check the value, or the file's schema (sqlite3 <file> .schema); nothing was written",
+    });
   }
   if (has('SQLITE_BUSY') || has('SQLITE_LOCKED') || /database is locked/i.test(message)) {
     return new DatabaseLockedError(database, 'another connection is writing', { cause: error });
