@@ -161,7 +161,10 @@ export function classifySqliteError(error: unknown, database: string): RunmetaEr
   }
   // "malformed JSON" is an expression's error, not a damaged file: only
   // SQLite's own words for a damaged file count.
-  if (has('SQLITE_CORRUPT') || /database disk image is malformed|malformed database schema/i.test(message)) {
+  if (
+    has('SQLITE_CORRUPT') ||
+    /database disk image is malformed|malformed database schema/i.test(message)
+  ) {
     return new NotADatabaseError(database, 'is corrupt (database disk image is malformed)', {
       cause: error,
       hint: 'Restore it from a backup; runmeta does not repair damaged files',
