@@ -94,6 +94,11 @@ describe('no crash on legacy shapes and values', () => {
 
 describe('CLI errors name flags and arguments, not SDK fields', () => {
   const db = () => path.join(dir, 'words', 'runs.db');
+  // A refused `start` creates nothing, so the reads below need a database made first.
+  beforeAll(async () => {
+    const made = await cli(['--db', db(), 'start', '--template', 't', '--mode', 'forward']);
+    expect(made.code, made.stderr).toBe(0);
+  });
   it.for([
     [['start', '--template', 't', '--mode', 'quantum'], 'Invalid --mode:', 'causalMode'],
     [

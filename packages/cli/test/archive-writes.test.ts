@@ -102,6 +102,14 @@ describe('write commands on a v1 file refuse before migrating away the runs they
       expect(result.stderr).not.toContain('migrated');
       expect(snapshotDir(folder)).toEqual(before);
     }
+    // Where no database exists yet, a refused start creates none.
+    const fresh = path.join(dir, 'refused-start');
+    const result = await runCli(
+      ['--db', path.join(fresh, 'runs.db'), 'start', '--template', 't', '--mode', 'bogus'],
+      { cwd: dir },
+    );
+    expectOneErrorLine(result, 2);
+    expect(fs.existsSync(fresh)).toBe(false);
   });
 
   it('start still migrates a v1 file (a new run needs none of the old ones)', async () => {
