@@ -37,6 +37,7 @@ export * from './migrate/detect.js';
 export * from './migrate/execute.js';
 export * from './migrate/observe.js';
 export * from './migrate/plan.js';
+export * from './migrate/working-names.js';
 export * from './schema/enums.js';
 export * from './schema/options.js';
 export * from './schema/records.js';

@@ -17,7 +17,7 @@ import { openDatabase } from '../migrate/execute.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
-import { siblingName } from '../migrate/plan.js';
+import { siblingName } from '../migrate/working-names.js';
 import {
   CopyDatabaseOptionsSchema,
   DatabaseNameOption,

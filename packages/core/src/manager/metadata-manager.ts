@@ -57,14 +57,13 @@ import {
 import { refuseForeignCode, refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import {
-  asideNameFor,
   foreignDetail,
   type MigrationPlan,
   type MigrationStrategy,
   planMigration,
-  siblingName,
 } from '../migrate/plan.js';
 import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
+import { asideNameFor, siblingName } from '../migrate/working-names.js';
 import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,

@@ -11,7 +11,7 @@ import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { NotADatabaseError } from '../errors.js';
 import { openDatabase } from '../migrate/execute.js';
-import { asideNameFor, siblingName } from '../migrate/plan.js';
+import { asideNameFor, siblingName } from '../migrate/working-names.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { restoringNameFor } from './rollback.js';
 

@@ -10,7 +10,7 @@ import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import { openDatabase } from '../migrate/execute.js';
 import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
-import { siblingName } from '../migrate/plan.js';
+import { siblingName } from '../migrate/working-names.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openArchiveDatabase } from './archive-open.js';

@@ -47,6 +47,7 @@ export {
 } from './carry-over-sql.js';
 
 import type { MigrationStrategy } from './strategies.js';
+import { asideNameFor, siblingName } from './working-names.js';
 
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from './strategies.js';
 
@@ -135,25 +136,6 @@ export interface MigrationPlan {
   nullableColumns: string[];
   /** The history row's columns, in the order `record-history` binds them. */
   historyColumns: string[];
-}
-
-/** Sibling name: `runs.db` + `_v1_archive` → `runs_v1_archive.db`. */
-export function siblingName(
-  database: string,
-  suffix: string,
-  existing: readonly string[] = [],
-): string {
-  const dot = database.lastIndexOf('.');
-  const stem = dot > 0 ? database.slice(0, dot) : database;
-  const ext = dot > 0 ? database.slice(dot) : '';
-  let candidate = `${stem}${suffix}${ext}`;
-  for (let n = 2; existing.includes(candidate); n++) candidate = `${stem}${suffix}_${n}${ext}`;
-  return candidate;
-}
-
-/** Name of the database a migration builds before moving it into place. */
-export function asideNameFor(database: string): string {
-  return `${database}.v2-building`;
 }
 
 /** Columns of the history row written by `record-history`. */

@@ -31,7 +31,8 @@ import { type ManagerOptions, MetadataManager } from '../manager/metadata-manage
 import { restoringNameFor } from '../manager/rollback.js';
 import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
-import { asideNameFor, type MigrationStrategy } from '../migrate/plan.js';
+import type { MigrationStrategy } from '../migrate/plan.js';
+import { asideNameFor } from '../migrate/working-names.js';
 import { strategyWithDefaults } from '../schema/strategy.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { SqlValue, StorageAdapter } from '../storage/adapter.js';
