@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import type { SchemaObject } from './migrate/observe.js';
+import type { SchemaObject } from './sql/observed-schema.js';
 
 /** Every error code the SDK can raise, with its meaning and CLI exit code. */
 export const ERROR_CODES = {

@@ -48,11 +48,20 @@ export * from './schema/time.js';
 export { parseInput, previewValue } from './schema/validate.js';
 export * from './schema/values.js';
 export * from './snapshot/snapshot.js';
+export type * from './sql/observed-schema.js';
+export type * from './sql/sql-type.js';
+export type { StatementExecutor } from './sql/statement-executor.js';
+export type * from './sql/values.js';
 export type * from './storage/adapter.js';
 export * from './storage/copy.js';
 export { Database, type Executor } from './storage/database.js';
 export {
+  type CopyDialect,
+  type DdlDialect,
   plainTypeName,
+  type QueryDialect,
+  type RuntimeDialect,
+  type SchemaIntrospector,
   type SqlDialect,
   schemaVersions,
   sqliteDialect,

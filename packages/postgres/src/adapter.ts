@@ -19,10 +19,10 @@ import {
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
-import { continueIdentities, postgresDialect } from './dialect.js';
 import { classifyPgError } from './errors.js';
 import { PostgresAdapterOptionsSchema } from './options.js';
 import { toNumberedPlaceholders } from './placeholders.js';
+import { continueIdentities, postgresDialect } from './postgres-dialect.js';
 import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
 
 /** Options for {@link createPostgresAdapter}. */

@@ -18,10 +18,10 @@ export {
   type PostgresAdapter,
   type PostgresAdapterOptions,
 } from './adapter.js';
-export { postgresDialect } from './dialect.js';
 export { classifyPgError } from './errors.js';
 export { openPostgresRunDatabase } from './open.js';
 export { toNumberedPlaceholders } from './placeholders.js';
+export { postgresDialect } from './postgres-dialect.js';
 export {
   exportSqliteImage,
   type ImageImportOptions,

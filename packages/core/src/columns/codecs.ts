@@ -1,6 +1,6 @@
 import type { EnumKind } from '../schema/enums.js';
 import { readEnum } from '../schema/enums.js';
-import type { SqlValue } from '../storage/adapter.js';
+import type { SqlValue } from '../sql/values.js';
 
 /** Something odd found while reading a value; the raw value is kept here so nothing is lost. */
 export interface ReadIssue {

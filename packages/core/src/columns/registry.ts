@@ -23,6 +23,7 @@ import {
   strategyToJson,
 } from '../schema/strategy.js';
 import { Count, JsonValue, NonEmptyText, NonNegative, Timestamp, Year } from '../schema/values.js';
+import type { SqlType } from '../sql/sql-type.js';
 import {
   booleanCodec,
   type Codec,
@@ -41,9 +42,6 @@ export type ColumnOrigin =
   | 'v2'
   /** Written by deployed versions of the earlier tool; known on read, added on demand. */
   | 'deployed';
-
-/** SQL declared types used by runmeta. */
-export type SqlType = 'TEXT' | 'INTEGER' | 'REAL' | 'TIMESTAMP' | 'BOOLEAN';
 
 /** One declared column. `T` is the SDK value type. */
 export interface ColumnDef<T = unknown> {

@@ -2,7 +2,7 @@
  * Row decoding and encoding, derived from the registry. Rows are objects keyed by
  * column name; nothing is ever read by position.
  */
-import type { Row, SqlValue } from '../storage/adapter.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import type { ReadIssue } from './codecs.js';
 import { type ColumnDef, columnsOf, type TableDef } from './registry.js';
 

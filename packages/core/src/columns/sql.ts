@@ -4,8 +4,8 @@
  * placeholders; nothing here concatenates a value into SQL.
  */
 
-import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
-import { quoteIdent } from './quote.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { DdlDialect } from './ddl-dialect.js';
 import {
   CHILD_TABLES,
   type ColumnDef,
@@ -13,13 +13,14 @@ import {
   TABLES,
   type TableDef,
 } from './registry.js';
+import { sqliteDdl } from './sqlite-ddl.js';
 
-export { quoteIdent, quoteLiteral } from './quote.js';
+export { quoteIdent, quoteLiteral } from '../sql/quote.js';
 
 /** The column clause of a CREATE TABLE / ALTER TABLE ADD COLUMN, in the given dialect. */
 export function columnDefinitionSql(
   column: ColumnDef,
-  dialect: SqlDialect = sqliteDialect,
+  dialect: DdlDialect = sqliteDdl,
   /** A declared type to use instead of the registry's (a legacy column kept as it was). */
   typeOverride?: string,
 ): string {
@@ -36,7 +37,7 @@ export function columnDefinitionSql(
 export function createTableSql(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
-  dialect: SqlDialect = sqliteDialect,
+  dialect: DdlDialect = sqliteDdl,
   /** Column name → declared type to use instead of the registry's. */
   typeOverrides: Readonly<Record<string, string>> = {},
 ): string {
@@ -84,7 +85,7 @@ export function addColumnSql(table: string, definition: string): string {
  */
 export function schemaDdlParts(
   version: 'v1' | 'v2',
-  dialect: SqlDialect = sqliteDialect,
+  dialect: DdlDialect = sqliteDdl,
 ): { tables: string[]; indexes: string[] } {
   const tables =
     version === 'v2'
@@ -100,7 +101,7 @@ export function schemaDdlParts(
 }
 
 /** All DDL of a fresh database of the given version (tables, then indexes). */
-export function schemaDdl(version: 'v1' | 'v2', dialect: SqlDialect = sqliteDialect): string[] {
+export function schemaDdl(version: 'v1' | 'v2', dialect: DdlDialect = sqliteDdl): string[] {
   const { tables, indexes } = schemaDdlParts(version, dialect);
   return [...tables, ...indexes];
 }

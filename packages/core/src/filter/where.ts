@@ -22,8 +22,9 @@ import { RESOLUTION_LEVELS } from '../schema/enums.js';
 import { loneSurrogateIndex } from '../schema/text.js';
 import { parseTimeInput, timeInputProblem } from '../schema/time.js';
 import { previewValue } from '../schema/validate.js';
-import type { SqlValue } from '../storage/adapter.js';
-import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import type { SqlValue } from '../sql/values.js';
+import type { QueryDialect } from '../storage/query-dialect.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import { checkWhereTree, WHERE_LIMITS } from './where-limits.js';
 import { type Token, tokenize, WhereSyntaxError } from './where-tokens.js';
 
@@ -386,7 +387,7 @@ export function parseWhereWithLandmarks(source: string): {
 export function compileWhere(
   node: WhereNode,
   columns: readonly string[],
-  dialect: SqlDialect = sqliteDialect,
+  dialect: QueryDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
   // A tree may be hand-made: only what parseWhere could have produced compiles,
   // so no text of it reaches SQL except as a parameter or a registry column.

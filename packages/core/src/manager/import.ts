@@ -8,7 +8,6 @@
  * @packageDocumentation
  */
 
-import { quoteIdent } from '../columns/quote.js';
 import { TABLES } from '../columns/registry.js';
 import { ArchiveConflictError, InterruptedError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
@@ -27,6 +26,7 @@ import {
   StorageAdapterOption,
 } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';

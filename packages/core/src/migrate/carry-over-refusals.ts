@@ -12,8 +12,9 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent, quoteLiteral } from '../columns/quote.js';
+
 import { MigrationError, ValidationError } from '../errors.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { Executor } from '../storage/database.js';
 
 /** A run id held by more than one row. */

@@ -9,9 +9,10 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent } from '../columns/quote.js';
+
 import { TABLES, type TableDef } from '../columns/registry.js';
 import { addColumnSql } from '../columns/sql.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { Executor } from '../storage/database.js';
 import { plainTypeName } from '../storage/dialect.js';
 import { type CarryOverCopy, carryOverCopy } from './carry-over-sql.js';

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent } from '../columns/quote.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../storage/adapter.js';
 import type { ObservedSchema } from './observe.js';
 

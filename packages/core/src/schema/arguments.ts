@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import type { SqlValue } from '../storage/adapter.js';
+import type { SqlValue } from '../sql/values.js';
 import { parseOptions } from './options.js';
 import { parseInput } from './validate.js';
 import { NonEmptyText } from './values.js';

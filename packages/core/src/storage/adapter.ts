@@ -11,21 +11,11 @@
  * @packageDocumentation
  */
 
-import type { SqlDialect } from './dialect.js';
+import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import type { SqlDialect } from './sql-dialect.js';
 
-/** A value SQLite can store. */
-export type SqlValue = string | number | bigint | Uint8Array | null;
-
-/** Positional parameters for a statement's `?` placeholders. */
-export type SqlParams = readonly SqlValue[];
-
-/** A result row, keyed by column name (columns are always addressed by name). */
-export type Row = Record<string, SqlValue>;
-
-/** What a write statement reports. */
-export interface RunResult {
-  changes: number;
-}
+// The values a connection takes and returns are part of the adapter contract.
+export type { Row, RunResult, SqlParams, SqlValue } from '../sql/values.js';
 
 /** What differs between backends; each flag defaults to the safest assumption. */
 export interface AdapterCapabilities {

@@ -8,17 +8,17 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent } from '../columns/quote.js';
 import { ValidationError } from '../errors.js';
-import type { Row } from './adapter.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row } from '../sql/values.js';
+import type { CopyDialect } from './copy-dialect.js';
 import type { Executor } from './database.js';
-import type { SqlDialect } from './dialect.js';
 
 /** How the source itself is fixed: runmeta never changes it. */
 const AGAIN = 'then import again; nothing was imported, and the source file is unchanged';
 
 /** Refuse a table or column name the target cannot keep as it is. */
-export function checkNames(target: SqlDialect, table: string, columns: readonly string[]): void {
+export function checkNames(target: CopyDialect, table: string, columns: readonly string[]): void {
   const problem = target.nameProblem?.(table, 'table');
   if (problem) {
     throw new ValidationError(table, `the table name ${problem}`, {
@@ -45,7 +45,7 @@ const REPLACEMENT = '\uFFFD';
  */
 export function rowChecker(
   source: Executor,
-  target: SqlDialect,
+  target: CopyDialect,
   table: string,
   columns: readonly { name: string; type: string }[],
 ): (row: Row, position: string) => Promise<void> {

@@ -7,17 +7,17 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent } from '../columns/quote.js';
 import { insertSql } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
-import { type ObservedColumn, observeSchema } from '../migrate/observe.js';
 import { CopyOptionsSchema, ExecutorOption, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
-import type { Row, SqlValue } from './adapter.js';
+import type { ObservedColumn } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import { checkNames, rowChecker } from './copy-checks.js';
 import type { Database, Executor } from './database.js';
-import type { ValueKind } from './dialect.js';
+import type { ValueKind } from './schema-introspector.js';
 
 /** One copied table. */
 export interface CopiedTable {
@@ -115,7 +115,7 @@ export async function copyTables(
   const options = parseOptions(CopyOptionsSchema, given) as CopyOptions;
   const pageSize = options.pageSize ?? 2000;
   const pause = interruptionPoint(options.signal);
-  const observed = await observeSchema(source);
+  const observed = await source.dialect.observeSchema(source);
   const report: CopyReport = { tables: [] };
   const plans: {
     table: string;

@@ -12,16 +12,19 @@ import { ClosedError, DatabaseLockedError } from '../errors.js';
 /** How often BEGIN is tried before a lock error surfaces. */
 const BEGIN_ATTEMPTS = 5;
 
-import type { Row, RunResult, SqlConnection, SqlParams } from './adapter.js';
-import { type SqlDialect, sqliteDialect } from './dialect.js';
+import type { StatementExecutor } from '../sql/statement-executor.js';
+import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import type { SqlConnection } from './adapter.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { sqliteDialect } from './sqlite/sqlite-dialect.js';
 
-/** What statements run through, inside or outside a transaction. */
-export interface Executor {
+/**
+ * What statements run through, inside or outside a transaction, together with
+ * the dialect of the backend behind it.
+ */
+export interface Executor extends StatementExecutor {
   /** The SQL dialect of the backend behind this executor. */
   readonly dialect: SqlDialect;
-  run(sql: string, params?: SqlParams): Promise<RunResult>;
-  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
-  runMany(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
 }
 
 /** A minimal async mutex: callers run strictly one after another. */

@@ -1,0 +1,25 @@
+/**
+ * The part of a backend's SQL dialect that the filter language and run queries
+ * compile to: the LIKE and JSON operators, and the time key that orders times.
+ */
+
+/** Operators of the filter language that differ between backends. */
+export interface QueryDialect {
+  /**
+   * `left LIKE ?`, compared as text and case-insensitively for ASCII, as SQLite
+   * does (PostgreSQL: `CAST(left AS TEXT) ILIKE ?`).
+   */
+  like(left: string, negated: boolean): string;
+  /**
+   * A numeric value read from a JSON object column, null when the column does not
+   * hold valid JSON. Returns the SQL expression and the one parameter it binds.
+   */
+  jsonNumber(column: string, key: string): { sql: string; param: string };
+  /**
+   * The time key of a text expression (see `schema/time.ts`): the instant in UTC
+   * as `YYYY-MM-DDTHH:MM:SS[.f]`, so times compare and sort as times whatever
+   * their separator, fraction or zone; NULL for text that is not a time.
+   * Must agree with `timeKey()` in TypeScript (the conformance suite checks).
+   */
+  timeKey(expression: string): string;
+}

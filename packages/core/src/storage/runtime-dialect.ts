@@ -1,0 +1,34 @@
+/**
+ * The part of a backend's SQL dialect that running a database needs:
+ * transactions, read-only statements, the checkpoint before a rename and the
+ * integrity check.
+ */
+import type { StatementExecutor } from '../sql/statement-executor.js';
+
+/** Statements of a running database that differ between backends. */
+export interface RuntimeDialect {
+  /** Statement that begins a write transaction (`BEGIN IMMEDIATE` takes SQLite's write lock up front). */
+  readonly beginWrite: string;
+  /** Statement that begins a read transaction. */
+  readonly beginRead: string;
+  /**
+   * Statement that folds a write-ahead log into the main file before a database is
+   * renamed (SQLite in WAL mode; it reports `busy` when a reader blocks it), or null
+   * when a rename never loses committed rows.
+   */
+  readonly checkpointSql: string | null;
+  /** How {@link RuntimeDialect.integrityCheck} is shown in a plan (a dry run prints it). */
+  readonly integritySql: string;
+  /**
+   * Check a database's storage (SQLite: `PRAGMA integrity_check`, or `quick_check`
+   * above `rows` rows); resolves to `ok` or what is wrong.
+   */
+  integrityCheck(db: StatementExecutor, rows: number): Promise<string>;
+  /**
+   * Run `fn` so that no statement inside it can write (SQLite: `PRAGMA query_only`
+   * in a rolled-back transaction; PostgreSQL: `BEGIN READ ONLY`).
+   */
+  readOnly<T>(db: StatementExecutor, fn: () => Promise<T>): Promise<T>;
+  /** Whether `query()` accepts the statement as a read (after comments are stripped). */
+  isReadStatement(head: string): boolean;
+}

@@ -1,0 +1,53 @@
+/**
+ * The part of a backend's SQL dialect that reads what a database holds: its
+ * tables, columns, indexes and schema versions, and what a whole-database copy
+ * needs to know about a table's values and order.
+ */
+import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
+import type { StatementExecutor } from '../sql/statement-executor.js';
+
+/** The storage class of a value as found in a table (SQLite's `typeof()`). */
+export type ValueKind = 'integer' | 'real' | 'text' | 'blob';
+
+/** Reads a database's catalog and the shape of its values. */
+export interface SchemaIntrospector {
+  /** Tables, columns, indexes and schema versions of an open database. */
+  observeSchema(db: StatementExecutor): Promise<ObservedSchema>;
+  /** The kinds of non-null value each of `columns` (as observed) holds in `table`. */
+  valueKinds(
+    db: StatementExecutor,
+    table: string,
+    columns: readonly ObservedColumn[],
+  ): Promise<ValueKind[][]>;
+  /**
+   * The expression giving a table's insertion order (`_rowid_`), or null when the
+   * table has none.
+   */
+  rowOrder(db: StatementExecutor, table: string): Promise<string | null>;
+  /**
+   * Whether `text`, read from `table.column` with U+FFFD in it, is exactly what is
+   * stored there — false when the stored bytes were not UTF-8 and reading replaced
+   * them. Optional: a server that stores only valid text needs no check.
+   */
+  textReadExactly?(
+    db: StatementExecutor,
+    table: string,
+    column: string,
+    text: string,
+  ): Promise<boolean>;
+}
+
+/**
+ * Distinct non-null `runs.schema_version` values, for any dialect: the column is
+ * read as text, so `2` and `'2.0'` both count.
+ */
+export async function schemaVersions(
+  db: StatementExecutor,
+  tables: ObservedSchema['tables'],
+): Promise<string[]> {
+  if (!tables.runs?.some((c) => c.name === 'schema_version')) return [];
+  const rows = await db.all<{ v: string }>(
+    'SELECT DISTINCT CAST(schema_version AS TEXT) AS v FROM "runs" WHERE schema_version IS NOT NULL',
+  );
+  return rows.map((r) => r.v).sort();
+}

@@ -1,0 +1,89 @@
+/**
+ * The SQLite dialect (better-sqlite3, sql.js): transactions, read-only
+ * statements, integrity, the filter operators and copying, composed with
+ * SQLite's DDL and introspector into the one object an adapter declares.
+ *
+ * @packageDocumentation
+ */
+import { sqliteDdl } from '../../columns/sqlite-ddl.js';
+import { plainTypeName } from '../copy-dialect.js';
+import type { SqlDialect } from '../sql-dialect.js';
+import { sqliteIntrospector } from './sqlite-introspector.js';
+
+/** Above this many rows the integrity check is SQLite's `quick_check` (see {@link sqliteDialect}). */
+const FULL_CHECK_LIMIT = 250_000;
+
+/** The SQLite dialect (better-sqlite3, sql.js): the default for adapters that declare none. */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  ...sqliteDdl,
+  ...sqliteIntrospector,
+  beginWrite: 'BEGIN IMMEDIATE',
+  beginRead: 'BEGIN DEFERRED',
+  like: (left, negated) => `${left} ${negated ? 'NOT ' : ''}LIKE ?`,
+  checkpointSql: 'PRAGMA wal_checkpoint(TRUNCATE)',
+  integritySql: 'PRAGMA integrity_check',
+  // Keys match case-insensitively (`{"DIALOG": 2}` counts for dialog), and the
+  // counts of keys that differ only in case are summed, as decoding does.
+  jsonNumber: (column, key) => ({
+    sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
+    param: key.toLowerCase(),
+  }),
+  timeKey: sqliteTimeKey,
+  /**
+   * `PRAGMA integrity_check`, or for a database of more than 250,000 rows
+   * `PRAGMA quick_check`: the same page, record and constraint checks without
+   * re-verifying every index entry against its table — indexes SQLite itself just
+   * built by one sort each. The full check of a million-run copy costs several
+   * seconds and would find nothing the row counts, which are verified too, do not.
+   */
+  async integrityCheck(db, rows) {
+    const pragma = rows > FULL_CHECK_LIMIT ? 'quick_check' : 'integrity_check';
+    const result = await db.all(`PRAGMA ${pragma}`);
+    return result.map((r) => String(Object.values(r)[0])).join('; ');
+  },
+  async readOnly(db, fn) {
+    const [previous] = await db.all('PRAGMA query_only');
+    await db.run('PRAGMA query_only = ON');
+    // Inside a transaction that is always rolled back, statements that could
+    // change the connection itself (BEGIN, ATTACH, DETACH) fail too.
+    await db.run('BEGIN DEFERRED');
+    try {
+      return await fn();
+    } finally {
+      try {
+        await db.run('ROLLBACK');
+      } catch {
+        // The statement itself ended the transaction (COMMIT/ROLLBACK): nothing was written.
+      }
+      await db.run(`PRAGMA query_only = ${Object.values(previous ?? {})[0] ? 'ON' : 'OFF'}`);
+    }
+  },
+  async beforeBulkCopy(db) {
+    await db.run('PRAGMA foreign_keys = OFF');
+  },
+  // ATTACH creates files even under query_only, and PRAGMA assignments change the
+  // connection: only statements that start like a read are let through at all.
+  isReadStatement: (head) =>
+    /^(select|with|values|explain)\b/i.test(head) || /^pragma\b[^=]*$/i.test(head),
+  integerKey: 'INTEGER PRIMARY KEY',
+  // SQLite accepts any declared type and keeps every value as it is: keep the name.
+  copiedColumnType: (declared) => plainTypeName(declared),
+};
+
+/**
+ * SQLite's time key: text checks with GLOB (the grammar of `STORED_TIME_PATTERN`),
+ * the text itself for zone-less and `Z` times, and `strftime` to apply an
+ * offset at minute precision (seconds and fraction are copied, so microseconds
+ * survive; `strftime` itself would round them to milliseconds).
+ */
+function sqliteTimeKey(expression: string): string {
+  const dateOk =
+    "substr(b, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(b, 6, 2) BETWEEN '01' AND '12' AND substr(b, 9, 2) BETWEEN '01' AND '31'";
+  const timeOk =
+    "substr(b, 11, 1) IN ('T', ' ') AND substr(b, 12, 5) GLOB '[0-2][0-9]:[0-5][0-9]' AND substr(b, 12, 2) <= '24' AND (r = '' OR r GLOB ':[0-5][0-9]' OR (r GLOB ':[0-5][0-9].[0-9]*' AND substr(r, 5) NOT GLOB '*[^0-9]*'))";
+  const seconds =
+    "CASE WHEN r = '' THEN ':00' WHEN length(r) = 3 THEN r ELSE rtrim(rtrim(r, '0'), '.') END";
+  const minute = "substr(b, 1, 10) || 'T' || substr(b, 12, 5)";
+  return `(SELECT CASE WHEN NOT (${dateOk}) THEN NULL WHEN length(b) = 10 THEN CASE WHEN z = '' THEN substr(b, 1, 10) || 'T00:00:00' END WHEN NOT (${timeOk}) THEN NULL WHEN z IN ('', 'Z') THEN ${minute} || ${seconds} ELSE strftime('%Y-%m-%dT%H:%M', ${minute} || z) || ${seconds} END FROM (SELECT z, b, substr(b, 17) AS r FROM (SELECT z, substr(v, 1, length(v) - length(z)) AS b FROM (SELECT v, CASE WHEN v GLOB '*Z' THEN 'Z' WHEN v GLOB '*[-+][0-1][0-9]:[0-5][0-9]' THEN substr(v, -6) ELSE '' END AS z FROM (SELECT CAST(${expression} AS TEXT) AS v)))))`;
+}

@@ -1,0 +1,104 @@
+/**
+ * How runmeta reads an SQLite database's catalog (`sqlite_master`,
+ * `pragma_table_info`) and the kinds and order of a table's values.
+ */
+
+import type { ObservedSchema, SchemaObject } from '../../sql/observed-schema.js';
+import { quoteIdent } from '../../sql/quote.js';
+import { type SchemaIntrospector, schemaVersions, type ValueKind } from '../schema-introspector.js';
+
+/** SQLite's introspector (better-sqlite3, sql.js). */
+export const sqliteIntrospector: SchemaIntrospector = {
+  async observeSchema(db) {
+    const objects = await db.all<{ type: string; name: string; tbl_name: string; sql: string }>(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid",
+    );
+    const tables: ObservedSchema['tables'] = {};
+    const indexes: string[] = [];
+    const code: SchemaObject[] = [];
+    for (const object of objects) {
+      if (object.type === 'index') {
+        indexes.push(object.name);
+        continue;
+      }
+      if (object.type === 'view' || object.type === 'trigger') {
+        code.push({ kind: object.type, name: object.name, table: object.tbl_name });
+        continue;
+      }
+      // A virtual table's columns come from its module, which may not even exist
+      // here (asking for them would fail): it is code, never one of our tables.
+      if (object.type !== 'table') continue;
+      if (/^\s*CREATE\s+VIRTUAL\s+TABLE\b/i.test(String(object.sql ?? ''))) {
+        code.push({ kind: 'virtual table', name: object.name, table: object.name });
+        continue;
+      }
+      const columns = await db.all<{
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid', [
+        object.name,
+      ]);
+      tables[object.name] = columns.map((c) => ({
+        name: c.name,
+        type: c.type ?? '',
+        notNull: Number(c.notnull) === 1,
+        defaultSql: c.dflt_value,
+        primaryKey: Number(c.pk) > 0,
+      }));
+    }
+    const withoutRowid = (
+      await db.all<{ name: string }>(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND wr = 1",
+      )
+    ).map((t) => t.name);
+    return {
+      tables,
+      indexes,
+      schemaVersions: await schemaVersions(db, tables),
+      objects: code,
+      withoutRowid,
+    };
+  },
+  async valueKinds(db, table, columns) {
+    if (columns.length === 0) return [];
+    const select = columns
+      .map(
+        (c, i) =>
+          `(SELECT group_concat(k) FROM (SELECT DISTINCT typeof(${quoteIdent(c.name)}) AS k FROM ${quoteIdent(table)})) AS "k${i}"`,
+      )
+      .join(', ');
+    const [row] = await db.all(`SELECT ${select}`);
+    return columns.map((_, i) =>
+      String(row?.[`k${i}`] ?? '')
+        .split(',')
+        .filter((k): k is ValueKind => k !== '' && k !== 'null'),
+    );
+  },
+  async rowOrder(db, table) {
+    // A column of the table's own named _rowid_, rowid or oid (in any case) hides
+    // the row number under that name: take the first name no column hides.
+    const columns = await db.all<{ name: string }>('SELECT name FROM pragma_table_xinfo(?)', [
+      table,
+    ]);
+    const taken = new Set(columns.map((c) => c.name.toLowerCase()));
+    const alias = ['_rowid_', 'rowid', 'oid'].find((name) => !taken.has(name));
+    if (!alias) return null;
+    // WITHOUT ROWID tables have no row number: the probe fails and they are read unordered.
+    try {
+      await db.all(`SELECT ${alias} FROM ${quoteIdent(table)} LIMIT 0`);
+      return alias;
+    } catch {
+      return null;
+    }
+  },
+  async textReadExactly(db, table, column, text) {
+    const rows = await db.all(
+      `SELECT 1 AS x FROM ${quoteIdent(table)} WHERE CAST(${quoteIdent(column)} AS BLOB) = ? LIMIT 1`,
+      [new TextEncoder().encode(text)],
+    );
+    return rows.length > 0;
+  },
+};
