@@ -81,11 +81,7 @@ export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promi
 
   return {
     name: 'browser-wasm',
-    capabilities: {
-      fileSystem: false,
-      wal: false,
-      persistent: false,
-    } satisfies AdapterCapabilities,
+    capabilities: { wal: false } satisfies AdapterCapabilities,
     maxBytes,
     container,
     describe,

@@ -215,11 +215,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
     const container = createMemoryContainer();
     return {
       name: 'node-sqlite',
-      capabilities: {
-        fileSystem: false,
-        wal: false,
-        persistent: false,
-      } satisfies AdapterCapabilities,
+      capabilities: { wal: false } satisfies AdapterCapabilities,
       ...container,
       async open(name, openOptions = {}) {
         const bytes = container.take(name, !!openOptions.readOnly);
@@ -264,7 +260,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
   const container = createFileContainer(options.directory);
   return {
     name: 'node-sqlite',
-    capabilities: { fileSystem: true, wal: true, persistent: true } satisfies AdapterCapabilities,
+    capabilities: { wal: true } satisfies AdapterCapabilities,
     describe: container.path,
     ...container,
     attachTarget: container.path,

@@ -223,7 +223,7 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
 
   const adapter: PostgresAdapter = {
     name: 'postgres',
-    capabilities: { fileSystem: false, wal: false, persistent: true, exactBytes: false },
+    capabilities: { wal: false, exactBytes: false },
     dialect: postgresDialect,
     describe,
     schemaFor,

@@ -17,14 +17,14 @@ import type { SqlDialect } from './sql-dialect.js';
 // The values a connection takes and returns are part of the adapter contract.
 export type { Row, RunResult, SqlParams, SqlValue } from '../sql/values.js';
 
-/** What differs between backends; each flag defaults to the safest assumption. */
+/**
+ * What differs between backends; each flag defaults to the safest assumption.
+ * Only flags core reads are declared: an unread flag would promise a behaviour
+ * nothing provides.
+ */
 export interface AdapterCapabilities {
-  /** Databases are files on a local file system (paths, WAL side files, renames). */
-  readonly fileSystem: boolean;
   /** The backend journals in WAL mode, so a checkpoint matters before moving a file. */
   readonly wal: boolean;
-  /** Data outlives the process (false for purely in-memory containers). */
-  readonly persistent: boolean;
   /**
    * `readBytes`/`writeBytes` move a database's SQLite file image unchanged
    * (default true). False for a server: `writeBytes` imports an SQLite image into
