@@ -1,13 +1,9 @@
 import type { EnumKind } from '../schema/enums.js';
 import { readEnum } from '../schema/enums.js';
+import type { ReadIssue } from '../schema/read-issue.js';
 import type { SqlValue } from '../sql/values.js';
 
-/** Something odd found while reading a value; the raw value is kept here so nothing is lost. */
-export interface ReadIssue {
-  column: string;
-  kind: 'unknown_enum' | 'invalid_json' | 'invalid_type';
-  raw: SqlValue;
-}
+export type { ReadIssue } from '../schema/read-issue.js';
 
 /** The outcome of decoding one stored value. */
 export interface Decoded<T> {

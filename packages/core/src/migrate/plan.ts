@@ -46,10 +46,10 @@ export {
   type CarryOverCopy,
 } from './carry-over-sql.js';
 
-import type { MigrationStrategy } from './strategies.js';
+import type { MigrationStrategy } from '../schema/migration-strategies.js';
 import { asideNameFor, siblingName } from './working-names.js';
 
-export { MIGRATION_STRATEGIES, type MigrationStrategy } from './strategies.js';
+export { MIGRATION_STRATEGIES, type MigrationStrategy } from '../schema/migration-strategies.js';
 
 /** Options for {@link planMigration}. */
 export interface PlanOptions {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ReadIssue } from '../columns/codecs.js';
 import { type Lenient, ResolutionLevel } from './enums.js';
+import type { ReadIssue } from './read-issue.js';
 import { JsonObject, MechanismId, NonEmptyText, Timestamp } from './values.js';
 
 /** A mechanism event to record (write shape). */

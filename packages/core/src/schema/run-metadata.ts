@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ReadIssue } from '../columns/codecs.js';
 import {
   type CANONICAL_RUN_COLUMNS,
   type ColumnDef,
@@ -7,6 +6,7 @@ import {
   FidelityDistribution,
 } from '../columns/registry.js';
 import { type ResolutionLevel, RunStatus, TemporalMode } from './enums.js';
+import type { ReadIssue } from './read-issue.js';
 import { FidelityStrategyInput } from './strategy.js';
 import { Count, NonEmptyText, NonNegative, Timestamp, Year } from './values.js';
 
