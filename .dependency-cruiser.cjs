@@ -126,7 +126,7 @@ module.exports = {
   ],
   options: {
     // Only the packages' own source: fast, and tests beside the code are checked too.
-    includeOnly: '^packages/[^/]+/src/',
+    includeOnly: ['^packages/[^/]+/src/', '^@runmeta/'],
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|dist)/' },
     tsPreCompilationDeps: true,
