@@ -83,7 +83,8 @@ module.exports = {
     {
       name: 'no-relative-import-of-another-package',
       severity: 'error',
-      comment: 'Another package is imported by its name (`@runmeta/core`), never by a relative path.',
+      comment:
+        'Another package is imported by its name (`@runmeta/core`), never by a relative path.',
       from: { path: '^packages/([^/]+)/' },
       to: { dependencyTypes: ['local'], path: '^packages/', pathNot: '^packages/$1/' },
     },
