@@ -26,9 +26,9 @@
  *   CLI gets one file per command.
  * - migrate/carry-over-archive*.ts → manager/ (archive-open, archive-guard,
  *   rollback, run-pages): archive lookup and paging move below the manager.
- * - schema/options.ts → storage/adapter.ts (type of the adapter option) and
- *   snapshot/snapshot.ts (NarrativeSummary); schema/run-metadata.ts →
- *   columns/registry.ts (run types derived from the registry's columns).
+ * - schema/options.ts → storage/adapter.ts (the type of the adapter option) and
+ *   schema/run-metadata.ts → columns/registry.ts (run types derived from the
+ *   registry's columns): both want a home above columns/storage.
  */
 
 /** Core's source, as a path prefix. */

@@ -9,9 +9,9 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { NarrativeSummary } from '../snapshot/snapshot.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from './migration-strategies.js';
+import { NarrativeSummary } from './narrative.js';
 import { RunFilter } from './run-metadata.js';
 import { parseInput, previewValue } from './validate.js';
 import { NonEmptyText } from './values.js';

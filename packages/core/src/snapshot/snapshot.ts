@@ -5,18 +5,10 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { isOverBudget, sortedDistribution } from '../metrics/fidelity.js';
+import { NarrativeSummary } from '../schema/narrative.js';
 import { previewValue } from '../schema/validate.js';
 
-/** What a narrative export contributes to a snapshot. */
-export const NarrativeSummary = z.object({
-  /** The narrative file the values came from. */
-  source: z.string(),
-  characters: z.array(z.string()),
-  timeline: z.array(z.string()),
-  latestEvent: z.string().nullable(),
-  dialogCount: z.number().int().nonnegative(),
-});
-export type NarrativeSummary = z.infer<typeof NarrativeSummary>;
+export { NarrativeSummary } from '../schema/narrative.js';
 
 /** The snapshot fields a v1 run's own data can supply when it did not store them. */
 export const V1_DERIVED_FIELDS = [
