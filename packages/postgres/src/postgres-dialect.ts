@@ -53,6 +53,7 @@ function affinity(declared: string): 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL' | 'NUM
   return 'NUMERIC';
 }
 
+/** The PostgreSQL dialect that `createPostgresAdapter` declares. */
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   ...postgresDdl,
