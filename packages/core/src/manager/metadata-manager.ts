@@ -52,7 +52,6 @@ import {
   applyMigration,
   type MigrationProgress,
   type MigrationResult,
-  openDatabase,
 } from '../migrate/execute.js';
 import { refuseForeignCode, refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
@@ -101,6 +100,7 @@ import {
 } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
 import { refuseWritingArchive } from './archive-guard.js';
 import { openArchiveDatabase } from './archive-open.js';

@@ -10,9 +10,9 @@
 import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { NotADatabaseError } from '../errors.js';
-import { openDatabase } from '../migrate/execute.js';
 import { asideNameFor, siblingName } from '../migrate/working-names.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { openDatabase } from '../storage/open-database.js';
 import { restoringNameFor } from './rollback.js';
 
 const FINISH = {

@@ -7,12 +7,12 @@ import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
-import { openDatabase } from '../migrate/execute.js';
 import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { siblingName } from '../migrate/working-names.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { openDatabase } from '../storage/open-database.js';
 import { openArchiveDatabase } from './archive-open.js';
 import {
   type ChangesSinceMigration,

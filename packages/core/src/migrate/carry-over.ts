@@ -9,10 +9,10 @@ import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
 import { backfillParams } from './backfill-rows.js';
 import { duplicateRunIds, explainDuplicateRuns } from './carry-over-refusals.js';
 import { ATTACHED_SOURCE, type BackfillSql } from './carry-over-sql.js';
-import { openDatabase } from './execute.js';
 import type { MigrationPlan, StepKind } from './plan.js';
 import { keyOf } from './row-order.js';
 
