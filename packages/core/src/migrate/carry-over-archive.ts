@@ -37,7 +37,6 @@ import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.j
 import type { Database, Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
-import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
 import {
   count,
   pages,
@@ -55,6 +54,7 @@ import { detectSchema } from './detect.js';
 import { refuseForeignCode, refuseStandIns } from './foreign-code.js';
 import { observeSchema } from './observe.js';
 import { HISTORY_INSERT_COLUMNS } from './plan.js';
+import { BACKFILLED_COLUMNS, backfillParams } from './upgrade-v1-run.js';
 
 export type {
   CarryOverArchiveOptions,

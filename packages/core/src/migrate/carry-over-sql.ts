@@ -7,9 +7,9 @@
 import { canonicalColumns, TABLES, type TableDef } from '../columns/registry.js';
 import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
-import { BACKFILLED_COLUMNS } from './backfill-rows.js';
 import type { ObservedColumn } from './observe.js';
 import { keyAfter, keyOrderBy, keySelect, type RowOrder } from './row-order.js';
+import { BACKFILLED_COLUMNS } from './upgrade-v1-run.js';
 
 /** How one table's rows are carried over. */
 export interface CarryOverCopy {

@@ -10,11 +10,11 @@ import { quoteIdent } from '../columns/sql.js';
 import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
-import { backfillParams } from './backfill-rows.js';
 import { duplicateRunIds, explainDuplicateRuns } from './carry-over-refusals.js';
 import { ATTACHED_SOURCE, type BackfillSql } from './carry-over-sql.js';
 import type { MigrationPlan, StepKind } from './plan.js';
 import { keyOf } from './row-order.js';
+import { backfillParams } from './upgrade-v1-run.js';
 
 /** Progress of a running migration, for progress bars. */
 export interface MigrationProgress {
