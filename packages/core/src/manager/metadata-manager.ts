@@ -62,7 +62,7 @@ import {
   planMigration,
 } from '../migrate/plan.js';
 import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
-import { asideNameFor, siblingName } from '../migrate/working-names.js';
+import { asideNameFor, restoringNameFor, siblingName } from '../migrate/working-names.js';
 import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,
@@ -108,12 +108,7 @@ import { archivedOnly, ID_BATCH, unionInOrder } from './archive-union.js';
 import { missingDatabaseError } from './missing-database.js';
 import { runNotFound } from './not-found.js';
 import { queryInputError, queryReadsOnly } from './query-errors.js';
-import {
-  type RollbackOptions,
-  type RollbackResult,
-  restoringNameFor,
-  rollbackMigration,
-} from './rollback.js';
+import { type RollbackOptions, type RollbackResult, rollbackMigration } from './rollback.js';
 import { pageRuns, presentRunIds } from './run-pages.js';
 import {
   decodeRun,

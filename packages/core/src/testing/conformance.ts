@@ -28,10 +28,9 @@ import {
   ValidationError,
 } from '../errors.js';
 import { type ManagerOptions, MetadataManager } from '../manager/metadata-manager.js';
-import { restoringNameFor } from '../manager/rollback.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
-import { asideNameFor } from '../migrate/working-names.js';
+import { asideNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { strategyWithDefaults } from '../schema/strategy.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { SqlValue, StorageAdapter } from '../storage/adapter.js';
