@@ -61,7 +61,6 @@ import {
   type MigrationStrategy,
   planMigration,
 } from '../migrate/plan.js';
-import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
 import { asideNameFor, restoringNameFor, siblingName } from '../migrate/working-names.js';
 import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
@@ -100,6 +99,7 @@ import {
 } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
+import { keyOrderBy, rowOrderOf } from '../storage/keyset-pages.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
 import { refuseWritingArchive } from './archive-guard.js';

@@ -27,6 +27,7 @@ import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema
 import { parseInput } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { rowOrderOf } from '../storage/keyset-pages.js';
 import {
   ATTACHED_SOURCE,
   type BackfillSql,
@@ -37,7 +38,6 @@ import {
 import { detectSchema, type SchemaDetection } from './detect.js';
 import { withLegacyIds } from './legacy-ids.js';
 import type { ObservedColumn, ObservedSchema } from './observe.js';
-import { rowOrderOf } from './row-order.js';
 
 export {
   ATTACHED_SOURCE,
