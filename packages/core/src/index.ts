@@ -72,5 +72,6 @@ export {
   type MemoryContainer,
   type MemoryContainerOptions,
 } from './storage/memory-container.js';
+export * from './storage/open-database.js';
 export { looksLikeSqlite, withoutWalHeader } from './storage/sqlite-bytes.js';
 export { SDK_VERSION } from './version.js';

@@ -8,6 +8,8 @@ import {
   ArchiveConflictError,
   FileSystemError,
   fileSystemError,
+  LOCK_NOTE_SUFFIX,
+  LOCK_SUFFIX,
   NotADatabaseError,
   StorageError,
   type StoredFile,
@@ -21,18 +23,17 @@ import {
   SIDE_SUFFIXES,
   writeAll,
 } from './files.js';
-/** The migration lock of a database, and the note naming its holder. */
-export const LOCK_SUFFIX = '.runmeta-lock';
+
 /** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
 const HIDDEN_PATTERN = /-mj[0-9A-F]+$/i;
 /** runmeta's lock file, its journal and its note. */
-const LOCK_SUFFIXES = [LOCK_SUFFIX, `${LOCK_SUFFIX}-journal`, `${LOCK_SUFFIX}.json`];
+const LOCK_SUFFIXES = [LOCK_SUFFIX, `${LOCK_SUFFIX}-journal`, LOCK_NOTE_SUFFIX];
 
 /** Every file that can belong to a database, and what it is. */
 const FILE_ROLES: readonly [string, StoredFile['role']][] = [
   ['', 'database'],
   ...SIDE_SUFFIXES.map((suffix): [string, StoredFile['role']] => [suffix, 'side']),
-  ...[LOCK_SUFFIX, `${LOCK_SUFFIX}.json`, `${LOCK_SUFFIX}-journal`].map(
+  ...[LOCK_SUFFIX, LOCK_NOTE_SUFFIX, `${LOCK_SUFFIX}-journal`].map(
     (suffix): [string, StoredFile['role']] => [suffix, 'lock'],
   ),
 ];

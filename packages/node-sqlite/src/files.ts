@@ -16,13 +16,14 @@ import {
   fileSystemError,
   NotADatabaseError,
   NotAFileError,
+  SQLITE_SIDE_SUFFIXES,
 } from '@runmeta/core';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW, O_NONBLOCK } =
   fs.constants;
 
 /** SQLite's side files of a database: it opens them itself, following links. */
-export const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+export const SIDE_SUFFIXES = SQLITE_SIDE_SUFFIXES;
 
 /** What a stat says is at a path. */
 export function kindOf(stat: fs.Stats): FileKind {

@@ -28,12 +28,13 @@ import {
   DatabaseLockedError,
   fileSystemError,
   InterruptedError,
+  LOCK_NOTE_SUFFIX,
+  LOCK_SUFFIX,
   type LockHolderNote,
   NotADatabaseError,
   RunmetaError,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { LOCK_SUFFIX } from './containers.js';
 import { openOwnFile, readOwnFile, writeAll } from './files.js';
 
 /** Who holds (or held) a migration lock. */
@@ -147,7 +148,7 @@ function isRunning(pid: number): boolean {
  * `databasePath`, and whether that process still runs (null: another host).
  */
 export function readLockHolder(databasePath: string): LockHolderNote | null {
-  const holder = readHolder(`${databasePath}${LOCK_SUFFIX}.json`);
+  const holder = readHolder(`${databasePath}${LOCK_NOTE_SUFFIX}`);
   if (!holder) return null;
   return {
     ...holder,
@@ -161,7 +162,7 @@ export async function acquireMigrationLock(
   options: LockOptions,
 ): Promise<() => Promise<void>> {
   const lockFile = `${databasePath}${LOCK_SUFFIX}`;
-  const noteFile = `${lockFile}.json`;
+  const noteFile = `${databasePath}${LOCK_NOTE_SUFFIX}`;
   const folder = path.resolve(path.dirname(databasePath));
   try {
     fs.accessSync(folder, fs.constants.W_OK);

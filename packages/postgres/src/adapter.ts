@@ -16,6 +16,7 @@ import {
   type SqlConnection,
   type StorageAdapter,
   ValidationError,
+  WORKING_SUFFIXES,
 } from '@runmeta/core';
 import pg from 'pg';
 import { connect } from './connection.js';
@@ -55,8 +56,8 @@ const COMMENT_PREFIX = 'runmeta database ';
 const LOCK_CLASS = 0x726d;
 /** PostgreSQL truncates identifiers beyond 63 bytes; runmeta refuses them instead. */
 const MAX_IDENTIFIER_BYTES = 63;
-/** What runmeta's longest working name adds to a schema name (`runs.v1-restoring`). */
-const WORKING_SUFFIX_BYTES = Buffer.byteLength('.v1-restoring');
+/** What runmeta's longest working name adds to a schema name (`runs.v1-restoring`: 13 bytes). */
+const WORKING_SUFFIX_BYTES = Math.max(...WORKING_SUFFIXES.map((s) => Buffer.byteLength(s)));
 
 /** Why PostgreSQL cannot have a schema of this name as it is, or null. */
 function schemaProblem(schema: string): string | null {

@@ -2,7 +2,13 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFields, FILE_KIND_WORDS, InterruptedError, interruptionPoint } from '@runmeta/core';
+import {
+  exportFields,
+  FILE_KIND_WORDS,
+  InterruptedError,
+  interruptionPoint,
+  PARTIAL_EXPORT_SUFFIX,
+} from '@runmeta/core';
 import { entryKind } from '@runmeta/node-sqlite';
 import { CliUsageError, userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
@@ -81,7 +87,7 @@ export const exportCommand: CommandSpec = {
           `--out ${options.out}: the folder ${path.dirname(target)} does not exist`,
         );
       }
-      temp = `${target}.runmeta-partial`;
+      temp = `${target}${PARTIAL_EXPORT_SUFFIX}`;
       const partial = lookAt(temp);
       if (partial && partial !== 'file') {
         throw new CliUsageError(

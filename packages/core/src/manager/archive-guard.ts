@@ -4,26 +4,14 @@
  * taken) and rollback restores it from there, so writing into it — which would
  * first migrate it to v2 — would make its runs vanish from `includeArchive` reads
  * and have rollback "restore" a v2 file. Archive names are always made from the
- * name of the database they belong to (`siblingName`), so the name says both that
+ * name of the database they belong to (`archiveNameFor`, `migrate/working-names.ts`), so the name says both that
  * a file is an archive and whose.
  *
  * @packageDocumentation
  */
 import { ReadOnlyError } from '../errors.js';
+import { archiveOwner } from '../migrate/working-names.js';
 import type { StorageAdapter } from '../storage/adapter.js';
-
-/**
- * The database an archive's name belongs to (`runs_v1_archive.db` and
- * `runs_v1_archive_2.db` → `runs.db`), or null when `name` is not an archive's.
- */
-export function archiveOwner(name: string): string | null {
-  const dot = name.lastIndexOf('.');
-  const stem = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : '';
-  const match = /^(.+)_v1_archive(?:_(\d+))?$/.exec(stem);
-  if (!match || (match[2] !== undefined && Number(match[2]) < 2)) return null;
-  return `${match[1]}${ext}`;
-}
 
 /**
  * Refuse to write into (or create, or migrate) a database whose name is that of

@@ -12,11 +12,10 @@ import { TABLES } from '../columns/registry.js';
 import { ArchiveConflictError, InterruptedError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
-import { openDatabase } from '../migrate/execute.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
-import { siblingName } from '../migrate/working-names.js';
+import { importingNameFor, replacedNameFor } from '../migrate/working-names.js';
 import {
   CopyDatabaseOptionsSchema,
   DatabaseNameOption,
@@ -30,8 +29,8 @@ import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
 import { refuseWritingArchive } from './archive-guard.js';
-import { importingNameFor } from './leftovers.js';
 import { MetadataManager, unusable } from './metadata-manager.js';
 import { archiveOf } from './rollback.js';
 
@@ -258,7 +257,7 @@ export async function copyDatabase(
   let replaced: string | null = null;
   try {
     if (options.replace && (await target.exists(name))) {
-      replaced = siblingName(name, '_replaced', await target.list());
+      replaced = replacedNameFor(name, await target.list());
       await target.move(name, replaced);
     }
     await target.move(aside, name);

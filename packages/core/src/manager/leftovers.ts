@@ -9,17 +9,11 @@
  */
 import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
-import { openDatabase } from '../migrate/execute.js';
-import { asideNameFor } from '../migrate/working-names.js';
+import { asideNameFor, importingNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { DatabaseNameOption, StorageAdapterOption } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { LockHolderNote, StorageAdapter, StoredFile } from '../storage/adapter.js';
-import { restoringNameFor } from './rollback.js';
-
-/** Name of an import's aside copy of `database`. */
-export function importingNameFor(database: string): string {
-  return `${database}.importing`;
-}
+import { openDatabase } from '../storage/open-database.js';
 
 /** What will happen to a {@link Leftover}. */
 export type LeftoverFate =

@@ -52,7 +52,6 @@ import {
   applyMigration,
   type MigrationProgress,
   type MigrationResult,
-  openDatabase,
 } from '../migrate/execute.js';
 import { refuseForeignCode, refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
@@ -62,8 +61,7 @@ import {
   type MigrationStrategy,
   planMigration,
 } from '../migrate/plan.js';
-import { keyOrderBy, rowOrderOf } from '../migrate/row-order.js';
-import { asideNameFor, siblingName } from '../migrate/working-names.js';
+import { asideNameFor, restoringNameFor, siblingName } from '../migrate/working-names.js';
 import { recordBatchArgument, runIdArgument, sqlArguments } from '../schema/arguments.js';
 import {
   ChildOptionsSchema,
@@ -101,6 +99,8 @@ import {
 } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
+import { keyOrderBy, rowOrderOf } from '../storage/keyset-pages.js';
+import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
 import { refuseWritingArchive } from './archive-guard.js';
 import { openArchiveDatabase } from './archive-open.js';
@@ -108,12 +108,7 @@ import { archivedOnly, ID_BATCH, unionInOrder } from './archive-union.js';
 import { missingDatabaseError } from './missing-database.js';
 import { runNotFound } from './not-found.js';
 import { queryInputError, queryReadsOnly } from './query-errors.js';
-import {
-  type RollbackOptions,
-  type RollbackResult,
-  restoringNameFor,
-  rollbackMigration,
-} from './rollback.js';
+import { type RollbackOptions, type RollbackResult, rollbackMigration } from './rollback.js';
 import { pageRuns, presentRunIds } from './run-pages.js';
 import {
   decodeRun,

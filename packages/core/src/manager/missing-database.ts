@@ -10,10 +10,9 @@
 import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { NotADatabaseError } from '../errors.js';
-import { openDatabase } from '../migrate/execute.js';
-import { asideNameFor, siblingName } from '../migrate/working-names.js';
+import { archiveNameFor, asideNameFor, restoringNameFor } from '../migrate/working-names.js';
 import type { StorageAdapter } from '../storage/adapter.js';
-import { restoringNameFor } from './rollback.js';
+import { openDatabase } from '../storage/open-database.js';
 
 const FINISH = {
   hint: 'Open it for writing (without readOnly) to finish the interrupted work',
@@ -74,7 +73,7 @@ export async function missingDatabaseError(
         FINISH,
       );
     }
-    const archive = siblingName(database, '_v1_archive');
+    const archive = archiveNameFor(database);
     if (await adapter.exists(archive)) {
       return new NotADatabaseError(
         location,

@@ -7,12 +7,12 @@ import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
-import { openDatabase } from '../migrate/execute.js';
 import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
-import { siblingName } from '../migrate/working-names.js';
+import { archiveNameFor, backupNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { openDatabase } from '../storage/open-database.js';
 import { openArchiveDatabase } from './archive-open.js';
 import {
   type ChangesSinceMigration,
@@ -55,11 +55,6 @@ export interface RollbackResult {
   warning: string;
 }
 
-/** Name used while an archive is being restored (recovered on next open). */
-export function restoringNameFor(database: string): string {
-  return `${database}.v1-restoring`;
-}
-
 /**
  * The name of a database's v1 archive: the one its latest migration recorded,
  * else the usual sibling name; null when there is none.
@@ -82,7 +77,7 @@ export async function archiveOf(adapter: StorageAdapter, database: string): Prom
   } finally {
     await db.close();
   }
-  const fallback = siblingName(database, '_v1_archive');
+  const fallback = archiveNameFor(database);
   return (await adapter.exists(fallback)) ? fallback : null;
 }
 
@@ -139,7 +134,7 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
     } finally {
       await old.close();
     }
-    const backup = siblingName(database, '_v2_backup', await adapter.list());
+    const backup = backupNameFor(database, await adapter.list());
     const restoring = restoringNameFor(database);
     await adapter.remove(restoring);
     await adapter.copy(archive, restoring);

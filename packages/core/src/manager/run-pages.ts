@@ -7,9 +7,9 @@
  */
 
 import { asFilterError } from '../filter/engine-limits.js';
-import { dropKey, keyOf, type RowOrder, rowOrderOf } from '../migrate/row-order.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
+import { dropKey, keyOf, type RowOrder, rowOrderOf } from '../storage/keyset-pages.js';
 import { existingRunIds } from './archive-union.js';
 import { decodeRun, type ResolvedFilter, runsSelect } from './run-queries.js';
 

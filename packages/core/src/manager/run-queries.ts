@@ -8,11 +8,11 @@ import { decodeRow, withNulls } from '../columns/rows.js';
 import { quoteIdent, selectSql } from '../columns/sql.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
-import { keyAfter, keyOrderBy, keySelect, type RowOrder } from '../migrate/row-order.js';
 import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { keyAfter, keyOrderBy, keySelect, type RowOrder } from '../storage/keyset-pages.js';
 
 const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 
@@ -47,7 +47,7 @@ export interface ResolvedFilter {
   order?: 'oldest-first' | 'newest-first' | undefined;
   /** A filter in the `--where` language (see `parseWhere`). */
   where?: string | undefined;
-  /** Keyset cursor: only rows after these key values of the row order (see `row-order.ts`). */
+  /** Keyset cursor: only rows after these key values of the row order (see `storage/keyset-pages.ts`). */
   after?: SqlValue[] | undefined;
   /** Skip this many rows (after ordering; needs `limit`). */
   offset?: number | undefined;

@@ -12,12 +12,18 @@ import { presentRunIds } from '../manager/run-pages.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { plainTypeName } from '../storage/dialect.js';
+import {
+  keyOf,
+  keysetPages,
+  keysetSelects,
+  type RowOrder,
+  rowOrderOf,
+} from '../storage/keyset-pages.js';
 import type { CarryOverArchiveProgress } from './carry-over-archive-types.js';
 import { duplicateRunIds, duplicateRunsError } from './carry-over-refusals.js';
 import { legacyIdColumn, needNewIds } from './legacy-ids.js';
 import type { ObservedSchema } from './observe.js';
 import { definitionFor } from './plan.js';
-import { keyAfter, keyOf, keyOrderBy, keySelect, type RowOrder, rowOrderOf } from './row-order.js';
 
 /** How one table is carried, as surveyed in the archive and the active database. */
 export interface TablePlan {
@@ -90,17 +96,15 @@ export async function split(
 }
 
 /** Pages of an archive table, in insertion order (key order for a table without rowid). */
-export async function* pages(archive: Database, plan: TablePlan, pageSize: number) {
-  let last: SqlValue[] | null = null;
-  for (;;) {
-    const rows: Row[] =
-      last === null
-        ? await archive.all(plan.first, [pageSize])
-        : await archive.all(plan.select, [...last, pageSize]);
-    if (rows.length) yield rows;
-    if (rows.length < pageSize) return;
-    last = keyOf(plan.order, rows[rows.length - 1]!);
-  }
+export function pages(archive: Database, plan: TablePlan, pageSize: number) {
+  return keysetPages({
+    read: (after) =>
+      after === null
+        ? archive.all(plan.first, [pageSize])
+        : archive.all(plan.select, [...after, pageSize]),
+    keyOf: (row) => keyOf(plan.order, row),
+    pageSize,
+  });
 }
 
 /** Count what one table would carry, and decide its columns and ids. */
@@ -126,7 +130,7 @@ export async function surveyTable(
     }));
   const names = source.map((c) => c.name).filter((name) => !(name in constants));
   const order = rowOrderOf(archived, table.name);
-  const read = `SELECT ${keySelect(order)}, ${names.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)}`;
+  const reads = keysetSelects(order, names.map(quoteIdent).join(', '), quoteIdent(table.name));
   const plan: TablePlan = {
     table,
     columns: names,
@@ -138,8 +142,8 @@ export async function surveyTable(
     collides: false,
     legacyId: null,
     order,
-    first: `${read}${keyOrderBy(order)} LIMIT ?`,
-    select: `${read} WHERE ${keyAfter(order)}${keyOrderBy(order)} LIMIT ?`,
+    first: reads.first,
+    select: reads.next,
   };
   const hasId = table !== TABLES.runs && names.includes('id');
   const id = source.find((c) => c.name === 'id');

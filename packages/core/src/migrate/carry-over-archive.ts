@@ -35,8 +35,8 @@ import { openArchiveDatabase } from '../manager/archive-open.js';
 import { archiveOf } from '../manager/rollback.js';
 import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.js';
 import type { Database, Executor } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
-import { BACKFILLED_COLUMNS, backfillParams } from './backfill-rows.js';
 import {
   count,
   pages,
@@ -51,10 +51,10 @@ import type {
 } from './carry-over-archive-types.js';
 import { explainMissingValues } from './carry-over-refusals.js';
 import { detectSchema } from './detect.js';
-import { openDatabase } from './execute.js';
 import { refuseForeignCode, refuseStandIns } from './foreign-code.js';
 import { observeSchema } from './observe.js';
 import { HISTORY_INSERT_COLUMNS } from './plan.js';
+import { BACKFILLED_COLUMNS, backfillParams } from './upgrade-v1-run.js';
 
 export type {
   CarryOverArchiveOptions,

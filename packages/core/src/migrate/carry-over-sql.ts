@@ -7,9 +7,9 @@
 import { canonicalColumns, TABLES, type TableDef } from '../columns/registry.js';
 import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
 import type { SqlValue } from '../storage/adapter.js';
-import { BACKFILLED_COLUMNS } from './backfill-rows.js';
+import { keyOrderBy, keysetSelects, type RowOrder } from '../storage/keyset-pages.js';
 import type { ObservedColumn } from './observe.js';
-import { keyAfter, keyOrderBy, keySelect, type RowOrder } from './row-order.js';
+import { BACKFILLED_COLUMNS } from './upgrade-v1-run.js';
 
 /** How one table's rows are carried over. */
 export interface CarryOverCopy {
@@ -101,15 +101,15 @@ export function carryOverCopy(
     }),
   };
   const sourceTable = `${quoteIdent(ATTACHED_SOURCE)}.${quoteIdent(table.name)}`;
-  const read = `SELECT ${keySelect(keyed)}, ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)}`;
+  const pages = keysetSelects(keyed, columns.map(quoteIdent).join(', '), quoteIdent(table.name));
   const into = `INSERT INTO ${quoteIdent(table.name)} (${[...targetColumns, ...Object.keys(constants)].map(quoteIdent).join(', ')}) SELECT ${[...columns.map(quoteIdent), ...Object.keys(constants).map(() => '?')].join(', ')} FROM ${sourceTable}`;
   return {
     table: table.name,
     columns,
     ...(targetColumns.some((t, i) => t !== columns[i]) ? { targetColumns } : {}),
     order: keyed,
-    firstSelect: `${read}${keyOrderBy(keyed)} LIMIT ?`,
-    select: `${read} WHERE ${keyAfter(keyed)}${keyOrderBy(keyed)} LIMIT ?`,
+    firstSelect: pages.first,
+    select: pages.next,
     insert: insertSql(table.name, [...targetColumns, ...Object.keys(constants)]),
     attachedRange: keyed.rowid
       ? `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`

@@ -1,20 +1,20 @@
 /**
  * Carry-over and backfill, run inside the aside database's one transaction. Both
  * go page by page — keyset on the source's rowid for the copy, on `run_id` for
- * the backfill — so progress is real (one event per page) and a cancelled
+ * the backfill (`storage/keyset-pages.ts`) — so progress is real (one event per page) and a cancelled
  * migration stops between two pages.
  */
 
 import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
-import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
+import type { Row, StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
-import { backfillParams } from './backfill-rows.js';
+import { copyKeysetPages, keyOf, keysetPages } from '../storage/keyset-pages.js';
+import { openDatabase } from '../storage/open-database.js';
 import { duplicateRunIds, explainDuplicateRuns } from './carry-over-refusals.js';
 import { ATTACHED_SOURCE, type BackfillSql } from './carry-over-sql.js';
-import { openDatabase } from './execute.js';
 import type { MigrationPlan, StepKind } from './plan.js';
-import { keyOf } from './row-order.js';
+import { backfillParams } from './upgrade-v1-run.js';
 
 /** Progress of a running migration, for progress bars. */
 export interface MigrationProgress {
@@ -158,34 +158,24 @@ async function copyTable(
   context: CarryOverContext,
 ): Promise<number> {
   const total = context.sourceCounts[copy.table] ?? 0;
-  let last: SqlValue[] | null = null;
-  let copied = 0;
   const constants = Object.values(copy.constants);
   context.progress({ step: 'carry-over', table: copy.table, done: 0, total });
-  for (;;) {
-    const rows: Row[] =
-      last === null
-        ? await reader.all(copy.firstSelect, [context.pageSize])
-        : await reader.all(copy.select, [...last, context.pageSize]);
-    if (rows.length === 0) break;
-    await tx.runMany(
-      copy.insert,
-      rows.map((row) => [...copy.columns.map((c) => row[c] ?? null), ...constants]),
-    );
-    copied += rows.length;
-    last = keyOf(copy.order, rows[rows.length - 1]!);
-    context.progress({ step: 'carry-over', table: copy.table, done: copied, total });
-    await context.pause();
-    if (rows.length < context.pageSize) break;
-  }
-  return copied;
-}
-
-interface BackfillRun extends Row {
-  run_id: string;
-  entities_created: number;
-  timepoints_created: number;
-  tokens_used: number;
+  return copyKeysetPages({
+    source: {
+      read: (after) =>
+        after === null
+          ? reader.all(copy.firstSelect, [context.pageSize])
+          : reader.all(copy.select, [...after, context.pageSize]),
+      keyOf: (row) => keyOf(copy.order, row),
+      pageSize: context.pageSize,
+    },
+    target: tx,
+    insert: copy.insert,
+    params: (row) => [...copy.columns.map((c) => row[c] ?? null), ...constants],
+    onPage: (copied) =>
+      context.progress({ step: 'carry-over', table: copy.table, done: copied, total }),
+    pause: context.pause,
+  });
 }
 
 /**
@@ -197,23 +187,24 @@ async function backfill(tx: Executor, sql: BackfillSql, context: CarryOverContex
   const [counted] = await tx.all(sql.count, [V1_SCHEMA_VERSION]);
   const total = Number(counted?.n ?? 0);
   let done = 0;
-  let last: SqlValue | null = null;
   context.progress({ step: 'backfill', done, total });
-  for (;;) {
-    const runs: BackfillRun[] = await tx.all<BackfillRun>(
-      last === null ? sql.firstPage : sql.nextPage,
-      last === null
-        ? [V1_SCHEMA_VERSION, context.pageSize]
-        : [V1_SCHEMA_VERSION, last, context.pageSize],
-    );
-    if (runs.length === 0) break;
-    const assignments = await tx.all(sql.assignments, [runs[0]!.run_id, runs.at(-1)!.run_id]);
+  const pages = keysetPages({
+    read: (after) =>
+      after === null
+        ? tx.all(sql.firstPage, [V1_SCHEMA_VERSION, context.pageSize])
+        : tx.all(sql.nextPage, [V1_SCHEMA_VERSION, ...after, context.pageSize]),
+    keyOf: (run) => [run.run_id ?? null],
+    pageSize: context.pageSize,
+  });
+  for await (const runs of pages) {
+    const assignments = await tx.all(sql.assignments, [
+      runs[0]!.run_id ?? null,
+      runs.at(-1)!.run_id ?? null,
+    ]);
     const updates = backfillParams(runs, assignments);
     await tx.runMany(sql.update, updates);
     done += runs.length;
-    last = runs.at(-1)!.run_id;
     context.progress({ step: 'backfill', done, total });
     await context.pause();
-    if (runs.length < context.pageSize) break;
   }
 }

@@ -27,6 +27,7 @@ import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema
 import { parseInput } from '../schema/validate.js';
 import type { SqlValue } from '../storage/adapter.js';
 import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { rowOrderOf } from '../storage/keyset-pages.js';
 import {
   ATTACHED_SOURCE,
   type BackfillSql,
@@ -37,7 +38,6 @@ import {
 import { detectSchema, type SchemaDetection } from './detect.js';
 import { withLegacyIds } from './legacy-ids.js';
 import type { ObservedColumn, ObservedSchema } from './observe.js';
-import { rowOrderOf } from './row-order.js';
 
 export {
   ATTACHED_SOURCE,
@@ -47,7 +47,7 @@ export {
 } from './carry-over-sql.js';
 
 import type { MigrationStrategy } from '../schema/migration-strategies.js';
-import { asideNameFor, siblingName } from './working-names.js';
+import { archiveNameFor, asideNameFor } from './working-names.js';
 
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from '../schema/migration-strategies.js';
 
@@ -333,7 +333,7 @@ export function planMigration(
   // v1 → v2. An unknown strategy was refused above: it must not silently become `archive`.
   const strategy = options.strategy ?? 'archive';
   const existing = options.existing ?? [];
-  const archiveName = siblingName(database, '_v1_archive', existing);
+  const archiveName = archiveNameFor(database, existing);
   const aside = asideNameFor(database);
   Object.assign(plan, {
     action: 'migrate',
@@ -453,7 +453,7 @@ export function planMigration(
     },
     {
       kind: 'archive-move',
-      description: `Move the v1 database to ${archiveName}${archiveName !== siblingName(database, '_v1_archive') ? ' (the usual name is taken)' : ''}`,
+      description: `Move the v1 database to ${archiveName}${archiveName !== archiveNameFor(database) ? ' (the usual name is taken)' : ''}`,
       database,
       sql: [],
       from: database,

@@ -17,6 +17,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { Row, SqlValue } from '../sql/values.js';
 import { checkNames, rowChecker } from './copy-checks.js';
 import type { Database, Executor } from './database.js';
+import { copyKeysetPages, keyOf, keysetSelects, type RowOrder } from './keyset-pages.js';
 import type { ValueKind } from './schema-introspector.js';
 
 /** One copied table. */
@@ -180,42 +181,48 @@ export async function copyTables(
       const insertColumns = [...plan.columns, ...(withOrder ? [ROW_ORDER_COLUMN] : [])];
       const insert = insertSql(plan.table, insertColumns);
       const list = plan.columns.map(quoteIdent).join(', ');
+      const from = quoteIdent(plan.table);
       const alias = orderAlias(plan.columns);
+      // The dialect's insertion order is one expression, read under an alias no column has.
+      const order: RowOrder | null = plan.order
+        ? { key: [plan.order], rowid: true, aliases: [alias] }
+        : null;
+      const reads = order && keysetSelects(order, list, from);
       const check = rowChecker(
         source,
         tx.dialect,
         plan.table,
         plan.columns.map((name, i) => ({ name, type: plan.types[i]! })),
       );
-      let copied = 0;
-      let last: SqlValue = null;
-      for (;;) {
-        const rows: Row[] = plan.order
-          ? await source.all(
-              `SELECT ${plan.order} AS ${quoteIdent(alias)}, ${list} FROM ${quoteIdent(plan.table)}${last === null ? '' : ` WHERE ${plan.order} > ?`} ORDER BY ${plan.order} LIMIT ?`,
-              last === null ? [pageSize] : [last, pageSize],
-            )
-          : await source.all(`SELECT ${list} FROM ${quoteIdent(plan.table)}`);
-        if (rows.length === 0) break;
-        for (const [i, r] of rows.entries()) {
-          await check(
-            r,
-            plan.order ? `the row with rowid ${String(r[alias])}` : `row ${copied + i + 1}`,
-          );
-        }
-        await tx.runMany(
-          insert,
-          rows.map((r) => [
-            ...plan.columns.map((c) => r[c] ?? null),
-            ...(withOrder ? [r[alias] ?? null] : []),
-          ]),
-        );
-        copied += rows.length;
-        options.onProgress?.(plan.table, copied, plan.total);
-        await pause();
-        if (!plan.order || rows.length < pageSize) break;
-        last = rows[rows.length - 1]![alias] ?? null;
-      }
+      const copied = await copyKeysetPages({
+        // Without an order to page by, the table is read in one go.
+        source: {
+          read: (after) =>
+            !reads
+              ? source.all(`SELECT ${list} FROM ${from}`)
+              : after === null
+                ? source.all(reads.first, [pageSize])
+                : source.all(reads.next, [...after, pageSize]),
+          keyOf: order && ((row) => keyOf(order, row)),
+          pageSize,
+        },
+        target: tx,
+        insert,
+        params: (r) => [
+          ...plan.columns.map((c) => r[c] ?? null),
+          ...(withOrder ? [r[alias] ?? null] : []),
+        ],
+        check: async (rows, before) => {
+          for (const [i, r] of rows.entries()) {
+            await check(
+              r,
+              plan.order ? `the row with rowid ${String(r[alias])}` : `row ${before + i + 1}`,
+            );
+          }
+        },
+        onPage: (done) => options.onProgress?.(plan.table, done, plan.total),
+        pause,
+      });
       await tx.dialect.afterCopy?.(tx, plan.table);
       const [row] = await tx.all(`SELECT count(*) AS n FROM ${quoteIdent(plan.table)}`);
       const found = Number(row?.n ?? 0);

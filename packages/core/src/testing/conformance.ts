@@ -28,14 +28,13 @@ import {
   ValidationError,
 } from '../errors.js';
 import { type ManagerOptions, MetadataManager } from '../manager/metadata-manager.js';
-import { restoringNameFor } from '../manager/rollback.js';
-import { openDatabase } from '../migrate/execute.js';
 import { observeSchema } from '../migrate/observe.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
-import { asideNameFor } from '../migrate/working-names.js';
+import { asideNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { strategyWithDefaults } from '../schema/strategy.js';
 import { formatSnapshotForLlm } from '../snapshot/snapshot.js';
 import type { SqlValue, StorageAdapter } from '../storage/adapter.js';
+import { openDatabase } from '../storage/open-database.js';
 import { describeAnswerConformance } from './answers-conformance.js';
 import { describeArchiveConformance } from './archive-conformance.js';
 import { countingAdapter } from './counting-adapter.js';
