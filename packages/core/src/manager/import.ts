@@ -31,9 +31,10 @@ import type { StorageAdapter } from '../storage/adapter.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
 import { refuseWritingArchive } from './archive-guard.js';
+import { archiveOf } from './archive-lookup.js';
 import { importingNameFor } from './leftovers.js';
-import { MetadataManager, unusable } from './metadata-manager.js';
-import { archiveOf } from './rollback.js';
+import { MetadataManager } from './metadata-manager.js';
+import { unusable } from './open-refusals.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
 export interface DatabaseRef {
