@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
+import type { StoredStrategy } from '../schema/strategy.js';
 import { type CompletionValues, completionMetrics } from './completion-metrics.js';
 
 /** 5 entities + 3 timepoints = 8 created, for 800 tokens and $0.04. */
@@ -65,7 +66,9 @@ describe('completionMetrics', () => {
   });
 
   it('a stored budget that is not a number is no budget, and is kept as it was', () => {
-    const metrics = completionMetrics(RUN, { tokenBudget: 'lots' }, []);
+    // Reads are lenient: a stored strategy keeps whatever its JSON held.
+    const odd = { tokenBudget: 'lots' } as unknown as StoredStrategy;
+    const metrics = completionMetrics(RUN, odd, []);
     expect(metrics.tokenBudgetCompliance).toBeNull();
     expect(metrics.fidelityStrategy).toMatchObject({ tokenBudget: 'lots' });
   });
