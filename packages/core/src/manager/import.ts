@@ -31,8 +31,9 @@ import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.j
 import type { Database } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { refuseWritingArchive } from './archive-guard.js';
-import { MetadataManager, unusable } from './metadata-manager.js';
-import { archiveOf } from './rollback.js';
+import { archiveOf } from './archive-lookup.js';
+import { MetadataManager } from './metadata-manager.js';
+import { unusable } from './open-refusals.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
 export interface DatabaseRef {

@@ -3,22 +3,24 @@
  * `runs_v2_backup.db` (never overwriting one), and the v1 archive is restored
  * to `runs.db`. Runs written since the migration then exist only in the backup.
  */
-import { TABLES } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
-import { refuseStandIns, standIns } from '../migrate/foreign-code.js';
+import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { archiveNameFor, backupNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openDatabase } from '../storage/open-database.js';
+import { archiveOf } from './archive-lookup.js';
 import { openArchiveDatabase } from './archive-open.js';
 import {
   type ChangesSinceMigration,
   changesSinceMigration,
   describeChanges,
 } from './changes-since-migration.js';
+
+// Carry-over (`migrate/`) and the package root take it from here.
+export { archiveOf };
 
 /** Options for {@link rollbackMigration}. */
 export interface RollbackOptions {
@@ -53,32 +55,6 @@ export interface RollbackResult {
    * now. Says so when nothing was written since the migration.
    */
   warning: string;
-}
-
-/**
- * The name of a database's v1 archive: the one its latest migration recorded,
- * else the usual sibling name; null when there is none.
- *
- * @internal
- */
-export async function archiveOf(adapter: StorageAdapter, database: string): Promise<string | null> {
-  const db = await openDatabase(adapter, database, { readOnly: true });
-  try {
-    // A view under that name would run the file's own query: then there is no history.
-    const observed = await observeSchema(db).catch(() => null);
-    if (observed && standIns(observed).length) throw new Error('no history table');
-    const rows = await db.all(
-      `SELECT "details" FROM ${quoteIdent(TABLES.history.name)} WHERE "kind" = 'migrate' ORDER BY "id" DESC LIMIT 1`,
-    );
-    const name = JSON.parse(String(rows[0]?.details ?? '{}')).archive;
-    if (typeof name === 'string' && (await adapter.exists(name))) return name;
-  } catch {
-    // No history table or no readable row: fall back to the default archive name.
-  } finally {
-    await db.close();
-  }
-  const fallback = archiveNameFor(database);
-  return (await adapter.exists(fallback)) ? fallback : null;
 }
 
 /**

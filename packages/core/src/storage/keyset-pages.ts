@@ -15,8 +15,9 @@
  *
  * @packageDocumentation
  */
-import { quoteIdent } from '../sql/quote.js';
+
 import type { ObservedSchema } from '../migrate/observe.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { Row, SqlValue } from './adapter.js';
 import type { Executor } from './database.js';
 
