@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { group } from './context.js';
 
-export const staleRuns = group('stale runs are found and closed as failed', {
+export const staleRuns = group('a stale run is closed as failed, a finished one left as it is', {
   'finds runs still running after a given age and closes them as failed': async ({ fresh }) => {
     const { manager } = await fresh();
     const now = new Date('2026-01-10T12:00:00Z');
