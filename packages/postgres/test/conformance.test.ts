@@ -7,6 +7,10 @@ describeAdapterConformance({
   name: 'postgres',
   createAdapter: freshAdapter,
   fixtures: loadFixtures(),
+  skip: {
+    'refuses bytes that are not SQLite, unchanged':
+      'PostgreSQL imports a database image into a schema instead of keeping its bytes, so junk is refused at the import and never reaches an open.',
+  },
 });
 
 afterAll(dropTestSchemas);

@@ -3,5 +3,10 @@
  *
  * @packageDocumentation
  */
-export { type ConformanceOptions, describeAdapterConformance } from './conformance.js';
+export {
+  CONFORMANCE_CASES,
+  type ConformanceCase,
+  type ConformanceOptions,
+  describeAdapterConformance,
+} from './conformance/suite.js';
 export { type CountingAdapter, countingAdapter } from './counting-adapter.js';

@@ -2,10 +2,10 @@
  * Raw SQL helpers of the conformance suites: read and write a database around
  * the manager (as another tool would), and seed a documented v1 database.
  */
-import { insertSql, schemaDdl } from '../columns/sql.js';
-import type { Row, SqlValue, StorageAdapter } from '../storage/adapter.js';
-import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
-import { openDatabase } from '../storage/open-database.js';
+import { insertSql, schemaDdl } from '../../columns/sql.js';
+import type { Row, SqlValue, StorageAdapter } from '../../storage/adapter.js';
+import { type SqlDialect, sqliteDialect } from '../../storage/dialect.js';
+import { openDatabase } from '../../storage/open-database.js';
 
 export const DB = 'runs.db';
 

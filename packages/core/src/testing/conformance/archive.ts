@@ -1,29 +1,25 @@
 /**
- * Conformance of writes around the v1 archive, on every adapter: a write to a run
- * that sits only in the read-only archive says so, stale and iterated runs can
- * include the archive (a run in both read once, the active copy), and
- * `MetadataManager.carryOverArchive` copies the archive into the active database
- * later — skipping runs it holds, keeping the archive unchanged, verified,
- * recorded, and carrying nothing the second time.
+ * Writes around the v1 archive: a write to a run that sits only in the read-only
+ * archive says so, stale and iterated runs can include the archive (a run in both
+ * read once, the active copy), and `MetadataManager.carryOverArchive` copies the
+ * archive into the active database later — skipping runs it holds, keeping the
+ * archive unchanged, verified, recorded, and carrying nothing the second time.
  */
-import { describe, expect, it } from 'vitest';
-import { NeedsMigrationError, RunNotFoundError } from '../errors.js';
-import { MetadataManager } from '../manager/metadata-manager.js';
-import type { StorageAdapter } from '../storage/adapter.js';
-import type { ConformanceOptions } from './conformance.js';
-import { countingAdapter } from './counting-adapter.js';
-import { DB, raw, rawExec, seedDocumentedV1 } from './sql-helpers.js';
+import { expect } from 'vitest';
+import { NeedsMigrationError, RunNotFoundError } from '../../errors.js';
+import { MetadataManager } from '../../manager/metadata-manager.js';
+import type { StorageAdapter } from '../../storage/adapter.js';
+import { countingAdapter } from '../counting-adapter.js';
+import { type AdapterUnderTest, group } from './context.js';
+import { DB, exactBytes, raw, rawExec, seedDocumentedV1 } from './sql-helpers.js';
 
 const ARCHIVE = 'runs_v1_archive.db';
-
-/** Whether `readBytes` returns a database's image verbatim (a file, not a server). */
-const exactBytes = (adapter: StorageAdapter) => adapter.capabilities.exactBytes !== false;
 
 const count = async (adapter: StorageAdapter, name: string, sql: string) =>
   Number((await raw(adapter, name, sql))[0]?.n);
 
 /** A documented v1 database of five runs (v1_run_1 still running), migrated with the archive strategy. */
-async function archived(options: ConformanceOptions) {
+async function archived(options: AdapterUnderTest) {
   const adapter = await options.createAdapter();
   await seedDocumentedV1(adapter);
   await rawExec(adapter, DB, [["UPDATE runs SET status = 'running' WHERE run_id = 'v1_run_1'"]]);
@@ -33,42 +29,42 @@ async function archived(options: ConformanceOptions) {
   return { adapter, manager, original };
 }
 
-/** Register the archive-writes conformance tests (called by the adapter suite). */
-export function describeArchiveConformance(options: ConformanceOptions): void {
-  describe('writes and the v1 archive', () => {
-    it('a write to a run only in the archive names the archive; other missing runs do not', async () => {
-      const { adapter, manager } = await archived(options);
-      const archive = adapter.describe(ARCHIVE);
-      for (const write of [
-        () => manager.recordMechanism('v1_run_1', { mechanism: 'M3', functionName: 'f' }),
-        () =>
-          manager.completeRun('v1_run_1', {
-            entitiesCreated: 1,
-            timepointsCreated: 1,
-            costUsd: 0,
-            tokensUsed: 1,
-          }),
-        () => manager.updateSummary('v1_run_1', 'text'),
-      ]) {
-        const error = await write().catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(RunNotFoundError);
-        expect(error).toMatchObject({ runId: 'v1_run_1', archive });
-        expect((error as Error).message).toContain('read-only');
-        expect((error as Error).message).toContain('carryOverArchive');
-      }
-      // A new run may not take the id of an archived one (it would shadow it).
-      await expect(
-        manager.startRun({ runId: 'v1_run_2', templateId: 't', causalMode: 'forward' }),
-      ).rejects.toMatchObject({ field: 'runId', message: expect.stringContaining(archive) });
-      const missing = await manager
-        .recordMechanism('nowhere', { mechanism: 'M3', functionName: 'f' })
-        .catch((e: unknown) => e);
-      expect(missing).toMatchObject({ runId: 'nowhere', archive: null });
-      await manager.close();
-      expect(await count(adapter, DB, 'SELECT count(*) AS n FROM mechanism_usage')).toBe(0);
-    });
-
-    it('findStaleRuns and iterateRuns include the archive when asked, a run in both read once (active)', async () => {
+export const archiveWrites = group('writes and the v1 archive', {
+  'a write to a run only in the archive names the archive; other missing runs do not': async ({
+    options,
+  }) => {
+    const { adapter, manager } = await archived(options);
+    const archive = adapter.describe(ARCHIVE);
+    for (const write of [
+      () => manager.recordMechanism('v1_run_1', { mechanism: 'M3', functionName: 'f' }),
+      () =>
+        manager.completeRun('v1_run_1', {
+          entitiesCreated: 1,
+          timepointsCreated: 1,
+          costUsd: 0,
+          tokensUsed: 1,
+        }),
+      () => manager.updateSummary('v1_run_1', 'text'),
+    ]) {
+      const error = await write().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunNotFoundError);
+      expect(error).toMatchObject({ runId: 'v1_run_1', archive });
+      expect((error as Error).message).toContain('read-only');
+      expect((error as Error).message).toContain('carryOverArchive');
+    }
+    // A new run may not take the id of an archived one (it would shadow it).
+    await expect(
+      manager.startRun({ runId: 'v1_run_2', templateId: 't', causalMode: 'forward' }),
+    ).rejects.toMatchObject({ field: 'runId', message: expect.stringContaining(archive) });
+    const missing = await manager
+      .recordMechanism('nowhere', { mechanism: 'M3', functionName: 'f' })
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({ runId: 'nowhere', archive: null });
+    await manager.close();
+    expect(await count(adapter, DB, 'SELECT count(*) AS n FROM mechanism_usage')).toBe(0);
+  },
+  'findStaleRuns and iterateRuns include the archive when asked, a run in both read once (active)':
+    async ({ options }) => {
       const { manager } = await archived(options);
       await manager.saveMetadata({
         runId: 'v1_run_3',
@@ -109,9 +105,9 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
         completed.push(run.runId);
       expect(completed).toEqual(['v1_run_0', 'v1_run_2', 'v1_run_4']);
       await manager.close();
-    });
-
-    it('iterateRuns with includeArchive reads the archive page by page, with one IN query per page', async () => {
+    },
+  'iterateRuns with includeArchive reads the archive page by page, with one IN query per page':
+    async ({ options }) => {
       const { adapter, manager } = await archived(options);
       await manager.saveMetadata({ runId: 'v1_run_3', templateId: 'active_copy' });
       await manager.close();
@@ -135,9 +131,9 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
       for (const sql of counting.statements.filter((sql) => /FROM "runs"/.test(sql)))
         expect(sql).toMatch(/LIMIT \?|IN \(/);
       await reader.close();
-    });
-
-    it('carryOverArchive copies the archive into v2: dry run first, runs already active skipped, archive unchanged, second call carries nothing', async () => {
+    },
+  'carryOverArchive copies the archive into v2: dry run first, runs already active skipped, archive unchanged, second call carries nothing':
+    async ({ options }) => {
       const { adapter, manager, original } = await archived(options);
       await manager.saveMetadata({ runId: 'v1_run_0', templateId: 'active_copy' });
       const v2 = await manager.startRun({
@@ -231,9 +227,9 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
       const again = await MetadataManager.carryOverArchive({ adapter });
       expect(again).toMatchObject({ runsCarried: 0, runsSkipped: 5, integrity: null });
       expect(await count(adapter, DB, 'SELECT count(*) AS n FROM runs')).toBe(6);
-    });
-
-    it('rollback after carryOverArchive counts only what the backup alone holds, though carried ids were renumbered', async () => {
+    },
+  'rollback after carryOverArchive counts only what the backup alone holds, though carried ids were renumbered':
+    async ({ options }) => {
       const { adapter, manager } = await archived(options);
       const v2 = await manager.startRun({
         runId: 'v2_new',
@@ -258,9 +254,9 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
       });
       expect(result.warning).toContain(': 1 run started since the migration');
       expect(result.warning).not.toContain('child row');
-    });
-
-    it('carryOverArchive refuses a v1 database unchanged, and carries nothing where there is no archive', async () => {
+    },
+  'carryOverArchive refuses a v1 database unchanged, and carries nothing where there is no archive':
+    async ({ options }) => {
       const adapter = await options.createAdapter();
       await seedDocumentedV1(adapter);
       const before = await adapter.readBytes(DB);
@@ -274,6 +270,5 @@ export function describeArchiveConformance(options: ConformanceOptions): void {
         archivePath: null,
         runsCarried: 0,
       });
-    });
-  });
-}
+    },
+});
