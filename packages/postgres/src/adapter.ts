@@ -23,7 +23,7 @@ import { continueIdentities, postgresDialect } from './dialect.js';
 import { classifyPgError } from './errors.js';
 import { PostgresAdapterOptionsSchema } from './options.js';
 import { toNumberedPlaceholders } from './placeholders.js';
-import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
+import { loadSqliteImageCodec } from './sqlite-image-loader.js';
 
 /** Options for {@link createPostgresAdapter}. */
 export interface PostgresAdapterOptions {
@@ -309,10 +309,11 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     async readBytes(name) {
       if (!(await adapter.exists(name)))
         throw new NotADatabaseError(describe(name), 'does not exist', MISSING_SCHEMA_HINTS);
-      return exportSqliteImage(adapter, name);
+      return (await loadSqliteImageCodec()).exportSqliteImage(adapter, name);
     },
 
     async writeBytes(name, bytes) {
+      const { importSqliteImage } = await loadSqliteImageCodec();
       await importSqliteImage(adapter, name, bytes, { replace: true });
     },
 

@@ -11,6 +11,10 @@
  * const manager = await openPostgresRunDatabase('postgres://localhost/sims?schema=runs');
  * ```
  *
+ * SQLite images in and out of a server (`exportSqliteImage`, `importSqliteImage`,
+ * and the adapter's `readBytes`/`writeBytes`) need `@runmeta/node-sqlite`, an
+ * optional peer dependency: they live in the entry `@runmeta/postgres/sqlite-image`.
+ *
  * @packageDocumentation
  */
 export {
@@ -22,11 +26,6 @@ export { postgresDialect } from './dialect.js';
 export { classifyPgError } from './errors.js';
 export { openPostgresRunDatabase } from './open.js';
 export { toNumberedPlaceholders } from './placeholders.js';
-export {
-  exportSqliteImage,
-  type ImageImportOptions,
-  importSqliteImage,
-} from './sqlite-image.js';
 export {
   DEFAULT_SCHEMA,
   isPostgresUrl,
