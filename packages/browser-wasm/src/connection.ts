@@ -2,13 +2,16 @@
  * One sql.js database as a runmeta connection.
  */
 import {
+  applySqliteConnectionPragmas,
   parseInput,
   parseOptions,
   type Row,
   type RunResult,
   type SqlConnection,
+  type SqliteEngine,
   type SqlParams,
   type SqlValue,
+  trackSqliteChanges,
 } from '@runmeta/core';
 import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './options.js';
 import type { SqlJsDatabase } from './sql-js.js';
@@ -30,6 +33,16 @@ export interface SqlJsConnection extends SqlConnection {
 
 const BEGINS = /^\s*BEGIN\b/i;
 const ENDS = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
+
+/** A sql.js database as the engine core's SQLite helpers speak to. */
+export function sqlJsEngine(database: SqlJsDatabase): SqliteEngine {
+  return {
+    exec: (sql) => {
+      database.run(sql);
+    },
+    value: (sql) => database.exec(sql)[0]?.values[0]?.[0],
+  };
+}
 
 function bindable(params: SqlParams | undefined): SqlJsValue[] {
   return (params ?? []).map((value: SqlValue | boolean | bigint | undefined) => {
@@ -60,11 +73,8 @@ export function wrapSqlJsDatabase(
   let inTransaction = false;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
-  database.run('PRAGMA foreign_keys = ON');
-  // A database file is untrusted input: code stored in it (views, triggers, CHECK
-  // and DEFAULT expressions) may only call side-effect-free functions.
-  database.run('PRAGMA trusted_schema = OFF');
-  if (options.readOnly) database.run('PRAGMA query_only = ON');
+  // sql.js cannot open a database read-only: query_only makes a connection one.
+  applySqliteConnectionPragmas(sqlJsEngine(database), { queryOnly: !!options.readOnly });
 
   /** Follow transaction state, after a statement succeeded (a failed BEGIN opens none; a failed COMMIT leaves it open). */
   const track = (sql: string) => {
@@ -118,11 +128,7 @@ export function wrapSqlJsDatabase(
       }
       return { changes };
     },
-    changed() {
-      // Rows written, or DDL (which changes no rows but moves the schema cookie).
-      if (Number.isNaN(cookieAtOpen)) return false; // not a database: nothing written
-      return totalChanges() > 0 || schemaCookie() !== cookieAtOpen;
-    },
+    changed: () => changed(),
     async snapshot() {
       while (inTransaction) {
         if (!idle) {
@@ -145,17 +151,6 @@ export function wrapSqlJsDatabase(
     },
   };
 
-  function totalChanges(): number {
-    return Number(database.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
-  }
-  function schemaCookie(): number {
-    try {
-      const result = database.exec('PRAGMA schema_version');
-      return Number(result[0]?.values[0]?.[0] ?? 0);
-    } catch {
-      return Number.NaN; // not a database: nothing can have changed
-    }
-  }
-  const cookieAtOpen = schemaCookie();
+  const changed = trackSqliteChanges(sqlJsEngine(database));
   return connection;
 }

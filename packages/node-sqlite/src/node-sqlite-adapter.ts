@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   type AdapterCapabilities,
+  applySqliteConnectionPragmas,
   createMemoryContainer,
   fileSystemError,
   looksLikeSqlite,
@@ -15,9 +16,12 @@ import {
   type Row,
   type RunResult,
   type SqlConnection,
+  type SqliteConnectionOptions,
+  type SqliteEngine,
   type SqlParams,
   type StorageAdapter,
   systemErrorCode,
+  trackSqliteChanges,
   withoutWalHeader,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
@@ -58,10 +62,25 @@ function exactIntegers(client: BetterSqlite3.Database, options: OpenOptions): vo
   if (options.exactIntegers) client.defaultSafeIntegers(true);
 }
 
-/** Wrap a better-sqlite3 handle as a runmeta connection, caching prepared statements. */
+/** A better-sqlite3 handle as the engine core's SQLite helpers speak to. */
+function engineOf(client: BetterSqlite3.Database): SqliteEngine {
+  return {
+    exec: (sql) => {
+      client.exec(sql);
+    },
+    value: (sql) => client.prepare(sql).pluck().get(),
+  };
+}
+
+/**
+ * Wrap a better-sqlite3 handle as a runmeta connection, caching prepared
+ * statements. Sets core's connection pragmas (foreign keys on, untrusted schema
+ * code; `queryOnly` for a handle that cannot be opened read-only).
+ */
 export function wrapConnection(
   client: BetterSqlite3.Database,
   onClose: () => void = () => {},
+  options: SqliteConnectionOptions = {},
 ): NodeSqliteConnection {
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
@@ -73,10 +92,8 @@ export function wrapConnection(
     return statement;
   };
   const bind = (params: SqlParams | undefined) => (params ?? []) as unknown[];
-  // A database file is untrusted input: code stored in it (views, triggers, CHECK
-  // and DEFAULT expressions) may only call side-effect-free functions. Defensive
-  // mode (no writable_schema, no corrupting pragmas) is better-sqlite3's default.
-  client.pragma('trusted_schema = OFF');
+  // Defensive mode (no writable_schema, no corrupting pragmas) is better-sqlite3's default.
+  applySqliteConnectionPragmas(engineOf(client), options);
   return {
     client,
     async run(sql, params): Promise<RunResult> {
@@ -232,31 +249,21 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           container.release(name, null);
           throw error;
         }
-        if (openOptions.readOnly) client.pragma('query_only = ON');
-        client.pragma('foreign_keys = ON');
-        exactIntegers(client, openOptions);
-        // Store the bytes back only when something changed: a connection that just
-        // read leaves the stored database byte-identical.
-        // total_changes() counts rows; schema_version moves on DDL.
-        // Bytes that are not a database throw here: then nothing can have changed.
-        const schemaVersion = () => {
-          try {
-            return Number(client.pragma('schema_version', { simple: true }));
-          } catch {
-            return Number.NaN;
-          }
-        };
-        const schemaAtOpen = schemaVersion();
-        const changed = () =>
-          !Number.isNaN(schemaAtOpen) &&
-          (Number(client.prepare('SELECT total_changes()').pluck().get()) > 0 ||
-            schemaVersion() !== schemaAtOpen);
-        return wrapConnection(client, () =>
-          container.release(
-            name,
-            !openOptions.readOnly && (!bytes?.length || changed()) ? client.serialize() : null,
-          ),
+        const readOnly = !!openOptions.readOnly;
+        const changed = trackSqliteChanges(engineOf(client));
+        const connection = wrapConnection(
+          client,
+          () =>
+            container.close(name, {
+              readOnly,
+              created: !bytes?.length,
+              changed,
+              serialize: () => client.serialize(),
+            }),
+          { queryOnly: readOnly },
         );
+        exactIntegers(client, openOptions);
+        return connection;
       },
     };
   }
@@ -288,9 +295,9 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         // of its bytes instead: a dry run or a read of the archive writes nothing.
         const bytes = readRegularFile(file, 'cannot read');
         const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
-        copy.pragma('query_only = ON');
+        const connection = wrapConnection(copy, undefined, { queryOnly: true });
         exactIntegers(copy, openOptions);
-        return wrapConnection(copy);
+        return connection;
       };
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
       if (walWithoutLog === 'small') return snapshot();
@@ -315,22 +322,23 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           return snapshot();
         }
       }
+      let wrapped: NodeSqliteConnection;
       try {
         // Wait (bounded) for another process's write lock instead of failing at once.
         client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-        // Child rows must point at an existing run; SQLite leaves this off by default.
-        client.pragma('foreign_keys = ON');
         // In WAL mode (set by core once the file is v2), NORMAL is durable across
         // application crashes and much faster than FULL; only an OS crash can lose
         // the last commits, never corrupt the file.
         client.pragma('synchronous = NORMAL');
+        // Core's pragmas; a file opened read-only needs no query_only.
+        wrapped = wrapConnection(client);
       } catch (error) {
         // SQLite opens the -wal file only now, at the first statement.
         client.close();
         throw explainError(error, file, !!openOptions.readOnly);
       }
       exactIntegers(client, openOptions);
-      const connection = explainingErrors(wrapConnection(client), file, !!openOptions.readOnly);
+      const connection = explainingErrors(wrapped, file, !!openOptions.readOnly);
       if (walWithoutLog === 'large' && !shmExisted) {
         const close = connection.close;
         connection.close = async () => {

@@ -12,6 +12,7 @@ import {
   DatabaseLockedError,
   NotADatabaseError,
   type OpenOptions,
+  overwriteRefused,
   parseOptions,
   type SqlConnection,
   type StorageAdapter,
@@ -210,8 +211,8 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
   };
 
   const refuseOverwrite = (to: string): never => {
-    throw new ArchiveConflictError(
-      `${describe(to)} already exists and would be overwritten`,
+    throw overwriteRefused(
+      describe(to),
       'Rename or drop that schema first; runmeta never overwrites a database',
     );
   };
