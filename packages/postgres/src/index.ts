@@ -17,18 +17,19 @@
  *
  * @packageDocumentation
  */
+
+export { postgresDialect } from './dialect.js';
 export {
   createPostgresAdapter,
   type PostgresAdapter,
   type PostgresAdapterOptions,
-} from './adapter.js';
-export { postgresDialect } from './dialect.js';
-export { classifyPgError } from './errors.js';
-export { openPostgresRunDatabase } from './open.js';
-export { toNumberedPlaceholders } from './placeholders.js';
+} from './postgres-adapter.js';
+export { classifyPgError } from './postgres-errors.js';
+export { openPostgresRunDatabase } from './postgres-open.js';
+export { toNumberedPlaceholders } from './postgres-placeholders.js';
 export {
   DEFAULT_SCHEMA,
   isPostgresUrl,
   type PostgresLocation,
   parsePostgresUrl,
-} from './url.js';
+} from './postgres-url.js';

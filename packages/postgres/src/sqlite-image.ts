@@ -31,7 +31,7 @@ import {
   type StorageAdapter,
   StorageAdapterOption,
 } from '@runmeta/core';
-import { BytesOption, ImageImportOptionsSchema } from './options.js';
+import { BytesOption, ImageImportOptionsSchema } from './postgres-options.js';
 
 const IMAGE = 'image.db';
 

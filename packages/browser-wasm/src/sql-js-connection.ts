@@ -13,8 +13,8 @@ import {
   type SqlValue,
   trackSqliteChanges,
 } from '@runmeta/core';
-import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './options.js';
-import type { SqlJsDatabase } from './sql-js.js';
+import type { SqlJsDatabase } from './sql-js-loader.js';
+import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 
 type SqlJsValue = number | string | Uint8Array | null;
 

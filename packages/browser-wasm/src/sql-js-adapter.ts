@@ -14,10 +14,10 @@ import {
   sqliteQuickCheck,
   withoutWalHeader,
 } from '@runmeta/core';
-import { type SqlJsConnection, sqlJsEngine, wrapSqlJsDatabase } from './connection.js';
-import { acquireWebLock, webLocks } from './locks.js';
-import { SqlJsAdapterOptionsSchema } from './options.js';
-import { loadSqlJs, type SqlJsLoadOptions } from './sql-js.js';
+import { type SqlJsConnection, sqlJsEngine, wrapSqlJsDatabase } from './sql-js-connection.js';
+import { loadSqlJs, type SqlJsLoadOptions } from './sql-js-loader.js';
+import { SqlJsAdapterOptionsSchema } from './sql-js-options.js';
+import { acquireWebLock, webLocks } from './web-locks.js';
 
 /** Default largest database the adapter loads: 256 MiB. */
 export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;

@@ -19,11 +19,11 @@ import {
   ValidationError,
 } from '@runmeta/core';
 import pg from 'pg';
-import { connect } from './connection.js';
 import { continueIdentities, postgresDialect } from './dialect.js';
-import { classifyPgError } from './errors.js';
-import { PostgresAdapterOptionsSchema } from './options.js';
-import { toNumberedPlaceholders } from './placeholders.js';
+import { connect } from './postgres-connection.js';
+import { classifyPgError } from './postgres-errors.js';
+import { PostgresAdapterOptionsSchema } from './postgres-options.js';
+import { toNumberedPlaceholders } from './postgres-placeholders.js';
 import { loadSqliteImageCodec } from './sqlite-image-loader.js';
 
 /** Options for {@link createPostgresAdapter}. */

@@ -20,7 +20,7 @@ import {
   removeOwnFile,
   SIDE_SUFFIXES,
   writeAll,
-} from './files.js';
+} from './node-sqlite-files.js';
 /** The migration lock of a database, and the note naming its holder. */
 export const LOCK_SUFFIX = '.runmeta-lock';
 /** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
