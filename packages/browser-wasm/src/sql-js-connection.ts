@@ -11,6 +11,7 @@ import {
   type SqliteEngine,
   type SqlParams,
   type SqlValue,
+  sqliteInTransaction,
   trackSqliteChanges,
 } from '@runmeta/core';
 import type { SqlJsDatabase } from './sql-js-loader.js';
@@ -30,9 +31,6 @@ export interface SqlJsConnection extends SqlConnection {
    */
   snapshot(): Promise<Uint8Array>;
 }
-
-const BEGINS = /^\s*BEGIN\b/i;
-const ENDS = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
 
 /** A sql.js database as the engine core's SQLite helpers speak to. */
 export function sqlJsEngine(database: SqlJsDatabase): SqliteEngine {
@@ -61,7 +59,7 @@ export function wrapSqlJsDatabase(
   database: SqlJsDatabase,
   options: {
     readOnly?: boolean;
-    /** After a transaction committed (autosave listens). */
+    /** After a transaction core ran committed (autosave listens; see `SqlConnection.onTransaction`). */
     onCommit?: () => void;
     /** Before the database closes (the adapter stores its bytes back). */
     onClose?: (connection: SqlJsConnection) => void;
@@ -70,25 +68,17 @@ export function wrapSqlJsDatabase(
   parseInput(SqlJsDatabaseOption, database, 'database');
   parseOptions(WrapSqlJsOptionsSchema, options);
   const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
-  let inTransaction = false;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
+  const engine = sqlJsEngine(database);
   // sql.js cannot open a database read-only: query_only makes a connection one.
-  applySqliteConnectionPragmas(sqlJsEngine(database), { queryOnly: !!options.readOnly });
+  applySqliteConnectionPragmas(engine, { queryOnly: !!options.readOnly });
 
-  /** Follow transaction state, after a statement succeeded (a failed BEGIN opens none; a failed COMMIT leaves it open). */
-  const track = (sql: string) => {
-    if (BEGINS.test(sql)) inTransaction = true;
-    else if (ENDS.test(sql)) {
-      endTransaction();
-      if (!/^\s*ROLLBACK/i.test(sql)) options.onCommit?.();
-    }
-  };
-  function endTransaction() {
-    inTransaction = false;
+  /** Wake snapshots waiting for the open transaction to end: a statement ended, it may have ended it. */
+  const statementEnded = () => {
     idle?.resolve();
     idle = null;
-  }
+  };
   const execute = (sql: string, params: SqlParams | undefined, keepRows: boolean): Row[] => {
     let statement = statements.get(sql);
     if (!statement) {
@@ -99,15 +89,10 @@ export function wrapSqlJsDatabase(
     try {
       statement.bind(bindable(params));
       while (statement.step()) if (keepRows) rows.push(statement.getAsObject() as Row);
-    } catch (error) {
-      // A ROLLBACK that fails found no transaction (SQLite had already rolled it
-      // back): either way none is open now.
-      if (/^\s*ROLLBACK\b(?!\s+TO\b)/i.test(sql)) endTransaction();
-      throw error;
     } finally {
       statement.reset();
+      statementEnded();
     }
-    track(sql);
     return rows;
   };
 
@@ -129,8 +114,13 @@ export function wrapSqlJsDatabase(
       return { changes };
     },
     changed: () => changed(),
+    onTransaction(event) {
+      if (event === 'commit') options.onCommit?.();
+    },
     async snapshot() {
-      while (inTransaction) {
+      // Whether a transaction is open is asked of SQLite: one began by any
+      // statement (core's BEGIN, or a caller's own) is waited for.
+      while (sqliteInTransaction(engine)) {
         if (!idle) {
           let resolve!: () => void;
           const promise = new Promise<void>((r) => {
@@ -148,9 +138,10 @@ export function wrapSqlJsDatabase(
       options.onClose?.(connection);
       statements.clear();
       database.close();
+      statementEnded();
     },
   };
 
-  const changed = trackSqliteChanges(sqlJsEngine(database));
+  const changed = trackSqliteChanges(engine);
   return connection;
 }

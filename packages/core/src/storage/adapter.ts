@@ -22,6 +22,9 @@ export type SqlParams = readonly SqlValue[];
 /** A result row, keyed by column name (columns are always addressed by name). */
 export type Row = Record<string, SqlValue>;
 
+/** What {@link SqlConnection.onTransaction} is told. */
+export type TransactionEvent = 'begin' | 'commit' | 'rollback';
+
 /** What a write statement reports. */
 export interface RunResult {
   changes: number;
@@ -72,6 +75,14 @@ export interface SqlConnection {
    * transaction.
    */
   runMany?(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
+  /**
+   * Optional: told when a transaction core ran on this connection began,
+   * committed or rolled back — after its statement succeeded (a failed `BEGIN` or
+   * `COMMIT` reports nothing; `rollback` is reported even when the engine had
+   * rolled back already). An engine that acts on commits (the browser store
+   * saves after one) learns of them here instead of reading SQL text.
+   */
+  onTransaction?(event: TransactionEvent): void;
   /** Release the connection; called exactly once by core. */
   close(): Promise<void>;
 }

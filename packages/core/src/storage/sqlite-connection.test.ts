@@ -6,6 +6,7 @@ import {
   applySqliteConnectionPragmas,
   type SqliteEngine,
   sqliteConnectionPragmas,
+  sqliteInTransaction,
   sqliteQuickCheck,
   trackSqliteChanges,
 } from './sqlite-connection.js';
@@ -130,5 +131,37 @@ describe('MemoryContainer.close', () => {
     expect(await container.readBytes('a.db')).toEqual(new Uint8Array([7]));
     expect(changes).toEqual(['a.db', 'a.db']);
     expect(await container.exists('a.db')).toBe(true);
+  });
+});
+
+describe('sqliteInTransaction', () => {
+  /** An engine whose `synchronous` is 1 and refuses to set it as SQLite does inside a transaction. */
+  const engineIn = (open: boolean, set?: () => void) => {
+    const ran: string[] = [];
+    const engine: SqliteEngine = {
+      value: (sql) => (sql === 'PRAGMA synchronous' ? 1 : undefined),
+      exec: (sql) => {
+        ran.push(sql);
+        set?.();
+        if (open) throw new Error('Safety level may not be changed inside a transaction');
+      },
+    };
+    return { engine, ran };
+  };
+
+  it('asks the engine by setting synchronous to its own value', () => {
+    const outside = engineIn(false);
+    expect(sqliteInTransaction(outside.engine)).toBe(false);
+    expect(outside.ran).toEqual(['PRAGMA synchronous = 1']);
+    expect(sqliteInTransaction(engineIn(true).engine)).toBe(true);
+  });
+
+  it('takes any other failure for no open transaction', () => {
+    const broken = engineIn(false, () => {
+      throw new Error('file is not a database');
+    });
+    expect(sqliteInTransaction(broken.engine)).toBe(false);
+    const unread: SqliteEngine = { value: () => undefined, exec: () => expect.unreachable() };
+    expect(sqliteInTransaction(unread)).toBe(false);
   });
 });

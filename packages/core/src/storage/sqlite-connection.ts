@@ -67,6 +67,28 @@ export function trackSqliteChanges(engine: SqliteEngine): () => boolean {
     (Number(engine.value('SELECT total_changes()') ?? 0) > 0 || schemaCookie() !== atOpen);
 }
 
+/** What SQLite says to a change of the safety level inside a transaction. */
+const INSIDE_TRANSACTION = /inside a transaction/i;
+
+/**
+ * Whether a transaction is open on the connection, asked of the engine rather
+ * than guessed from the SQL it ran (for engines without `sqlite3_get_autocommit`,
+ * such as sql.js). SQLite refuses to change `synchronous` inside a transaction,
+ * at prepare time, so setting it to its own value answers without changing the
+ * setting or the transaction. Any other error (bytes that are not a database)
+ * means none is open.
+ */
+export function sqliteInTransaction(engine: SqliteEngine): boolean {
+  try {
+    const level = Number(engine.value('PRAGMA synchronous'));
+    if (!Number.isInteger(level)) return false;
+    engine.exec(`PRAGMA synchronous = ${level}`);
+    return false;
+  } catch (error) {
+    return INSIDE_TRANSACTION.test(String((error as Error | null)?.message ?? error));
+  }
+}
+
 /**
  * SQLite's `PRAGMA quick_check` of a database (the page, record and constraint
  * checks of `integrity_check`, without comparing indexes to their tables): null
