@@ -9,18 +9,18 @@ export {
   DEFAULT_MAX_BYTES,
   type SqlJsAdapter,
   type SqlJsAdapterOptions,
-} from './adapter.js';
-export { type SqlJsConnection, wrapSqlJsDatabase } from './connection.js';
+} from './sql-js-adapter.js';
+export { type SqlJsConnection, wrapSqlJsDatabase } from './sql-js-connection.js';
 export {
   defaultLocateFile,
   loadSqlJs,
   type SqlJsDatabase,
   type SqlJsLoadOptions,
   type SqlJsStatic,
-} from './sql-js.js';
+} from './sql-js-loader.js';
 export {
   type BrowserStore,
   type BrowserStoreOptions,
   type DatabaseSource,
   openBrowserStore,
-} from './store.js';
+} from './sql-js-store.js';

@@ -68,10 +68,13 @@ export {
   type ValueKind,
 } from './storage/dialect.js';
 export {
+  type ClosingConnection,
   createMemoryContainer,
   type MemoryContainer,
   type MemoryContainerOptions,
 } from './storage/memory-container.js';
 export * from './storage/open-database.js';
+export { overwriteRefused } from './storage/refuse-overwrite.js';
 export { looksLikeSqlite, withoutWalHeader } from './storage/sqlite-bytes.js';
+export * from './storage/sqlite-connection.js';
 export { SDK_VERSION } from './version.js';

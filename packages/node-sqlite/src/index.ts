@@ -12,20 +12,19 @@ import {
   parseInput,
   parseOptions,
 } from '@runmeta/core';
-import { resolveDatabaseLink } from './files.js';
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
-import { OpenRunDatabaseOptions } from './options.js';
+import { resolveDatabaseLink } from './node-sqlite-files.js';
+import { OpenRunDatabaseOptions } from './node-sqlite-options.js';
 
-export { makeDirectory } from './containers.js';
-export { entryKind, resolveDatabaseLink } from './files.js';
 export { type LoadNarrativeOptions, loadLatestNarrative } from './narrative.js';
 export {
   createNodeSqliteAdapter,
   type NodeSqliteAdapter,
   type NodeSqliteAdapterOptions,
-  type NodeSqliteConnection,
-  wrapConnection,
 } from './node-sqlite-adapter.js';
+export { type NodeSqliteConnection, wrapConnection } from './node-sqlite-connection.js';
+export { makeDirectory } from './node-sqlite-containers.js';
+export { entryKind, resolveDatabaseLink } from './node-sqlite-files.js';
 
 /** The default database path, as the earlier tool used it. */
 export const DEFAULT_DATABASE_PATH = 'metadata/runs.db';

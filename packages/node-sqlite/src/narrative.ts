@@ -12,8 +12,8 @@ import {
   systemErrorCode,
   systemErrorReason,
 } from '@runmeta/core';
-import { readRegularFile } from './files.js';
-import { LoadNarrativeOptionsSchema } from './options.js';
+import { readRegularFile } from './node-sqlite-files.js';
+import { LoadNarrativeOptionsSchema } from './node-sqlite-options.js';
 
 /** Options of {@link loadLatestNarrative}. */
 export interface LoadNarrativeOptions {

@@ -5,26 +5,27 @@
  */
 
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   type AdapterCapabilities,
   createMemoryContainer,
-  fileSystemError,
   looksLikeSqlite,
   type OpenOptions,
-  type Row,
-  type RunResult,
-  type SqlConnection,
-  type SqlParams,
   type StorageAdapter,
-  systemErrorCode,
+  trackSqliteChanges,
   withoutWalHeader,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { createFileContainer, onPath } from './containers.js';
-import { checkDatabaseFiles, fullDiskError, readRegularFile } from './files.js';
-import { acquireMigrationLock, readLockHolder } from './lock.js';
-import { parseAdapterOptions } from './options.js';
+import {
+  engineOf,
+  exactIntegers,
+  type NodeSqliteConnection,
+  wrapConnection,
+} from './node-sqlite-connection.js';
+import { createFileContainer, onPath } from './node-sqlite-containers.js';
+import { explainError, explainingErrors } from './node-sqlite-errors.js';
+import { checkDatabaseFiles, readRegularFile } from './node-sqlite-files.js';
+import { acquireMigrationLock, readLockHolder } from './node-sqlite-lock.js';
+import { parseAdapterOptions } from './node-sqlite-options.js';
 
 /** Options for {@link createNodeSqliteAdapter}. */
 export type NodeSqliteAdapterOptions =
@@ -39,74 +40,9 @@ export type NodeSqliteAdapterOptions =
       memory: true;
     };
 
-/** A connection that also exposes its better-sqlite3 handle. */
-export interface NodeSqliteConnection extends SqlConnection {
-  /** The underlying better-sqlite3 database, for what runmeta does not cover. */
-  readonly client: BetterSqlite3.Database;
-}
-
 /** The adapter, with access to raw clients. */
 export interface NodeSqliteAdapter extends StorageAdapter {
   open(name: string, options?: OpenOptions): Promise<NodeSqliteConnection>;
-}
-
-/**
- * `exactIntegers`: every integer comes back as a bigint (better-sqlite3 has no
- * "only when unsafe" mode); the copy that asks for it passes values on untouched.
- */
-function exactIntegers(client: BetterSqlite3.Database, options: OpenOptions): void {
-  if (options.exactIntegers) client.defaultSafeIntegers(true);
-}
-
-/** Wrap a better-sqlite3 handle as a runmeta connection, caching prepared statements. */
-export function wrapConnection(
-  client: BetterSqlite3.Database,
-  onClose: () => void = () => {},
-): NodeSqliteConnection {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = client.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-  const bind = (params: SqlParams | undefined) => (params ?? []) as unknown[];
-  // A database file is untrusted input: code stored in it (views, triggers, CHECK
-  // and DEFAULT expressions) may only call side-effect-free functions. Defensive
-  // mode (no writable_schema, no corrupting pragmas) is better-sqlite3's default.
-  client.pragma('trusted_schema = OFF');
-  return {
-    client,
-    async run(sql, params): Promise<RunResult> {
-      const statement = prepare(sql);
-      if (statement.reader) {
-        statement.all(...bind(params));
-        return { changes: 0 };
-      }
-      return { changes: statement.run(...bind(params)).changes };
-    },
-    async all(sql, params): Promise<Row[]> {
-      const statement = prepare(sql);
-      if (!statement.reader) {
-        statement.run(...bind(params));
-        return [];
-      }
-      return statement.all(...bind(params)) as Row[];
-    },
-    async runMany(sql, paramSets): Promise<RunResult> {
-      const statement = prepare(sql);
-      let changes = 0;
-      for (const params of paramSets) changes += statement.run(...bind(params)).changes;
-      return { changes };
-    },
-    async close() {
-      statements.clear();
-      onClose();
-      client.close();
-    },
-  };
 }
 
 /** Largest WAL-mode file read as an in-memory snapshot for read-only opens. */
@@ -131,73 +67,6 @@ function isWalWithoutLog(file: string): false | 'small' | 'large' {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-}
-
-/**
- * Why SQLite could not open a file, in the system's words: SQLite itself only
- * says "unable to open database file". Null when the file system sees no problem
- * (or the file is simply missing for a read, which the caller reports itself).
- */
-function whyCannotOpen(file: string, readOnly: boolean): unknown {
-  // SQLite opens the side files too: an unreadable -wal fails the open as well.
-  for (const suffix of ['-wal', '-shm']) {
-    try {
-      fs.closeSync(fs.openSync(`${file}${suffix}`, 'r'));
-    } catch (error) {
-      if (systemErrorCode(error) !== 'ENOENT')
-        return fileSystemError(error, 'cannot open', `${file}${suffix}`);
-    }
-  }
-  try {
-    fs.closeSync(fs.openSync(file, 'r'));
-    return null;
-  } catch (error) {
-    const code = systemErrorCode(error);
-    if (code !== 'ENOENT') return fileSystemError(error, 'cannot open', file);
-    if (readOnly) return null;
-  }
-  // A new database: its folder must take new files.
-  const folder = path.resolve(path.dirname(file));
-  try {
-    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
-    return null;
-  } catch (error) {
-    return fileSystemError(error, 'cannot create files in the folder', folder);
-  }
-}
-
-/** An error of SQLite on `file`, explained where SQLite is vague (see {@link explainingErrors}). */
-function explainError(error: unknown, file: string, readOnly: boolean): unknown {
-  return (
-    ((error as { code?: unknown } | null)?.code === 'SQLITE_CANTOPEN' &&
-      whyCannotOpen(file, readOnly)) ||
-    fullDiskError(error, file)
-  );
-}
-
-/**
- * The connection, with SQLite's vaguest errors explained: "unable to open database
- * file" (SQLite opens the -wal file only at the first read) by the system's reason,
- * "disk I/O error" on a full disk as a full disk.
- */
-function explainingErrors<T extends SqlConnection>(
-  connection: T,
-  file: string,
-  readOnly: boolean,
-): T {
-  const wrap =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        throw explainError(error, file, readOnly);
-      }
-    };
-  connection.run = wrap(connection.run.bind(connection));
-  connection.all = wrap(connection.all.bind(connection));
-  if (connection.runMany) connection.runMany = wrap(connection.runMany.bind(connection));
-  return connection;
 }
 
 /**
@@ -228,31 +97,21 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           container.release(name, null);
           throw error;
         }
-        if (openOptions.readOnly) client.pragma('query_only = ON');
-        client.pragma('foreign_keys = ON');
-        exactIntegers(client, openOptions);
-        // Store the bytes back only when something changed: a connection that just
-        // read leaves the stored database byte-identical.
-        // total_changes() counts rows; schema_version moves on DDL.
-        // Bytes that are not a database throw here: then nothing can have changed.
-        const schemaVersion = () => {
-          try {
-            return Number(client.pragma('schema_version', { simple: true }));
-          } catch {
-            return Number.NaN;
-          }
-        };
-        const schemaAtOpen = schemaVersion();
-        const changed = () =>
-          !Number.isNaN(schemaAtOpen) &&
-          (Number(client.prepare('SELECT total_changes()').pluck().get()) > 0 ||
-            schemaVersion() !== schemaAtOpen);
-        return wrapConnection(client, () =>
-          container.release(
-            name,
-            !openOptions.readOnly && (!bytes?.length || changed()) ? client.serialize() : null,
-          ),
+        const readOnly = !!openOptions.readOnly;
+        const changed = trackSqliteChanges(engineOf(client));
+        const connection = wrapConnection(
+          client,
+          () =>
+            container.close(name, {
+              readOnly,
+              created: !bytes?.length,
+              changed,
+              serialize: () => client.serialize(),
+            }),
+          { queryOnly: readOnly },
         );
+        exactIntegers(client, openOptions);
+        return connection;
       },
     };
   }
@@ -284,9 +143,9 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         // of its bytes instead: a dry run or a read of the archive writes nothing.
         const bytes = readRegularFile(file, 'cannot read');
         const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
-        copy.pragma('query_only = ON');
+        const connection = wrapConnection(copy, undefined, { queryOnly: true });
         exactIntegers(copy, openOptions);
-        return wrapConnection(copy);
+        return connection;
       };
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
       if (walWithoutLog === 'small') return snapshot();
@@ -311,22 +170,23 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           return snapshot();
         }
       }
+      let wrapped: NodeSqliteConnection;
       try {
         // Wait (bounded) for another process's write lock instead of failing at once.
         client.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-        // Child rows must point at an existing run; SQLite leaves this off by default.
-        client.pragma('foreign_keys = ON');
         // In WAL mode (set by core once the file is v2), NORMAL is durable across
         // application crashes and much faster than FULL; only an OS crash can lose
         // the last commits, never corrupt the file.
         client.pragma('synchronous = NORMAL');
+        // Core's pragmas; a file opened read-only needs no query_only.
+        wrapped = wrapConnection(client);
       } catch (error) {
         // SQLite opens the -wal file only now, at the first statement.
         client.close();
         throw explainError(error, file, !!openOptions.readOnly);
       }
       exactIntegers(client, openOptions);
-      const connection = explainingErrors(wrapConnection(client), file, !!openOptions.readOnly);
+      const connection = explainingErrors(wrapped, file, !!openOptions.readOnly);
       if (walWithoutLog === 'large' && !shmExisted) {
         const close = connection.close;
         connection.close = async () => {

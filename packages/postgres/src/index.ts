@@ -11,25 +11,25 @@
  * const manager = await openPostgresRunDatabase('postgres://localhost/sims?schema=runs');
  * ```
  *
+ * SQLite images in and out of a server (`exportSqliteImage`, `importSqliteImage`,
+ * and the adapter's `readBytes`/`writeBytes`) need `@runmeta/node-sqlite`, an
+ * optional peer dependency: they live in the entry `@runmeta/postgres/sqlite-image`.
+ *
  * @packageDocumentation
  */
+
 export {
   createPostgresAdapter,
   type PostgresAdapter,
   type PostgresAdapterOptions,
-} from './adapter.js';
-export { classifyPgError } from './errors.js';
-export { openPostgresRunDatabase } from './open.js';
-export { toNumberedPlaceholders } from './placeholders.js';
+} from './postgres-adapter.js';
 export { postgresDialect } from './postgres-dialect.js';
-export {
-  exportSqliteImage,
-  type ImageImportOptions,
-  importSqliteImage,
-} from './sqlite-image.js';
+export { classifyPgError } from './postgres-errors.js';
+export { openPostgresRunDatabase } from './postgres-open.js';
+export { toNumberedPlaceholders } from './postgres-placeholders.js';
 export {
   DEFAULT_SCHEMA,
   isPostgresUrl,
   type PostgresLocation,
   parsePostgresUrl,
-} from './url.js';
+} from './postgres-url.js';

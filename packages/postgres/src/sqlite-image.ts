@@ -1,8 +1,16 @@
 /**
- * SQLite file images in and out of PostgreSQL. An in-memory SQLite database of
- * `@runmeta/node-sqlite` (better-sqlite3 deserialises and serialises images)
- * holds the image, and core's `copyTables` moves every table between it and a
- * schema.
+ * `@runmeta/postgres/sqlite-image` — SQLite file images in and out of PostgreSQL.
+ * An in-memory SQLite database of `@runmeta/node-sqlite` (better-sqlite3
+ * deserialises and serialises images) holds the image, and core's `copyTables`
+ * moves every table between it and a schema. A separate entry because
+ * better-sqlite3 is a native addon: `@runmeta/node-sqlite` is an optional peer
+ * dependency, needed only here.
+ *
+ * ```ts
+ * import { exportSqliteImage } from '@runmeta/postgres/sqlite-image';
+ * ```
+ *
+ * @packageDocumentation
  */
 
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
@@ -23,7 +31,7 @@ import {
   type StorageAdapter,
   StorageAdapterOption,
 } from '@runmeta/core';
-import { BytesOption, ImageImportOptionsSchema } from './options.js';
+import { BytesOption, ImageImportOptionsSchema } from './postgres-options.js';
 
 const IMAGE = 'image.db';
 

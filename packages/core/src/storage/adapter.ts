@@ -17,6 +17,9 @@ import type { SqlDialect } from './sql-dialect.js';
 // The values a connection takes and returns are part of the adapter contract.
 export type { Row, RunResult, SqlParams, SqlValue } from '../sql/values.js';
 
+/** What {@link SqlConnection.onTransaction} is told. */
+export type TransactionEvent = 'begin' | 'commit' | 'rollback';
+
 /**
  * What differs between backends; each flag defaults to the safest assumption.
  * Only flags core reads are declared: an unread flag would promise a behaviour
@@ -62,6 +65,14 @@ export interface SqlConnection {
    * transaction.
    */
   runMany?(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
+  /**
+   * Optional: told when a transaction core ran on this connection began,
+   * committed or rolled back — after its statement succeeded (a failed `BEGIN` or
+   * `COMMIT` reports nothing; `rollback` is reported even when the engine had
+   * rolled back already). An engine that acts on commits (the browser store
+   * saves after one) learns of them here instead of reading SQL text.
+   */
+  onTransaction?(event: TransactionEvent): void;
   /** Release the connection; called exactly once by core. */
   close(): Promise<void>;
 }

@@ -94,9 +94,11 @@ export class Database implements Executor {
   transaction<T>(fn: (tx: Executor) => Promise<T>, mode: 'write' | 'read' = 'write'): Promise<T> {
     return this.mutex.lock(async () => {
       await this.begin(mode === 'write' ? this.dialect.beginWrite : this.dialect.beginRead);
+      this.connection.onTransaction?.('begin');
       try {
         const result = await fn(this.direct);
         await this.direct.run('COMMIT');
+        this.connection.onTransaction?.('commit');
         return result;
       } catch (error) {
         try {
@@ -104,6 +106,7 @@ export class Database implements Executor {
         } catch {
           // Already rolled back by SQLite (e.g. after SQLITE_FULL); the original error matters.
         }
+        this.connection.onTransaction?.('rollback');
         throw error;
       }
     });

@@ -4,13 +4,26 @@
  * databases are kept as bytes by name, and a name can be open once at a time
  * (an in-memory database has exactly one connection).
  */
-import { ArchiveConflictError, StorageError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import { MemoryContainerOptionsSchema, parseOptions } from '../schema/options.js';
+import { overwriteRefused } from './refuse-overwrite.js';
 
 /** Options of {@link createMemoryContainer}. */
 export interface MemoryContainerOptions {
   /** Called after a stored database changed (written back, moved, copied, removed). */
   onChange?: (name: string) => void;
+}
+
+/** A connection closing on a database of the container (see `MemoryContainer.close`). */
+export interface ClosingConnection {
+  /** It was opened read-only: nothing to store back. */
+  readOnly: boolean;
+  /** It created the database (the name held no bytes): store it even if empty. */
+  created: boolean;
+  /** Whether it wrote anything (see `trackSqliteChanges`). */
+  changed(): boolean;
+  /** The database's bytes now. */
+  serialize(): Uint8Array;
 }
 
 /** The container returned by {@link createMemoryContainer}. */
@@ -28,10 +41,7 @@ export function createMemoryContainer(given: MemoryContainerOptions = {}) {
     if (open.has(name)) throw new StorageError(`${describe(name)} is open; close it first`);
   };
   const refuseOverwrite = (to: string): never => {
-    throw new ArchiveConflictError(
-      `${describe(to)} already exists and would be overwritten`,
-      'Move or rename it first; runmeta never overwrites a database',
-    );
+    throw overwriteRefused(describe(to));
   };
   const existing = (name: string): Uint8Array => {
     const bytes = stored.get(name);
@@ -59,6 +69,15 @@ export function createMemoryContainer(given: MemoryContainerOptions = {}) {
         stored.set(name, bytes);
         changed(name);
       }
+    },
+    /**
+     * Give a database back when its connection closes, storing its bytes only
+     * when that connection could write and created or changed the database: one
+     * that just read leaves the stored bytes identical (and notifies no one).
+     */
+    close(name: string, connection: ClosingConnection) {
+      const keep = !connection.readOnly && (connection.created || connection.changed());
+      this.release(name, keep ? connection.serialize() : null);
     },
     /** Put databases in without change notifications (loading a persisted store). */
     load(entries: Iterable<[string, Uint8Array]>) {

@@ -17,7 +17,7 @@
  * changes when it is replaced.
  *
  * Both files are runmeta's own, beside a database that may be hostile: neither is
- * ever opened through a link or read from a pipe (see `files.ts`); anything but a
+ * ever opened through a link or read from a pipe (see `node-sqlite-files.ts`); anything but a
  * regular file at their paths is refused, naming it.
  */
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ import {
   RunmetaError,
 } from '@runmeta/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { openOwnFile, readOwnFile, writeAll } from './files.js';
+import { openOwnFile, readOwnFile, writeAll } from './node-sqlite-files.js';
 
 /** Who holds (or held) a migration lock. */
 export interface LockHolder {

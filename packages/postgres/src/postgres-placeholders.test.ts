@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toNumberedPlaceholders } from './placeholders.js';
+import { toNumberedPlaceholders } from './postgres-placeholders.js';
 
 describe('toNumberedPlaceholders', () => {
   it('numbers ? placeholders in order', () => {

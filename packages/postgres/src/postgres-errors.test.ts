@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPgError } from './errors.js';
+import { classifyPgError } from './postgres-errors.js';
 
 const pgError = (fields: Record<string, string>) =>
   Object.assign(new Error(fields.message ?? 'x'), fields);

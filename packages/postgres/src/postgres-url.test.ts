@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPostgresUrl, parsePostgresUrl } from './url.js';
+import { isPostgresUrl, parsePostgresUrl } from './postgres-url.js';
 
 describe('PostgreSQL URLs', () => {
   it('tells URLs from file paths', () => {

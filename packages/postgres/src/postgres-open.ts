@@ -3,9 +3,9 @@
  * `openRunDatabase` in `@runmeta/node-sqlite`.
  */
 import { type ManagerOptions, MetadataManager, parseOptions } from '@runmeta/core';
-import { createPostgresAdapter, type PostgresAdapterOptions } from './adapter.js';
-import { OpenPostgresOptionsSchema } from './options.js';
-import { parsePostgresUrl } from './url.js';
+import { createPostgresAdapter, type PostgresAdapterOptions } from './postgres-adapter.js';
+import { OpenPostgresOptionsSchema } from './postgres-options.js';
+import { parsePostgresUrl } from './postgres-url.js';
 
 /**
  * Open (creating or migrating as needed) the run database at

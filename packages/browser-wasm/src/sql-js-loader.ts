@@ -3,7 +3,7 @@
  */
 import { parseOptions, StorageError } from '@runmeta/core';
 import initSqlJs from 'sql.js';
-import { SqlJsLoadOptionsSchema } from './options.js';
+import { SqlJsLoadOptionsSchema } from './sql-js-options.js';
 
 /** The initialised sql.js module. */
 export type SqlJsStatic = initSqlJs.SqlJsStatic;

@@ -18,11 +18,11 @@ import {
   StorageError,
   ValidationError,
 } from '@runmeta/core';
-import { createSqlJsAdapter, type SqlJsAdapter } from './adapter.js';
-import { type BytesStore, openBytesStore } from './indexeddb.js';
-import { acquireWebLock, webLocks } from './locks.js';
-import { BrowserStoreOptionsSchema, ImportDatabaseOptionsSchema } from './options.js';
-import type { SqlJsLoadOptions } from './sql-js.js';
+import { type BytesStore, openBytesStore } from './indexeddb-store.js';
+import { createSqlJsAdapter, type SqlJsAdapter } from './sql-js-adapter.js';
+import type { SqlJsLoadOptions } from './sql-js-loader.js';
+import { BrowserStoreOptionsSchema, ImportDatabaseOptionsSchema } from './sql-js-options.js';
+import { acquireWebLock, webLocks } from './web-locks.js';
 
 /** Something a database can be loaded from: a dropped `File`, a `Blob`, bytes. */
 export type DatabaseSource = Uint8Array | ArrayBuffer | Blob;

@@ -5,8 +5,8 @@
  */
 import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core';
 import pg from 'pg';
-import { classifyPgError } from './errors.js';
-import { toNumberedPlaceholders } from './placeholders.js';
+import { classifyPgError } from './postgres-errors.js';
+import { toNumberedPlaceholders } from './postgres-placeholders.js';
 
 /**
  * Type parsers for the values core reads: 64-bit integers as numbers (as SQLite

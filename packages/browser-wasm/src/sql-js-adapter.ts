@@ -11,12 +11,13 @@ import {
   type OpenOptions,
   parseOptions,
   type StorageAdapter,
+  sqliteQuickCheck,
   withoutWalHeader,
 } from '@runmeta/core';
-import { type SqlJsConnection, wrapSqlJsDatabase } from './connection.js';
-import { acquireWebLock, webLocks } from './locks.js';
-import { SqlJsAdapterOptionsSchema } from './options.js';
-import { loadSqlJs, type SqlJsLoadOptions } from './sql-js.js';
+import { type SqlJsConnection, sqlJsEngine, wrapSqlJsDatabase } from './sql-js-connection.js';
+import { loadSqlJs, type SqlJsLoadOptions } from './sql-js-loader.js';
+import { SqlJsAdapterOptionsSchema } from './sql-js-options.js';
+import { acquireWebLock, webLocks } from './web-locks.js';
 
 /** Default largest database the adapter loads: 256 MiB. */
 export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
@@ -108,9 +109,7 @@ export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promi
       let database: InstanceType<typeof SQL.Database> | undefined;
       try {
         database = new SQL.Database(withoutWalHeader(bytes));
-        const result = database.exec('PRAGMA quick_check');
-        const verdict = String(result[0]?.values[0]?.[0] ?? '');
-        return verdict === 'ok' ? null : verdict;
+        return sqliteQuickCheck(sqlJsEngine(database));
       } catch (error) {
         return (error as Error).message;
       } finally {
@@ -140,10 +139,12 @@ export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promi
         onCommit: () => options.onCommit?.(name),
         onClose: (closing) => {
           live.delete(name);
-          // Only a changed database is stored back: a connection that just read
-          // leaves the stored bytes identical.
-          const keep = !readOnly && (created || closing.changed());
-          container.release(name, keep ? database.export() : null);
+          container.close(name, {
+            readOnly,
+            created,
+            changed: closing.changed,
+            serialize: () => database.export(),
+          });
         },
       });
       live.set(name, connection);

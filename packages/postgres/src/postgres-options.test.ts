@@ -5,12 +5,8 @@
  */
 import { ValidationError } from '@runmeta/core';
 import { describe, expect, it } from 'vitest';
-import {
-  createPostgresAdapter,
-  exportSqliteImage,
-  importSqliteImage,
-  openPostgresRunDatabase,
-} from './index.js';
+import { createPostgresAdapter, openPostgresRunDatabase } from './index.js';
+import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
 
 const NOWHERE = 'postgres://runmeta@127.0.0.1:1/nowhere?schema=runs';
 

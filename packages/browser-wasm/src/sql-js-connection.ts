@@ -2,16 +2,20 @@
  * One sql.js database as a runmeta connection.
  */
 import {
+  applySqliteConnectionPragmas,
   parseInput,
   parseOptions,
   type Row,
   type RunResult,
   type SqlConnection,
+  type SqliteEngine,
   type SqlParams,
   type SqlValue,
+  sqliteInTransaction,
+  trackSqliteChanges,
 } from '@runmeta/core';
-import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './options.js';
-import type { SqlJsDatabase } from './sql-js.js';
+import type { SqlJsDatabase } from './sql-js-loader.js';
+import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 
 type SqlJsValue = number | string | Uint8Array | null;
 
@@ -28,8 +32,15 @@ export interface SqlJsConnection extends SqlConnection {
   snapshot(): Promise<Uint8Array>;
 }
 
-const BEGINS = /^\s*BEGIN\b/i;
-const ENDS = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
+/** A sql.js database as the engine core's SQLite helpers speak to. */
+export function sqlJsEngine(database: SqlJsDatabase): SqliteEngine {
+  return {
+    exec: (sql) => {
+      database.run(sql);
+    },
+    value: (sql) => database.exec(sql)[0]?.values[0]?.[0],
+  };
+}
 
 function bindable(params: SqlParams | undefined): SqlJsValue[] {
   return (params ?? []).map((value: SqlValue | boolean | bigint | undefined) => {
@@ -48,7 +59,7 @@ export function wrapSqlJsDatabase(
   database: SqlJsDatabase,
   options: {
     readOnly?: boolean;
-    /** After a transaction committed (autosave listens). */
+    /** After a transaction core ran committed (autosave listens; see `SqlConnection.onTransaction`). */
     onCommit?: () => void;
     /** Before the database closes (the adapter stores its bytes back). */
     onClose?: (connection: SqlJsConnection) => void;
@@ -57,28 +68,17 @@ export function wrapSqlJsDatabase(
   parseInput(SqlJsDatabaseOption, database, 'database');
   parseOptions(WrapSqlJsOptionsSchema, options);
   const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
-  let inTransaction = false;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
-  database.run('PRAGMA foreign_keys = ON');
-  // A database file is untrusted input: code stored in it (views, triggers, CHECK
-  // and DEFAULT expressions) may only call side-effect-free functions.
-  database.run('PRAGMA trusted_schema = OFF');
-  if (options.readOnly) database.run('PRAGMA query_only = ON');
+  const engine = sqlJsEngine(database);
+  // sql.js cannot open a database read-only: query_only makes a connection one.
+  applySqliteConnectionPragmas(engine, { queryOnly: !!options.readOnly });
 
-  /** Follow transaction state, after a statement succeeded (a failed BEGIN opens none; a failed COMMIT leaves it open). */
-  const track = (sql: string) => {
-    if (BEGINS.test(sql)) inTransaction = true;
-    else if (ENDS.test(sql)) {
-      endTransaction();
-      if (!/^\s*ROLLBACK/i.test(sql)) options.onCommit?.();
-    }
-  };
-  function endTransaction() {
-    inTransaction = false;
+  /** Wake snapshots waiting for the open transaction to end: a statement ended, it may have ended it. */
+  const statementEnded = () => {
     idle?.resolve();
     idle = null;
-  }
+  };
   const execute = (sql: string, params: SqlParams | undefined, keepRows: boolean): Row[] => {
     let statement = statements.get(sql);
     if (!statement) {
@@ -89,15 +89,10 @@ export function wrapSqlJsDatabase(
     try {
       statement.bind(bindable(params));
       while (statement.step()) if (keepRows) rows.push(statement.getAsObject() as Row);
-    } catch (error) {
-      // A ROLLBACK that fails found no transaction (SQLite had already rolled it
-      // back): either way none is open now.
-      if (/^\s*ROLLBACK\b(?!\s+TO\b)/i.test(sql)) endTransaction();
-      throw error;
     } finally {
       statement.reset();
+      statementEnded();
     }
-    track(sql);
     return rows;
   };
 
@@ -118,13 +113,14 @@ export function wrapSqlJsDatabase(
       }
       return { changes };
     },
-    changed() {
-      // Rows written, or DDL (which changes no rows but moves the schema cookie).
-      if (Number.isNaN(cookieAtOpen)) return false; // not a database: nothing written
-      return totalChanges() > 0 || schemaCookie() !== cookieAtOpen;
+    changed: () => changed(),
+    onTransaction(event) {
+      if (event === 'commit') options.onCommit?.();
     },
     async snapshot() {
-      while (inTransaction) {
+      // Whether a transaction is open is asked of SQLite: one began by any
+      // statement (core's BEGIN, or a caller's own) is waited for.
+      while (sqliteInTransaction(engine)) {
         if (!idle) {
           let resolve!: () => void;
           const promise = new Promise<void>((r) => {
@@ -142,20 +138,10 @@ export function wrapSqlJsDatabase(
       options.onClose?.(connection);
       statements.clear();
       database.close();
+      statementEnded();
     },
   };
 
-  function totalChanges(): number {
-    return Number(database.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
-  }
-  function schemaCookie(): number {
-    try {
-      const result = database.exec('PRAGMA schema_version');
-      return Number(result[0]?.values[0]?.[0] ?? 0);
-    } catch {
-      return Number.NaN; // not a database: nothing can have changed
-    }
-  }
-  const cookieAtOpen = schemaCookie();
+  const changed = trackSqliteChanges(engine);
   return connection;
 }

@@ -12,6 +12,7 @@ import {
   DatabaseLockedError,
   NotADatabaseError,
   type OpenOptions,
+  overwriteRefused,
   parseOptions,
   type SqlConnection,
   type StorageAdapter,
@@ -19,12 +20,12 @@ import {
   WORKING_SUFFIXES,
 } from '@runmeta/core';
 import pg from 'pg';
-import { connect } from './connection.js';
-import { classifyPgError } from './errors.js';
-import { PostgresAdapterOptionsSchema } from './options.js';
-import { toNumberedPlaceholders } from './placeholders.js';
+import { connect } from './postgres-connection.js';
 import { continueIdentities, postgresDialect } from './postgres-dialect.js';
-import { exportSqliteImage, importSqliteImage } from './sqlite-image.js';
+import { classifyPgError } from './postgres-errors.js';
+import { PostgresAdapterOptionsSchema } from './postgres-options.js';
+import { toNumberedPlaceholders } from './postgres-placeholders.js';
+import { loadSqliteImageCodec } from './sqlite-image-loader.js';
 
 /** Options for {@link createPostgresAdapter}. */
 export interface PostgresAdapterOptions {
@@ -211,8 +212,8 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
   };
 
   const refuseOverwrite = (to: string): never => {
-    throw new ArchiveConflictError(
-      `${describe(to)} already exists and would be overwritten`,
+    throw overwriteRefused(
+      describe(to),
       'Rename or drop that schema first; runmeta never overwrites a database',
     );
   };
@@ -310,10 +311,11 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     async readBytes(name) {
       if (!(await adapter.exists(name)))
         throw new NotADatabaseError(describe(name), 'does not exist', MISSING_SCHEMA_HINTS);
-      return exportSqliteImage(adapter, name);
+      return (await loadSqliteImageCodec()).exportSqliteImage(adapter, name);
     },
 
     async writeBytes(name, bytes) {
+      const { importSqliteImage } = await loadSqliteImageCodec();
       await importSqliteImage(adapter, name, bytes, { replace: true });
     },
 

@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ArchiveConflictError,
   FileSystemError,
   fileSystemError,
   LOCK_NOTE_SUFFIX,
   LOCK_SUFFIX,
   NotADatabaseError,
+  overwriteRefused,
   StorageError,
   type StoredFile,
 } from '@runmeta/core';
@@ -22,7 +22,7 @@ import {
   removeOwnFile,
   SIDE_SUFFIXES,
   writeAll,
-} from './files.js';
+} from './node-sqlite-files.js';
 
 /** Super-journals of multi-database commits (`runs.db-mj1A2B3C`). */
 const HIDDEN_PATTERN = /-mj[0-9A-F]+$/i;
@@ -44,13 +44,6 @@ function nonEmpty(file: string): boolean {
   } catch {
     return false; // missing, or unreachable: either way no content to lose
   }
-}
-
-function refuseOverwrite(describe: (name: string) => string, to: string): never {
-  throw new ArchiveConflictError(
-    `${describe(to)} already exists and would be overwritten`,
-    'Move or rename it first; runmeta never overwrites a database',
-  );
 }
 
 /**
@@ -143,7 +136,7 @@ export function createFileContainer(directory: string) {
       // then renaming cannot race another runmeta process; rename() itself is
       // atomic, which is what crash safety needs (a link()+unlink() pair would
       // leave both names behind if killed in between).
-      if (exists(to)) refuseOverwrite(resolve, to);
+      if (exists(to)) throw overwriteRefused(resolve(to));
       onPath('cannot move', source, () => {
         // A rollback journal travels with its database, and first: a journal left
         // behind would sit next to the *next* file under this name. If it is hot,
@@ -162,7 +155,7 @@ export function createFileContainer(directory: string) {
           `${resolve(from)} has un-checkpointed WAL content; a file copy would miss it`,
         );
       }
-      if (exists(to)) refuseOverwrite(resolve, to);
+      if (exists(to)) throw overwriteRefused(resolve(to));
       // A pipe as the source would block the copy forever; a link is not followed.
       if (!onPath('cannot read', resolve(from), () => checkDatabaseFiles(resolve(from)))) {
         throw new NotADatabaseError(resolve(from), 'does not exist');
