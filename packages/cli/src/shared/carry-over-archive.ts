@@ -16,7 +16,7 @@ import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
-import { confirm } from './database.js';
+import { confirm } from './confirm.js';
 
 /** Run `migrate --carry-over-archive [--backfill] [--dry-run] [--yes]`; the exit code. */
 export async function carryOverArchiveCommand(
