@@ -65,7 +65,7 @@ describe('packages/cli/src', () => {
     expect(finds("'UPDATE runs SET status = ?'")).toEqual(['UPDATE … SET']);
     expect(finds("'DELETE FROM runs'")).toEqual(['DELETE FROM']);
     expect(finds("'PRAGMA integrity_check'")).toEqual(['PRAGMA statement']);
-    expect(finds('`PRAGMA table_info(${name})`')).toEqual(['PRAGMA statement']);
+    expect(finds('PRAGMA table_info(runs)')).toEqual(['PRAGMA statement']);
     expect(finds("(SQLite's PRAGMA integrity_check; on PostgreSQL a full read)")).toEqual([]);
     expect(finds('select a run, update its status, delete the file')).toEqual([]);
   });

@@ -133,3 +133,14 @@ describe('totalsPerTemplate', () => {
     expect(totalsPerTemplate([run({ costUsd: 3 })], 'costUsd', '—')).toEqual([['—', 3]]);
   });
 });
+
+describe('fidelityTotals with odd level names', () => {
+  it('keeps a level named like an Object member', () => {
+    const odd = JSON.parse('{"__proto__": 2, "scene": 1}') as Record<string, number>;
+    const totals = fidelityTotals([run({ fidelityDistribution: odd }), run({})]);
+    expect(Object.entries(totals)).toEqual([
+      ['__proto__', 2],
+      ['scene', 1],
+    ]);
+  });
+});

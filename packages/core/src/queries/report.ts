@@ -94,13 +94,14 @@ export function reportTotals(groups: readonly ReportGroup[]): ReportTotals {
  * (levels in the order the runs name them; sort them with `sortedDistribution`).
  */
 export function fidelityTotals(runs: readonly RunMetadata[]): Record<string, number> {
-  const totals: Record<string, number> = {};
+  // A map, then an object: a level named like an Object member (`__proto__`) stays a level.
+  const totals = new Map<string, number>();
   for (const run of runs) {
     for (const [level, count] of Object.entries(run.fidelityDistribution ?? {})) {
-      totals[level] = (totals[level] ?? 0) + Number(count);
+      totals.set(level, (totals.get(level) ?? 0) + Number(count));
     }
   }
-  return totals;
+  return Object.fromEntries(totals);
 }
 
 /**
