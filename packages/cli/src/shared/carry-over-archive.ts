@@ -2,7 +2,8 @@
  * `runmeta migrate --carry-over-archive`: after a migration with the archive
  * strategy, copy the archived runs into the active database so they can be
  * written to again (closed, completed, recorded on). See
- * `MetadataManager.carryOverArchive` for the rules.
+ * `MetadataManager.carryOverArchive` for the rules. A mode of `migrate`, kept
+ * out of `commands/` so that folder holds one file per command.
  */
 import {
   type CarryOverArchiveProgress,
