@@ -7,6 +7,7 @@
 
 import { createSqlJsAdapter, type SqlJsAdapter } from '@runmeta/browser-wasm';
 import {
+  fidelityTotals,
   formatPlan,
   formatSnapshotForLlm,
   MetadataManager,
@@ -15,6 +16,7 @@ import {
   type RunFilter,
   type RunMetadata,
   sortedDistribution,
+  totalsPerTemplate,
   writeSyntheticV1,
 } from '@runmeta/core';
 
@@ -130,14 +132,8 @@ export class Playground {
 
 /** Entities per fidelity level, summed over the runs that have a distribution. */
 export function fidelityBars(runs: readonly RunMetadata[]): Bar[] {
-  const totals = new Map<string, number>();
-  for (const run of runs) {
-    for (const [level, count] of Object.entries(run.fidelityDistribution ?? {})) {
-      totals.set(level, (totals.get(level) ?? 0) + Number(count));
-    }
-  }
   // Coarsest to finest, as the snapshot and `runmeta report` list them; unknown levels last.
-  return sortedDistribution(Object.fromEntries(totals)).map(([label, value]) => ({
+  return sortedDistribution(fidelityTotals(runs)).map(([label, value]) => ({
     label,
     value,
   }));
@@ -145,10 +141,5 @@ export function fidelityBars(runs: readonly RunMetadata[]): Bar[] {
 
 /** A numeric field summed per template, largest first. */
 export function perTemplate(runs: readonly RunMetadata[], field: 'costUsd' | 'tokensUsed'): Bar[] {
-  const totals = new Map<string, number>();
-  for (const run of runs) {
-    const key = run.templateId ?? '(none)';
-    totals.set(key, (totals.get(key) ?? 0) + (run[field] ?? 0));
-  }
-  return [...totals].map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
+  return totalsPerTemplate(runs, field).map(([label, value]) => ({ label, value }));
 }

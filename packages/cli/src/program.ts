@@ -10,10 +10,10 @@ import {
   GLOBAL_OPTIONS,
   PROGRAM,
 } from './commands/index.js';
-import { flagName } from './commands/options.js';
 import { CliContext, defaultDatabase, type Streams } from './context.js';
 import { CliUsageError, COMMON_FIELD_FLAGS, inFlags } from './errors.js';
 import { printable } from './output/printable.js';
+import { flagName } from './shared/option-values.js';
 
 /** The version printed by `--version` (the package's, bundled at build time). */
 const VERSION = '0.1.0';

@@ -38,6 +38,30 @@ export * from './migrate/execute.js';
 export * from './migrate/observe.js';
 export * from './migrate/plan.js';
 export * from './migrate/working-names.js';
+export {
+  type CountSource,
+  countArchivedStaleRuns,
+  countRuns,
+  countRunsByStatus,
+} from './queries/counts.js';
+export {
+  aggregateRuns,
+  fidelityTotals,
+  type ReportBy,
+  type ReportGroup,
+  type ReportTotals,
+  reportTotals,
+  totalsPerTemplate,
+} from './queries/report.js';
+export { listRuns, RUN_SORTS, type RunSort, sortRuns } from './queries/sort-runs.js';
+export {
+  type ArchiveStatus,
+  type DatabaseStatus,
+  readDatabaseStatus,
+  type SchemaDrift,
+  type StatusOptions,
+  type StatusSource,
+} from './queries/status.js';
 export * from './schema/enums.js';
 export * from './schema/options.js';
 export * from './schema/records.js';

@@ -1,13 +1,18 @@
 /** `runmeta demo`: the guide's story on an embedded default, end to end. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildDemoDatabase, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
+import {
+  aggregateRuns,
+  buildDemoDatabase,
+  formatSnapshotForLlm,
+  MetadataManager,
+} from '@runmeta/core';
 import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
 import { CliUsageError, userPathError } from '../errors.js';
-import { status } from './database.js';
-import { wholeNumber } from './options.js';
-import { aggregate, renderReport } from './report.js';
+import { renderReport } from '../output/report.js';
+import { wholeNumber } from '../shared/option-values.js';
+import { showStatus } from '../shared/show-status.js';
 import type { CommandSpec } from './types.js';
 
 /** Marks a folder as the demo's own (the demo replaces only such folders). */
@@ -66,13 +71,13 @@ export const demo: CommandSpec = {
     ctx.info('4/4 Done. Status, report and one run:\n');
     const sub = new CliContext(ctx.streams, { ...ctx.global, db: file, json: false });
     await manager.close();
-    await status.run!(sub, [], {});
+    await showStatus(sub);
     const reader = await MetadataManager.open({ adapter, readOnly: true });
     try {
       ctx.out(`\n${ctx.color.bold('Report (active database and archive, by template)')}`);
       ctx.out(
         renderReport(
-          aggregate(await reader.getAllRuns({ includeArchive: true }), 'template'),
+          aggregateRuns(await reader.getAllRuns({ includeArchive: true }), 'template'),
           'template',
         ),
       );

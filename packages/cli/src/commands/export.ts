@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  countRuns,
   exportFields,
   FILE_KIND_WORDS,
   InterruptedError,
@@ -128,7 +129,7 @@ export const exportCommand: CommandSpec = {
     try {
       // O_EXCL: created here, never opened through a link that appeared meanwhile.
       if (temp) fd = onOut(() => fs.openSync(temp!, 'wx'));
-      const total = Number((await manager.query('SELECT count(*) AS n FROM runs'))[0]?.n ?? 0);
+      const total = await countRuns(manager);
       const progress = ctx.progress('export');
       let done = 0;
       const fields = exportFields(

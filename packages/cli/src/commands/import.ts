@@ -4,7 +4,7 @@ import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
 import { resolveDatabase } from '../context.js';
 import { CliUsageError, userPathError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
-import { confirm } from './database.js';
+import { confirm } from '../shared/confirm.js';
 import type { CommandSpec } from './types.js';
 
 export const importCommand: CommandSpec = {

@@ -4,15 +4,19 @@
  */
 
 import { budget } from './budget.js';
-import { migrate, rollback, status } from './database.js';
+import { complete } from './complete.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { inspect } from './inspect.js';
+import { migrate } from './migrate.js';
+import { record } from './record.js';
 import { report } from './report.js';
+import { rollback } from './rollback.js';
 import { runs } from './runs.js';
+import { start } from './start.js';
+import { status } from './status.js';
 import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
-import { complete, record, start } from './write.js';
 
 export type { ArgumentSpec, CommandSpec, ExampleSpec, OptionSpec } from './types.js';
 

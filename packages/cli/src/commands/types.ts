@@ -1,5 +1,5 @@
 import type { CliContext } from '../context.js';
-import type { ValueParser } from './options.js';
+import type { ValueParser } from '../shared/option-values.js';
 
 /** One option of a command, declared once: commander, `--help` and the docs derive from it. */
 export interface OptionSpec {

@@ -2,7 +2,8 @@
  * `runmeta migrate --carry-over-archive`: after a migration with the archive
  * strategy, copy the archived runs into the active database so they can be
  * written to again (closed, completed, recorded on). See
- * `MetadataManager.carryOverArchive` for the rules.
+ * `MetadataManager.carryOverArchive` for the rules. A mode of `migrate`, kept
+ * out of `commands/` so that folder holds one file per command.
  */
 import {
   type CarryOverArchiveProgress,
@@ -16,7 +17,7 @@ import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../archive-words.js';
 import type { CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
-import { confirm } from './database.js';
+import { confirm } from './confirm.js';
 
 /** Run `migrate --carry-over-archive [--backfill] [--dry-run] [--yes]`; the exit code. */
 export async function carryOverArchiveCommand(

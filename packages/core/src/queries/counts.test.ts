@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { SchemaDetection } from '../migrate/detect.js';
+import type { Row, SqlParams } from '../storage/adapter.js';
+import { countArchivedStaleRuns, countRuns, countRunsByStatus } from './counts.js';
+
+/** A manager stand-in: answers queries with `rows` and keeps what it was asked. */
+function recording(rows: Row[], runsColumns = ['run_id', 'status']) {
+  const asked: { sql: string; params: SqlParams | undefined }[] = [];
+  return {
+    asked,
+    detection: { runsColumns } as SchemaDetection,
+    query: async (sql: string, params?: SqlParams) => {
+      asked.push({ sql, params });
+      return rows;
+    },
+  };
+}
+
+describe('countRuns', () => {
+  it('counts the runs table as a number', async () => {
+    const m = recording([{ n: 42n }]);
+    expect(await countRuns(m)).toBe(42);
+    expect(m.asked.map((a) => a.sql)).toEqual(['SELECT count(*) AS n FROM runs']);
+  });
+
+  it('is 0 when nothing comes back', async () => {
+    expect(await countRuns(recording([]))).toBe(0);
+  });
+});
+
+describe('countRunsByStatus', () => {
+  it('maps each status row to its count, folding known statuses as reads do', async () => {
+    const m = recording([
+      { status: 'completed', n: 3 },
+      { status: null, n: 1 },
+      { status: 'paused', n: '2' },
+    ]);
+    expect(await countRunsByStatus(m)).toEqual({ completed: 3, null: 1, paused: 2 });
+    const [{ sql, params }] = m.asked as [{ sql: string; params: SqlParams }];
+    expect(params).toEqual(['running', 'completed', 'failed']);
+    expect(sql).toContain('lower(trim(status)) IN (?, ?, ?)');
+    expect(sql).toContain('GROUP BY 1 ORDER BY 1');
+  });
+
+  it('counts a runs table without a status column under null', async () => {
+    const m = recording([{ status: null, n: 5 }], ['RUN_ID']);
+    expect(await countRunsByStatus(m)).toEqual({ null: 5 });
+    expect(m.asked[0]!.sql).toContain('lower(trim(NULL))');
+    expect(m.asked[0]!.sql).not.toMatch(/\bstatus\)/);
+  });
+
+  it('finds a status column whatever its case', async () => {
+    const m = recording([], ['run_id', 'Status']);
+    await countRunsByStatus(m);
+    expect(m.asked[0]!.sql).toContain('lower(trim(status))');
+  });
+});
+
+describe('countArchivedStaleRuns', () => {
+  it('counts the stale runs only the archive holds', async () => {
+    const given: unknown[] = [];
+    const now = new Date('2025-01-01T00:00:00Z');
+    const manager = {
+      findStaleRuns: async (options: unknown) => {
+        given.push(options);
+        return [{ source: 'archive' }, { source: 'active' }, {}, { source: 'archive' }] as never;
+      },
+    };
+    expect(await countArchivedStaleRuns(manager, { olderThanMs: 1000, now })).toBe(2);
+    expect(given).toEqual([{ olderThanMs: 1000, now, includeArchive: true }]);
+  });
+});

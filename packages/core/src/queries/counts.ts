@@ -1,0 +1,50 @@
+/**
+ * Counting runs: the numbers `runmeta status` and `runmeta export` show. Counted
+ * by the database (one `count(*)`), not by reading every run.
+ *
+ * @packageDocumentation
+ */
+import type { MetadataManager } from '../manager/metadata-manager.js';
+import { RUN_STATUSES } from '../schema/enums.js';
+
+/** What counting needs of a manager: its read-only query and its schema detection. */
+export type CountSource = Pick<MetadataManager, 'query' | 'detection'>;
+
+/** The number of runs in the active database (its archive not included). */
+export async function countRuns(manager: Pick<MetadataManager, 'query'>): Promise<number> {
+  const [row] = await manager.query('SELECT count(*) AS n FROM runs');
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Runs of the active database per status, in the order of the statuses' text.
+ * Counted as reads decode a status (`FAILED `, stored by hand, is `failed`), so
+ * the counts agree with what `runs list --status` finds; a status that is none
+ * of the known ones is counted as stored, and a legacy runs table without a
+ * status column counts all its runs under `null`.
+ */
+export async function countRunsByStatus(manager: CountSource): Promise<Record<string, number>> {
+  const known = RUN_STATUSES.map(() => '?').join(', ');
+  const status = manager.detection.runsColumns.some((c) => c.toLowerCase() === 'status')
+    ? 'status'
+    : 'NULL';
+  const rows = await manager.query(
+    `SELECT CASE WHEN lower(trim(${status})) IN (${known}) THEN lower(trim(${status})) ELSE ${status} END AS status, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1`,
+    RUN_STATUSES,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+}
+
+/**
+ * How many stale runs (still `running`, started longer than `olderThanMs`
+ * before `now`) only the read-only v1 archive holds: those
+ * {@link MetadataManager.closeStaleRuns} cannot close until the archive is
+ * carried over.
+ */
+export async function countArchivedStaleRuns(
+  manager: Pick<MetadataManager, 'findStaleRuns'>,
+  options: { olderThanMs: number; now?: Date },
+): Promise<number> {
+  const stale = await manager.findStaleRuns({ ...options, includeArchive: true });
+  return stale.filter((run) => run.source === 'archive').length;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { SchemaDetection } from '../migrate/detect.js';
+import type { Row, StorageAdapter } from '../storage/adapter.js';
+import { readDatabaseStatus, type StatusSource } from './status.js';
+
+const V2: SchemaDetection = {
+  kind: 'v2',
+  version: '2.0',
+  runsColumns: ['run_id', 'status', 'schema_version'],
+  missingColumns: [],
+  additionalColumns: ['note'],
+  missingTables: [],
+  missingIndexes: [],
+} as unknown as SchemaDetection;
+
+/** A manager stand-in: 7 runs, 4 completed and 3 failed, and what else status asks. */
+function source(detection: SchemaDetection, archive: string | null = null): StatusSource {
+  return {
+    database: 'runs.db',
+    detection,
+    query: async (sql: string): Promise<Row[]> =>
+      sql.includes('GROUP BY')
+        ? [
+            { status: 'completed', n: 4 },
+            { status: 'failed', n: 3 },
+          ]
+        : [{ n: 7 }],
+    checkIntegrity: async () => 'ok',
+    archiveName: async () => archive,
+  } as unknown as StatusSource;
+}
+
+/** An adapter that names files and cannot open any. */
+const adapter = new Proxy({} as StorageAdapter, {
+  get(_target, key) {
+    if (key === 'describe') return (name: string) => `/data/${name}`;
+    if (key === 'then') return undefined;
+    return () => {
+      throw new Error(`cannot ${String(key)}`);
+    };
+  },
+});
+
+describe('readDatabaseStatus', () => {
+  it('assembles the status of an up-to-date database without an archive', async () => {
+    const status = await readDatabaseStatus(source(V2), { adapter });
+    expect(status).toEqual({
+      path: '/data/runs.db',
+      schemaVersion: '2.0',
+      kind: 'v2',
+      runsColumns: 3,
+      runs: 7,
+      runsByStatus: { completed: 4, failed: 3 },
+      archive: null,
+      integrity: 'ok',
+      upToDate: true,
+      drift: {
+        missingColumns: [],
+        missingTables: [],
+        missingIndexes: [],
+        additionalColumns: ['note'],
+      },
+    });
+    // The key order is the order `--json` prints.
+    expect(Object.keys(status)).toEqual([
+      'path',
+      'schemaVersion',
+      'kind',
+      'runsColumns',
+      'runs',
+      'runsByStatus',
+      'archive',
+      'integrity',
+      'upToDate',
+      'drift',
+    ]);
+  });
+
+  it('reports drift, and none for a newer database', async () => {
+    const lacking = { ...V2, kind: 'v2-missing-columns', missingColumns: ['summary'] };
+    const status = await readDatabaseStatus(source(lacking as SchemaDetection), { adapter });
+    expect(status.upToDate).toBe(false);
+    expect(status.drift.missingColumns).toEqual(['summary']);
+    const newer = { ...V2, kind: 'newer', version: '3.0', missingColumns: ['summary'] };
+    const later = await readDatabaseStatus(source(newer as SchemaDetection), { adapter });
+    expect(later.drift).toEqual({
+      missingColumns: [],
+      missingTables: [],
+      missingIndexes: [],
+      additionalColumns: [],
+    });
+  });
+
+  it('reports an archive that cannot be opened instead of throwing', async () => {
+    const seen: unknown[] = [];
+    const status = await readDatabaseStatus(source(V2, 'runs_v1_archive.db'), {
+      adapter,
+      describeError: (error) => {
+        seen.push(error);
+        return 'archive unreadable';
+      },
+    });
+    expect(status.archive).toEqual({
+      path: '/data/runs_v1_archive.db',
+      schemaVersion: null,
+      runs: null,
+      error: 'archive unreadable',
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('says the error message by default', async () => {
+    const status = await readDatabaseStatus(source(V2, 'runs_v1_archive.db'), { adapter });
+    expect(typeof status.archive?.error).toBe('string');
+    expect(status.archive?.error).not.toBe('');
+  });
+});
