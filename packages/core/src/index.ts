@@ -10,6 +10,7 @@ export type { Codec, Decoded, ReadIssue } from './columns/codecs.js';
 export * from './columns/export-fields.js';
 export * from './columns/registry.js';
 export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
+export type * from './columns/run-record.js';
 export * from './columns/sql.js';
 export * from './demo/demo-data.js';
 export * from './error-classification.js';
@@ -18,21 +19,22 @@ export { filterLimitError } from './filter/engine-limits.js';
 export * from './filter/where.js';
 export { interruptionPoint } from './interrupt.js';
 export { unreadableArchive } from './manager/archive-open.js';
-export * from './manager/changes-since-migration.js';
-export * from './manager/import.js';
-export * from './manager/leftovers.js';
-export * from './manager/metadata-manager.js';
-export * from './manager/rollback.js';
-export { decodeRun } from './manager/run-queries.js';
-export * from './metrics/fidelity.js';
-export * from './metrics/mechanisms.js';
-export * from './metrics/v1-metrics.js';
 export {
   type CarryOverArchiveOptions,
   type CarryOverArchiveProgress,
   type CarryOverArchiveResult,
   carryOverArchive,
-} from './migrate/carry-over-archive.js';
+} from './manager/carry-over-archive.js';
+export * from './manager/changes-since-migration.js';
+export * from './manager/import.js';
+export * from './manager/leftovers.js';
+export * from './manager/metadata-manager.js';
+export * from './manager/options.js';
+export * from './manager/rollback.js';
+export { decodeRun } from './manager/run-queries.js';
+export * from './metrics/fidelity.js';
+export * from './metrics/mechanisms.js';
+export * from './metrics/v1-metrics.js';
 export * from './migrate/detect.js';
 export * from './migrate/execute.js';
 export * from './migrate/observe.js';
@@ -63,6 +65,7 @@ export {
   type StatusSource,
 } from './queries/status.js';
 export * from './schema/enums.js';
+export * from './schema/fidelity-distribution.js';
 export * from './schema/options.js';
 export * from './schema/records.js';
 export * from './schema/run-metadata.js';
@@ -77,6 +80,7 @@ export type * from './sql/sql-type.js';
 export type { StatementExecutor } from './sql/statement-executor.js';
 export type * from './sql/values.js';
 export type * from './storage/adapter.js';
+export * from './storage/adapter-option.js';
 export * from './storage/copy.js';
 export { Database, type Executor } from './storage/database.js';
 export {

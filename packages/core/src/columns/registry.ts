@@ -16,6 +16,7 @@ import {
   TEMPORAL_MODES,
   TemporalMode,
 } from '../schema/enums.js';
+import { FidelityDistribution } from '../schema/fidelity-distribution.js';
 import {
   FidelityStrategyInput,
   type StoredStrategy,
@@ -90,30 +91,6 @@ const real = (name: string, extra: Extra<number>, schema: z.ZodType<number> = No
   column(name, 'REAL', realCodec, schema, extra);
 const json = (name: string, extra: Extra<unknown>) =>
   column<unknown>(name, 'TEXT', jsonCodec(), JsonValue, extra);
-
-/**
- * Fidelity distribution: JSON object level → count, stored with lowercase keys.
- * Keys must be resolution levels (upper-case names accepted); `DIALOG` and
- * `dialog` in one object are summed, never silently overwritten.
- */
-export const FidelityDistribution = z.record(z.string(), Count).transform((input, ctx) => {
-  const out: Record<string, number> = {};
-  for (const [key, count] of Object.entries(input)) {
-    const level = key.toLowerCase();
-    const known = (RESOLUTION_LEVELS as readonly string[]).includes(level);
-    if (!known || (key !== level && key !== key.toUpperCase())) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `"${key}" is not a resolution level (${RESOLUTION_LEVELS.join(', ')})`,
-      });
-      return z.NEVER;
-    }
-    out[level] = (out[level] ?? 0) + count;
-  }
-  return out;
-});
-export type FidelityDistribution = Record<string, number>;
 
 const distributionCodec = jsonCodec<FidelityDistribution>({
   // Deployed files use lowercase keys, the old guide's examples upper-case: fold on read.

@@ -8,13 +8,10 @@
 import { insertSql, schemaDdl } from '../columns/sql.js';
 import { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, TEMPORAL_MODES } from '../schema/enums.js';
-import {
-  DemoDatabaseOptionsSchema,
-  parseOptions,
-  StorageAdapterOption,
-} from '../schema/options.js';
+import { DemoDatabaseOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { SqlConnection, StorageAdapter } from '../storage/adapter.js';
+import { StorageAdapterOption } from '../storage/adapter-option.js';
 
 /** Templates the demo runs use. */
 export const DEMO_TEMPLATES = [

@@ -5,7 +5,7 @@
  * a second run). So archived copies are dropped first, and the filter's order
  * and limit apply to what is left.
  */
-import type { RunMetadata } from '../schema/run-metadata.js';
+import type { RunMetadata } from '../columns/run-record.js';
 import type { Executor } from '../storage/database.js';
 import { mergeOldestFirst, type ResolvedFilter } from './run-queries.js';
 

@@ -5,10 +5,12 @@
  *
  * @packageDocumentation
  */
+
+import type { RunMetadata } from '../columns/run-record.js';
 import { RunNotFoundError } from '../errors.js';
 import { completionMetrics } from '../metrics/completion-metrics.js';
 import { runIdArgument } from '../schema/arguments.js';
-import { CompleteRunInput, type RunMetadata } from '../schema/run-metadata.js';
+import { CompleteRunInput } from '../schema/run-metadata.js';
 import { parseInput } from '../schema/validate.js';
 import { nowIso } from '../schema/values.js';
 import { explainMissing, type ManagerContext } from './context.js';

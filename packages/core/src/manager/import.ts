@@ -20,13 +20,12 @@ import {
   CopyDatabaseOptionsSchema,
   DatabaseNameOption,
   ExecutorOption,
-  ImportOptionsSchema,
   parseOptions,
-  StorageAdapterOption,
 } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { StorageAdapterOption } from '../storage/adapter-option.js';
 import { type CopyOptions, type CopyReport, copyTables } from '../storage/copy.js';
 import type { Database } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
@@ -34,6 +33,7 @@ import { refuseWritingArchive } from './archive-guard.js';
 import { archiveOf } from './archive-lookup.js';
 import { MetadataManager } from './metadata-manager.js';
 import { unusable } from './open-refusals.js';
+import { ImportOptionsSchema } from './options.js';
 
 /** One end of an import: a named database in a storage adapter's container. */
 export interface DatabaseRef {

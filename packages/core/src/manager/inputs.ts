@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { RUN_COLUMNS } from '../columns/registry.js';
+import type { RunMetadata } from '../columns/run-record.js';
 import type { NeedsMigrationError } from '../errors.js';
 import type { MigrationProgress } from '../migrate/execute.js';
 import type { MigrationStrategy } from '../migrate/plan.js';
@@ -16,7 +17,6 @@ import type {
   ResolutionAssignmentInput,
   ValidationRecordInput,
 } from '../schema/records.js';
-import type { RunMetadata } from '../schema/run-metadata.js';
 import type { NarrativeSummary } from '../snapshot/snapshot.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 

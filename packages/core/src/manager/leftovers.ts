@@ -10,9 +10,10 @@
 import { TABLES } from '../columns/registry.js';
 import { quoteIdent } from '../columns/sql.js';
 import { asideNameFor, importingNameFor, restoringNameFor } from '../migrate/working-names.js';
-import { DatabaseNameOption, StorageAdapterOption } from '../schema/options.js';
+import { DatabaseNameOption } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { LockHolderNote, StorageAdapter, StoredFile } from '../storage/adapter.js';
+import { StorageAdapterOption } from '../storage/adapter-option.js';
 import { openDatabase } from '../storage/open-database.js';
 
 /** What will happen to a {@link Leftover}. */

@@ -7,12 +7,8 @@
  * `run-iteration.ts` and `run-snapshot.ts`).
  */
 import { TABLES } from '../columns/registry.js';
+import type { RunMetadata } from '../columns/run-record.js';
 import type { RunFinishedError, RunNotFoundError, ValidationError } from '../errors.js';
-import {
-  type CarryOverArchiveOptions,
-  type CarryOverArchiveResult,
-  carryOverArchive,
-} from '../migrate/carry-over-archive.js';
 import type { SchemaDetection } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import type { MigrationPlan } from '../migrate/plan.js';
@@ -24,15 +20,15 @@ import type {
   ValidationRecord,
   ValidationRecordInput,
 } from '../schema/records.js';
-import type {
-  CompleteRunInput,
-  RunFilter,
-  RunMetadata,
-  StartRunInput,
-} from '../schema/run-metadata.js';
+import type { CompleteRunInput, RunFilter, StartRunInput } from '../schema/run-metadata.js';
 import type { SimulationSnapshot } from '../snapshot/snapshot.js';
 import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
 import { ArchiveLookup } from './archive-lookup.js';
+import {
+  type CarryOverArchiveOptions,
+  type CarryOverArchiveResult,
+  carryOverArchive,
+} from './carry-over-archive.js';
 import { completeRun } from './complete-run.js';
 import type { ManagerContext } from './context.js';
 import type {

@@ -15,7 +15,7 @@ import { applyInPlace, applyMigration, type MigrationResult } from '../migrate/e
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
 import { type MigrationPlan, planMigration } from '../migrate/plan.js';
-import { ManagerOpenOptions, ManagerPlanOptions, parseOptions } from '../schema/options.js';
+import { parseOptions } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import type { Database } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
@@ -24,6 +24,7 @@ import { ColumnCache } from './column-cache.js';
 import type { ManagerOptions } from './inputs.js';
 import { missingDatabaseError } from './missing-database.js';
 import { refuseWithoutConsent, refuseWritingInPlace, unusable } from './open-refusals.js';
+import { ManagerOpenOptions, ManagerPlanOptions } from './options.js';
 import { hasLeftovers, recoverInterruptedMigration } from './recover-interrupted.js';
 
 /** A database opened for a manager, and what opening found and did. */

@@ -8,7 +8,7 @@ import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { archiveNameFor, backupNameFor, restoringNameFor } from '../migrate/working-names.js';
-import { parseOptions, RollbackOptionsSchema } from '../schema/options.js';
+import { parseOptions } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openDatabase } from '../storage/open-database.js';
 import { archiveOf } from './archive-lookup.js';
@@ -18,6 +18,7 @@ import {
   changesSinceMigration,
   describeChanges,
 } from './changes-since-migration.js';
+import { RollbackOptionsSchema } from './options.js';
 
 // Carry-over (`migrate/`) and the package root take it from here.
 export { archiveOf };

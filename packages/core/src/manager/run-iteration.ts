@@ -7,9 +7,10 @@
  * @packageDocumentation
  */
 import type { z } from 'zod';
+import type { RunMetadata } from '../columns/run-record.js';
 import { observeSchema } from '../migrate/observe.js';
 import { IterateOptionsSchema, IterateRunsFilter, parseOptions } from '../schema/options.js';
-import type { RunFilter, RunMetadata } from '../schema/run-metadata.js';
+import type { RunFilter } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
 import type { ManagerContext } from './context.js';

@@ -6,8 +6,8 @@
  * every id.
  */
 
+import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { asFilterError } from '../filter/engine-limits.js';
-import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { dropKey, keyOf, type RowOrder, rowOrderOf } from '../storage/keyset-pages.js';
 import { existingRunIds } from './archive-union.js';

@@ -5,10 +5,10 @@
  */
 import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { decodeRow, withNulls } from '../columns/rows.js';
+import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { quoteIdent, selectSql } from '../columns/sql.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
-import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';

@@ -9,12 +9,13 @@
  */
 import type { TableDef } from '../columns/registry.js';
 import { decodeRow } from '../columns/rows.js';
+import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { RunNotFoundError } from '../errors.js';
 import { asFilterError } from '../filter/engine-limits.js';
 import { observeSchema } from '../migrate/observe.js';
 import { runIdArgument } from '../schema/arguments.js';
 import { ChildOptionsSchema, parseOptions, StaleRunsOptions } from '../schema/options.js';
-import { RunFilter, type RunMetadata, type RunSource } from '../schema/run-metadata.js';
+import { RunFilter } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';

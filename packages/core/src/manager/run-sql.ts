@@ -8,9 +8,9 @@
  */
 import { TABLES, type TableDef } from '../columns/registry.js';
 import { decodeRow, encodeRows } from '../columns/rows.js';
+import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { insertSql, returningSql, selectSql, updateSql } from '../columns/sql.js';
 import type { EntityLevel } from '../metrics/fidelity.js';
-import type { RunMetadata, RunSource } from '../schema/run-metadata.js';
 import type { StoredStrategy } from '../schema/strategy.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Executor } from '../storage/database.js';

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { TABLES, type TableDef } from '../columns/registry.js';
+import type { RunMetadata } from '../columns/run-record.js';
 import { RunNotFoundError, ValidationError } from '../errors.js';
 import { recordBatchArgument, runIdArgument } from '../schema/arguments.js';
 import { CloseStaleRunsOptions, parseOptions } from '../schema/options.js';
@@ -17,7 +18,7 @@ import {
   ResolutionAssignmentInput,
   ValidationRecordInput,
 } from '../schema/records.js';
-import { type RunMetadata, StartRunInput } from '../schema/run-metadata.js';
+import { StartRunInput } from '../schema/run-metadata.js';
 import { givenStrategy } from '../schema/strategy.js';
 import { parseInput } from '../schema/validate.js';
 import { nowIso } from '../schema/values.js';

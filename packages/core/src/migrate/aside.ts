@@ -15,14 +15,10 @@
 import { CHILD_TABLES, TABLES } from '../columns/registry.js';
 import { DatabaseLockedError, MigrationError } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
-import {
-  ApplyOptionsSchema,
-  MigrationPlanOption,
-  parseOptions,
-  StorageAdapterOption,
-} from '../schema/options.js';
+import { ApplyOptionsSchema, MigrationPlanOption, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { StorageAdapter } from '../storage/adapter.js';
+import { StorageAdapterOption } from '../storage/adapter-option.js';
 import type { Database } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { type AsideStage, failedMigration } from './aside-undo.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunMetadata } from '../schema/run-metadata.js';
+import type { RunMetadata } from '../columns/run-record.js';
 import { aggregateRuns, fidelityTotals, reportTotals, totalsPerTemplate } from './report.js';
 
 /** A run with only the fields a report reads. */

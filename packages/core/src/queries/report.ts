@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { RunMetadata } from '../schema/run-metadata.js';
+import type { RunMetadata } from '../columns/run-record.js';
 
 /** What a report groups runs by. */
 export type ReportBy = 'template' | 'mode' | 'status';

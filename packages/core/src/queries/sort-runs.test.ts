@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunFilter, RunMetadata } from '../schema/run-metadata.js';
+import type { RunMetadata } from '../columns/run-record.js';
+import type { RunFilter } from '../schema/run-metadata.js';
 import { listRuns, RUN_SORTS, sortRuns } from './sort-runs.js';
 
 const run = (runId: string, fields: Partial<RunMetadata> = {}) =>

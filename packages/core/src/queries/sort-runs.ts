@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
+
+import type { RunMetadata } from '../columns/run-record.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
-import type { RunFilter, RunMetadata } from '../schema/run-metadata.js';
+import type { RunFilter } from '../schema/run-metadata.js';
 
 /** The orders of a run list. */
 export const RUN_SORTS = ['oldest', 'newest', 'cost', 'tokens', 'compliance'] as const;

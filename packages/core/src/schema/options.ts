@@ -9,7 +9,6 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import type { StorageAdapter } from '../storage/adapter.js';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from './migration-strategies.js';
 import { NarrativeSummary } from './narrative.js';
 import { RunFilter } from './run-metadata.js';
@@ -37,8 +36,6 @@ export const PlainObjectOption = z.custom<Record<string, unknown>>(
   { message: 'must be an object' },
 );
 
-const ADAPTER_METHODS = ['describe', 'open', 'exists', 'list', 'readBytes', 'writeBytes'] as const;
-
 /** An `AbortSignal` that stops long work (a migration, an import) at its next page. */
 export const AbortSignalOption = z.custom<AbortSignal>(
   (value) =>
@@ -47,18 +44,6 @@ export const AbortSignalOption = z.custom<AbortSignal>(
     typeof (value as AbortSignal).aborted === 'boolean' &&
     typeof (value as AbortSignal).addEventListener === 'function',
   { message: 'must be an AbortSignal (from an AbortController)' },
-);
-
-/** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
-export const StorageAdapterOption = z.custom<StorageAdapter>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    ADAPTER_METHODS.every((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
-  {
-    message:
-      'must be a storage adapter, e.g. createNodeSqliteAdapter({ directory }) or createSqlJsAdapter()',
-  },
 );
 
 /** A migration strategy: `archive` or `carry-over`. */
@@ -96,42 +81,6 @@ export const MANAGER_OPTION_FIELDS = {
 
 /** A database's name in its adapter's container (`runs.db`). */
 export const DatabaseNameOption = NonEmptyText;
-
-/** Options of `MetadataManager.open`. */
-export const ManagerOpenOptions = z.strictObject({
-  adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
-  ...MANAGER_OPTION_FIELDS,
-});
-
-/** Options of `MetadataManager.plan` (a dry run: never read-only-or-not, never migrating). */
-export const ManagerPlanOptions = ManagerOpenOptions.omit({ readOnly: true, autoMigrate: true });
-
-/** Options of `MetadataManager.rollback`. */
-export const RollbackOptionsSchema = z.strictObject({
-  adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
-  confirm: z.boolean(),
-  lockTimeoutMs: DurationMs.optional(),
-});
-
-/** One end of an import. */
-const DatabaseRefSchema = z.strictObject({
-  adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
-});
-
-/** Options of `importRunDatabase`. */
-export const ImportOptionsSchema = z.strictObject({
-  from: DatabaseRefSchema,
-  to: DatabaseRefSchema,
-  migration: MigrationOptions.optional(),
-  replace: z.boolean().optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
-  onProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
-});
 
 /** Options of reading one run or its child records. */
 export const ChildOptionsSchema = z.strictObject({ includeArchive: z.boolean().optional() });
@@ -181,18 +130,6 @@ export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: tru
 
 /** Rows per page of long work (copies, carry-over): a whole number, at least 1. */
 export const PageSizeOption = z.number().int('must be a whole number').min(1, 'must be at least 1');
-
-/** Options of `carryOverArchive` (`MetadataManager.carryOverArchive`). */
-export const CarryOverArchiveOptionsSchema = z.strictObject({
-  adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
-  backfill: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  pageSize: PageSizeOption.optional(),
-  onProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
-});
 
 /** Options of `applyMigration` (running a plan). */
 export const ApplyOptionsSchema = z.strictObject({

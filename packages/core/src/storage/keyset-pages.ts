@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 
-import type { ObservedSchema } from '../migrate/observe.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { Row, SqlValue } from './adapter.js';
 import type { Executor } from './database.js';

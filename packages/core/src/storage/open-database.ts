@@ -7,14 +7,10 @@
  * @packageDocumentation
  */
 import { classifySqliteError } from '../error-classification.js';
-import {
-  DatabaseNameOption,
-  OpenOptionsSchema,
-  parseOptions,
-  StorageAdapterOption,
-} from '../schema/options.js';
+import { DatabaseNameOption, OpenOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { OpenOptions, StorageAdapter } from './adapter.js';
+import { StorageAdapterOption } from './adapter-option.js';
 import { Database } from './database.js';
 
 /** Open a named database as a core {@link Database}, with typed open errors. */

@@ -30,13 +30,19 @@ import {
   NotADatabaseError,
 } from '../errors.js';
 import { interruptionPoint } from '../interrupt.js';
-import { refuseWritingArchive } from '../manager/archive-guard.js';
-import { openArchiveDatabase } from '../manager/archive-open.js';
-import { archiveOf } from '../manager/rollback.js';
-import { CarryOverArchiveOptionsSchema, parseOptions } from '../schema/options.js';
+import { explainMissingValues } from '../migrate/carry-over-refusals.js';
+import { detectSchema } from '../migrate/detect.js';
+import { refuseForeignCode, refuseStandIns } from '../migrate/foreign-code.js';
+import { observeSchema } from '../migrate/observe.js';
+import { HISTORY_INSERT_COLUMNS } from '../migrate/plan.js';
+import { BACKFILLED_COLUMNS, backfillParams } from '../migrate/upgrade-v1-run.js';
+import { parseOptions } from '../schema/options.js';
 import type { Database, Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SDK_VERSION } from '../version.js';
+import { refuseWritingArchive } from './archive-guard.js';
+import { archiveOf } from './archive-lookup.js';
+import { openArchiveDatabase } from './archive-open.js';
 import {
   count,
   pages,
@@ -49,12 +55,7 @@ import type {
   CarryOverArchiveOptions,
   CarryOverArchiveResult,
 } from './carry-over-archive-types.js';
-import { explainMissingValues } from './carry-over-refusals.js';
-import { detectSchema } from './detect.js';
-import { refuseForeignCode, refuseStandIns } from './foreign-code.js';
-import { observeSchema } from './observe.js';
-import { HISTORY_INSERT_COLUMNS } from './plan.js';
-import { BACKFILLED_COLUMNS, backfillParams } from './upgrade-v1-run.js';
+import { CarryOverArchiveOptionsSchema } from './options.js';
 
 export type {
   CarryOverArchiveOptions,

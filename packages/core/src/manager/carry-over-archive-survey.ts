@@ -8,7 +8,10 @@
  */
 import { TABLES, type TableDef, V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { addColumnSql, quoteIdent } from '../columns/sql.js';
-import { presentRunIds } from '../manager/run-pages.js';
+import { duplicateRunIds, duplicateRunsError } from '../migrate/carry-over-refusals.js';
+import { legacyIdColumn, needNewIds } from '../migrate/legacy-ids.js';
+import type { ObservedSchema } from '../migrate/observe.js';
+import { definitionFor } from '../migrate/plan.js';
 import type { Row, SqlValue } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { plainTypeName } from '../storage/dialect.js';
@@ -20,10 +23,7 @@ import {
   rowOrderOf,
 } from '../storage/keyset-pages.js';
 import type { CarryOverArchiveProgress } from './carry-over-archive-types.js';
-import { duplicateRunIds, duplicateRunsError } from './carry-over-refusals.js';
-import { legacyIdColumn, needNewIds } from './legacy-ids.js';
-import type { ObservedSchema } from './observe.js';
-import { definitionFor } from './plan.js';
+import { presentRunIds } from './run-pages.js';
 
 /** How one table is carried, as surveyed in the archive and the active database. */
 export interface TablePlan {
