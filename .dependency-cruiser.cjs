@@ -22,8 +22,9 @@
 const CORE = '^packages/core/src/';
 /** The backend and CLI packages. */
 const ADAPTERS = '^packages/(node-sqlite|browser-wasm|postgres|cli)/';
-/** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`). */
-const PUBLIC_ENTRY = '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index)\\.ts$';
+/** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`, `@runmeta/core/demo`). */
+const PUBLIC_ENTRY =
+  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|demo/index)\\.ts$';
 
 /** `from` the layer `layer` (a path below core's src), `to` any of `above`. */
 const layer = (name, from, above, comment) => ({
@@ -63,7 +64,7 @@ module.exports = {
       name: 'only-public-entry-points',
       severity: 'error',
       comment:
-        'Adapters and the CLI import other packages by their public entry points (`@runmeta/core`, `@runmeta/core/testing`), never a file inside them.',
+        'Adapters and the CLI import other packages by their public entry points (`@runmeta/core`, `@runmeta/core/adapter`, `@runmeta/core/demo`, `@runmeta/core/testing`), never a file inside them.',
       from: { path: '^packages/([^/]+)/' },
       to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', PUBLIC_ENTRY] },
     },
@@ -90,13 +91,33 @@ module.exports = {
     layer(
       'schema-below-columns',
       'schema/',
-      ['columns/', 'storage/', 'filter/', 'migrate/', 'manager/', 'queries/', 'snapshot/', 'demo/', 'testing/'],
+      [
+        'columns/',
+        'storage/',
+        'filter/',
+        'migrate/',
+        'manager/',
+        'queries/',
+        'snapshot/',
+        'demo/',
+        'testing/',
+      ],
       'schema/ (zod schemas and values) sits below the column registry and everything built on it.',
     ),
     layer(
       'columns-below-storage',
       'columns/',
-      ['storage/', 'filter/', 'migrate/', 'manager/', 'queries/', 'metrics/', 'snapshot/', 'demo/', 'testing/'],
+      [
+        'storage/',
+        'filter/',
+        'migrate/',
+        'manager/',
+        'queries/',
+        'metrics/',
+        'snapshot/',
+        'demo/',
+        'testing/',
+      ],
       'Columns derive DDL from a DdlDialect (columns/ddl-dialect.ts) and need nothing from storage.',
     ),
     layer(

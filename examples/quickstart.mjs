@@ -3,13 +3,8 @@
 // Run it with `pnpm demo` (it builds the packages first).
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  formatPlan,
-  formatSnapshotForLlm,
-  insertSql,
-  MetadataManager,
-  schemaDdl,
-} from '@runmeta/core';
+import { formatPlan, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
+import { insertSql, schemaDdl } from '@runmeta/core/adapter';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 
 const folder = path.resolve(process.argv[2] ?? 'runmeta-demo', 'metadata');

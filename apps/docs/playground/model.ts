@@ -17,8 +17,8 @@ import {
   type RunMetadata,
   sortedDistribution,
   totalsPerTemplate,
-  writeSyntheticV1,
 } from '@runmeta/core';
+import { writeSyntheticV1 } from '@runmeta/core/demo';
 
 /** Where the playground's database came from. */
 export type Source = { kind: 'demo' } | { kind: 'file'; name: string; bytes: Uint8Array };

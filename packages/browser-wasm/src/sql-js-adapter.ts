@@ -5,15 +5,17 @@
  */
 import {
   type AdapterCapabilities,
-  createMemoryContainer,
   DatabaseTooLargeError,
-  type MemoryContainer,
   type OpenOptions,
-  parseOptions,
   type StorageAdapter,
+} from '@runmeta/core';
+import {
+  createMemoryContainer,
+  type MemoryContainer,
+  parseOptions,
   sqliteQuickCheck,
   withoutWalHeader,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { type SqlJsConnection, sqlJsEngine, wrapSqlJsDatabase } from './sql-js-connection.js';
 import { loadSqlJs, type SqlJsLoadOptions } from './sql-js-loader.js';
 import { SqlJsAdapterOptionsSchema } from './sql-js-options.js';

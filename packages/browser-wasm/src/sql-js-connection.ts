@@ -13,7 +13,7 @@ import {
   type SqlValue,
   sqliteInTransaction,
   trackSqliteChanges,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import type { SqlJsDatabase } from './sql-js-loader.js';
 import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 

@@ -1,7 +1,9 @@
 /**
  * Loading sql.js (SQLite compiled to WebAssembly) once per page.
  */
-import { parseOptions, StorageError } from '@runmeta/core';
+
+import { StorageError } from '@runmeta/core';
+import { parseOptions } from '@runmeta/core/adapter';
 import initSqlJs from 'sql.js';
 import { SqlJsLoadOptionsSchema } from './sql-js-options.js';
 

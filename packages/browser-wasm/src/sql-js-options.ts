@@ -9,7 +9,7 @@ import {
   DurationMs,
   NonEmptyText,
   PlainObjectOption,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { z } from 'zod';
 
 /** Where sql.js comes from (`SqlJsLoadOptions`). */

@@ -5,19 +5,21 @@
 import {
   ArchiveConflictError,
   ClosedError,
-  DatabaseNameOption,
   DatabaseTooLargeError,
-  looksLikeSqlite,
   type ManagerOptions,
   MetadataManager,
   NotADatabaseError,
-  parseInput,
-  parseOptions,
-  previewValue,
   ReadOnlyError,
   StorageError,
   ValidationError,
 } from '@runmeta/core';
+import {
+  DatabaseNameOption,
+  looksLikeSqlite,
+  parseInput,
+  parseOptions,
+  previewValue,
+} from '@runmeta/core/adapter';
 import { type BytesStore, openBytesStore } from './indexeddb-store.js';
 import { createSqlJsAdapter, type SqlJsAdapter } from './sql-js-adapter.js';
 import type { SqlJsLoadOptions } from './sql-js-loader.js';

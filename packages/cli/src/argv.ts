@@ -7,7 +7,7 @@
  * argument is refused as bad usage, naming its flag.
  */
 import fs from 'node:fs';
-import { isWellFormedText, loneSurrogateIndex, utf8Problem } from '@runmeta/core';
+import { isWellFormedText, loneSurrogateIndex, utf8Problem } from '@runmeta/core/adapter';
 import { CliUsageError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { systemErrorReason } from '@runmeta/core';
+import { systemErrorReason } from '@runmeta/core/adapter';
 import { rawArguments } from './argv.js';
 import { main } from './main.js';
 

@@ -1,10 +1,5 @@
-import {
-  InterruptedError,
-  RunmetaError,
-  systemErrorCode,
-  systemErrorReason,
-  ValidationError,
-} from '@runmeta/core';
+import { InterruptedError, RunmetaError, ValidationError } from '@runmeta/core';
+import { systemErrorCode, systemErrorReason } from '@runmeta/core/adapter';
 import { CommanderError } from 'commander';
 import { interruptedExitCode } from './interrupt.js';
 

@@ -1,45 +1,125 @@
 /**
- * `@runmeta/core` — run metadata for LLM-driven simulations: schemas, the column
- * registry, the migration planner, metric calculators, snapshot formatting, the
- * storage adapter contract and the {@link MetadataManager}.
+ * `@runmeta/core` — run metadata for LLM-driven simulations: the
+ * {@link MetadataManager}, the record schemas and types, typed errors, metric
+ * calculators, snapshot formatting, the `--where` filter language, the migration
+ * planner, and the questions asked over many runs (status, counts, reports).
+ *
+ * Every name is listed here on purpose (no `export *`): this is the API users
+ * program against. What a storage backend needs lives in `@runmeta/core/adapter`,
+ * the demo database in `@runmeta/core/demo`, the conformance suite in
+ * `@runmeta/core/testing`.
  *
  * @packageDocumentation
  */
 
-export type { Codec, Decoded, ReadIssue } from './columns/codecs.js';
-export * from './columns/export-fields.js';
-export * from './columns/registry.js';
-export { type DecodedRow, decodeRow, encodeFields } from './columns/rows.js';
-export type * from './columns/run-record.js';
-export * from './columns/sql.js';
-export * from './demo/demo-data.js';
-export * from './error-classification.js';
-export * from './errors.js';
-export { filterLimitError } from './filter/engine-limits.js';
-export * from './filter/where.js';
-export { interruptionPoint } from './interrupt.js';
-export { unreadableArchive } from './manager/archive-open.js';
+// The manager and what it takes and returns.
+export type { ExportField } from './columns/export-fields.js';
+export { exportFields, exportValue } from './columns/export-fields.js';
+export { CURRENT_SCHEMA_VERSION, V1_SCHEMA_VERSION } from './columns/registry.js';
+export type { RunMetadata, RunSource } from './columns/run-record.js';
+// Errors: every failure is a RunmetaError with a stable code.
 export {
-  type CarryOverArchiveOptions,
-  type CarryOverArchiveProgress,
-  type CarryOverArchiveResult,
-  carryOverArchive,
+  type FileKind,
+  FileSystemError,
+  NotAFileError,
+} from './error-classification.js';
+export {
+  ArchiveConflictError,
+  ClosedError,
+  DatabaseLockedError,
+  DatabaseTooLargeError,
+  ERROR_CODES,
+  InterruptedError,
+  MigrationError,
+  NeedsMigrationError,
+  NewerSchemaError,
+  NotADatabaseError,
+  ReadOnlyError,
+  RunFinishedError,
+  RunmetaError,
+  type RunmetaErrorCode,
+  type RunmetaErrorOptions,
+  RunNotFoundError,
+  type RunNotFoundOptions,
+  ServerUnreachableError,
+  StorageError,
+  UnsafeSchemaError,
+  ValidationError,
+  type ValidationErrorOptions,
+} from './errors.js';
+// The `--where` filter language.
+export {
+  parseWhere,
+  WHERE_COLUMNS,
+  WHERE_LIMITS,
+  type WhereNode,
+  WhereSyntaxError,
+} from './filter/where.js';
+export type {
+  CarryOverArchiveOptions,
+  CarryOverArchiveProgress,
+  CarryOverArchiveResult,
 } from './manager/carry-over-archive.js';
-export * from './manager/changes-since-migration.js';
-export * from './manager/import.js';
-export * from './manager/leftovers.js';
-export * from './manager/metadata-manager.js';
-export * from './manager/options.js';
-export * from './manager/rollback.js';
-export { decodeRun } from './manager/run-queries.js';
-export * from './metrics/fidelity.js';
-export * from './metrics/mechanisms.js';
-export * from './metrics/v1-metrics.js';
-export * from './migrate/detect.js';
-export * from './migrate/execute.js';
-export * from './migrate/observe.js';
-export * from './migrate/plan.js';
-export * from './migrate/working-names.js';
+export { carryOverArchive } from './manager/carry-over-archive.js';
+export {
+  type ChangesSinceMigration,
+  changesSinceMigration,
+  describeChanges,
+} from './manager/changes-since-migration.js';
+export {
+  type DatabaseRef,
+  type ImportOptions,
+  type ImportResult,
+  importRunDatabase,
+} from './manager/import.js';
+export type {
+  ChildOptions,
+  ManagerOptions,
+  RecordBatch,
+  RunMetadataInput,
+  SnapshotOptions,
+} from './manager/inputs.js';
+export { findLeftovers, type Leftover, type LeftoverFate } from './manager/leftovers.js';
+export { MetadataManager } from './manager/metadata-manager.js';
+export {
+  type RollbackOptions,
+  type RollbackResult,
+  rollbackMigration,
+} from './manager/rollback.js';
+// Metrics.
+export {
+  type EntityLevel,
+  fidelityDistribution,
+  fidelityEfficiencyScore,
+  sortedDistribution,
+  tokenBudgetCompliance,
+} from './metrics/fidelity.js';
+export { metricsFromV1, type V1Metrics, type V1RunCounts } from './metrics/v1-metrics.js';
+// Schema versions: detect, plan, apply.
+export {
+  detectSchema,
+  isUpToDate,
+  type SchemaDetection,
+  type SchemaKind,
+} from './migrate/detect.js';
+export {
+  type ApplyOptions,
+  applyMigration,
+  type MigrationProgress,
+  type MigrationResult,
+} from './migrate/execute.js';
+export {
+  type AddedColumn,
+  formatPlan,
+  MIGRATION_STRATEGIES,
+  type MigrationPlan,
+  type MigrationStep,
+  type MigrationStrategy,
+  type PlanOptions,
+  planMigration,
+  type StepKind,
+} from './migrate/plan.js';
+// Questions over many runs (the CLI's status, runs list and report use them).
 export {
   type CountSource,
   countArchivedStaleRuns,
@@ -64,45 +144,44 @@ export {
   type StatusOptions,
   type StatusSource,
 } from './queries/status.js';
-export * from './schema/enums.js';
-export * from './schema/fidelity-distribution.js';
-export * from './schema/options.js';
-export * from './schema/records.js';
-export * from './schema/run-metadata.js';
-export * from './schema/strategy.js';
-export * from './schema/text.js';
-export * from './schema/time.js';
-export { parseInput, previewValue } from './schema/validate.js';
-export * from './schema/values.js';
-export * from './snapshot/snapshot.js';
-export type * from './sql/observed-schema.js';
-export type * from './sql/sql-type.js';
-export type { StatementExecutor } from './sql/statement-executor.js';
-export type * from './sql/values.js';
-export type * from './storage/adapter.js';
-export * from './storage/adapter-option.js';
-export * from './storage/copy.js';
-export { Database, type Executor } from './storage/database.js';
+// Record schemas and enums.
 export {
-  type CopyDialect,
-  type DdlDialect,
-  plainTypeName,
-  type QueryDialect,
-  type RuntimeDialect,
-  type SchemaIntrospector,
-  type SqlDialect,
-  schemaVersions,
-  sqliteDialect,
-  type ValueKind,
-} from './storage/dialect.js';
+  FIDELITY_PLANNING_MODES,
+  type FidelityPlanningMode,
+  RESOLUTION_LEVELS,
+  type ResolutionLevel,
+  RUN_STATUSES,
+  type RunStatus,
+  TEMPORAL_MODES,
+  type TemporalMode,
+  TOKEN_BUDGET_MODES,
+  type TokenBudgetMode,
+} from './schema/enums.js';
+export type { FidelityDistribution } from './schema/fidelity-distribution.js';
+export type { NarrativeSummary } from './schema/narrative.js';
 export {
-  type ClosingConnection,
-  createMemoryContainer,
-  type MemoryContainer,
-  type MemoryContainerOptions,
-} from './storage/memory-container.js';
-export * from './storage/open-database.js';
-export { overwriteRefused } from './storage/refuse-overwrite.js';
-export { looksLikeSqlite, withoutWalHeader } from './storage/sqlite-bytes.js';
-export * from './storage/sqlite-connection.js';
+  type MechanismUsage,
+  MechanismUsageInput,
+  type ResolutionAssignment,
+  ResolutionAssignmentInput,
+  type ValidationRecord,
+  ValidationRecordInput,
+} from './schema/records.js';
+export { CompleteRunInput, RunFilter, StartRunInput } from './schema/run-metadata.js';
+export {
+  FidelityStrategyInput,
+  FidelityTemporalStrategy,
+  type FidelityTemporalStrategyInput,
+  STRATEGY_DEFAULTS,
+} from './schema/strategy.js';
+export type { JsonObject, JsonValue } from './schema/values.js';
+// Snapshot for an LLM prompt.
+export { formatSnapshotForLlm, SimulationSnapshot } from './snapshot/snapshot.js';
+// What a MetadataManager is given: a storage backend (see `@runmeta/core/adapter`).
+export type {
+  AdapterCapabilities,
+  OpenOptions,
+  StorageAdapter,
+} from './storage/adapter.js';
+export { openDatabase } from './storage/open-database.js';
 export { SDK_VERSION } from './version.js';

@@ -129,7 +129,7 @@ export function formatTable(rows: readonly ResultRow[]): string {
 }
 
 /** Deterministic PRNG (core's mulberry32), so both sides see the same data. */
-export { seededRandom as prng } from '@runmeta/core';
+export { seededRandom as prng } from '@runmeta/core/demo';
 
 /** Pick one element with a PRNG. */
 export function pick<T>(random: () => number, list: readonly T[]): T {

@@ -11,9 +11,9 @@ import {
   RESOLUTION_LEVELS,
   type ResolutionAssignmentInput,
   type StartRunInput,
-  schemaDdl,
   type ValidationRecordInput,
 } from '@runmeta/core';
+import { schemaDdl } from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { openRunDatabase } from '../src/index.js';
 import { alternate, median, pick, prng, type ResultRow, removeDir, tempDir } from './lib.js';

@@ -5,13 +5,8 @@
  */
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  canonicalColumns,
-  MetadataManager,
-  RESOLUTION_LEVELS,
-  schemaDdl,
-  TABLES,
-} from '@runmeta/core';
+import { MetadataManager, RESOLUTION_LEVELS } from '@runmeta/core';
+import { canonicalColumns, schemaDdl, TABLES } from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { createNodeSqliteAdapter } from '../src/index.js';
 import {

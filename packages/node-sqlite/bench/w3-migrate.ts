@@ -9,8 +9,8 @@ import {
   type MigrationProgress,
   type MigrationStrategy,
   RESOLUTION_LEVELS,
-  schemaDdl,
 } from '@runmeta/core';
+import { schemaDdl } from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { createNodeSqliteAdapter } from '../src/index.js';
 import {

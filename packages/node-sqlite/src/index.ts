@@ -5,13 +5,8 @@
  * @packageDocumentation
  */
 import path from 'node:path';
-import {
-  type ManagerOptions,
-  MetadataManager,
-  NonEmptyText,
-  parseInput,
-  parseOptions,
-} from '@runmeta/core';
+import { type ManagerOptions, MetadataManager } from '@runmeta/core';
+import { NonEmptyText, parseInput, parseOptions } from '@runmeta/core/adapter';
 import { createNodeSqliteAdapter } from './node-sqlite-adapter.js';
 import { resolveDatabaseLink } from './node-sqlite-files.js';
 import { OpenRunDatabaseOptions } from './node-sqlite-options.js';

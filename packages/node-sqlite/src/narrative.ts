@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { FileSystemError, type NarrativeSummary, NotAFileError } from '@runmeta/core';
 import {
   FILE_KIND_WORDS,
-  FileSystemError,
-  type NarrativeSummary,
   NonEmptyText,
-  NotAFileError,
   parseInput,
   parseOptions,
   summarizeNarrative,
   systemErrorCode,
   systemErrorReason,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { readRegularFile } from './node-sqlite-files.js';
 import { LoadNarrativeOptionsSchema } from './node-sqlite-options.js';
 

@@ -5,15 +5,13 @@
  */
 
 import fs from 'node:fs';
+import type { AdapterCapabilities, OpenOptions, StorageAdapter } from '@runmeta/core';
 import {
-  type AdapterCapabilities,
   createMemoryContainer,
   looksLikeSqlite,
-  type OpenOptions,
-  type StorageAdapter,
   trackSqliteChanges,
   withoutWalHeader,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   engineOf,

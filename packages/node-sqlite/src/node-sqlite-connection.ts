@@ -2,16 +2,17 @@
  * One better-sqlite3 database as a runmeta connection: prepared statements cached
  * per SQL text, and core's connection pragmas set once on open.
  */
+
+import type { OpenOptions } from '@runmeta/core';
 import {
   applySqliteConnectionPragmas,
-  type OpenOptions,
   type Row,
   type RunResult,
   type SqlConnection,
   type SqliteConnectionOptions,
   type SqliteEngine,
   type SqlParams,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** A connection that also exposes its better-sqlite3 handle. */

@@ -4,16 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { FileSystemError, NotADatabaseError, StorageError } from '@runmeta/core';
 import {
-  FileSystemError,
   fileSystemError,
   LOCK_NOTE_SUFFIX,
   LOCK_SUFFIX,
-  NotADatabaseError,
   overwriteRefused,
-  StorageError,
   type StoredFile,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import {
   checkDatabaseFiles,
   entryKind,

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileSystemError, type SqlConnection, systemErrorCode } from '@runmeta/core';
+import { fileSystemError, type SqlConnection, systemErrorCode } from '@runmeta/core/adapter';
 import { fullDiskError } from './node-sqlite-files.js';
 
 /**

@@ -9,15 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  FILE_KIND_WORDS,
-  type FileKind,
-  FileSystemError,
-  fileSystemError,
-  NotADatabaseError,
-  NotAFileError,
-  SQLITE_SIDE_SUFFIXES,
-} from '@runmeta/core';
+import { type FileKind, FileSystemError, NotADatabaseError, NotAFileError } from '@runmeta/core';
+import { FILE_KIND_WORDS, fileSystemError, SQLITE_SIDE_SUFFIXES } from '@runmeta/core/adapter';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW, O_NONBLOCK } =
   fs.constants;

@@ -24,16 +24,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  classifySqliteError,
   DatabaseLockedError,
-  fileSystemError,
   InterruptedError,
-  LOCK_NOTE_SUFFIX,
-  LOCK_SUFFIX,
-  type LockHolderNote,
   NotADatabaseError,
   RunmetaError,
 } from '@runmeta/core';
+import {
+  classifySqliteError,
+  fileSystemError,
+  LOCK_NOTE_SUFFIX,
+  LOCK_SUFFIX,
+  type LockHolderNote,
+} from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { openOwnFile, readOwnFile, writeAll } from './node-sqlite-files.js';
 

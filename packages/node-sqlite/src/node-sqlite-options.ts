@@ -9,7 +9,7 @@ import {
   MANAGER_OPTION_FIELDS,
   NonEmptyText,
   parseOptions,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { z } from 'zod';
 
 /** Options of `createNodeSqliteAdapter({ directory })`. */

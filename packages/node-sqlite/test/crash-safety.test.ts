@@ -9,13 +9,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  MetadataManager,
-  type MigrationStrategy,
-  type RunmetaError,
-  schemaDdl,
-  seededRandom,
-} from '@runmeta/core';
+import { MetadataManager, type MigrationStrategy, type RunmetaError } from '@runmeta/core';
+import { schemaDdl } from '@runmeta/core/adapter';
+import { seededRandom } from '@runmeta/core/demo';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeSqliteAdapter } from '../src/index.js';

@@ -10,13 +10,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  filterLimitError,
   importRunDatabase,
   MetadataManager,
   ValidationError,
   WHERE_LIMITS,
   WhereSyntaxError,
 } from '@runmeta/core';
+import { filterLimitError } from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotDir } from '../../../test-support/temp-files.js';

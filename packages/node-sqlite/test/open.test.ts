@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  asideNameFor,
   MetadataManager,
   NeedsMigrationError,
   ReadOnlyError,
   type StorageAdapter,
 } from '@runmeta/core';
+import { asideNameFor } from '@runmeta/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeSqliteAdapter } from '../src/index.js';
 import { copyFixture, makeTempDir, plainAll, removeDir, sha256 } from './process-helpers.js';

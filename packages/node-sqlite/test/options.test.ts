@@ -5,12 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createMemoryContainer,
-  importRunDatabase,
-  MetadataManager,
-  ValidationError,
-} from '@runmeta/core';
+import { importRunDatabase, MetadataManager, ValidationError } from '@runmeta/core';
+import { createMemoryContainer } from '@runmeta/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotDir } from '../../../test-support/temp-files.js';
 import { createNodeSqliteAdapter, openRunDatabase } from '../src/index.js';

@@ -10,24 +10,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   applyMigration,
-  buildDemoDatabase,
   type CarryOverArchiveProgress,
   carryOverArchive,
   changesSinceMigration,
-  copyDatabase,
-  copyTables,
-  createMemoryContainer,
   describeChanges,
   findLeftovers,
   InterruptedError,
-  interruptionPoint,
   MetadataManager,
-  observeSchema,
   openDatabase,
   planMigration,
   ReadOnlyError,
   ValidationError,
 } from '@runmeta/core';
+import {
+  copyDatabase,
+  copyTables,
+  createMemoryContainer,
+  interruptionPoint,
+  observeSchema,
+} from '@runmeta/core/adapter';
+import { buildDemoDatabase } from '@runmeta/core/demo';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotDir } from '../../../test-support/temp-files.js';
 import { createNodeSqliteAdapter, loadLatestNarrative } from '../src/index.js';

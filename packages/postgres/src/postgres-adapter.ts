@@ -12,13 +12,15 @@ import {
   DatabaseLockedError,
   NotADatabaseError,
   type OpenOptions,
+  type StorageAdapter,
+  ValidationError,
+} from '@runmeta/core';
+import {
   overwriteRefused,
   parseOptions,
   type SqlConnection,
-  type StorageAdapter,
-  ValidationError,
   WORKING_SUFFIXES,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import pg from 'pg';
 import { connect } from './postgres-connection.js';
 import { continueIdentities, postgresDialect } from './postgres-dialect.js';

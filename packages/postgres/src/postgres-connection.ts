@@ -3,7 +3,7 @@
  * numbered, values prepared the way core stores them, rows returned with numbers
  * as numbers, and every driver error typed.
  */
-import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core';
+import type { Row, RunResult, SqlConnection, SqlParams, SqlValue } from '@runmeta/core/adapter';
 import pg from 'pg';
 import { classifyPgError } from './postgres-errors.js';
 import { toNumberedPlaceholders } from './postgres-placeholders.js';

@@ -2,7 +2,7 @@
  * How PostgreSQL declares runmeta's tables: server types for the registry's,
  * a hidden identity column for insertion order, and no foreign keys.
  */
-import type { DdlDialect, SqlType } from '@runmeta/core';
+import type { DdlDialect, SqlType } from '@runmeta/core/adapter';
 
 /**
  * Text compares and sorts byte by byte, as in SQLite, whatever the database's

@@ -7,7 +7,9 @@
  *
  * @packageDocumentation
  */
-import { type Executor, MigrationError, quoteIdent, type SqlDialect } from '@runmeta/core';
+
+import { MigrationError } from '@runmeta/core';
+import { type Executor, quoteIdent, type SqlDialect } from '@runmeta/core/adapter';
 import { postgresDdl, TEXT } from './postgres-ddl.js';
 import { postgresIntrospector } from './postgres-introspector.js';
 

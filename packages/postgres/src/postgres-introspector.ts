@@ -9,7 +9,7 @@ import {
   type StatementExecutor,
   schemaVersions,
   type ValueKind,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { ROW_ORDER_COLUMN } from './postgres-ddl.js';
 
 /**

@@ -2,7 +2,8 @@
  * One call from a URL to an open manager, the PostgreSQL counterpart of
  * `openRunDatabase` in `@runmeta/node-sqlite`.
  */
-import { type ManagerOptions, MetadataManager, parseOptions } from '@runmeta/core';
+import { type ManagerOptions, MetadataManager } from '@runmeta/core';
+import { parseOptions } from '@runmeta/core/adapter';
 import { createPostgresAdapter, type PostgresAdapterOptions } from './postgres-adapter.js';
 import { OpenPostgresOptionsSchema } from './postgres-options.js';
 import { parsePostgresUrl } from './postgres-url.js';

@@ -8,7 +8,7 @@ import {
   MANAGER_OPTION_FIELDS,
   NonEmptyText,
   PlainObjectOption,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { z } from 'zod';
 
 /** Options of `createPostgresAdapter`. */

@@ -17,6 +17,7 @@ import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 
 const imageAdapter = async () => createNodeSqliteAdapter({ memory: true });
 
+import { NotADatabaseError, openDatabase, type StorageAdapter } from '@runmeta/core';
 import {
   type CopyOptions,
   type CopyReport,
@@ -24,13 +25,10 @@ import {
   copyTables,
   DatabaseNameOption,
   looksLikeSqlite,
-  NotADatabaseError,
-  openDatabase,
   parseInput,
   parseOptions,
-  type StorageAdapter,
   StorageAdapterOption,
-} from '@runmeta/core';
+} from '@runmeta/core/adapter';
 import { BytesOption, ImageImportOptionsSchema } from './postgres-options.js';
 
 const IMAGE = 'image.db';

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { importRunDatabase, MetadataManager, openDatabase, type SqlValue } from '@runmeta/core';
+import { importRunDatabase, MetadataManager, openDatabase } from '@runmeta/core';
+import type { SqlValue } from '@runmeta/core/adapter';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -11,11 +11,9 @@ import {
   MetadataManager,
   NotADatabaseError,
   openDatabase,
-  quoteIdent,
-  type Row,
   type StorageAdapter,
-  schemaDdl,
 } from '@runmeta/core';
+import { quoteIdent, type Row, schemaDdl } from '@runmeta/core/adapter';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir, sha256 } from '../../../test-support/temp-files.js';

@@ -1,12 +1,8 @@
 /** `runmeta demo`: the guide's story on an embedded default, end to end. */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  aggregateRuns,
-  buildDemoDatabase,
-  formatSnapshotForLlm,
-  MetadataManager,
-} from '@runmeta/core';
+import { aggregateRuns, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
+import { buildDemoDatabase } from '@runmeta/core/demo';
 import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
 import { CliUsageError, userPathError } from '../errors.js';

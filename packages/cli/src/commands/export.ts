@@ -2,14 +2,8 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  countRuns,
-  exportFields,
-  FILE_KIND_WORDS,
-  InterruptedError,
-  interruptionPoint,
-  PARTIAL_EXPORT_SUFFIX,
-} from '@runmeta/core';
+import { countRuns, exportFields, InterruptedError } from '@runmeta/core';
+import { FILE_KIND_WORDS, interruptionPoint, PARTIAL_EXPORT_SUFFIX } from '@runmeta/core/adapter';
 import { entryKind } from '@runmeta/node-sqlite';
 import { CliUsageError, userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';

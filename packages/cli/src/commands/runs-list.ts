@@ -7,9 +7,9 @@ import {
   type RunMetadata,
   type RunSort,
   TEMPORAL_MODES,
-  timeKey,
   WHERE_LIMITS,
 } from '@runmeta/core';
+import { timeKey } from '@runmeta/core/adapter';
 import { complianceStyle, complianceText } from '../output/cells.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import { createTableWriter, type TableColumn } from '../output/table.js';

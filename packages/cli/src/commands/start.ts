@@ -1,5 +1,7 @@
 /** `start`: start a run; prints its run id (or the run as JSON). */
-import { parseInput, StartRunInput } from '@runmeta/core';
+
+import { StartRunInput } from '@runmeta/core';
+import { parseInput } from '@runmeta/core/adapter';
 import { CliUsageError } from '../errors.js';
 import { decimalNumber } from '../shared/option-values.js';
 import { withWriter } from '../shared/write-run.js';

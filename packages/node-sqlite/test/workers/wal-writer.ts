@@ -3,7 +3,7 @@
  * checkpoints off, say `written`, and stay alive with the connection open until
  * killed: every run then exists only in the -wal file.
  */
-import { schemaDdl } from '@runmeta/core';
+import { schemaDdl } from '@runmeta/core/adapter';
 import BetterSqlite3 from 'better-sqlite3';
 import { input, main, print, sleepForever } from './worker-support.js';
 
