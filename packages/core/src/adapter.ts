@@ -62,11 +62,12 @@ export {
   DatabaseNameOption,
   DurationMs,
   MANAGER_OPTION_FIELDS,
+  MAX_TIMEOUT_MS,
   PlainObjectOption,
   parseOptions,
 } from './schema/options.js';
 export { isWellFormedText, loneSurrogateIndex, utf8Problem } from './schema/text.js';
-export { STORED_TIME_PATTERN, timeKey } from './schema/time.js';
+export { parseTimeInput, STORED_TIME_PATTERN, timeInputProblem, timeKey } from './schema/time.js';
 export { parseInput, previewValue } from './schema/validate.js';
 export { NonEmptyText } from './schema/values.js';
 export { summarizeNarrative } from './snapshot/snapshot.js';

@@ -169,10 +169,13 @@ export {
 } from './schema/records.js';
 export { CompleteRunInput, RunFilter, StartRunInput } from './schema/run-metadata.js';
 export {
+  type DefaultedStrategy,
   FidelityStrategyInput,
   FidelityTemporalStrategy,
   type FidelityTemporalStrategyInput,
   STRATEGY_DEFAULTS,
+  type StoredStrategy,
+  strategyWithDefaults,
 } from './schema/strategy.js';
 export type { JsonObject, JsonValue } from './schema/values.js';
 // Snapshot for an LLM prompt.

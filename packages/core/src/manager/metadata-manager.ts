@@ -49,7 +49,6 @@ import { closeStaleRuns, recordBatch, startRun, updateSummary } from './run-writ
 import { saveRun } from './save-run.js';
 
 export * from './inputs.js';
-export { unusable } from './open-refusals.js';
 
 /**
  * Track simulation runs in a run database.

@@ -20,9 +20,6 @@ import {
 } from './changes-since-migration.js';
 import { RollbackOptionsSchema } from './options.js';
 
-// Carry-over (`migrate/`) and the package root take it from here.
-export { archiveOf };
-
 /** Options for {@link rollbackMigration}. */
 export interface RollbackOptions {
   adapter: StorageAdapter;
