@@ -7,7 +7,7 @@ import { ArchiveConflictError, ValidationError } from '../errors.js';
 import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
-import { archiveNameFor, backupNameFor, restoringNameFor } from '../migrate/working-names.js';
+import { backupNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { parseOptions } from '../schema/options.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openDatabase } from '../storage/open-database.js';
