@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import {
   type Lenient,
-  RESOLUTION_LEVELS,
   ResolutionLevel,
   RUN_STATUSES,
   RunStatus,

@@ -14,7 +14,6 @@ import { CopyOptionsSchema, ExecutorOption, parseOptions } from '../schema/optio
 import { parseInput } from '../schema/validate.js';
 import type { ObservedColumn } from '../sql/observed-schema.js';
 import { quoteIdent } from '../sql/quote.js';
-import type { Row, SqlValue } from '../sql/values.js';
 import { checkNames, rowChecker } from './copy-checks.js';
 import type { Database, Executor } from './database.js';
 import { copyKeysetPages, keyOf, keysetSelects, type RowOrder } from './keyset-pages.js';
