@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@runmeta/core';
 import { CommanderError } from 'commander';
+import { hintInCliWords } from './hint-words.js';
 import { interruptedExitCode } from './interrupt.js';
 
 /** Bad usage found by the CLI itself (exit 2). */
@@ -50,7 +51,7 @@ export function userPathError(
   return usage;
 }
 
-/** Exit code and one-line message for any error (SPEC §8), with hints in CLI words. */
+/** Exit code and one-line message for any error (exit codes 1 internal, 2 bad input, 3 database problem), with hints in CLI words. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
   if (error instanceof InterruptedError) {
     return {
@@ -59,7 +60,9 @@ export function describeError(error: unknown): { exitCode: number; message: stri
     };
   }
   if (error instanceof RunmetaError) {
-    const hint = error.cliHint ?? error.hint;
+    // Core's cliHint when it has one; otherwise its hint, with SDK options as flags.
+    const hint =
+      error.cliHint ?? (error.hint === undefined ? undefined : hintInCliWords(error.hint));
     return {
       exitCode: error.exitCode,
       message: hint ? `${error.problem}. ${hint}` : error.problem,

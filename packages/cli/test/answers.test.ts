@@ -29,7 +29,7 @@ afterAll(() => removeDir(dir));
 
 const cli = (args: string[]) => runCli(args, { cwd: dir });
 
-/** The documented v1 `runs` table (SPEC §3), written by hand: 21 columns. */
+/** The documented v1 `runs` table, written by hand: 21 columns. */
 const DOCUMENTED_V1 = `CREATE TABLE runs (run_id TEXT PRIMARY KEY, template_id TEXT, created_at TIMESTAMP,
   updated_at TIMESTAMP, causal_mode TEXT, goal TEXT, origin_description TEXT, entities_created INTEGER,
   timepoints_created INTEGER, training_examples INTEGER, cost_usd REAL, llm_calls INTEGER,

@@ -74,7 +74,7 @@ const EXAMPLES: [string, RunmetaError, string][] = [
   ],
 ];
 
-/** CLI exit codes by code (SPEC §8: 1 internal, 2 bad input, 3 database problem). */
+/** CLI exit codes by code (1 internal, 2 bad input, 3 database problem). */
 const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_VALIDATION: 2,
   RUNMETA_RUN_NOT_FOUND: 2,

@@ -170,9 +170,13 @@ function checkComplete(
   const compliance =
     (input.tokenBudgetCompliance as number | undefined) ??
     (budget !== null && budget > 0 ? actual / budget : null);
-  same(run.tokenBudgetCompliance, compliance, 'tokenBudgetCompliance (SPEC §5: actual / budget)');
+  same(run.tokenBudgetCompliance, compliance, 'tokenBudgetCompliance (actual / budget)');
   const efficiency = actual === 0 ? null : (n('entitiesCreated') + n('timepointsCreated')) / actual;
-  same(run.fidelityEfficiencyScore, efficiency, 'fidelityEfficiencyScore (SPEC §5)');
+  same(
+    run.fidelityEfficiencyScore,
+    efficiency,
+    'fidelityEfficiencyScore ((entities + timepoints) / tokens)',
+  );
   finiteNumbers(run);
 }
 
