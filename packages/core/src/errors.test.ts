@@ -245,7 +245,7 @@ const SDK_WORDS = /\w\(\)|\b(readOnly|includeArchive|autoMigrate|maxBytes|replac
 /** CLI words: flags and commands. */
 const CLI_WORDS = /(^|[\s`(])--[a-z]|`runmeta /;
 
-describe('hints in the words of each interface (issue 12, item 17)', () => {
+describe('hints in the words of each interface', () => {
   const variants: [string, RunmetaError][] = [
     ...EXAMPLES.map(([name, error]): [string, RunmetaError] => [name, error]),
     ['RunNotFoundError in the archive', new RunNotFoundError('r', { archive: 'a.db' })],

@@ -1,5 +1,5 @@
 /**
- * Fuzz of the SDK's write API on a real better-sqlite3 file (issue 13): seeded
+ * Fuzz of the SDK's write API on a real better-sqlite3 file: seeded
  * fast-check calls of every write (and the reads that take a run id) with
  * values that are right, nearly right and wrong — lone surrogates, NaN, -0,
  * subnormals, huge numbers, junk of every type, unknown keys. Every failure
