@@ -113,7 +113,7 @@ export class Playground {
     return manager.getAllRuns({ ...filter, includeArchive: true });
   }
 
-  /** The LLM-ready snapshot text of a run (SPEC §6), as `runmeta inspect` prints it. */
+  /** The LLM-ready snapshot text of a run (with its fidelity block), as `runmeta inspect` prints it. */
   async inspect(runId: string): Promise<string> {
     const manager = this.requireOpen();
     return formatSnapshotForLlm(await manager.getSnapshot(runId, { includeArchive: true }));

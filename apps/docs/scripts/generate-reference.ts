@@ -116,7 +116,11 @@ function errorsPage(): string {
 
 Every error runmeta throws on purpose is a \`RunmetaError\` with a stable \`code\`
 (safe to switch on), a message that says what went wrong, and a \`hint\` that says
-what to do. The CLI maps each code to an exit code.
+what to do, in SDK words (options such as \`includeArchive: true\`, methods such as
+\`MetadataManager.plan()\`). Where the command line words it differently, a
+\`cliHint\` says it with flags and commands (\`--include-archive\`,
+\`runmeta migrate --dry-run\`), and the CLI prints that instead. The CLI maps each
+code to an exit code.
 
 | code | meaning | CLI exit code |
 |---|---|---|

@@ -1,6 +1,7 @@
 import { InterruptedError, RunmetaError, ValidationError } from '@runmeta/core';
 import { systemErrorCode, systemErrorReason } from '@runmeta/core/adapter';
 import { CommanderError } from 'commander';
+import { hintInCliWords } from './hint-words.js';
 import { interruptedExitCode } from './interrupt.js';
 
 /** Bad usage found by the CLI itself (exit 2). */
@@ -45,7 +46,7 @@ export function userPathError(
   return usage;
 }
 
-/** Exit code and one-line message for any error (SPEC §8), with hints in CLI words. */
+/** Exit code and one-line message for any error (exit codes 1 internal, 2 bad input, 3 database problem), with hints in CLI words. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
   if (error instanceof InterruptedError) {
     return {
@@ -54,7 +55,9 @@ export function describeError(error: unknown): { exitCode: number; message: stri
     };
   }
   if (error instanceof RunmetaError) {
-    const hint = error.cliHint ?? error.hint;
+    // Core's cliHint when it has one; otherwise its hint, with SDK options as flags.
+    const hint =
+      error.cliHint ?? (error.hint === undefined ? undefined : hintInCliWords(error.hint));
     return {
       exitCode: error.exitCode,
       message: hint ? `${error.problem}. ${hint}` : error.problem,

@@ -29,7 +29,7 @@ afterAll(() => removeDir(dir));
 
 const cli = (args: string[]) => runCli(args, { cwd: dir });
 
-/** The documented v1 `runs` table (SPEC §3), written by hand: 21 columns. */
+/** The documented v1 `runs` table, written by hand: 21 columns. */
 const DOCUMENTED_V1 = `CREATE TABLE runs (run_id TEXT PRIMARY KEY, template_id TEXT, created_at TIMESTAMP,
   updated_at TIMESTAMP, causal_mode TEXT, goal TEXT, origin_description TEXT, entities_created INTEGER,
   timepoints_created INTEGER, training_examples INTEGER, cost_usd REAL, llm_calls INTEGER,
@@ -79,7 +79,7 @@ function fieldOf(column: string): string {
   return special[column] ?? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-describe('CSV carries every column a run has (issue 12 #1)', () => {
+describe('CSV carries every column a run has', () => {
   let db: string;
   beforeAll(async () => {
     db = path.join(dir, 'csv', 'runs.db');
@@ -117,7 +117,7 @@ describe('CSV carries every column a run has (issue 12 #1)', () => {
   });
 });
 
-describe('times are compared as times (issue 12 #2)', () => {
+describe('times are compared as times', () => {
   let db: string;
   const stored = [
     '2025-11-01 12:00:45', // a space, as some tools write it
@@ -203,7 +203,7 @@ describe('times are compared as times (issue 12 #2)', () => {
   );
 });
 
-describe('archive unions count a run once (issue 12 #3)', () => {
+describe('archive unions count a run once', () => {
   let db: string;
   let archive: string;
   beforeAll(async () => {
@@ -267,7 +267,7 @@ describe('archive unions count a run once (issue 12 #3)', () => {
   });
 });
 
-describe('fidelity levels match whatever their stored case (issue 12 #4)', () => {
+describe('fidelity levels match whatever their stored case', () => {
   let db: string;
   beforeAll(async () => {
     db = copyFixture(V2_32, path.join(dir, 'levels'));
@@ -341,7 +341,7 @@ describe('fidelity levels match whatever their stored case (issue 12 #4)', () =>
   });
 });
 
-describe('tables of any size (issue 12 #11, #19)', () => {
+describe('tables of any size', () => {
   let db: string;
   const RUNS = 130_000;
   beforeAll(async () => {
@@ -377,7 +377,7 @@ describe('tables of any size (issue 12 #11, #19)', () => {
   });
 });
 
-describe('snapshots of v1 runs compute what v1 data allows (issue 12 #8)', () => {
+describe('snapshots of v1 runs compute what v1 data allows', () => {
   let db: string;
   let archive: string;
   beforeAll(async () => {
@@ -446,7 +446,7 @@ describe('snapshots of v1 runs compute what v1 data allows (issue 12 #8)', () =>
   });
 });
 
-describe('status counts statuses as reads decode them (issue 12 #4, same class)', () => {
+describe('status counts statuses as reads decode them', () => {
   it('a stored FAILED counts as failed', async () => {
     const db = copyFixture(V2_32, path.join(dir, 'status-case'));
     plainRun(db, "UPDATE runs SET status = 'FAILED' WHERE rowid = (SELECT min(rowid) FROM runs)");

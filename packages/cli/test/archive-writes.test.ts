@@ -1,5 +1,5 @@
 /**
- * Write commands and the v1 archive (issue 12, items 7 and 19): a write command
+ * Write commands and the v1 archive: a write command
  * never archives the runs it needs; after an archive migration, `runs close`,
  * `record` and `complete` say what sits in the read-only archive; `runs close
  * --dry-run`, `export --include-archive`, and `import` naming the archive it leaves

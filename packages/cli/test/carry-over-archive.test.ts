@@ -1,5 +1,5 @@
 /**
- * `migrate --carry-over-archive` (issue 12, item 19c): after an archive migration,
+ * `migrate --carry-over-archive`: after an archive migration,
  * the archived runs are carried into the active database later — dry run, the
  * copy checked column by column and row by row, the archive left byte-identical,
  * `runs close --stale` then closing the formerly archived running runs, a second

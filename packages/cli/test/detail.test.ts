@@ -1,5 +1,5 @@
 /**
- * Reading one run in detail (issue 12, items 19 and 18): `runs show` prints the
+ * Reading one run in detail: `runs show` prints the
  * run's child records, not just their counts; `inspect --datasets` says what it
  * skipped instead of silently showing no narrative. Expected values come from a
  * plain better-sqlite3 read of the file, never from runmeta.

@@ -1,5 +1,5 @@
 /**
- * Exit codes and error messages (SPEC §8): 2 bad usage or input, 3 database problem,
+ * Exit codes and error messages: 2 bad usage or input, 3 database problem,
  * 4 failed check; one line on stderr, nothing on stdout, no stack unless --debug.
  */
 import fs from 'node:fs';

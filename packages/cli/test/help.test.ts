@@ -1,11 +1,11 @@
 /**
- * `--help` everywhere (SPEC §8): the root, every command group and every leaf command
+ * `--help` everywhere: the root, every command group and every leaf command
  * print their usage on stdout and exit 0; leaf commands show examples.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type CliResult, lines, makeTempDir, removeDir, runCli } from './helpers.js';
 
-/** Command groups (they only hold subcommands) and leaf commands, as SPEC §8 lists them. */
+/** Command groups (they only hold subcommands) and leaf commands, as the CLI reference lists them. */
 const GROUPS: Record<string, string[]> = {
   runs: ['list', 'show', 'close'],
   record: ['mechanism', 'resolution', 'validation'],

@@ -1,5 +1,5 @@
 /**
- * Hostile files beside a database (issue 13, items 2, 6, 10, 11 and 13): a link,
+ * Hostile files beside a database: a link,
  * a folder, a named pipe or foreign content where runmeta reads or writes a file
  * of its own. runmeta never writes through a link, never blocks on a pipe, never
  * names the wrong file, and every refusal is one typed line with exit 3 (the
@@ -76,7 +76,7 @@ function listing(dir: string): Record<string, string> {
 const run = (args: string[], cwd: string, extra: Parameters<typeof runCli>[1] = { cwd }) =>
   runCli(args, { timeoutMs: 20_000, ...extra, cwd });
 
-describe('item 2: no file is written through a link', () => {
+describe('no file is written through a link', () => {
   it('a symbolic link at the lock note: migrate refuses (exit 3) naming it; the linked file and runs.db are unchanged', async () => {
     const { dir, db } = trial(V1_18);
     const target = victim();
@@ -137,7 +137,7 @@ describe('item 2: no file is written through a link', () => {
   });
 });
 
-describe('item 6: a named pipe where a database should be never hangs', () => {
+describe('a named pipe where a database should be never hangs', () => {
   it.for([
     ['status', ['status']],
     ['runs list', ['runs', 'list']],
@@ -207,7 +207,7 @@ describe('item 6: a named pipe where a database should be never hangs', () => {
   });
 });
 
-describe('item 10: file-system failures are typed, with the right exit code', () => {
+describe('file-system failures are typed, with the right exit code', () => {
   it.for([['runs', 'list'], ['export', '--format', 'jsonl'], ['status']])(
     'stdout onto a full disk (/dev/full): %s exits 2 with one error line, no stack trace',
     (args) => {
@@ -280,7 +280,7 @@ describe('item 10: file-system failures are typed, with the right exit code', ()
   });
 });
 
-describe('item 11: anything at the archive name is taken', () => {
+describe('anything at the archive name is taken', () => {
   it.for([
     ['a directory', (file: string) => fs.mkdirSync(file)],
     [
@@ -309,7 +309,7 @@ describe('item 11: anything at the archive name is taken', () => {
   );
 });
 
-describe('item 11: a side file left at a name takes that name', () => {
+describe('a side file left at a name takes that name', () => {
   it.for([
     [
       'a leftover journal',
@@ -344,7 +344,7 @@ describe('item 11: a side file left at a name takes that name', () => {
   );
 });
 
-describe('item 13: messages name the file that is wrong', () => {
+describe('messages name the file that is wrong', () => {
   it('a lock file that is a symbolic link to a text file: names the lock file, not "runs.db is not a SQLite database"', async () => {
     const { dir, db } = trial(V1_18);
     const target = victim('just some text\n');

@@ -1,5 +1,5 @@
 /**
- * Hostile input through the `runmeta` process (issue 13): filters too large or
+ * Hostile input through the `runmeta` process: filters too large or
  * malformed for the engine, text that would not round-trip (bytes that are not
  * UTF-8 in an argument, a lone surrogate escaped in --context JSON), and
  * numbers that would not be stored as given. Each is exit 2 with one line in

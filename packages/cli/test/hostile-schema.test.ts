@@ -1,5 +1,5 @@
 /**
- * A run database is untrusted input (issue 13, items 1 and 5): SQLite files carry
+ * A run database is untrusted input: SQLite files carry
  * code — views and triggers — and runmeta runs none of it. A view standing in for
  * one of runmeta's tables is refused for every command; a trigger on a table
  * runmeta writes is refused before any write into the file; an archive is never
@@ -40,7 +40,7 @@ const childCounts = (db: string) => ({
 /** A hostile view never ends: reading it would hang the command. */
 const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)';
 
-describe('item 1: code stored in a foreign file never runs', () => {
+describe('code stored in a foreign file never runs', () => {
   it('migrate --yes refuses a v2 file whose runmeta_migrations is a view with an INSTEAD OF trigger, naming it; nothing runs, nothing changes', async () => {
     const folder = path.join(dir, 'history-view');
     const db = copyFixture(V2_32, folder);
@@ -225,7 +225,7 @@ describe('the same class: constraints of a foreign file', () => {
   );
 });
 
-describe('item 5: an archive is read-only to every command but rollback', () => {
+describe('an archive is read-only to every command but rollback', () => {
   let folder: string;
   let db: string;
   let archive: string;

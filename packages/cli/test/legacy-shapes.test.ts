@@ -1,5 +1,5 @@
 /**
- * Legacy files of odd shapes (issue 13, items 9 and 12): reads work with any
+ * Legacy files of odd shapes: reads work with any
  * subset of the known columns, and carry-over copies what v2 cannot key as it is —
  * tables WITHOUT ROWID, child ids that are not distinct integers, nulls in
  * columns v2 requires — or, for runs sharing a run id, says exactly which and how
@@ -42,7 +42,7 @@ function legacyFile(folder: string, sql: string, name = 'runs.db'): string {
 const cli = (db: string, ...args: string[]) => runCli(['--db', db, ...args], { cwd: dir });
 const jsonl = (text: string) => lines(text).map((line) => JSON.parse(line));
 
-describe('item 9: lenient reads with any subset of the known columns', () => {
+describe('lenient reads with any subset of the known columns', () => {
   it('runs list, --include-archive and report read a v1 runs table with neither created_at nor started_at', async () => {
     const db = legacyFile(
       'no-times',
@@ -119,7 +119,7 @@ describe('repairs of a v2 file', () => {
   });
 });
 
-describe('item 12: legacy oddities are carried over, or refused with exactly which rows', () => {
+describe('legacy oddities are carried over, or refused with exactly which rows', () => {
   const WITHOUT_ROWID = `
     CREATE TABLE runs (run_id TEXT PRIMARY KEY, template_id TEXT, started_at TEXT, status TEXT) WITHOUT ROWID;
     INSERT INTO runs VALUES ('r2', 't', '2025-01-02T00:00:00', 'completed'), ('r1', 't', '2025-01-01T00:00:00', 'running');

@@ -126,7 +126,7 @@ describe.concurrent('migrate --strategy carry-over --backfill on the 20-column f
     );
   });
 
-  it('status --json has the SPEC shape and exits 0', async () => {
+  it('status --json has the documented shape and exits 0', async () => {
     const result = await runCli(['--db', db, '--json', 'status'], { cwd: dir });
     expect(result.code).toBe(0);
     const status = JSON.parse(result.stdout);

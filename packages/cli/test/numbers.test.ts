@@ -1,5 +1,5 @@
 /**
- * Numeric options are checked before anything runs (issue 12, item 18): a value
+ * Numeric options are checked before anything runs: a value
  * that is not a number, is negative, is not whole where a count is asked for, or
  * is empty, exits 2 with one line naming the flag — it is never silently replaced
  * by a default (`demo --runs abc` used to build 400 runs) or passed on to the SDK

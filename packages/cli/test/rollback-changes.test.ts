@@ -26,7 +26,7 @@ const V2_FIELDS = [
   'fidelity_efficiency_score',
 ];
 
-/** The 27 runs columns of schema v2, as SPEC §3 lists them. */
+/** The 27 documented runs columns of schema v2. */
 const V2_COLUMNS = [
   'run_id',
   'template_id',
@@ -128,7 +128,7 @@ function independentCounts(file: string, archive: string) {
 /** The changes rollback should report, from the files alone. */
 function expectedChanges(file: string, archive: string): Record<string, unknown> {
   const { extraColumns, extraChildColumns, ...rest } = independentCounts(file, archive);
-  // The 27 v2 columns (SPEC §3) are expected; anything else beyond the archive's was added since.
+  // The 27 documented v2 columns are expected; anything else beyond the archive's was added since.
   return {
     ...rest,
     columnsAdded: [

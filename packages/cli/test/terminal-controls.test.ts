@@ -1,5 +1,5 @@
 /**
- * Stored text is data, never terminal commands (issue 13, same class as "a run
+ * Stored text is data, never terminal commands (same class as "a run
  * database is untrusted input"): a hostile file's goal, template or run id holding
  * escape sequences (clear screen, OSC 52 clipboard write, window title), a bell
  * or a bidirectional override is shown as `\uXXXX` in every human-readable

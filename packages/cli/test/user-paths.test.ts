@@ -1,5 +1,5 @@
 /**
- * Paths the system refuses (issue 12, items 12 and 13): every place the CLI
+ * Paths the system refuses: every place the CLI
  * touches the file system — export --out, demo --dir, --db, import — turns a
  * system error (EACCES, ENOTDIR, EISDIR, ENOSPC...) into one line that names the
  * path and the system's reason, with exit 2 (a path the user chose for output)
@@ -242,7 +242,7 @@ describe('import', () => {
     expect(result.stderr).toContain(source);
     expect(result.stderr).toContain('permission denied');
     expect(sha256(source)).toBe(before);
-    // Lock files are another matter (issue 12 has its own item for them).
+    // Lock files are another matter (tested with the lock).
     expect(
       fs.readdirSync(path.dirname(target)).filter((name) => !name.includes('.runmeta-lock')),
     ).toEqual([]);

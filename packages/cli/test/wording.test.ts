@@ -1,5 +1,5 @@
 /**
- * Errors in the words of the CLI (issue 12, items 14 and 17): hints name flags
+ * Errors in the words of the CLI: hints name flags
  * and commands, never SDK methods or options (`getAllRuns()`, `readOnly: true`);
  * a read is not told that "nothing was written"; a run that is only in the v1
  * archive is said to be there; a newer file is "newer", not "missing" anything.

@@ -1,6 +1,6 @@
 /**
- * The write commands as a shell pipeline uses them (SPEC §8): start → record →
- * complete, each printing the run id; then `runs show` and `inspect` (SPEC §6 text).
+ * The write commands as a shell pipeline uses them: start → record →
+ * complete, each printing the run id; then `runs show` and `inspect` (the snapshot text).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -167,7 +167,7 @@ describe('start / record / complete in a pipeline', () => {
     expect(shown.validations[0].violations).toEqual(['x', 'y']);
   });
 
-  it('inspect prints the SPEC §6 block', async () => {
+  it('inspect prints the fidelity block', async () => {
     const result = await cli('inspect', runId);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(

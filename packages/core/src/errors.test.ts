@@ -74,7 +74,7 @@ const EXAMPLES: [string, RunmetaError, string][] = [
   ],
 ];
 
-/** CLI exit codes by code (SPEC §8: 1 internal, 2 bad input, 3 database problem). */
+/** CLI exit codes by code (1 internal, 2 bad input, 3 database problem). */
 const EXPECTED_EXIT: Record<string, number> = {
   RUNMETA_VALIDATION: 2,
   RUNMETA_RUN_NOT_FOUND: 2,
@@ -245,7 +245,7 @@ const SDK_WORDS = /\w\(\)|\b(readOnly|includeArchive|autoMigrate|maxBytes|replac
 /** CLI words: flags and commands. */
 const CLI_WORDS = /(^|[\s`(])--[a-z]|`runmeta /;
 
-describe('hints in the words of each interface (issue 12, item 17)', () => {
+describe('hints in the words of each interface', () => {
   const variants: [string, RunmetaError][] = [
     ...EXAMPLES.map(([name, error]): [string, RunmetaError] => [name, error]),
     ['RunNotFoundError in the archive', new RunNotFoundError('r', { archive: 'a.db' })],

@@ -137,7 +137,7 @@ export class RunmetaError extends Error {
     this.cliHint = options.cliHint;
   }
 
-  /** The CLI exit code for this error (SPEC §8). */
+  /** The CLI exit code for this error: 1 internal, 2 bad input, 3 database problem. */
   get exitCode(): number {
     return ERROR_CODES[this.code].exitCode;
   }

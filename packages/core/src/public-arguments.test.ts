@@ -2,7 +2,7 @@
  * The pure functions the SDK exports for callers' own data (metrics, snapshot
  * text, time input, text checks) refuse arguments of the wrong type with a
  * typed `ValidationError` naming the argument — never a TypeError from inside
- * (issue 13: every failure typed).
+ * (every failure typed).
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';

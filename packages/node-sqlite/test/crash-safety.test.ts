@@ -1,8 +1,8 @@
 /**
  * Kill -9 during a real migration, many times, at spread-out moments: whatever
  * the moment, the next open must succeed and every v1 row must still be there
- * (SPEC §4: "a crash or kill at any point loses nothing, and the next open
- * finishes the job").
+ * (a crash or kill at any point loses nothing, and the next open finishes the
+ * job).
  *
  * The kill delays are stratified over the measured migration window with a
  * seeded PRNG: set RUNMETA_CRASH_SEED to replay a failing series.

@@ -1,6 +1,6 @@
 /**
  * Fuzz of the `--where` filter language through parse, compile and execution
- * on a real better-sqlite3 file (issue 13), seeded:
+ * on a real better-sqlite3 file, seeded:
  *
  * - token soup (columns, operators, keywords, numbers such as `-.` or `1e999`,
  *   strings with lone surrogates, stray characters): every filter either runs

@@ -1,5 +1,5 @@
 /**
- * Hostile values given to the SDK, on real better-sqlite3 files (issue 13):
+ * Hostile values given to the SDK, on real better-sqlite3 files:
  * text that would not round-trip (a lone UTF-16 surrogate, stored as U+FFFD) is
  * refused where it enters, naming the field; every public method checks its
  * arguments (a TypeError or a storage error is never the answer to a wrong

@@ -1,5 +1,5 @@
 /**
- * Symbolic links through the SDK (issue 13): `openRunDatabase(path)` resolves a
+ * Symbolic links through the SDK: `openRunDatabase(path)` resolves a
  * link given as the path once and works beside the real file; inside an
  * adapter's folder a database name that is a link is refused, never followed
  * or renamed.

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeSqliteAdapter, openRunDatabase } from '../src/index.js';
 import { copyFixture, makeTempDir, plainAll, removeDir } from './process-helpers.js';
 
-/** The 27 runs columns of schema v2, as SPEC §3 lists them. */
+/** The 27 documented runs columns of schema v2. */
 const V2_COLUMNS = [
   'run_id',
   'template_id',
@@ -59,7 +59,7 @@ describe.each(['deployed-v1-18col-9runs.db', 'deployed-v1-20col-393runs.db'])(
       const run = await manager.startRun({ templateId: 't', causalMode: 'forward' });
       await manager.updateSummary(run.runId, 'what happened');
       await manager.close();
-      // What only the backup will have: runs columns neither v2 (SPEC §3) nor the archive has.
+      // What only the backup will have: runs columns neither documented v2 nor the archive has.
       const archived = runsColumns(path.join(dir, 'runs_v1_archive.db'));
       const added = runsColumns(file)
         .filter((c) => !V2_COLUMNS.includes(c) && !archived.includes(c))

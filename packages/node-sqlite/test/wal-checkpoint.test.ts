@@ -1,8 +1,8 @@
 /**
  * Side files left by a writer that was killed: rows that exist only in a -wal
  * file, and the rollback journal of a legacy writer that died mid-transaction.
- * SPEC §4: the v1 file "with any -wal/-shm content checkpointed first" moves to
- * the archive, and a crash at any point loses nothing.
+ * The migration checkpoints the v1 file (any -wal/-shm content first) before it
+ * moves to the archive, and a crash at any point loses nothing.
  */
 import fs from 'node:fs';
 import path from 'node:path';

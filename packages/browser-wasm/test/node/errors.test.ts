@@ -1,5 +1,5 @@
 /**
- * Errors a page shows are in SDK words (issue 12, item 17): a file that is not a
+ * Errors a page shows are in SDK words: a file that is not a
  * run database is not answered with the CLI's "Check --db", nor with PostgreSQL
  * advice the page has nothing to do with.
  */

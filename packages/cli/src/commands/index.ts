@@ -62,7 +62,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--debug', description: 'show stack traces on errors' },
 ];
 
-/** Process exit codes (SPEC §8, plus 4 for a failed check). */
+/** Process exit codes: 1 internal, 2 bad input, 3 database problem, 4 a check failed, 130 interrupted. */
 export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: 0, meaning: 'ok' },
   { code: 1, meaning: 'internal error' },

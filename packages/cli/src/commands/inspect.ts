@@ -5,7 +5,7 @@ import type { CommandSpec } from './types.js';
 
 export const inspect: CommandSpec = {
   name: 'inspect',
-  summary: 'The LLM-ready snapshot of one run (SPEC §6 text)',
+  summary: 'The LLM-ready snapshot of one run, with its fidelity block',
   printsData: true,
   arguments: [{ name: 'run_id', description: 'the run to inspect' }],
   options: [

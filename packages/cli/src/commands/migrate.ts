@@ -17,7 +17,7 @@ export const migrate: CommandSpec = {
   name: 'migrate',
   summary: 'Migrate a v1 database to v2 (or repair a v2 one), safely',
   description:
-    'Plan and run the v1 → v2 migration of SPEC §4: checkpoint, build v2 aside, (carry-over: copy every run and child row), record history, move v1 to runs_v1_archive.db (never overwriting), move v2 into place, verify. With --dry-run, print the plan and change nothing.\n\nAfter a migration with the archive strategy, --carry-over-archive copies the archived runs and their child rows into the active v2 database later (schema_version 1.0, v2 fields null or, with --backfill, computed), skipping runs it already holds (the active copy wins), in one verified transaction recorded in runmeta_migrations; the archive itself stays unchanged. A second run carries nothing.',
+    'Plan and run the v1 → v2 migration: checkpoint, build v2 aside, (carry-over: copy every run and child row), record history, move v1 to runs_v1_archive.db (never overwriting), move v2 into place, verify. With --dry-run, print the plan and change nothing.\n\nAfter a migration with the archive strategy, --carry-over-archive copies the archived runs and their child rows into the active v2 database later (schema_version 1.0, v2 fields null or, with --backfill, computed), skipping runs it already holds (the active copy wins), in one verified transaction recorded in runmeta_migrations; the archive itself stays unchanged. A second run carries nothing.',
   printsData: true,
   options: [
     {

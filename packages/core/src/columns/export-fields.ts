@@ -1,7 +1,7 @@
 /**
  * The fields of a run in flat exports (CSV, the CLI's tables of every field), in
  * the one documented order: `runId`, then `source` when asked, then the 26 other
- * documented v2 fields in SPEC order (present for every run, empty when unset),
+ * documented v2 fields in their documented order (present for every run, empty when unset),
  * then the known deployed columns the databases have (registry order), then every
  * column runmeta does not know, as `extra.<column>`, in table order. A database's
  * columns decide the list, so every column a run has is exported and the header

@@ -11,7 +11,7 @@ import {
   updateSql,
 } from './sql.js';
 
-/** The documented v1 columns with their declared types (SPEC §3). */
+/** The documented v1 columns with their declared types. */
 const V1_DOCUMENTED: [string, string][] = [
   ['run_id', 'TEXT'],
   ['template_id', 'TEXT'],
@@ -35,7 +35,7 @@ const V1_DOCUMENTED: [string, string][] = [
   ['origin_year', 'INTEGER'],
   ['backward_steps', 'INTEGER'],
 ];
-/** The v2 columns appended to them (SPEC §3). */
+/** The documented v2 columns appended to them. */
 const V2_ADDED: [string, string][] = [
   ['schema_version', 'TEXT'],
   ['fidelity_strategy_json', 'TEXT'],

@@ -261,6 +261,8 @@ function refuseUnlessV2(detection: ReturnType<typeof detectSchema>, location: st
       'it is schema v1, so its runs are not archived yet; nothing was carried',
       {
         hint: "Migrate it with the carry-over strategy, which copies its runs into v2 directly: MetadataManager.open({ adapter, migration: { strategy: 'carry-over' } })",
+        cliHint:
+          'Migrate it with the carry-over strategy, which copies its runs into v2 directly: `runmeta migrate --strategy carry-over --yes`',
       },
     );
   }
@@ -268,7 +270,10 @@ function refuseUnlessV2(detection: ReturnType<typeof detectSchema>, location: st
     throw new NeedsMigrationError(
       location,
       `it lacks the table(s) ${detection.missingTables.join(', ')}; nothing was carried`,
-      { hint: 'Open it once with MetadataManager.open() (autoMigrate) to repair it, then retry' },
+      {
+        hint: 'Open it once with MetadataManager.open() (autoMigrate) to repair it, then retry',
+        cliHint: 'Repair it with `runmeta migrate --yes`, then retry',
+      },
     );
   }
 }

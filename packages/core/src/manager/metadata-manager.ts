@@ -321,7 +321,7 @@ export class MetadataManager {
   }
 
   /**
-   * The snapshot of a run (SPEC §6); format it with `formatSnapshotForLlm`. For a
+   * The snapshot of a run (identity, counts, mechanisms, v2 metrics); format it with `formatSnapshotForLlm`. For a
    * v1 run (archived, or carried over without backfill) the metrics its v1 data
    * allows are computed as backfill would (`metricsFromV1`) and listed in
    * `derivedFromV1`.

@@ -1,5 +1,5 @@
 /**
- * Rolling a migration back (SPEC §4): the v2 database is kept as
+ * Rolling a migration back: the v2 database is kept as
  * `runs_v2_backup.db` (never overwriting one), and the v1 archive is restored
  * to `runs.db`. Runs written since the migration then exist only in the backup.
  */
@@ -67,7 +67,11 @@ export async function rollbackMigration(given: RollbackOptions): Promise<Rollbac
   if (options.confirm !== true) {
     throw new ValidationError(
       'confirm',
-      `rollback replaces ${adapter.describe(database)} with the v1 archive; pass confirm: true (CLI: --yes)`,
+      `rollback replaces ${adapter.describe(database)} with the v1 archive`,
+      {
+        hint: 'Pass confirm: true to roll back; nothing was changed',
+        cliHint: 'Add --yes to roll back; nothing was changed',
+      },
     );
   }
   if (!(await adapter.exists(database))) {

@@ -1,5 +1,5 @@
 /**
- * The snapshot of a run (SPEC §6): its identity, counts, mechanisms and v2
+ * The snapshot of a run: its identity, counts, mechanisms and v2
  * metrics in one object for `formatSnapshotForLlm`. A v1 run (archived, or
  * carried over without backfill) gets the metrics its v1 data allows, computed
  * as backfill would, and says which ones in `derivedFromV1`.

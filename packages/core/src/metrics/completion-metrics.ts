@@ -1,5 +1,5 @@
 /**
- * The v2 metrics stored when a run completes (SPEC §5), as one pure function:
+ * The v2 metrics stored when a run completes, as one pure function:
  * from what the caller gave, the run's stored strategy and its resolution
  * assignments. Explicit values always win; the rest is computed by the metric
  * calculators of `fidelity.ts`, which refuse numbers that cannot be stored.

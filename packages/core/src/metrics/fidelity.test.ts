@@ -202,7 +202,7 @@ describe('tokenBudgetCompliance', () => {
     expect(error.field).toBe('tokenBudget');
   });
 
-  // SPEC §5: non-finite numbers (NaN, ±Infinity) are rejected.
+  // Metric inputs must be finite: non-finite numbers (NaN, ±Infinity) are rejected.
   it.each([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
     'rejects a non-finite budget (%s) with a ValidationError naming tokenBudget',
     (bad) => {

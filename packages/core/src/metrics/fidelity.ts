@@ -1,5 +1,5 @@
 /**
- * The v2 fidelity metrics (SPEC §5) as pure functions. Invalid numbers are
+ * The v2 fidelity metrics (distribution, token budget compliance, efficiency) as pure functions. Invalid numbers are
  * rejected with a {@link ValidationError} naming the argument, so a bad value can
  * never be computed into a stored metric.
  */

@@ -1,5 +1,5 @@
 /**
- * The v2 metrics a v1 run's own data allows (SPEC §4 backfill): actual tokens
+ * The v2 metrics a v1 run's own data allows (what migration backfill stores): actual tokens
  * are its `tokens_used`, efficiency follows from its counts, and the fidelity
  * distribution from its resolution assignments. A v1 run has no token budget,
  * so compliance is never known. One pure function, used by backfill and by

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKFILLED_COLUMNS, backfillParams, upgradeV1Run } from './upgrade-v1-run.js';
 
-// Every expected value below is worked out by hand from SPEC §4/§5:
+// Every expected value below is worked out by hand from the documented backfill rules:
 // efficiency = (entities + timepoints) / tokens, the distribution counts each
 // entity once at its latest level (latest timestamp, then highest id), a missing
 // level counts as "scene", and levels are lowercased.

@@ -23,7 +23,7 @@ const ENUMS = [
   ['RunStatus', RunStatus, RUN_STATUSES],
 ] as const;
 
-describe('enum values (SPEC §2)', () => {
+describe('enum values: the documented values of each enum, in order', () => {
   it('lists resolution levels from coarsest to finest', () => {
     expect(RESOLUTION_LEVELS).toEqual([
       'tensor_only',

@@ -4,7 +4,7 @@ import { FidelityPlanningMode, ResolutionLevel, TemporalMode, TokenBudgetMode } 
 import { Count, NonNegative } from './values.js';
 
 /**
- * The documented defaults of a strategy's fields (SPEC §2), applied on reading by
+ * The documented defaults of a strategy's fields, applied on reading by
  * {@link strategyWithDefaults} — never stored: a run's `fidelity_strategy_json`
  * holds only what its caller gave. (`mode` defaults to the run's `causal_mode`.)
  */
@@ -145,8 +145,8 @@ export interface DefaultedStrategy {
 }
 
 /**
- * Read a run's strategy with the documented defaults (SPEC §2,
- * {@link STRATEGY_DEFAULTS}) applied, saying which fields were defaulted. `mode`
+ * Read a run's strategy with the documented defaults
+ * ({@link STRATEGY_DEFAULTS}) applied, saying which fields were defaulted. `mode`
  * defaults to the run's `causalMode`. A run's stored strategy is exactly what its
  * caller gave; this is the one place defaults are added, and only for reading.
  * Stored values are kept as they are, even odd ones (reads are lenient).

@@ -25,7 +25,7 @@ function snapshot(overrides: Partial<SimulationSnapshot> = {}): SimulationSnapsh
   };
 }
 
-const SPEC_BLOCK = [
+const FIDELITY_BLOCK = [
   'Fidelity Distribution (M1):',
   '  DIALOG: 2 entities',
   '  SCENE: 3 entities',
@@ -48,20 +48,20 @@ const lineStarting = (text: string, prefix: string) =>
   text.split('\n').find((line) => line.startsWith(prefix));
 
 describe('formatSnapshotForLlm', () => {
-  it('contains the SPEC §6 block exactly', () => {
+  it('contains the fidelity block exactly', () => {
     const text = formatSnapshotForLlm(snapshot());
-    expect(text).toContain(SPEC_BLOCK);
+    expect(text).toContain(FIDELITY_BLOCK);
   });
 
-  it('formatFidelityBlock produces exactly the SPEC §6 lines', () => {
-    expect(formatFidelityBlock(snapshot()).join('\n')).toBe(SPEC_BLOCK);
+  it('formatFidelityBlock produces exactly the fidelity block lines', () => {
+    expect(formatFidelityBlock(snapshot()).join('\n')).toBe(FIDELITY_BLOCK);
   });
 
   it('produces the same block for upper-case distribution keys', () => {
     const text = formatSnapshotForLlm(
       snapshot({ fidelityDistribution: { TENSOR_ONLY: 1, SCENE: 3, DIALOG: 2 } }),
     );
-    expect(text).toContain(SPEC_BLOCK);
+    expect(text).toContain(FIDELITY_BLOCK);
   });
 
   it('sorts levels finest first whatever the input order', () => {
@@ -227,7 +227,7 @@ describe('formatSnapshotForLlm', () => {
     expect(text).toContain('Ada, Grace');
     expect(text).toContain('Crisis');
     expect(text).toMatch(/Dialogs: 4/);
-    expect(text).toContain(SPEC_BLOCK);
+    expect(text).toContain(FIDELITY_BLOCK);
   });
 });
 

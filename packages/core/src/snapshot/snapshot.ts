@@ -1,5 +1,5 @@
 /**
- * The run snapshot for people and LLMs (SPEC §6): a compact, typed summary of a
+ * The run snapshot for people and LLMs: a compact, typed summary of a
  * run and its text form.
  */
 import { z } from 'zod';
@@ -98,8 +98,9 @@ function checkSnapshot(snapshot: unknown): void {
 }
 
 /**
- * The text form of a snapshot. It always contains the SPEC §6 fidelity block:
- * levels upper-case, finest level first (the SPEC's level order, so DIALOG comes
+ * The text form of a snapshot. It always contains the fidelity block
+ * (distribution, budget compliance, efficiency): levels upper-case, finest level
+ * first (the documented level order, so DIALOG comes
  * before SCENE before TENSOR_ONLY), `✓` within budget and `⚠` over it, and the
  * efficiency with 6 decimals.
  */
@@ -141,7 +142,7 @@ export function formatSnapshotForLlm(snapshot: SimulationSnapshot): string {
   return lines.join('\n');
 }
 
-/** The SPEC §6 block: distribution, compliance and efficiency. */
+/** The snapshot's fidelity block: distribution, compliance and efficiency. */
 export function formatFidelityBlock(
   snapshot: Pick<
     SimulationSnapshot,

@@ -14,7 +14,8 @@
  * });
  * ```
  *
- * It covers the full run lifecycle, the read/write rules of SPEC §2–§5, migration
+ * It covers the full run lifecycle, the documented read/write rules (enums, columns, v1 → v2 migration,
+ * metrics), migration
  * of every fixture shape with both strategies, rollback, and the error cases, one
  * group (file) per property proved. A case a backend cannot run is listed in its
  * `skip` map with the reason; it is then not registered at all, and one test per
