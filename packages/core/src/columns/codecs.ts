@@ -1,3 +1,8 @@
+/**
+ * Column codecs: how one stored SQL value decodes to a field (leniently, flagging odd values) and how a field encodes back.
+ *
+ * @packageDocumentation
+ */
 import type { EnumKind } from '../schema/enums.js';
 import { readEnum } from '../schema/enums.js';
 import type { ReadIssue } from '../schema/read-issue.js';

@@ -1,3 +1,8 @@
+/**
+ * Mechanism ids in their natural order (`M2` before `M10`, combined ids by their parts).
+ *
+ * @packageDocumentation
+ */
 import { ValidationError } from '../errors.js';
 import { previewValue } from '../schema/validate.js';
 

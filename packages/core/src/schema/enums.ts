@@ -1,3 +1,8 @@
+/**
+ * The enums of a run (statuses, temporal modes, resolution levels, planning and budget modes): strict on input in any case, lenient on read.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The fidelity distribution a caller writes: resolution level → count, folded to lowercase keys.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 import { RESOLUTION_LEVELS } from './enums.js';
 import { Count } from './values.js';

@@ -1,3 +1,8 @@
+/**
+ * The child records of a run (mechanism events, resolution assignments, validations): their write shapes and their read types.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 import { type Lenient, ResolutionLevel } from './enums.js';
 import type { ReadIssue } from './read-issue.js';

@@ -1,3 +1,8 @@
+/**
+ * The write shapes of a run (starting, completing) and the filter of run lists.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 import { type ResolutionLevel, RunStatus, TemporalMode } from './enums.js';
 import { FidelityDistribution } from './fidelity-distribution.js';

@@ -1,3 +1,8 @@
+/**
+ * A run's fidelity strategy: its write schema, its documented defaults (applied on read, never stored) and its JSON form.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { FidelityPlanningMode, ResolutionLevel, TemporalMode, TokenBudgetMode } from './enums.js';

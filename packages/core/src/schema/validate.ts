@@ -1,3 +1,8 @@
+/**
+ * Parsing input with a zod schema into a typed value or a `ValidationError` that names the field and shows the value.
+ *
+ * @packageDocumentation
+ */
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { illFormedText } from './text.js';

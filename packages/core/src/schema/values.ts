@@ -1,3 +1,8 @@
+/**
+ * The shared value schemas of writes: counts, non-negative numbers, years, text, times, mechanism ids and JSON.
+ *
+ * @packageDocumentation
+ */
 import { z } from 'zod';
 import { timeInputProblem } from './time.js';
 

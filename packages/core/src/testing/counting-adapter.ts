@@ -1,3 +1,8 @@
+/**
+ * A storage adapter wrapper that counts and records statements, to prove reads are not N+1.
+ *
+ * @packageDocumentation
+ */
 import type { StorageAdapter } from '../storage/adapter.js';
 
 /** An adapter wrapper that counts the read queries its connections run. */
