@@ -1,3 +1,15 @@
+export type { DdlDialect } from './columns/ddl-dialect.js';
+export { quoteIdent, quoteLiteral } from './sql/quote.js';
+export { type CopyDialect, plainTypeName } from './storage/copy-dialect.js';
+export type { QueryDialect } from './storage/query-dialect.js';
+export type { RuntimeDialect } from './storage/runtime-dialect.js';
+export {
+  type SchemaIntrospector,
+  schemaVersions,
+  type ValueKind,
+} from './storage/schema-introspector.js';
+export type { SqlDialect } from './storage/sql-dialect.js';
+export { sqliteDialect } from './storage/sqlite/sqlite-dialect.js';
 /**
  * `@runmeta/core/adapter` — what a storage backend is written with: the
  * {@link StorageAdapter} contract and its SQL vocabulary, the dialect roles and the
@@ -22,7 +34,7 @@ export {
   TABLES,
   type TableDef,
 } from './columns/registry.js';
-export { insertSql, quoteIdent, quoteLiteral, schemaDdl } from './columns/sql.js';
+export { insertSql, schemaDdl } from './columns/sql.js';
 // Errors from the operating system and the engine, in runmeta's words.
 export {
   classifySqliteError,
@@ -89,18 +101,6 @@ export { StorageAdapterOption } from './storage/adapter-option.js';
 export { type CopiedTable, type CopyOptions, type CopyReport, copyTables } from './storage/copy.js';
 export { Database, type Executor } from './storage/database.js';
 // The dialect roles, and SQLite's.
-export {
-  type CopyDialect,
-  type DdlDialect,
-  plainTypeName,
-  type QueryDialect,
-  type RuntimeDialect,
-  type SchemaIntrospector,
-  type SqlDialect,
-  schemaVersions,
-  sqliteDialect,
-  type ValueKind,
-} from './storage/dialect.js';
 export {
   type ClosingConnection,
   createMemoryContainer,

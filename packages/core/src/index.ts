@@ -1,3 +1,6 @@
+export { WHERE_LIMITS } from './filter/where-limits.js';
+export { WhereSyntaxError } from './filter/where-tokens.js';
+export { MIGRATION_STRATEGIES, type MigrationStrategy } from './schema/migration-strategies.js';
 /**
  * `@runmeta/core` — run metadata for LLM-driven simulations: the
  * {@link MetadataManager}, the record schemas and types, typed errors, metric
@@ -48,13 +51,7 @@ export {
   type ValidationErrorOptions,
 } from './errors.js';
 // The `--where` filter language.
-export {
-  parseWhere,
-  WHERE_COLUMNS,
-  WHERE_LIMITS,
-  type WhereNode,
-  WhereSyntaxError,
-} from './filter/where.js';
+export { parseWhere, WHERE_COLUMNS, type WhereNode } from './filter/where.js';
 export type {
   CarryOverArchiveOptions,
   CarryOverArchiveProgress,
@@ -111,10 +108,8 @@ export {
 export {
   type AddedColumn,
   formatPlan,
-  MIGRATION_STRATEGIES,
   type MigrationPlan,
   type MigrationStep,
-  type MigrationStrategy,
   type PlanOptions,
   planMigration,
   type StepKind,

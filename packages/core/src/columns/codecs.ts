@@ -8,8 +8,6 @@ import { readEnum } from '../schema/enums.js';
 import type { ReadIssue } from '../schema/read-issue.js';
 import type { SqlValue } from '../sql/values.js';
 
-export type { ReadIssue } from '../schema/read-issue.js';
-
 /** The outcome of decoding one stored value. */
 export interface Decoded<T> {
   value: T | null;

@@ -2,8 +2,9 @@
  * Row decoding and encoding, derived from the registry. Rows are objects keyed by
  * column name; nothing is ever read by position.
  */
+
+import type { ReadIssue } from '../schema/read-issue.js';
 import type { Row, SqlValue } from '../sql/values.js';
-import type { ReadIssue } from './codecs.js';
 import { type ColumnDef, columnsOf, type TableDef } from './registry.js';
 
 const byName = new WeakMap<TableDef, Map<string, [field: string, column: ColumnDef]>>();

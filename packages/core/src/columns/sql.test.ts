@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { canonicalColumns, TABLES } from './registry.js';
-import {
-  addColumnSql,
-  createIndexSql,
-  insertSql,
-  quoteIdent,
-  quoteLiteral,
-  schemaDdl,
-  selectSql,
-  updateSql,
-} from './sql.js';
+import { addColumnSql, createIndexSql, insertSql, schemaDdl, selectSql, updateSql } from './sql.js';
 
 /** The documented v1 columns with their declared types. */
 const V1_DOCUMENTED: [string, string][] = [

@@ -15,8 +15,6 @@ import {
 } from './registry.js';
 import { sqliteDdl } from './sqlite-ddl.js';
 
-export { quoteIdent, quoteLiteral } from '../sql/quote.js';
-
 /** The column clause of a CREATE TABLE / ALTER TABLE ADD COLUMN, in the given dialect. */
 export function columnDefinitionSql(
   column: ColumnDef,

@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import { ValidationError } from '../errors.js';
-import { parseWhereWithLandmarks, WHERE_LIMITS, type WhereLandmarks } from './where.js';
+import { parseWhereWithLandmarks, type WhereLandmarks } from './where.js';
+import { WHERE_LIMITS } from './where-limits.js';
 import { WhereSyntaxError } from './where-tokens.js';
 
 /** What engines say when a statement is too big for them, and where in the filter to point. */

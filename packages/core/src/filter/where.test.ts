@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalColumns, TABLES } from '../columns/registry.js';
 import { ValidationError } from '../errors.js';
-import { compileWhere, parseWhere, WHERE_LIMITS, WhereSyntaxError } from './where.js';
+import { compileWhere, parseWhere } from './where.js';
+import { WHERE_LIMITS } from './where-limits.js';
+import { WhereSyntaxError } from './where-tokens.js';
 
 const V2 = canonicalColumns(TABLES.runs).map((c) => c.name);
 const compile = (text: string, columns = V2) => compileWhere(parseWhere(text), columns);

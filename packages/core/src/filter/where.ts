@@ -16,20 +16,17 @@
  * the filter ever reaches SQL as code.
  */
 import { type ColumnDef, RUN_COLUMNS } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enums.js';
 import { loneSurrogateIndex } from '../schema/text.js';
 import { parseTimeInput, timeInputProblem } from '../schema/time.js';
 import { previewValue } from '../schema/validate.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import { checkWhereTree, WHERE_LIMITS } from './where-limits.js';
 import { type Token, tokenize, WhereSyntaxError } from './where-tokens.js';
-
-export { WHERE_LIMITS } from './where-limits.js';
-export { WhereSyntaxError } from './where-tokens.js';
 
 /** A filter's syntax tree. */
 export type WhereNode =

@@ -8,10 +8,11 @@
  * @packageDocumentation
  */
 import { TABLES } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { standIns } from '../migrate/foreign-code.js';
-import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
+import { observeSchema } from '../migrate/observe.js';
 import { archiveNameFor } from '../migrate/working-names.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';

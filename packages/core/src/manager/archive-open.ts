@@ -10,17 +10,13 @@ import { classifySqliteError, FILE_KIND_WORDS, NotAFileError } from '../error-cl
 import { NotADatabaseError } from '../errors.js';
 import { detectSchema } from '../migrate/detect.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
-import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
+import { observeSchema } from '../migrate/observe.js';
 import { foreignDetail } from '../migrate/plan.js';
-import type {
-  Row,
-  RunResult,
-  SqlConnection,
-  SqlParams,
-  StorageAdapter,
-} from '../storage/adapter.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
+import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import type { SqlConnection, StorageAdapter } from '../storage/adapter.js';
 import { Database } from '../storage/database.js';
-import type { SqlDialect } from '../storage/dialect.js';
+import type { SqlDialect } from '../storage/sql-dialect.js';
 
 /**
  * The error for an archive that cannot be read as SQLite: `error` when it says

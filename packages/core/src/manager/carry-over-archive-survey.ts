@@ -7,14 +7,15 @@
  * @packageDocumentation
  */
 import { TABLES, type TableDef, V1_SCHEMA_VERSION } from '../columns/registry.js';
-import { addColumnSql, quoteIdent } from '../columns/sql.js';
+import { addColumnSql } from '../columns/sql.js';
 import { duplicateRunIds, duplicateRunsError } from '../migrate/carry-over-refusals.js';
 import { legacyIdColumn, needNewIds } from '../migrate/legacy-ids.js';
-import type { ObservedSchema } from '../migrate/observe.js';
 import { definitionFor } from '../migrate/plan.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row, SqlValue } from '../sql/values.js';
+import { plainTypeName } from '../storage/copy-dialect.js';
 import type { Database, Executor } from '../storage/database.js';
-import { plainTypeName } from '../storage/dialect.js';
 import {
   keyOf,
   keysetPages,

@@ -14,11 +14,11 @@ import {
   type TableDef,
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { observeSchema } from '../migrate/observe.js';
 import { ChangesSinceMigrationSchema, ExecutorOption, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import type { Executor } from '../storage/database.js';
 
 /** What exists only in the v2 database, counted by kind (see {@link changesSinceMigration}). */

@@ -10,9 +10,10 @@
 import { type ColumnDef, RUN_COLUMNS, TABLES, type TableDef } from '../columns/registry.js';
 import { encodeFields } from '../columns/rows.js';
 import { addColumnSql, columnDefinitionSql, insertSql } from '../columns/sql.js';
-import { type ObservedSchema, observeSchema } from '../migrate/observe.js';
+import { observeSchema } from '../migrate/observe.js';
 import { nowIso } from '../schema/values.js';
-import type { SqlValue } from '../storage/adapter.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
+import type { SqlValue } from '../sql/values.js';
 import type { Database, Executor } from '../storage/database.js';
 import { SDK_VERSION } from '../version.js';
 

@@ -14,8 +14,8 @@ import { detectSchema, type SchemaKind } from '../migrate/detect.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
-import type { MigrationStrategy } from '../migrate/plan.js';
 import { importingNameFor, replacedNameFor } from '../migrate/working-names.js';
+import type { MigrationStrategy } from '../schema/migration-strategies.js';
 import {
   CopyDatabaseOptionsSchema,
   DatabaseNameOption,

@@ -11,13 +11,13 @@ import { RUN_COLUMNS } from '../columns/registry.js';
 import type { RunMetadata } from '../columns/run-record.js';
 import type { NeedsMigrationError } from '../errors.js';
 import type { MigrationProgress } from '../migrate/execute.js';
-import type { MigrationStrategy } from '../migrate/plan.js';
+import type { MigrationStrategy } from '../schema/migration-strategies.js';
+import type { NarrativeSummary } from '../schema/narrative.js';
 import type {
   MechanismUsageInput,
   ResolutionAssignmentInput,
   ValidationRecordInput,
 } from '../schema/records.js';
-import type { NarrativeSummary } from '../snapshot/snapshot.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 
 /**

@@ -8,10 +8,10 @@
  * @packageDocumentation
  */
 import { TABLES } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { asideNameFor, importingNameFor, restoringNameFor } from '../migrate/working-names.js';
 import { DatabaseNameOption } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { LockHolderNote, StorageAdapter, StoredFile } from '../storage/adapter.js';
 import { StorageAdapterOption } from '../storage/adapter-option.js';
 import { openDatabase } from '../storage/open-database.js';

@@ -22,7 +22,8 @@ import type {
 } from '../schema/records.js';
 import type { CompleteRunInput, RunFilter, StartRunInput } from '../schema/run-metadata.js';
 import type { SimulationSnapshot } from '../snapshot/snapshot.js';
-import type { Row, SqlParams, StorageAdapter } from '../storage/adapter.js';
+import type { Row, SqlParams } from '../sql/values.js';
+import type { StorageAdapter } from '../storage/adapter.js';
 import { ArchiveLookup } from './archive-lookup.js';
 import {
   type CarryOverArchiveOptions,

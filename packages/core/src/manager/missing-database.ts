@@ -8,9 +8,9 @@
  * @packageDocumentation
  */
 import { TABLES } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { NotADatabaseError } from '../errors.js';
 import { archiveNameFor, asideNameFor, restoringNameFor } from '../migrate/working-names.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openDatabase } from '../storage/open-database.js';
 

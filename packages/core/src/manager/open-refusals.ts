@@ -14,8 +14,8 @@ import {
 } from '../errors.js';
 import type { SchemaDetection } from '../migrate/detect.js';
 import { refuseForeignCode } from '../migrate/foreign-code.js';
-import type { ObservedSchema } from '../migrate/observe.js';
 import { foreignDetail, type MigrationPlan } from '../migrate/plan.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
 import type { ManagerOptions } from './inputs.js';
 
 /**

@@ -10,7 +10,7 @@
  */
 import { ReadOnlyError } from '../errors.js';
 import { sqlArguments } from '../schema/arguments.js';
-import type { Row, SqlParams } from '../storage/adapter.js';
+import type { Row, SqlParams } from '../sql/values.js';
 import type { Database } from '../storage/database.js';
 import { queryInputError, queryReadsOnly } from './query-errors.js';
 

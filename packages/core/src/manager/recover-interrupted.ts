@@ -8,10 +8,10 @@
  * @packageDocumentation
  */
 import { TABLES } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { standIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { asideNameFor, restoringNameFor } from '../migrate/working-names.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { openDatabase } from '../storage/open-database.js';
 

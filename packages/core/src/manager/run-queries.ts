@@ -6,13 +6,15 @@
 import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { decodeRow, withNulls } from '../columns/rows.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
-import { quoteIdent, selectSql } from '../columns/sql.js';
+import { selectSql } from '../columns/sql.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
-import { type SqlDialect, sqliteDialect } from '../storage/dialect.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import { keyAfter, keyOrderBy, keySelect, type RowOrder } from '../storage/keyset-pages.js';
+import type { SqlDialect } from '../storage/sql-dialect.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 
 const CANONICAL = Object.values(CANONICAL_RUN_COLUMNS);
 

@@ -12,7 +12,7 @@ import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { insertSql, returningSql, selectSql, updateSql } from '../columns/sql.js';
 import type { EntityLevel } from '../metrics/fidelity.js';
 import type { StoredStrategy } from '../schema/strategy.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import type { Executor } from '../storage/database.js';
 import { keyOrderBy, type RowOrder } from '../storage/keyset-pages.js';
 import { ID_BATCH } from './archive-union.js';

@@ -7,12 +7,12 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import type { ReadIssue } from '../columns/codecs.js';
 import { TABLES } from '../columns/registry.js';
 import { fieldIndex } from '../columns/rows.js';
 import type { RunMetadata } from '../columns/run-record.js';
 import { ValidationError } from '../errors.js';
 import { parseOptions } from '../schema/options.js';
+import type { ReadIssue } from '../schema/read-issue.js';
 import { parseInput } from '../schema/validate.js';
 import type { ManagerContext } from './context.js';
 import { RunMetadataInput } from './inputs.js';

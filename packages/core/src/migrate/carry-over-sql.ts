@@ -5,10 +5,11 @@
  */
 
 import { canonicalColumns, TABLES, type TableDef } from '../columns/registry.js';
-import { createIndexSql, insertSql, quoteIdent, updateSql } from '../columns/sql.js';
-import type { SqlValue } from '../storage/adapter.js';
+import { createIndexSql, insertSql, updateSql } from '../columns/sql.js';
+import type { ObservedColumn } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { SqlValue } from '../sql/values.js';
 import { keyOrderBy, keysetSelects, type RowOrder } from '../storage/keyset-pages.js';
-import type { ObservedColumn } from './observe.js';
 import { BACKFILLED_COLUMNS } from './upgrade-v1-run.js';
 
 /** How one table's rows are carried over. */

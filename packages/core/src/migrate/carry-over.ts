@@ -6,8 +6,9 @@
  */
 
 import { V1_SCHEMA_VERSION } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
-import type { Row, StorageAdapter } from '../storage/adapter.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Row } from '../sql/values.js';
+import type { StorageAdapter } from '../storage/adapter.js';
 import type { Database, Executor } from '../storage/database.js';
 import { copyKeysetPages, keyOf, keysetPages } from '../storage/keyset-pages.js';
 import { openDatabase } from '../storage/open-database.js';

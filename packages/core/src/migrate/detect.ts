@@ -10,7 +10,7 @@ import {
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
 import { indexName } from '../columns/sql.js';
-import type { ObservedSchema } from './observe.js';
+import type { ObservedSchema } from '../sql/observed-schema.js';
 
 /** What kind of run database this is. */
 export type SchemaKind =

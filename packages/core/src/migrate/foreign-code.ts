@@ -18,7 +18,7 @@
  */
 import { CHILD_TABLES, TABLES } from '../columns/registry.js';
 import { UnsafeSchemaError } from '../errors.js';
-import type { ObservedSchema, SchemaObject } from './observe.js';
+import type { ObservedSchema, SchemaObject } from '../sql/observed-schema.js';
 
 /** The tables runmeta reads and writes by name. */
 export const RUNMETA_TABLES: readonly string[] = [TABLES.runs, ...CHILD_TABLES, TABLES.history].map(

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { CURRENT_SCHEMA_VERSION } from '../columns/registry.js';
-import type { SqlParams } from '../storage/adapter.js';
+import type { SqlParams } from '../sql/values.js';
 import { SDK_VERSION } from '../version.js';
 import type { HISTORY_INSERT_COLUMNS, MigrationPlan } from './plan.js';
 

@@ -12,11 +12,11 @@
 
 import { TABLES, type TableDef } from '../columns/registry.js';
 import { addColumnSql } from '../columns/sql.js';
+import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
 import { quoteIdent } from '../sql/quote.js';
+import { plainTypeName } from '../storage/copy-dialect.js';
 import type { Executor } from '../storage/database.js';
-import { plainTypeName } from '../storage/dialect.js';
 import { type CarryOverCopy, carryOverCopy } from './carry-over-sql.js';
-import type { ObservedColumn, ObservedSchema } from './observe.js';
 
 /** The column legacy ids are kept in (another name when the source has one). */
 export function legacyIdColumn(source: readonly { name: string }[]): string {

@@ -1,9 +1,9 @@
+import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
 /**
  * Hand-written {@link ObservedSchema}s of the real files in
  * shared/fixtures/legacy-dbs (and of the documented v1 and a fresh v2), for the
  * pure detector and planner tests. Shared by detect.test.ts and plan.test.ts.
  */
-import type { ObservedColumn, ObservedSchema } from './observe.js';
 
 /**
  * Columns from `name:type:notnull:default:pk` entries, the format of

@@ -6,8 +6,6 @@
 import type { ObservedSchema } from '../sql/observed-schema.js';
 import type { Executor } from '../storage/database.js';
 
-export type { ObservedColumn, ObservedSchema, SchemaObject } from '../sql/observed-schema.js';
-
 /**
  * Observe tables, columns, indexes and schema versions, through the executor's
  * dialect (SQLite's catalog, or a server's `information_schema`).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqliteDialect } from '../storage/dialect.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import {
   CHILDREN,
   cols,

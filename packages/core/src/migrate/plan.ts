@@ -19,14 +19,11 @@ import {
   createIndexSql,
   createTableSql,
   insertSql,
-  quoteIdent,
   schemaDdlParts,
 } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
 import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
-import type { SqlValue } from '../storage/adapter.js';
-import { plainTypeName, type SqlDialect, sqliteDialect } from '../storage/dialect.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
 import {
   ATTACHED_SOURCE,
@@ -37,7 +34,6 @@ import {
 } from './carry-over-sql.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
 import { withLegacyIds } from './legacy-ids.js';
-import type { ObservedColumn, ObservedSchema } from './observe.js';
 
 export {
   ATTACHED_SOURCE,
@@ -47,9 +43,13 @@ export {
 } from './carry-over-sql.js';
 
 import type { MigrationStrategy } from '../schema/migration-strategies.js';
+import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { SqlValue } from '../sql/values.js';
+import { plainTypeName } from '../storage/copy-dialect.js';
+import type { SqlDialect } from '../storage/sql-dialect.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import { archiveNameFor, asideNameFor } from './working-names.js';
-
-export { MIGRATION_STRATEGIES, type MigrationStrategy } from '../schema/migration-strategies.js';
 
 /** Options for {@link planMigration}. */
 export interface PlanOptions {

@@ -9,7 +9,7 @@
  */
 import type { EntityLevel } from '../metrics/fidelity.js';
 import { metricsFromV1 } from '../metrics/v1-metrics.js';
-import type { Row, SqlValue } from '../storage/adapter.js';
+import type { Row, SqlValue } from '../sql/values.js';
 
 /** The v1 columns of a run the upgrade reads (as SQL values: legacy files store anything). */
 export interface V1RunRow {

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { CURRENT_SCHEMA_VERSION, V1_SCHEMA_VERSION } from '../columns/registry.js';
-import { quoteIdent } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import type { Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaDetection } from '../migrate/detect.js';
-import type { Row, SqlParams } from '../storage/adapter.js';
+import type { Row, SqlParams } from '../sql/values.js';
 import { countArchivedStaleRuns, countRuns, countRunsByStatus } from './counts.js';
 
 /** A manager stand-in: answers queries with `rows` and keeps what it was asked. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaDetection } from '../migrate/detect.js';
-import type { Row, StorageAdapter } from '../storage/adapter.js';
+import type { Row } from '../sql/values.js';
+import type { StorageAdapter } from '../storage/adapter.js';
 import { readDatabaseStatus, type StatusSource } from './status.js';
 
 const V2: SchemaDetection = {

@@ -8,8 +8,6 @@ import { isOverBudget, sortedDistribution } from '../metrics/fidelity.js';
 import { NarrativeSummary } from '../schema/narrative.js';
 import { previewValue } from '../schema/validate.js';
 
-export { NarrativeSummary } from '../schema/narrative.js';
-
 /** The snapshot fields a v1 run's own data can supply when it did not store them. */
 export const V1_DERIVED_FIELDS = [
   'fidelityDistribution',

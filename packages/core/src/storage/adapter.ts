@@ -15,7 +15,6 @@ import type { Row, RunResult, SqlParams } from '../sql/values.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 // The values a connection takes and returns are part of the adapter contract.
-export type { Row, RunResult, SqlParams, SqlValue } from '../sql/values.js';
 
 /** What {@link SqlConnection.onTransaction} is told. */
 export type TransactionEvent = 'begin' | 'commit' | 'rollback';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row, SqlValue } from './adapter.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import type { Executor } from './database.js';
 import {
   copyKeysetPages,

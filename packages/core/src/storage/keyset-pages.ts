@@ -18,7 +18,7 @@
 
 import type { ObservedSchema } from '../sql/observed-schema.js';
 import { quoteIdent } from '../sql/quote.js';
-import type { Row, SqlValue } from './adapter.js';
+import type { Row, SqlValue } from '../sql/values.js';
 import type { Executor } from './database.js';
 
 /** How to page over one table: the expressions ordering it, and their aliases in a page's rows. */

@@ -7,7 +7,8 @@
  */
 import { it } from 'vitest';
 import { type ManagerOptions, MetadataManager } from '../../manager/metadata-manager.js';
-import { type ObservedSchema, observeSchema } from '../../migrate/observe.js';
+import { observeSchema } from '../../migrate/observe.js';
+import type { ObservedSchema } from '../../sql/observed-schema.js';
 import type { StorageAdapter } from '../../storage/adapter.js';
 import { openDatabase } from '../../storage/open-database.js';
 import { DB } from './sql-helpers.js';

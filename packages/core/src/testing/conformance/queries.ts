@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { insertSql } from '../../columns/sql.js';
 import { ReadOnlyError, ValidationError } from '../../errors.js';
 import type { MetadataManager } from '../../manager/metadata-manager.js';
-import type { SqlValue } from '../../storage/adapter.js';
+import type { SqlValue } from '../../sql/values.js';
 import { countingAdapter } from '../counting-adapter.js';
 import { type ConformanceContext, group } from './context.js';
 import { DB, dialectOf, rawExec } from './sql-helpers.js';

@@ -8,7 +8,7 @@ import { TABLES } from '../../columns/registry.js';
 import { fieldIndex } from '../../columns/rows.js';
 import { NeedsMigrationError } from '../../errors.js';
 import { MetadataManager } from '../../manager/metadata-manager.js';
-import type { MigrationStrategy } from '../../migrate/plan.js';
+import type { MigrationStrategy } from '../../schema/migration-strategies.js';
 import { type CaseBody, type ConformanceContext, group } from './context.js';
 import { DB, exactBytes, raw, sameBytes } from './sql-helpers.js';
 

@@ -3,9 +3,11 @@
  * the manager (as another tool would), and seed a documented v1 database.
  */
 import { insertSql, schemaDdl } from '../../columns/sql.js';
-import type { Row, SqlValue, StorageAdapter } from '../../storage/adapter.js';
-import { type SqlDialect, sqliteDialect } from '../../storage/dialect.js';
+import type { Row, SqlValue } from '../../sql/values.js';
+import type { StorageAdapter } from '../../storage/adapter.js';
 import { openDatabase } from '../../storage/open-database.js';
+import type { SqlDialect } from '../../storage/sql-dialect.js';
+import { sqliteDialect } from '../../storage/sqlite/sqlite-dialect.js';
 
 export const DB = 'runs.db';
 
