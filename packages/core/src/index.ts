@@ -52,12 +52,12 @@ export {
 } from './errors.js';
 // The `--where` filter language.
 export { parseWhere, WHERE_COLUMNS, type WhereNode } from './filter/where.js';
+export { carryOverArchive } from './manager/carry-over-archive.js';
 export type {
   CarryOverArchiveOptions,
   CarryOverArchiveProgress,
   CarryOverArchiveResult,
-} from './manager/carry-over-archive.js';
-export { carryOverArchive } from './manager/carry-over-archive.js';
+} from './manager/carry-over-archive-types.js';
 export {
   type ChangesSinceMigration,
   changesSinceMigration,

@@ -57,12 +57,6 @@ import type {
 } from './carry-over-archive-types.js';
 import { CarryOverArchiveOptionsSchema } from './options.js';
 
-export type {
-  CarryOverArchiveOptions,
-  CarryOverArchiveProgress,
-  CarryOverArchiveResult,
-} from './carry-over-archive-types.js';
-
 /**
  * Copy the runs of a database's v1 archive (and their child rows) into the active
  * v2 database, skipping runs it already holds. See the module notes for the rules.

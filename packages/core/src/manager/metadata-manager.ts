@@ -25,11 +25,11 @@ import type { SimulationSnapshot } from '../snapshot/snapshot.js';
 import type { Row, SqlParams } from '../sql/values.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { ArchiveLookup } from './archive-lookup.js';
-import {
-  type CarryOverArchiveOptions,
-  type CarryOverArchiveResult,
-  carryOverArchive,
-} from './carry-over-archive.js';
+import { carryOverArchive } from './carry-over-archive.js';
+import type {
+  CarryOverArchiveOptions,
+  CarryOverArchiveResult,
+} from './carry-over-archive-types.js';
 import { completeRun } from './complete-run.js';
 import type { ManagerContext } from './context.js';
 import type {

@@ -22,9 +22,16 @@ import {
   schemaDdlParts,
 } from '../columns/sql.js';
 import { MigrationError } from '../errors.js';
+import type { MigrationStrategy } from '../schema/migration-strategies.js';
 import { ObservedSchemaOption, PlanOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
+import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { SqlValue } from '../sql/values.js';
+import { plainTypeName } from '../storage/copy-dialect.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
+import type { SqlDialect } from '../storage/sql-dialect.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import {
   ATTACHED_SOURCE,
   type BackfillSql,
@@ -34,21 +41,6 @@ import {
 } from './carry-over-sql.js';
 import { detectSchema, type SchemaDetection } from './detect.js';
 import { withLegacyIds } from './legacy-ids.js';
-
-export {
-  ATTACHED_SOURCE,
-  type BackfillSql,
-  CARRY_OVER_ROWID,
-  type CarryOverCopy,
-} from './carry-over-sql.js';
-
-import type { MigrationStrategy } from '../schema/migration-strategies.js';
-import type { ObservedColumn, ObservedSchema } from '../sql/observed-schema.js';
-import { quoteIdent } from '../sql/quote.js';
-import type { SqlValue } from '../sql/values.js';
-import { plainTypeName } from '../storage/copy-dialect.js';
-import type { SqlDialect } from '../storage/sql-dialect.js';
-import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import { archiveNameFor, asideNameFor } from './working-names.js';
 
 /** Options for {@link planMigration}. */
