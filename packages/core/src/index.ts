@@ -122,6 +122,14 @@ export {
   countRunsByStatus,
 } from './queries/counts.js';
 export {
+  DEFAULT_PAGE_SIZE,
+  iterateRunList,
+  type ListRunsOptions,
+  listRuns,
+  MAX_PAGE_SIZE,
+  type RunPage,
+} from './queries/list-runs.js';
+export {
   aggregateRuns,
   fidelityTotals,
   type ReportBy,
@@ -130,7 +138,8 @@ export {
   reportTotals,
   totalsPerTemplate,
 } from './queries/report.js';
-export { listRuns, RUN_SORTS, type RunSort, sortRuns } from './queries/sort-runs.js';
+export type { RunQueryFilter } from './queries/run-query.js';
+export { type RunOrder, SORT_KEYS, type SortDirection, type SortKey } from './queries/sort-keys.js';
 export {
   type ArchiveStatus,
   type DatabaseStatus,
@@ -139,6 +148,14 @@ export {
   type StatusOptions,
   type StatusSource,
 } from './queries/status.js';
+export {
+  type ComplianceDistribution,
+  type RunSummary,
+  type SummarizeOptions,
+  type SummaryGroup,
+  summarizeRuns,
+} from './queries/summarize.js';
+export { SUMMARY_GROUPINGS, type SummaryGrouping } from './queries/summary-groups.js';
 // Record schemas and enums.
 export {
   FIDELITY_PLANNING_MODES,

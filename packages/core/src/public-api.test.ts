@@ -40,6 +40,7 @@ describe('the public API', () => {
     expect(names).toEqual([
       'ArchiveConflictError',
       'CURRENT_SCHEMA_VERSION',
+      'DEFAULT_PAGE_SIZE',
       'ClosedError',
       'CompleteRunInput',
       'DatabaseLockedError',
@@ -59,7 +60,6 @@ describe('the public API', () => {
       'NotADatabaseError',
       'NotAFileError',
       'RESOLUTION_LEVELS',
-      'RUN_SORTS',
       'RUN_STATUSES',
       'ReadOnlyError',
       'ResolutionAssignmentInput',

@@ -121,6 +121,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
     describe: container.path,
     ...container,
     attachTarget: container.path,
+    reach: (name) => ({ attach: container.path(name) }),
     lock(name, lockOptions) {
       container.ensureDirectory();
       return acquireMigrationLock(container.path(name), {

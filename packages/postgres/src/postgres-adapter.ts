@@ -231,6 +231,8 @@ export function createPostgresAdapter(given: PostgresAdapterOptions = {}): Postg
     dialect: postgresDialect,
     describe,
     schemaFor,
+    // Every database of the container is a schema of one server database.
+    reach: (name) => ({ schema: schemaFor(name) }),
 
     async open(name: string, openOptions: OpenOptions = {}): Promise<SqlConnection> {
       const location = describe(name);

@@ -1,7 +1,7 @@
 /** `runmeta demo`: the guide's story on an embedded default, end to end. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { aggregateRuns, formatSnapshotForLlm, MetadataManager } from '@runmeta/core';
+import { formatSnapshotForLlm, MetadataManager, summarizeRuns } from '@runmeta/core';
 import { buildDemoDatabase } from '@runmeta/core/demo';
 import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import { CliContext } from '../context.js';
@@ -71,12 +71,7 @@ export const demo: CommandSpec = {
     const reader = await MetadataManager.open({ adapter, readOnly: true });
     try {
       ctx.out(`\n${ctx.color.bold('Report (active database and archive, by template)')}`);
-      ctx.out(
-        renderReport(
-          aggregateRuns(await reader.getAllRuns({ includeArchive: true }), 'template'),
-          'template',
-        ),
-      );
+      ctx.out(renderReport(await summarizeRuns(reader, { by: 'template', includeArchive: true })));
       ctx.out(`\n${ctx.color.bold(`runmeta inspect ${lastCompleted}`)}`);
       ctx.out(formatSnapshotForLlm(await reader.getSnapshot(lastCompleted)));
     } finally {

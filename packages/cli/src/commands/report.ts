@@ -1,29 +1,48 @@
-/** `report`: counts, cost, tokens, overruns and fidelity totals per group (aggregated by core). */
-import { aggregateRuns, type ReportBy } from '@runmeta/core';
+/** `report`: runs, cost, tokens, overruns, compliance and fidelity per group (summarized by core). */
+import { SUMMARY_GROUPINGS, type SummaryGrouping, summarizeRuns } from '@runmeta/core';
 import { renderReport } from '../output/report.js';
+import { FILTER_OPTIONS, filterFromOptions, WHERE_HELP } from '../shared/run-filter-options.js';
 import type { CommandSpec } from './types.js';
 
 export const report: CommandSpec = {
   name: 'report',
-  summary: 'Counts, cost, tokens, budget overruns and fidelity totals, with bar charts',
-  description: 'Aggregate every run (active database and archive) by template, mode or status.',
+  summary:
+    'Runs, cost, tokens, budget overruns, compliance and fidelity per group, with bar charts',
+  description: `Summarize runs per group: runs by status, cost, tokens, LLM calls, budget overruns (compliance above 1), the compliance distribution (min, median, p90, max; nearest rank) and fidelity totals per level. Groups: ${Object.entries(
+    SUMMARY_GROUPINGS,
+  )
+    .map(([by, what]) => `${by} (${what})`)
+    .join(
+      ', ',
+    )}. Every figure is computed by the database, so a million runs take one pass and little memory. The filters are those of runs list. ${WHERE_HELP}`,
   printsData: true,
   options: [
     {
       flags: '--by <field>',
       description: 'group by',
-      choices: ['template', 'mode', 'status'],
+      choices: Object.keys(SUMMARY_GROUPINGS),
       default: 'template',
     },
+    ...FILTER_OPTIONS,
   ],
-  examples: [{ command: 'runmeta report --by mode', description: 'per temporal mode' }],
+  examples: [
+    { command: 'runmeta report --by mode', description: 'per temporal mode' },
+    {
+      command: 'runmeta report --by month --include-archive',
+      description: 'per month, v1 archive included',
+    },
+    {
+      command: `runmeta report --by day --since 2025-11-01 --where "status = 'failed'"`,
+      description: 'failures per day since November',
+    },
+  ],
   async run(ctx, _args, options) {
     const manager = await ctx.open({ write: false });
     try {
-      const by = options.by as ReportBy;
-      const groups = aggregateRuns(await manager.getAllRuns({ includeArchive: true }), by);
-      if (ctx.global.json) ctx.json(groups);
-      else ctx.out(renderReport(groups, by));
+      const by = options.by as SummaryGrouping;
+      const summary = await summarizeRuns(manager, { ...filterFromOptions(options), by });
+      if (ctx.global.json) ctx.json(summary);
+      else ctx.out(renderReport(summary));
       return 0;
     } finally {
       await manager.close();

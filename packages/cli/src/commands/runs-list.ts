@@ -2,18 +2,18 @@
 import {
   exportFields,
   listRuns,
-  RUN_SORTS,
-  type RunFilter,
   type RunMetadata,
-  type RunSort,
-  TEMPORAL_MODES,
-  WHERE_LIMITS,
+  type RunQueryFilter,
+  SORT_KEYS,
 } from '@runmeta/core';
 import { timeKey } from '@runmeta/core/adapter';
+import type { CliContext } from '../context.js';
 import { complianceStyle, complianceText } from '../output/cells.js';
+import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import { createTableWriter, type TableColumn } from '../output/table.js';
 import { wholeNumber } from '../shared/option-values.js';
+import { FILTER_OPTIONS, filterFromOptions, WHERE_HELP } from '../shared/run-filter-options.js';
 import type { CommandSpec } from './types.js';
 
 /** A stored creation time as `YYYY-MM-DD HH:MM:SS` in UTC; text that is no time as it is. */
@@ -23,45 +23,27 @@ function createdUtc(stored: string | null | undefined): string | null {
   return key ? key.slice(0, 19).replace('T', ' ') : stored;
 }
 
-/** Rows per chunk of a streamed table. */
-const TABLE_BATCH = 1000;
+/** Runs per page read from the database, and per chunk of a streamed table. */
+const PAGE = 1000;
 
 export const runsList: CommandSpec = {
   name: 'list',
-  summary: 'List runs, oldest first, with filters',
-  description: `List runs. Filters combine with AND. --where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd) and fidelity levels (fidelity.dialog >= 2). A filter holds at most ${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.depth} levels of parentheses and not, ${WHERE_LIMITS.values} values in its in (...) lists and ${WHERE_LIMITS.length} characters; a like pattern at most ${WHERE_LIMITS.patternLength} characters.`,
+  summary: 'List runs, filtered and sorted by any column, a page at a time or all',
+  description: `List runs. Filters combine with AND. ${WHERE_HELP}
+
+--sort takes <key>[:asc|:desc]; keys: ${Object.keys(SORT_KEYS).join(', ')} (column names such as cost_usd work too; oldest and newest are created:asc and created:desc). Numbers sort largest first unless :asc is given, the others ascending; runs without a value come last either way, ties by run id. Sorting, filtering and paging happen in the database, so any number of runs streams in constant memory. With --limit, a line on stderr gives the --cursor that continues the list.`,
   printsData: true,
   options: [
-    { flags: '--template <id>', description: 'only this template' },
+    ...FILTER_OPTIONS,
     {
-      flags: '--status <status>',
-      description: 'only this status',
-      choices: ['running', 'completed', 'failed'],
+      flags: '--sort <key[:asc|:desc]>',
+      description: 'order of the list, e.g. cost, cost:asc, compliance:desc, newest',
+      default: 'created',
     },
-    { flags: '--mode <mode>', description: 'only this causal mode', choices: TEMPORAL_MODES },
+    { flags: '--limit <n>', description: 'at most n runs (after sorting)', value: wholeNumber(1) },
     {
-      flags: '--since <time>',
-      description:
-        'created at or after this ISO-8601 time (2025-11-01, 2025-11-01T12:00:00, …+02:00); a time without a zone is UTC',
-    },
-    {
-      flags: '--until <time>',
-      description: 'created before this ISO-8601 time (UTC when no zone)',
-    },
-    {
-      flags: '--where <filter>',
-      description: 'filter expression, e.g. "status = \'failed\' and cost_usd > 0.5"',
-    },
-    {
-      flags: '--sort <order>',
-      description: 'order of the list',
-      choices: RUN_SORTS,
-      default: 'oldest',
-    },
-    { flags: '--limit <n>', description: 'at most n runs (after sorting)', value: wholeNumber(0) },
-    {
-      flags: '--include-archive',
-      description: 'also list runs of the v1 archive (each says its source)',
+      flags: '--cursor <cursor>',
+      description: 'continue a list where the page before ended (its stderr names the cursor)',
     },
     {
       flags: '--format <format>',
@@ -83,84 +65,142 @@ export const runsList: CommandSpec = {
       command: 'runmeta runs list --sort newest --limit 5 --format csv',
       description: 'latest five as CSV',
     },
+    {
+      command: 'runmeta runs list --sort cost --limit 10',
+      description: 'the ten most expensive runs',
+    },
   ],
   async run(ctx, _args, options) {
-    const filter = {
-      templateId: options.template as string | undefined,
-      status: options.status as RunFilter['status'],
-      causalMode: options.mode as RunFilter['causalMode'],
-      since: options.since as string | undefined,
-      until: options.until as string | undefined,
-      where: options.where as string | undefined,
-      includeArchive: !!options.includeArchive,
-    };
+    const filter = filterFromOptions(options);
+    const limit = options.limit as number | undefined;
     const manager = await ctx.open({ write: false });
     try {
-      const runs = await listRuns(manager, filter, {
-        sort: options.sort as RunSort,
-        limit: options.limit as number | undefined,
-      });
       const format = ctx.global.json ? 'json' : (options.format as string);
-      if (format === 'json')
-        ctx.json(runs.map((r) => ({ ...runJson(r), source: r.source ?? 'active' })));
-      else if (format === 'jsonl')
-        for (const r of runs)
-          ctx.out(JSON.stringify({ ...runJson(r), source: r.source ?? 'active' }));
-      else if (format === 'csv') {
-        const fields = exportFields(
-          await manager.runsColumns({ includeArchive: filter.includeArchive }),
-          { source: true },
-        );
-        ctx.data(csvHeader(fields));
-        for (const r of runs) ctx.data(csvRow(r, fields));
-      } else {
-        const c = ctx.color;
-        const columns: TableColumn<RunMetadata>[] = [
-          { header: 'run_id', value: (r) => r.runId, min: 6, whole: true },
-          { header: 'template', value: (r) => r.templateId, max: 32 },
-          { header: 'mode', value: (r) => r.causalMode, min: 11, max: 16 },
-          {
-            header: 'status',
-            value: (r) => r.status,
-            min: 9,
-            max: 16,
-            style: (text, r) =>
-              r.status === 'failed' ? c.red(text) : r.status === 'running' ? c.yellow(text) : text,
-          },
-          {
-            // The instant in UTC, as runs are ordered and filtered (`schema/time.ts`).
-            header: 'created (UTC)',
-            value: (r) => createdUtc(r.createdAt ?? r.startedAt),
-            min: 19,
-            max: 26,
-          },
-          {
-            header: 'cost',
-            value: (r) => (r.costUsd === null ? null : `$${r.costUsd.toFixed(4)}`),
-            align: 'right',
-            min: 9,
-          },
-          { header: 'tokens', value: (r) => r.tokensUsed, align: 'right', min: 8 },
-          {
-            header: 'compliance',
-            value: complianceText,
-            align: 'right',
-            style: (text, r) => complianceStyle(r, c)(text),
-          },
-          ...(filter.includeArchive
-            ? [{ header: 'source', value: (r: RunMetadata) => r.source ?? 'active' }]
-            : []),
-        ];
-        // Written in batches: a table of any size streams, with fixed column widths.
-        const table = createTableWriter(columns, (text) => ctx.streams.stdout.write(text));
-        for (let i = 0; i === 0 || i < runs.length; i += TABLE_BATCH) {
-          table.add(runs.slice(i, i + TABLE_BATCH));
-        }
-        ctx.info(`${runs.length} run(s)`);
+      const write = await listWriter(ctx, format, filter, () =>
+        manager.runsColumns({ includeArchive: filter.includeArchive }),
+      );
+      // Page by page with the keyset cursor: memory holds one page, whatever the count.
+      let cursor = options.cursor as string | undefined;
+      let listed = 0;
+      for (;;) {
+        const want = limit === undefined ? PAGE : Math.min(PAGE, limit - listed);
+        const page = await listRuns(manager, {
+          ...filter,
+          sort: options.sort as string,
+          limit: want,
+          cursor,
+        });
+        write.runs(page.runs);
+        listed += page.runs.length;
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor || (limit !== undefined && listed >= limit)) break;
       }
+      write.end(listed);
+      if (cursor && limit !== undefined) ctx.info(`more runs follow: --cursor ${cursor}`);
       return 0;
     } finally {
       await manager.close();
     }
   },
 };
+
+/** What a list is written with: runs as they come, then the end. */
+interface ListWriter {
+  runs(runs: readonly RunMetadata[]): void;
+  end(listed: number): void;
+}
+
+/** A writer for `format` that streams (JSON as one array, opened and closed around the pages). */
+async function listWriter(
+  ctx: CliContext,
+  format: string,
+  filter: RunQueryFilter,
+  columns: () => Promise<string[][]>,
+): Promise<ListWriter> {
+  const json = (r: RunMetadata) => ({ ...runJson(r), source: r.source ?? 'active' });
+  if (format === 'json') {
+    let first = true;
+    return {
+      runs(runs) {
+        for (const r of runs) {
+          // Exactly what JSON.stringify(array, null, 2) prints, one element at a time.
+          const text = JSON.stringify(json(r), null, 2).replace(/\n/g, '\n  ');
+          ctx.streams.stdout.write(printable(`${first ? '[\n' : ',\n'}  ${text}`));
+          first = false;
+        }
+      },
+      end: () => ctx.streams.stdout.write(first ? '[]\n' : '\n]\n'),
+    };
+  }
+  if (format === 'jsonl') {
+    return {
+      runs: (runs) => {
+        for (const r of runs) ctx.out(JSON.stringify(json(r)));
+      },
+      end: () => {},
+    };
+  }
+  if (format === 'csv') {
+    const fields = exportFields(await columns(), { source: true });
+    ctx.data(csvHeader(fields));
+    return {
+      runs: (runs) => {
+        for (const r of runs) ctx.data(csvRow(r, fields));
+      },
+      end: () => {},
+    };
+  }
+  const table = createTableWriter(runColumns(ctx, !!filter.includeArchive), (text) =>
+    ctx.streams.stdout.write(text),
+  );
+  let started = false;
+  return {
+    runs(runs) {
+      if (runs.length || !started) table.add(runs);
+      started = true;
+    },
+    end: (listed) => {
+      if (!started) table.add([]);
+      ctx.info(`${listed} run(s)`);
+    },
+  };
+}
+
+/** The columns of the run table. */
+function runColumns(ctx: CliContext, withSource: boolean): TableColumn<RunMetadata>[] {
+  const c = ctx.color;
+  return [
+    { header: 'run_id', value: (r) => r.runId, min: 6, whole: true },
+    { header: 'template', value: (r) => r.templateId, max: 32 },
+    { header: 'mode', value: (r) => r.causalMode, min: 11, max: 16 },
+    {
+      header: 'status',
+      value: (r) => r.status,
+      min: 9,
+      max: 16,
+      style: (text, r) =>
+        r.status === 'failed' ? c.red(text) : r.status === 'running' ? c.yellow(text) : text,
+    },
+    {
+      // The instant in UTC, as runs are ordered and filtered (`schema/time.ts`).
+      header: 'created (UTC)',
+      value: (r) => createdUtc(r.createdAt ?? r.startedAt),
+      min: 19,
+      max: 26,
+    },
+    {
+      header: 'cost',
+      value: (r) => (r.costUsd === null ? null : `$${r.costUsd.toFixed(4)}`),
+      align: 'right',
+      min: 9,
+    },
+    { header: 'tokens', value: (r) => r.tokensUsed, align: 'right', min: 8 },
+    {
+      header: 'compliance',
+      value: complianceText,
+      align: 'right',
+      style: (text, r) => complianceStyle(r, c)(text),
+    },
+    ...(withSource ? [{ header: 'source', value: (r: RunMetadata) => r.source ?? 'active' }] : []),
+  ];
+}

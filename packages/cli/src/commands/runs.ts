@@ -1,16 +1,21 @@
 /** The `runs` command group: list, show and close runs (one file per subcommand). */
 import { runsClose } from './runs-close.js';
+import { runsCount } from './runs-count.js';
 import { runsList } from './runs-list.js';
 import { runsShow } from './runs-show.js';
 import type { CommandSpec } from './types.js';
 
 export const runs: CommandSpec = {
   name: 'runs',
-  summary: 'List, show and close runs',
+  summary: 'List, count, show and close runs',
   examples: [
     {
       command: 'runmeta runs list --include-archive',
       description: 'every run, v1 archive included',
+    },
+    {
+      command: 'runmeta runs count --where "status = \'failed\'"',
+      description: 'how many runs failed',
     },
     { command: 'runmeta runs show <run_id>', description: 'one run in detail' },
     {
@@ -18,5 +23,5 @@ export const runs: CommandSpec = {
       description: 'fail runs stuck for a day',
     },
   ],
-  subcommands: [runsList, runsShow, runsClose],
+  subcommands: [runsList, runsCount, runsShow, runsClose],
 };

@@ -1,52 +1,79 @@
 /** The report as text: a table of the groups, bar charts and totals (`report`, `demo`). */
-import { type ReportGroup, reportTotals, sortedDistribution } from '@runmeta/core';
+import { type RunSummary, sortedDistribution } from '@runmeta/core';
 import { renderBars, renderTable } from './table.js';
 
+/** A compliance figure with two decimals, `—` when there is none. */
+const ratio = (value: number | null): string => (value === null ? '—' : value.toFixed(2));
+
 /** Render the report text (used by `report` and `demo`). */
-export function renderReport(groups: readonly ReportGroup[], by: string): string {
-  const total = reportTotals(groups);
+export function renderReport(summary: RunSummary): string {
+  const { by, groups, totals } = summary;
+  const label = (key: string | null) => key ?? '—';
   return [
     renderTable(
-      [by, 'runs', 'completed', 'failed', 'running', 'cost', 'tokens', 'over budget'],
+      [
+        by === 'none' ? 'runs of' : by,
+        'runs',
+        'completed',
+        'failed',
+        'running',
+        'cost',
+        'tokens',
+        'llm calls',
+        'over budget',
+        'compliance min',
+        'median',
+        'p90',
+        'max',
+      ],
       groups.map((g) => [
-        g.key,
+        label(g.key),
         g.runs,
-        g.completed,
-        g.failed,
-        g.running,
+        g.byStatus.completed,
+        g.byStatus.failed,
+        g.byStatus.running,
         `$${g.costUsd.toFixed(2)}`,
         g.tokens,
+        g.llmCalls,
         g.overBudget,
+        ratio(g.compliance.min),
+        ratio(g.compliance.median),
+        ratio(g.compliance.p90),
+        ratio(g.compliance.max),
       ]),
     ),
     '',
     `Runs per ${by}:`,
-    renderBars(groups.map((g) => ({ label: g.key, value: g.runs }))),
+    renderBars(groups.map((g) => ({ label: label(g.key), value: g.runs }))),
     '',
     'Cost (USD):',
     renderBars(
-      groups.map((g) => ({ label: g.key, value: g.costUsd, note: `$${g.costUsd.toFixed(2)}` })),
+      groups.map((g) => ({
+        label: label(g.key),
+        value: g.costUsd,
+        note: `$${g.costUsd.toFixed(2)}`,
+      })),
     ),
     '',
     'Tokens:',
     renderBars(
       groups.map((g) => ({
-        label: g.key,
+        label: label(g.key),
         value: g.tokens,
         note: g.tokens.toLocaleString('en-US'),
       })),
     ),
     '',
     'Fidelity totals (entities per level):',
-    Object.keys(total.fidelity).length
+    Object.keys(totals.fidelity).length
       ? renderBars(
-          sortedDistribution(total.fidelity, 'finest-first').map(([level, n]) => ({
+          sortedDistribution(totals.fidelity, 'finest-first').map(([level, n]) => ({
             label: level.toUpperCase(),
             value: n,
           })),
         )
       : '  (no fidelity distributions recorded)',
     '',
-    `Total: ${total.runs} runs, $${total.costUsd.toFixed(2)}, ${total.tokens.toLocaleString('en-US')} tokens, ${total.overBudget} over budget`,
+    `Total: ${totals.runs} runs, $${totals.costUsd.toFixed(2)}, ${totals.tokens.toLocaleString('en-US')} tokens, ${totals.overBudget} over budget; compliance median ${ratio(totals.compliance.median)}, p90 ${ratio(totals.compliance.p90)}`,
   ].join('\n');
 }

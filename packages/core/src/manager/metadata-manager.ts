@@ -47,6 +47,7 @@ import { iterateRuns } from './run-iteration.js';
 import { childRecords, findStaleRuns, getAllRuns, getRun, runsColumns } from './run-reads.js';
 import { getSnapshot } from './run-snapshot.js';
 import { closeStaleRuns, recordBatch, startRun, updateSummary } from './run-writes.js';
+import { type RunsView, runsView } from './runs-view.js';
 import { saveRun } from './save-run.js';
 
 export * from './inputs.js';
@@ -356,6 +357,16 @@ export class MetadataManager {
    */
   async runsColumns(options: { includeArchive?: boolean } = {}): Promise<string[][]> {
     return runsColumns(this.context, options);
+  }
+
+  /**
+   * The runs core's questions read (`queries/`): the active table, or with
+   * `includeArchive` its union with the archive, as one SQL source.
+   *
+   * @internal
+   */
+  async runsView(options: { includeArchive?: boolean | undefined } = {}): Promise<RunsView> {
+    return runsView(this.context, options);
   }
 
   /** Name of the archive database, if one exists. */

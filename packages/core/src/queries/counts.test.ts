@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaDetection } from '../migrate/detect.js';
 import type { Row, SqlParams } from '../sql/values.js';
-import { countArchivedStaleRuns, countRuns, countRunsByStatus } from './counts.js';
+import { countArchivedStaleRuns, countRunsByStatus } from './counts.js';
 
 /** A manager stand-in: answers queries with `rows` and keeps what it was asked. */
 function recording(rows: Row[], runsColumns = ['run_id', 'status']) {
@@ -15,18 +15,6 @@ function recording(rows: Row[], runsColumns = ['run_id', 'status']) {
     },
   };
 }
-
-describe('countRuns', () => {
-  it('counts the runs table as a number', async () => {
-    const m = recording([{ n: 42n }]);
-    expect(await countRuns(m)).toBe(42);
-    expect(m.asked.map((a) => a.sql)).toEqual(['SELECT count(*) AS n FROM runs']);
-  });
-
-  it('is 0 when nothing comes back', async () => {
-    expect(await countRuns(recording([]))).toBe(0);
-  });
-});
 
 describe('countRunsByStatus', () => {
   it('maps each status row to its count, folding known statuses as reads do', async () => {

@@ -1,18 +1,30 @@
 /**
- * Counting runs: the numbers `runmeta status` and `runmeta export` show. Counted
- * by the database (one `count(*)`), not by reading every run.
+ * Counting runs: the numbers `runmeta status`, `runs count` and `runmeta export`
+ * show. Counted by the database (one `count(*)`), not by reading every run.
  *
  * @packageDocumentation
  */
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RUN_STATUSES } from '../schema/enums.js';
+import { compileFilter, type RunQueryFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 
 /** What counting needs of a manager: its read-only query and its schema detection. */
 export type CountSource = Pick<MetadataManager, 'query' | 'detection'>;
 
-/** The number of runs in the active database (its archive not included). */
-export async function countRuns(manager: Pick<MetadataManager, 'query'>): Promise<number> {
-  const [row] = await manager.query('SELECT count(*) AS n FROM runs');
+/**
+ * The number of runs `filter` selects (every run of the active database when
+ * none is given; with `includeArchive`, the union with the archive, a run in
+ * both counted once). One `count(*)` in the database.
+ */
+export async function countRuns(
+  manager: Pick<MetadataManager, 'runsView'>,
+  filter: RunQueryFilter = {},
+): Promise<number> {
+  const { filter: f } = await compileFilter(manager, filter, RunQueryFilterSchema, 'filter');
+  const [row] = await f.all(
+    `SELECT count(*) AS n FROM ${f.view.from}${whereSql(f.conditions)}`,
+    f.params,
+  );
   return Number(row?.n ?? 0);
 }
 

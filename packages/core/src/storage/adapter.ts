@@ -146,6 +146,16 @@ export interface StorageAdapter {
    * so carry-over copies inside SQLite instead of through JavaScript.
    */
   attachTarget?(name: string): string;
+  /**
+   * Optional: how a statement on another database's connection of this adapter
+   * reads the named database, so a question over a database and its archive is
+   * one SQL statement: `{ attach }` is what SQLite's `ATTACH DATABASE ? AS …`
+   * takes, `{ schema }` the schema its tables are in on the same server.
+   * Undefined (or no method) when it cannot be reached: core then copies the
+   * archive's runs into a temporary table of the connection (SQLite only), page
+   * by page.
+   */
+  reach?(name: string): { attach: string } | { schema: string } | undefined;
 }
 
 /** One file of a database on disk (see {@link StorageAdapter.files}). */

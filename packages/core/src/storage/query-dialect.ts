@@ -16,6 +16,15 @@ export interface QueryDialect {
    */
   jsonNumber(column: string, key: string): { sql: string; param: string };
   /**
+   * The members of a JSON object column as rows, for a `FROM` list after the
+   * table (lateral): `from` is the row source aliased `alias`, `key` a member's
+   * name lower-cased, `value` its number (NULL for a member that is not a
+   * number). A column that is not a valid JSON object gives no rows.
+   */
+  jsonNumberMembers(column: string, alias: string): { from: string; key: string; value: string };
+  /** The Monday (`YYYY-MM-DD`) of the ISO week of a `YYYY-MM-DD` text expression. */
+  weekStart(day: string): string;
+  /**
    * The time key of a text expression (see `schema/time.ts`): the instant in UTC
    * as `YYYY-MM-DDTHH:MM:SS[.f]`, so times compare and sort as times whatever
    * their separator, fraction or zone; NULL for text that is not a time.

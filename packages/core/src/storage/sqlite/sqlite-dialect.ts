@@ -29,6 +29,14 @@ export const sqliteDialect: SqlDialect = {
     sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
     param: key.toLowerCase(),
   }),
+  jsonNumberMembers: (column, alias) => ({
+    from: `json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) AS ${alias}`,
+    key: `lower(${alias}."key")`,
+    value: `CASE WHEN ${alias}."type" IN ('integer', 'real') THEN ${alias}."value" END`,
+  }),
+  // strftime('%w') is 0 for Sunday: step back to Monday.
+  weekStart: (day) =>
+    `date(${day}, '-' || ((CAST(strftime('%w', ${day}) AS INTEGER) + 6) % 7) || ' days')`,
   timeKey: sqliteTimeKey,
   /**
    * `PRAGMA integrity_check`, or for a database of more than 250,000 rows

@@ -1,0 +1,81 @@
+/**
+ * The filter every question over many runs takes (list, count, summarize,
+ * coverage): template, status, mode, a time range and a `--where` filter, over
+ * the active runs or — with `includeArchive` — their union with the archive.
+ * Declared once here, compiled to SQL once here.
+ *
+ * @packageDocumentation
+ */
+import type { z } from 'zod';
+import { asFilterError } from '../filter/engine-limits.js';
+import type { MetadataManager } from '../manager/metadata-manager.js';
+import { whereClause } from '../manager/run-queries.js';
+import type { RunsView } from '../manager/runs-view.js';
+import { parseOptions } from '../schema/options.js';
+import { RunFilter } from '../schema/run-metadata.js';
+import type { Row, SqlValue } from '../sql/values.js';
+
+/** The filter of a question over many runs (see {@link RunQueryFilter}). */
+export const RunQueryFilterSchema = RunFilter.pick({
+  templateId: true,
+  status: true,
+  causalMode: true,
+  since: true,
+  until: true,
+  where: true,
+  includeArchive: true,
+});
+
+/**
+ * Which runs a question is about. Every field narrows (they combine with AND):
+ * `since`/`until` compare creation *times* (ISO-8601 with `T` or a space, a zone
+ * or UTC), `where` is the `--where` language. With `includeArchive` the
+ * archive's runs join the active ones before anything is filtered, and a run in
+ * both counts once, as its active copy.
+ */
+export type RunQueryFilter = z.input<typeof RunQueryFilterSchema>;
+
+/** A filter, validated, with the runs it reads and its SQL conditions. */
+export interface CompiledFilter {
+  view: RunsView;
+  /** SQL conditions (joined with AND by the caller); empty for every run. */
+  conditions: string[];
+  params: SqlValue[];
+  /** Runs the statement, turning a filter the database refuses into a typed filter error. */
+  all(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
+}
+
+/** `WHERE a AND b`, or nothing. */
+export function whereSql(conditions: readonly string[]): string {
+  return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/**
+ * Validate `given` (errors name `option.field`), open the runs it reads and
+ * compile it. `schema` may extend the filter with the question's own options.
+ */
+export async function compileFilter<S extends z.ZodType<object>>(
+  manager: Pick<MetadataManager, 'runsView'>,
+  given: unknown,
+  schema: S,
+  option: string,
+): Promise<{ options: z.output<S>; filter: CompiledFilter }> {
+  const options = parseOptions(schema, given ?? {}, {
+    name: option,
+    prefix: option,
+    operation: 'read',
+  });
+  const f = options as z.output<typeof RunQueryFilterSchema>;
+  const view = await manager.runsView({ includeArchive: f.includeArchive });
+  const where = whereClause(view.columns, f, view.db.dialect);
+  const conditions = where.sql ? [where.sql.slice(' WHERE '.length)] : [];
+  return {
+    options,
+    filter: {
+      view,
+      conditions,
+      params: where.params,
+      all: (sql, params) => view.db.all(sql, [...params]).catch(asFilterError(f.where)),
+    },
+  };
+}

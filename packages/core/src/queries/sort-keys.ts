@@ -1,0 +1,150 @@
+/**
+ * The orders a run list can take: one declaration per sort key (what `runs
+ * list --sort` and `listRuns({ sort })` accept, their help text and the SQL
+ * they order by). A key is sorted by the database, either way, with runs that
+ * have no value for it always last; ties go by run id.
+ *
+ * @packageDocumentation
+ */
+import { CANONICAL_RUN_COLUMNS } from '../columns/registry.js';
+import { ValidationError } from '../errors.js';
+import { createdExpression } from '../manager/run-queries.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { SqlDialect } from '../storage/sql-dialect.js';
+
+/** Which way a list is sorted. */
+export type SortDirection = 'asc' | 'desc';
+
+/** How a sort key reads a run. */
+interface SortKeyDef {
+  /** The runs column, or `created` for the creation time (created_at, else started_at). */
+  readonly column: string;
+  /** Times are compared as instants (`+02:00` honoured); numbers and text as stored. */
+  readonly kind: 'time' | 'number' | 'text';
+  /** The direction when none is given: largest first for numbers, else ascending. */
+  readonly direction: SortDirection;
+  readonly description: string;
+}
+
+const C = CANONICAL_RUN_COLUMNS;
+const number = (column: string, description: string): SortKeyDef => ({
+  column,
+  kind: 'number',
+  direction: 'desc',
+  description,
+});
+const text = (column: string, description: string): SortKeyDef => ({
+  column,
+  kind: 'text',
+  direction: 'asc',
+  description,
+});
+
+/** Every sort key, by its short name. */
+export const SORT_KEYS = {
+  created: {
+    column: 'created',
+    kind: 'time',
+    direction: 'asc',
+    description: 'creation time (created_at, else started_at), as an instant',
+  },
+  updated: {
+    column: C.updatedAt.name,
+    kind: 'time',
+    direction: 'asc',
+    description: 'last write time, as an instant',
+  },
+  run_id: text(C.runId.name, 'run id'),
+  template: text(C.templateId.name, 'template id'),
+  mode: text(C.causalMode.name, 'causal mode'),
+  status: text(C.status.name, 'status'),
+  cost: number(C.costUsd.name, 'cost in USD'),
+  tokens: number(C.tokensUsed.name, 'tokens used'),
+  llm_calls: number(C.llmCalls.name, 'LLM calls'),
+  entities: number(C.entitiesCreated.name, 'entities created'),
+  timepoints: number(C.timepointsCreated.name, 'timepoints created'),
+  training_examples: number(C.trainingExamples.name, 'training examples'),
+  actual_tokens: number(C.actualTokensUsed.name, 'actual tokens used'),
+  compliance: number(C.tokenBudgetCompliance.name, 'token-budget compliance'),
+  efficiency: number(C.fidelityEfficiencyScore.name, 'fidelity efficiency score'),
+} as const satisfies Record<string, SortKeyDef>;
+
+/** A sort key's short name. */
+export type SortKey = keyof typeof SORT_KEYS;
+
+/** The names `--sort` accepts for each key: the short name, the column and its camelCase field. */
+const NAMES = new Map<string, SortKey>();
+for (const [key, def] of Object.entries(SORT_KEYS) as [SortKey, SortKeyDef][]) {
+  NAMES.set(key, key);
+  NAMES.set(def.column, key);
+}
+for (const [field, def] of Object.entries(C)) {
+  const key = [...NAMES].find(([name]) => name === def.name)?.[1];
+  if (key) NAMES.set(field.toLowerCase(), key);
+}
+NAMES.set('created_at', 'created');
+NAMES.set('createdat', 'created');
+
+/** The earlier order names, kept: `oldest`, `newest`, and `cost`/`tokens`/`compliance` largest first. */
+const ALIASES: Record<string, { key: SortKey; direction: SortDirection }> = {
+  oldest: { key: 'created', direction: 'asc' },
+  newest: { key: 'created', direction: 'desc' },
+};
+
+/** A parsed order: which key, which way. */
+export interface RunOrder {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+/**
+ * Parse `key[:asc|:desc]` (`cost`, `cost_usd:asc`, `tokenBudgetCompliance:desc`,
+ * `newest`). Throws a {@link ValidationError} naming `option` and the keys.
+ */
+export function parseRunOrder(text: string, option = 'sort'): RunOrder {
+  const [name = '', way, ...rest] = text.trim().split(':');
+  const alias = ALIASES[name.toLowerCase()];
+  const key = alias?.key ?? NAMES.get(name.toLowerCase());
+  if (!key || rest.length || (alias && way !== undefined)) {
+    throw new ValidationError(
+      option,
+      `unknown order "${text}" (use <key>[:asc|:desc] with a key among ${Object.keys(SORT_KEYS).join(', ')}; or oldest, newest)`,
+      { operation: 'read' },
+    );
+  }
+  if (way !== undefined && way !== 'asc' && way !== 'desc') {
+    throw new ValidationError(option, `unknown direction "${way}" in "${text}" (asc or desc)`, {
+      operation: 'read',
+    });
+  }
+  return { key, direction: alias?.direction ?? way ?? SORT_KEYS[key].direction };
+}
+
+/** The order as text, `key:direction` (what a cursor records). */
+export function formatRunOrder(order: RunOrder): string {
+  return `${order.key}:${order.direction}`;
+}
+
+/**
+ * The SQL value a key sorts by over `columns`: NULL for a run without one (it
+ * then sorts last), and NULL for every run when the table lacks the column.
+ */
+export function sortExpression(
+  key: SortKey,
+  columns: readonly string[],
+  dialect: SqlDialect,
+): string {
+  const def: SortKeyDef = SORT_KEYS[key];
+  if (def.column === 'created') return createdExpression(columns, dialect, 'filter');
+  if (!columns.includes(def.column)) return 'NULL';
+  const column = quoteIdent(def.column);
+  return def.kind === 'time' ? dialect.timeKey(column) : column;
+}
+
+/** One line per key for help text: `cost  cost in USD (largest first)`. */
+export function describeSortKeys(): string[] {
+  return (Object.entries(SORT_KEYS) as [SortKey, SortKeyDef][]).map(
+    ([key, def]) =>
+      `${key.padEnd(18)}${def.description} (default ${def.direction === 'desc' ? 'largest first' : 'ascending'})`,
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * Summarizing runs (`runmeta report`, the dashboard's overview): per group of
+ * template, mode, status, day, week or month — or over all runs — the runs by
+ * status, cost, tokens, LLM calls, budget overruns, the compliance distribution
+ * and the fidelity totals per level. Three grouped statements (totals, compliance
+ * ranks, fidelity members), each one pass over the runs in the database;
+ * memory holds one row per group, whatever the number of runs.
+ *
+ * Compliance percentiles are nearest-rank: the median is the value at rank
+ * ⌈n/2⌉ of the group's n compliances in ascending order, p90 at ⌈0.9·n⌉.
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import type { MetadataManager } from '../manager/metadata-manager.js';
+import { RUN_STATUSES } from '../schema/enums.js';
+import type { Row } from '../sql/values.js';
+import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
+import {
+  type BoundSql,
+  columnOrNull,
+  foldedEnum,
+  groupKey,
+  isTimeGrouping,
+  SUMMARY_GROUPING_NAMES,
+  type SummaryGrouping,
+} from './summary-groups.js';
+
+const SummarizeSchema = RunQueryFilterSchema.extend({
+  /** What to group by (default `template`). */
+  by: z.enum(SUMMARY_GROUPING_NAMES as [SummaryGrouping, ...SummaryGrouping[]]).optional(),
+});
+
+/** What {@link summarizeRuns} takes: a grouping and the filter of the runs. */
+export type SummarizeOptions = z.input<typeof SummarizeSchema>;
+
+/** The compliance values of a group: nearest-rank percentiles over runs that have one. */
+export interface ComplianceDistribution {
+  /** Runs with a compliance. */
+  count: number;
+  min: number | null;
+  median: number | null;
+  p90: number | null;
+  max: number | null;
+}
+
+/** One group of a summary. */
+export interface SummaryGroup {
+  /** The template, mode, status, day, week or month; `all` without grouping; null for runs without one. */
+  key: string | null;
+  runs: number;
+  /** Runs per status: completed, failed, running, and `other` (any other or none). */
+  byStatus: { completed: number; failed: number; running: number; other: number };
+  /** Cost summed (a run without one counts 0). */
+  costUsd: number;
+  tokens: number;
+  llmCalls: number;
+  /** Runs whose token-budget compliance is above 1. */
+  overBudget: number;
+  compliance: ComplianceDistribution;
+  /** Entities per fidelity level (lower-case), summed over the runs' distributions. */
+  fidelity: Record<string, number>;
+}
+
+/** A summary: its groups and the totals over them. */
+export interface RunSummary {
+  by: SummaryGrouping;
+  /** Largest first (ties by key) — or, for days, weeks and months, in time order. */
+  groups: SummaryGroup[];
+  /** Every selected run as one group (`key` `all`). */
+  totals: SummaryGroup;
+}
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const orNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+/** Per group: counts by status, sums, overruns, compliance min/max/count. */
+async function groupTotals(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
+  const cols = f.view.columns;
+  const status = foldedEnum('status', cols, RUN_STATUSES);
+  const compliance = columnOrNull('token_budget_compliance', cols);
+  const inner = `SELECT ${key.sql} AS "k", ${status.sql} AS "s", ${columnOrNull('cost_usd', cols)} AS "cost", ${columnOrNull('tokens_used', cols)} AS "tokens", ${columnOrNull('llm_calls', cols)} AS "calls", ${compliance} AS "c" FROM ${f.view.from}${whereSql(f.conditions)}`;
+  const byStatus = RUN_STATUSES.map((s) => `sum(CASE WHEN "s" = ? THEN 1 ELSE 0 END) AS "${s}"`);
+  const sql = `SELECT "k", count(*) AS "runs", ${byStatus.join(', ')}, sum("cost") AS "cost", sum("tokens") AS "tokens", sum("calls") AS "calls", sum(CASE WHEN "c" > 1 THEN 1 ELSE 0 END) AS "over", count("c") AS "cn", min("c") AS "cmin", max("c") AS "cmax" FROM (${inner}) AS "g" GROUP BY "k"`;
+  return f.all(sql, [...RUN_STATUSES, ...key.params, ...status.params, ...f.params]);
+}
+
+/** Per group: the compliance values at the median and p90 ranks. */
+async function complianceRanks(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
+  const compliance = columnOrNull('token_budget_compliance', f.view.columns);
+  if (compliance === 'NULL') return [];
+  const inner = `SELECT ${key.sql} AS "k", ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])}`;
+  const ranked = `SELECT "k", "c", row_number() OVER (PARTITION BY "k" ORDER BY "c") AS "rn", count(*) OVER (PARTITION BY "k") AS "n" FROM (${inner}) AS "g"`;
+  const sql = `SELECT "k", "c", "rn", "n" FROM (${ranked}) AS "r" WHERE "rn" = ("n" + 1) / 2 OR "rn" = (9 * "n" + 9) / 10`;
+  return f.all(sql, [...key.params, ...f.params]);
+}
+
+/** Per group and level: the summed fidelity counts. */
+async function fidelityMembers(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
+  const column = columnOrNull('fidelity_distribution', f.view.columns);
+  if (column === 'NULL') return [];
+  const member = f.view.db.dialect.jsonNumberMembers(column, '"j"');
+  const inner = `SELECT ${key.sql} AS "k", ${member.key} AS "level", ${member.value} AS "v" FROM ${f.view.from}, ${member.from}${whereSql(f.conditions)}`;
+  const sql = `SELECT "k", "level", sum("v") AS "n" FROM (${inner}) AS "g" WHERE "v" IS NOT NULL GROUP BY "k", "level"`;
+  return f.all(sql, [...key.params, ...f.params]);
+}
+
+/** Per group key: the median and p90 compliance. */
+async function summarizeRanks(
+  f: CompiledFilter,
+  key: BoundSql,
+): Promise<{ key: string | null; median: number | null; p90: number | null }[]> {
+  const found = new Map<
+    string | null,
+    { key: string | null; median: number | null; p90: number | null }
+  >();
+  for (const row of await complianceRanks(f, key)) {
+    const k = keyOf(row);
+    const ranks = found.get(k) ?? { key: k, median: null, p90: null };
+    const rank = num(row.rn);
+    const n = num(row.n);
+    if (rank === Math.floor((n + 1) / 2)) ranks.median = Number(row.c);
+    if (rank === Math.floor((9 * n + 9) / 10)) ranks.p90 = Number(row.c);
+    found.set(k, ranks);
+  }
+  return [...found.values()];
+}
+
+/** The key of a result row as text (null stays null). */
+const keyOf = (row: Row): string | null =>
+  row.k === null || row.k === undefined ? null : String(row.k);
+
+/** Summarize `f`'s runs by `key`: one {@link SummaryGroup} per key value. */
+async function summarizeBy(f: CompiledFilter, key: BoundSql): Promise<SummaryGroup[]> {
+  const groups = new Map<string | null, SummaryGroup>();
+  for (const row of await groupTotals(f, key)) {
+    const runs = num(row.runs);
+    const known = RUN_STATUSES.reduce((sum, s) => sum + num(row[s]), 0);
+    groups.set(keyOf(row), {
+      key: keyOf(row),
+      runs,
+      byStatus: {
+        completed: num(row.completed),
+        failed: num(row.failed),
+        running: num(row.running),
+        other: runs - known,
+      },
+      costUsd: num(row.cost),
+      tokens: num(row.tokens),
+      llmCalls: num(row.calls),
+      overBudget: num(row.over),
+      compliance: {
+        count: num(row.cn),
+        min: orNull(row.cmin),
+        median: null,
+        p90: null,
+        max: orNull(row.cmax),
+      },
+      fidelity: {},
+    });
+  }
+  for (const ranks of await summarizeRanks(f, key)) {
+    const group = groups.get(ranks.key);
+    if (group) Object.assign(group.compliance, { median: ranks.median, p90: ranks.p90 });
+  }
+  const members = await fidelityMembers(f, key);
+  // Levels in a stable order, whatever order the database grouped them in.
+  members.sort((a, b) => String(a.level).localeCompare(String(b.level)));
+  for (const row of members) {
+    const group = groups.get(keyOf(row));
+    if (group) group.fidelity[String(row.level)] = num(row.n);
+  }
+  return [...groups.values()];
+}
+
+/** Categories largest first (ties by key, runs without a key last); times in time order. */
+function ordered(groups: SummaryGroup[], by: SummaryGrouping): SummaryGroup[] {
+  const byKey = (a: SummaryGroup, b: SummaryGroup) =>
+    a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1;
+  return groups.sort(isTimeGrouping(by) ? byKey : (a, b) => b.runs - a.runs || byKey(a, b));
+}
+
+/**
+ * Summarize the runs `options` selects, grouped by `options.by` (default
+ * `template`). The totals are a group of their own over every selected run.
+ *
+ * @example
+ * ```ts
+ * const { groups, totals } = await summarizeRuns(manager, { by: 'month', status: 'completed' });
+ * ```
+ */
+export async function summarizeRuns(
+  manager: Pick<MetadataManager, 'runsView'>,
+  options: SummarizeOptions = {},
+): Promise<RunSummary> {
+  const { options: o, filter } = await compileFilter(manager, options, SummarizeSchema, 'options');
+  const by: SummaryGrouping = o.by ?? 'template';
+  const dialect = filter.view.db.dialect;
+  const groups = ordered(await summarizeBy(filter, groupKey(by, filter.view.columns, dialect)), by);
+  if (by === 'none') return { by, groups, totals: groups[0] ?? emptyGroup() };
+  // Sums, counts and extremes add up over the groups; percentiles need one more ranking.
+  const totals = groups.reduce(addGroup, emptyGroup());
+  const [ranks] = await summarizeRanks(filter, groupKey('none', filter.view.columns, dialect));
+  totals.compliance.median = ranks?.median ?? null;
+  totals.compliance.p90 = ranks?.p90 ?? null;
+  return { by, groups, totals };
+}
+
+/** `group` added into `total` (the compliance percentiles excepted). */
+function addGroup(total: SummaryGroup, group: SummaryGroup): SummaryGroup {
+  total.runs += group.runs;
+  for (const s of ['completed', 'failed', 'running', 'other'] as const)
+    total.byStatus[s] += group.byStatus[s];
+  total.costUsd += group.costUsd;
+  total.tokens += group.tokens;
+  total.llmCalls += group.llmCalls;
+  total.overBudget += group.overBudget;
+  const c = total.compliance;
+  const g = group.compliance;
+  c.count += g.count;
+  if (g.min !== null && (c.min === null || g.min < c.min)) c.min = g.min;
+  if (g.max !== null && (c.max === null || g.max > c.max)) c.max = g.max;
+  for (const [level, n] of Object.entries(group.fidelity))
+    total.fidelity[level] = (total.fidelity[level] ?? 0) + n;
+  return total;
+}
+
+/** The totals of no runs. */
+function emptyGroup(): SummaryGroup {
+  return {
+    key: 'all',
+    runs: 0,
+    byStatus: { completed: 0, failed: 0, running: 0, other: 0 },
+    costUsd: 0,
+    tokens: 0,
+    llmCalls: 0,
+    overBudget: 0,
+    compliance: { count: 0, min: null, median: null, p90: null, max: null },
+    fidelity: {},
+  };
+}
