@@ -93,6 +93,17 @@ export const COMMON_FIELD_FLAGS: Readonly<Record<string, string>> = {
   'filter.templateId': '--template',
   'filter.where': '--where',
   where: '--where',
+  // The options of core's questions over many runs (list, count, summarize).
+  'options.since': '--since',
+  'options.until': '--until',
+  'options.templateId': '--template',
+  'options.status': '--status',
+  'options.causalMode': '--mode',
+  'options.where': '--where',
+  'options.sort': '--sort',
+  'options.cursor': '--cursor',
+  'options.limit': '--limit',
+  'options.by': '--by',
 };
 
 /**

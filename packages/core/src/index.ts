@@ -123,11 +123,12 @@ export {
 } from './queries/counts.js';
 export {
   DEFAULT_PAGE_SIZE,
-  iterateRunList,
   type ListRunsOptions,
   listRuns,
   MAX_PAGE_SIZE,
   type RunPage,
+  type StreamRunsOptions,
+  streamRuns,
 } from './queries/list-runs.js';
 export {
   aggregateRuns,

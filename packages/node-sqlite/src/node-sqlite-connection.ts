@@ -79,6 +79,9 @@ export function wrapConnection(
       }
       return statement.all(...bind(params)) as Row[];
     },
+    // A statement of its own (not the cache's): an iteration broken off early
+    // must not leave a shared statement busy.
+    iterate: (sql, params) => client.prepare(sql).iterate(...bind(params)) as Iterable<Row>,
     async runMany(sql, paramSets): Promise<RunResult> {
       const statement = prepare(sql);
       let changes = 0;

@@ -1,7 +1,7 @@
 /** `runs list`: runs, filtered and sorted, as a table, JSON, JSONL or CSV. */
 import {
   exportFields,
-  listRuns,
+  streamRuns,
   type RunMetadata,
   type RunQueryFilter,
   SORT_KEYS,
@@ -40,7 +40,7 @@ export const runsList: CommandSpec = {
       description: 'order of the list, e.g. cost, cost:asc, compliance:desc, newest',
       default: 'created',
     },
-    { flags: '--limit <n>', description: 'at most n runs (after sorting)', value: wholeNumber(1) },
+    { flags: '--limit <n>', description: 'at most n runs (after sorting)', value: wholeNumber(0) },
     {
       flags: '--cursor <cursor>',
       description: 'continue a list where the page before ended (its stderr names the cursor)',
@@ -72,31 +72,41 @@ export const runsList: CommandSpec = {
   ],
   async run(ctx, _args, options) {
     const filter = filterFromOptions(options);
-    const limit = options.limit as number | undefined;
     const manager = await ctx.open({ write: false });
     try {
       const format = ctx.global.json ? 'json' : (options.format as string);
       const write = await listWriter(ctx, format, filter, () =>
         manager.runsColumns({ includeArchive: filter.includeArchive }),
       );
-      // Page by page with the keyset cursor: memory holds one page, whatever the count.
-      let cursor = options.cursor as string | undefined;
-      let listed = 0;
-      for (;;) {
-        const want = limit === undefined ? PAGE : Math.min(PAGE, limit - listed);
-        const page = await listRuns(manager, {
+      // One statement streamed row by row (keyset pages where the backend cannot
+      // stream): memory holds a batch, whatever the number of runs.
+      let next: string | null = null;
+      const runs = streamRuns(
+        manager,
+        {
           ...filter,
           sort: options.sort as string,
-          limit: want,
-          cursor,
-        });
-        write.runs(page.runs);
-        listed += page.runs.length;
-        cursor = page.nextCursor ?? undefined;
-        if (!cursor || (limit !== undefined && listed >= limit)) break;
+          limit: options.limit as number | undefined,
+          cursor: options.cursor as string | undefined,
+        },
+        (cursor) => {
+          next = cursor;
+        },
+      );
+      let listed = 0;
+      let batch: RunMetadata[] = [];
+      for await (const run of runs) {
+        batch.push(run);
+        if (batch.length === PAGE) {
+          listed += batch.length;
+          await write.runs(batch);
+          batch = [];
+        }
       }
+      listed += batch.length;
+      if (batch.length || listed === 0) await write.runs(batch);
       write.end(listed);
-      if (cursor && limit !== undefined) ctx.info(`more runs follow: --cursor ${cursor}`);
+      if (next) ctx.info(`more runs follow: --cursor ${next}`);
       return 0;
     } finally {
       await manager.close();
@@ -104,10 +114,15 @@ export const runsList: CommandSpec = {
   },
 };
 
-/** What a list is written with: runs as they come, then the end. */
+/** What a list is written with: runs as they come (resolving once stdout can take more), then the end. */
 interface ListWriter {
-  runs(runs: readonly RunMetadata[]): void;
+  runs(runs: readonly RunMetadata[]): Promise<void>;
   end(listed: number): void;
+}
+
+/** Wait until `stream` drains when its buffer is full, so a slow reader holds the list back. */
+function drained(stream: NodeJS.WritableStream, full: boolean): Promise<void> {
+  return full ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve();
 }
 
 /** A writer for `format` that streams (JSON as one array, opened and closed around the pages). */
@@ -118,24 +133,28 @@ async function listWriter(
   columns: () => Promise<string[][]>,
 ): Promise<ListWriter> {
   const json = (r: RunMetadata) => ({ ...runJson(r), source: r.source ?? 'active' });
+  const out = ctx.streams.stdout as NodeJS.WriteStream;
   if (format === 'json') {
     let first = true;
     return {
-      runs(runs) {
+      async runs(runs) {
+        let chunk = '';
         for (const r of runs) {
           // Exactly what JSON.stringify(array, null, 2) prints, one element at a time.
           const text = JSON.stringify(json(r), null, 2).replace(/\n/g, '\n  ');
-          ctx.streams.stdout.write(printable(`${first ? '[\n' : ',\n'}  ${text}`));
+          chunk += `${first ? '[\n' : ',\n'}  ${text}`;
           first = false;
         }
+        await drained(out, !out.write(printable(chunk)));
       },
       end: () => ctx.streams.stdout.write(first ? '[]\n' : '\n]\n'),
     };
   }
   if (format === 'jsonl') {
     return {
-      runs: (runs) => {
-        for (const r of runs) ctx.out(JSON.stringify(json(r)));
+      runs: async (runs) => {
+        const lines = runs.map((r) => `${printable(JSON.stringify(json(r)))}\n`).join('');
+        await drained(out, !out.write(lines));
       },
       end: () => {},
     };
@@ -144,20 +163,23 @@ async function listWriter(
     const fields = exportFields(await columns(), { source: true });
     ctx.data(csvHeader(fields));
     return {
-      runs: (runs) => {
-        for (const r of runs) ctx.data(csvRow(r, fields));
+      runs: async (runs) => {
+        const rows = runs.map((r) => `${csvRow(r, fields)}\n`).join('');
+        await drained(out, !out.write(out.isTTY ? printable(rows) : rows));
       },
       end: () => {},
     };
   }
-  const table = createTableWriter(runColumns(ctx, !!filter.includeArchive), (text) =>
-    ctx.streams.stdout.write(text),
-  );
+  let full = false;
+  const table = createTableWriter(runColumns(ctx, !!filter.includeArchive), (text) => {
+    full = !out.write(text);
+  });
   let started = false;
   return {
-    runs(runs) {
+    async runs(runs) {
       if (runs.length || !started) table.add(runs);
       started = true;
+      await drained(out, full);
     },
     end: (listed) => {
       if (!started) table.add([]);

@@ -25,7 +25,7 @@ import type { ManagerContext } from './context.js';
 /** The runs of a question: an SQL source and the columns it has. */
 export interface RunsView {
   /** The connection the source is read through. */
-  readonly db: Executor;
+  readonly db: Database;
   /**
    * What follows `FROM`: `"runs"`, or a parenthesised union aliased `"runs"`, so
    * unqualified column names (filters, orders) read the same either way.

@@ -13,7 +13,7 @@ import { decodeRun } from '../manager/run-queries.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { Row, SqlValue } from '../sql/values.js';
 import { decodeRunCursor, encodeRunCursor, type RunCursor } from './run-cursor.js';
-import { compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
+import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 import { formatRunOrder, parseRunOrder, type RunOrder, sortExpression } from './sort-keys.js';
 
 /** Runs per page when none is asked for. */
@@ -58,19 +58,49 @@ export async function listRuns(
   manager: Pick<MetadataManager, 'runsView'>,
   options: ListRunsOptions = {},
 ): Promise<RunPage> {
-  const { options: o, filter } = await compileFilter(manager, options, ListRunsSchema, 'options');
+  const list = await compileList(manager, options);
+  const limit = list.limit ?? DEFAULT_PAGE_SIZE;
+  // One more than the page, to know whether another follows.
+  const rows: Row[] = [];
+  for (const tier of list.tiers) {
+    if (rows.length > limit) break;
+    rows.push(...(await list.filter.all(`${tier.sql} LIMIT ?`, [...tier.params, limit + 1 - rows.length])));
+  }
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    runs: page.map(toRun),
+    nextCursor: rows.length > limit && last ? encodeRunCursor(cursorAt(list.order, last)) : null,
+    order: formatRunOrder(list.order),
+  };
+}
+
+/** A list's order and the statements of its two tiers (runs with a value, then without). */
+interface CompiledList {
+  filter: CompiledFilter;
+  order: RunOrder;
+  limit: number | undefined;
+  /** The statements, without `LIMIT`, in the order their rows come. */
+  tiers: { sql: string; params: SqlValue[] }[];
+}
+
+async function compileList(
+  manager: Pick<MetadataManager, 'runsView'>,
+  options: ListRunsOptions,
+  limits: { min: number; max: number } = { min: 1, max: MAX_PAGE_SIZE },
+): Promise<CompiledList> {
+  const limit = z.number().int().min(limits.min).max(limits.max).optional();
+  const schema = ListRunsSchema.extend({ limit });
+  const { options: o, filter } = await compileFilter(manager, options, schema, 'options');
   const order = parseRunOrder(o.sort ?? 'created', 'options.sort');
   const cursor = o.cursor ? decodeRunCursor(o.cursor, order, 'options.cursor') : null;
-  const limit = o.limit ?? DEFAULT_PAGE_SIZE;
   const { view } = filter;
   const key = sortExpression(order.key, view.columns, view.db.dialect);
   const way = order.direction === 'desc' ? 'DESC' : 'ASC';
   const beyond = order.direction === 'desc' ? '<' : '>';
   const select = `SELECT *, ${key} AS ${quoteIdent(KEY)} FROM ${view.from}`;
   const runId = quoteIdent('run_id');
-
-  // One more than the page, to know whether another follows.
-  const rows: Row[] = [];
+  const tiers: CompiledList['tiers'] = [];
   if (!cursor?.missing) {
     const conditions = [...filter.conditions, `${key} IS NOT NULL`];
     const params: SqlValue[] = [...filter.params];
@@ -78,28 +108,20 @@ export async function listRuns(
       conditions.push(`(${key} ${beyond} ? OR (${key} = ? AND ${runId} ${beyond} ?))`);
       params.push(cursor.value, cursor.value, cursor.runId);
     }
-    const sql = `${select}${whereSql(conditions)} ORDER BY ${key} ${way}, ${runId} ${way} LIMIT ?`;
-    rows.push(...(await filter.all(sql, [...params, limit + 1])));
+    tiers.push({
+      sql: `${select}${whereSql(conditions)} ORDER BY ${key} ${way}, ${runId} ${way}`,
+      params,
+    });
   }
-  if (rows.length <= limit) {
-    // Runs without a value for the key: after all the others, by run id.
-    const conditions = [...filter.conditions, `${key} IS NULL`];
-    const params: SqlValue[] = [...filter.params];
-    if (cursor?.missing) {
-      conditions.push(`${runId} ${beyond} ?`);
-      params.push(cursor.runId);
-    }
-    const sql = `${select}${whereSql(conditions)} ORDER BY ${runId} ${way} LIMIT ?`;
-    rows.push(...(await filter.all(sql, [...params, limit + 1 - rows.length])));
+  // Runs without a value for the key: after all the others, by run id.
+  const conditions = [...filter.conditions, `${key} IS NULL`];
+  const params: SqlValue[] = [...filter.params];
+  if (cursor?.missing) {
+    conditions.push(`${runId} ${beyond} ?`);
+    params.push(cursor.runId);
   }
-
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    runs: page.map(toRun),
-    nextCursor: rows.length > limit && last ? encodeRunCursor(cursorAt(order, last)) : null,
-    order: formatRunOrder(order),
-  };
+  tiers.push({ sql: `${select}${whereSql(conditions)} ORDER BY ${runId} ${way}`, params });
+  return { filter, order, limit: o.limit, tiers };
 }
 
 /** The cursor after `row`. */
@@ -124,19 +146,58 @@ function toRun(row: Row): RunMetadata {
   return decodeRun(columns, source);
 }
 
+/** What {@link streamRuns} takes: a list's options, `limit` unbounded. */
+export type StreamRunsOptions = ListRunsOptions & {
+  /** Runs per page when the backend cannot stream one statement (default 1,000). */
+  pageSize?: number;
+};
+
 /**
- * Every run `options` selects, in its order, read page by page (`pageSize`,
- * default 1,000) so memory holds one page whatever the number of runs.
+ * Every run `options` selects (at most `limit`), in its order, in constant
+ * memory: one statement streamed row by row where the backend can (SQLite
+ * files), else keyset pages. `onEnd` hears the cursor that continues the list
+ * after `limit` runs (null when none follow).
  */
-export async function* iterateRunList(
+export async function* streamRuns(
   manager: Pick<MetadataManager, 'runsView'>,
-  options: Omit<ListRunsOptions, 'limit' | 'cursor'> & { pageSize?: number } = {},
+  options: StreamRunsOptions = {},
+  onEnd: (nextCursor: string | null) => void = () => {},
 ): AsyncGenerator<RunMetadata> {
   const { pageSize = 1000, ...query } = options;
-  let cursor: string | undefined;
-  do {
-    const page = await listRuns(manager, { ...query, limit: pageSize, cursor });
-    yield* page.runs;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const list = await compileList(manager, query, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const db = list.filter.view.db;
+  if (!db.streams) {
+    let listed = 0;
+    let cursor = query.cursor;
+    for (;;) {
+      const want = list.limit === undefined ? pageSize : Math.min(pageSize, list.limit - listed);
+      const page = await listRuns(manager, { ...query, limit: want, cursor });
+      yield* page.runs;
+      listed += page.runs.length;
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor || (list.limit !== undefined && listed >= list.limit)) break;
+    }
+    onEnd(list.limit !== undefined ? (cursor ?? null) : null);
+    return;
+  }
+  let listed = 0;
+  let last: Row | undefined;
+  for (const tier of list.tiers) {
+    const left = list.limit === undefined ? undefined : list.limit + 1 - listed;
+    if (left === 0) break;
+    const sql = left === undefined ? tier.sql : `${tier.sql} LIMIT ?`;
+    const params = left === undefined ? tier.params : [...tier.params, left];
+    for await (const row of list.filter.iterate(sql, params)) {
+      if (list.limit !== undefined && listed === list.limit) {
+        // One run beyond the limit: the list goes on after the last one given.
+        listed++;
+        break;
+      }
+      listed++;
+      last = row;
+      yield toRun(row);
+    }
+  }
+  const more = list.limit !== undefined && listed > list.limit && last;
+  onEnd(more ? encodeRunCursor(cursorAt(list.order, last as Row)) : null);
 }

@@ -43,6 +43,8 @@ export interface CompiledFilter {
   params: SqlValue[];
   /** Runs the statement, turning a filter the database refuses into a typed filter error. */
   all(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
+  /** Streams the statement's rows (see `Database.iterate`), with the same typed filter errors. */
+  iterate(sql: string, params: readonly SqlValue[]): AsyncGenerator<Row>;
 }
 
 /** `WHERE a AND b`, or nothing. */
@@ -76,6 +78,13 @@ export async function compileFilter<S extends z.ZodType<object>>(
       conditions,
       params: where.params,
       all: (sql, params) => view.db.all(sql, [...params]).catch(asFilterError(f.where)),
+      async *iterate(sql, params) {
+        try {
+          yield* view.db.iterate(sql, [...params]);
+        } catch (error) {
+          asFilterError(f.where)(error);
+        }
+      },
     },
   };
 }

@@ -65,6 +65,13 @@ export interface SqlConnection {
    */
   runMany?(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult>;
   /**
+   * Optional: run a statement and hand its rows over one at a time, so a result
+   * of any size streams in constant memory (a million-run list). Core holds the
+   * connection for the iteration's whole length and ends it early by `return()`.
+   * Without it, core reads large results page by page instead.
+   */
+  iterate?(sql: string, params?: SqlParams): Iterable<Row> | AsyncIterable<Row>;
+  /**
    * Optional: told when a transaction core ran on this connection began,
    * committed or rolled back — after its statement succeeded (a failed `BEGIN` or
    * `COMMIT` reports nothing; `rollback` is reported even when the engine had

@@ -132,6 +132,50 @@ export class Database implements Executor {
     }
   }
 
+  /** Whether {@link iterate} streams (the connection can), rather than reading every row first. */
+  get streams(): boolean {
+    return !!this.connection.iterate;
+  }
+
+  /**
+   * The rows of one statement, one at a time: streamed when the connection can
+   * ({@link streams}), else read at once. The connection is held until the
+   * iteration ends (finished, broken off, or failed).
+   */
+  async *iterate(sql: string, params?: SqlParams): AsyncGenerator<Row> {
+    const connection = this.connection;
+    if (!connection.iterate) {
+      yield* await this.all(sql, params);
+      return;
+    }
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await new Promise<void>((acquired) => {
+      void this.mutex.lock(() => {
+        acquired();
+        return held;
+      });
+    });
+    try {
+      if (this.closed) throw new ClosedError(this.location);
+      let rows: Iterable<Row> | AsyncIterable<Row>;
+      try {
+        rows = connection.iterate(sql, params ?? []);
+      } catch (error) {
+        throw classifySqliteError(error, this.location);
+      }
+      try {
+        for await (const row of rows) yield row;
+      } catch (error) {
+        throw classifySqliteError(error, this.location);
+      }
+    } finally {
+      release();
+    }
+  }
+
   /** Run `fn` with exclusive use of the connection, outside any transaction. */
   exclusive<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
     return this.mutex.lock(() => fn(this.direct));
