@@ -259,7 +259,7 @@ describe('archive unions count a run once', () => {
 
   it('the report counts every run once, with the same totals as the file', async () => {
     const result = await cli(['--db', db, '--json', 'report', '--by', 'status']);
-    const groups = JSON.parse(result.stdout) as { key: string; runs: number }[];
+    const groups = JSON.parse(result.stdout).groups as { key: string; runs: number }[];
     const plain = plainAll(db, 'SELECT status AS key, count(*) AS runs FROM runs GROUP BY status');
     expect(Object.fromEntries(groups.map((g) => [g.key, g.runs]))).toEqual(
       Object.fromEntries(plain.map((g) => [g.key, g.runs])),
@@ -313,7 +313,7 @@ describe('fidelity levels match whatever their stored case', () => {
     expect(inspect.stdout).toContain('DIALOG: 2 entities');
     expect(inspect.stdout).toContain('SCENE: 1 entities');
     const report = await cli(['--db', db, '--json', 'report', '--by', 'status']);
-    const groups = JSON.parse(report.stdout) as { fidelity: Record<string, number> }[];
+    const groups = JSON.parse(report.stdout).groups as { fidelity: Record<string, number> }[];
     const keys = new Set(groups.flatMap((g) => Object.keys(g.fidelity)));
     expect([...keys].every((k) => k === k.toLowerCase())).toBe(true);
   });

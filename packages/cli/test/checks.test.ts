@@ -98,11 +98,14 @@ describe('report', () => {
     expect(result.stdout).toContain('Fidelity totals');
   });
 
-  it('--by mode --json gives an array of groups that add up to every run', async () => {
+  it('--by mode --json gives groups that add up to every run', async () => {
     const result = await cli(['--json', 'report', '--by', 'mode']);
     expect(result.code).toBe(0);
-    const groups = JSON.parse(result.stdout) as { key: string; runs: number; overBudget: number }[];
+    const summary = JSON.parse(result.stdout);
+    const groups = summary.groups as { key: string; runs: number; overBudget: number }[];
     expect(Array.isArray(groups)).toBe(true);
+    expect(summary.by).toBe('mode');
+    expect(summary.totals.runs).toBe(110);
     expect(groups.reduce((n, g) => n + g.runs, 0)).toBe(110);
     const modes = plainAll(db, 'SELECT causal_mode AS k, count(*) AS n FROM runs GROUP BY 1');
     expect(Object.fromEntries(groups.map((g) => [g.key, g.runs]))).toEqual(
@@ -116,7 +119,7 @@ describe('report', () => {
     for (const by of ['status', 'template']) {
       const result = await cli(['--json', 'report', '--by', by]);
       expect(result.code).toBe(0);
-      const groups = JSON.parse(result.stdout) as { runs: number }[];
+      const groups = JSON.parse(result.stdout).groups as { runs: number }[];
       expect(groups.reduce((n, g) => n + g.runs, 0)).toBe(110);
     }
   });

@@ -66,7 +66,7 @@ function expectArchiveLine(stderr: string, db: string, archive: string): void {
 
 describe('garbage in place of the archive', () => {
   it.each([
-    [['report']],
+    [['report', '--include-archive']],
     [['export', '--include-archive']],
     [['runs', 'show', 'nosuch']],
     [['runs', 'list', '--include-archive']],
@@ -112,7 +112,7 @@ describe('garbage in place of the archive', () => {
   it('moved away, as the message says, the database reads without it', async () => {
     const { dir, db, archive } = await damaged(V1_18, garbage);
     fs.renameSync(archive, path.join(dir, 'damaged-archive.db'));
-    const report = await runCli(['--db', db, 'report'], { cwd: dir });
+    const report = await runCli(['--db', db, 'report', '--include-archive'], { cwd: dir });
     expect(report.code, report.stderr).toBe(0);
     const status = await runCli(['--db', db, 'status'], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
@@ -122,7 +122,7 @@ describe('garbage in place of the archive', () => {
 
 describe('an archive whose table pages are damaged (the header still reads)', () => {
   it.each([
-    [['report']],
+    [['report', '--include-archive']],
     [['export', '--include-archive']],
     [['runs', 'list', '--include-archive']],
   ])('%j exits 3 naming the archive, and changes nothing', async (args) => {

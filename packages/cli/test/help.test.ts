@@ -7,7 +7,7 @@ import { type CliResult, lines, makeTempDir, removeDir, runCli } from './helpers
 
 /** Command groups (they only hold subcommands) and leaf commands, as the CLI reference lists them. */
 const GROUPS: Record<string, string[]> = {
-  runs: ['list', 'show', 'close'],
+  runs: ['list', 'count', 'show', 'close'],
   record: ['mechanism', 'resolution', 'validation'],
   budget: ['check'],
 };

@@ -61,7 +61,7 @@ describe('lenient reads with any subset of the known columns', () => {
       'SELECT template_id AS key, count(*) AS runs, sum(cost_usd) AS costUsd FROM runs GROUP BY template_id ORDER BY runs DESC, key',
     );
     expect(
-      JSON.parse(report.stdout).map((g: Record<string, unknown>) => ({
+      JSON.parse(report.stdout).groups.map((g: Record<string, unknown>) => ({
         key: g.key,
         runs: g.runs,
         costUsd: g.costUsd,

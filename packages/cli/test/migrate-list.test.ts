@@ -327,10 +327,10 @@ describe.concurrent('migrate --strategy carry-over --backfill on the 20-column f
     }
   });
 
-  it('report --by mode --json is an array of groups matching the database', async () => {
+  it('report --by mode --json has groups matching the database', async () => {
     const result = await runCli(['--db', db, '--json', 'report', '--by', 'mode'], { cwd: dir });
     expect(result.code).toBe(0);
-    const groups = JSON.parse(result.stdout) as Record<string, unknown>[];
+    const groups = JSON.parse(result.stdout).groups as Record<string, unknown>[];
     expect(Array.isArray(groups)).toBe(true);
     const expected = plainAll(db, 'SELECT causal_mode AS k, count(*) AS n FROM runs GROUP BY 1');
     expect(Object.fromEntries(groups.map((g) => [g.key, g.runs]))).toEqual(
@@ -338,7 +338,17 @@ describe.concurrent('migrate --strategy carry-over --backfill on the 20-column f
     );
     for (const group of groups) {
       expect(Object.keys(group)).toEqual(
-        expect.arrayContaining(['key', 'runs', 'costUsd', 'tokens', 'overBudget', 'fidelity']),
+        expect.arrayContaining([
+          'key',
+          'runs',
+          'byStatus',
+          'costUsd',
+          'tokens',
+          'llmCalls',
+          'overBudget',
+          'compliance',
+          'fidelity',
+        ]),
       );
     }
   });

@@ -1,10 +1,10 @@
 /** `runs list`: runs, filtered and sorted, as a table, JSON, JSONL or CSV. */
 import {
   exportFields,
-  streamRuns,
   type RunMetadata,
   type RunQueryFilter,
   SORT_KEYS,
+  streamRuns,
 } from '@runmeta/core';
 import { timeKey } from '@runmeta/core/adapter';
 import type { CliContext } from '../context.js';

@@ -74,6 +74,7 @@ export function renderReport(summary: RunSummary): string {
         )
       : '  (no fidelity distributions recorded)',
     '',
-    `Total: ${totals.runs} runs, $${totals.costUsd.toFixed(2)}, ${totals.tokens.toLocaleString('en-US')} tokens, ${totals.overBudget} over budget; compliance median ${ratio(totals.compliance.median)}, p90 ${ratio(totals.compliance.p90)}`,
+    `Compliance: min ${ratio(totals.compliance.min)}, median ${ratio(totals.compliance.median)}, p90 ${ratio(totals.compliance.p90)}, max ${ratio(totals.compliance.max)} (${totals.compliance.count} runs with a budget)`,
+    `Total: ${totals.runs} runs, $${totals.costUsd.toFixed(2)}, ${totals.tokens.toLocaleString('en-US')} tokens, ${totals.overBudget} over budget`,
   ].join('\n');
 }

@@ -35,7 +35,17 @@ export interface RunsView {
   readonly columns: readonly string[];
   /** Whether rows carry a `source` column (`active` or `archive`). */
   readonly withSource: boolean;
+  /**
+   * The error a failed read of the source throws: a damaged archive is named
+   * as the archive (its own connection words it), not as the active database
+   * the statement ran on.
+   */
+  readonly failure: (error: unknown) => Promise<never>;
 }
+
+const rethrow = async (error: unknown): Promise<never> => {
+  throw error;
+};
 
 /** The schema name an attached archive gets on the manager's connection. */
 const ATTACHED = 'runmeta_archive';
@@ -131,7 +141,7 @@ export async function runsView(
 ): Promise<RunsView> {
   const active = context.columns.of('runs');
   if (!options.includeArchive) {
-    return { db: context.db, from: '"runs"', columns: active, withSource: false };
+    return { db: context.db, from: '"runs"', columns: active, withSource: false, failure: rethrow };
   }
   const archive = await context.archive.open();
   const activePart = (columns: readonly string[]) => select(columns, active, 'active', '"runs"');
@@ -141,6 +151,7 @@ export async function runsView(
       from: `(${activePart(active)}) AS "runs"`,
       columns: active,
       withSource: true,
+      failure: rethrow,
     };
   }
   const columns = [...active, ...archive.columns.filter((c) => !active.includes(c))];
@@ -151,5 +162,11 @@ export async function runsView(
     from: `(${activePart(columns)} UNION ALL ${archived}) AS "runs"`,
     columns,
     withSource: true,
+    // Read every archived run through the archive's own connection: a damage
+    // there is reported as the archive's; else the error stands as it was.
+    failure: async (error) => {
+      await archive.db.all(`SELECT * FROM "runs"`);
+      throw error;
+    },
   };
 }

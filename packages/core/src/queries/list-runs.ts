@@ -64,7 +64,9 @@ export async function listRuns(
   const rows: Row[] = [];
   for (const tier of list.tiers) {
     if (rows.length > limit) break;
-    rows.push(...(await list.filter.all(`${tier.sql} LIMIT ?`, [...tier.params, limit + 1 - rows.length])));
+    rows.push(
+      ...(await list.filter.all(`${tier.sql} LIMIT ?`, [...tier.params, limit + 1 - rows.length])),
+    );
   }
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

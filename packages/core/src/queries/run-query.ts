@@ -77,12 +77,16 @@ export async function compileFilter<S extends z.ZodType<object>>(
       view,
       conditions,
       params: where.params,
-      all: (sql, params) => view.db.all(sql, [...params]).catch(asFilterError(f.where)),
+      all: (sql, params) =>
+        view.db
+          .all(sql, [...params])
+          .catch(view.failure)
+          .catch(asFilterError(f.where)),
       async *iterate(sql, params) {
         try {
           yield* view.db.iterate(sql, [...params]);
         } catch (error) {
-          asFilterError(f.where)(error);
+          await view.failure(error).catch(asFilterError(f.where));
         }
       },
     },
