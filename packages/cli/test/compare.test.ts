@@ -357,7 +357,12 @@ describe('compare on a generated file', () => {
     expect(shown).toEqual(
       json.fields.filter((f) => f.differs && f.field !== 'runId').map((f) => f.field),
     );
-    expect(table.split('\n').slice(2).every((line) => line.startsWith('≠'))).toBe(true);
+    expect(
+      table
+        .split('\n')
+        .slice(2)
+        .every((line) => line.startsWith('≠')),
+    ).toBe(true);
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RunNotFoundError, ValidationError } from '../errors.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import type { ReadSource } from '../manager/read-sources.js';
-import type { Row, SqlParams } from '../sql/values.js';
+import type { Row, SqlParams, SqlValue } from '../sql/values.js';
 import { compareRuns } from './compare.js';
 
 interface Tables {
@@ -47,7 +47,11 @@ function source(name: 'active' | 'archive', tables: Tables, statements: string[]
           return grouped(
             inIds(tables.mechanism_usage, params),
             (r) => `${r.run_id}|${r.mechanism}`,
-            (rs) => ({ run_id: rs[0]!.run_id, mechanism: rs[0]!.mechanism, events: rs.length }),
+            (rs) => ({
+              run_id: rs[0]!.run_id ?? null,
+              mechanism: rs[0]!.mechanism ?? null,
+              events: rs.length,
+            }),
           );
         }
         if (sql.includes('FROM "validations"')) {
@@ -159,7 +163,7 @@ describe('compareRuns', () => {
   });
 
   it('counts validations by outcome, an unreadable one only in the total', async () => {
-    const row = (validator_name: string, passed: unknown) => ({
+    const row = (validator_name: string, passed: SqlValue): Row => ({
       run_id: 'a',
       validator_name,
       passed,

@@ -30,7 +30,10 @@ interface Written {
   tokensUsed: number;
   trainingExamples: number;
   mechanisms: string[];
-  levels: [entity: string, level: string][];
+  levels: [
+    entity: string,
+    level: Parameters<MetadataManager['recordResolution']>[1]['resolution'],
+  ][];
   validations: [validator: string, passed: boolean][];
 }
 
