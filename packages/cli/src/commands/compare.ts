@@ -12,7 +12,7 @@ export const compare: CommandSpec = {
   arguments: [
     {
       name: 'run',
-      description: 'the runs to compare (two or more run ids)',
+      description: 'the ids of the runs to compare (at least two)',
       variadic: true,
     },
   ],
