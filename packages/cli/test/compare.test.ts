@@ -8,8 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
+import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderComparison } from '../src/output/compare.js';
 import {
   type ComparisonJson,
   expectFields,
@@ -377,6 +380,33 @@ describe('compare on a generated file', () => {
     expect(result.stderr).toContain(named);
     expect(result.stderr).toContain(text);
     expect(snapshotDir(folder)).toEqual(before);
+  });
+
+  it('colours the rows that differ when colour is on, and writes no colour code when it is off', async () => {
+    const json = await compareJson(db, 'g_base', 'g_more');
+    const on = renderComparison(json as never, {
+      onlyDifferences: false,
+      color: pc.createColors(true),
+    });
+    const yellow = '\u001b[33m';
+    const costRow = on.split('\n').find((line) => line.includes('costUsd'))!;
+    const statusRow = on.split('\n').find((line) => line.includes('  status  '))!;
+    expect(costRow.startsWith(`${yellow}≠`)).toBe(true);
+    expect(statusRow).not.toContain(ANSI);
+    const off = renderComparison(json as never, {
+      onlyDifferences: false,
+      color: pc.createColors(false),
+    });
+    expect(off).not.toContain(ANSI);
+    expect(off).toBe(stripVTControlCharacters(on));
+    // A real process with colour allowed but stdout piped writes none either.
+    const piped = await runCli(['--db', db, 'compare', 'g_base', 'g_more'], {
+      cwd: dir,
+      env: { NO_COLOR: undefined, TERM: 'xterm-256color' },
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).not.toContain(ANSI);
+    expect(piped.stdout).toContain('≠  costUsd');
   });
 
   it('without any run, exits 2 with the usage', async () => {

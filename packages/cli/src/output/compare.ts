@@ -58,7 +58,12 @@ function markedTable<R>(
   color: Colors,
 ): string {
   let text = '';
-  const style = (cell: string, row: R) => (marked(row) ? color.yellow(cell) : cell);
+  // The padding stays outside the colour, so a line's trailing spaces are still trimmed.
+  const style = (cell: string, row: R) => {
+    if (!marked(row)) return cell;
+    const text = cell.trimEnd();
+    return color.yellow(text) + cell.slice(text.length);
+  };
   const writer = createTableWriter(
     [
       { header: '', value: (row: R) => (marked(row) ? DIFFERS_MARK : ''), min: 1, style },
