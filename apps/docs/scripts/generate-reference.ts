@@ -46,7 +46,10 @@ function commandSection(spec: CommandSpec, parents: string[], level: number): st
   const usage = [
     'runmeta',
     ...full,
-    ...(spec.arguments ?? []).map((a) => (a.required === false ? `[${a.name}]` : `<${a.name}>`)),
+    ...(spec.arguments ?? []).map((a) => {
+      const name = a.variadic ? `${a.name}...` : a.name;
+      return a.required === false ? `[${name}]` : `<${name}>`;
+    }),
     ...(spec.options?.length ? ['[options]'] : []),
   ].join(' ');
   const parts = [`${'#'.repeat(level)} \`${full.join(' ')}\``, '', cell(spec.summary), ''];
@@ -59,7 +62,7 @@ function commandSection(spec: CommandSpec, parents: string[], level: number): st
       '|---|---|',
       ...spec.arguments.map(
         (a) =>
-          `| \`${a.name}\` | ${cell(a.description)}${a.required === false ? ' (optional)' : ''}${a.choices ? ` (one of ${a.choices.map((c) => `\`${c}\``).join(', ')})` : ''} |`,
+          `| \`${a.name}\` | ${cell(a.description)}${a.required === false ? ' (optional)' : ''}${a.variadic ? ' (several may be given)' : ''}${a.choices ? ` (one of ${a.choices.map((c) => `\`${c}\``).join(', ')})` : ''} |`,
       ),
       '',
     );

@@ -35,8 +35,9 @@ function addCommand(
     .summary(spec.summary)
     .description(spec.description ?? spec.summary);
   for (const arg of spec.arguments ?? []) {
+    const name = arg.variadic ? `${arg.name}...` : arg.name;
     const argument = new Argument(
-      arg.required === false ? `[${arg.name}]` : `<${arg.name}>`,
+      arg.required === false ? `[${name}]` : `<${name}>`,
       arg.description,
     );
     if (arg.choices) argument.choices(arg.choices);
@@ -92,7 +93,8 @@ function addCommand(
       json: !!global.json,
       debug: !!global.debug,
     });
-    const args = received.slice(0, -2).map((a) => a as string);
+    // A variadic argument arrives as one array: its values become separate arguments.
+    const args = received.slice(0, -2).flatMap((a) => a as string | string[]);
     const flags = { ...COMMON_FIELD_FLAGS, ...spec.fieldFlags };
     try {
       onExit((await spec.run!(ctx, args, options)) ?? 0);

@@ -19,6 +19,7 @@ const LEAVES = [
   'runs show',
   'runs close',
   'inspect',
+  'compare',
   'report',
   'export',
   'rollback',

@@ -114,13 +114,31 @@ export {
   planMigration,
   type StepKind,
 } from './migrate/plan.js';
-// Questions over many runs (the CLI's status, runs list and report use them).
+// Questions over many runs (the CLI's status, runs list, report and compare use them).
+export {
+  type ComparedRun,
+  type CompareOptions,
+  compareRuns,
+  type FidelityComparison,
+  type FieldComparison,
+  type FieldDelta,
+  type MechanismComparison,
+  type RunComparison,
+  type ValidationTally,
+} from './queries/compare.js';
 export {
   type CountSource,
   countArchivedStaleRuns,
   countRuns,
   countRunsByStatus,
 } from './queries/counts.js';
+export {
+  type CoverageCell,
+  type CoverageFilter,
+  type MechanismCoverage,
+  mechanismCoverage,
+  type TemplateCoverage,
+} from './queries/coverage.js';
 export {
   DEFAULT_PAGE_SIZE,
   type ListRunsOptions,

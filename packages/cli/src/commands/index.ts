@@ -4,6 +4,7 @@
  */
 
 import { budget } from './budget.js';
+import { compare } from './compare.js';
 import { complete } from './complete.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   migrate,
   runs,
   inspect,
+  compare,
   report,
   exportCommand,
   rollback,

@@ -24,6 +24,8 @@ export interface ArgumentSpec {
   description: string;
   required?: boolean;
   choices?: readonly string[];
+  /** Takes every remaining value (`<run...>`); the command gets them as separate arguments. */
+  variadic?: boolean;
 }
 
 /** A usage example shown in `--help` and the docs. */

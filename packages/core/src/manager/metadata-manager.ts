@@ -42,6 +42,7 @@ import type {
 import { type OpenedDatabase, openRunDatabase, planOpen } from './open.js';
 import { refuseWrites } from './open-refusals.js';
 import { readOnlyQuery } from './read-query.js';
+import { type ReadSource, readSources } from './read-sources.js';
 import { type RollbackOptions, type RollbackResult, rollbackMigration } from './rollback.js';
 import { iterateRuns } from './run-iteration.js';
 import { childRecords, findStaleRuns, getAllRuns, getRun, runsColumns } from './run-reads.js';
@@ -367,6 +368,17 @@ export class MetadataManager {
    */
   async runsView(options: { includeArchive?: boolean | undefined } = {}): Promise<RunsView> {
     return runsView(this.context, options);
+  }
+
+  /**
+   * The databases core's questions over runs (`compareRuns`,
+   * `mechanismCoverage`) read: the active one, then — with `includeArchive`,
+   * when there is one — its v1 archive, each with the columns its tables have.
+   *
+   * @internal
+   */
+  async readSources(options: { includeArchive?: boolean } = {}): Promise<ReadSource[]> {
+    return readSources(this.context, options);
   }
 
   /** Name of the archive database, if one exists. */

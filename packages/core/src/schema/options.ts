@@ -220,6 +220,26 @@ export const ChangesSinceMigrationSchema = z.strictObject({
   columnsAdded: z.array(z.string()),
 });
 
+/** Options of `compareRuns`. */
+export const CompareOptionsSchema = z.strictObject({
+  /** The run deltas are measured from: one of the compared runs. */
+  baseline: NonEmptyText.optional(),
+  includeArchive: z.boolean().optional(),
+});
+
+/**
+ * The filter of `mechanismCoverage`: the filters of a run list (the same words
+ * mean the same runs), without what a grouped count has no use for.
+ */
+export const CoverageFilterSchema = RunFilter.pick({
+  templateId: true,
+  status: true,
+  causalMode: true,
+  since: true,
+  until: true,
+  where: true,
+});
+
 /** Options of `buildDemoDatabase`. */
 export const DemoDatabaseOptionsSchema = z.strictObject({
   database: DatabaseNameOption.optional(),

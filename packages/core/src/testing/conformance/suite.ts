@@ -25,6 +25,7 @@
 import { describe, expect, it } from 'vitest';
 import { readerAnswers } from './answers.js';
 import { archiveWrites } from './archive.js';
+import { comparing } from './compare.js';
 import { type AdapterUnderTest, type CaseGroup, conformanceContext } from './context.js';
 import { refusals } from './errors.js';
 import { freshDatabase } from './fresh.js';
@@ -51,6 +52,7 @@ const GROUPS = [
   staleRuns,
   refusals,
   archiveWrites,
+  comparing,
 ] as const;
 
 type CaseNameOf<G> = G extends CaseGroup<infer C> ? keyof C & string : never;
