@@ -32,6 +32,7 @@ import { freshDatabase } from './fresh.js';
 import { runLifecycle } from './lifecycle.js';
 import { migration } from './migration.js';
 import { queries } from './queries.js';
+import { questions } from './questions.js';
 import { lenientReads } from './reads.js';
 import { realFixtures } from './real-fixtures.js';
 import { rollback } from './rollback.js';
@@ -53,6 +54,7 @@ const GROUPS = [
   refusals,
   archiveWrites,
   comparing,
+  questions,
 ] as const;
 
 type CaseNameOf<G> = G extends CaseGroup<infer C> ? keyof C & string : never;

@@ -1,0 +1,253 @@
+/**
+ * Questions over many runs answer the same on every backend: `listRuns` sorts
+ * by any key either way (runs without a value last), pages with a cursor that
+ * continues exactly where the page before ended, and filters times as times;
+ * `countRuns` counts what the list lists; `summarizeRuns` groups and totals;
+ * and with `includeArchive` the archive joins before any filter, a run in both
+ * databases counted once — as its active copy, matching or not. Every expected
+ * value is worked out here from the runs the case wrote.
+ */
+import { expect } from 'vitest';
+import type { MetadataManager } from '../../manager/metadata-manager.js';
+import { countRuns } from '../../queries/counts.js';
+import { type ListRunsOptions, listRuns, streamRuns } from '../../queries/list-runs.js';
+import { summarizeRuns } from '../../queries/summarize.js';
+import { type ConformanceContext, group } from './context.js';
+import { DB, rawExec, seedDocumentedV1 } from './sql-helpers.js';
+
+/** The runs a case writes: id, template, mode, creation time as stored, cost, compliance, outcome. */
+const RUNS = [
+  ['a1', 'alpha', 'forward', '2025-11-01T12:00:45', 0.5, 1.2, 'completed'],
+  ['a2', 'alpha', 'portal', '2025-11-01 08:00:00', 0.25, 0.5, 'completed'],
+  ['a3', 'alpha', 'forward', '2025-11-02T01:30:00+02:00', 2, 3, 'failed'],
+  ['b1', 'beta', 'forward', '2025-11-03T00:00:00Z', 1, 0.9, 'completed'],
+  ['b2', 'beta', 'portal', '2025-11-10T09:00:00', null, null, 'running'],
+  ['b3', 'beta', 'forward', '2025-12-01T00:00:00', 0.75, 2, 'completed'],
+  ['c1', 'gamma', 'portal', '2025-12-15T23:59:59', 0.5, 0.2, 'completed'],
+] as const;
+type Written = (typeof RUNS)[number];
+const [ID, TEMPLATE, MODE, CREATED, COST, COMPLIANCE, STATUS] = [0, 1, 2, 3, 4, 5, 6] as const;
+
+/** Token budget of every run: compliance × budget gives the tokens it used. */
+const BUDGET = 1000;
+
+async function write(manager: MetadataManager): Promise<void> {
+  for (const run of RUNS) {
+    await manager.saveMetadata({
+      runId: run[ID],
+      templateId: run[TEMPLATE],
+      causalMode: run[MODE],
+      status: 'running',
+      createdAt: run[CREATED],
+    });
+    await manager.recordResolution(run[ID], {
+      entityId: 'e1',
+      resolution: 'dialog',
+      timepointId: 't1',
+    });
+    if (run[STATUS] === 'running') continue;
+    await manager.completeRun(run[ID], {
+      entitiesCreated: 1,
+      timepointsCreated: 1,
+      costUsd: run[COST] ?? 0,
+      tokensUsed: Math.round((run[COMPLIANCE] ?? 0) * BUDGET),
+      tokenBudget: BUDGET,
+      ...(run[STATUS] === 'failed' ? { errorMessage: 'broke' } : {}),
+    });
+  }
+}
+
+/** Every page of a list, following the cursor. */
+async function allPages(manager: MetadataManager, options: ListRunsOptions): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRuns(manager, { ...options, cursor });
+    expect(page.runs.length).toBeLessThanOrEqual(options.limit ?? 100);
+    ids.push(...page.runs.map((r) => r.runId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+/** Ids ordered by a value (missing values last, in id order), as the list must order them. */
+function expectedOrder(
+  value: (run: Written) => number | null,
+  direction: 'asc' | 'desc',
+): string[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  const byId = (a: Written, b: Written) => sign * (a[ID] < b[ID] ? -1 : 1);
+  const having = RUNS.filter((r) => value(r) !== null).sort(
+    (a, b) => sign * (value(a)! - value(b)!) || byId(a, b),
+  );
+  const missing = RUNS.filter((r) => value(r) === null).sort(byId);
+  return [...having, ...missing].map((r) => r[ID]);
+}
+
+/** The creation instant of a stored time, in ms. */
+const instant = (stored: string) =>
+  Date.parse(
+    /[Zz]|[+-]\d\d:\d\d$/.test(stored) ? stored.replace(' ', 'T') : `${stored.replace(' ', 'T')}Z`,
+  );
+
+/** A v1 database migrated with the archive strategy, then a run in both (its active copy running). */
+async function withArchive(t: ConformanceContext) {
+  const adapter = await t.options.createAdapter();
+  await seedDocumentedV1(adapter);
+  const first = await t.open(adapter);
+  expect(first.migration?.strategy).toBe('archive');
+  await first.close();
+  // As a carry-over leaves it, but the active copy has moved on since.
+  await rawExec(adapter, DB, [
+    [
+      `INSERT INTO "runs" ("run_id", "template_id", "created_at", "causal_mode", "status", "cost_usd", "schema_version") VALUES ('v1_run_1', 'tpl_1', '2024-01-02T10:00:00', 'portal', 'running', 9, '1.0')`,
+    ],
+  ]);
+  const manager = await t.open(adapter);
+  await write(manager);
+  return { adapter, manager };
+}
+
+export const questions = group('questions over many runs answer the same on every backend', {
+  'listRuns sorts by any key either way, runs without a value last, and its cursor pages add up to the list':
+    async ({ fresh }) => {
+      const { manager } = await fresh();
+      await write(manager);
+      for (const direction of ['asc', 'desc'] as const) {
+        const cost = expectedOrder((r) => r[COST], direction);
+        expect(await allPages(manager, { sort: `cost:${direction}`, limit: 2 })).toEqual(cost);
+        const created = expectedOrder((r) => instant(r[CREATED]), direction);
+        expect(await allPages(manager, { sort: `created:${direction}`, limit: 3 })).toEqual(
+          created,
+        );
+        const streamed: string[] = [];
+        for await (const run of streamRuns(manager, { sort: `compliance:${direction}` }))
+          streamed.push(run.runId);
+        expect(streamed).toEqual(expectedOrder((r) => r[COMPLIANCE], direction));
+      }
+      // Numbers sort largest first unless told; `newest` is created:desc.
+      expect((await listRuns(manager, { sort: 'cost', limit: 1 })).runs[0]!.runId).toBe('a3');
+      expect((await listRuns(manager, { sort: 'newest', limit: 1 })).runs[0]!.runId).toBe('c1');
+      await manager.close();
+    },
+  'time filters compare instants (a space or a T, offsets honoured), and countRuns counts what listRuns lists':
+    async ({ fresh }) => {
+      const { manager } = await fresh();
+      await write(manager);
+      const since = '2025-11-01T00:00:00';
+      const until = '2025-11-03T00:00:00+00:00';
+      const expected = RUNS.filter(
+        (r) => instant(r[CREATED]) >= instant(since) && instant(r[CREATED]) < Date.parse(until),
+      )
+        .map((r) => r[ID])
+        .sort();
+      const listed = (await listRuns(manager, { since, until, sort: 'run_id' })).runs;
+      expect(listed.map((r) => r.runId)).toEqual(expected);
+      // a3 (01:30 at +02:00) is 23:30 UTC the day before: in November's first day.
+      expect(expected).toContain('a3');
+      expect(await countRuns(manager, { since, until })).toBe(expected.length);
+      const where = "cost_usd > 0.4 and status = 'completed'";
+      const costly = RUNS.filter((r) => (r[COST] ?? 0) > 0.4 && r[STATUS] === 'completed');
+      expect(await countRuns(manager, { where })).toBe(costly.length);
+      expect((await listRuns(manager, { where, sort: 'run_id' })).runs.map((r) => r.runId)).toEqual(
+        costly.map((r) => r[ID]).sort(),
+      );
+      await manager.close();
+    },
+  'summarizeRuns groups by template, status and month, with percentiles and fidelity totals':
+    async ({ fresh }) => {
+      const { manager } = await fresh();
+      await write(manager);
+      const byTemplate = await summarizeRuns(manager, { by: 'template' });
+      for (const template of ['alpha', 'beta', 'gamma']) {
+        const runs = RUNS.filter((r) => r[TEMPLATE] === template);
+        const g = byTemplate.groups.find((x) => x.key === template)!;
+        expect(g.runs).toBe(runs.length);
+        expect(g.costUsd).toBeCloseTo(
+          runs.reduce((s, r) => s + (r[COST] ?? 0), 0),
+          10,
+        );
+        expect(g.overBudget).toBe(runs.filter((r) => (r[COMPLIANCE] ?? 0) > 1).length);
+        expect(g.byStatus.completed).toBe(runs.filter((r) => r[STATUS] === 'completed').length);
+        // A distribution is computed when a run completes: none for a running one.
+        expect(g.fidelity).toEqual({ dialog: runs.filter((r) => r[STATUS] !== 'running').length });
+        // Nearest rank over the group's sorted compliances.
+        const values = runs
+          .filter((r) => r[STATUS] !== 'running')
+          .map((r) => r[COMPLIANCE]!)
+          .sort((a, b) => a - b);
+        expect(g.compliance.count).toBe(values.length);
+        expect(g.compliance.median).toBeCloseTo(values[Math.ceil(values.length / 2) - 1]!, 10);
+        expect(g.compliance.p90).toBeCloseTo(values[Math.ceil(values.length * 0.9) - 1]!, 10);
+        expect(g.compliance.min).toBeCloseTo(values[0]!, 10);
+      }
+      // Largest group first, ties by key.
+      expect(byTemplate.groups.map((g) => g.key)).toEqual(['alpha', 'beta', 'gamma']);
+      expect(byTemplate.totals.runs).toBe(RUNS.length);
+      const all = RUNS.filter((r) => r[COMPLIANCE] !== null)
+        .map((r) => r[COMPLIANCE]!)
+        .sort((a, b) => a - b);
+      expect(byTemplate.totals.compliance.median).toBeCloseTo(
+        all[Math.ceil(all.length / 2) - 1]!,
+        10,
+      );
+      const months = await summarizeRuns(manager, { by: 'month' });
+      expect(months.groups.map((g) => [g.key, g.runs])).toEqual([
+        ['2025-11', 5],
+        ['2025-12', 2],
+      ]);
+      const weeks = await summarizeRuns(manager, { by: 'week', status: 'completed' });
+      // 1 November 2025 is a Saturday: its week began on Monday 27 October.
+      expect(weeks.groups.map((g) => [g.key, g.runs])).toEqual([
+        ['2025-10-27', 2],
+        ['2025-11-03', 1],
+        ['2025-12-01', 1],
+        ['2025-12-15', 1],
+      ]);
+      const none = await summarizeRuns(manager, { by: 'none' });
+      expect(none.groups).toHaveLength(1);
+      expect(none.totals).toEqual(none.groups[0]);
+      await manager.close();
+    },
+  'with includeArchive the archive joins before filtering, and a run in both is its active copy':
+    async (t) => {
+      const { manager } = await withArchive(t);
+      // Archive: v1_run_0..4, completed; v1_run_1 is also active, running, cost 9.
+      const everything = await allPages(manager, {
+        includeArchive: true,
+        sort: 'run_id',
+        limit: 4,
+      });
+      expect(everything).toEqual(
+        [
+          ...RUNS.map((r) => r[ID]),
+          'v1_run_0',
+          'v1_run_1',
+          'v1_run_2',
+          'v1_run_3',
+          'v1_run_4',
+        ].sort(),
+      );
+      expect(await countRuns(manager, { includeArchive: true })).toBe(RUNS.length + 5);
+      // The archived copy of v1_run_1 is completed, the active one running: not completed.
+      const completed = await listRuns(manager, {
+        includeArchive: true,
+        status: 'completed',
+        sort: 'run_id',
+      });
+      const archived = completed.runs.filter((r) => r.source === 'archive').map((r) => r.runId);
+      expect(archived).toEqual(['v1_run_0', 'v1_run_2', 'v1_run_3', 'v1_run_4']);
+      // The most expensive run is the active copy (cost 9), listed once.
+      const top = await listRuns(manager, { includeArchive: true, sort: 'cost', limit: 2 });
+      expect(top.runs.map((r) => [r.runId, r.source])).toEqual([
+        ['v1_run_1', 'active'],
+        ['a3', 'active'],
+      ]);
+      const summary = await summarizeRuns(manager, { includeArchive: true, by: 'status' });
+      expect(summary.totals.runs).toBe(RUNS.length + 5);
+      expect(summary.groups.find((g) => g.key === 'running')!.runs).toBe(2);
+      // Without the archive, only the active runs.
+      expect(await countRuns(manager)).toBe(RUNS.length + 1);
+      await manager.close();
+    },
+});
