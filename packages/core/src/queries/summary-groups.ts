@@ -67,8 +67,12 @@ export function groupKey(
 ): BoundSql {
   const day = () => `substr(${createdExpression(columns, dialect, 'filter')}, 1, 10)`;
   switch (by) {
-    case 'template':
-      return { sql: columnOrNull('template_id', columns), params: [] };
+    case 'template': {
+      // Wrapped in a function so SQLite scans the table once rather than walk the
+      // template index and read each run's page out of order (2-4× slower at 1M runs).
+      const column = columnOrNull('template_id', columns);
+      return { sql: column === 'NULL' ? column : `coalesce(${column}, NULL)`, params: [] };
+    }
     case 'mode':
       return foldedEnum('causal_mode', columns, TEMPORAL_MODES);
     case 'status':
