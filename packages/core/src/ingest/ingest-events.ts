@@ -95,7 +95,18 @@ export function parseEventLine(text: string): IngestEvent {
       `must be one of ${NAMES.join(', ')} (got ${previewValue(name)})`,
     );
   }
-  parseInput(EVENT_SCHEMAS[name as IngestEventName], value);
+  const schema = EVENT_SCHEMAS[name as IngestEventName];
+  try {
+    parseInput(schema, value);
+  } catch (error) {
+    // zod names a missing field before an unknown key; but `entity_id` given
+    // for `entityId` is one mistake, better told as the key it is (with its
+    // "did you mean"). Every field optional, only such a key (or a bad value) fails.
+    if (Object.keys(value).some((key) => !Object.hasOwn(schema.shape, key))) {
+      parseInput(schema.partial(), value);
+    }
+    throw error;
+  }
   const { event, runId, ...input } = value as Record<string, unknown>;
   return { event, runId, input } as IngestEvent;
 }
