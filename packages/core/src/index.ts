@@ -55,6 +55,7 @@ export {
 export { parseWhere, WHERE_COLUMNS, type WhereNode } from './filter/where.js';
 // Ingesting JSON lines (`runmeta ingest`): one stream of events, committed in small groups.
 export {
+  INGEST_DEFAULTS,
   type IngestAck,
   type IngestOptions,
   type IngestResult,

@@ -49,6 +49,7 @@ describe('the public API', () => {
       'FidelityStrategyInput',
       'FidelityTemporalStrategy',
       'FileSystemError',
+      'INGEST_DEFAULTS',
       'INGEST_EVENTS',
       'IngestLineError',
       'InterruptedError',

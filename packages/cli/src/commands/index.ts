@@ -8,6 +8,7 @@ import { complete } from './complete.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { ingest } from './ingest.js';
 import { inspect } from './inspect.js';
 import { migrate } from './migrate.js';
 import { record } from './record.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   start,
   record,
   complete,
+  ingest,
   budget,
 ];
 

@@ -25,10 +25,11 @@ export class IngestLineError extends RunmetaError {
   /** @param reason - what is wrong with the line, or the SDK's error for it */
   constructor(line: number, reason: string | RunmetaError) {
     const cause = typeof reason === 'string' ? undefined : reason;
+    const committed = line === 2 ? 'Line 1 is committed' : `Lines 1–${line - 1} are committed`;
     const resume =
       line <= 1
         ? 'Nothing was committed: fix line 1 and send the input again'
-        : `Lines 1–${line - 1} are committed: fix line ${line}, then send it and the lines after it again`;
+        : `${committed}: fix line ${line}, then send it and the lines after it again`;
     super(cause?.code ?? 'RUNMETA_VALIDATION', `line ${line}: ${cause ? cause.problem : reason}`, {
       ...hintsFor(cause, resume),
       ...(cause && { cause }),

@@ -377,7 +377,7 @@ describe('ingestEvents: a bad line', () => {
     expect(error.line).toBe(2);
     expect(error.code).toBe('RUNMETA_LOCKED');
     expect(error.exitCode).toBe(3);
-    expect(error.hint).toContain('Lines 1–1 are committed');
+    expect(error.hint).toContain('Line 1 is committed: fix line 2');
     expect(error.hint?.startsWith(locked.hint!.replace(/\.$/, ''))).toBe(true);
   });
 

@@ -80,7 +80,8 @@ const IngestOptionsSchema = z.strictObject({
   signal: AbortSignalOption.optional(),
 });
 
-const DEFAULTS = { groupSize: 1000, idleMs: 150, maxDelayMs: 1000 };
+/** The defaults of {@link IngestOptions}' group sizes and delays. */
+export const INGEST_DEFAULTS = { groupSize: 1000, idleMs: 150, maxDelayMs: 1000 } as const;
 
 /**
  * Write the events of a JSON-lines stream (SPEC §10): each line one object,
@@ -115,7 +116,7 @@ export async function ingestEvents(
   ) {
     throw new ValidationError('input', 'must be an async iterable of text or bytes (a stream)');
   }
-  const ingestion = new Ingestion(target, { ...DEFAULTS, ...given });
+  const ingestion = new Ingestion(target, { ...INGEST_DEFAULTS, ...given });
   return ingestion.run(input);
 }
 
@@ -143,7 +144,11 @@ class Ingestion {
 
   constructor(
     private readonly target: IngestTarget | (() => Promise<IngestTarget>),
-    private readonly options: IngestOptions & typeof DEFAULTS,
+    private readonly options: IngestOptions & {
+      groupSize: number;
+      idleMs: number;
+      maxDelayMs: number;
+    },
   ) {}
 
   async run(input: AsyncIterable<string | Uint8Array>): Promise<IngestResult> {
