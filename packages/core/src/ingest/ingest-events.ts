@@ -52,8 +52,9 @@ const EVENT_SCHEMAS = {
 } satisfies Record<IngestEventName, z.ZodType>;
 
 /**
- * One valid line: which event, which run, and the SDK input (the line without
- * `event` and `runId`, as given: the manager validates it again, as every call).
+ * One line read as an event: which event, which run, and the SDK input (the
+ * line without `event` and `runId`, as given). Its fields are checked by the
+ * manager call it becomes, as every SDK call is checked.
  */
 export type IngestEvent =
   | { event: 'start'; runId: string; input: StartRunInput }
@@ -66,11 +67,13 @@ export type IngestEvent =
 export class NotAnEventProblem extends Error {}
 
 /**
- * Read one line as an event. Throws {@link NotAnEventProblem} for a line that
- * is not a JSON object, and the SDK's `ValidationError` (naming the field) for
- * an unknown event or invalid fields.
+ * Read one line as an event: JSON, an object, a known `event`, a `runId`. The
+ * other fields are left to the manager call, which validates them anyway (once
+ * is enough for the fast path; {@link explainEventLine} tells a refused line's
+ * problem). Throws {@link NotAnEventProblem} for a line that is not a JSON
+ * object, and a `ValidationError` naming `event` or `runId`.
  */
-export function parseEventLine(text: string): IngestEvent {
+export function readEventLine(text: string): IngestEvent {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -82,31 +85,53 @@ export function parseEventLine(text: string): IngestEvent {
       `must be a JSON object with an "event" field (got ${previewValue(value)})`,
     );
   }
-  const name = (value as { event?: unknown }).event;
-  if (name === undefined) {
+  const { event, runId, ...input } = value as Record<string, unknown>;
+  if (event === undefined) {
     throw new ValidationError(
       'event',
       `is required (one of ${NAMES.join(', ')}) but was not given`,
     );
   }
-  if (typeof name !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, name)) {
+  if (typeof event !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, event)) {
     throw new ValidationError(
       'event',
-      `must be one of ${NAMES.join(', ')} (got ${previewValue(name)})`,
+      `must be one of ${NAMES.join(', ')} (got ${previewValue(event)})`,
     );
   }
-  const schema = EVENT_SCHEMAS[name as IngestEventName];
+  if (typeof runId !== 'string' || runId === '') parseInput(NonEmptyText, runId, 'runId');
+  return { event, runId, input } as IngestEvent;
+}
+
+/**
+ * The problem with a line the manager refused, told against the line's own
+ * schema (so the field is named as the line has it, `functionName`, not
+ * `mechanisms[3].functionName`): the `ValidationError` or
+ * {@link NotAnEventProblem} it throws, or null when the line is valid as such
+ * (the manager refused it for another reason, e.g. a duplicate run id).
+ */
+export function explainEventLine(text: string): Error | null {
+  let event: IngestEvent;
+  try {
+    event = readEventLine(text);
+  } catch (error) {
+    return error as Error;
+  }
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const schema = EVENT_SCHEMAS[event.event];
   try {
     parseInput(schema, value);
+    return null;
   } catch (error) {
     // zod names a missing field before an unknown key; but `entity_id` given
     // for `entityId` is one mistake, better told as the key it is (with its
     // "did you mean"). Every field optional, only such a key (or a bad value) fails.
     if (Object.keys(value).some((key) => !Object.hasOwn(schema.shape, key))) {
-      parseInput(schema.partial(), value);
+      try {
+        parseInput(schema.partial(), value);
+      } catch (unknownKey) {
+        return unknownKey as Error;
+      }
     }
-    throw error;
+    return error as Error;
   }
-  const { event, runId, ...input } = value as Record<string, unknown>;
-  return { event, runId, input } as IngestEvent;
 }

@@ -13,6 +13,13 @@ import {
   ValidationError,
 } from '../errors.js';
 import type { RecordBatch } from '../manager/inputs.js';
+import {
+  MechanismUsageInput,
+  ResolutionAssignmentInput,
+  ValidationRecordInput,
+} from '../schema/records.js';
+import { CompleteRunInput, StartRunInput } from '../schema/run-metadata.js';
+import { parseInput } from '../schema/validate.js';
 import { type IngestAck, type IngestTarget, ingestEvents } from './ingest.js';
 import { IngestLineError } from './ingest-error.js';
 
@@ -30,12 +37,23 @@ function recorder(fail?: (call: Call) => Error | undefined) {
     if (error) throw error;
     calls.push(entry);
   };
+  // Inputs are validated as the manager validates them (ingestion relies on it).
   const target: IngestTarget = {
     startRun: async (input) => {
+      parseInput(StartRunInput, input);
       await call(['startRun', input as Record<string, unknown>]);
       return {} as RunMetadata;
     },
     recordBatch: async (runId, batch) => {
+      for (const [i, m] of (batch.mechanisms ?? []).entries()) {
+        parseInput(MechanismUsageInput, m, `mechanisms[${i}]`);
+      }
+      for (const [i, r] of (batch.resolutions ?? []).entries()) {
+        parseInput(ResolutionAssignmentInput, r, `resolutions[${i}]`);
+      }
+      for (const [i, v] of (batch.validations ?? []).entries()) {
+        parseInput(ValidationRecordInput, v, `validations[${i}]`);
+      }
       const sizes = {
         m: batch.mechanisms?.length ?? 0,
         r: batch.resolutions?.length ?? 0,
@@ -45,6 +63,7 @@ function recorder(fail?: (call: Call) => Error | undefined) {
       batches.push(batch);
     },
     completeRun: async (runId, input) => {
+      parseInput(CompleteRunInput, input);
       await call(['completeRun', runId, input as Record<string, unknown>]);
       return {} as RunMetadata;
     },
@@ -366,6 +385,35 @@ describe('ingestEvents: a bad line', () => {
     );
     expect(error.cause).toBeInstanceOf(RunNotFoundError);
     expect(calls.map((c) => c[0])).toEqual(['startRun', 'recordBatch']);
+  });
+
+  it('names the first bad line of a group, whichever list the manager checks first', async () => {
+    const { target, calls, batches } = recorder();
+    const badResolution =
+      '{"event":"resolution","runId":"a","entityId":"ceo","resolution":"ultra","timepointId":"t"}';
+    const badMechanism = '{"event":"mechanism","runId":"a","mechanism":"X","functionName":"f"}';
+    const error = (await failure(
+      ingestEvents(target, linesOf(mechanism('a'), mechanism('a', 2), badResolution, badMechanism)),
+    )) as IngestLineError;
+    expect(error.line).toBe(3);
+    expect(error.field).toBe('resolution');
+    expect(calls).toEqual([['recordBatch', 'a', { m: 2, r: 0, v: 0 }]]);
+    expect(batches[0]!.mechanisms!.map((m) => m.functionName)).toEqual(['step_1', 'step_2']);
+  });
+
+  it('names the line of a write refused for a reason the line cannot show (a duplicate run)', async () => {
+    const duplicate = new ValidationError('runId', 'a run with id "a" already exists');
+    const { target } = recorder((call) =>
+      call[0] === 'startRun' && call[1].runId === 'a' && call[1].templateId === 'again'
+        ? duplicate
+        : undefined,
+    );
+    const error = (await failure(
+      ingestEvents(target, linesOf(start('a'), { ...start('a'), templateId: 'again' })),
+    )) as IngestLineError;
+    expect(error.line).toBe(2);
+    expect(error.problem).toBe('line 2: Invalid runId: a run with id "a" already exists');
+    expect(error.cause).toBe(duplicate);
   });
 
   it('keeps the code and advice of a database problem, for the CLI too', async () => {

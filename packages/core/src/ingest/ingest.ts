@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { InterruptedError, RunmetaError, ValidationError } from '../errors.js';
+import type { RecordBatch } from '../manager/inputs.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { AbortSignalOption, CallbackOption, DurationMs, parseOptions } from '../schema/options.js';
 import type {
@@ -24,10 +25,20 @@ import type {
   ValidationRecordInput,
 } from '../schema/records.js';
 import { IngestLineError } from './ingest-error.js';
-import { type IngestEventName, NotAnEventProblem, parseEventLine } from './ingest-events.js';
+import {
+  explainEventLine,
+  type IngestEvent,
+  type IngestEventName,
+  NotAnEventProblem,
+  readEventLine,
+} from './ingest-events.js';
 import { type InputLine, InputLineProblem, inputLines } from './input-lines.js';
 
-/** The writes ingestion makes: a {@link MetadataManager}, or anything with these methods. */
+/**
+ * The writes ingestion makes: a {@link MetadataManager}, or anything with these
+ * methods that validates its inputs as the manager does (a line's fields are
+ * checked by the call it becomes, not twice).
+ */
 export type IngestTarget = Pick<MetadataManager, 'startRun' | 'recordBatch' | 'completeRun'>;
 
 /** One committed line, as `onCommit` receives it. */
@@ -120,16 +131,24 @@ export async function ingestEvents(
   return ingestion.run(input);
 }
 
+/** A line read as an event, not committed yet. */
+interface PendingEvent {
+  ack: IngestAck;
+  /** The line itself, to tell its problem if the manager refuses it. */
+  text: string;
+  input: IngestEvent['input'];
+}
+
 /** A group of child events of one run, waiting to be committed. */
 interface PendingGroup {
   runId: string;
-  mechanisms: MechanismUsageInput[];
-  resolutions: ResolutionAssignmentInput[];
-  validations: ValidationRecordInput[];
-  acks: IngestAck[];
+  events: PendingEvent[];
   /** When its first event was read (ms since the epoch). */
   since: number;
 }
+
+/** Writes a set of pending events (all of them, or the ones before a bad line). */
+type Write = (target: IngestTarget, events: readonly PendingEvent[]) => Promise<unknown>;
 
 /** What a wait for input ended with besides input. */
 const IDLE = Symbol('idle');
@@ -210,71 +229,77 @@ class Ingestion {
   private async take(line: InputLine): Promise<void> {
     this.lastLine = line.number;
     if (line.text.trim() === '') return;
-    let event: ReturnType<typeof parseEventLine>;
+    let event: IngestEvent;
     try {
-      event = parseEventLine(line.text);
+      event = readEventLine(line.text);
     } catch (error) {
-      if (error instanceof NotAnEventProblem) throw new IngestLineError(line.number, error.message);
-      if (error instanceof RunmetaError) throw new IngestLineError(line.number, error);
-      throw error;
+      throw refusal(line.number, error);
     }
-    const ack: IngestAck = { line: line.number, event: event.event, runId: event.runId };
+    const { runId } = event;
+    const pending: PendingEvent = {
+      ack: { line: line.number, event: event.event, runId },
+      text: line.text,
+      input: event.input,
+    };
     switch (event.event) {
       case 'start':
         await this.flush();
-        await this.write(ack, (t) => t.startRun({ ...event.input, runId: event.runId }));
+        await this.write([pending], (t) => t.startRun({ ...event.input, runId }));
         return;
       case 'complete':
         await this.flush();
-        await this.write(ack, (t) => t.completeRun(event.runId, event.input));
+        await this.write([pending], (t) => t.completeRun(runId, event.input));
         return;
     }
-    if (this.group && this.group.runId !== event.runId) await this.flush();
-    const group = this.group ?? this.startGroup(event.runId);
-    if (event.event === 'mechanism') group.mechanisms.push(event.input);
-    else if (event.event === 'resolution') group.resolutions.push(event.input);
-    else group.validations.push(event.input);
-    group.acks.push(ack);
-    if (group.acks.length >= this.options.groupSize) await this.flush();
+    if (this.group && this.group.runId !== runId) await this.flush();
+    this.group ??= { runId, events: [], since: Date.now() };
+    this.group.events.push(pending);
+    if (this.group.events.length >= this.options.groupSize) await this.flush();
   }
 
-  /** A new, empty pending group for `runId`. */
-  private startGroup(runId: string): PendingGroup {
-    this.group = {
-      runId,
-      mechanisms: [],
-      resolutions: [],
-      validations: [],
-      acks: [],
-      since: Date.now(),
-    };
-    return this.group;
-  }
-
-  /** Commit the pending group in one transaction. */
+  /** Commit the pending group in one `recordBatch` transaction. */
   private async flush(): Promise<void> {
     const group = this.group;
     if (!group) return;
     this.group = null;
-    const { runId, mechanisms, resolutions, validations, acks } = group;
-    await this.write(acks, (t) => t.recordBatch(runId, { mechanisms, resolutions, validations }));
+    await this.write(group.events, (t, events) => t.recordBatch(group.runId, batchOf(events)));
   }
 
-  /** Make one write for `acks` (their first line named if it fails), then acknowledge them. */
-  private async write(
-    acks: IngestAck | IngestAck[],
-    write: (target: IngestTarget) => Promise<unknown>,
-  ): Promise<void> {
-    const lines = Array.isArray(acks) ? acks : [acks];
+  /**
+   * Write `events` in one call, then acknowledge them. When the call fails, the
+   * error names the line to blame (see {@link blame}).
+   */
+  private async write(events: readonly PendingEvent[], write: Write): Promise<void> {
     try {
-      await write(await this.open());
+      await write(await this.open(), events);
     } catch (error) {
-      throw error instanceof RunmetaError && !(error instanceof IngestLineError)
-        ? new IngestLineError(lines[0]!.line, error)
-        : error;
+      throw await this.blame(events, write, error);
     }
-    this.events += lines.length;
-    await this.options.onCommit?.(lines);
+    this.events += events.length;
+    await this.options.onCommit?.(events.map((e) => e.ack));
+  }
+
+  /**
+   * The line that made a write fail. A field the manager refused is one line's:
+   * the first line its own schema refuses (the lines before it are valid, and
+   * committed now). Anything else (an unknown or finished run, a locked
+   * database) is about the whole write: its first line.
+   */
+  private async blame(
+    events: readonly PendingEvent[],
+    write: Write,
+    error: unknown,
+  ): Promise<unknown> {
+    if (!(error instanceof RunmetaError)) return error;
+    if (error instanceof ValidationError) {
+      for (let i = 0; i < events.length; i++) {
+        const problem = explainEventLine(events[i]!.text);
+        if (!problem) continue;
+        if (i > 0) await this.write(events.slice(0, i), write);
+        return refusal(events[i]!.ack.line, problem);
+      }
+    }
+    return new IngestLineError(events[0]!.ack.line, error);
   }
 
   private async open(): Promise<IngestTarget> {
@@ -283,6 +308,28 @@ class Ingestion {
     this.opened = typeof target === 'function' ? await target() : target;
     return this.opened;
   }
+}
+
+/** The batch of `recordBatch` for child events, each list in input order. */
+function batchOf(events: readonly PendingEvent[]): RecordBatch {
+  const batch = {
+    mechanisms: [] as MechanismUsageInput[],
+    resolutions: [] as ResolutionAssignmentInput[],
+    validations: [] as ValidationRecordInput[],
+  };
+  for (const { ack, input } of events) {
+    if (ack.event === 'mechanism') batch.mechanisms.push(input as MechanismUsageInput);
+    else if (ack.event === 'resolution') batch.resolutions.push(input as ResolutionAssignmentInput);
+    else batch.validations.push(input as ValidationRecordInput);
+  }
+  return batch;
+}
+
+/** The error for a line that is refused: it names the line. */
+function refusal(line: number, error: unknown): unknown {
+  if (error instanceof NotAnEventProblem) return new IngestLineError(line, error.message);
+  if (error instanceof RunmetaError) return new IngestLineError(line, error);
+  return error;
 }
 
 /**
