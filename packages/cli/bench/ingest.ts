@@ -32,20 +32,26 @@ export interface IngestBenchOptions {
   log?: (line: string) => void;
 }
 
-/** What {@link benchIngest} measured (medians). */
+/** Times of one side: wall-clock and CPU (user + system) ms, and events per second of each. */
+export interface SideFigures {
+  ms: number;
+  cpuMs: number;
+  eventsPerSecond: number;
+  eventsPerCpuSecond: number;
+}
+
+/** What {@link benchIngest} measured (medians over the repetitions). */
 export interface IngestBenchResult {
   events: number;
   inputBytes: number;
-  /** `runmeta ingest`, from spawn to exit (Node start-up included). */
-  runmetaMs: number;
-  runmetaEventsPerSecond: number;
-  /** Start-up alone: `runmeta ingest` on an empty input. */
-  startupMs: number;
-  /** Peak resident memory of the ingest process (Linux), MiB; null elsewhere. */
-  peakRssMiB: number | null;
-  /** Hand-written better-sqlite3, same transactions and parsing, in this process. */
-  floorMs: number;
-  floorEventsPerSecond: number;
+  /** `runmeta ingest` as a process, stdin piped, from spawn to exit (Node start-up included). */
+  runmeta: SideFigures;
+  /** Start-up alone: `runmeta ingest` on an empty input (which opens nothing). */
+  startup: { ms: number; cpuMs: number };
+  /** Peak resident memory of the ingest process, MiB (the largest of the repetitions). */
+  peakRssMiB: number;
+  /** Hand-written better-sqlite3, same transactions and JSON parsing, in this process. */
+  floor: SideFigures;
 }
 
 /** Write the events of `runs` runs to `file`, one JSON object per line; returns the count. */
@@ -113,50 +119,56 @@ function generate(file: string, o: Required<Omit<IngestBenchOptions, 'reps' | 'l
   return events;
 }
 
-/** Peak RSS of a live process, from /proc (Linux); null when unreadable. */
-function peakRss(pid: number): number | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-    return kib ? Number(kib) / 1024 : null;
-  } catch {
-    return null;
-  }
+/**
+ * Preloaded into the measured process: at exit it writes its CPU time and peak
+ * memory to fd 3. The CLI itself is unchanged; wall time alone would mostly
+ * measure how busy the machine is.
+ */
+const EXIT_REPORT = `require('node:process').on('exit', () => {
+  const u = process.resourceUsage();
+  require('node:fs').writeSync(3, JSON.stringify({ cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, maxRssKiB: u.maxRSS }));
+});`;
+
+/** One measured run of the CLI. */
+interface Measured {
+  ms: number;
+  cpuMs: number;
+  rssMiB: number;
 }
 
-/** Pipe `file` into `runmeta --db <db> ingest`; ms from spawn to exit, and its peak RSS. */
-async function runIngest(file: string, db: string): Promise<{ ms: number; rss: number | null }> {
+/** Pipe `file` into `runmeta --db <db> ingest`, as a pipeline would; its wall and CPU time, peak RSS. */
+async function runIngest(file: string, db: string, hook: string): Promise<Measured> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--db', db, 'ingest'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, ['--require', hook, BIN, '--db', db, 'ingest'], {
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let report = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
   child.stdout.resume();
-  let rss: number | null = null;
-  const sampler = setInterval(() => {
-    rss = peakRss(child.pid!) ?? rss;
-  }, 20);
+  (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => {
+    report += chunk;
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
   });
   await pipeline(fs.createReadStream(file), child.stdin);
   const code = await exited;
-  clearInterval(sampler);
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`runmeta ingest exited ${code}: ${stderr}`);
-  return { ms, rss };
+  const { cpuMs, maxRssKiB } = JSON.parse(report) as { cpuMs: number; maxRssKiB: number };
+  return { ms, cpuMs, rssMiB: maxRssKiB / 1024 };
 }
 
 /** An empty v2 database made by runmeta itself, for the floor to write into. */
-export async function emptyDatabase(db: string): Promise<void> {
+export async function emptyDatabase(db: string, hook: string): Promise<void> {
   const start = '{"event":"start","runId":"schema","templateId":"t","causalMode":"forward"}\n';
   const file = `${db}.seed.jsonl`;
   fs.writeFileSync(file, start);
-  await runIngest(file, db);
+  await runIngest(file, db, hook);
   const plain = new BetterSqlite3(db);
   plain.exec(`DELETE FROM runs WHERE run_id = 'schema'`);
   plain.close();
@@ -168,8 +180,9 @@ export async function emptyDatabase(db: string): Promise<void> {
  * (per run: the start; one group of child events, which first touches the run;
  * the completion, which reads the run and its assignments, then updates it).
  */
-export async function floor(file: string, db: string): Promise<number> {
+export async function floor(file: string, db: string): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const client = new BetterSqlite3(db);
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
@@ -281,7 +294,8 @@ export async function floor(file: string, db: string): Promise<number> {
   }
   flush();
   client.close();
-  return performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
 }
 
 function median(values: readonly number[]): number {
@@ -324,49 +338,56 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<Ing
     );
     const empty = path.join(dir, 'empty.jsonl');
     fs.writeFileSync(empty, '');
-    const runmeta: number[] = [];
-    const floors: number[] = [];
-    const rss: number[] = [];
-    const startup: number[] = [];
-    let expected: string | null = null;
+    const hook = path.join(dir, 'exit-report.cjs');
+    fs.writeFileSync(hook, EXIT_REPORT);
+    const runmeta: Measured[] = [];
+    const floors: { ms: number; cpuMs: number }[] = [];
+    const startup: Measured[] = [];
     for (let i = 0; i < reps; i++) {
       const db = path.join(dir, `runmeta-${i}.db`);
       const base = path.join(dir, `floor-${i}.db`);
-      await emptyDatabase(base);
+      await emptyDatabase(base, hook);
       const sides: (() => Promise<void>)[] = [
-        async () => {
-          const run = await runIngest(file, db);
-          runmeta.push(run.ms);
-          if (run.rss !== null) rss.push(run.rss);
-        },
-        async () => {
-          floors.push(await floor(file, base));
-        },
+        async () => void runmeta.push(await runIngest(file, db, hook)),
+        async () => void floors.push(await floor(file, base)),
       ];
+      // Alternate which side goes first, so drift (page cache, load) hits both.
       if (i % 2) sides.reverse();
       for (const side of sides) await side();
-      startup.push((await runIngest(empty, path.join(dir, 'never.db'))).ms);
+      startup.push(await runIngest(empty, path.join(dir, 'never.db'), hook));
       const counts = rowCounts(db);
-      if (counts !== rowCounts(base))
+      if (counts !== rowCounts(base)) {
         throw new Error(`rows differ: ${counts} vs ${rowCounts(base)}`);
-      expected ??= counts;
+      }
+      const r = runmeta.at(-1)!;
+      const f = floors.at(-1)!;
       log(
-        `  rep ${i + 1}: runmeta ${runmeta.at(-1)!.toFixed(0)} ms, floor ${floors.at(-1)!.toFixed(0)} ms (rows runs/mechanisms/resolutions/validations: ${counts})`,
+        `  rep ${i + 1}: runmeta ${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms), floor ${f.ms.toFixed(0)} ms (CPU ${f.cpuMs.toFixed(0)} ms); rows runs/mechanisms/resolutions/validations ${counts}`,
       );
-      fs.rmSync(db, { force: true });
-      fs.rmSync(base, { force: true });
+      for (const name of [db, base]) {
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(name + suffix, { force: true });
+      }
     }
-    const runmetaMs = median(runmeta);
-    const floorMs = median(floors);
+    const figures = (sides: readonly { ms: number; cpuMs: number }[]): SideFigures => {
+      const ms = median(sides.map((x) => x.ms));
+      const cpuMs = median(sides.map((x) => x.cpuMs));
+      return {
+        ms,
+        cpuMs,
+        eventsPerSecond: events / (ms / 1000),
+        eventsPerCpuSecond: events / (cpuMs / 1000),
+      };
+    };
     return {
       events,
       inputBytes,
-      runmetaMs,
-      runmetaEventsPerSecond: events / (runmetaMs / 1000),
-      startupMs: median(startup),
-      peakRssMiB: rss.length ? Math.max(...rss) : null,
-      floorMs,
-      floorEventsPerSecond: events / (floorMs / 1000),
+      runmeta: figures(runmeta),
+      startup: {
+        ms: median(startup.map((x) => x.ms)),
+        cpuMs: median(startup.map((x) => x.cpuMs)),
+      },
+      peakRssMiB: Math.max(...runmeta.map((x) => x.rssMiB)),
+      floor: figures(floors),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -396,14 +417,23 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const log = (line: string) => console.log(line);
   const result = await benchIngest({ ...parseArgs(process.argv.slice(2)), log });
   const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
+  const side = (f: SideFigures) =>
+    `${f.ms.toFixed(0)} ms = ${rate(f.eventsPerSecond)}; CPU ${f.cpuMs.toFixed(0)} ms = ${rate(f.eventsPerCpuSecond)} of CPU`;
+  const { runmeta, floor: base } = result;
   log('');
   log(
-    `runmeta ingest (one process, stdin piped): ${result.runmetaMs.toFixed(0)} ms = ${rate(result.runmetaEventsPerSecond)} (start-up ${result.startupMs.toFixed(0)} ms; peak RSS ${result.peakRssMiB?.toFixed(0) ?? '?'} MiB)`,
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.availableParallelism()} CPUs`,
   );
+  log(`runmeta ingest (a process, stdin piped): ${side(runmeta)}`);
   log(
-    `floor (hand-written better-sqlite3, same transactions): ${result.floorMs.toFixed(0)} ms = ${rate(result.floorEventsPerSecond)}`,
+    `  of which start-up (empty input): ${result.startup.ms.toFixed(0)} ms, CPU ${result.startup.cpuMs.toFixed(0)} ms; peak RSS ${result.peakRssMiB.toFixed(0)} MiB`,
   );
+  log(`floor (hand-written better-sqlite3, same transactions, in-process): ${side(base)}`);
   log(
-    `runmeta / floor: ${(result.runmetaMs / result.floorMs).toFixed(2)}× the time; target ≥ 20,000 events/s: ${result.runmetaEventsPerSecond >= 20_000 ? 'met' : 'NOT met'}`,
+    `runmeta / floor: ${(runmeta.ms / base.ms).toFixed(2)}× the wall time, ${(runmeta.cpuMs / base.cpuMs).toFixed(2)}× the CPU time`,
   );
+  log(`target ≥ 20,000 events/s (wall): ${runmeta.eventsPerSecond >= 20_000 ? 'met' : 'NOT met'}`);
 }
