@@ -301,6 +301,28 @@ describe('runmeta ingest: commits while the pipeline runs', () => {
     expect(plainCount(db, 'SELECT count(*) AS n FROM mechanism_usage')).toBe(3);
   });
 
+  it('on Ctrl-C commits what was read and says up to which line (exit 130)', async () => {
+    const db = freshDb('interrupted');
+    const run = startIngest(['--db', db, 'ingest'], dir);
+    run.write(`${start('cut')}\n${mechanism('cut', 1)}\n`);
+    await vi.waitFor(
+      () => {
+        expect(fs.existsSync(db)).toBe(true);
+        expect(plainCount(db, 'SELECT count(*) AS n FROM mechanism_usage')).toBe(1);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    run.child.kill('SIGINT');
+    const result = await run.exited;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe(
+      'interrupted after line 2; lines 1–2 are committed. Send the lines after line 2 to carry on\n',
+    );
+    expect(plainAll(db, 'SELECT run_id, status FROM runs')).toEqual([
+      { run_id: 'cut', status: 'running' },
+    ]);
+  });
+
   it('takes many runs in one process, each child row under its run', async () => {
     const db = freshDb('many');
     const input: string[] = [];
