@@ -290,7 +290,8 @@ class Ingestion {
     write: Write,
     error: unknown,
   ): Promise<unknown> {
-    if (!(error instanceof RunmetaError)) return error;
+    // An interruption (Ctrl-C during a migration on open) is not the line's doing.
+    if (!(error instanceof RunmetaError) || error instanceof InterruptedError) return error;
     if (error instanceof ValidationError) {
       for (let i = 0; i < events.length; i++) {
         const problem = explainEventLine(events[i]!.text);
