@@ -10,6 +10,7 @@
  *   ← columns/ (registry, codecs, DDL from a DdlDialect)
  *   ← storage/ (Database, the dialect roles, the SQLite dialect and introspector)
  *   ← migrate/ ← manager/ ← queries/ (questions over many runs)
+ *   and, beside queries/, ingest/ (JSON-lines events into manager writes)
  *
  * Type-only imports count: a lower layer that needs a type from a higher one is
  * upside down (tsPreCompilationDeps). Adapters and the CLI see other packages
@@ -98,6 +99,7 @@ module.exports = {
         'migrate/',
         'manager/',
         'queries/',
+        'ingest/',
         'snapshot/',
         'demo/',
         'testing/',
@@ -113,6 +115,7 @@ module.exports = {
         'migrate/',
         'manager/',
         'queries/',
+        'ingest/',
         'metrics/',
         'snapshot/',
         'demo/',
@@ -123,14 +126,30 @@ module.exports = {
     layer(
       'storage-below-migrate',
       'storage/',
-      ['filter/', 'migrate/', 'manager/', 'queries/', 'metrics/', 'snapshot/', 'demo/', 'testing/'],
+      [
+        'filter/',
+        'migrate/',
+        'manager/',
+        'queries/',
+        'ingest/',
+        'metrics/',
+        'snapshot/',
+        'demo/',
+        'testing/',
+      ],
       'storage/ (Database, dialects, introspectors) knows nothing of migrations or the manager.',
     ),
     layer(
       'nothing-below-imports-the-manager',
       '(sql|schema|columns|storage|filter|metrics|migrate|snapshot)/',
-      ['manager/', 'queries/', 'demo/', 'testing/'],
+      ['manager/', 'queries/', 'ingest/', 'demo/', 'testing/'],
       'schema/, metrics/, migrate/ and the other layers below never import the manager (or what is built on it).',
+    ),
+    layer(
+      'ingest-is-a-top-layer',
+      '(manager|queries)/',
+      ['ingest/'],
+      'ingest/ turns event streams into manager writes: the manager and the queries beside it never import it.',
     ),
   ],
   options: {

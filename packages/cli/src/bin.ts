@@ -26,6 +26,7 @@ const code = await main(
     stdout: process.stdout,
     stderr: process.stderr,
     stdinIsTTY: !!process.stdin.isTTY,
+    stdin: process.stdin,
     env: process.env,
   },
   rawArguments(argv.length),

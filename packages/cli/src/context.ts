@@ -4,6 +4,7 @@
  * the database.
  */
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import {
   type ManagerOptions,
   MetadataManager,
@@ -28,6 +29,8 @@ export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdinIsTTY: boolean;
+  /** What `ingest` reads; absent where no command reads input (the docs generator). */
+  stdin?: Readable;
   env: NodeJS.ProcessEnv;
 }
 

@@ -29,6 +29,7 @@ const LEAVES = [
   'record resolution',
   'record validation',
   'complete',
+  'ingest',
   'budget check',
 ];
 const TOP_LEVEL = [...new Set(LEAVES.map((name) => name.split(' ')[0]!))];

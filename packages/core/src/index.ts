@@ -5,7 +5,8 @@ export { MIGRATION_STRATEGIES, type MigrationStrategy } from './schema/migration
  * `@runmeta/core` — run metadata for LLM-driven simulations: the
  * {@link MetadataManager}, the record schemas and types, typed errors, metric
  * calculators, snapshot formatting, the `--where` filter language, the migration
- * planner, and the questions asked over many runs (status, counts, reports).
+ * planner, the questions asked over many runs (status, counts, reports), and
+ * the ingestion of JSON-lines event streams.
  *
  * Every name is listed here on purpose (no `export *`): this is the API users
  * program against. What a storage backend needs lives in `@runmeta/core/adapter`,
@@ -52,6 +53,21 @@ export {
 } from './errors.js';
 // The `--where` filter language.
 export { parseWhere, WHERE_COLUMNS, type WhereNode } from './filter/where.js';
+// Ingesting JSON lines (`runmeta ingest`): one stream of events, committed in small groups.
+export {
+  INGEST_DEFAULTS,
+  type IngestAck,
+  type IngestOptions,
+  type IngestResult,
+  type IngestTarget,
+  ingestEvents,
+} from './ingest/ingest.js';
+export { IngestLineError } from './ingest/ingest-error.js';
+export {
+  INGEST_EVENTS,
+  type IngestEvent,
+  type IngestEventName,
+} from './ingest/ingest-events.js';
 export { carryOverArchive } from './manager/carry-over-archive.js';
 export type {
   CarryOverArchiveOptions,

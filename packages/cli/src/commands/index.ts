@@ -9,6 +9,7 @@ import { complete } from './complete.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { ingest } from './ingest.js';
 import { inspect } from './inspect.js';
 import { migrate } from './migrate.js';
 import { record } from './record.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   start,
   record,
   complete,
+  ingest,
   budget,
 ];
 
