@@ -2,6 +2,9 @@
 import { type RunSummary, sortedDistribution } from '@runmeta/core';
 import { renderBars, renderTable } from './table.js';
 
+/** A compliance figure to two decimals, in the table (a number, so it is right-aligned; none shows `—`). */
+const cell = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 100) / 100;
 /** A compliance figure with two decimals, `—` when there is none. */
 const ratio = (value: number | null): string => (value === null ? '—' : value.toFixed(2));
 
@@ -36,10 +39,10 @@ export function renderReport(summary: RunSummary): string {
         g.tokens,
         g.llmCalls,
         g.overBudget,
-        ratio(g.compliance.min),
-        ratio(g.compliance.median),
-        ratio(g.compliance.p90),
-        ratio(g.compliance.max),
+        cell(g.compliance.min),
+        cell(g.compliance.median),
+        cell(g.compliance.p90),
+        cell(g.compliance.max),
       ]),
     ),
     '',
