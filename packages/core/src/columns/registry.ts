@@ -149,9 +149,10 @@ export const CANONICAL_RUN_COLUMNS = {
   entitiesCreated: integer('entities_created', { description: 'Entities the run created.' }),
   timepointsCreated: integer('timepoints_created', { description: 'Timepoints the run created.' }),
   trainingExamples: integer('training_examples', { description: 'Training examples produced.' }),
-  costUsd: real('cost_usd', { description: 'LLM cost in US dollars.' }),
+  // Indexed: "the most expensive runs" is a first question (`runs list --sort cost`).
+  costUsd: real('cost_usd', { indexed: true, description: 'LLM cost in US dollars.' }),
   llmCalls: integer('llm_calls', { description: 'Number of LLM calls.' }),
-  tokensUsed: integer('tokens_used', { description: 'Tokens the run used.' }),
+  tokensUsed: integer('tokens_used', { indexed: true, description: 'Tokens the run used.' }),
   oxenRepoUrl: text('oxen_repo_url', { description: 'Dataset repository URL.' }),
   oxenDatasetUrl: text('oxen_dataset_url', { description: 'Dataset file URL.' }),
   errorMessage: text('error_message', { description: 'Why the run failed, if it did.' }),

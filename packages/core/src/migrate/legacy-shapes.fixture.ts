@@ -81,6 +81,8 @@ export const HISTORY =
 export const V2_INDEXES = [
   'idx_runs_template_id',
   'idx_runs_created_at',
+  'idx_runs_cost_usd',
+  'idx_runs_tokens_used',
   'idx_runs_status',
   'idx_runs_schema_version',
   'idx_runs_actual_tokens_used',
