@@ -74,10 +74,9 @@ export const postgresDialect: SqlDialect = {
     sql: `(SELECT sum(e.value::double precision) FROM jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS e WHERE lower(e.key) = CAST(? AS TEXT))`,
     param: key.toLowerCase(),
   }),
-  jsonNumberMembers: (column, alias) => ({
-    from: `jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS ${alias}`,
-    key: `lower(${alias}."key")`,
-    value: `${alias}."value"::double precision`,
+  jsonKeyNumber: (column, key) => ({
+    sql: `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN (lower(${column})::jsonb ->> CAST(? AS TEXT))::double precision END`,
+    params: [key.toLowerCase()],
   }),
   weekStart: (day) => `to_char(date_trunc('week', CAST(${day} AS date)), 'YYYY-MM-DD')`,
   timeKey: postgresTimeKey,

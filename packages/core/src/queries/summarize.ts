@@ -2,9 +2,11 @@
  * Summarizing runs (`runmeta report`, the dashboard's overview): per group of
  * template, mode, status, day, week or month — or over all runs — the runs by
  * status, cost, tokens, LLM calls, budget overruns, the compliance distribution
- * and the fidelity totals per level. Three grouped statements (totals, compliance
- * ranks, fidelity members), each one pass over the runs in the database;
- * memory holds one row per group, whatever the number of runs.
+ * and the fidelity totals per level. Two grouped statements (totals with the
+ * fidelity levels, compliance ranks), each one pass over the runs in the
+ * database; memory holds one row per group, whatever the number of runs.
+ * Fidelity totals are of the known levels (`RESOLUTION_LEVELS`), keys read in
+ * any case.
  *
  * Compliance percentiles are nearest-rank: the median is the value at rank
  * ⌈n/2⌉ of the group's n compliances in ascending order, p90 at ⌈0.9·n⌉.
@@ -13,7 +15,7 @@
  */
 import { z } from 'zod';
 import type { MetadataManager } from '../manager/metadata-manager.js';
-import { RUN_STATUSES } from '../schema/enums.js';
+import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enums.js';
 import type { Row } from '../sql/values.js';
 import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 import {
@@ -75,15 +77,31 @@ const num = (value: unknown): number => (value === null || value === undefined ?
 const orNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** Per group: counts by status, sums, overruns, compliance min/max/count. */
+/**
+ * Per group, in one pass: counts by status, sums, overruns, compliance
+ * min/max/count, and the fidelity counts of each known level (`level_<name>`).
+ */
 async function groupTotals(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
   const cols = f.view.columns;
   const status = foldedEnum('status', cols, RUN_STATUSES);
   const compliance = columnOrNull('token_budget_compliance', cols);
-  const inner = `SELECT ${key.sql} AS "k", ${status.sql} AS "s", ${columnOrNull('cost_usd', cols)} AS "cost", ${columnOrNull('tokens_used', cols)} AS "tokens", ${columnOrNull('llm_calls', cols)} AS "calls", ${compliance} AS "c" FROM ${f.view.from}${whereSql(f.conditions)}`;
+  const distribution = columnOrNull('fidelity_distribution', cols);
+  const levels = RESOLUTION_LEVELS.map((level) =>
+    distribution === 'NULL'
+      ? { sql: 'NULL', params: [] }
+      : f.view.db.dialect.jsonKeyNumber(distribution, level),
+  );
+  const inner = `SELECT ${key.sql} AS "k", ${status.sql} AS "s", ${columnOrNull('cost_usd', cols)} AS "cost", ${columnOrNull('tokens_used', cols)} AS "tokens", ${columnOrNull('llm_calls', cols)} AS "calls", ${compliance} AS "c", ${levels.map((l, i) => `${l.sql} AS "l${i}"`).join(', ')} FROM ${f.view.from}${whereSql(f.conditions)}`;
   const byStatus = RUN_STATUSES.map((s) => `sum(CASE WHEN "s" = ? THEN 1 ELSE 0 END) AS "${s}"`);
-  const sql = `SELECT "k", count(*) AS "runs", ${byStatus.join(', ')}, sum("cost") AS "cost", sum("tokens") AS "tokens", sum("calls") AS "calls", sum(CASE WHEN "c" > 1 THEN 1 ELSE 0 END) AS "over", count("c") AS "cn", min("c") AS "cmin", max("c") AS "cmax" FROM (${inner}) AS "g" GROUP BY "k"`;
-  return f.all(sql, [...RUN_STATUSES, ...key.params, ...status.params, ...f.params]);
+  const byLevel = RESOLUTION_LEVELS.map((level, i) => `sum("l${i}") AS "level_${level}"`);
+  const sql = `SELECT "k", count(*) AS "runs", ${byStatus.join(', ')}, sum("cost") AS "cost", sum("tokens") AS "tokens", sum("calls") AS "calls", sum(CASE WHEN "c" > 1 THEN 1 ELSE 0 END) AS "over", count("c") AS "cn", min("c") AS "cmin", max("c") AS "cmax", ${byLevel.join(', ')} FROM (${inner}) AS "g" GROUP BY "k"`;
+  return f.all(sql, [
+    ...RUN_STATUSES,
+    ...key.params,
+    ...status.params,
+    ...levels.flatMap((l) => l.params),
+    ...f.params,
+  ]);
 }
 
 /** Per group: the compliance values at the median and p90 ranks. */
@@ -93,16 +111,6 @@ async function complianceRanks(f: CompiledFilter, key: BoundSql): Promise<Row[]>
   const inner = `SELECT ${key.sql} AS "k", ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])}`;
   const ranked = `SELECT "k", "c", row_number() OVER (PARTITION BY "k" ORDER BY "c") AS "rn", count(*) OVER (PARTITION BY "k") AS "n" FROM (${inner}) AS "g"`;
   const sql = `SELECT "k", "c", "rn", "n" FROM (${ranked}) AS "r" WHERE "rn" = ("n" + 1) / 2 OR "rn" = (9 * "n" + 9) / 10`;
-  return f.all(sql, [...key.params, ...f.params]);
-}
-
-/** Per group and level: the summed fidelity counts. */
-async function fidelityMembers(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
-  const column = columnOrNull('fidelity_distribution', f.view.columns);
-  if (column === 'NULL') return [];
-  const member = f.view.db.dialect.jsonNumberMembers(column, '"j"');
-  const inner = `SELECT ${key.sql} AS "k", ${member.key} AS "level", ${member.value} AS "v" FROM ${f.view.from}, ${member.from}${whereSql(f.conditions)}`;
-  const sql = `SELECT "k", "level", sum("v") AS "n" FROM (${inner}) AS "g" WHERE "v" IS NOT NULL GROUP BY "k", "level"`;
   return f.all(sql, [...key.params, ...f.params]);
 }
 
@@ -157,19 +165,17 @@ async function summarizeBy(f: CompiledFilter, key: BoundSql): Promise<SummaryGro
         p90: null,
         max: orNull(row.cmax),
       },
-      fidelity: {},
+      fidelity: Object.fromEntries(
+        RESOLUTION_LEVELS.filter((level) => row[`level_${level}`] != null).map((level) => [
+          level,
+          num(row[`level_${level}`]),
+        ]),
+      ),
     });
   }
   for (const ranks of await summarizeRanks(f, key)) {
     const group = groups.get(ranks.key);
     if (group) Object.assign(group.compliance, { median: ranks.median, p90: ranks.p90 });
-  }
-  const members = await fidelityMembers(f, key);
-  // Levels in a stable order, whatever order the database grouped them in.
-  members.sort((a, b) => String(a.level).localeCompare(String(b.level)));
-  for (const row of members) {
-    const group = groups.get(keyOf(row));
-    if (group) group.fidelity[String(row.level)] = num(row.n);
   }
   return [...groups.values()];
 }
@@ -199,12 +205,24 @@ export async function summarizeRuns(
   const dialect = filter.view.db.dialect;
   const groups = ordered(await summarizeBy(filter, groupKey(by, filter.view.columns, dialect)), by);
   if (by === 'none') return { by, groups, totals: groups[0] ?? emptyGroup() };
-  // Sums, counts and extremes add up over the groups; percentiles need one more ranking.
+  // Sums, counts and extremes add up over the groups; the percentiles are two
+  // ordered reads (an index range where the compliance index serves).
   const totals = groups.reduce(addGroup, emptyGroup());
-  const [ranks] = await summarizeRanks(filter, groupKey('none', filter.view.columns, dialect));
-  totals.compliance.median = ranks?.median ?? null;
-  totals.compliance.p90 = ranks?.p90 ?? null;
+  const n = totals.compliance.count;
+  totals.compliance.median = await complianceAt(filter, Math.floor((n + 1) / 2));
+  totals.compliance.p90 = await complianceAt(filter, Math.floor((9 * n + 9) / 10));
   return { by, groups, totals };
+}
+
+/** The `rank`-th smallest compliance (1-based) of the filter's runs; null for rank 0. */
+async function complianceAt(f: CompiledFilter, rank: number): Promise<number | null> {
+  const compliance = columnOrNull('token_budget_compliance', f.view.columns);
+  if (rank < 1 || compliance === 'NULL') return null;
+  const [row] = await f.all(
+    `SELECT ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])} ORDER BY ${compliance} LIMIT 1 OFFSET ?`,
+    [...f.params, rank - 1],
+  );
+  return row ? Number(row.c) : null;
 }
 
 /** `group` added into `total` (the compliance percentiles excepted). */

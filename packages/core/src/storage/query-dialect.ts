@@ -16,12 +16,12 @@ export interface QueryDialect {
    */
   jsonNumber(column: string, key: string): { sql: string; param: string };
   /**
-   * The members of a JSON object column as rows, for a `FROM` list after the
-   * table (lateral): `from` is the row source aliased `alias`, `key` a member's
-   * name lower-cased, `value` its number (NULL for a member that is not a
-   * number). A column that is not a valid JSON object gives no rows.
+   * The number under one plain-word key of a JSON object column, keys compared
+   * lower-cased (`{"DIALOG": 2}` has 2 under `dialog`); NULL when the column is
+   * not a valid JSON object or the member is not a number. Summaries take one
+   * per known level, all in one pass.
    */
-  jsonNumberMembers(column: string, alias: string): { from: string; key: string; value: string };
+  jsonKeyNumber(column: string, key: string): { sql: string; params: string[] };
   /** The Monday (`YYYY-MM-DD`) of the ISO week of a `YYYY-MM-DD` text expression. */
   weekStart(day: string): string;
   /**

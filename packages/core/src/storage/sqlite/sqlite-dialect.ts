@@ -29,10 +29,9 @@ export const sqliteDialect: SqlDialect = {
     sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
     param: key.toLowerCase(),
   }),
-  jsonNumberMembers: (column, alias) => ({
-    from: `json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) AS ${alias}`,
-    key: `lower(${alias}."key")`,
-    value: `CASE WHEN ${alias}."type" IN ('integer', 'real') THEN ${alias}."value" END`,
+  jsonKeyNumber: (column, key) => ({
+    sql: `CASE WHEN json_valid(${column}) AND json_type(lower(${column}), ?) IN ('integer', 'real') THEN json_extract(lower(${column}), ?) END`,
+    params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],
   }),
   // strftime('%w') is 0 for Sunday: step back to Monday.
   weekStart: (day) =>
