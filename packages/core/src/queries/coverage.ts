@@ -7,19 +7,20 @@
  *
  * @packageDocumentation
  */
+import type { z } from 'zod';
 import { asFilterError } from '../filter/engine-limits.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { whereClause } from '../manager/run-queries.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
-import { CoverageFilterSchema, parseOptions } from '../schema/options.js';
-import type { RunFilter } from '../schema/run-metadata.js';
+import { parseOptions } from '../schema/options.js';
 import { quoteIdent } from '../sql/quote.js';
+import { RunQueryFilterSchema } from './run-query.js';
+
+/** The filter of coverage: a run list's, over the active database (mechanism rows are read there). */
+const CoverageFilterSchema = RunQueryFilterSchema.omit({ includeArchive: true });
 
 /** The runs coverage counts: the filters of a run list, meaning the same runs. */
-export type CoverageFilter = Pick<
-  RunFilter,
-  'templateId' | 'status' | 'causalMode' | 'since' | 'until' | 'where'
->;
+export type CoverageFilter = z.input<typeof CoverageFilterSchema>;
 
 /** One template's runs. */
 export interface TemplateCoverage {

@@ -227,19 +227,6 @@ export const CompareOptionsSchema = z.strictObject({
   includeArchive: z.boolean().optional(),
 });
 
-/**
- * The filter of `mechanismCoverage`: the filters of a run list (the same words
- * mean the same runs), without what a grouped count has no use for.
- */
-export const CoverageFilterSchema = RunFilter.pick({
-  templateId: true,
-  status: true,
-  causalMode: true,
-  since: true,
-  until: true,
-  where: true,
-});
-
 /** Options of `buildDemoDatabase`. */
 export const DemoDatabaseOptionsSchema = z.strictObject({
   database: DatabaseNameOption.optional(),
