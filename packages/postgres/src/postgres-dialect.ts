@@ -78,7 +78,11 @@ export const postgresDialect: SqlDialect = {
     sql: `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN (lower(${column})::jsonb ->> CAST(? AS TEXT))::double precision END`,
     params: [key.toLowerCase()],
   }),
-  weekStart: (day) => `to_char(date_trunc('week', CAST(${day} AS date)), 'YYYY-MM-DD')`,
+  // The date from its parts, as SQLite's date() reads it: a day past the month's
+  // end rolls over (2025-02-30 is 2 March) instead of failing the statement,
+  // and a year before 1 has no week.
+  weekStart: (day) =>
+    `(SELECT CASE WHEN d IS NULL OR substr(d, 1, 4)::int < 1 THEN NULL ELSE to_char(date_trunc('week', (make_date(substr(d, 1, 4)::int, substr(d, 6, 2)::int, 1) + (substr(d, 9, 2)::int - 1))::timestamp), 'YYYY-MM-DD') END FROM (SELECT CAST(${day} AS TEXT) AS d) AS day)`,
   timeKey: postgresTimeKey,
 
   /**

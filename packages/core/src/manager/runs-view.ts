@@ -10,6 +10,7 @@
  *
  * @packageDocumentation
  */
+import { NotADatabaseError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { Database, Executor } from '../storage/database.js';
 import {
@@ -97,6 +98,8 @@ async function copyArchiveRuns(target: Executor, archive: OpenArchive): Promise<
   const [guard] = await target.all('PRAGMA query_only');
   await target.run('PRAGMA query_only = OFF');
   try {
+    // A copy an earlier question left half-made (it failed) is started again.
+    await target.run(`DROP TABLE IF EXISTS temp.${quoteIdent(COPIED)}`);
     await target.run(`CREATE TEMP TABLE ${quoteIdent(COPIED)} (${columns})`);
     await copyKeysetPages({
       source: {
@@ -162,10 +165,12 @@ export async function runsView(
     from: `(${activePart(columns)} UNION ALL ${archived}) AS "runs"`,
     columns,
     withSource: true,
-    // Read every archived run through the archive's own connection: a damage
-    // there is reported as the archive's; else the error stands as it was.
+    // A damaged file: read every archived row through the archive's own
+    // connection (inside the database, one row out), so a damage there is
+    // reported as the archive's; any other error stands as it was.
     failure: async (error) => {
-      await archive.db.all(`SELECT * FROM "runs"`);
+      if (error instanceof NotADatabaseError)
+        await archive.db.all(`SELECT count(*) AS "n" FROM (SELECT * FROM "runs") AS "r"`);
       throw error;
     },
   };

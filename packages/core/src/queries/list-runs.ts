@@ -100,7 +100,9 @@ async function compileList(
   const key = sortExpression(order.key, view.columns, view.db.dialect);
   const way = order.direction === 'desc' ? 'DESC' : 'ASC';
   const beyond = order.direction === 'desc' ? '<' : '>';
-  const select = `SELECT *, ${key} AS ${quoteIdent(KEY)} FROM ${view.from}`;
+  // The columns by name: a server's `runs` also has its insertion-order column.
+  const columns = [...view.columns, ...(view.withSource ? ['source'] : [])].map(quoteIdent);
+  const select = `SELECT ${columns.join(', ')}, ${key} AS ${quoteIdent(KEY)} FROM ${view.from}`;
   const runId = quoteIdent('run_id');
   const tiers: CompiledList['tiers'] = [];
   if (!cursor?.missing) {
@@ -157,7 +159,10 @@ export type StreamRunsOptions = ListRunsOptions & {
 /**
  * Every run `options` selects (at most `limit`), in its order, in constant
  * memory: one statement streamed row by row where the backend can (SQLite
- * files), else keyset pages. `onEnd` hears the cursor that continues the list
+ * files), else keyset pages. While a statement streams, the manager's
+ * connection is its: another call on the same manager inside the loop is
+ * refused (`StorageError`) — collect what you need and act after the loop, or
+ * page with {@link listRuns}. `onEnd` hears the cursor that continues the list
  * after `limit` runs (null when none follow).
  */
 export async function* streamRuns(
@@ -168,6 +173,10 @@ export async function* streamRuns(
   const { pageSize = 1000, ...query } = options;
   const list = await compileList(manager, query, { min: 0, max: Number.MAX_SAFE_INTEGER });
   const db = list.filter.view.db;
+  if (list.limit === 0) {
+    onEnd(null);
+    return;
+  }
   if (!db.streams) {
     let listed = 0;
     let cursor = query.cursor;

@@ -74,6 +74,12 @@ export interface RunSummary {
 }
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+/**
+ * A sum of money to 12 significant digits: engines add floating-point values in
+ * their own order, and differ in the last bits (112.7912718 on SQLite,
+ * 112.79127179999999 on PostgreSQL); rounded, every backend gives one answer.
+ */
+const money = (value: number): number => Number(value.toPrecision(12));
 const orNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
@@ -154,7 +160,7 @@ async function summarizeBy(f: CompiledFilter, key: BoundSql): Promise<SummaryGro
         running: num(row.running),
         other: runs - known,
       },
-      costUsd: num(row.cost),
+      costUsd: money(num(row.cost)),
       tokens: num(row.tokens),
       llmCalls: num(row.calls),
       overBudget: num(row.over),
@@ -230,7 +236,7 @@ function addGroup(total: SummaryGroup, group: SummaryGroup): SummaryGroup {
   total.runs += group.runs;
   for (const s of ['completed', 'failed', 'running', 'other'] as const)
     total.byStatus[s] += group.byStatus[s];
-  total.costUsd += group.costUsd;
+  total.costUsd = money(total.costUsd + group.costUsd);
   total.tokens += group.tokens;
   total.llmCalls += group.llmCalls;
   total.overBudget += group.overBudget;

@@ -7,7 +7,7 @@
  */
 
 import { classifySqliteError } from '../error-classification.js';
-import { ClosedError, DatabaseLockedError } from '../errors.js';
+import { ClosedError, DatabaseLockedError, StorageError } from '../errors.js';
 
 /** How often BEGIN is tried before a lock error surfaces. */
 const BEGIN_ATTEMPTS = 5;
@@ -74,12 +74,31 @@ export class Database implements Executor {
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
-    return this.mutex.lock(() => this.direct.run(sql, params));
+    return this.locked(() => this.direct.run(sql, params));
   }
 
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.mutex.lock(() => this.direct.all<T>(sql, params));
+    return this.locked(() => this.direct.all<T>(sql, params));
   }
+
+  /**
+   * The connection's turn for `fn`. While {@link iterate} streams, the
+   * connection is the stream's until it ends: a call made meanwhile (from the
+   * loop reading the stream, most likely) would wait forever, so it is refused.
+   */
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.streaming) {
+      return Promise.reject(
+        new StorageError(`${this.location} is streaming the rows of a query`, {
+          hint: 'Finish or break the loop over the streamed runs first (collect what you need, act after it), or read page by page with listRuns',
+        }),
+      );
+    }
+    return this.mutex.lock(fn);
+  }
+
+  /** Whether a stream holds the connection (see {@link iterate}). */
+  private streaming = false;
 
   runMany(sql: string, paramSets: readonly SqlParams[]): Promise<RunResult> {
     return this.transaction((tx) => tx.runMany(sql, paramSets));
@@ -92,7 +111,7 @@ export class Database implements Executor {
    * lock. Use the `tx` executor inside `fn`, never the database itself.
    */
   transaction<T>(fn: (tx: Executor) => Promise<T>, mode: 'write' | 'read' = 'write'): Promise<T> {
-    return this.mutex.lock(async () => {
+    return this.locked(async () => {
       await this.begin(mode === 'write' ? this.dialect.beginWrite : this.dialect.beginRead);
       this.connection.onTransaction?.('begin');
       try {
@@ -158,6 +177,7 @@ export class Database implements Executor {
         return held;
       });
     });
+    this.streaming = true;
     try {
       if (this.closed) throw new ClosedError(this.location);
       let rows: Iterable<Row> | AsyncIterable<Row>;
@@ -172,13 +192,14 @@ export class Database implements Executor {
         throw classifySqliteError(error, this.location);
       }
     } finally {
+      this.streaming = false;
       release();
     }
   }
 
   /** Run `fn` with exclusive use of the connection, outside any transaction. */
   exclusive<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
-    return this.mutex.lock(() => fn(this.direct));
+    return this.locked(() => fn(this.direct));
   }
 
   /** Close once; later calls are no-ops. */

@@ -8,6 +8,7 @@
  * value is worked out here from the runs the case wrote.
  */
 import { expect } from 'vitest';
+import { StorageError } from '../../errors.js';
 import type { MetadataManager } from '../../manager/metadata-manager.js';
 import { countRuns } from '../../queries/counts.js';
 import { type ListRunsOptions, listRuns, streamRuns } from '../../queries/list-runs.js';
@@ -209,6 +210,47 @@ export const questions = group('questions over many runs answer the same on ever
       expect(none.totals).toEqual(none.groups[0]);
       await manager.close();
     },
+  'a call on the manager inside a streamed list is answered or refused, never left waiting':
+    async ({ fresh }) => {
+      const { manager } = await fresh();
+      await write(manager);
+      let outcome: unknown;
+      for await (const run of streamRuns(manager, { sort: 'cost' })) {
+        outcome = await manager.getRun(run.runId).then(
+          () => 'answered',
+          (error: unknown) => error,
+        );
+        break;
+      }
+      // Paging backends answer; a backend streaming one statement refuses, saying why.
+      if (outcome !== 'answered') {
+        expect(outcome).toBeInstanceOf(StorageError);
+        expect((outcome as StorageError).hint).toContain('loop');
+      }
+      expect(await countRuns(manager)).toBe(RUNS.length);
+      await manager.close();
+    },
+  'a stored day past the end of its month groups as SQLite reads it, on every backend': async (
+    t,
+  ) => {
+    const { adapter, manager } = await t.fresh();
+    await write(manager);
+    await manager.close();
+    await rawExec(adapter, DB, [
+      [
+        `INSERT INTO "runs" ("run_id", "template_id", "created_at", "status", "schema_version") VALUES ('odd', 'alpha', '2025-02-30T10:00:00', 'completed', '2.0')`,
+      ],
+    ]);
+    const reader = await t.open(adapter, { readOnly: true });
+    const weeks = await summarizeRuns(reader, {
+      by: 'week',
+      templateId: 'alpha',
+      until: '2025-06-01',
+    });
+    // 30 February rolls over to 2 March 2025, a Sunday: the week of Monday 24 February.
+    expect(weeks.groups.map((g) => [g.key, g.runs])).toEqual([['2025-02-24', 1]]);
+    await reader.close();
+  },
   'with includeArchive the archive joins before filtering, and a run in both is its active copy':
     async (t) => {
       const { manager } = await withArchive(t);
