@@ -266,7 +266,9 @@ function makeRun(random: () => number, i: number, runs: number): RunRows {
         counts.set(level, (counts.get(level) ?? 0) + 1);
       }
       distribution = JSON.stringify(
-        Object.fromEntries(RESOLUTION_LEVELS.filter((l) => counts.has(l)).map((l) => [l, counts.get(l)])),
+        Object.fromEntries(
+          RESOLUTION_LEVELS.filter((l) => counts.has(l)).map((l) => [l, counts.get(l)]),
+        ),
       );
     }
     efficiency = (entities + (failed ? 0 : timepoints)) / tokens;
@@ -372,7 +374,8 @@ function schemaSql(db: BetterSqlite3.Database): string[] {
  */
 export async function generateBenchDatabase(options: GenerateOptions = {}): Promise<BenchDatabase> {
   const runs = options.runs ?? DEFAULT_RUNS;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--size must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--size must be a positive integer, got ${runs}`);
   const log = options.log ?? (() => {});
   const dir = path.resolve(options.dir ?? DEFAULT_BENCH_DIR);
   fs.mkdirSync(dir, { recursive: true });
@@ -399,7 +402,14 @@ export async function generateBenchDatabase(options: GenerateOptions = {}): Prom
       if (!options.force && fs.existsSync(target)) {
         db.close();
         const counts = childCounts(target);
-        return { file: target, runs, bytes: fs.statSync(target).size, reused: true, ms: 0, rows: counts };
+        return {
+          file: target,
+          runs,
+          bytes: fs.statSync(target).size,
+          reused: true,
+          ms: 0,
+          rows: counts,
+        };
       }
       log(`generating ${runs.toLocaleString('en')} runs → ${target}`);
       fill(db, runs, options.seed ?? 15, rows, log);
@@ -468,12 +478,16 @@ function fill(
   for (let from = 0; from < runs; from += batch) {
     writeBatch(from, Math.min(runs, from + batch));
     if ((from / batch) % 4 === 3 || from + batch >= runs) {
-      log(`  ${Math.min(runs, from + batch).toLocaleString('en')} runs (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      log(
+        `  ${Math.min(runs, from + batch).toLocaleString('en')} runs (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
     }
   }
   const indexStarted = performance.now();
   for (const { sql } of indexes) db.exec(sql);
-  log(`  ${indexes.length} indexes re-created (${((performance.now() - indexStarted) / 1000).toFixed(1)} s)`);
+  log(
+    `  ${indexes.length} indexes re-created (${((performance.now() - indexStarted) / 1000).toFixed(1)} s)`,
+  );
   // As the SDK leaves a writable file: WAL (persistent in the file header).
   db.pragma('journal_mode = WAL');
 }
@@ -482,7 +496,8 @@ function fill(
 function childCounts(file: string): BenchDatabase['rows'] {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
-    const count = (table: string) => db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number;
+    const count = (table: string) =>
+      db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number;
     return {
       mechanisms: count('mechanism_usage') ?? 0,
       resolutions: count('resolution_assignments') ?? 0,
@@ -498,7 +513,8 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions {
   const options: GenerateOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--') continue;
     else if (flag === '--size') options.runs = parseSize(value());
@@ -512,7 +528,8 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions {
 /** `1000000`, `1_000_000`, `1m`, `200k` → a number of runs. */
 export function parseSize(text: string): number {
   const match = /^(\d[\d_]*)([km]?)$/i.exec(text.trim());
-  if (!match) throw new Error(`--size must be a number of runs like 1000000, 200k or 1m, got "${text}"`);
+  if (!match)
+    throw new Error(`--size must be a number of runs like 1000000, 200k or 1m, got "${text}"`);
   const n = Number(match[1]!.replaceAll('_', ''));
   const unit = match[2]!.toLowerCase();
   return unit === 'm' ? n * 1_000_000 : unit === 'k' ? n * 1_000 : n;

@@ -116,6 +116,7 @@ export {
 } from './migrate/plan.js';
 // Questions over many runs (the CLI's status, runs list and report use them).
 export {
+  type CountByStatusOptions,
   type CountSource,
   countArchivedStaleRuns,
   countRuns,
