@@ -48,9 +48,9 @@ function makeFile(name: string, column: string, index: string | null): string {
   try {
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, status TEXT, schema_version ${column})`);
     if (index) db.exec(index);
-    VALUES.forEach((value, i) =>
-      db.exec(`INSERT INTO runs (run_id, schema_version) VALUES ('r${i}', ${value})`),
-    );
+    for (const [i, value] of VALUES.entries()) {
+      db.exec(`INSERT INTO runs (run_id, schema_version) VALUES ('r${i}', ${value})`);
+    }
   } finally {
     db.close();
   }
