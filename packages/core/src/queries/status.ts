@@ -20,6 +20,12 @@ export interface ArchiveStatus {
   runs: number | null;
   /** Why the archive cannot be read (a damaged archive is reported, not thrown). */
   error?: string;
+  /**
+   * What the archive's integrity check found (`ok` or the problems); present only
+   * when the check was asked for ({@link StatusOptions.checkIntegrity}) and the
+   * archive could be opened.
+   */
+  integrity?: string;
 }
 
 /** Drift from the expected v2 schema (empty for a newer database: see {@link readDatabaseStatus}). */
@@ -71,8 +77,9 @@ export interface StatusOptions {
   describeError?: (error: unknown) => string;
   /**
    * Run the storage's integrity check too (SQLite's `PRAGMA integrity_check`, on
-   * a server a full read of every table). It reads the whole database — seconds
-   * for a million runs — so it is off by default and `integrity` is `null`.
+   * a server a full read of every table), of the database and of its v1 archive.
+   * It reads everything — seconds for a million runs — so it is off by default:
+   * `integrity` is then `null` and the archive has no `integrity`.
    */
   checkIntegrity?: boolean;
 }
@@ -86,7 +93,8 @@ export interface StatusOptions {
  *
  * Without the integrity check nothing here reads the runs themselves: the
  * counts come from the `status` index (a handful of group rows) and the schema
- * from the catalog, so a million-run file answers in milliseconds.
+ * from the catalog, so a million-run file answers in milliseconds. (A v1
+ * archive has no index: its `count(*)` reads its table once.)
  */
 export async function readDatabaseStatus(
   manager: StatusSource,
@@ -111,6 +119,7 @@ export async function readDatabaseStatus(
           path: archivePath,
           schemaVersion: old.detection.version ?? '1.0',
           runs: await countRuns(old),
+          ...(options.checkIntegrity ? { integrity: await old.checkIntegrity() } : {}),
         };
       } finally {
         await old.close();
