@@ -11,8 +11,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** GNU time, when present: it reports the child's peak RSS (`%M`, in KiB). */
-export const GNU_TIME = ['/usr/bin/time'].find((file) => fs.existsSync(file)) ?? null;
+/**
+ * GNU time, when present: it reports the child's peak RSS (`%M`, in KiB) and CPU
+ * time. `RUNMETA_BENCH_NO_GNU_TIME=1` measures as on a machine without it.
+ */
+export const GNU_TIME = process.env.RUNMETA_BENCH_NO_GNU_TIME
+  ? null
+  : (['/usr/bin/time'].find((file) => fs.existsSync(file)) ?? null);
 
 /** One finished run of a command. */
 export interface Sample {

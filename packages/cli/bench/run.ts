@@ -21,8 +21,10 @@ import { QUESTIONS, type Question, type QuestionContext } from './questions.js';
 
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(PACKAGE, 'dist', 'bin.js');
-const SQLITE3 =
-  ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((f) => fs.existsSync(f)) ?? null;
+/** The raw side's CLI; without it (or with RUNMETA_BENCH_NO_SQLITE3=1), better-sqlite3 in a process. */
+const SQLITE3 = process.env.RUNMETA_BENCH_NO_SQLITE3
+  ? null
+  : (['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((f) => fs.existsSync(f)) ?? null);
 
 interface Options {
   runs: number;
