@@ -20,7 +20,7 @@ import { GNU_TIME, measure, type Sample, summarize } from './measure.js';
 import { QUESTIONS, type Question, type QuestionContext } from './questions.js';
 
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(PACKAGE, 'dist', 'bin.js');
+let BIN = path.join(PACKAGE, 'dist', 'bin.js');
 /** The raw side's CLI; without it (or with RUNMETA_BENCH_NO_SQLITE3=1), better-sqlite3 in a process. */
 const SQLITE3 = process.env.RUNMETA_BENCH_NO_SQLITE3
   ? null
@@ -50,9 +50,11 @@ function parseArgs(argv: readonly string[]): Options {
         .map((s) => s.trim());
     else if (flag === '--db') options.db = path.resolve(value());
     else if (flag === '--max-seconds') options.maxSeconds = Number(value()) || 30;
+    // Another build of the CLI (an older checkout's dist/bin.js), for before/after figures.
+    else if (flag === '--bin') BIN = path.resolve(value());
     else {
       throw new Error(
-        `unknown argument "${arg}" (use --size <n>, --reps <n>, --only <ids>, --db <file>, --max-seconds <s>)`,
+        `unknown argument "${arg}" (use --size <n>, --reps <n>, --only <ids>, --db <file>, --max-seconds <s>, --bin <dist/bin.js>)`,
       );
     }
   }
@@ -238,7 +240,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const log = (line: string) => console.log(line);
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build)`);
-  log(`runmeta CLI bench\n${machine()}`);
+  log(`runmeta CLI bench: ${BIN}\n${machine()}`);
   let file: string;
   let runs: number;
   if (options.db) {
