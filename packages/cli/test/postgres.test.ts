@@ -91,6 +91,17 @@ describe('runmeta with --db postgres://', () => {
     expect(status.archive.path).toContain(`schema=${schema}_v1_archive`);
   });
 
+  it('finds the server however the URL is given: --db=…, RUNMETA_DB (the driver loads only then)', async () => {
+    for (const run of [
+      () => cli([`--db=${db()}`, 'status', '--json']),
+      () => runCli(['status', '--json'], { cwd: temp, env: { RUNMETA_DB: db() } }),
+    ]) {
+      const result = await run();
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'v2', runs: 393 });
+    }
+  });
+
   it('answers queries exactly as the SQLite file does', async () => {
     // The same file, migrated the same way, on SQLite.
     const migrated = await cli(['--db', file, 'migrate', '--strategy', 'carry-over', '--yes']);
