@@ -102,6 +102,20 @@ describe('runmeta with --db postgres://', () => {
     }
   });
 
+  it('counts runs by status on the server as the imported file holds them', async () => {
+    const result = await cli(['--db', db(), 'status', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    // Independently: every status of the untouched file, folded here as reads fold them.
+    const expected: Record<string, number> = {};
+    for (const { status } of plainAll(file, 'SELECT status FROM runs')) {
+      const folded = typeof status === 'string' ? status.trim().toLowerCase() : null;
+      const key =
+        folded && ['running', 'completed', 'failed'].includes(folded) ? folded : String(status);
+      expected[key] = (expected[key] ?? 0) + 1;
+    }
+    expect(JSON.parse(result.stdout).runsByStatus).toEqual(expected);
+  });
+
   it('answers queries exactly as the SQLite file does', async () => {
     // The same file, migrated the same way, on SQLite.
     const migrated = await cli(['--db', file, 'migrate', '--strategy', 'carry-over', '--yes']);
