@@ -62,20 +62,6 @@ describe('file databases', () => {
     await connection.close();
   });
 
-  it('maps the file for read-only connections only (reads of big files, every CLI question)', async () => {
-    const adapter = createNodeSqliteAdapter({ directory: dir });
-    // Not WAL mode: read in place, not as a snapshot.
-    const plain = new BetterSqlite3(path.join(dir, 'runs.db'));
-    plain.exec('CREATE TABLE t (x)');
-    plain.close();
-    const reader = await adapter.open('runs.db', { readOnly: true });
-    expect(reader.client.pragma('mmap_size', { simple: true })).toBe(0x7fff0000); // SQLite's cap
-    await reader.close();
-    const writer = await adapter.open('runs.db');
-    expect(writer.client.pragma('mmap_size', { simple: true })).toBe(0);
-    await writer.close();
-  });
-
   it('runs every connection (file, read-only snapshot, memory) with trusted_schema off, so code stored in a file cannot call functions with side effects', async () => {
     const file = path.join(dir, 'runs.db');
     await (await openRunDatabase(file)).close(); // a WAL-mode file: read-only opens read a snapshot

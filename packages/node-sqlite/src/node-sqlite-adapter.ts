@@ -43,9 +43,6 @@ export interface NodeSqliteAdapter extends StorageAdapter {
   open(name: string, options?: OpenOptions): Promise<NodeSqliteConnection>;
 }
 
-/** How much of a file a read-only connection maps (SQLite caps it at its own limit, 2 GB by default). */
-const READ_MMAP_BYTES = 2 ** 31;
-
 /** Largest WAL-mode file read as an in-memory snapshot for read-only opens. */
 const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
 
@@ -179,13 +176,6 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         // application crashes and much faster than FULL; only an OS crash can lose
         // the last commits, never corrupt the file.
         client.pragma('synchronous = NORMAL');
-        // A reader maps the file instead of copying each page it reads into its own
-        // cache: a question over a million runs walks an index of ~4,000 pages, which
-        // a fresh process (every CLI command) reads about three times faster mapped.
-        // Read-only connections only: a write never goes through the map, and an I/O
-        // error while reading a mapped page is a signal, not an error code — a risk
-        // worth taking for reads of a local file, not for a migration.
-        if (openOptions.readOnly) client.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
         // Core's pragmas; a file opened read-only needs no query_only.
         wrapped = wrapConnection(client);
       } catch (error) {
