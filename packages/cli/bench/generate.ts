@@ -112,23 +112,27 @@ export async function generateBenchDatabase(options: GenerateOptions = {}): Prom
     const started = performance.now();
     const rows = { mechanisms: 0, resolutions: 0, validations: 0 };
     try {
-      const fingerprint = createHash('sha256')
-        .update(schemaSql(db).join('\n'))
-        .digest('hex')
-        .slice(0, 8);
+      const schema = schemaSql(db);
+      const fingerprint = createHash('sha256').update(schema.join('\n')).digest('hex').slice(0, 8);
       name = benchDatabaseName(runs, fingerprint);
       const target = path.join(dir, name);
       if (!options.force && fs.existsSync(target)) {
-        db.close();
-        const counts = childCounts(target);
-        return {
-          file: target,
-          runs,
-          bytes: fs.statSync(target).size,
-          reused: true,
-          ms: 0,
-          rows: counts,
-        };
+        // The cache is in a shared temp folder: reuse the file only as it was made
+        // (someone's CREATE INDEX on it would change every figure silently).
+        const changed = cachedFileChanged(target, schema, runs);
+        if (!changed) {
+          db.close();
+          const counts = childCounts(target);
+          return {
+            file: target,
+            runs,
+            bytes: fs.statSync(target).size,
+            reused: true,
+            ms: 0,
+            rows: counts,
+          };
+        }
+        log(`${target} was changed since it was generated (${changed}): generating it again`);
       }
       log(`generating ${runs.toLocaleString('en')} runs → ${target}`);
       fill(db, runs, options.seed ?? 15, rows, log);
@@ -136,6 +140,8 @@ export async function generateBenchDatabase(options: GenerateOptions = {}): Prom
       if (db.open) db.close();
     }
     const target = path.join(dir, name);
+    // A -wal left beside an older file of this name would be read as this one's.
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
     fs.renameSync(partial, target);
     const ms = performance.now() - started;
     const bytes = fs.statSync(target).size;
@@ -209,6 +215,27 @@ function fill(
   );
   // As the SDK leaves a writable file: WAL (persistent in the file header).
   db.pragma('journal_mode = WAL');
+}
+
+/** Why a cached file is not as generated (its schema or run count differs), or null. */
+function cachedFileChanged(file: string, schema: readonly string[], runs: number): string | null {
+  try {
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      const now = schemaSql(db);
+      const added = now.filter((sql) => !schema.includes(sql));
+      const removed = schema.filter((sql) => !now.includes(sql));
+      if (added.length || removed.length) {
+        return `schema: ${[...added.map((q) => `+ ${q}`), ...removed.map((q) => `- ${q}`)].join('; ')}`;
+      }
+      const count = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+      return count === runs ? null : `${count} runs instead of ${runs}`;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** Child-table row counts of a file (read-only). */
