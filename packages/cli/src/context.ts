@@ -218,7 +218,12 @@ export interface DatabaseLocation {
   directory: string | null;
   /** How to show it (a server URL without its password). */
   display: string;
-  adapter(): StorageAdapter;
+  /**
+   * The location's adapter. `mapReadOnly`: a SQLite file is mapped for reading
+   * (see `@runmeta/node-sqlite`'s option: faster cold index scans, every page
+   * touched counted as RSS); a server ignores it.
+   */
+  adapter(options?: { mapReadOnly?: boolean }): StorageAdapter;
 }
 
 /** The PostgreSQL adapter package, once {@link loadPostgres} has loaded it. */
@@ -261,7 +266,11 @@ export function resolveDatabase(spec: string): DatabaseLocation {
     database: path.basename(file),
     directory,
     display: spec,
-    adapter: () => createNodeSqliteAdapter({ directory }),
+    adapter: (options) =>
+      createNodeSqliteAdapter({
+        directory,
+        ...(options?.mapReadOnly ? { mapReadOnly: true } : {}),
+      }),
   };
 }
 

@@ -34,9 +34,13 @@ export async function withStatus<T>(
   const database = ctx.location.database;
   // Leftovers are a side note: a location that cannot be read is reported by opening it.
   const leftovers = await findLeftovers(ctx.adapter(), database).catch(() => []);
+  // Without the check, status reads only the catalog and the status index: mapped,
+  // a fresh process reads that index about three times faster. The check reads
+  // every page, which mapped would all count as this process's memory.
+  const adapter = ctx.location.adapter({ mapReadOnly: !check });
   let manager: MetadataManager;
   try {
-    manager = await ctx.open({ write: false });
+    manager = await ctx.open({ write: false, adapter });
   } catch (error) {
     // Killed between a migration's two renames: no runs.db, but the data is beside it.
     for (const leftover of leftovers) ctx.info(`left over: ${formatLeftover(leftover, database)}`);
@@ -49,7 +53,7 @@ export async function withStatus<T>(
     }
     // A damaged archive is reported, not fatal: status is the diagnostic tool.
     const status = await readDatabaseStatus(manager, {
-      adapter: ctx.adapter(),
+      adapter,
       describeError: (error) => describeError(error).message,
       checkIntegrity: check,
     });
