@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'sqlite-image': 'src/sqlite-image.ts' },
+  // `url` alone does not load the driver: the CLI checks every --db with it.
+  entry: {
+    index: 'src/index.ts',
+    'sqlite-image': 'src/sqlite-image.ts',
+    url: 'src/postgres-url.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -18,7 +18,7 @@ import {
   DEFAULT_DATABASE_PATH,
   resolveDatabaseLink,
 } from '@runmeta/node-sqlite';
-import { createPostgresAdapter, isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres';
+import { isPostgresUrl, parsePostgresUrl } from '@runmeta/postgres/url';
 import pc from 'picocolors';
 import { interruptible } from './interrupt.js';
 import { printable } from './output/printable.js';
@@ -221,7 +221,30 @@ export interface DatabaseLocation {
   directory: string | null;
   /** How to show it (a server URL without its password). */
   display: string;
-  adapter(): StorageAdapter;
+  /**
+   * The location's adapter. `mapReadOnly`: a SQLite file is mapped for reading
+   * (see `@runmeta/node-sqlite`'s option: faster cold index scans, every page
+   * touched counted as RSS); a server ignores it.
+   */
+  adapter(options?: { mapReadOnly?: boolean }): StorageAdapter;
+}
+
+/** The PostgreSQL adapter package, once {@link loadPostgres} has loaded it. */
+let postgres: typeof import('@runmeta/postgres') | null = null;
+
+/**
+ * Load the PostgreSQL adapter and its driver. Only a command given a
+ * `postgres://` location needs them, and loading node-postgres costs every
+ * process 50–100 ms (it probes for Cloudflare Workers by building a `Response`,
+ * which loads Node's whole fetch implementation): `main` loads it only then.
+ */
+export async function loadPostgres(): Promise<void> {
+  postgres ??= await import('@runmeta/postgres');
+}
+
+/** Whether a command-line argument (or `RUNMETA_DB`) names a PostgreSQL location (`--db=postgres://…` too). */
+export function mentionsPostgres(value: string): boolean {
+  return isPostgresUrl(value) || /^--[\w-]+=postgres(ql)?:\/\//i.test(value);
 }
 
 /** Resolve a `--db` value: `postgres://…?schema=…`, or a SQLite file path. */
@@ -232,7 +255,11 @@ export function resolveDatabase(spec: string): DatabaseLocation {
       database: url.database,
       directory: null,
       display: url.display,
-      adapter: () => createPostgresAdapter({ connectionString: url.connectionString }),
+      adapter: () => {
+        if (!postgres)
+          throw new Error(`internal: the PostgreSQL adapter was not loaded for ${url.display}`);
+        return postgres.createPostgresAdapter({ connectionString: url.connectionString });
+      },
     };
   }
   // A link is resolved once: the archive and the lock go beside the real file.
@@ -242,7 +269,11 @@ export function resolveDatabase(spec: string): DatabaseLocation {
     database: path.basename(file),
     directory,
     display: spec,
-    adapter: () => createNodeSqliteAdapter({ directory }),
+    adapter: (options) =>
+      createNodeSqliteAdapter({
+        directory,
+        ...(options?.mapReadOnly ? { mapReadOnly: true } : {}),
+      }),
   };
 }
 

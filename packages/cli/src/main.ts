@@ -1,7 +1,7 @@
 import { InterruptedError } from '@runmeta/core';
 import { CommanderError } from 'commander';
 import { checkArguments } from './argv.js';
-import type { Streams } from './context.js';
+import { loadPostgres, mentionsPostgres, type Streams } from './context.js';
 import { describeError } from './errors.js';
 import { printable } from './output/printable.js';
 import { buildProgram } from './program.js';
@@ -22,6 +22,9 @@ export async function main(
   });
   try {
     checkArguments(argv, rawArgv);
+    if (argv.some(mentionsPostgres) || mentionsPostgres(streams.env.RUNMETA_DB ?? '')) {
+      await loadPostgres();
+    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

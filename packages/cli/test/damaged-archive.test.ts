@@ -106,7 +106,7 @@ describe('garbage in place of the archive', () => {
   it('status --help lists the unreadable archive among the reasons for exit 4', async () => {
     const help = await runCli(['status', '--help'], { cwd: root });
     expect(help.code).toBe(0);
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('or its v1 archive cannot be read');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('its v1 archive cannot be read');
   });
 
   it('moved away, as the message says, the database reads without it', async () => {
@@ -139,10 +139,13 @@ describe('an archive whose table pages are damaged (the header still reads)', ()
   });
 });
 
-describe('status with a failed integrity check', () => {
-  it('exits 4 with a State line saying so, not "up to date"', async () => {
-    const dir = path.join(root, `case-${count++}`);
-    const db = copyFixture(V1_18, dir);
+describe('a failed integrity check', () => {
+  let dir: string;
+  let db: string;
+  let found: string;
+  beforeAll(async () => {
+    dir = path.join(root, `case-${count++}`);
+    db = copyFixture(V1_18, dir);
     const migrated = await runCli(['--db', db, 'migrate', '--strategy', 'carry-over', '--yes'], {
       cwd: dir,
     });
@@ -161,12 +164,50 @@ describe('status with a failed integrity check', () => {
     } finally {
       conn.close();
     }
-    const check = plainAll(db, 'PRAGMA integrity_check');
-    expect(check[0]?.integrity_check).not.toBe('ok');
+    found = plainAll(db, 'PRAGMA integrity_check')
+      .map((r) => String(r.integrity_check))
+      .join('; ');
+    expect(found).not.toBe('ok');
+  });
+
+  it('plain status does not run it: it says so and exits 0', async () => {
+    const before = snapshotDir(dir);
     const result = await runCli(['--db', db, 'status'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'Integrity      not checked (runmeta status --check, or runmeta verify)',
+    );
+    expect(result.stdout).toContain('State          up to date');
+    const json = await runCli(['--db', db, '--json', 'status'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).integrity).toBeNull();
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('status --check exits 4 with a State line saying so, not "up to date"', async () => {
+    const result = await runCli(['--db', db, 'status', '--check'], { cwd: dir });
     expect(result.code, result.stderr).toBe(4);
     const state = result.stdout.split('\n').find((line) => line.startsWith('State'));
     expect(state).toBe('State          the integrity check failed (see Integrity)');
-    expect(result.stdout).toContain(`Integrity      ${check[0]?.integrity_check}`);
+    expect(result.stdout).toContain(`Integrity      ${found}`);
+    const json = await runCli(['--db', db, '--json', 'status', '--check'], { cwd: dir });
+    expect(json.code).toBe(4);
+    expect(JSON.parse(json.stdout).integrity).toBe(found);
+  });
+
+  it('verify exits 4 naming what the check found', async () => {
+    const before = snapshotDir(dir);
+    const result = await runCli(['--db', db, 'verify'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stdout).toContain(`Integrity      ${found}`);
+    expect(result.stdout).toContain('Result         1 problem: the integrity check failed');
+    const json = await runCli(['--db', db, '--json', 'verify'], { cwd: dir });
+    expect(json.code).toBe(4);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      integrity: found,
+      ok: false,
+      problems: ['the integrity check failed'],
+    });
+    expect(snapshotDir(dir)).toEqual(before);
   });
 });

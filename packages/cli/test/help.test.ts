@@ -14,6 +14,7 @@ const GROUPS: Record<string, string[]> = {
 const LEAVES = [
   'demo',
   'status',
+  'verify',
   'migrate',
   'runs list',
   'runs show',

@@ -136,10 +136,25 @@ describe.concurrent('migrate --strategy carry-over --backfill on the 20-column f
     expect(status.schemaVersion).toBe('2.0');
     expect(status.runsColumns).toBe(plainAll(db, 'PRAGMA table_info(runs)').length);
     expect(status.runs).toBe(393);
-    expect(status.integrity).toBe('ok');
+    // The integrity check reads everything: only `status --check` runs it.
+    expect(status.integrity).toBeNull();
     expect(Object.keys(status.archive).sort()).toEqual(['path', 'runs', 'schemaVersion']);
     expect(status.archive).toMatchObject({ schemaVersion: '1.0', runs: 393 });
     expect(status.archive.path).toMatch(/runs_v1_archive\.db$/);
+  });
+
+  it('status --check --json runs the integrity checks of the database and its archive', async () => {
+    const result = await runCli(['--db', db, '--json', 'status', '--check'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.integrity).toBe(plainAll(db, 'PRAGMA integrity_check')[0]?.integrity_check);
+    expect(status.integrity).toBe('ok');
+    expect(status.archive).toMatchObject({ runs: 393, integrity: 'ok' });
+    const text = await runCli(['--db', db, 'status', '--check'], { cwd: dir });
+    expect(text.stdout).toContain('Integrity      ok');
+    expect(text.stdout).toMatch(
+      /Archive {8}\S+runs_v1_archive\.db \(schema 1\.0, 393 runs, integrity ok\)/,
+    );
   });
 
   it('runs list --include-archive --format json returns the 393 runs with SDK names', async () => {

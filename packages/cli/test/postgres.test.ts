@@ -71,13 +71,49 @@ describe('runmeta with --db postgres://', () => {
     expect(replaced.stdout).toMatch(/4 tables, 18885 rows, counts verified/);
   });
 
-  it('reports status: v2, 393 runs, the archive schema, integrity ok', async () => {
+  it('reports status: v2, 393 runs, the archive schema; with --check, integrity ok', async () => {
     const result = await cli(['--db', db(), 'status', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const status = JSON.parse(result.stdout);
-    expect(status).toMatchObject({ kind: 'v2', runs: 393, integrity: 'ok', upToDate: true });
+    expect(status).toMatchObject({ kind: 'v2', runs: 393, integrity: null, upToDate: true });
     expect(status.archive).toMatchObject({ runs: 393, schemaVersion: '1.0' });
+    expect(status.archive.integrity).toBeUndefined();
+    const checked = await cli(['--db', db(), 'status', '--json', '--check']);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout)).toMatchObject({
+      runs: 393,
+      integrity: 'ok',
+      archive: { runs: 393, integrity: 'ok' },
+    });
+    const verified = await cli(['--db', db(), 'verify', '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ integrity: 'ok', ok: true, problems: [] });
     expect(status.archive.path).toContain(`schema=${schema}_v1_archive`);
+  });
+
+  it('finds the server however the URL is given: --db=…, RUNMETA_DB (the driver loads only then)', async () => {
+    for (const run of [
+      () => cli([`--db=${db()}`, 'status', '--json']),
+      () => runCli(['status', '--json'], { cwd: temp, env: { RUNMETA_DB: db() } }),
+    ]) {
+      const result = await run();
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'v2', runs: 393 });
+    }
+  });
+
+  it('counts runs by status on the server as the imported file holds them', async () => {
+    const result = await cli(['--db', db(), 'status', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    // Independently: every status of the untouched file, folded here as reads fold them.
+    const expected: Record<string, number> = {};
+    for (const { status } of plainAll(file, 'SELECT status FROM runs')) {
+      const folded = typeof status === 'string' ? status.trim().toLowerCase() : null;
+      const key =
+        folded && ['running', 'completed', 'failed'].includes(folded) ? folded : String(status);
+      expected[key] = (expected[key] ?? 0) + 1;
+    }
+    expect(JSON.parse(result.stdout).runsByStatus).toEqual(expected);
   });
 
   it('answers queries exactly as the SQLite file does', async () => {

@@ -143,6 +143,7 @@ export {
   type ValidationTally,
 } from './queries/compare.js';
 export {
+  type CountByStatusOptions,
   type CountSource,
   countArchivedStaleRuns,
   countRuns,

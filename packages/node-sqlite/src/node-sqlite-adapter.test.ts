@@ -62,6 +62,28 @@ describe('file databases', () => {
     await connection.close();
   });
 
+  it('maps the file for read-only connections only when asked (mapReadOnly)', async () => {
+    // Not WAL mode: read in place, not as a snapshot.
+    const plain = new BetterSqlite3(path.join(dir, 'runs.db'));
+    plain.exec('CREATE TABLE t (x)');
+    plain.close();
+    const mmap = async (options: { mapReadOnly?: boolean }, readOnly: boolean) => {
+      const adapter = createNodeSqliteAdapter({ directory: dir, ...options });
+      const connection = await adapter.open('runs.db', { readOnly });
+      try {
+        return connection.client.pragma('mmap_size', { simple: true });
+      } finally {
+        await connection.close();
+      }
+    };
+    expect(await mmap({ mapReadOnly: true }, true)).toBe(0x7fff0000); // SQLite's cap
+    expect(await mmap({ mapReadOnly: true }, false)).toBe(0);
+    expect(await mmap({}, true)).toBe(0);
+    expect(() => createNodeSqliteAdapter({ directory: dir, mapReadOnly: 'yes' as never })).toThrow(
+      /mapReadOnly/,
+    );
+  });
+
   it('runs every connection (file, read-only snapshot, memory) with trusted_schema off, so code stored in a file cannot call functions with side effects', async () => {
     const file = path.join(dir, 'runs.db');
     await (await openRunDatabase(file)).close(); // a WAL-mode file: read-only opens read a snapshot

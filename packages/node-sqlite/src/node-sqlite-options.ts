@@ -16,6 +16,7 @@ import { z } from 'zod';
 export const DirectoryAdapterOptions = z.strictObject({
   directory: NonEmptyText,
   busyTimeoutMs: DurationMs.optional(),
+  mapReadOnly: z.boolean().optional(),
 });
 
 /** Options of `createNodeSqliteAdapter({ memory: true })`. */

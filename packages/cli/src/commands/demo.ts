@@ -67,7 +67,8 @@ export const demo: CommandSpec = {
     ctx.info('4/4 Done. Status, report and one run:\n');
     const sub = new CliContext(ctx.streams, { ...ctx.global, db: file, json: false });
     await manager.close();
-    await showStatus(sub);
+    // A file just written and migrated, and small: the integrity check costs nothing here.
+    await showStatus(sub, { check: true });
     const reader = await MetadataManager.open({ adapter, readOnly: true });
     try {
       ctx.out(`\n${ctx.color.bold('Report (active database and archive, by template)')}`);

@@ -19,12 +19,14 @@ import { runs } from './runs.js';
 import { start } from './start.js';
 import { status } from './status.js';
 import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
+import { verify } from './verify.js';
 
 export type { ArgumentSpec, CommandSpec, ExampleSpec, OptionSpec } from './types.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   demo,
   status,
+  verify,
   migrate,
   runs,
   inspect,
@@ -49,7 +51,7 @@ export const PROGRAM = {
     { command: 'runmeta demo', description: 'build, migrate and explore a demo database' },
     {
       command: 'runmeta status --db metadata/runs.db',
-      description: 'schema, runs, archive, integrity',
+      description: 'schema, runs, archive (add --check for the integrity check)',
     },
     { command: 'runmeta runs list --where "status = \'failed\'"', description: 'filter runs' },
   ] satisfies ExampleSpec[],
@@ -78,7 +80,8 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   },
   {
     code: 4,
-    meaning: 'a check failed (status: needs migration or drifted; budget check: runs over budget)',
+    meaning:
+      'a check failed (status, verify: needs migration, drifted, archive unreadable or integrity check failed; budget check: runs over budget)',
   },
   {
     code: 130,

@@ -28,6 +28,17 @@ export async function countRuns(
   return Number(row?.n ?? 0);
 }
 
+/** Options of {@link countRunsByStatus}. */
+export interface CountByStatusOptions {
+  /**
+   * The backend's dialect name (`adapter.dialect?.name ?? 'sqlite'`). On SQLite
+   * the stored values are grouped byte for byte even when a legacy table declares
+   * a collation on `status` (`COLLATE NOCASE` would merge `Weird` and `WEIRD`);
+   * other backends compare text exactly already.
+   */
+  dialect?: string;
+}
+
 /**
  * Runs of the active database per status, in the order of the statuses' text.
  * Counted as reads decode a status (`FAILED `, stored by hand, is `failed`), so
@@ -35,13 +46,22 @@ export async function countRuns(
  * of the known ones is counted as stored, and a legacy runs table without a
  * status column counts all its runs under `null`.
  */
-export async function countRunsByStatus(manager: CountSource): Promise<Record<string, number>> {
+export async function countRunsByStatus(
+  manager: CountSource,
+  options: CountByStatusOptions = {},
+): Promise<Record<string, number>> {
   const known = RUN_STATUSES.map(() => '?').join(', ');
-  const status = manager.detection.runsColumns.some((c) => c.toLowerCase() === 'status')
-    ? 'status'
-    : 'NULL';
+  const hasStatus = manager.detection.runsColumns.some((c) => c.toLowerCase() === 'status');
+  // Grouped twice: first by the stored value (the status index answers that
+  // without reading a run: a handful of group rows for a million runs), then
+  // those few rows folded as reads decode them. Folding every run instead made
+  // SQLite compute lower(trim()) per run and sort the results (~1 s at 1M runs).
+  const stored = !hasStatus
+    ? 'SELECT NULL AS status, count(*) AS n FROM runs'
+    : `SELECT status, count(*) AS n FROM runs GROUP BY status${options.dialect === 'sqlite' ? ' COLLATE BINARY' : ''}`;
+  const folded = `CASE WHEN lower(trim(status)) IN (${known}) THEN lower(trim(status)) ELSE status END`;
   const rows = await manager.query(
-    `SELECT CASE WHEN lower(trim(${status})) IN (${known}) THEN lower(trim(${status})) ELSE ${status} END AS status, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1`,
+    `SELECT ${folded} AS status, sum(n) AS n FROM (${stored}) AS stored WHERE n > 0 GROUP BY 1 ORDER BY 1`,
     RUN_STATUSES,
   );
   return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));

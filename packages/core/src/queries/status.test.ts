@@ -14,6 +14,9 @@ const V2: SchemaDetection = {
   missingIndexes: [],
 } as unknown as SchemaDetection;
 
+/** Integrity checks the stand-ins of {@link source} were asked for. */
+let integrityChecks = 0;
+
 /** A manager stand-in: 7 runs, 4 completed and 3 failed, and what else status asks. */
 function source(detection: SchemaDetection, archive: string | null = null): StatusSource {
   return {
@@ -26,7 +29,10 @@ function source(detection: SchemaDetection, archive: string | null = null): Stat
             { status: 'failed', n: 3 },
           ]
         : [{ n: 7 }],
-    checkIntegrity: async () => 'ok',
+    checkIntegrity: async () => {
+      integrityChecks++;
+      return 'ok';
+    },
     archiveName: async () => archive,
   } as unknown as StatusSource;
 }
@@ -35,7 +41,7 @@ function source(detection: SchemaDetection, archive: string | null = null): Stat
 const adapter = new Proxy({} as StorageAdapter, {
   get(_target, key) {
     if (key === 'describe') return (name: string) => `/data/${name}`;
-    if (key === 'then') return undefined;
+    if (key === 'then' || key === 'dialect') return undefined;
     return () => {
       throw new Error(`cannot ${String(key)}`);
     };
@@ -44,7 +50,10 @@ const adapter = new Proxy({} as StorageAdapter, {
 
 describe('readDatabaseStatus', () => {
   it('assembles the status of an up-to-date database without an archive', async () => {
+    integrityChecks = 0;
     const status = await readDatabaseStatus(source(V2), { adapter });
+    // The integrity check reads the whole database: only when asked for.
+    expect(integrityChecks).toBe(0);
     expect(status).toEqual({
       path: '/data/runs.db',
       schemaVersion: '2.0',
@@ -53,7 +62,7 @@ describe('readDatabaseStatus', () => {
       runs: 7,
       runsByStatus: { completed: 4, failed: 3 },
       archive: null,
-      integrity: 'ok',
+      integrity: null,
       upToDate: true,
       drift: {
         missingColumns: [],
@@ -75,6 +84,33 @@ describe('readDatabaseStatus', () => {
       'upToDate',
       'drift',
     ]);
+  });
+
+  it('runs the integrity check when asked, and reports what it found', async () => {
+    integrityChecks = 0;
+    const status = await readDatabaseStatus(source(V2), { adapter, checkIntegrity: true });
+    expect(integrityChecks).toBe(1);
+    expect(status.integrity).toBe('ok');
+  });
+
+  it("counts runs by status with the adapter's dialect (byte-exact groups on SQLite)", async () => {
+    const asked: string[] = [];
+    const recording = {
+      ...source(V2),
+      query: async (sql: string) => {
+        asked.push(sql);
+        return [{ status: 'completed', n: 2 }];
+      },
+    } as StatusSource;
+    const sqlite = { ...adapter, describe: adapter.describe, dialect: { name: 'sqlite' } };
+    await readDatabaseStatus(recording, { adapter: sqlite as unknown as StorageAdapter });
+    expect(asked.at(-1)).toContain('GROUP BY status COLLATE BINARY');
+    // An adapter without a dialect is SQLite too.
+    await readDatabaseStatus(recording, { adapter });
+    expect(asked.at(-1)).toContain('GROUP BY status COLLATE BINARY');
+    const server = { ...sqlite, dialect: { name: 'postgres' } };
+    await readDatabaseStatus(recording, { adapter: server as unknown as StorageAdapter });
+    expect(asked.at(-1)).not.toContain('COLLATE');
   });
 
   it('reports drift, and none for a newer database', async () => {

@@ -20,6 +20,12 @@ export interface ArchiveStatus {
   runs: number | null;
   /** Why the archive cannot be read (a damaged archive is reported, not thrown). */
   error?: string;
+  /**
+   * What the archive's integrity check found (`ok` or the problems); present only
+   * when the check was asked for ({@link StatusOptions.checkIntegrity}) and the
+   * archive could be opened.
+   */
+  integrity?: string;
 }
 
 /** Drift from the expected v2 schema (empty for a newer database: see {@link readDatabaseStatus}). */
@@ -44,8 +50,11 @@ export interface DatabaseStatus {
   runsByStatus: Record<string, number>;
   /** The v1 archive, or `null` when there is none. */
   archive: ArchiveStatus | null;
-  /** `ok`, or what the integrity check found. */
-  integrity: string;
+  /**
+   * `ok`, or what the integrity check found; `null` when it was not run (see
+   * {@link StatusOptions.checkIntegrity}).
+   */
+  integrity: string | null;
   /** Whether the schema needs neither migration nor repair. */
   upToDate: boolean;
   drift: SchemaDrift;
@@ -66,14 +75,26 @@ export interface StatusOptions {
    * passes its own wording (the CLI's hints). Default: the error's message.
    */
   describeError?: (error: unknown) => string;
+  /**
+   * Run the storage's integrity check too (SQLite's `PRAGMA integrity_check`, on
+   * a server a full read of every table), of the database and of its v1 archive.
+   * It reads everything — seconds for a million runs — so it is off by default:
+   * `integrity` is then `null` and the archive has no `integrity`.
+   */
+  checkIntegrity?: boolean;
 }
 
 /**
  * Assemble the status of the database `manager` has open: schema version and
  * kind, run counts, the v1 archive (opened read-only and counted; a damaged one
- * is reported in `archive.error`, not thrown), the integrity check and the
- * drift from v2. A newer database is measured against a schema older than its
- * own, so what it "lacks" of v2 says nothing: its drift is empty.
+ * is reported in `archive.error`, not thrown), the integrity check when asked
+ * for and the drift from v2. A newer database is measured against a schema
+ * older than its own, so what it "lacks" of v2 says nothing: its drift is empty.
+ *
+ * Without the integrity check nothing here reads the runs themselves: the
+ * counts come from the `status` index (a handful of group rows) and the schema
+ * from the catalog, so a million-run file answers in milliseconds. (A v1
+ * archive has no index: its `count(*)` reads its table once.)
  */
 export async function readDatabaseStatus(
   manager: StatusSource,
@@ -83,8 +104,10 @@ export async function readDatabaseStatus(
   const describeError =
     options.describeError ?? ((error) => (error instanceof Error ? error.message : String(error)));
   const detection = manager.detection;
-  const runsByStatus = await countRunsByStatus(manager);
-  const integrity = await manager.checkIntegrity();
+  const runsByStatus = await countRunsByStatus(manager, {
+    dialect: adapter.dialect?.name ?? 'sqlite',
+  });
+  const integrity = options.checkIntegrity ? await manager.checkIntegrity() : null;
   const archiveName = await manager.archiveName();
   let archive: ArchiveStatus | null = null;
   if (archiveName) {
@@ -96,6 +119,7 @@ export async function readDatabaseStatus(
           path: archivePath,
           schemaVersion: old.detection.version ?? '1.0',
           runs: await countRuns(old),
+          ...(options.checkIntegrity ? { integrity: await old.checkIntegrity() } : {}),
         };
       } finally {
         await old.close();

@@ -43,3 +43,46 @@ describe('sqliteDialect: composed of its roles', () => {
     expect(plainTypeName('')).toBe('');
   });
 });
+
+describe('sqliteDialect.integrityCheck', () => {
+  /** An executor whose every query answers `rows`, or throws `error`. */
+  const executor = (rows: Record<string, unknown>[], error?: unknown) =>
+    ({
+      dialect: sqliteDialect,
+      run: async () => ({ changes: 0 }),
+      runMany: async () => ({ changes: 0 }),
+      all: async (sql: string) => {
+        asked.push(sql);
+        if (error) throw error;
+        return rows;
+      },
+    }) as unknown as Parameters<typeof sqliteDialect.integrityCheck>[0];
+  let asked: string[] = [];
+
+  it('joins what the check found; quick_check above 250,000 rows', async () => {
+    asked = [];
+    expect(await sqliteDialect.integrityCheck(executor([{ integrity_check: 'ok' }]), 0)).toBe('ok');
+    const found = [{ quick_check: 'row 1 missing from index i' }, { quick_check: 'row 2 missing' }];
+    expect(await sqliteDialect.integrityCheck(executor(found), 300_000)).toBe(
+      'row 1 missing from index i; row 2 missing',
+    );
+    expect(asked).toEqual(['PRAGMA integrity_check', 'PRAGMA quick_check']);
+  });
+
+  it('reports damage that stops the check as its finding, typed or raw', async () => {
+    const raw = Object.assign(new Error('database disk image is malformed'), {
+      code: 'SQLITE_CORRUPT',
+    });
+    const typed = new Error('runs.db is corrupt', { cause: raw });
+    for (const error of [raw, typed, { code: 'SQLITE_CORRUPT_INDEX' }]) {
+      expect(await sqliteDialect.integrityCheck(executor([], error), 0)).toMatch(
+        /^database disk image is malformed/,
+      );
+    }
+  });
+
+  it('throws any other error', async () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    await expect(sqliteDialect.integrityCheck(executor([], busy), 0)).rejects.toBe(busy);
+  });
+});

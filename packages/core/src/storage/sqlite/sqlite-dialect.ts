@@ -13,6 +13,20 @@ import { sqliteIntrospector } from './sqlite-introspector.js';
 /** Above this many rows the integrity check is SQLite's `quick_check` (see {@link sqliteDialect}). */
 const FULL_CHECK_LIMIT = 250_000;
 
+/** What the integrity check reports when damage stops it (SQLite's own words). */
+const CORRUPT_FINDING = 'database disk image is malformed (the check stopped at a damaged page)';
+
+/** Whether an error (or its cause, once typed) is SQLite's report of a damaged file. */
+function isCorruption(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    if ('code' in e && String(e.code).startsWith('SQLITE_CORRUPT')) return true;
+    if (e instanceof Error && /database disk image is malformed/i.test(e.message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** The SQLite dialect (better-sqlite3, sql.js): the default for adapters that declare none. */
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -46,8 +60,16 @@ export const sqliteDialect: SqlDialect = {
    */
   async integrityCheck(db, rows) {
     const pragma = rows > FULL_CHECK_LIMIT ? 'quick_check' : 'integrity_check';
-    const result = await db.all(`PRAGMA ${pragma}`);
-    return result.map((r) => String(Object.values(r)[0])).join('; ');
+    try {
+      const result = await db.all(`PRAGMA ${pragma}`);
+      return result.map((r) => String(Object.values(r)[0])).join('; ');
+    } catch (error) {
+      // Pages too damaged to walk stop the check itself with SQLITE_CORRUPT (after
+      // the rows it found, which the driver drops): that is what it found, not a
+      // failure to check — `verify` reports it as a failed check like any other.
+      if (isCorruption(error)) return CORRUPT_FINDING;
+      throw error;
+    }
   },
   async readOnly(db, fn) {
     const [previous] = await db.all('PRAGMA query_only');
