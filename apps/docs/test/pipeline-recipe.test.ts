@@ -21,9 +21,16 @@ function pythonBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```python\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 }
 
-/** Run Python code in `cwd`; its exit code and output. */
+/**
+ * Run Python code in `cwd`; its exit code and output. The environment is a
+ * user's shell, not this test run's: pnpm's `npm_config_*` variables would make
+ * the snippet's `npx` warn about settings npm does not know.
+ */
 function python(code: string, cwd: string) {
-  return spawnSync('python3', ['-c', code], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)),
+  );
+  return spawnSync('python3', ['-c', code], { cwd, env, encoding: 'utf8', timeout: 120_000 });
 }
 
 let dir: string;
