@@ -102,45 +102,17 @@ function compliance(random: () => number): number {
   return 1.5 + random() * 1.0;
 }
 
-/** The v2 `runs` columns written, in this order. */
-export const RUN_COLUMNS = [
-  'run_id',
-  'template_id',
-  'created_at',
-  'updated_at',
-  'causal_mode',
-  'goal',
-  'origin_description',
-  'entities_created',
-  'timepoints_created',
-  'training_examples',
-  'cost_usd',
-  'llm_calls',
-  'tokens_used',
-  'oxen_repo_url',
-  'oxen_dataset_url',
-  'error_message',
-  'status',
-  'portal_description',
-  'portal_year',
-  'origin_year',
-  'backward_steps',
-  'schema_version',
-  'fidelity_strategy_json',
-  'fidelity_distribution',
-  'actual_tokens_used',
-  'token_budget_compliance',
-  'fidelity_efficiency_score',
-] as const;
-
 export type Value = string | number | null;
+
+/** One row, by column name (inserted with named parameters, never by position). */
+export type NamedRow = Record<string, Value>;
 
 /** The rows of one run. */
 export interface RunRows {
-  run: Value[];
-  mechanisms: Value[][];
-  resolutions: Value[][];
-  validations: Value[][];
+  run: NamedRow;
+  mechanisms: NamedRow[];
+  resolutions: NamedRow[];
+  validations: NamedRow[];
 }
 
 /** Make run number `i` of `runs` (created in order over the year). */
@@ -217,70 +189,70 @@ export function makeRun(random: () => number, i: number, runs: number): RunRows 
   const portal = mode === 'portal';
   const withStrategy = random() < 0.15;
   const oxen = status === 'completed' && random() < 0.1;
-  const run: Value[] = [
-    runId,
-    template,
-    created,
-    updated,
-    mode,
-    `Simulate ${template.replaceAll('_', ' ')} (${mode})`,
-    random() < 0.1 ? `seeded from ${pick(random, TEMPLATES)[0]} notes` : null,
-    entities,
-    status === 'running' ? null : status === 'failed' ? 0 : timepoints,
-    training,
-    cost,
-    llmCalls,
-    tokens,
-    oxen ? `https://hub.oxen.ai/runmeta/${template}` : null,
-    oxen ? `https://hub.oxen.ai/runmeta/${template}/datasets/${runId}` : null,
-    error,
+  const run: NamedRow = {
+    run_id: runId,
+    template_id: template,
+    created_at: created,
+    updated_at: updated,
+    causal_mode: mode,
+    goal: `Simulate ${template.replaceAll('_', ' ')} (${mode})`,
+    origin_description: random() < 0.1 ? `seeded from ${pick(random, TEMPLATES)[0]} notes` : null,
+    entities_created: entities,
+    timepoints_created: status === 'running' ? null : status === 'failed' ? 0 : timepoints,
+    training_examples: training,
+    cost_usd: cost,
+    llm_calls: llmCalls,
+    tokens_used: tokens,
+    oxen_repo_url: oxen ? `https://hub.oxen.ai/runmeta/${template}` : null,
+    oxen_dataset_url: oxen ? `https://hub.oxen.ai/runmeta/${template}/datasets/${runId}` : null,
+    error_message: error,
     status,
-    portal ? `a ${template.replaceAll('_', ' ')} that ended differently` : null,
-    portal ? int(random, 1776, 2040) : null,
-    portal ? int(random, 1700, 1900) : null,
-    portal ? int(random, 2, 12) : null,
-    '2.0',
+    portal_description: portal ? `a ${template.replaceAll('_', ' ')} that ended differently` : null,
+    portal_year: portal ? int(random, 1776, 2040) : null,
+    origin_year: portal ? int(random, 1700, 1900) : null,
+    backward_steps: portal ? int(random, 2, 12) : null,
+    schema_version: '2.0',
     // Pipelines that plan fidelity store their strategy; about 15 % of runs here.
-    withStrategy ? JSON.stringify(strategy) : null,
-    distribution,
-    tokens,
-    ratio,
-    efficiency,
-  ];
-  const mechanisms: Value[][] = [];
+    fidelity_strategy_json: withStrategy ? JSON.stringify(strategy) : null,
+    fidelity_distribution: distribution,
+    actual_tokens_used: tokens,
+    token_budget_compliance: ratio,
+    fidelity_efficiency_score: efficiency,
+  };
+  const mechanisms: NamedRow[] = [];
   for (let m = 0; m < 3; m++) {
-    mechanisms.push([
-      runId,
-      `M${int(random, 1, 17)}`,
-      pick(random, FUNCTIONS),
-      new Date(createdMs + Math.floor((durationMs * (m + 1)) / 4)).toISOString(),
-      `{"step":${m + 1}}`,
-    ]);
+    mechanisms.push({
+      run_id: runId,
+      mechanism: `M${int(random, 1, 17)}`,
+      function_name: pick(random, FUNCTIONS),
+      timestamp: new Date(createdMs + Math.floor((durationMs * (m + 1)) / 4)).toISOString(),
+      context: `{"step":${m + 1}}`,
+    });
   }
-  const resolutions: Value[][] = [];
+  const resolutions: NamedRow[] = [];
   if (status !== 'running' && entities && random() < 0.08) {
     for (let e = 0; e < Math.min(entities, 6); e++) {
-      resolutions.push([
-        runId,
-        `entity_${e}`,
-        pick(random, RESOLUTION_LEVELS),
-        `tp_${String(int(random, 1, timepoints)).padStart(3, '0')}`,
-        new Date(createdMs + e * 1_000).toISOString(),
-      ]);
+      resolutions.push({
+        run_id: runId,
+        entity_id: `entity_${e}`,
+        resolution: pick(random, RESOLUTION_LEVELS),
+        timepoint_id: `tp_${String(int(random, 1, timepoints)).padStart(3, '0')}`,
+        timestamp: new Date(createdMs + e * 1_000).toISOString(),
+      });
     }
   }
-  const validations: Value[][] = [];
+  const validations: NamedRow[] = [];
   if (status !== 'running' && random() < 0.05) {
     for (let v = 0; v < int(random, 1, 2); v++) {
       const passed = random() > 0.2;
-      validations.push([
-        runId,
-        VALIDATORS[v]!,
-        passed ? 1 : 0,
-        new Date(createdMs + durationMs).toISOString(),
-        passed ? null : 'timeline gap',
-        JSON.stringify(passed ? [] : ['tp_002 precedes tp_001']),
-      ]);
+      validations.push({
+        run_id: runId,
+        validator_name: VALIDATORS[v]!,
+        passed: passed ? 1 : 0,
+        timestamp: new Date(createdMs + durationMs).toISOString(),
+        message: passed ? null : 'timeline gap',
+        violations: JSON.stringify(passed ? [] : ['tp_002 precedes tp_001']),
+      });
     }
   }
   return { run, mechanisms, resolutions, validations };

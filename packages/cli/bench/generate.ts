@@ -20,10 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetadataManager } from '@runmeta/core';
+import { quoteIdent } from '@runmeta/core/adapter';
 import { seededRandom } from '@runmeta/core/demo';
 import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
-import { makeRun, RUN_COLUMNS } from './generate-runs.js';
+import { makeRun, type NamedRow } from './generate-runs.js';
 
 /**
  * Bump when the generated rows change: the version is part of the cached file's
@@ -172,28 +173,30 @@ function fill(
   const indexes = db
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
     .all() as { name: string; sql: string }[];
-  for (const { name } of indexes) db.exec(`DROP INDEX "${name.replaceAll('"', '""')}"`);
-  const insertRun = db.prepare(
-    `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})`,
-  );
-  const insertMechanism = db.prepare(
-    'INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp, context) VALUES (?, ?, ?, ?, ?)',
-  );
-  const insertResolution = db.prepare(
-    'INSERT INTO resolution_assignments (run_id, entity_id, resolution, timepoint_id, timestamp) VALUES (?, ?, ?, ?, ?)',
-  );
-  const insertValidation = db.prepare(
-    'INSERT INTO validations (run_id, validator_name, passed, timestamp, message, violations) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  for (const { name } of indexes) db.exec(`DROP INDEX ${quoteIdent(name)}`);
+  // Columns by name: each statement lists the columns of the row it is given
+  // and binds them as named parameters (`@run_id`), so no value depends on a position.
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const insert = (table: string, row: NamedRow) => {
+    let statement = statements.get(table);
+    if (!statement) {
+      const names = Object.keys(row);
+      statement = db.prepare(
+        `INSERT INTO ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
+      );
+      statements.set(table, statement);
+    }
+    statement.run(row);
+  };
   const random = seededRandom(seed);
   const batch = 50_000;
   const writeBatch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const run = makeRun(random, i, runs);
-      insertRun.run(run.run);
-      for (const row of run.mechanisms) insertMechanism.run(row);
-      for (const row of run.resolutions) insertResolution.run(row);
-      for (const row of run.validations) insertValidation.run(row);
+      insert('runs', run.run);
+      for (const row of run.mechanisms) insert('mechanism_usage', row);
+      for (const row of run.resolutions) insert('resolution_assignments', row);
+      for (const row of run.validations) insert('validations', row);
       rows.mechanisms += run.mechanisms.length;
       rows.resolutions += run.resolutions.length;
       rows.validations += run.validations.length;

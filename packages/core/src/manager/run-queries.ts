@@ -61,6 +61,16 @@ export function whereClause(
   filter: ResolvedFilter,
   dialect: SqlDialect = sqliteDialect,
 ): { sql: string; params: SqlValue[] } {
+  const { conditions, params } = filterConditions(columns, filter, dialect);
+  return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/** A filter's conditions (to be joined with AND) and their parameters, over the columns a table has. */
+export function filterConditions(
+  columns: readonly string[],
+  filter: ResolvedFilter,
+  dialect: SqlDialect = sqliteDialect,
+): { conditions: string[]; params: SqlValue[] } {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
   const created = createdExpression(columns, dialect, 'filter');
@@ -93,7 +103,7 @@ export function whereClause(
     conditions.push(compiled.sql);
     params.push(...compiled.params);
   }
-  return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
+  return { conditions, params };
 }
 
 /**

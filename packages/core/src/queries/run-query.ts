@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import { asFilterError } from '../filter/engine-limits.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
-import { whereClause } from '../manager/run-queries.js';
+import { filterConditions } from '../manager/run-queries.js';
 import type { RunsView } from '../manager/runs-view.js';
 import { parseOptions } from '../schema/options.js';
 import { RunFilter } from '../schema/run-metadata.js';
@@ -69,14 +69,13 @@ export async function compileFilter<S extends z.ZodType<object>>(
   });
   const f = options as z.output<typeof RunQueryFilterSchema>;
   const view = await manager.runsView({ includeArchive: f.includeArchive });
-  const where = whereClause(view.columns, f, view.db.dialect);
-  const conditions = where.sql ? [where.sql.slice(' WHERE '.length)] : [];
+  const { conditions, params } = filterConditions(view.columns, f, view.db.dialect);
   return {
     options,
     filter: {
       view,
       conditions,
-      params: where.params,
+      params,
       all: (sql, params) =>
         view.db
           .all(sql, [...params])
