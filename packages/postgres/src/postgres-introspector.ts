@@ -83,6 +83,22 @@ export const postgresIntrospector: SchemaIntrospector = {
     return columns.map((c) => kindsOfType(c.type));
   },
 
+  // A b-tree index leading with the column, over every row: `min(column) WHERE
+  // column > ?` is then one index probe. (A column's text compares by its
+  // collation, deterministic by default, so the scan still meets every value.)
+  async indexedInOrder(db, table, column) {
+    const rows = await db.all(
+      `SELECT 1 AS x FROM pg_index AS i
+         JOIN pg_class AS c ON c.oid = i.indexrelid
+         JOIN pg_am AS am ON am.oid = c.relam
+         JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+       WHERE i.indrelid = CAST(? AS regclass) AND a.attname = ? AND am.amname = 'btree' AND i.indpred IS NULL
+       LIMIT 1`,
+      [quoteIdent(table), column],
+    );
+    return rows.length > 0;
+  },
+
   async rowOrder(db, table) {
     // The hidden column, or a copied integer key of that name: generated values,
     // so insertion order. A copied _rowid_ of other values orders nothing.

@@ -39,6 +39,37 @@ describe('parseWhere / compileWhere', () => {
     expect(compile('entities_created = true').params).toEqual([1]);
   });
 
+  it('compares an enum by its stored values when they are known, so an index can answer', () => {
+    const folded = {
+      status: [
+        { stored: 'Completed ', folded: 'completed' },
+        { stored: 'completed', folded: 'completed' },
+        { stored: 'FAILED', folded: 'failed' },
+      ],
+    };
+    const withValues = (text: string) => compileWhere(parseWhere(text), V2, undefined, folded);
+    expect(withValues("status = 'completed' and cost_usd > 0.5")).toEqual({
+      sql: '(("status" IN (?, ?)) AND ("cost_usd" > ?))',
+      params: ['Completed ', 'completed', 0.5],
+    });
+    expect(withValues("status != 'failed'")).toEqual({
+      sql: '(NOT ("status" IN (?)))',
+      params: ['FAILED'],
+    });
+    expect(withValues("status not in ('failed', 'completed')").params).toEqual([
+      'Completed ',
+      'completed',
+      'FAILED',
+    ]);
+    // Nothing stored folds to it: false for a stored value, NULL for NULL (so NOT keeps NULL out).
+    expect(withValues("status = 'running'").sql).toBe(
+      '(CASE WHEN "status" IS NULL THEN NULL ELSE 1 = 0 END)',
+    );
+    // Order comparisons and enums whose values are not known keep the fold.
+    expect(withValues("status > 'failed'").sql).toBe('(lower(trim("status")) > ?)');
+    expect(withValues("causal_mode = 'portal'").sql).toBe('(lower(trim("causal_mode")) = ?)');
+  });
+
   it('reads fidelity levels out of the distribution JSON, the level as a parameter', () => {
     const { sql, params } = compile('fidelity.DIALOG >= 2');
     expect(sql).toContain('json_each(');

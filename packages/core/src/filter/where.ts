@@ -25,6 +25,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
+import { type FoldedValues, storedValuesCondition } from './folded-values.js';
 import { checkWhereTree, WHERE_LIMITS } from './where-limits.js';
 import { type Token, tokenize, WhereSyntaxError } from './where-tokens.js';
 
@@ -379,12 +380,15 @@ export function parseWhereWithLandmarks(source: string): {
 /**
  * Compile a filter to a parameterised SQL condition over a `runs` table with the
  * given columns. A known column the table lacks compiles to NULL (it matches
- * nothing), so one filter works on v1 archives and v2 databases alike.
+ * nothing), so one filter works on v1 archives and v2 databases alike. With
+ * `folded` (an enum column's stored values), `=`, `!=` and `in` on that column
+ * compare its stored values instead of its fold, so its index can answer.
  */
 export function compileWhere(
   node: WhereNode,
   columns: readonly string[],
   dialect: QueryDialect = sqliteDialect,
+  folded?: FoldedValues,
 ): { sql: string; params: SqlValue[] } {
   // A tree may be hand-made: only what parseWhere could have produced compiles,
   // so no text of it reaches SQL except as a parameter or a registry column.
@@ -420,11 +424,22 @@ export function compileWhere(
       case 'not':
         return `(NOT ${walk(n.operand)})`;
       case 'compare': {
+        // `=` and `!=` on an enum: the stored values whose fold matches (indexable).
+        const stored =
+          n.field.kind === 'column' && (n.op === '=' || n.op === '!=')
+            ? storedValuesCondition(n.field.column, [n.value], folded, params)
+            : null;
+        if (stored) return n.op === '=' ? stored : `(NOT ${stored})`;
         const left = ref(n.field);
         params.push(param(n.field, n.value));
         return `(${left} ${n.op} ?)`;
       }
       case 'in': {
+        const stored =
+          n.field.kind === 'column'
+            ? storedValuesCondition(n.field.column, n.values, folded, params)
+            : null;
+        if (stored) return n.negated ? `(NOT ${stored})` : stored;
         const left = ref(n.field);
         params.push(...n.values.map((v) => param(n.field, v)));
         return `(${left} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(() => '?').join(', ')}))`;

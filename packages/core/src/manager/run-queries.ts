@@ -7,6 +7,7 @@ import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/reg
 import { decodeRow, withNulls } from '../columns/rows.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { selectSql } from '../columns/sql.js';
+import { type FoldedValues, storedValuesCondition } from '../filter/folded-values.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
@@ -65,11 +66,15 @@ export function whereClause(
   return { sql: conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** A filter's conditions (to be joined with AND) and their parameters, over the columns a table has. */
+/**
+ * A filter's conditions (to be joined with AND) and their parameters, over the
+ * columns a table has; `folded` as for {@link compileWhere}.
+ */
 export function filterConditions(
   columns: readonly string[],
   filter: ResolvedFilter,
   dialect: SqlDialect = sqliteDialect,
+  folded?: FoldedValues,
 ): { conditions: string[]; params: SqlValue[] } {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
@@ -82,6 +87,13 @@ export function filterConditions(
       return;
     }
     // Enum values are read case-folded (`FAILED` is failed), so they match that way.
+    const stored = enumColumn
+      ? storedValuesCondition(column, [value.toLowerCase()], folded, params)
+      : null;
+    if (stored) {
+      conditions.push(stored);
+      return;
+    }
     conditions.push(
       enumColumn ? `lower(trim(${quoteIdent(column)})) = ?` : `${quoteIdent(column)} = ?`,
     );
@@ -99,7 +111,7 @@ export function filterConditions(
     params.push(parseTimeInput(filter.until));
   }
   if (filter.where !== undefined) {
-    const compiled = compileWhere(parseWhere(filter.where), columns, dialect);
+    const compiled = compileWhere(parseWhere(filter.where), columns, dialect, folded);
     conditions.push(compiled.sql);
     params.push(...compiled.params);
   }

@@ -32,6 +32,8 @@ export interface RunsView {
    * unqualified column names (filters, orders) read the same either way.
    */
   readonly from: string;
+  /** The one table the runs are when they are one (no archive joined): `runs`; else null. */
+  readonly table: string | null;
   /** Its columns (SQL names): the active table's, then any only the archive has. */
   readonly columns: readonly string[];
   /** Whether rows carry a `source` column (`active` or `archive`). */
@@ -144,7 +146,14 @@ export async function runsView(
 ): Promise<RunsView> {
   const active = context.columns.of('runs');
   if (!options.includeArchive) {
-    return { db: context.db, from: '"runs"', columns: active, withSource: false, failure: rethrow };
+    return {
+      db: context.db,
+      from: '"runs"',
+      table: 'runs',
+      columns: active,
+      withSource: false,
+      failure: rethrow,
+    };
   }
   const archive = await context.archive.open();
   const activePart = (columns: readonly string[]) => select(columns, active, 'active', '"runs"');
@@ -152,6 +161,7 @@ export async function runsView(
     return {
       db: context.db,
       from: `(${activePart(active)}) AS "runs"`,
+      table: null,
       columns: active,
       withSource: true,
       failure: rethrow,
@@ -163,6 +173,7 @@ export async function runsView(
   return {
     db: context.db,
     from: `(${activePart(columns)} UNION ALL ${archived}) AS "runs"`,
+    table: null,
     columns,
     withSource: true,
     // A damaged file: read every archived row through the archive's own

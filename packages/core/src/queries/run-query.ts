@@ -14,6 +14,7 @@ import type { RunsView } from '../manager/runs-view.js';
 import { parseOptions } from '../schema/options.js';
 import { RunFilter } from '../schema/run-metadata.js';
 import type { Row, SqlValue } from '../sql/values.js';
+import { storedEnumValues } from './stored-values.js';
 
 /** The filter of a question over many runs (see {@link RunQueryFilter}). */
 export const RunQueryFilterSchema = RunFilter.pick({
@@ -47,6 +48,15 @@ export interface CompiledFilter {
   iterate(sql: string, params: readonly SqlValue[]): AsyncGenerator<Row>;
 }
 
+/** The enum columns a filter may compare (a mention in `where` is enough: a wrong guess costs one index probe). */
+function enumColumnsOf(f: z.output<typeof RunQueryFilterSchema>): string[] {
+  const columns: string[] = [];
+  if (f.status !== undefined || /status/i.test(f.where ?? '')) columns.push('status');
+  if (f.causalMode !== undefined || /causal_?mode/i.test(f.where ?? ''))
+    columns.push('causal_mode');
+  return columns;
+}
+
 /** `WHERE a AND b`, or nothing. */
 export function whereSql(conditions: readonly string[]): string {
   return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
@@ -69,7 +79,8 @@ export async function compileFilter<S extends z.ZodType<object>>(
   });
   const f = options as z.output<typeof RunQueryFilterSchema>;
   const view = await manager.runsView({ includeArchive: f.includeArchive });
-  const { conditions, params } = filterConditions(view.columns, f, view.db.dialect);
+  const folded = await storedEnumValues(view, enumColumnsOf(f));
+  const { conditions, params } = filterConditions(view.columns, f, view.db.dialect, folded);
   return {
     options,
     filter: {

@@ -6,7 +6,12 @@
 import type { ObservedSchema, SchemaObject } from '../../sql/observed-schema.js';
 import { quoteIdent } from '../../sql/quote.js';
 import type { StatementExecutor } from '../../sql/statement-executor.js';
-import { type SchemaIntrospector, schemaVersions, type ValueKind } from '../schema-introspector.js';
+import {
+  looseIndexScan,
+  type SchemaIntrospector,
+  schemaVersions,
+  type ValueKind,
+} from '../schema-introspector.js';
 
 /** SQLite's introspector (better-sqlite3, sql.js). */
 export const sqliteIntrospector: SchemaIntrospector = {
@@ -95,6 +100,14 @@ export const sqliteIntrospector: SchemaIntrospector = {
       return null;
     }
   },
+  async indexedInOrder(db, table, column) {
+    const [info] = await db.all<{ type: string }>(
+      'SELECT type FROM pragma_table_info(?) WHERE name = ?',
+      [table, column],
+    );
+    return info !== undefined && indexedInTextOrder(db, table, column, info.type);
+  },
+
   async textReadExactly(db, table, column, text) {
     const rows = await db.all(
       `SELECT 1 AS x FROM ${quoteIdent(table)} WHERE CAST(${quoteIdent(column)} AS BLOB) = ? LIMIT 1`,
@@ -109,30 +122,41 @@ export const sqliteIntrospector: SchemaIntrospector = {
  * without reading every run when the SDK's index is there. Every open looks at
  * them, and `SELECT DISTINCT` walks all million index entries (0.1–0.25 s at 1M
  * runs); a loose index scan asks the index for the next larger value once per
- * distinct value instead (a few lookups). It is exact only where the index order
- * is the text order: a text-affinity column (no numbers stored, so `2` and `2.0`
- * cannot be equal yet print apart) with a plain `BINARY` index leading with it.
- * Anything else is read the plain way.
+ * distinct value instead (a few lookups). Anything the index does not order as
+ * text is read the plain way.
  */
 async function sqliteSchemaVersions(
   db: StatementExecutor,
   tables: ObservedSchema['tables'],
 ): Promise<string[]> {
   const column = tables.runs?.find((c) => c.name === 'schema_version');
-  if (!column || !hasTextAffinity(column.type)) return schemaVersions(db, tables);
-  const indexed = await db.all(
-    `SELECT 1 AS x FROM pragma_index_list('runs') AS l, pragma_index_xinfo(l.name) AS c
-     WHERE l.partial = 0 AND c.seqno = 0 AND c.name = 'schema_version' AND c.coll = 'BINARY' LIMIT 1`,
-  );
-  if (indexed.length === 0) return schemaVersions(db, tables);
+  if (!column || !(await indexedInTextOrder(db, 'runs', column.name, column.type)))
+    return schemaVersions(db, tables);
   const rows = await db.all<{ v: string }>(
-    `WITH RECURSIVE next(x) AS (
-       SELECT (SELECT min(schema_version) FROM "runs" WHERE schema_version IS NOT NULL)
-       UNION ALL
-       SELECT (SELECT min(schema_version) FROM "runs" WHERE schema_version > next.x) FROM next WHERE next.x IS NOT NULL
-     ) SELECT DISTINCT CAST(x AS TEXT) AS v FROM next WHERE x IS NOT NULL`,
+    `SELECT DISTINCT CAST("x" AS TEXT) AS v FROM (${looseIndexScan('runs', 'schema_version')}) AS "s"`,
   );
   return rows.map((r) => r.v).sort();
+}
+
+/**
+ * Whether `table.column` (declared `declared`) is indexed in its text order: a
+ * text-affinity column (no numbers stored, so `2` and `2.0` cannot be equal yet
+ * print apart) with a plain `BINARY` index leading with it (a `NOCASE` index
+ * would step over `Completed` after `completed`).
+ */
+async function indexedInTextOrder(
+  db: StatementExecutor,
+  table: string,
+  column: string,
+  declared: string,
+): Promise<boolean> {
+  if (!hasTextAffinity(declared)) return false;
+  const indexed = await db.all(
+    `SELECT 1 AS x FROM pragma_index_list(?) AS l, pragma_index_xinfo(l.name) AS c
+     WHERE l.partial = 0 AND c.seqno = 0 AND c.name = ? AND c.coll = 'BINARY' LIMIT 1`,
+    [table, column],
+  );
+  return indexed.length > 0;
 }
 
 /** SQLite's affinity rule for a declared type: TEXT when it names CHAR, CLOB or TEXT and not INT. */

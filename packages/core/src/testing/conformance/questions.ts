@@ -9,9 +9,10 @@
  */
 import { expect } from 'vitest';
 import { StorageError } from '../../errors.js';
-import type { MetadataManager } from '../../manager/metadata-manager.js';
+import { MetadataManager } from '../../manager/metadata-manager.js';
 import { countRuns } from '../../queries/counts.js';
 import { type ListRunsOptions, listRuns, streamRuns } from '../../queries/list-runs.js';
+import { storedEnumValues } from '../../queries/stored-values.js';
 import { summarizeRuns } from '../../queries/summarize.js';
 import { type ConformanceContext, group } from './context.js';
 import { DB, rawExec, seedDocumentedV1 } from './sql-helpers.js';
@@ -291,5 +292,62 @@ export const questions = group('questions over many runs answer the same on ever
       // Without the archive, only the active runs.
       expect(await countRuns(manager)).toBe(RUNS.length + 1);
       await manager.close();
+    },
+  'a status filter matches every stored spelling of a status, read through the index or folded':
+    async ({ fresh }) => {
+      const { adapter, manager } = await fresh();
+      await write(manager);
+      await manager.close();
+      // Spellings runmeta never writes, but hand edits and older tools did.
+      const stored: Record<string, string | null> = {
+        a1: 'Completed ',
+        a2: 'COMPLETED',
+        a3: ' failed',
+        b1: 'completed',
+        b2: null,
+        b3: 'Failed',
+        c1: 'completed',
+      };
+      await rawExec(
+        adapter,
+        DB,
+        Object.entries(stored).map(([id, status]) => [
+          'UPDATE "runs" SET "status" = ? WHERE "run_id" = ?',
+          [status, id],
+        ]),
+      );
+      const reader = await MetadataManager.open({ adapter, readOnly: true });
+      // The active table's stored values, found through its status index, with their folds.
+      const folded = await storedEnumValues(await reader.runsView({}), ['status']);
+      const pairs = folded.status?.map((v) => [v.stored, v.folded]);
+      expect(pairs?.sort()).toEqual(
+        [' failed', 'COMPLETED', 'Completed ', 'Failed', 'completed']
+          .sort()
+          .map((v) => [v, v.trim().toLowerCase()]),
+      );
+      // Worked out here from the spellings: the fold of each stored status.
+      const ids = (keep: (fold: string | null) => boolean) =>
+        Object.entries(stored)
+          .filter(([, s]) => keep(s === null ? null : s.trim().toLowerCase()))
+          .map(([id]) => id);
+      const cases: [string, (fold: string | null) => boolean][] = [
+        ["status = 'completed'", (f) => f === 'completed'],
+        ["status != 'completed'", (f) => f !== null && f !== 'completed'],
+        ["status in ('failed', 'running')", (f) => f === 'failed'],
+        ["not status in ('completed')", (f) => f !== null && f !== 'completed'],
+        ["status = 'running'", () => false],
+        ["not status = 'running'", (f) => f !== null],
+        ["status = 'failed' or status is null", (f) => f === 'failed' || f === null],
+      ];
+      for (const [where, keep] of cases) {
+        for (const includeArchive of [false, true]) {
+          const listed = await allPages(reader, { where, includeArchive, sort: 'run_id' });
+          expect(listed, where).toEqual(ids(keep));
+          expect(await countRuns(reader, { where, includeArchive }), where).toBe(ids(keep).length);
+        }
+      }
+      expect(await countRuns(reader, { status: 'completed' })).toBe(4);
+      expect(await countRuns(reader, { status: 'failed', where: 'cost_usd >= 2' })).toBe(1);
+      await reader.close();
     },
 });
