@@ -16,6 +16,7 @@ export default defineConfig({
   external: ['better-sqlite3', 'pg-native'],
   esbuildOptions(options) {
     options.conditions = ['@runmeta/source'];
+    options.charset = 'ascii';
   },
   banner: {
     // Bundled CommonJS dependencies (commander) call require(); give ESM one.
