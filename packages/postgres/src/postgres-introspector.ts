@@ -83,16 +83,22 @@ export const postgresIntrospector: SchemaIntrospector = {
     return columns.map((c) => kindsOfType(c.type));
   },
 
-  // A b-tree index leading with the column, over every row: `min(column) WHERE
-  // column > ?` is then one index probe. (A column's text compares by its
-  // collation, deterministic by default, so the scan still meets every value.)
+  // A valid b-tree index over every row, leading with the column in the
+  // column's own collation and the type's default operator class: then
+  // `min(column) WHERE column > ?` is one index probe. The collation must be
+  // deterministic (the default): under one that calls `Failed` and `failed`
+  // equal, `>` would step over one of them, and `IN` would match both.
   async indexedInOrder(db, table, column) {
     const rows = await db.all(
       `SELECT 1 AS x FROM pg_index AS i
          JOIN pg_class AS c ON c.oid = i.indexrelid
          JOIN pg_am AS am ON am.oid = c.relam
+         JOIN pg_opclass AS oc ON oc.oid = i.indclass[0]
          JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-       WHERE i.indrelid = CAST(? AS regclass) AND a.attname = ? AND am.amname = 'btree' AND i.indpred IS NULL
+         LEFT JOIN pg_collation AS coll ON coll.oid = a.attcollation
+       WHERE i.indrelid = CAST(? AS regclass) AND a.attname = ? AND am.amname = 'btree'
+         AND i.indpred IS NULL AND i.indisvalid AND oc.opcdefault
+         AND i.indcollation[0] = a.attcollation AND coalesce(coll.collisdeterministic, true)
        LIMIT 1`,
       [quoteIdent(table), column],
     );

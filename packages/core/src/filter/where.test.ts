@@ -61,6 +61,13 @@ describe('parseWhere / compileWhere', () => {
       'completed',
       'FAILED',
     ]);
+    // Parameters stay in the order of their places in the SQL.
+    expect(withValues("fidelity.DIALOG >= 2 and status in ('failed')")).toMatchObject({
+      params: ['dialog', 2, 'FAILED'],
+    });
+    expect(withValues("fidelity.DIALOG >= 2 and status in ('failed')").sql).toMatch(
+      /^\(\(\(SELECT .*\) >= \?\) AND \("status" IN \(\?\)\)\)$/,
+    );
     // Nothing stored folds to it: false for a stored value, NULL for NULL (so NOT keeps NULL out).
     expect(withValues("status = 'running'").sql).toBe(
       '(CASE WHEN "status" IS NULL THEN NULL ELSE 1 = 0 END)',

@@ -14,7 +14,13 @@ import { quoteIdent } from '../sql/quote.js';
 import type { Row, SqlValue } from '../sql/values.js';
 import { decodeRunCursor, encodeRunCursor, type RunCursor } from './run-cursor.js';
 import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
-import { formatRunOrder, parseRunOrder, type RunOrder, sortExpression } from './sort-keys.js';
+import {
+  formatRunOrder,
+  parseRunOrder,
+  type RunOrder,
+  sortExpression,
+  sortsByStoredColumn,
+} from './sort-keys.js';
 
 /** Runs per page when none is asked for. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -93,7 +99,12 @@ async function compileList(
 ): Promise<CompiledList> {
   const limit = z.number().int().min(limits.min).max(limits.max).optional();
   const schema = ListRunsSchema.extend({ limit });
-  const { options: o, filter } = await compileFilter(manager, options, schema, 'options');
+  // Sorted by a stored column, the runs come in its index's order and a page
+  // stops early: a status filter must not lead the plan instead (SQLite keeps
+  // no statistics, and would take the status index and sort every match).
+  const { options: o, filter } = await compileFilter(manager, options, schema, 'options', (o) =>
+    sortsByStoredColumn(parseRunOrder(o.sort ?? 'created', 'options.sort').key),
+  );
   const order = parseRunOrder(o.sort ?? 'created', 'options.sort');
   const cursor = o.cursor ? decodeRunCursor(o.cursor, order, 'options.cursor') : null;
   const { view } = filter;

@@ -65,12 +65,17 @@ export function whereSql(conditions: readonly string[]): string {
 /**
  * Validate `given` (errors name `option.field`), open the runs it reads and
  * compile it. `schema` may extend the filter with the question's own options.
+ * A status or mode filter compares the values the table stores (so the
+ * column's index can answer it) unless `foldEnums` says, for these options, to
+ * keep the fold: when another index should lead, as a sorted list's does (see
+ * `storedEnumValues`).
  */
 export async function compileFilter<S extends z.ZodType<object>>(
   manager: Pick<MetadataManager, 'runsView'>,
   given: unknown,
   schema: S,
   option: string,
+  foldEnums: (options: z.output<S>) => boolean = () => false,
 ): Promise<{ options: z.output<S>; filter: CompiledFilter }> {
   const options = parseOptions(schema, given ?? {}, {
     name: option,
@@ -79,7 +84,7 @@ export async function compileFilter<S extends z.ZodType<object>>(
   });
   const f = options as z.output<typeof RunQueryFilterSchema>;
   const view = await manager.runsView({ includeArchive: f.includeArchive });
-  const folded = await storedEnumValues(view, enumColumnsOf(f));
+  const folded = foldEnums(options) ? {} : await storedEnumValues(view, enumColumnsOf(f));
   const { conditions, params } = filterConditions(view.columns, f, view.db.dialect, folded);
   return {
     options,

@@ -120,6 +120,16 @@ export function parseRunOrder(text: string, option = 'sort'): RunOrder {
   return { key, direction: alias?.direction ?? way ?? SORT_KEYS[key].direction };
 }
 
+/**
+ * Whether the key sorts by a column as stored, so that an index on it can give
+ * the runs in order (a top-N walks it and stops); times are compared through an
+ * expression, which no index gives in order.
+ */
+export function sortsByStoredColumn(key: SortKey): boolean {
+  const def = SORT_KEYS[key];
+  return def.column !== 'created' && def.kind !== 'time';
+}
+
 /** The order as text, `key:direction` (what a cursor records). */
 export function formatRunOrder(order: RunOrder): string {
   return `${order.key}:${order.direction}`;

@@ -12,6 +12,7 @@ import { StorageError } from '../../errors.js';
 import { MetadataManager } from '../../manager/metadata-manager.js';
 import { countRuns } from '../../queries/counts.js';
 import { type ListRunsOptions, listRuns, streamRuns } from '../../queries/list-runs.js';
+import { compileFilter, RunQueryFilterSchema } from '../../queries/run-query.js';
 import { storedEnumValues } from '../../queries/stored-values.js';
 import { summarizeRuns } from '../../queries/summarize.js';
 import { type ConformanceContext, group } from './context.js';
@@ -341,11 +342,24 @@ export const questions = group('questions over many runs answer the same on ever
       ];
       for (const [where, keep] of cases) {
         for (const includeArchive of [false, true]) {
-          const listed = await allPages(reader, { where, includeArchive, sort: 'run_id' });
-          expect(listed, where).toEqual(ids(keep));
+          // Sorted by a stored column the list keeps the fold (the sort's index
+          // leads); sorted by creation it asks for the stored values.
+          const byId = await allPages(reader, { where, includeArchive, sort: 'run_id' });
+          expect(byId, where).toEqual(ids(keep));
+          const byCreation = await allPages(reader, { where, includeArchive, sort: 'created' });
+          expect(byCreation.sort(), where).toEqual(ids(keep));
           expect(await countRuns(reader, { where, includeArchive }), where).toBe(ids(keep).length);
         }
       }
+      // The count above went through the status index's values, not the fold.
+      const { filter } = await compileFilter(
+        reader,
+        { where: "status = 'failed'" },
+        RunQueryFilterSchema,
+        'filter',
+      );
+      expect(filter.conditions).toEqual(['("status" IN (?, ?))']);
+      expect([...filter.params].sort()).toEqual([' failed', 'Failed']);
       expect(await countRuns(reader, { status: 'completed' })).toBe(4);
       expect(await countRuns(reader, { status: 'failed', where: 'cost_usd >= 2' })).toBe(1);
       await reader.close();
