@@ -58,6 +58,7 @@ interface Group {
   runs: number;
   costUsd: number;
   compliance: { median: number | null; p90: number | null };
+  fidelity: Record<string, number>;
 }
 
 /** Each question on `db` (with `extra` flags) against the plain answers of `plain`. */
@@ -179,6 +180,20 @@ describe('a generated 200,000-run file answers as plain SQL does', () => {
         .sort((a, b) => a - b);
       expect(g.compliance.median).toBe(values[Math.ceil(values.length / 2) - 1]);
       expect(g.compliance.p90).toBe(values[Math.ceil(values.length * 0.9) - 1]);
+      // Fidelity totals: every distribution of the month parsed here, keys lower-cased.
+      const totals: Record<string, number> = {};
+      for (const r of plainAll(
+        plain,
+        'SELECT fidelity_distribution AS d FROM runs WHERE substr(created_at, 1, 7) = ?',
+        [g.key],
+      )) {
+        for (const [level, n] of Object.entries(JSON.parse(String(r.d ?? '{}')) as object))
+          totals[level.toLowerCase()] = (totals[level.toLowerCase()] ?? 0) + Number(n);
+      }
+      expect(Object.values(totals).some((n) => n > 0)).toBe(true);
+      expect(Object.fromEntries(Object.entries(g.fidelity).filter(([, n]) => n > 0))).toEqual(
+        totals,
+      );
     }
   }, 120_000);
 

@@ -74,10 +74,13 @@ export const postgresDialect: SqlDialect = {
     sql: `(SELECT sum(e.value::double precision) FROM jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS e WHERE lower(e.key) = CAST(? AS TEXT))`,
     param: key.toLowerCase(),
   }),
-  jsonKeyNumber: (column, key) => ({
-    sql: `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN (lower(${column})::jsonb ->> CAST(? AS TEXT))::double precision END`,
+  jsonKeys: (column) =>
+    `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN lower(${column})::jsonb END`,
+  jsonKeyNumber: (keys, key) => ({
+    sql: `(${keys} ->> CAST(? AS TEXT))::double precision`,
     params: [key.toLowerCase()],
   }),
+  evaluateOnce: ' OFFSET 0',
   // The date from its parts, as SQLite's date() reads it: a day past the month's
   // end rolls over (2025-02-30 is 2 March) instead of failing the statement,
   // and a year before 1 has no week.

@@ -16,12 +16,25 @@ export interface QueryDialect {
    */
   jsonNumber(column: string, key: string): { sql: string; param: string };
   /**
-   * The number under one plain-word key of a JSON object column, keys compared
-   * lower-cased (`{"DIALOG": 2}` has 2 under `dialog`); NULL when the column is
-   * not a valid JSON object or the member is not a number. Summaries take one
-   * per known level, all in one pass.
+   * A JSON object column made ready for {@link jsonKeyNumber}: its keys
+   * lower-cased and the text checked (SQLite) or parsed (PostgreSQL) once; NULL
+   * when it is not valid JSON. Summaries compute it once per run, in a subquery
+   * ended by {@link evaluateOnce}, then read every level from it.
    */
-  jsonKeyNumber(column: string, key: string): { sql: string; params: string[] };
+  jsonKeys(column: string): string;
+  /**
+   * The number under one plain-word key of a {@link jsonKeys} value, keys
+   * compared lower-cased (`{"DIALOG": 2}` has 2 under `dialog`); NULL when the
+   * column is not a valid JSON object or the member is not a number.
+   */
+  jsonKeyNumber(keys: string, key: string): { sql: string; params: string[] };
+  /**
+   * What ends a subquery so that the engine computes its columns once per row,
+   * instead of copying their expressions into every place the outer query uses
+   * them (SQLite does not flatten a subquery with a LIMIT into an aggregate,
+   * PostgreSQL does not pull up one with an OFFSET).
+   */
+  evaluateOnce: string;
   /** The Monday (`YYYY-MM-DD`) of the ISO week of a `YYYY-MM-DD` text expression. */
   weekStart(day: string): string;
   /**

@@ -43,10 +43,12 @@ export const sqliteDialect: SqlDialect = {
     sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
     param: key.toLowerCase(),
   }),
-  jsonKeyNumber: (column, key) => ({
-    sql: `CASE WHEN json_valid(${column}) AND json_type(lower(${column}), ?) IN ('integer', 'real') THEN json_extract(lower(${column}), ?) END`,
+  jsonKeys: (column) => `CASE WHEN json_valid(${column}) THEN lower(${column}) END`,
+  jsonKeyNumber: (keys, key) => ({
+    sql: `CASE WHEN json_type(${keys}, ?) IN ('integer', 'real') THEN json_extract(${keys}, ?) END`,
     params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],
   }),
+  evaluateOnce: ' LIMIT -1',
   // strftime('%w') is 0 for Sunday: step back to Monday.
   weekStart: (day) =>
     `date(${day}, '-' || ((CAST(strftime('%w', ${day}) AS INTEGER) + 6) % 7) || ' days')`,
