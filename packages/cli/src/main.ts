@@ -1,8 +1,6 @@
-import { InterruptedError } from '@runmeta/core';
 import { CommanderError } from 'commander';
 import { checkArguments } from './argv.js';
-import { loadPostgres, mentionsPostgres, type Streams } from './context.js';
-import { describeError } from './errors.js';
+import type { Streams } from './context.js';
 import { printable } from './output/printable.js';
 import { buildProgram } from './program.js';
 
@@ -17,14 +15,20 @@ export async function main(
   rawArgv?: readonly Uint8Array[],
 ): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(streams, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    streams,
+    (code) => {
+      exitCode = code;
+    },
+    async () => {
+      const { loadPostgres, mentionsPostgres } = await import('./context.js');
+      if (argv.some(mentionsPostgres) || mentionsPostgres(streams.env.RUNMETA_DB ?? '')) {
+        await loadPostgres();
+      }
+    },
+  );
   try {
     checkArguments(argv, rawArgv);
-    if (argv.some(mentionsPostgres) || mentionsPostgres(streams.env.RUNMETA_DB ?? '')) {
-      await loadPostgres();
-    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -41,6 +45,9 @@ export async function main(
     }
     if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
       return 1;
+    // Describing an error needs core's error classes: loaded only when there is one.
+    const { describeError } = await import('./errors.js');
+    const { InterruptedError } = await import('@runmeta/core');
     const { exitCode: code, message } = describeError(error);
     // Commander already printed its own usage errors.
     if (error instanceof InterruptedError) {
