@@ -3,6 +3,7 @@ import { checkArguments } from './argv.js';
 import type { Streams } from './context.js';
 import { printable } from './output/printable.js';
 import { buildProgram } from './program.js';
+import { CliUsageError } from './usage-error.js';
 
 /**
  * Run the CLI with `argv` (without `node` and the script); resolves to the exit
@@ -45,12 +46,14 @@ export async function main(
     }
     if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
       return 1;
-    // Describing an error needs core's error classes: loaded only when there is one.
-    const { describeError } = await import('./errors.js');
-    const { InterruptedError } = await import('@runmeta/core');
-    const { exitCode: code, message } = describeError(error);
+    // Bad usage is told as it is; any other error needs core's error classes to
+    // describe, loaded only now, so neither --help nor a usage error loads core.
+    const usage = error instanceof CliUsageError || error instanceof CommanderError;
+    const { exitCode: code, message } = usage
+      ? { exitCode: 2, message: error.message }
+      : (await import('./errors.js')).describeError(error);
     // Commander already printed its own usage errors.
-    if (error instanceof InterruptedError) {
+    if (!usage && error instanceof (await import('@runmeta/core')).InterruptedError) {
       // Asked for by the user, not an error: the line says what was left where.
       streams.stderr.write(`${printable(message)}\n`);
     } else if (!(error instanceof CommanderError)) {
