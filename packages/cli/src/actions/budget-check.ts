@@ -5,6 +5,7 @@ import { runJson } from '../output/records.js';
 import { renderTable } from '../output/table.js';
 import { CHECK_FAILED } from '../shared/exit-codes.js';
 
+/** Runs `budget check`, as declared (options, help) in `commands/budget-check.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const max = options.maxCompliance as number;
   const manager = await ctx.open({ write: false });

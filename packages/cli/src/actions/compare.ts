@@ -4,6 +4,7 @@ import { compareRuns } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
 import { renderComparison } from '../output/compare.js';
 
+/** Runs `compare`, as declared (options, help) in `commands/compare.ts`. */
 export const run: CommandRun = async (ctx, runIds, options) => {
   const manager = await ctx.open({ write: false });
   try {

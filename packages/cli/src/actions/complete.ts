@@ -3,6 +3,7 @@ import type { CommandRun } from '../commands/types.js';
 import { CliUsageError } from '../errors.js';
 import { withWriter } from '../shared/write-run.js';
 
+/** Runs `complete`, as declared (options, help) in `commands/complete.ts`. */
 export const run: CommandRun = (ctx, [runId], o) => {
   for (const required of ['entities', 'timepoints', 'cost', 'tokens']) {
     if (o[required] === undefined) throw new CliUsageError(`complete needs --${required}`);

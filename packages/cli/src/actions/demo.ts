@@ -14,6 +14,7 @@ import { showStatus } from '../shared/show-status.js';
 /** Marks a folder as the demo's own (the demo replaces only such folders). */
 const DEMO_MARKER = '.runmeta-demo';
 
+/** Runs `demo`, as declared (options, help) in `commands/demo.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const folder = path.resolve(String(options.dir), 'metadata');
   const file = path.join(folder, 'runs.db');

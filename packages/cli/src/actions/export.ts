@@ -12,6 +12,7 @@ import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 
+/** Runs `export`, as declared (options, help) in `commands/export.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const target = options.out ? path.resolve(String(options.out)) : null;
   let temp: string | null = null;

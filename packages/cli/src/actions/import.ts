@@ -8,6 +8,7 @@ import { CliUsageError, userPathError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
 import { confirm } from '../shared/confirm.js';
 
+/** Runs `import`, as declared (options, help) in `commands/import.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   if (!options.from)
     throw new CliUsageError('import needs --from <file>: the SQLite run database to copy');

@@ -10,6 +10,7 @@ import { CliUsageError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
 
+/** Runs `ingest`, as declared (options, help) in `commands/ingest.ts`. */
 export const run: CommandRun = async (ctx) => {
   const stdin = ctx.streams.stdin;
   if (!stdin) throw new CliUsageError('ingest reads JSON lines on stdin, and there is none');

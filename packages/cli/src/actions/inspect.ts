@@ -4,6 +4,7 @@ import { formatSnapshotForLlm } from '@runmeta/core';
 import { loadLatestNarrative } from '@runmeta/node-sqlite';
 import type { CommandRun } from '../commands/types.js';
 
+/** Runs `inspect`, as declared (options, help) in `commands/inspect.ts`. */
 export const run: CommandRun = async (ctx, [runId], options) => {
   const manager = await ctx.open({ write: false });
   try {

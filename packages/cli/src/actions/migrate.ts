@@ -14,6 +14,7 @@ import { formatLeftover, leftoverJson } from '../output/leftovers.js';
 import { carryOverArchiveCommand, suggestCarryOverArchive } from '../shared/carry-over-archive.js';
 import { confirm } from '../shared/confirm.js';
 
+/** Runs `migrate`, as declared (options, help) in `commands/migrate.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   if (options.carryOverArchive) return carryOverArchiveCommand(ctx, options);
   const migration = {

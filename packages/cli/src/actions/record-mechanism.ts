@@ -3,6 +3,7 @@ import type { CommandRun } from '../commands/types.js';
 import { CliUsageError } from '../errors.js';
 import { recordOne } from '../shared/write-run.js';
 
+/** Runs `record mechanism`, as declared (options, help) in `commands/record-mechanism.ts`. */
 export const run: CommandRun = (ctx, [runId, mechanism, functionName], o) => {
   let context: Record<string, never> | undefined;
   if (o.context !== undefined) {

@@ -3,6 +3,7 @@ import type { CommandRun } from '../commands/types.js';
 import { CliUsageError } from '../errors.js';
 import { recordOne } from '../shared/write-run.js';
 
+/** Runs `record validation`, as declared (options, help) in `commands/record-validation.ts`. */
 export const run: CommandRun = (ctx, [runId, validator], o) => {
   if (!!o.passed === !!o.failed)
     throw new CliUsageError('record validation needs exactly one of --passed or --failed');

@@ -5,6 +5,7 @@ import type { CommandRun } from '../commands/types.js';
 import { renderReport } from '../output/report.js';
 import { filterFromOptions } from '../shared/run-filter-options.js';
 
+/** Runs `report`, as declared (options, help) in `commands/report.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const manager = await ctx.open({ write: false });
   try {

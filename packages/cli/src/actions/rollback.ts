@@ -4,6 +4,7 @@ import { describeChanges, MetadataManager as Manager } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
 import { confirm } from '../shared/confirm.js';
 
+/** Runs `rollback`, as declared (options, help) in `commands/rollback.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   await confirm(
     ctx,

@@ -7,6 +7,7 @@ import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
 import { formatDuration } from '../shared/option-values.js';
 
+/** Runs `runs close`, as declared (options, help) in `commands/runs-close.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   if (!options.stale || options.olderThan === undefined)
     throw new CliUsageError('runs close needs --stale and --older-than <duration>');

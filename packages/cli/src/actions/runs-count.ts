@@ -4,6 +4,7 @@ import { countRuns } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
 import { filterFromOptions } from '../shared/run-filter-options.js';
 
+/** Runs `runs count`, as declared (options, help) in `commands/runs-count.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const manager = await ctx.open({ write: false });
   try {

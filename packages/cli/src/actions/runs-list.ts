@@ -20,6 +20,7 @@ function createdUtc(stored: string | null | undefined): string | null {
 /** Runs per page read from the database, and per chunk of a streamed table. */
 const PAGE = 1000;
 
+/** Runs `runs list`, as declared (options, help) in `commands/runs-list.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   const filter = filterFromOptions(options);
   const manager = await ctx.open({ write: false });

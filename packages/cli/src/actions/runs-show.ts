@@ -3,6 +3,7 @@ import type { CommandRun } from '../commands/types.js';
 import { runJson } from '../output/records.js';
 import { renderChildRecords } from '../output/run-detail.js';
 
+/** Runs `runs show`, as declared (options, help) in `commands/runs-show.ts`. */
 export const run: CommandRun = async (ctx, [runId]) => {
   const manager = await ctx.open({ write: false });
   try {

@@ -6,6 +6,7 @@ import type { CommandRun } from '../commands/types.js';
 import { CliUsageError } from '../errors.js';
 import { withWriter } from '../shared/write-run.js';
 
+/** Runs `start`, as declared (options, help) in `commands/start.ts`. */
 export const run: CommandRun = (ctx, _args, o) => {
   if (!o.template || !o.mode)
     throw new CliUsageError('start needs --template <id> and --mode <causal_mode>');

@@ -3,6 +3,7 @@ import type { CommandRun } from '../commands/types.js';
 import { CHECK_FAILED } from '../shared/exit-codes.js';
 import { formatArchive, statusProblems, withStatus } from '../shared/show-status.js';
 
+/** Runs `verify`, as declared (options, help) in `commands/verify.ts`. */
 export const run: CommandRun = (ctx) =>
   withStatus(ctx, true, (status, leftoverLines) => {
     const problems = statusProblems(status);
