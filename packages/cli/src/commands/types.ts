@@ -1,5 +1,4 @@
 import type { CliContext } from '../context.js';
-import type { lazy } from '../shared/lazy-run.js';
 import type { ValueParser } from '../shared/option-values.js';
 
 /** One option of a command, declared once: commander, `--help` and the docs derive from it. */
@@ -54,7 +53,7 @@ export interface CommandSpec {
   fieldFlags?: Readonly<Record<string, string>>;
   /**
    * Runs the command; returns the exit code (0 when omitted). Declared with
-   * {@link lazy}, so the command's code (and what it imports) loads only when it runs.
+   * `lazy` (`shared/lazy-run.ts`), so the command's code (and what it imports) loads only when it runs.
    */
   run?: CommandRun;
 }
