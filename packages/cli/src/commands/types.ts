@@ -53,7 +53,8 @@ export interface CommandSpec {
   fieldFlags?: Readonly<Record<string, string>>;
   /**
    * Runs the command; returns the exit code (0 when omitted). Declared with
-   * `lazy` (`shared/lazy-run.ts`), so the command's code (and what it imports) loads only when it runs.
+   * `lazy` (`shared/lazy-run.ts`), so the command's code (and what it imports)
+   * loads only when it runs.
    */
   run?: CommandRun;
 }
