@@ -23,9 +23,9 @@
 const CORE = '^packages/core/src/';
 /** The backend and CLI packages. */
 const ADAPTERS = '^packages/(node-sqlite|browser-wasm|postgres|cli)/';
-/** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`, `@runmeta/core/demo`). */
+/** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`, `@runmeta/core/constants`, `@runmeta/core/text`, `@runmeta/core/demo`). */
 const PUBLIC_ENTRY =
-  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$';
+  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|constants|text|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$';
 
 /** `from` the layer `layer` (a path below core's src), `to` any of `above`. */
 const layer = (name, from, above, comment) => ({
@@ -65,7 +65,7 @@ module.exports = {
       name: 'only-public-entry-points',
       severity: 'error',
       comment:
-        'Adapters and the CLI import other packages by their public entry points (`@runmeta/core`, `@runmeta/core/adapter`, `@runmeta/core/demo`, `@runmeta/core/testing`, `@runmeta/postgres/url`), never a file inside them.',
+        'Adapters and the CLI import other packages by their public entry points (`@runmeta/core`, `@runmeta/core/adapter`, `@runmeta/core/constants`, `@runmeta/core/text`, `@runmeta/core/demo`, `@runmeta/core/testing`, `@runmeta/postgres/url`), never a file inside them.',
       from: { path: '^packages/([^/]+)/' },
       to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', PUBLIC_ENTRY] },
     },

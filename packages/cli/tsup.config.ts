@@ -1,8 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// One bundled file: everything (core, node-sqlite, postgres with pg, zod, commander,
+// Two entries (the bin and the command declarations the docs read) over shared
+// chunks: everything (core, node-sqlite, postgres with pg, zod, commander,
 // picocolors) is inlined; better-sqlite3 stays external because it is the one
 // native module, and pg-native (pg's optional native binding, never used) too.
+// Splitting turns each `import()` into a chunk loaded on demand, so a start pays
+// only for what it runs: `--help` loads the declarations and commander, never zod,
+// the manager or pg (see src/shared/lazy-run.ts).
 export default defineConfig({
   entry: { bin: 'src/bin.ts', commands: 'src/commands/index.ts' },
   format: ['esm'],
@@ -11,11 +15,13 @@ export default defineConfig({
   dts: { entry: { commands: 'src/commands/index.ts' } },
   sourcemap: true,
   clean: true,
-  splitting: false,
+  splitting: true,
+  minify: true,
   noExternal: [/^(?!(better-sqlite3|pg-native)$).*/],
   external: ['better-sqlite3', 'pg-native'],
   esbuildOptions(options) {
     options.conditions = ['@runmeta/source'];
+    // Non-ASCII text stays escaped, so Node keeps the source one byte per character.
     options.charset = 'ascii';
   },
   banner: {

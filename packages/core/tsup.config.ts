@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     adapter: 'src/adapter.ts',
+    constants: 'src/constants.ts',
+    text: 'src/text.ts',
     'demo/index': 'src/demo/index.ts',
     'testing/index': 'src/testing/index.ts',
   },

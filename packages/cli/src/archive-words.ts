@@ -7,10 +7,9 @@
  */
 import { type MetadataManager, NeedsMigrationError, RunNotFoundError } from '@runmeta/core';
 
-/** Migrate a v1 file keeping its runs writable. */
-export const CARRY_OVER_FIRST = 'runmeta migrate --strategy carry-over --yes';
-/** Carry an existing archive over into the active database. */
-export const CARRY_OVER_ARCHIVE = 'runmeta migrate --carry-over-archive --yes';
+import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from './carry-over-words.js';
+
+export { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST };
 
 const MOVES = 'would first migrate it with the archive strategy, moving';
 

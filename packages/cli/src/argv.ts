@@ -7,8 +7,8 @@
  * argument is refused as bad usage, naming its flag.
  */
 import fs from 'node:fs';
-import { isWellFormedText, loneSurrogateIndex, utf8Problem } from '@runmeta/core/adapter';
-import { CliUsageError } from './errors.js';
+import { isWellFormedText, loneSurrogateIndex, utf8Problem } from '@runmeta/core/text';
+import { CliUsageError } from './usage-error.js';
 
 /**
  * The last `count` arguments of this process as bytes, or undefined where the

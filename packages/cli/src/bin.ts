@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { systemErrorReason } from '@runmeta/core/adapter';
 import { rawArguments } from './argv.js';
 import { main } from './main.js';
 
@@ -7,9 +6,11 @@ import { main } from './main.js';
 // other failure to write stdout (a redirect onto a full disk) is the output the
 // user chose: one line saying so, exit 2, as for `export --out`.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
+  stream.on('error', async (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     if (stream === process.stdout) {
+      // Core's words for system errors load only now: a start never pays for them.
+      const { systemErrorReason } = await import('@runmeta/core/adapter');
       const reason = error.code ? systemErrorReason(error.code) : error.message;
       process.stderr.write(
         `error: cannot write the output (stdout): ${reason}. Free some space, or send it elsewhere (a redirect, or --out for export)\n`,

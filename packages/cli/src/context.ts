@@ -236,7 +236,8 @@ let postgres: typeof import('@runmeta/postgres') | null = null;
  * Load the PostgreSQL adapter and its driver. Only a command given a
  * `postgres://` location needs them, and loading node-postgres costs every
  * process 50–100 ms (it probes for Cloudflare Workers by building a `Response`,
- * which loads Node's whole fetch implementation): `main` loads it only then.
+ * which loads Node's whole fetch implementation): `main` loads it only then,
+ * before the command runs.
  */
 export async function loadPostgres(): Promise<void> {
   postgres ??= await import('@runmeta/postgres');

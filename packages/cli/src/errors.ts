@@ -3,11 +3,9 @@ import { systemErrorCode, systemErrorReason } from '@runmeta/core/adapter';
 import { CommanderError } from 'commander';
 import { hintInCliWords } from './hint-words.js';
 import { interruptedExitCode } from './interrupt.js';
+import { CliUsageError } from './usage-error.js';
 
-/** Bad usage found by the CLI itself (exit 2). */
-export class CliUsageError extends Error {
-  readonly exitCode = 2;
-}
+export { CliUsageError };
 
 /** What to do about a path the system refused, by error code, in CLI words. */
 const PATH_HINTS: Readonly<Record<string, string>> = {

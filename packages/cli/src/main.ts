@@ -1,10 +1,9 @@
-import { InterruptedError } from '@runmeta/core';
 import { CommanderError } from 'commander';
 import { checkArguments } from './argv.js';
-import { loadPostgres, mentionsPostgres, type Streams } from './context.js';
-import { describeError } from './errors.js';
+import type { Streams } from './context.js';
 import { printable } from './output/printable.js';
 import { buildProgram } from './program.js';
+import { CliUsageError } from './usage-error.js';
 
 /**
  * Run the CLI with `argv` (without `node` and the script); resolves to the exit
@@ -17,14 +16,20 @@ export async function main(
   rawArgv?: readonly Uint8Array[],
 ): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(streams, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    streams,
+    (code) => {
+      exitCode = code;
+    },
+    async () => {
+      const { loadPostgres, mentionsPostgres } = await import('./context.js');
+      if (argv.some(mentionsPostgres) || mentionsPostgres(streams.env.RUNMETA_DB ?? '')) {
+        await loadPostgres();
+      }
+    },
+  );
   try {
     checkArguments(argv, rawArgv);
-    if (argv.some(mentionsPostgres) || mentionsPostgres(streams.env.RUNMETA_DB ?? '')) {
-      await loadPostgres();
-    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -41,9 +46,14 @@ export async function main(
     }
     if (error instanceof CommanderError && error.code === 'commander.executeSubCommandAsync')
       return 1;
-    const { exitCode: code, message } = describeError(error);
+    // Bad usage is told as it is; any other error needs core's error classes to
+    // describe, loaded only now, so neither --help nor a usage error loads core.
+    const usage = error instanceof CliUsageError || error instanceof CommanderError;
+    const { exitCode: code, message } = usage
+      ? { exitCode: 2, message: error.message }
+      : (await import('./errors.js')).describeError(error);
     // Commander already printed its own usage errors.
-    if (error instanceof InterruptedError) {
+    if (!usage && error instanceof (await import('@runmeta/core')).InterruptedError) {
       // Asked for by the user, not an error: the line says what was left where.
       streams.stderr.write(`${printable(message)}\n`);
     } else if (!(error instanceof CommanderError)) {

@@ -10,10 +10,10 @@ import {
   GLOBAL_OPTIONS,
   PROGRAM,
 } from './commands/index.js';
-import { CliContext, defaultDatabase, type Streams } from './context.js';
-import { CliUsageError, COMMON_FIELD_FLAGS, inFlags } from './errors.js';
+import type { Streams } from './context.js';
 import { printable } from './output/printable.js';
 import { flagName } from './shared/option-values.js';
+import { CliUsageError } from './usage-error.js';
 
 /** The version printed by `--version` (the package's, bundled at build time). */
 const VERSION = '0.1.0';
@@ -29,6 +29,7 @@ function addCommand(
   spec: CommandSpec,
   streams: Streams,
   onExit: (code: number) => void,
+  prepare: () => Promise<void>,
 ): void {
   const command = parent
     .command(spec.name)
@@ -79,7 +80,7 @@ function addCommand(
   }
   const examples = examplesText(spec);
   if (examples) command.addHelpText('after', examples);
-  for (const sub of spec.subcommands ?? []) addCommand(command, sub, streams, onExit);
+  for (const sub of spec.subcommands ?? []) addCommand(command, sub, streams, onExit, prepare);
   if (!spec.run) return;
   command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
@@ -88,6 +89,9 @@ function addCommand(
     if (global.json && !spec.printsData) {
       throw new CliUsageError(`--json is not supported by "${self.name()}": it prints no data`);
     }
+    // The context (core, the SQLite adapter) loads only when a command runs, not for --help.
+    await prepare();
+    const { CliContext, defaultDatabase } = await import('./context.js');
     const ctx = new CliContext(streams, {
       db: global.db ?? defaultDatabase(streams.env),
       json: !!global.json,
@@ -95,17 +99,25 @@ function addCommand(
     });
     // A variadic argument arrives as one array: its values become separate arguments.
     const args = received.slice(0, -2).flatMap((a) => a as string | string[]);
-    const flags = { ...COMMON_FIELD_FLAGS, ...spec.fieldFlags };
     try {
       onExit((await spec.run!(ctx, args, options)) ?? 0);
     } catch (error) {
-      throw inFlags(error, flags);
+      const { COMMON_FIELD_FLAGS, inFlags } = await import('./errors.js');
+      throw inFlags(error, { ...COMMON_FIELD_FLAGS, ...spec.fieldFlags });
     }
   });
 }
 
-/** The whole program, writing to the given streams. */
-export function buildProgram(streams: Streams, onExit: (code: number) => void): Command {
+/**
+ * The whole program, writing to the given streams. `prepare` runs before any
+ * command does (never for `--help` or a usage error): what only running needs,
+ * such as the PostgreSQL adapter, loads there.
+ */
+export function buildProgram(
+  streams: Streams,
+  onExit: (code: number) => void,
+  prepare: () => Promise<void> = async () => {},
+): Command {
   const program = new Command(PROGRAM.name)
     .description(PROGRAM.description)
     .version(VERSION, '-V, --version');
@@ -126,7 +138,7 @@ export function buildProgram(streams: Streams, onExit: (code: number) => void): 
       { name: PROGRAM.name, summary: '', examples: PROGRAM.examples },
     )}`,
   );
-  for (const spec of COMMANDS) addCommand(program, spec, streams, onExit);
+  for (const spec of COMMANDS) addCommand(program, spec, streams, onExit, prepare);
   return program;
 }
 

@@ -1,8 +1,11 @@
 /**
  * The shape of the CLI's source, kept true by a test: the CLI parses arguments
  * and prints; SQL, counting and aggregation live in `@runmeta/core`. Each
- * command is one file in `src/commands/`, and a command never imports another
- * one's internals (a group file only lists its subcommands).
+ * command is one file in `src/commands/` (its declaration) and one in
+ * `src/actions/` (its work, loaded when it runs); a command never imports another
+ * one's internals (a group file only lists its subcommands), and a declaration
+ * imports nothing that loads core at run time (`lazy-loading.test.ts` checks the
+ * built result).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,6 +88,16 @@ describe('packages/cli/src', () => {
         problems.push(`${name} imports ${target}`);
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('declares commands without loading core, node-sqlite or postgres', () => {
+    const heavy =
+      /^import (?!type )[^;]*from '@runmeta\/(core|node-sqlite|postgres)(\/adapter)?';/m;
+    const problems = fs
+      .readdirSync(COMMANDS)
+      .filter((name) => heavy.test(read(path.join('commands', name))))
+      .map((name) => `commands/${name}`);
     expect(problems).toEqual([]);
   });
 

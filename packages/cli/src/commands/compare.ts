@@ -1,6 +1,4 @@
-/** `compare`: runs side by side, every field, deltas against a baseline (compared by core). */
-import { compareRuns } from '@runmeta/core';
-import { renderComparison } from '../output/compare.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const compare: CommandSpec = {
@@ -45,25 +43,5 @@ export const compare: CommandSpec = {
       description: 'an archived v1 run against a v2 run, as JSON',
     },
   ],
-  async run(ctx, runIds, options) {
-    const manager = await ctx.open({ write: false });
-    try {
-      const result = await compareRuns(manager, runIds, {
-        ...(options.baseline !== undefined ? { baseline: options.baseline as string } : {}),
-        includeArchive: !!options.includeArchive,
-      });
-      if (ctx.global.json) ctx.json(result);
-      else {
-        ctx.out(
-          renderComparison(result, {
-            onlyDifferences: !!options.onlyDifferences,
-            color: ctx.color,
-          }),
-        );
-      }
-      return 0;
-    } finally {
-      await manager.close();
-    }
-  },
+  run: lazy(() => import('../actions/compare.js')),
 };

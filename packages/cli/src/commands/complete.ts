@@ -1,7 +1,5 @@
-/** `complete`: complete a run and compute its v2 metrics; prints its run id (or the run as JSON). */
-import { CliUsageError } from '../errors.js';
+import { lazy } from '../shared/lazy-run.js';
 import { decimalNumber, wholeNumber } from '../shared/option-values.js';
-import { withWriter } from '../shared/write-run.js';
 import type { CommandSpec } from './types.js';
 
 export const complete: CommandSpec = {
@@ -51,23 +49,5 @@ export const complete: CommandSpec = {
       description: 'finish a run',
     },
   ],
-  run: (ctx, [runId], o) => {
-    for (const required of ['entities', 'timepoints', 'cost', 'tokens']) {
-      if (o[required] === undefined) throw new CliUsageError(`complete needs --${required}`);
-    }
-    const input = {
-      entitiesCreated: o.entities as number,
-      timepointsCreated: o.timepoints as number,
-      trainingExamples: o.trainingExamples as number,
-      costUsd: o.cost as number,
-      llmCalls: o.llmCalls as number,
-      tokensUsed: o.tokens as number,
-      tokenBudget: o.tokenBudget as number | undefined,
-      errorMessage: o.error as string | undefined,
-    };
-    return withWriter(ctx, (m) => m.completeRun(runId!, input), {
-      command: 'complete',
-      runId: runId!,
-    });
-  },
+  run: lazy(() => import('../actions/complete.js')),
 };

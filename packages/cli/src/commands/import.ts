@@ -1,10 +1,4 @@
-/** `runmeta import`: copy a SQLite run database into another storage, typically PostgreSQL. */
-import fs from 'node:fs';
-import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
-import { resolveDatabase } from '../context.js';
-import { CliUsageError, userPathError } from '../errors.js';
-import { interruptible } from '../interrupt.js';
-import { confirm } from '../shared/confirm.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const importCommand: CommandSpec = {
@@ -44,80 +38,5 @@ Exit codes: 0 imported; 2 bad usage, or a name or value the target cannot keep; 
       description: 'copy v1 runs into v2 on the way',
     },
   ],
-  async run(ctx, _args, options) {
-    if (!options.from)
-      throw new CliUsageError('import needs --from <file>: the SQLite run database to copy');
-    const fromPath = String(options.from);
-    if (/^postgres(ql)?:\/\//i.test(fromPath)) {
-      throw new CliUsageError('--from is a SQLite file; to copy between servers use pg_dump');
-    }
-    let source: fs.Stats | undefined;
-    try {
-      source = fs.statSync(fromPath, { throwIfNoEntry: false });
-    } catch (error) {
-      throw userPathError(error, '--from', 'cannot read', fromPath);
-    }
-    if (!source) throw new CliUsageError(`--from ${fromPath}: no such file`);
-    if (!source.isFile()) throw new CliUsageError(`--from ${fromPath} is not a file`);
-    const from = resolveDatabase(fromPath);
-    const to = resolveDatabase(options.to ? String(options.to) : ctx.global.db);
-    const strategy = options.strategy as MigrationStrategy;
-    if (options.backfill && strategy !== 'carry-over') {
-      throw new CliUsageError('--backfill needs --strategy carry-over');
-    }
-    if (options.replace) {
-      await confirm(ctx, options.yes, `Replace ${to.display} with a copy of ${from.display}?`);
-    }
-    const progress = ctx.progress('import');
-    let result: Awaited<ReturnType<typeof importRunDatabase>>;
-    try {
-      result = await interruptible(
-        (signal) =>
-          importRunDatabase({
-            from: { adapter: from.adapter(), database: from.database },
-            to: { adapter: to.adapter(), database: to.database },
-            migration: { strategy, backfill: !!options.backfill },
-            replace: !!options.replace,
-            onProgress: (table, done, total) =>
-              progress.update({ step: 'carry-over', table, done, total }),
-            signal,
-          }),
-        // The import is the whole command: once it finished, it is reported as usual.
-        () => null,
-      );
-    } finally {
-      progress.done();
-    }
-    // Said whatever the output format: those runs are not on the target.
-    if (result.sourceArchive) {
-      ctx.warn(
-        `${from.display} has a v1 archive, ${result.sourceArchive.path} (${result.sourceArchive.runs} runs), which was not imported; to bring its runs along, run \`runmeta --db ${from.display} migrate --carry-over-archive --yes\` and import again with --replace`,
-      );
-    }
-    if (ctx.global.json) {
-      ctx.json({ from: from.display, to: to.display, ...result });
-      return 0;
-    }
-    const rows = result.copied.reduce((n, t) => n + t.rows, 0);
-    const lines = [
-      `Imported ${from.display} (${result.sourceKind}) into ${to.display}: ${result.copied.length} tables, ${rows} rows, counts verified.`,
-      ...result.copied.map(
-        (t) =>
-          `  ${t.table.padEnd(24)} ${String(t.rows).padStart(8)}${t.widened.length ? `  widened ${t.widened.join('; ')}` : ''}`,
-      ),
-    ];
-    const m = result.migration;
-    if (m?.action === 'migrate') {
-      lines.push(
-        `Migrated to v2 (${m.strategy}): ${m.archivedRuns} v1 runs archived to ${m.archivePath}${m.runsCarried ? `, ${m.runsCarried} carried over` : ''}; integrity ${m.integrity}.`,
-      );
-    } else if (m?.action === 'repair') {
-      lines.push(
-        `Repaired to v2 (added ${m.addedColumns.join(', ') || 'tables and indexes'}); integrity ${m.integrity}.`,
-      );
-    }
-    lines.push(`${result.runs} runs readable (active and archive).`);
-    ctx.out(lines.join('\n'));
-    return 0;
-  },
+  run: lazy(() => import('../actions/import.js')),
 };

@@ -3,17 +3,8 @@
  * process (SPEC §10). A process per event (`runmeta record …`) costs about
  * 0.3 s each in start-up; here the events are committed in small groups.
  */
-import {
-  INGEST_DEFAULTS,
-  INGEST_EVENTS,
-  type IngestAck,
-  ingestEvents,
-  type MetadataManager,
-} from '@runmeta/core';
-import type { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
-import { catchInterrupts } from '../interrupt.js';
-import { printable } from '../output/printable.js';
+import { INGEST_DEFAULTS, INGEST_EVENTS } from '@runmeta/core/constants';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 const EVENTS = Object.keys(INGEST_EVENTS).join(', ');
@@ -53,46 +44,5 @@ export const ingest: CommandSpec = {
       description: 'acknowledge each committed line',
     },
   ],
-  run: async (ctx) => {
-    const stdin = ctx.streams.stdin;
-    if (!stdin) throw new CliUsageError('ingest reads JSON lines on stdin, and there is none');
-    if (ctx.streams.stdinIsTTY)
-      ctx.info('reading JSON lines (one event per line); end with Ctrl-D');
-    let manager: MetadataManager | null = null;
-    // Ctrl-C or SIGTERM commits what was read, then says up to which line.
-    const interrupts = catchInterrupts();
-    try {
-      const result = await ingestEvents(
-        async () => {
-          manager = await ctx.open({ write: true });
-          return manager;
-        },
-        stdin,
-        {
-          signal: interrupts.signal,
-          ...(ctx.global.json && { onCommit: (acks) => acknowledge(ctx, acks) }),
-        },
-      );
-      if (!ctx.global.json) {
-        ctx.out(`ingested ${result.events} events from ${result.lines} lines`);
-      }
-      return 0;
-    } finally {
-      interrupts.dispose();
-      // Stop reading: a bad line ends the process even while the sender keeps writing.
-      stdin.destroy();
-      await (manager as MetadataManager | null)?.close();
-    }
-  },
+  run: lazy(() => import('../actions/ingest.js')),
 };
-
-/** One JSON object per committed line on stdout, waiting when the reader is slower. */
-function acknowledge(ctx: CliContext, acks: readonly IngestAck[]): Promise<void> | undefined {
-  let text = '';
-  for (const { line, event, runId } of acks) {
-    text += `${printable(JSON.stringify({ line, event, runId }))}\n`;
-  }
-  const stdout = ctx.streams.stdout;
-  if (stdout.write(text)) return undefined;
-  return new Promise((resolve) => stdout.once('drain', () => resolve()));
-}

@@ -1,6 +1,4 @@
-/** `inspect`: the LLM-ready snapshot of one run. */
-import { formatSnapshotForLlm } from '@runmeta/core';
-import { loadLatestNarrative } from '@runmeta/node-sqlite';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const inspect: CommandSpec = {
@@ -21,24 +19,5 @@ export const inspect: CommandSpec = {
       description: 'snapshot with narrative',
     },
   ],
-  async run(ctx, [runId], options) {
-    const manager = await ctx.open({ write: false });
-    try {
-      const run = await manager.getRun(runId!, { includeArchive: true });
-      if (options.datasets && !run.templateId)
-        ctx.warn(`run ${runId} has no template_id, so --datasets has no narrative to add`);
-      const narrative =
-        options.datasets && run.templateId
-          ? loadLatestNarrative(String(options.datasets), run.templateId, {
-              onWarning: (message) => ctx.warn(message),
-            })
-          : null;
-      const snapshot = await manager.getSnapshot(runId!, { includeArchive: true, narrative });
-      if (ctx.global.json) ctx.json(snapshot);
-      else ctx.out(formatSnapshotForLlm(snapshot));
-      return 0;
-    } finally {
-      await manager.close();
-    }
-  },
+  run: lazy(() => import('../actions/inspect.js')),
 };

@@ -1,6 +1,4 @@
-/** `record mechanism`: record a mechanism event; prints the run id (or the run as JSON). */
-import { CliUsageError } from '../errors.js';
-import { recordOne } from '../shared/write-run.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const recordMechanism: CommandSpec = {
@@ -24,17 +22,5 @@ export const recordMechanism: CommandSpec = {
       description: 'with context',
     },
   ],
-  run: (ctx, [runId, mechanism, functionName], o) => {
-    let context: Record<string, never> | undefined;
-    if (o.context !== undefined) {
-      try {
-        context = JSON.parse(String(o.context));
-      } catch {
-        throw new CliUsageError(`--context must be JSON, got ${String(o.context)}`);
-      }
-    }
-    return recordOne(ctx, 'record mechanism', runId!, {
-      mechanisms: [{ mechanism: mechanism!, functionName: functionName!, context }],
-    });
-  },
+  run: lazy(() => import('../actions/record-mechanism.js')),
 };

@@ -1,6 +1,6 @@
 /** `record resolution`: record an entity resolution (fidelity) assignment; prints the run id (or the run as JSON). */
-import { RESOLUTION_LEVELS } from '@runmeta/core';
-import { recordOne } from '../shared/write-run.js';
+import { RESOLUTION_LEVELS } from '@runmeta/core/constants';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const recordResolution: CommandSpec = {
@@ -27,10 +27,5 @@ export const recordResolution: CommandSpec = {
       description: 'the CEO at dialog fidelity',
     },
   ],
-  run: (ctx, [runId, entityId, level, timepointId]) =>
-    recordOne(ctx, 'record resolution', runId!, {
-      resolutions: [
-        { entityId: entityId!, resolution: level as 'scene', timepointId: timepointId! },
-      ],
-    }),
+  run: lazy(() => import('../actions/record-resolution.js')),
 };

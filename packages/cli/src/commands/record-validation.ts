@@ -1,6 +1,4 @@
-/** `record validation`: record a validator outcome; prints the run id (or the run as JSON). */
-import { CliUsageError } from '../errors.js';
-import { recordOne } from '../shared/write-run.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const recordValidation: CommandSpec = {
@@ -29,18 +27,5 @@ export const recordValidation: CommandSpec = {
       description: 'a failed check',
     },
   ],
-  run: (ctx, [runId, validator], o) => {
-    if (!!o.passed === !!o.failed)
-      throw new CliUsageError('record validation needs exactly one of --passed or --failed');
-    return recordOne(ctx, 'record validation', runId!, {
-      validations: [
-        {
-          validatorName: validator!,
-          passed: !!o.passed,
-          message: o.message as string | undefined,
-          violations: (o.violation as string[] | undefined) ?? [],
-        },
-      ],
-    });
-  },
+  run: lazy(() => import('../actions/record-validation.js')),
 };

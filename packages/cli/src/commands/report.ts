@@ -1,7 +1,7 @@
 /** `report`: runs, cost, tokens, overruns, compliance and fidelity per group (summarized by core). */
-import { SUMMARY_GROUPINGS, type SummaryGrouping, summarizeRuns } from '@runmeta/core';
-import { renderReport } from '../output/report.js';
-import { FILTER_OPTIONS, filterFromOptions, WHERE_HELP } from '../shared/run-filter-options.js';
+import { SUMMARY_GROUPINGS } from '@runmeta/core/constants';
+import { lazy } from '../shared/lazy-run.js';
+import { FILTER_OPTIONS, WHERE_HELP } from '../shared/run-filter-options.js';
 import type { CommandSpec } from './types.js';
 
 export const report: CommandSpec = {
@@ -36,16 +36,5 @@ export const report: CommandSpec = {
       description: 'failures per day since November',
     },
   ],
-  async run(ctx, _args, options) {
-    const manager = await ctx.open({ write: false });
-    try {
-      const by = options.by as SummaryGrouping;
-      const summary = await summarizeRuns(manager, { ...filterFromOptions(options), by });
-      if (ctx.global.json) ctx.json(summary);
-      else ctx.out(renderReport(summary));
-      return 0;
-    } finally {
-      await manager.close();
-    }
-  },
+  run: lazy(() => import('../actions/report.js')),
 };

@@ -1,6 +1,4 @@
-/** `rollback`: restore the v1 archive, keeping v2 as a backup. */
-import { describeChanges, MetadataManager as Manager } from '@runmeta/core';
-import { confirm } from '../shared/confirm.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const rollback: CommandSpec = {
@@ -11,24 +9,5 @@ export const rollback: CommandSpec = {
   printsData: true,
   options: [{ flags: '--yes', description: 'do not ask for confirmation' }],
   examples: [{ command: 'runmeta rollback --yes', description: 'roll back without a prompt' }],
-  async run(ctx, _args, options) {
-    await confirm(
-      ctx,
-      options.yes,
-      `Replace ${ctx.location.display} with its v1 archive (v2 kept as a backup)?`,
-    );
-    const result = await Manager.rollback({
-      adapter: ctx.adapter(),
-      database: ctx.location.database,
-      confirm: true,
-    });
-    if (ctx.global.json) ctx.json(result);
-    else {
-      ctx.out(
-        `Restored ${result.restoredFrom} to ${ctx.location.display}; v2 database kept as ${result.backupPath}.`,
-      );
-      if (describeChanges(result.changes)) ctx.warn(result.warning);
-    }
-    return 0;
-  },
+  run: lazy(() => import('../actions/rollback.js')),
 };

@@ -1,14 +1,6 @@
-/** `runs close --stale`: fail runs still running after a given age. */
-import { countArchivedStaleRuns } from '@runmeta/core';
-import {
-  archivedStaleLine,
-  CARRY_OVER_ARCHIVE,
-  CARRY_OVER_FIRST,
-  refuseClosingInV1,
-} from '../archive-words.js';
-import { CliUsageError } from '../errors.js';
-import { runJson } from '../output/records.js';
-import { duration, formatDuration } from '../shared/option-values.js';
+import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../carry-over-words.js';
+import { lazy } from '../shared/lazy-run.js';
+import { duration } from '../shared/option-values.js';
 import type { CommandSpec } from './types.js';
 
 export const runsClose: CommandSpec = {
@@ -37,43 +29,5 @@ Only the active database is changed. After a migration with the archive strategy
       description: 'see which runs that would close',
     },
   ],
-  async run(ctx, _args, options) {
-    if (!options.stale || options.olderThan === undefined)
-      throw new CliUsageError('runs close needs --stale and --older-than <duration>');
-    const olderThanMs = options.olderThan as number;
-    const olderThan = formatDuration(olderThanMs);
-    const dryRun = !!options.dryRun;
-    const manager = await ctx.open({
-      write: !dryRun,
-      refuseV1: refuseClosingInV1(ctx.location.display, olderThanMs, olderThan),
-    });
-    try {
-      // One instant for both questions, so the two answers agree.
-      const now = new Date();
-      const runs = dryRun
-        ? await manager.findStaleRuns({ olderThanMs, now })
-        : await manager.closeStaleRuns({
-            olderThanMs,
-            now,
-            reason: options.reason as string | undefined,
-          });
-      const archived = await countArchivedStaleRuns(manager, { olderThanMs, now });
-      if (ctx.global.json) ctx.json(runs.map(runJson));
-      else {
-        for (const run of runs) ctx.out(run.runId);
-        ctx.info(
-          dryRun
-            ? `${runs.length} stale run(s) would be closed as failed (dry run: nothing was changed)`
-            : `${runs.length} stale run(s) closed as failed`,
-        );
-      }
-      if (archived > 0) {
-        const name = await manager.archiveName();
-        ctx.warn(archivedStaleLine(archived, ctx.adapter().describe(name ?? ''), !dryRun));
-      }
-      return 0;
-    } finally {
-      await manager.close();
-    }
-  },
+  run: lazy(() => import('../actions/runs-close.js')),
 };

@@ -1,6 +1,5 @@
-/** `runs count`: how many runs a filter selects, counted by the database. */
-import { countRuns } from '@runmeta/core';
-import { FILTER_OPTIONS, filterFromOptions, WHERE_HELP } from '../shared/run-filter-options.js';
+import { lazy } from '../shared/lazy-run.js';
+import { FILTER_OPTIONS, WHERE_HELP } from '../shared/run-filter-options.js';
 import type { CommandSpec } from './types.js';
 
 export const runsCount: CommandSpec = {
@@ -19,15 +18,5 @@ export const runsCount: CommandSpec = {
       description: 'runs since November, old and new',
     },
   ],
-  async run(ctx, _args, options) {
-    const manager = await ctx.open({ write: false });
-    try {
-      const runs = await countRuns(manager, filterFromOptions(options));
-      if (ctx.global.json) ctx.json({ runs });
-      else ctx.out(String(runs));
-      return 0;
-    } finally {
-      await manager.close();
-    }
-  },
+  run: lazy(() => import('../actions/runs-count.js')),
 };

@@ -1,10 +1,7 @@
 /** `start`: start a run; prints its run id (or the run as JSON). */
 
-import { StartRunInput } from '@runmeta/core';
-import { parseInput } from '@runmeta/core/adapter';
-import { CliUsageError } from '../errors.js';
+import { lazy } from '../shared/lazy-run.js';
 import { decimalNumber } from '../shared/option-values.js';
-import { withWriter } from '../shared/write-run.js';
 import type { CommandSpec } from './types.js';
 
 export const start: CommandSpec = {
@@ -40,19 +37,5 @@ export const start: CommandSpec = {
       description: 'in a shell pipeline',
     },
   ],
-  run: (ctx, _args, o) => {
-    if (!o.template || !o.mode)
-      throw new CliUsageError('start needs --template <id> and --mode <causal_mode>');
-    const input: StartRunInput = {
-      templateId: String(o.template),
-      causalMode: String(o.mode) as 'forward',
-      runId: o.runId as string | undefined,
-      goal: o.goal as string | undefined,
-      tokenBudget: o.tokenBudget as number | undefined,
-    };
-    // Checked before opening: a v1 file is migrated on open, and a refused
-    // `start` must leave it as it was.
-    parseInput(StartRunInput, input);
-    return withWriter(ctx, (m) => m.startRun(input));
-  },
+  run: lazy(() => import('../actions/start.js')),
 };

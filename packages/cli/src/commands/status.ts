@@ -1,6 +1,6 @@
 /** `status`: what the database is, without changing it (and, with `--check`, whether it is intact). */
 import { CHECK_FAILED } from '../shared/exit-codes.js';
-import { showStatus } from '../shared/show-status.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const status: CommandSpec = {
@@ -24,5 +24,5 @@ Exit codes: 0 up to date; ${CHECK_FAILED} the database needs migration, has drif
     { command: 'runmeta status --check', description: 'the same, with the integrity check' },
     { command: 'runmeta status --json --db old/runs.db', description: 'as JSON, for scripts' },
   ],
-  run: (ctx, _args, options) => showStatus(ctx, { check: !!options.check }),
+  run: lazy(() => import('../actions/status.js')),
 };

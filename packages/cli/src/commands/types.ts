@@ -51,10 +51,17 @@ export interface CommandSpec {
    * (`causalMode` → `--mode`), so validation errors name what the user typed.
    */
   fieldFlags?: Readonly<Record<string, string>>;
-  /** Runs the command; returns the exit code (0 when omitted). */
-  run?: (
-    ctx: CliContext,
-    args: string[],
-    options: Record<string, unknown>,
-  ) => Promise<number | undefined>;
+  /**
+   * Runs the command; returns the exit code (0 when omitted). Declared with
+   * `lazy` (`shared/lazy-run.ts`), so the command's code (and what it imports)
+   * loads only when it runs.
+   */
+  run?: CommandRun;
 }
+
+/** What a command does when it runs: `args` are its arguments, `options` its parsed flags. */
+export type CommandRun = (
+  ctx: CliContext,
+  args: string[],
+  options: Record<string, unknown>,
+) => Promise<number | undefined>;

@@ -1,6 +1,6 @@
 /** `verify`: is the database intact? The integrity checks `status` leaves out, and nothing else. */
 import { CHECK_FAILED } from '../shared/exit-codes.js';
-import { formatArchive, statusProblems, withStatus } from '../shared/show-status.js';
+import { lazy } from '../shared/lazy-run.js';
 import type { CommandSpec } from './types.js';
 
 export const verify: CommandSpec = {
@@ -14,39 +14,5 @@ Exit codes: 0 everything checked is sound; ${CHECK_FAILED} a check found a probl
     { command: 'runmeta verify', description: 'check metadata/runs.db and its archive' },
     { command: 'runmeta verify --json --db old/runs.db', description: 'as JSON, for scripts' },
   ],
-  run: (ctx) =>
-    withStatus(ctx, true, (status, leftoverLines) => {
-      const problems = statusProblems(status);
-      if (ctx.global.json) {
-        ctx.json({ ...status, ok: problems.length === 0, problems });
-        return problems.length ? CHECK_FAILED : 0;
-      }
-      const c = ctx.color;
-      const integrity = status.integrity ?? '';
-      const schema =
-        status.kind === 'newer'
-          ? c.yellow(`${status.schemaVersion}, newer than this runmeta`)
-          : status.upToDate
-            ? `${status.schemaVersion} (${status.kind}), up to date`
-            : c.yellow(`${status.schemaVersion ?? '—'} (${status.kind}), needs migration`);
-      ctx.out(
-        [
-          `${c.bold('Database')}       ${status.path}`,
-          `Integrity      ${integrity === 'ok' ? c.green('ok') : c.red(integrity)}`,
-          `Schema         ${schema}`,
-          `Archive        ${formatArchive(ctx, status)}`,
-          ...leftoverLines.map(
-            (line, i) => `${i === 0 ? 'Left over     ' : '              '} ${line}`,
-          ),
-          `Result         ${
-            problems.length === 0
-              ? c.green('ok')
-              : c.red(
-                  `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
-                )
-          }`,
-        ].join('\n'),
-      );
-      return problems.length ? CHECK_FAILED : 0;
-    }),
+  run: lazy(() => import('../actions/verify.js')),
 };

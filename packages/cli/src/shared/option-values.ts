@@ -5,7 +5,7 @@
  * is a usage error naming the flag (exit 2), and `--help` and the docs say what
  * the option takes.
  */
-import { CliUsageError } from '../errors.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** How an option's text becomes its value; declared on an `OptionSpec`. */
 export interface ValueParser<T = unknown> {

@@ -2,7 +2,8 @@
  * The filter flags every question over many runs shares (`runs list`, `runs
  * count`, `report`), declared once, and the filter they give core.
  */
-import { type RunQueryFilter, TEMPORAL_MODES, WHERE_LIMITS } from '@runmeta/core';
+import type { RunQueryFilter } from '@runmeta/core';
+import { TEMPORAL_MODES, WHERE_LIMITS } from '@runmeta/core/constants';
 import type { OptionSpec } from '../commands/types.js';
 
 /** The filter flags every question over many runs shares (`runs list`, `runs count`, `report`). */

@@ -15,24 +15,9 @@ import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enums.js';
 import { isWellFormedText } from '../schema/text.js';
 import { previewValue } from '../schema/validate.js';
+import { WHERE_LIMITS } from './where-limit-values.js';
 
-/**
- * The documented limits of a filter (`parseWhere`, `RunFilter.where`,
- * `runmeta runs list --where`). Each is far above what a person writes, and far
- * below what a backend refuses.
- */
-export const WHERE_LIMITS = {
-  /** Characters in the whole filter. */
-  length: 1_000_000,
-  /** Nesting of parentheses and `not`, together. */
-  depth: 64,
-  /** Conditions (`cost_usd > 1`, `x in (…)`, `x like '…'`, `x is null`), joined by and/or. */
-  conditions: 256,
-  /** Values in all the `in (…)` lists of one filter together. */
-  values: 10_000,
-  /** Characters in one `like` pattern. */
-  patternLength: 10_000,
-} as const;
+export { WHERE_LIMITS } from './where-limit-values.js';
 
 const OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 

@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import type { MetadataManager } from '../manager/metadata-manager.js';
 import {
   MechanismUsageInput,
   ResolutionAssignmentInput,
@@ -17,23 +16,9 @@ import {
 import { CompleteRunInput, StartRunInput } from '../schema/run-metadata.js';
 import { parseInput, previewValue } from '../schema/validate.js';
 import { NonEmptyText } from '../schema/values.js';
+import { INGEST_EVENTS, type IngestEventName } from './ingest-constants.js';
 
-/**
- * Each event `runmeta ingest` takes (the `event` field of a line), and the
- * {@link MetadataManager} method it becomes. Child events (mechanism,
- * resolution, validation) of one run that follow each other are recorded
- * together, through `recordBatch`.
- */
-export const INGEST_EVENTS = {
-  start: 'startRun',
-  mechanism: 'recordMechanism',
-  resolution: 'recordResolution',
-  validation: 'recordValidation',
-  complete: 'completeRun',
-} as const satisfies Record<string, keyof MetadataManager>;
-
-/** The name of an ingest event: `start`, `mechanism`, `resolution`, `validation` or `complete`. */
-export type IngestEventName = keyof typeof INGEST_EVENTS;
+export { INGEST_EVENTS, type IngestEventName } from './ingest-constants.js';
 
 const NAMES = Object.keys(INGEST_EVENTS) as IngestEventName[];
 

@@ -24,6 +24,7 @@ import type {
   ResolutionAssignmentInput,
   ValidationRecordInput,
 } from '../schema/records.js';
+import { INGEST_DEFAULTS } from './ingest-constants.js';
 import { IngestLineError } from './ingest-error.js';
 import {
   explainEventLine,
@@ -33,6 +34,8 @@ import {
   readEventLine,
 } from './ingest-events.js';
 import { type InputLine, InputLineProblem, inputLines } from './input-lines.js';
+
+export { INGEST_DEFAULTS } from './ingest-constants.js';
 
 /**
  * The writes ingestion makes: a {@link MetadataManager}, or anything with these
@@ -90,9 +93,6 @@ const IngestOptionsSchema = z.strictObject({
   onCommit: CallbackOption.optional(),
   signal: AbortSignalOption.optional(),
 });
-
-/** The defaults of {@link IngestOptions}' group sizes and delays. */
-export const INGEST_DEFAULTS = { groupSize: 1000, idleMs: 150, maxDelayMs: 1000 } as const;
 
 /**
  * Write the events of a JSON-lines stream (SPEC §10): each line one object,

@@ -11,66 +11,11 @@ import { ValidationError } from '../errors.js';
 import { createdExpression } from '../manager/run-queries.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
+import { SORT_KEYS, type SortDirection, type SortKey, type SortKeyDef } from './sort-key-defs.js';
 
-/** Which way a list is sorted. */
-export type SortDirection = 'asc' | 'desc';
-
-/** How a sort key reads a run. */
-interface SortKeyDef {
-  /** The runs column, or `created` for the creation time (created_at, else started_at). */
-  readonly column: string;
-  /** Times are compared as instants (`+02:00` honoured); numbers and text as stored. */
-  readonly kind: 'time' | 'number' | 'text';
-  /** The direction when none is given: largest first for numbers, else ascending. */
-  readonly direction: SortDirection;
-  readonly description: string;
-}
+export { SORT_KEYS, type SortDirection, type SortKey } from './sort-key-defs.js';
 
 const C = CANONICAL_RUN_COLUMNS;
-const number = (column: string, description: string): SortKeyDef => ({
-  column,
-  kind: 'number',
-  direction: 'desc',
-  description,
-});
-const text = (column: string, description: string): SortKeyDef => ({
-  column,
-  kind: 'text',
-  direction: 'asc',
-  description,
-});
-
-/** Every sort key, by its short name. */
-export const SORT_KEYS = {
-  created: {
-    column: 'created',
-    kind: 'time',
-    direction: 'asc',
-    description: 'creation time (created_at, else started_at), as an instant',
-  },
-  updated: {
-    column: C.updatedAt.name,
-    kind: 'time',
-    direction: 'asc',
-    description: 'last write time, as an instant',
-  },
-  run_id: text(C.runId.name, 'run id'),
-  template: text(C.templateId.name, 'template id'),
-  mode: text(C.causalMode.name, 'causal mode'),
-  status: text(C.status.name, 'status'),
-  cost: number(C.costUsd.name, 'cost in USD'),
-  tokens: number(C.tokensUsed.name, 'tokens used'),
-  llm_calls: number(C.llmCalls.name, 'LLM calls'),
-  entities: number(C.entitiesCreated.name, 'entities created'),
-  timepoints: number(C.timepointsCreated.name, 'timepoints created'),
-  training_examples: number(C.trainingExamples.name, 'training examples'),
-  actual_tokens: number(C.actualTokensUsed.name, 'actual tokens used'),
-  compliance: number(C.tokenBudgetCompliance.name, 'token-budget compliance'),
-  efficiency: number(C.fidelityEfficiencyScore.name, 'fidelity efficiency score'),
-} as const satisfies Record<string, SortKeyDef>;
-
-/** A sort key's short name. */
-export type SortKey = keyof typeof SORT_KEYS;
 
 /** The names `--sort` accepts for each key: the short name, the column and its camelCase field. */
 const NAMES = new Map<string, SortKey>();

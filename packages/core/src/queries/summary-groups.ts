@@ -12,20 +12,9 @@ import { RUN_STATUSES, TEMPORAL_MODES } from '../schema/enums.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
+import { SUMMARY_GROUPINGS, type SummaryGrouping } from './summary-grouping-names.js';
 
-/** Every grouping of a summary, with what its key is. */
-export const SUMMARY_GROUPINGS = {
-  template: 'the template id',
-  mode: 'the causal mode',
-  status: 'the status',
-  day: 'the UTC day of creation (YYYY-MM-DD)',
-  week: 'the ISO week of creation, by its Monday (YYYY-MM-DD)',
-  month: 'the UTC month of creation (YYYY-MM)',
-  none: 'nothing: one group, "all"',
-} as const;
-
-/** What a summary groups by. */
-export type SummaryGrouping = keyof typeof SUMMARY_GROUPINGS;
+export { SUMMARY_GROUPINGS, type SummaryGrouping } from './summary-grouping-names.js';
 
 /** The groupings in declaration order (for choices and help). */
 export const SUMMARY_GROUPING_NAMES = Object.keys(SUMMARY_GROUPINGS) as SummaryGrouping[];

@@ -4,6 +4,21 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
+import {
+  FIDELITY_PLANNING_MODES,
+  RESOLUTION_LEVELS,
+  RUN_STATUSES,
+  TEMPORAL_MODES,
+  TOKEN_BUDGET_MODES,
+} from './enum-values.js';
+
+export {
+  FIDELITY_PLANNING_MODES,
+  RESOLUTION_LEVELS,
+  RUN_STATUSES,
+  TEMPORAL_MODES,
+  TOKEN_BUDGET_MODES,
+} from './enum-values.js';
 
 /**
  * Build a strict input enum: values are stored lowercase, and any case is
@@ -23,55 +38,20 @@ function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
   }) as unknown as z.ZodType<T[number], T[number] | Uppercase<T[number]>>;
 }
 
-/** Resolution (fidelity) levels, ordered from coarsest to finest. */
-export const RESOLUTION_LEVELS = [
-  'tensor_only',
-  'scene',
-  'graph',
-  'dialog',
-  'trained',
-  'full_detail',
-] as const;
 /** A resolution (fidelity) level. Input also accepts the upper-case names. */
 export const ResolutionLevel = inputEnum(RESOLUTION_LEVELS);
 export type ResolutionLevel = (typeof RESOLUTION_LEVELS)[number];
 
-/**
- * Temporal modes (`causal_mode`). `pearl` and `nonlinear` are not in the original
- * documentation but deployed databases hold them, so they are known values too.
- */
-export const TEMPORAL_MODES = [
-  'forward',
-  'directorial',
-  'branching',
-  'cyclical',
-  'portal',
-  'pearl',
-  'nonlinear',
-] as const;
 /** A temporal mode. Input also accepts the upper-case names. */
 export const TemporalMode = inputEnum(TEMPORAL_MODES);
 export type TemporalMode = (typeof TEMPORAL_MODES)[number];
 
-/** How the fidelity plan was made. */
-export const FIDELITY_PLANNING_MODES = ['programmatic', 'adaptive', 'hybrid'] as const;
 export const FidelityPlanningMode = inputEnum(FIDELITY_PLANNING_MODES);
 export type FidelityPlanningMode = (typeof FIDELITY_PLANNING_MODES)[number];
 
-/** How the token budget is enforced. */
-export const TOKEN_BUDGET_MODES = [
-  'hard',
-  'soft',
-  'max',
-  'adaptive',
-  'orchestrator',
-  'user',
-] as const;
 export const TokenBudgetMode = inputEnum(TOKEN_BUDGET_MODES);
 export type TokenBudgetMode = (typeof TOKEN_BUDGET_MODES)[number];
 
-/** Lifecycle status of a run. */
-export const RUN_STATUSES = ['running', 'completed', 'failed'] as const;
 export const RunStatus = inputEnum(RUN_STATUSES);
 export type RunStatus = (typeof RUN_STATUSES)[number];
 

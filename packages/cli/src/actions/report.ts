@@ -1,0 +1,20 @@
+/** The work of `report`: runs, cost, tokens, overruns, compliance and fidelity per group (summarized by core). */
+
+import { type SummaryGrouping, summarizeRuns } from '@runmeta/core';
+import type { CommandRun } from '../commands/types.js';
+import { renderReport } from '../output/report.js';
+import { filterFromOptions } from '../shared/run-filter-options.js';
+
+/** Runs `report`, as declared (options, help) in `commands/report.ts`. */
+export const run: CommandRun = async (ctx, _args, options) => {
+  const manager = await ctx.open({ write: false });
+  try {
+    const by = options.by as SummaryGrouping;
+    const summary = await summarizeRuns(manager, { ...filterFromOptions(options), by });
+    if (ctx.global.json) ctx.json(summary);
+    else ctx.out(renderReport(summary));
+    return 0;
+  } finally {
+    await manager.close();
+  }
+};
