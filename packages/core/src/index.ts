@@ -1,4 +1,4 @@
-export { WHERE_LIMITS } from './filter/where-limits.js';
+export { WHERE_LIMITS } from './filter/where-limit-values.js';
 export { WhereSyntaxError } from './filter/where-tokens.js';
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from './schema/migration-strategies.js';
 /**
@@ -55,19 +55,15 @@ export {
 export { parseWhere, WHERE_COLUMNS, type WhereNode } from './filter/where.js';
 // Ingesting JSON lines (`runmeta ingest`): one stream of events, committed in small groups.
 export {
-  INGEST_DEFAULTS,
   type IngestAck,
   type IngestOptions,
   type IngestResult,
   type IngestTarget,
   ingestEvents,
 } from './ingest/ingest.js';
+export { INGEST_DEFAULTS, INGEST_EVENTS, type IngestEventName } from './ingest/ingest-constants.js';
 export { IngestLineError } from './ingest/ingest-error.js';
-export {
-  INGEST_EVENTS,
-  type IngestEvent,
-  type IngestEventName,
-} from './ingest/ingest-events.js';
+export type { IngestEvent } from './ingest/ingest-events.js';
 export { carryOverArchive } from './manager/carry-over-archive.js';
 export type {
   CarryOverArchiveOptions,
@@ -175,7 +171,8 @@ export {
   totalsPerTemplate,
 } from './queries/report.js';
 export type { RunQueryFilter } from './queries/run-query.js';
-export { type RunOrder, SORT_KEYS, type SortDirection, type SortKey } from './queries/sort-keys.js';
+export { SORT_KEYS, type SortDirection, type SortKey } from './queries/sort-key-defs.js';
+export type { RunOrder } from './queries/sort-keys.js';
 export {
   type ArchiveStatus,
   type DatabaseStatus,
@@ -191,19 +188,21 @@ export {
   type SummaryGroup,
   summarizeRuns,
 } from './queries/summarize.js';
-export { SUMMARY_GROUPINGS, type SummaryGrouping } from './queries/summary-groups.js';
-// Record schemas and enums.
+export { SUMMARY_GROUPINGS, type SummaryGrouping } from './queries/summary-grouping-names.js';
 export {
   FIDELITY_PLANNING_MODES,
-  type FidelityPlanningMode,
   RESOLUTION_LEVELS,
-  type ResolutionLevel,
   RUN_STATUSES,
-  type RunStatus,
   TEMPORAL_MODES,
-  type TemporalMode,
   TOKEN_BUDGET_MODES,
-  type TokenBudgetMode,
+} from './schema/enum-values.js';
+// Record schemas and enums.
+export type {
+  FidelityPlanningMode,
+  ResolutionLevel,
+  RunStatus,
+  TemporalMode,
+  TokenBudgetMode,
 } from './schema/enums.js';
 export type { FidelityDistribution } from './schema/fidelity-distribution.js';
 export type { NarrativeSummary } from './schema/narrative.js';

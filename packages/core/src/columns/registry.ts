@@ -7,14 +7,8 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import {
-  type Lenient,
-  ResolutionLevel,
-  RUN_STATUSES,
-  RunStatus,
-  TEMPORAL_MODES,
-  TemporalMode,
-} from '../schema/enums.js';
+import { RUN_STATUSES, TEMPORAL_MODES } from '../schema/enum-values.js';
+import { type Lenient, ResolutionLevel, RunStatus, TemporalMode } from '../schema/enums.js';
 import { FidelityDistribution } from '../schema/fidelity-distribution.js';
 import {
   FidelityStrategyInput,

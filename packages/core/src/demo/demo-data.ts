@@ -7,7 +7,7 @@
  */
 import { insertSql, schemaDdl } from '../columns/sql.js';
 import { MetadataManager } from '../manager/metadata-manager.js';
-import { RESOLUTION_LEVELS, TEMPORAL_MODES } from '../schema/enums.js';
+import { RESOLUTION_LEVELS, TEMPORAL_MODES } from '../schema/enum-values.js';
 import { DemoDatabaseOptionsSchema, parseOptions } from '../schema/options.js';
 import { parseInput } from '../schema/validate.js';
 import type { SqlConnection, StorageAdapter } from '../storage/adapter.js';

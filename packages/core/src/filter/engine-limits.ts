@@ -10,7 +10,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { parseWhereWithLandmarks, type WhereLandmarks } from './where.js';
-import { WHERE_LIMITS } from './where-limits.js';
+import { WHERE_LIMITS } from './where-limit-values.js';
 import { WhereSyntaxError } from './where-tokens.js';
 
 /** What engines say when a statement is too big for them, and where in the filter to point. */

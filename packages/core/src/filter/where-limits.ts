@@ -12,12 +12,10 @@
  */
 import type { ColumnDef } from '../columns/registry.js';
 import { ValidationError } from '../errors.js';
-import { RESOLUTION_LEVELS } from '../schema/enums.js';
+import { RESOLUTION_LEVELS } from '../schema/enum-values.js';
 import { isWellFormedText } from '../schema/text.js';
 import { previewValue } from '../schema/validate.js';
 import { WHERE_LIMITS } from './where-limit-values.js';
-
-export { WHERE_LIMITS } from './where-limit-values.js';
 
 const OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 

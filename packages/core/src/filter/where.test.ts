@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalColumns, TABLES } from '../columns/registry.js';
 import { ValidationError } from '../errors.js';
 import { compileWhere, parseWhere } from './where.js';
-import { WHERE_LIMITS } from './where-limits.js';
+import { WHERE_LIMITS } from './where-limit-values.js';
 import { WhereSyntaxError } from './where-tokens.js';
 
 const V2 = canonicalColumns(TABLES.runs).map((c) => c.name);

@@ -17,7 +17,7 @@
  */
 import { type ColumnDef, RUN_COLUMNS } from '../columns/registry.js';
 import { ValidationError } from '../errors.js';
-import { RESOLUTION_LEVELS } from '../schema/enums.js';
+import { RESOLUTION_LEVELS } from '../schema/enum-values.js';
 import { loneSurrogateIndex } from '../schema/text.js';
 import { parseTimeInput, timeInputProblem } from '../schema/time.js';
 import { previewValue } from '../schema/validate.js';
@@ -26,7 +26,8 @@ import type { SqlValue } from '../sql/values.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
 import { type FoldedValues, storedValuesCondition } from './folded-values.js';
-import { checkWhereTree, WHERE_LIMITS } from './where-limits.js';
+import { WHERE_LIMITS } from './where-limit-values.js';
+import { checkWhereTree } from './where-limits.js';
 import { type Token, tokenize, WhereSyntaxError } from './where-tokens.js';
 
 /** A filter's syntax tree. */

@@ -18,8 +18,6 @@ import { parseInput, previewValue } from '../schema/validate.js';
 import { NonEmptyText } from '../schema/values.js';
 import { INGEST_EVENTS, type IngestEventName } from './ingest-constants.js';
 
-export { INGEST_EVENTS, type IngestEventName } from './ingest-constants.js';
-
 const NAMES = Object.keys(INGEST_EVENTS) as IngestEventName[];
 
 /** An SDK input schema with the two fields every line has. */

@@ -24,18 +24,15 @@ import type {
   ResolutionAssignmentInput,
   ValidationRecordInput,
 } from '../schema/records.js';
-import { INGEST_DEFAULTS } from './ingest-constants.js';
+import { INGEST_DEFAULTS, type IngestEventName } from './ingest-constants.js';
 import { IngestLineError } from './ingest-error.js';
 import {
   explainEventLine,
   type IngestEvent,
-  type IngestEventName,
   NotAnEventProblem,
   readEventLine,
 } from './ingest-events.js';
 import { type InputLine, InputLineProblem, inputLines } from './input-lines.js';
-
-export { INGEST_DEFAULTS } from './ingest-constants.js';
 
 /**
  * The writes ingestion makes: a {@link MetadataManager}, or anything with these

@@ -4,7 +4,8 @@
  * never be computed into a stored metric.
  */
 import { ValidationError } from '../errors.js';
-import { RESOLUTION_LEVELS, resolutionRank } from '../schema/enums.js';
+import { RESOLUTION_LEVELS } from '../schema/enum-values.js';
+import { resolutionRank } from '../schema/enums.js';
 import { timeKey } from '../schema/time.js';
 import { previewValue } from '../schema/validate.js';
 

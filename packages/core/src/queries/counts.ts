@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { MetadataManager } from '../manager/metadata-manager.js';
-import { RUN_STATUSES } from '../schema/enums.js';
+import { RUN_STATUSES } from '../schema/enum-values.js';
 import { compileFilter, type RunQueryFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 
 /** What counting needs of a manager: its read-only query and its schema detection. */

@@ -13,8 +13,6 @@ import { quoteIdent } from '../sql/quote.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
 import { SORT_KEYS, type SortDirection, type SortKey, type SortKeyDef } from './sort-key-defs.js';
 
-export { SORT_KEYS, type SortDirection, type SortKey } from './sort-key-defs.js';
-
 const C = CANONICAL_RUN_COLUMNS;
 
 /** The names `--sort` accepts for each key: the short name, the column and its camelCase field. */

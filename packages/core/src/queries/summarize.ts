@@ -15,9 +15,10 @@
  */
 import { z } from 'zod';
 import type { MetadataManager } from '../manager/metadata-manager.js';
-import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enums.js';
+import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
 import type { Row } from '../sql/values.js';
 import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
+import type { SummaryGrouping } from './summary-grouping-names.js';
 import {
   type BoundSql,
   columnOrNull,
@@ -25,7 +26,6 @@ import {
   groupKey,
   isTimeGrouping,
   SUMMARY_GROUPING_NAMES,
-  type SummaryGrouping,
 } from './summary-groups.js';
 
 const SummarizeSchema = RunQueryFilterSchema.extend({

@@ -8,13 +8,11 @@
  * @packageDocumentation
  */
 import { createdExpression } from '../manager/run-queries.js';
-import { RUN_STATUSES, TEMPORAL_MODES } from '../schema/enums.js';
+import { RUN_STATUSES, TEMPORAL_MODES } from '../schema/enum-values.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
 import { SUMMARY_GROUPINGS, type SummaryGrouping } from './summary-grouping-names.js';
-
-export { SUMMARY_GROUPINGS, type SummaryGrouping } from './summary-grouping-names.js';
 
 /** The groupings in declaration order (for choices and help). */
 export const SUMMARY_GROUPING_NAMES = Object.keys(SUMMARY_GROUPINGS) as SummaryGrouping[];

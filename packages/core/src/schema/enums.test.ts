@@ -2,16 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   FIDELITY_PLANNING_MODES,
-  FidelityPlanningMode,
   RESOLUTION_LEVELS,
-  ResolutionLevel,
   RUN_STATUSES,
+  TEMPORAL_MODES,
+  TOKEN_BUDGET_MODES,
+} from './enum-values.js';
+import {
+  FidelityPlanningMode,
+  ResolutionLevel,
   RunStatus,
   readEnum,
   resolutionRank,
-  TEMPORAL_MODES,
   TemporalMode,
-  TOKEN_BUDGET_MODES,
   TokenBudgetMode,
 } from './enums.js';
 

@@ -12,14 +12,6 @@ import {
   TOKEN_BUDGET_MODES,
 } from './enum-values.js';
 
-export {
-  FIDELITY_PLANNING_MODES,
-  RESOLUTION_LEVELS,
-  RUN_STATUSES,
-  TEMPORAL_MODES,
-  TOKEN_BUDGET_MODES,
-} from './enum-values.js';
-
 /**
  * Build a strict input enum: values are stored lowercase, and any case is
  * accepted and normalised to the value — the upper-case names the earlier tool

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import { RESOLUTION_LEVELS } from './enums.js';
+import { RESOLUTION_LEVELS } from './enum-values.js';
 import { Count } from './values.js';
 
 /**
