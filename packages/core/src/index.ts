@@ -1,4 +1,5 @@
-export { WHERE_LIMITS } from './filter/where-limit-values.js';
+// The values of `@runmeta/core/constants` (enums, sort keys, groupings, limits).
+export * from './constants.js';
 export { WhereSyntaxError } from './filter/where-tokens.js';
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from './schema/migration-strategies.js';
 /**
@@ -61,7 +62,6 @@ export {
   type IngestTarget,
   ingestEvents,
 } from './ingest/ingest.js';
-export { INGEST_DEFAULTS, INGEST_EVENTS, type IngestEventName } from './ingest/ingest-constants.js';
 export { IngestLineError } from './ingest/ingest-error.js';
 export type { IngestEvent } from './ingest/ingest-events.js';
 export { carryOverArchive } from './manager/carry-over-archive.js';
@@ -171,7 +171,6 @@ export {
   totalsPerTemplate,
 } from './queries/report.js';
 export type { RunQueryFilter } from './queries/run-query.js';
-export { SORT_KEYS, type SortDirection, type SortKey } from './queries/sort-key-defs.js';
 export type { RunOrder } from './queries/sort-keys.js';
 export {
   type ArchiveStatus,
@@ -188,14 +187,6 @@ export {
   type SummaryGroup,
   summarizeRuns,
 } from './queries/summarize.js';
-export { SUMMARY_GROUPINGS, type SummaryGrouping } from './queries/summary-grouping-names.js';
-export {
-  FIDELITY_PLANNING_MODES,
-  RESOLUTION_LEVELS,
-  RUN_STATUSES,
-  TEMPORAL_MODES,
-  TOKEN_BUDGET_MODES,
-} from './schema/enum-values.js';
 // Record schemas and enums.
 export type {
   FidelityPlanningMode,
