@@ -23,6 +23,9 @@ export default defineConfig({
     options.conditions = ['@runmeta/source'];
     // Non-ASCII text stays escaped, so Node keeps the source one byte per character.
     options.charset = 'ascii';
+    // Minified, error classes would be named `A`: `--debug` stacks and an error's
+    // `name` (core sets it from the class) keep the real names.
+    options.keepNames = true;
   },
   banner: {
     // Bundled CommonJS dependencies (commander) call require(); give ESM one.

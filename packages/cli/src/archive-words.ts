@@ -9,8 +9,6 @@ import { type MetadataManager, NeedsMigrationError, RunNotFoundError } from '@ru
 
 import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from './carry-over-words.js';
 
-export { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST };
-
 const MOVES = 'would first migrate it with the archive strategy, moving';
 
 /** `runs close` on a v1 file: closing needs the running runs writable. */

@@ -10,8 +10,13 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code === 'EPIPE') process.exit(0);
     if (stream === process.stdout) {
       // Core's words for system errors load only now: a start never pays for them.
-      const { systemErrorReason } = await import('@runmeta/core/adapter');
-      const reason = error.code ? systemErrorReason(error.code) : error.message;
+      let reason = error.message;
+      try {
+        const { systemErrorReason } = await import('@runmeta/core/adapter');
+        if (error.code) reason = systemErrorReason(error.code);
+      } catch {
+        // The plain message still says what happened.
+      }
       process.stderr.write(
         `error: cannot write the output (stdout): ${reason}. Free some space, or send it elsewhere (a redirect, or --out for export)\n`,
       );
@@ -21,6 +26,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
+// `--debug` stacks point into the sources, not the minified chunks: the code that
+// throws (core, the actions) loads after this line.
+if (argv.includes('--debug')) process.setSourceMapsEnabled(true);
 const code = await main(
   argv,
   {

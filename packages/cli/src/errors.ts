@@ -5,8 +5,6 @@ import { hintInCliWords } from './hint-words.js';
 import { interruptedExitCode } from './interrupt.js';
 import { CliUsageError } from './usage-error.js';
 
-export { CliUsageError };
-
 /** What to do about a path the system refused, by error code, in CLI words. */
 const PATH_HINTS: Readonly<Record<string, string>> = {
   EACCES: 'choose a location you can write to, or fix its permissions',

@@ -284,6 +284,10 @@ describe('--debug', () => {
     expect(debug.stdout).toBe('');
     expect(debug.stderr).toMatch(/^error: /);
     expect(hasStack(debug.stderr)).toBe(true);
+    // The built CLI is minified: the stack still names the error's class and the
+    // source file that threw (names kept, source maps on with --debug).
+    expect(debug.stderr).toMatch(/^RunNotFoundError: /m);
+    expect(debug.stderr).toMatch(/core\/src\/manager\/run-reads\.ts:\d+/);
   });
 
   it('a database error with --debug keeps its exit code and prints a stack', async () => {

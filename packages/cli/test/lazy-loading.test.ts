@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, PACKAGE_ROOT, removeDir, runCli } from './helpers.js';
 
@@ -56,7 +56,7 @@ async function runRecorded(name: string, args: string[]) {
     .readFileSync(log, 'utf8')
     .split('\n')
     .filter((url) => url.startsWith(pathToFileURL(DIST).href))
-    .map((url) => new URL(url).pathname);
+    .map((url) => fileURLToPath(url));
   const holds = (kind: keyof typeof HOLDS) =>
     chunks.filter((file) => {
       const map = JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
@@ -84,6 +84,8 @@ describe('what a start loads', () => {
       const { result, holds } = await runRecorded('usage', args);
       expect(result.code, args.join(' ')).toBe(args.includes('--help') ? 0 : 2);
       expect(holds('zod'), args.join(' ')).toEqual([]);
+      expect(holds('manager'), args.join(' ')).toEqual([]);
+      expect(holds('pg'), args.join(' ')).toEqual([]);
     }
   });
 

@@ -1,7 +1,7 @@
 /** The work of `complete`: complete a run and compute its v2 metrics; prints its run id (or the run as JSON). */
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError } from '../errors.js';
 import { withWriter } from '../shared/write-run.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `complete`, as declared (options, help) in `commands/complete.ts`. */
 export const run: CommandRun = (ctx, [runId], o) => {

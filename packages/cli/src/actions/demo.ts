@@ -7,9 +7,10 @@ import { buildDemoDatabase } from '@runmeta/core/demo';
 import { createNodeSqliteAdapter, makeDirectory } from '@runmeta/node-sqlite';
 import type { CommandRun } from '../commands/types.js';
 import { CliContext } from '../context.js';
-import { CliUsageError, userPathError } from '../errors.js';
+import { userPathError } from '../errors.js';
 import { renderReport } from '../output/report.js';
 import { showStatus } from '../shared/show-status.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Marks a folder as the demo's own (the demo replaces only such folders). */
 const DEMO_MARKER = '.runmeta-demo';

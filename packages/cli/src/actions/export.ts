@@ -7,10 +7,11 @@ import { countRuns, exportFields, InterruptedError } from '@runmeta/core';
 import { FILE_KIND_WORDS, interruptionPoint, PARTIAL_EXPORT_SUFFIX } from '@runmeta/core/adapter';
 import { entryKind } from '@runmeta/node-sqlite';
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError, userPathError } from '../errors.js';
+import { userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `export`, as declared (options, help) in `commands/export.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
 import { resolveDatabase } from '../context.js';
-import { CliUsageError, userPathError } from '../errors.js';
+import { userPathError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
 import { confirm } from '../shared/confirm.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `import`, as declared (options, help) in `commands/import.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {

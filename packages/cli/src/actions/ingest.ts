@@ -6,9 +6,9 @@
 import { type IngestAck, ingestEvents, type MetadataManager } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
 import type { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `ingest`, as declared (options, help) in `commands/ingest.ts`. */
 export const run: CommandRun = async (ctx) => {

@@ -9,10 +9,10 @@ import {
   NotADatabaseError,
 } from '@runmeta/core';
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError } from '../errors.js';
 import { formatLeftover, leftoverJson } from '../output/leftovers.js';
 import { carryOverArchiveCommand, suggestCarryOverArchive } from '../shared/carry-over-archive.js';
 import { confirm } from '../shared/confirm.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `migrate`, as declared (options, help) in `commands/migrate.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {

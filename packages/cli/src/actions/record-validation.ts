@@ -1,7 +1,7 @@
 /** The work of `record validation`: record a validator outcome; prints the run id (or the run as JSON). */
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError } from '../errors.js';
 import { recordOne } from '../shared/write-run.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `record validation`, as declared (options, help) in `commands/record-validation.ts`. */
 export const run: CommandRun = (ctx, [runId, validator], o) => {

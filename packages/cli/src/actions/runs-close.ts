@@ -3,9 +3,9 @@
 import { countArchivedStaleRuns } from '@runmeta/core';
 import { archivedStaleLine, refuseClosingInV1 } from '../archive-words.js';
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError } from '../errors.js';
 import { runJson } from '../output/records.js';
 import { formatDuration } from '../shared/option-values.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `runs close`, as declared (options, help) in `commands/runs-close.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {

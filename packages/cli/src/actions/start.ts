@@ -3,8 +3,8 @@
 import { StartRunInput } from '@runmeta/core';
 import { parseInput } from '@runmeta/core/adapter';
 import type { CommandRun } from '../commands/types.js';
-import { CliUsageError } from '../errors.js';
 import { withWriter } from '../shared/write-run.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Runs `start`, as declared (options, help) in `commands/start.ts`. */
 export const run: CommandRun = (ctx, _args, o) => {

@@ -13,10 +13,10 @@ import {
   NewerSchemaError,
   NotADatabaseError,
 } from '@runmeta/core';
-import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../archive-words.js';
+import { CARRY_OVER_ARCHIVE, CARRY_OVER_FIRST } from '../carry-over-words.js';
 import type { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
+import { CliUsageError } from '../usage-error.js';
 import { confirm } from './confirm.js';
 
 /** Run `migrate --carry-over-archive [--backfill] [--dry-run] [--yes]`; the exit code. */

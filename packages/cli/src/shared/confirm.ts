@@ -1,7 +1,7 @@
 /** Asking before a destructive step (migrate, rollback, import, carry-over). */
 import { createInterface } from 'node:readline/promises';
 import type { CliContext } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** Ask before a destructive step: --yes, or a y/N prompt on a terminal; never a prompt in a pipe. */
 export async function confirm(ctx: CliContext, yes: unknown, question: string): Promise<void> {
