@@ -10,13 +10,13 @@ import {
   NonEmptyText,
   PlainObjectOption,
 } from '@runmeta/core/adapter';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Where sql.js comes from (`SqlJsLoadOptions`). */
 const LOAD_FIELDS = {
-  locateFile: CallbackOption.optional(),
+  locateFile: z.optional(CallbackOption),
   /** An initialised sql.js module, or the promise of one. */
-  sqlJs: PlainObjectOption.optional(),
+  sqlJs: z.optional(PlainObjectOption),
 };
 
 /** Options of `loadSqlJs`. */
@@ -35,41 +35,43 @@ export const SqlJsDatabaseOption = z.custom<object>(
 
 /** Options of `wrapSqlJsDatabase`. */
 export const WrapSqlJsOptionsSchema = z.strictObject({
-  readOnly: z.boolean().optional(),
-  onCommit: CallbackOption.optional(),
-  onClose: CallbackOption.optional(),
+  readOnly: z.optional(z.boolean()),
+  onCommit: z.optional(CallbackOption),
+  onClose: z.optional(CallbackOption),
 });
 
 /** A size in bytes: a whole number of at least 1. */
-const ByteCount = z.number().int('must be a whole number of bytes').min(1, 'must be at least 1');
+const ByteCount = z
+  .number()
+  .check(z.int('must be a whole number of bytes'), z.gte(1, 'must be at least 1'));
 
 /** Options of `createSqlJsAdapter`. */
 export const SqlJsAdapterOptionsSchema = z.strictObject({
   ...LOAD_FIELDS,
-  maxBytes: ByteCount.optional(),
-  lockPrefix: NonEmptyText.optional(),
-  onChange: CallbackOption.optional(),
-  onCommit: CallbackOption.optional(),
+  maxBytes: z.optional(ByteCount),
+  lockPrefix: z.optional(NonEmptyText),
+  onChange: z.optional(CallbackOption),
+  onCommit: z.optional(CallbackOption),
 });
 
 /** Options of `openBrowserStore`. */
 export const BrowserStoreOptionsSchema = z.strictObject({
   ...LOAD_FIELDS,
-  name: NonEmptyText.optional(),
-  access: z.enum(['write', 'read'], { error: () => 'must be "write" or "read"' }).optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  autosaveMs: z
-    .union([DurationMs, z.literal(false)], {
+  name: z.optional(NonEmptyText),
+  access: z.optional(z.enum(['write', 'read'], { error: () => 'must be "write" or "read"' })),
+  lockTimeoutMs: z.optional(DurationMs),
+  autosaveMs: z.optional(
+    z.union([DurationMs, z.literal(false)], {
       error: () => 'must be a number of milliseconds (0 to 2147483647), or false',
-    })
-    .optional(),
-  allowWithoutLocks: z.boolean().optional(),
-  maxBytes: ByteCount.optional(),
-  requestPersistence: z.boolean().optional(),
+    }),
+  ),
+  allowWithoutLocks: z.optional(z.boolean()),
+  maxBytes: z.optional(ByteCount),
+  requestPersistence: z.optional(z.boolean()),
 });
 
 /** Options of `BrowserStore.importDatabase`. */
 export const ImportDatabaseOptionsSchema = z.strictObject({
-  name: DatabaseNameOption.optional(),
-  replace: z.boolean().optional(),
+  name: z.optional(DatabaseNameOption),
+  replace: z.optional(z.boolean()),
 });

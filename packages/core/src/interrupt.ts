@@ -2,6 +2,7 @@
  * Cooperative cancellation of long work (a migration, a copy, an export): an
  * `AbortSignal` is checked between pages and steps.
  */
+import * as z from 'zod/mini';
 import { InterruptedError } from './errors.js';
 import { AbortSignalOption } from './schema/options.js';
 import { parseInput } from './schema/validate.js';
@@ -12,7 +13,7 @@ import { parseInput } from './schema/validate.js';
  * {@link InterruptedError} once `signal` is aborted. Without a signal it costs nothing.
  */
 export function interruptionPoint(signal: AbortSignal | undefined): () => Promise<void> {
-  parseInput(AbortSignalOption.optional(), signal, 'signal');
+  parseInput(z.optional(AbortSignalOption), signal, 'signal');
   if (!signal) return async () => {};
   const tick =
     typeof globalThis.setImmediate === 'function'

@@ -50,3 +50,33 @@ describe('the zod-free entry points', () => {
     );
   });
 });
+
+/** Every `.ts` file under `dir`. */
+function sources(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => path.join(dir, name));
+}
+
+// Classic zod carries every locale and its method-chain API defeats tree-shaking
+// (263 kB of the browser module, ~60 ms of every CLI start): the packages that
+// validate inputs use zod/mini, and type-only imports are the only other kind.
+describe('zod/mini, not classic zod', () => {
+  const PACKAGES = path.resolve(SRC, '../..');
+  const CLASSIC = /^import(?! type)[^;]*from 'zod(?:\/v4)?(?:\/classic)?'/m;
+  for (const pkg of ['core', 'node-sqlite', 'postgres', 'browser-wasm']) {
+    it(`no source file of ${pkg} loads classic zod`, () => {
+      const files = sources(path.join(PACKAGES, pkg, 'src'));
+      expect(files.length).toBeGreaterThan(1);
+      const classic = files.filter((file) => CLASSIC.test(fs.readFileSync(file, 'utf8')));
+      expect(classic.map((file) => path.relative(PACKAGES, file))).toEqual([]);
+    });
+  }
+
+  it('the check finds a classic import', () => {
+    expect(CLASSIC.test("import { z } from 'zod';")).toBe(true);
+    expect(CLASSIC.test("import * as z from 'zod/v4';")).toBe(true);
+    expect(CLASSIC.test("import * as z from 'zod/mini';")).toBe(false);
+  });
+});

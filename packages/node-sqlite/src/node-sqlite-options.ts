@@ -10,13 +10,13 @@ import {
   NonEmptyText,
   parseOptions,
 } from '@runmeta/core/adapter';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Options of `createNodeSqliteAdapter({ directory })`. */
 export const DirectoryAdapterOptions = z.strictObject({
   directory: NonEmptyText,
-  busyTimeoutMs: DurationMs.optional(),
-  mapReadOnly: z.boolean().optional(),
+  busyTimeoutMs: z.optional(DurationMs),
+  mapReadOnly: z.optional(z.boolean()),
 });
 
 /** Options of `createNodeSqliteAdapter({ memory: true })`. */
@@ -27,12 +27,12 @@ export const MemoryAdapterOptions = z.strictObject({
 /** Options of `openRunDatabase` (besides the file). */
 export const OpenRunDatabaseOptions = z.strictObject({
   ...MANAGER_OPTION_FIELDS,
-  busyTimeoutMs: DurationMs.optional(),
+  busyTimeoutMs: z.optional(DurationMs),
 });
 
 /** Options of `loadLatestNarrative`. */
 export const LoadNarrativeOptionsSchema = z.strictObject({
-  onWarning: CallbackOption.optional(),
+  onWarning: z.optional(CallbackOption),
 });
 
 /** Check `createNodeSqliteAdapter` options: a folder, or memory. */

@@ -9,20 +9,20 @@ import {
   NonEmptyText,
   PlainObjectOption,
 } from '@runmeta/core/adapter';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Options of `createPostgresAdapter`. */
 export const PostgresAdapterOptionsSchema = z.strictObject({
-  connectionString: NonEmptyText.optional(),
+  connectionString: z.optional(NonEmptyText),
   /** node-postgres client settings, passed through as they are. */
-  client: PlainObjectOption.optional(),
-  schemaPrefix: z.string().optional(),
+  client: z.optional(PlainObjectOption),
+  schemaPrefix: z.optional(z.string()),
 });
 
 /** Options of `openPostgresRunDatabase` (besides the URL). */
 export const OpenPostgresOptionsSchema = z.strictObject({
   ...MANAGER_OPTION_FIELDS,
-  client: PlainObjectOption.optional(),
+  client: z.optional(PlainObjectOption),
 });
 
 /** Options of `importSqliteImage`: those of a database copy (`signal` included). */

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RUN_STATUSES, TEMPORAL_MODES } from '../schema/enum-values.js';
 import { type Lenient, ResolutionLevel, RunStatus, TemporalMode } from '../schema/enums.js';
 import { FidelityDistribution } from '../schema/fidelity-distribution.js';
@@ -44,7 +44,7 @@ export interface ColumnDef<T = unknown> {
   readonly origin: ColumnOrigin;
   readonly codec: Codec<T>;
   /** Strict schema for writes (the value before encoding). */
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.ZodMiniType<T>;
   readonly description: string;
   readonly primaryKey?: 'plain' | 'autoincrement';
   readonly notNull?: boolean;
@@ -68,19 +68,19 @@ function column<T>(
   name: string,
   sqlType: SqlType,
   codec: Codec<T>,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   extra: Extra<T>,
 ): ColumnDef<T> {
   return { origin: 'v1', ...extra, name, sqlType, codec, schema };
 }
 
-const text = (name: string, extra: Extra<string>, schema: z.ZodType<string> = z.string()) =>
+const text = (name: string, extra: Extra<string>, schema: z.ZodMiniType<string> = z.string()) =>
   column(name, 'TEXT', textCodec, schema, extra);
 const timestamp = (name: string, extra: Extra<string>, sqlType: SqlType = 'TIMESTAMP') =>
   column(name, sqlType, textCodec, Timestamp, { ...extra, time: true });
-const integer = (name: string, extra: Extra<number>, schema: z.ZodType<number> = Count) =>
+const integer = (name: string, extra: Extra<number>, schema: z.ZodMiniType<number> = Count) =>
   column(name, 'INTEGER', integerCodec, schema, extra);
-const real = (name: string, extra: Extra<number>, schema: z.ZodType<number> = NonNegative) =>
+const real = (name: string, extra: Extra<number>, schema: z.ZodMiniType<number> = NonNegative) =>
   column(name, 'REAL', realCodec, schema, extra);
 const json = (name: string, extra: Extra<unknown>) =>
   column<unknown>(name, 'TEXT', jsonCodec(), JsonValue, extra);
@@ -131,7 +131,7 @@ export const CANONICAL_RUN_COLUMNS = {
     'causal_mode',
     'TEXT',
     enumCodec('temporalMode') as Codec<Lenient<TemporalMode>>,
-    TemporalMode as z.ZodType<Lenient<TemporalMode>>,
+    TemporalMode as z.ZodMiniType<Lenient<TemporalMode>>,
     {
       enumValues: TEMPORAL_MODES,
       description:
@@ -154,7 +154,7 @@ export const CANONICAL_RUN_COLUMNS = {
     'status',
     'TEXT',
     enumCodec('status') as Codec<Lenient<RunStatus>>,
-    RunStatus as z.ZodType<Lenient<RunStatus>>,
+    RunStatus as z.ZodMiniType<Lenient<RunStatus>>,
     {
       enumValues: RUN_STATUSES,
       indexed: true,
@@ -180,7 +180,7 @@ export const CANONICAL_RUN_COLUMNS = {
     'fidelity_strategy_json',
     'TEXT',
     strategyCodec,
-    FidelityStrategyInput as z.ZodType<StoredStrategy>,
+    FidelityStrategyInput as z.ZodMiniType<StoredStrategy>,
     {
       origin: 'v2',
       description: 'The FidelityTemporalStrategy as JSON.',
@@ -308,7 +308,7 @@ export const RESOLUTION_COLUMNS = {
     'resolution',
     'TEXT',
     enumCodec('resolution') as Codec<Lenient<ResolutionLevel>>,
-    ResolutionLevel as z.ZodType<Lenient<ResolutionLevel>>,
+    ResolutionLevel as z.ZodMiniType<Lenient<ResolutionLevel>>,
     {
       notNull: true,
       description: 'Resolution level assigned.',

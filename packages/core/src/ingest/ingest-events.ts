@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import {
   MechanismUsageInput,
@@ -21,8 +21,8 @@ import { INGEST_EVENTS, type IngestEventName } from './ingest-constants.js';
 const NAMES = Object.keys(INGEST_EVENTS) as IngestEventName[];
 
 /** An SDK input schema with the two fields every line has. */
-function eventOf<N extends IngestEventName, S extends z.ZodObject>(name: N, input: S) {
-  return input.extend({ event: z.literal(name), runId: NonEmptyText });
+function eventOf<N extends IngestEventName, S extends z.ZodMiniObject>(name: N, input: S) {
+  return z.extend(input, { event: z.literal(name), runId: NonEmptyText });
 }
 
 /** The schema of each event's line. `runId` is required on every line, `start` included. */
@@ -32,7 +32,7 @@ const EVENT_SCHEMAS = {
   resolution: eventOf('resolution', ResolutionAssignmentInput),
   validation: eventOf('validation', ValidationRecordInput),
   complete: eventOf('complete', CompleteRunInput),
-} satisfies Record<IngestEventName, z.ZodType>;
+} satisfies Record<IngestEventName, z.ZodMiniType>;
 
 /**
  * One line read as an event: which event, which run, and the SDK input (the
@@ -110,7 +110,7 @@ export function explainEventLine(text: string): Error | null {
     // "did you mean"). Every field optional, only such a key (or a bad value) fails.
     if (Object.keys(value).some((key) => !Object.hasOwn(schema.shape, key))) {
       try {
-        parseInput(schema.partial(), value);
+        parseInput(z.partial(schema), value);
       } catch (unknownKey) {
         return unknownKey as Error;
       }

@@ -14,7 +14,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InterruptedError, RunmetaError, ValidationError } from '../errors.js';
 import type { RecordBatch } from '../manager/inputs.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
@@ -79,16 +79,19 @@ export interface IngestResult {
 }
 
 const IngestOptionsSchema = z.strictObject({
-  groupSize: z
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(1_000_000, 'must be at most 1000000')
-    .optional(),
-  idleMs: DurationMs.optional(),
-  maxDelayMs: DurationMs.optional(),
-  onCommit: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
+  groupSize: z.optional(
+    z
+      .number()
+      .check(
+        z.int('must be a whole number'),
+        z.gte(1, 'must be at least 1'),
+        z.lte(1_000_000, 'must be at most 1000000'),
+      ),
+  ),
+  idleMs: z.optional(DurationMs),
+  maxDelayMs: z.optional(DurationMs),
+  onCommit: z.optional(CallbackOption),
+  signal: z.optional(AbortSignalOption),
 });
 
 /**

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RUN_COLUMNS } from '../columns/registry.js';
 import type { RunMetadata } from '../columns/run-record.js';
 import type { NeedsMigrationError } from '../errors.js';
@@ -77,18 +77,19 @@ export interface SnapshotOptions {
  * Strict write shape of a whole run, derived from the column registry: an
  * unknown key (a typo such as `tokenbudget`) is refused, not dropped.
  */
-export const RunMetadataInput = z
-  .strictObject(
+export const RunMetadataInput = z.extend(
+  z.strictObject(
     Object.fromEntries(
       Object.entries(RUN_COLUMNS).map(([field, column]) => [
         field,
-        field === 'runId' ? column.schema : (column.schema as z.ZodType).nullish(),
+        field === 'runId' ? column.schema : z.nullish(column.schema as z.ZodMiniType),
       ]),
-    ) as { [K in keyof typeof RUN_COLUMNS]: z.ZodType },
-  )
-  .extend({
-    extra: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
-  });
+    ) as { [K in keyof typeof RUN_COLUMNS]: z.ZodMiniType },
+  ),
+  {
+    extra: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+  },
+);
 /** A run to save with {@link MetadataManager.saveMetadata}: any read run, or a hand-made one. */
 export type RunMetadataInput = Partial<Omit<RunMetadata, 'runId'>> & {
   runId: string;

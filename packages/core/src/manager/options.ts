@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   AbortSignalOption,
   CallbackOption,
@@ -20,47 +20,49 @@ import { StorageAdapterOption } from '../storage/adapter-option.js';
 /** Options of `MetadataManager.open`. */
 export const ManagerOpenOptions = z.strictObject({
   adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
+  database: z.optional(DatabaseNameOption),
   ...MANAGER_OPTION_FIELDS,
 });
 
 /** Options of `MetadataManager.plan` (a dry run: never read-only-or-not, never migrating). */
-export const ManagerPlanOptions = ManagerOpenOptions.omit({ readOnly: true, autoMigrate: true });
+export const ManagerPlanOptions = z.omit(ManagerOpenOptions, { readOnly: true, autoMigrate: true });
 
 /** Options of `MetadataManager.rollback`. */
 export const RollbackOptionsSchema = z.strictObject({
   adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
+  database: z.optional(DatabaseNameOption),
   confirm: z.boolean(),
-  lockTimeoutMs: DurationMs.optional(),
+  lockTimeoutMs: z.optional(DurationMs),
 });
 
 /** One end of an import. */
 const DatabaseRefSchema = z.strictObject({
   adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
+  database: z.optional(DatabaseNameOption),
 });
 
 /** Options of `importRunDatabase`. */
 export const ImportOptionsSchema = z.strictObject({
   from: DatabaseRefSchema,
   to: DatabaseRefSchema,
-  migration: MigrationOptions.optional(),
-  replace: z.boolean().optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
-  onProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
+  migration: z.optional(MigrationOptions),
+  replace: z.optional(z.boolean()),
+  lockTimeoutMs: z.optional(DurationMs),
+  pageSize: z.optional(
+    z.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1')),
+  ),
+  onProgress: z.optional(CallbackOption),
+  signal: z.optional(AbortSignalOption),
 });
 
 /** Options of `carryOverArchive` (`MetadataManager.carryOverArchive`). */
 export const CarryOverArchiveOptionsSchema = z.strictObject({
   adapter: StorageAdapterOption,
-  database: DatabaseNameOption.optional(),
-  backfill: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  pageSize: PageSizeOption.optional(),
-  onProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
+  database: z.optional(DatabaseNameOption),
+  backfill: z.optional(z.boolean()),
+  dryRun: z.optional(z.boolean()),
+  lockTimeoutMs: z.optional(DurationMs),
+  pageSize: z.optional(PageSizeOption),
+  onProgress: z.optional(CallbackOption),
+  signal: z.optional(AbortSignalOption),
 });

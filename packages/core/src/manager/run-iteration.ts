@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RunMetadata } from '../columns/run-record.js';
 import { observeSchema } from '../migrate/observe.js';
 import { IterateOptionsSchema, IterateRunsFilter, parseOptions } from '../schema/options.js';

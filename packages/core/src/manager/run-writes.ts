@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TABLES, type TableDef } from '../columns/registry.js';
 import type { RunMetadata } from '../columns/run-record.js';
 import { RunNotFoundError, ValidationError } from '../errors.js';

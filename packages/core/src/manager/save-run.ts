@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TABLES } from '../columns/registry.js';
 import { fieldIndex } from '../columns/rows.js';
 import type { RunMetadata } from '../columns/run-record.js';

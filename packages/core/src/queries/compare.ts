@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type ExportField, exportFields, exportValue } from '../columns/export-fields.js';
 import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';

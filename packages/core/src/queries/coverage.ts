@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { asFilterError } from '../filter/engine-limits.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { whereClause } from '../manager/run-queries.js';
@@ -17,7 +17,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { RunQueryFilterSchema } from './run-query.js';
 
 /** The filter of coverage: a run list's, over the active database (mechanism rows are read there). */
-const CoverageFilterSchema = RunQueryFilterSchema.omit({ includeArchive: true });
+const CoverageFilterSchema = z.omit(RunQueryFilterSchema, { includeArchive: true });
 
 /** The runs coverage counts: the filters of a run list, meaning the same runs. */
 export type CoverageFilter = z.input<typeof CoverageFilterSchema>;

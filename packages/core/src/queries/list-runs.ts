@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { decodeRun } from '../manager/run-queries.js';
@@ -27,12 +27,12 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** The largest page a list returns (iterate with the cursor for more). */
 export const MAX_PAGE_SIZE = 10_000;
 
-const ListRunsSchema = RunQueryFilterSchema.extend({
+const ListRunsSchema = z.extend(RunQueryFilterSchema, {
   /** `key[:asc|:desc]` (see `SORT_KEYS`); default `created:asc`. */
-  sort: z.string().optional(),
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  sort: z.optional(z.string()),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE_SIZE))),
   /** The `nextCursor` of the page before. */
-  cursor: z.string().optional(),
+  cursor: z.optional(z.string()),
 });
 
 /** What {@link listRuns} takes: a filter, an order, a page size and a cursor. */
@@ -97,8 +97,8 @@ async function compileList(
   options: ListRunsOptions,
   limits: { min: number; max: number } = { min: 1, max: MAX_PAGE_SIZE },
 ): Promise<CompiledList> {
-  const limit = z.number().int().min(limits.min).max(limits.max).optional();
-  const schema = ListRunsSchema.extend({ limit });
+  const limit = z.optional(z.number().check(z.int(), z.gte(limits.min), z.lte(limits.max)));
+  const schema = z.extend(ListRunsSchema, { limit });
   // Sorted by a stored column, the runs come in its index's order and a page
   // stops early: a status filter must not lead the plan instead (SQLite keeps
   // no statistics, and would take the status index and sort every match).

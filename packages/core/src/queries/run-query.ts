@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { asFilterError } from '../filter/engine-limits.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { filterConditions } from '../manager/run-queries.js';
@@ -17,7 +17,7 @@ import type { Row, SqlValue } from '../sql/values.js';
 import { storedEnumValues } from './stored-values.js';
 
 /** The filter of a question over many runs (see {@link RunQueryFilter}). */
-export const RunQueryFilterSchema = RunFilter.pick({
+export const RunQueryFilterSchema = z.pick(RunFilter, {
   templateId: true,
   status: true,
   causalMode: true,
@@ -70,7 +70,7 @@ export function whereSql(conditions: readonly string[]): string {
  * keep the fold: when another index should lead, as a sorted list's does (see
  * `storedEnumValues`).
  */
-export async function compileFilter<S extends z.ZodType<object>>(
+export async function compileFilter<S extends z.ZodMiniType<object>>(
   manager: Pick<MetadataManager, 'runsView'>,
   given: unknown,
   schema: S,

@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
 import type { Row } from '../sql/values.js';
@@ -28,9 +28,9 @@ import {
   SUMMARY_GROUPING_NAMES,
 } from './summary-groups.js';
 
-const SummarizeSchema = RunQueryFilterSchema.extend({
+const SummarizeSchema = z.extend(RunQueryFilterSchema, {
   /** What to group by (default `template`). */
-  by: z.enum(SUMMARY_GROUPING_NAMES as [SummaryGrouping, ...SummaryGrouping[]]).optional(),
+  by: z.optional(z.enum(SUMMARY_GROUPING_NAMES as [SummaryGrouping, ...SummaryGrouping[]])),
 });
 
 /** What {@link summarizeRuns} takes: a grouping and the filter of the runs. */

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { SqlValue } from '../sql/values.js';
 import { parseOptions } from './options.js';
 import { parseInput } from './validate.js';
@@ -30,9 +30,9 @@ const items = z.array(z.unknown());
 
 /** The batch of `recordBatch`: each list optional; items are checked one by one. */
 export const RecordBatchSchema = z.strictObject({
-  mechanisms: items.optional(),
-  resolutions: items.optional(),
-  validations: items.optional(),
+  mechanisms: z.optional(items),
+  resolutions: z.optional(items),
+  validations: z.optional(items),
 });
 
 /** Check a batch's shape (not its items), naming it `batch`. */

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   FIDELITY_PLANNING_MODES,
   RESOLUTION_LEVELS,
@@ -22,12 +22,16 @@ import {
  */
 function inputEnum<const T extends readonly [string, ...string[]]>(values: T) {
   const message = `must be one of ${values.join(', ')} (any case)`;
-  return z.string({ error: () => message }).transform((text, ctx) => {
-    const value = text.toLowerCase();
-    if ((values as readonly string[]).includes(value)) return value as T[number];
-    ctx.addIssue({ code: 'custom', message, input: text });
-    return z.NEVER;
-  }) as unknown as z.ZodType<T[number], T[number] | Uppercase<T[number]>>;
+  return z.pipe(
+    z.string({ error: () => message }),
+    z.transform((text, ctx) => {
+      const value = text.toLowerCase();
+      if ((values as readonly string[]).includes(value)) return value as T[number];
+      // zod/mini's transform has no addIssue: the issue goes on the payload itself.
+      ctx.issues.push({ code: 'custom', message, input: text });
+      return z.NEVER;
+    }),
+  ) as unknown as z.ZodMiniType<T[number], T[number] | Uppercase<T[number]>>;
 }
 
 /** A resolution (fidelity) level. Input also accepts the upper-case names. */

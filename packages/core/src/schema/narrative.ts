@@ -3,7 +3,7 @@
  * snapshot. Option schemas accept one, so it sits with the schemas rather than
  * with the snapshot that formats it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** What a narrative export contributes to a snapshot. */
 export const NarrativeSummary = z.object({
@@ -11,7 +11,7 @@ export const NarrativeSummary = z.object({
   source: z.string(),
   characters: z.array(z.string()),
   timeline: z.array(z.string()),
-  latestEvent: z.string().nullable(),
-  dialogCount: z.number().int().nonnegative(),
+  latestEvent: z.nullable(z.string()),
+  dialogCount: z.number().check(z.int(), z.nonnegative()),
 });
 export type NarrativeSummary = z.infer<typeof NarrativeSummary>;

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from './migration-strategies.js';
 import { NarrativeSummary } from './narrative.js';
@@ -21,8 +21,10 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** A duration in milliseconds: finite, not negative, at most {@link MAX_TIMEOUT_MS}. */
 export const DurationMs = z
   .number()
-  .nonnegative('must not be negative')
-  .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`);
+  .check(
+    z.nonnegative('must not be negative'),
+    z.lte(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24 days)`),
+  );
 
 /** A callback option. */
 export const CallbackOption = z.custom<(...args: never[]) => unknown>(
@@ -55,15 +57,19 @@ export const StrategyOption = z.enum(
 /** `migration`: how a v1 database is migrated on open. `backfill` needs `carry-over`. */
 export const MigrationOptions = z
   .strictObject({
-    strategy: StrategyOption.optional(),
-    backfill: z.boolean().optional(),
+    strategy: z.optional(StrategyOption),
+    backfill: z.optional(z.boolean()),
     /** Rows per page of the carry-over copy and of backfill (each page reports progress). */
-    pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+    pageSize: z.optional(
+      z.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1')),
+    ),
   })
-  .refine((m) => !m.backfill || m.strategy === 'carry-over', {
-    path: ['backfill'],
-    message: "needs strategy: 'carry-over' (backfill computes metrics for carried-over runs)",
-  });
+  .check(
+    z.refine((m) => !m.backfill || m.strategy === 'carry-over', {
+      path: ['backfill'],
+      message: "needs strategy: 'carry-over' (backfill computes metrics for carried-over runs)",
+    }),
+  );
 
 /**
  * The options `MetadataManager.open` takes besides `adapter` and `database`;
@@ -71,29 +77,31 @@ export const MigrationOptions = z
  * `open`) pass them through, so they spread these fields into their own schema.
  */
 export const MANAGER_OPTION_FIELDS = {
-  autoMigrate: z.boolean().optional(),
-  migration: MigrationOptions.optional(),
-  readOnly: z.boolean().optional(),
-  lockTimeoutMs: DurationMs.optional(),
-  onMigrationProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
+  autoMigrate: z.optional(z.boolean()),
+  migration: z.optional(MigrationOptions),
+  readOnly: z.optional(z.boolean()),
+  lockTimeoutMs: z.optional(DurationMs),
+  onMigrationProgress: z.optional(CallbackOption),
+  signal: z.optional(AbortSignalOption),
 };
 
 /** A database's name in its adapter's container (`runs.db`). */
 export const DatabaseNameOption = NonEmptyText;
 
 /** Options of reading one run or its child records. */
-export const ChildOptionsSchema = z.strictObject({ includeArchive: z.boolean().optional() });
+export const ChildOptionsSchema = z.strictObject({ includeArchive: z.optional(z.boolean()) });
 
 /** Options of `getSnapshot`. */
 export const SnapshotOptionsSchema = z.strictObject({
-  narrative: NarrativeSummary.nullish(),
-  includeArchive: z.boolean().optional(),
+  narrative: z.nullish(NarrativeSummary),
+  includeArchive: z.optional(z.boolean()),
 });
 
 /** Options of `iterateRuns`. */
 export const IterateOptionsSchema = z.strictObject({
-  pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+  pageSize: z.optional(
+    z.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1')),
+  ),
 });
 
 /**
@@ -101,15 +109,17 @@ export const IterateOptionsSchema = z.strictObject({
  * insertion order cannot honour (a limit, newest-first order). With
  * `includeArchive`, the archive's runs follow the active ones.
  */
-export const IterateRunsFilter = RunFilter.extend({
-  limit: z
-    .never({ error: () => 'iterateRuns has no limit (stop iterating); use getAllRuns({ limit })' })
-    .optional(),
-  order: z
-    .literal('oldest-first', {
+export const IterateRunsFilter = z.extend(RunFilter, {
+  limit: z.optional(
+    z.never({
+      error: () => 'iterateRuns has no limit (stop iterating); use getAllRuns({ limit })',
+    }),
+  ),
+  order: z.optional(
+    z.literal('oldest-first', {
       error: () => 'iterateRuns reads in insertion order; use getAllRuns({ order })',
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** A valid `Date` (not `new Date('nonsense')`). */
@@ -117,25 +127,27 @@ const ValidDate = z.date({ error: () => 'must be a valid Date' });
 
 /** Options of `findStaleRuns`. */
 export const StaleRunsOptions = z.strictObject({
-  olderThanMs: z.number().nonnegative('must not be negative'),
-  now: ValidDate.optional(),
+  olderThanMs: z.number().check(z.nonnegative('must not be negative')),
+  now: z.optional(ValidDate),
   /** Also list the archive's stale runs (`source: 'archive'`); they cannot be closed. */
-  includeArchive: z.boolean().optional(),
+  includeArchive: z.optional(z.boolean()),
 });
 
 /** Options of `closeStaleRuns` (the active database only: the archive is never changed). */
-export const CloseStaleRunsOptions = StaleRunsOptions.omit({ includeArchive: true }).extend({
-  reason: NonEmptyText.optional(),
+export const CloseStaleRunsOptions = z.extend(z.omit(StaleRunsOptions, { includeArchive: true }), {
+  reason: z.optional(NonEmptyText),
 });
 
 /** Rows per page of long work (copies, carry-over): a whole number, at least 1. */
-export const PageSizeOption = z.number().int('must be a whole number').min(1, 'must be at least 1');
+export const PageSizeOption = z
+  .number()
+  .check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'));
 
 /** Options of `applyMigration` (running a plan). */
 export const ApplyOptionsSchema = z.strictObject({
-  onProgress: CallbackOption.optional(),
-  pageSize: PageSizeOption.optional(),
-  signal: AbortSignalOption.optional(),
+  onProgress: z.optional(CallbackOption),
+  pageSize: z.optional(PageSizeOption),
+  signal: z.optional(AbortSignalOption),
 });
 
 /** A plan made by `planMigration` (checked by its shape: plans are plain objects). */
@@ -171,12 +183,12 @@ export const DialectOption = z.custom<{ name: string }>(
 
 /** Options of `planMigration`. */
 export const PlanOptionsSchema = z.strictObject({
-  database: DatabaseNameOption.optional(),
-  strategy: StrategyOption.optional(),
-  backfill: z.boolean().optional(),
-  attach: z.boolean().optional(),
-  existing: z.array(z.string()).readonly().optional(),
-  dialect: DialectOption.optional(),
+  database: z.optional(DatabaseNameOption),
+  strategy: z.optional(StrategyOption),
+  backfill: z.optional(z.boolean()),
+  attach: z.optional(z.boolean()),
+  existing: z.optional(z.readonly(z.array(z.string()))),
+  dialect: z.optional(DialectOption),
 });
 
 /** An open database or a transaction's executor (`Database`, or `tx` inside one). */
@@ -192,27 +204,29 @@ export const ExecutorOption = z.custom<{ all: unknown }>(
 
 /** Options of opening a database by name (`openDatabase`, an adapter's `open`). */
 export const OpenOptionsSchema = z.strictObject({
-  readOnly: z.boolean().optional(),
-  exactIntegers: z.boolean().optional(),
+  readOnly: z.optional(z.boolean()),
+  exactIntegers: z.optional(z.boolean()),
 });
 
 /** Options of `copyTables`. */
 export const CopyOptionsSchema = z.strictObject({
-  pageSize: PageSizeOption.optional(),
-  onProgress: CallbackOption.optional(),
-  signal: AbortSignalOption.optional(),
+  pageSize: z.optional(PageSizeOption),
+  onProgress: z.optional(CallbackOption),
+  signal: z.optional(AbortSignalOption),
 });
 
 /** Options of `copyDatabase` (and `importSqliteImage`): a copy, optionally replacing. */
-export const CopyDatabaseOptionsSchema = CopyOptionsSchema.extend({
-  replace: z.boolean().optional(),
+export const CopyDatabaseOptionsSchema = z.extend(CopyOptionsSchema, {
+  replace: z.optional(z.boolean()),
 });
 
-const Count = z.number().int('must be a whole number').nonnegative('must not be negative');
+const Count = z
+  .number()
+  .check(z.int('must be a whole number'), z.nonnegative('must not be negative'));
 
 /** What `changesSinceMigration` returns, as `describeChanges` takes it. */
 export const ChangesSinceMigrationSchema = z.strictObject({
-  migratedAt: z.string().nullable(),
+  migratedAt: z.nullable(z.string()),
   newRuns: Count,
   changedRuns: Count,
   runsWithV2Fields: Count,
@@ -223,21 +237,21 @@ export const ChangesSinceMigrationSchema = z.strictObject({
 /** Options of `compareRuns`. */
 export const CompareOptionsSchema = z.strictObject({
   /** The run deltas are measured from: one of the compared runs. */
-  baseline: NonEmptyText.optional(),
-  includeArchive: z.boolean().optional(),
+  baseline: z.optional(NonEmptyText),
+  includeArchive: z.optional(z.boolean()),
 });
 
 /** Options of `buildDemoDatabase`. */
 export const DemoDatabaseOptionsSchema = z.strictObject({
-  database: DatabaseNameOption.optional(),
-  v1Runs: Count.optional(),
-  v2Runs: Count.optional(),
-  onStep: CallbackOption.optional(),
+  database: z.optional(DatabaseNameOption),
+  v1Runs: z.optional(Count),
+  v2Runs: z.optional(Count),
+  onStep: z.optional(CallbackOption),
 });
 
 /** Options of `createMemoryContainer`. */
 export const MemoryContainerOptionsSchema = z.strictObject({
-  onChange: CallbackOption.optional(),
+  onChange: z.optional(CallbackOption),
 });
 
 /**
@@ -245,7 +259,7 @@ export const MemoryContainerOptionsSchema = z.strictObject({
  * an object at all is named as `name` (`options`) rather than as `input`. With
  * `prefix`, fields are named under it (`filter.limit`).
  */
-export function parseOptions<S extends z.ZodType>(
+export function parseOptions<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   {

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Lenient, ResolutionLevel } from './enums.js';
 import type { ReadIssue } from './read-issue.js';
 import { JsonObject, MechanismId, NonEmptyText, Timestamp } from './values.js';
@@ -12,8 +12,8 @@ import { JsonObject, MechanismId, NonEmptyText, Timestamp } from './values.js';
 export const MechanismUsageInput = z.strictObject({
   mechanism: MechanismId,
   functionName: NonEmptyText,
-  context: JsonObject.nullish(),
-  timestamp: Timestamp.optional(),
+  context: z.nullish(JsonObject),
+  timestamp: z.optional(Timestamp),
 });
 export type MechanismUsageInput = z.input<typeof MechanismUsageInput>;
 
@@ -40,7 +40,7 @@ export const ResolutionAssignmentInput = z.strictObject({
   entityId: NonEmptyText,
   resolution: ResolutionLevel,
   timepointId: NonEmptyText,
-  timestamp: Timestamp.optional(),
+  timestamp: z.optional(Timestamp),
 });
 export type ResolutionAssignmentInput = z.input<typeof ResolutionAssignmentInput>;
 
@@ -58,9 +58,9 @@ export interface ResolutionAssignment extends ChildRecordExtras {
 export const ValidationRecordInput = z.strictObject({
   validatorName: NonEmptyText,
   passed: z.boolean(),
-  message: z.string().nullish(),
-  violations: z.array(z.string()).default([]),
-  timestamp: Timestamp.optional(),
+  message: z.nullish(z.string()),
+  violations: z._default(z.array(z.string()), []),
+  timestamp: z.optional(Timestamp),
 });
 export type ValidationRecordInput = z.input<typeof ValidationRecordInput>;
 

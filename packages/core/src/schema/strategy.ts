@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import { FidelityPlanningMode, ResolutionLevel, TemporalMode, TokenBudgetMode } from './enums.js';
 import { Count, NonNegative } from './values.js';
@@ -35,8 +35,10 @@ const strategyFields = {
   timepointCount: Count,
   fidelitySchedule: z.array(ResolutionLevel),
   /** Gaps between timepoints, in months. */
-  temporalSteps: z.array(z.number().int()),
-  adaptiveThreshold: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+  temporalSteps: z.array(z.number().check(z.int())),
+  adaptiveThreshold: z
+    .number()
+    .check(z.gte(0, 'must be between 0 and 1'), z.lte(1, 'must be between 0 and 1')),
   minResolution: ResolutionLevel,
   maxResolution: ResolutionLevel,
   allocationRationale: z.string(),
@@ -49,22 +51,22 @@ const strategyFields = {
  * every field optional, nothing filled in — what is given is what is stored.
  */
 export const FidelityStrategyInput = z.strictObject({
-  mode: strategyFields.mode.optional(),
-  planningMode: strategyFields.planningMode.optional(),
-  budgetMode: strategyFields.budgetMode.optional(),
-  tokenBudget: strategyFields.tokenBudget.optional(),
-  timepointCount: strategyFields.timepointCount.optional(),
-  fidelitySchedule: strategyFields.fidelitySchedule.optional(),
-  temporalSteps: strategyFields.temporalSteps.optional(),
-  adaptiveThreshold: strategyFields.adaptiveThreshold.optional(),
-  minResolution: strategyFields.minResolution.optional(),
-  maxResolution: strategyFields.maxResolution.optional(),
-  allocationRationale: strategyFields.allocationRationale.optional(),
-  estimatedTokens: strategyFields.estimatedTokens.optional(),
-  estimatedCostUsd: strategyFields.estimatedCostUsd.optional(),
-  actualTokensUsed: NonNegative.nullish(),
-  actualCostUsd: NonNegative.nullish(),
-  budgetComplianceRatio: NonNegative.nullish(),
+  mode: z.optional(strategyFields.mode),
+  planningMode: z.optional(strategyFields.planningMode),
+  budgetMode: z.optional(strategyFields.budgetMode),
+  tokenBudget: z.optional(strategyFields.tokenBudget),
+  timepointCount: z.optional(strategyFields.timepointCount),
+  fidelitySchedule: z.optional(strategyFields.fidelitySchedule),
+  temporalSteps: z.optional(strategyFields.temporalSteps),
+  adaptiveThreshold: z.optional(strategyFields.adaptiveThreshold),
+  minResolution: z.optional(strategyFields.minResolution),
+  maxResolution: z.optional(strategyFields.maxResolution),
+  allocationRationale: z.optional(strategyFields.allocationRationale),
+  estimatedTokens: z.optional(strategyFields.estimatedTokens),
+  estimatedCostUsd: z.optional(strategyFields.estimatedCostUsd),
+  actualTokensUsed: z.nullish(NonNegative),
+  actualCostUsd: z.nullish(NonNegative),
+  budgetComplianceRatio: z.nullish(NonNegative),
 });
 export type FidelityStrategyInput = z.input<typeof FidelityStrategyInput>;
 
@@ -76,23 +78,27 @@ export type FidelityStrategyInput = z.input<typeof FidelityStrategyInput>;
  */
 export const FidelityTemporalStrategy = z.strictObject({
   mode: strategyFields.mode,
-  planningMode: strategyFields.planningMode.default(STRATEGY_DEFAULTS.planningMode),
-  budgetMode: strategyFields.budgetMode.default(STRATEGY_DEFAULTS.budgetMode),
-  tokenBudget: strategyFields.tokenBudget.optional(),
-  timepointCount: strategyFields.timepointCount.default(STRATEGY_DEFAULTS.timepointCount),
-  fidelitySchedule: strategyFields.fidelitySchedule.default([]),
-  temporalSteps: strategyFields.temporalSteps.default([]),
-  adaptiveThreshold: strategyFields.adaptiveThreshold.default(STRATEGY_DEFAULTS.adaptiveThreshold),
-  minResolution: strategyFields.minResolution.default(STRATEGY_DEFAULTS.minResolution),
-  maxResolution: strategyFields.maxResolution.default(STRATEGY_DEFAULTS.maxResolution),
-  allocationRationale: strategyFields.allocationRationale.default(
+  planningMode: z._default(strategyFields.planningMode, STRATEGY_DEFAULTS.planningMode),
+  budgetMode: z._default(strategyFields.budgetMode, STRATEGY_DEFAULTS.budgetMode),
+  tokenBudget: z.optional(strategyFields.tokenBudget),
+  timepointCount: z._default(strategyFields.timepointCount, STRATEGY_DEFAULTS.timepointCount),
+  fidelitySchedule: z._default(strategyFields.fidelitySchedule, []),
+  temporalSteps: z._default(strategyFields.temporalSteps, []),
+  adaptiveThreshold: z._default(
+    strategyFields.adaptiveThreshold,
+    STRATEGY_DEFAULTS.adaptiveThreshold,
+  ),
+  minResolution: z._default(strategyFields.minResolution, STRATEGY_DEFAULTS.minResolution),
+  maxResolution: z._default(strategyFields.maxResolution, STRATEGY_DEFAULTS.maxResolution),
+  allocationRationale: z._default(
+    strategyFields.allocationRationale,
     STRATEGY_DEFAULTS.allocationRationale,
   ),
-  estimatedTokens: strategyFields.estimatedTokens.default(STRATEGY_DEFAULTS.estimatedTokens),
-  estimatedCostUsd: strategyFields.estimatedCostUsd.default(STRATEGY_DEFAULTS.estimatedCostUsd),
-  actualTokensUsed: NonNegative.nullish(),
-  actualCostUsd: NonNegative.nullish(),
-  budgetComplianceRatio: NonNegative.nullish(),
+  estimatedTokens: z._default(strategyFields.estimatedTokens, STRATEGY_DEFAULTS.estimatedTokens),
+  estimatedCostUsd: z._default(strategyFields.estimatedCostUsd, STRATEGY_DEFAULTS.estimatedCostUsd),
+  actualTokensUsed: z.nullish(NonNegative),
+  actualCostUsd: z.nullish(NonNegative),
+  budgetComplianceRatio: z.nullish(NonNegative),
 });
 export type FidelityTemporalStrategy = z.infer<typeof FidelityTemporalStrategy>;
 export type FidelityTemporalStrategyInput = z.input<typeof FidelityTemporalStrategy>;

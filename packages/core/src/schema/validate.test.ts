@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import {
   MechanismUsageInput,
@@ -11,7 +11,7 @@ import { FidelityTemporalStrategy } from './strategy.js';
 import { parseInput } from './validate.js';
 import { MechanismId, Timestamp } from './values.js';
 
-function rejection(schema: z.ZodType, value: unknown, prefix?: string): ValidationError {
+function rejection(schema: z.ZodMiniType, value: unknown, prefix?: string): ValidationError {
   try {
     parseInput(schema, value, prefix);
   } catch (error) {
@@ -177,12 +177,12 @@ describe('parseInput: strict rejections name the field', () => {
 
   it('keeps the zod error as the cause', () => {
     const error = rejection(MechanismId, 'X');
-    expect(error.cause).toBeInstanceOf(z.ZodError);
+    expect(error.cause).toBeInstanceOf(z.core.$ZodError);
   });
 });
 
 describe('parseInput: messages show the value received', () => {
-  const message = (schema: z.ZodType, value: unknown, prefix?: string) =>
+  const message = (schema: z.ZodMiniType, value: unknown, prefix?: string) =>
     rejection(schema, value, prefix).message;
 
   it.each([

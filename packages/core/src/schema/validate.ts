@@ -3,9 +3,15 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { ValidationError } from '../errors.js';
 import { illFormedText } from './text.js';
+
+// zod/mini loads no messages; the errors below quote zod's English ones
+// ("Too small: expected number to be >=1"), so load that one locale, not every
+// locale as classic zod does. Every schema is parsed here, after this has run.
+z.config(en());
 
 /** `['mechanisms', 2, 'mechanism']` → `mechanisms[2].mechanism`. */
 function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -89,7 +95,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): { found: boolean
 }
 
 /** The object schema at `path` inside `schema` (through optional, default, arrays…), if any. */
-function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | null {
+function objectKeysAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] | null {
   let current: unknown = schema;
   const unwrap = () => {
     // optional, nullable, default, catch, readonly, pipe (transform): the inner schema.
@@ -173,13 +179,13 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  * array item, a key or value of a JSON context) must be well-formed: a lone
  * UTF-16 surrogate, which no backend stores unchanged, is refused the same way.
  */
-export function parseInput<S extends z.ZodType>(
+export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   prefix = '',
   operation: 'read' | 'write' = 'write',
 ): z.output<S> {
-  let result: z.ZodSafeParseResult<z.output<S>>;
+  let result: z.util.SafeParseResult<z.output<S>>;
   try {
     result = schema.safeParse(value);
   } catch (error) {

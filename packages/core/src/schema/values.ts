@@ -3,35 +3,39 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { timeInputProblem } from './time.js';
 
 /**
  * Shared strict value schemas for writes. zod 4's `z.number()` already rejects NaN
  * and ±Infinity, so every number written is finite.
  */
-export const Count = z.number().int('must be a whole number').nonnegative('must not be negative');
-export const NonNegative = z.number().nonnegative('must not be negative');
-export const Year = z.number().int('must be a whole number');
-export const NonEmptyText = z.string().min(1, 'must not be empty');
+export const Count = z
+  .number()
+  .check(z.int('must be a whole number'), z.nonnegative('must not be negative'));
+export const NonNegative = z.number().check(z.nonnegative('must not be negative'));
+export const Year = z.number().check(z.int('must be a whole number'));
+export const NonEmptyText = z.string().check(z.minLength(1, 'must not be empty'));
 /**
  * ISO-8601 time text (see `schema/time.ts`): a real calendar date, optionally a
  * time with a zone. Zone-less forms (as the earlier tool wrote them) are
  * accepted and mean UTC; an offset written `+0200` is stored as `+02:00`, the
  * form every backend reads.
  */
-export const Timestamp = z
-  .string()
-  .superRefine((text, ctx) => {
-    const problem = timeInputProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
-  })
-  .transform((text) => text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+export const Timestamp = z.pipe(
+  z.string().check(
+    z.superRefine((text, ctx) => {
+      const problem = timeInputProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+    }),
+  ),
+  z.transform((text) => text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')),
+);
 /** A mechanism id: `M1`..`M17`, later ones, and combined forms such as `M1+M17`. */
-export const MechanismId = z
-  .string()
-  .regex(/^M\d+(\+M\d+)*$/i, { message: 'must look like M1, M17 or M1+M17' })
-  .transform((value) => value.toUpperCase());
+export const MechanismId = z.pipe(
+  z.string().check(z.regex(/^M\d+(\+M\d+)*$/i, { message: 'must look like M1, M17 or M1+M17' })),
+  z.transform((value) => value.toUpperCase()),
+);
 
 /** A JSON-serialisable value. */
 export type JsonValue =

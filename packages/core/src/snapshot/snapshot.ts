@@ -2,7 +2,7 @@
  * The run snapshot for people and LLMs: a compact, typed summary of a
  * run and its text form.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import { isOverBudget, sortedDistribution } from '../metrics/fidelity.js';
 import { NarrativeSummary } from '../schema/narrative.js';
@@ -18,26 +18,26 @@ export const V1_DERIVED_FIELDS = [
 /** A run summarised for people and LLMs. */
 export const SimulationSnapshot = z.object({
   runId: z.string(),
-  templateId: z.string().nullable(),
-  causalMode: z.string().nullable(),
-  status: z.string().nullable(),
-  entitiesCreated: z.number().nullable(),
-  timepointsCreated: z.number().nullable(),
+  templateId: z.nullable(z.string()),
+  causalMode: z.nullable(z.string()),
+  status: z.nullable(z.string()),
+  entitiesCreated: z.nullable(z.number()),
+  timepointsCreated: z.nullable(z.number()),
   /** Distinct, sorted M1..M17 numerically. */
   mechanismsUsed: z.array(z.string()),
-  costUsd: z.number().nullable(),
-  fidelityDistribution: z.record(z.string(), z.number()).nullable(),
-  actualTokensUsed: z.number().nullable(),
-  tokenBudgetCompliance: z.number().nullable(),
-  fidelityEfficiencyScore: z.number().nullable(),
-  narrative: NarrativeSummary.nullable(),
+  costUsd: z.nullable(z.number()),
+  fidelityDistribution: z.nullable(z.record(z.string(), z.number())),
+  actualTokensUsed: z.nullable(z.number()),
+  tokenBudgetCompliance: z.nullable(z.number()),
+  fidelityEfficiencyScore: z.nullable(z.number()),
+  narrative: z.nullable(NarrativeSummary),
   /** The run's schema version: `1.0` for a v1 run (archived, or carried over). */
-  schemaVersion: z.string().nullable().optional(),
+  schemaVersion: z.optional(z.nullable(z.string())),
   /**
    * Metrics a v1 run did not store, computed from its v1 data as backfill does
    * (`metricsFromV1`); the text marks them.
    */
-  derivedFromV1: z.array(z.enum(V1_DERIVED_FIELDS)).optional(),
+  derivedFromV1: z.optional(z.array(z.enum(V1_DERIVED_FIELDS))),
 });
 export type SimulationSnapshot = z.infer<typeof SimulationSnapshot>;
 

@@ -5,14 +5,14 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { StorageAdapter } from './adapter.js';
 
 const ADAPTER_METHODS = ['describe', 'open', 'exists', 'list', 'readBytes', 'writeBytes'] as const;
 
 /** A {@link StorageAdapter} (checked by its methods, since adapters are plain objects). */
 export const StorageAdapterOption = z.custom<StorageAdapter>(
-  (value) =>
+  (value: unknown) =>
     typeof value === 'object' &&
     value !== null &&
     ADAPTER_METHODS.every((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
