@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET = 25 * 1024;
+// The self-contained module (core, zod/mini, sql.js's JS) is held where it is now,
+// so it cannot creep back up (it was 153 kB with classic zod); issue 17 aims at 45 kB.
+const STANDALONE_BUDGET = 76 * 1024;
 const own = gzipSync(fs.readFileSync(new URL('../dist/index.js', import.meta.url)), {
   level: 9,
 }).length;
@@ -14,9 +17,15 @@ const standalone = gzipSync(
 const kib = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log(`@runmeta/browser-wasm dist/index.js: ${kib(own)} gzipped (budget ${kib(BUDGET)})`);
 console.log(
-  `  for information: dist/runmeta-browser.js (with core, zod and sql.js's JS, no wasm): ${kib(standalone)} gzipped`,
+  `dist/runmeta-browser.js (with core, zod/mini and sql.js's JS, no wasm): ${kib(standalone)} gzipped (budget ${kib(STANDALONE_BUDGET)})`,
 );
 if (own > BUDGET) {
   console.error(`dist/index.js is ${kib(own)} gzipped, over the ${kib(BUDGET)} budget`);
+  process.exit(1);
+}
+if (standalone > STANDALONE_BUDGET) {
+  console.error(
+    `dist/runmeta-browser.js is ${kib(standalone)} gzipped, over the ${kib(STANDALONE_BUDGET)} budget`,
+  );
   process.exit(1);
 }
