@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 
-import { RUN_COLUMNS } from '../columns/registry.js';
+import { columnByName, TABLES } from '../columns/registry.js';
 import type { FoldedValues } from '../filter/folded-values.js';
 import type { RunsView } from '../manager/runs-view.js';
 import type { SqlValue } from '../sql/values.js';
@@ -38,11 +38,7 @@ export async function storedEnumValues(
   const { table, db } = view;
   if (table === null || !db.dialect.indexedInOrder) return found;
   for (const column of new Set(columns)) {
-    if (
-      !Object.values(RUN_COLUMNS).some((c) => c.name === column && c.enumValues) ||
-      !view.columns.includes(column)
-    )
-      continue;
+    if (!columnByName(TABLES.runs, column)?.enumValues || !view.columns.includes(column)) continue;
     if (!(await db.dialect.indexedInOrder(db, table, column))) continue;
     const rows = await db.all<{ x: SqlValue; folded: SqlValue }>(
       `SELECT "x", lower(trim("x")) AS "folded" FROM (${looseIndexScan(table, column)}) AS "s" LIMIT ${MOST_VALUES + 1}`,
