@@ -4,6 +4,7 @@ export { type CopyDialect, plainTypeName } from './storage/copy-dialect.js';
 export type { QueryDialect } from './storage/query-dialect.js';
 export type { RuntimeDialect } from './storage/runtime-dialect.js';
 export {
+  plainColumnLists,
   type SchemaIntrospector,
   schemaVersions,
   type ValueKind,

@@ -177,6 +177,7 @@ describe('the public API', () => {
       'parseInput',
       'parseOptions',
       'parseTimeInput',
+      'plainColumnLists',
       'plainTypeName',
       'previewValue',
       'quoteIdent',

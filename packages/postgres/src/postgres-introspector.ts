@@ -4,6 +4,7 @@
  */
 import {
   type ObservedSchema,
+  plainColumnLists,
   quoteIdent,
   type SchemaIntrospector,
   type StatementExecutor,
@@ -103,6 +104,22 @@ export const postgresIntrospector: SchemaIntrospector = {
       [quoteIdent(table), column],
     );
     return rows.length > 0;
+  },
+
+  async plainIndexes(db, table) {
+    // indkey holds 0 for an expression's place, which joins no column.
+    const rows = await db.all<{ i: string; c: string | null }>(
+      `SELECT c.relname AS i, a.attname AS c FROM pg_index AS i
+         JOIN pg_class AS c ON c.oid = i.indexrelid
+         JOIN pg_am AS am ON am.oid = c.relam
+         CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+         LEFT JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+       WHERE i.indrelid = CAST(? AS regclass) AND am.amname = 'btree' AND i.indpred IS NULL
+         AND i.indisvalid AND k.n <= i.indnkeyatts
+       ORDER BY c.relname, k.n`,
+      [quoteIdent(table)],
+    );
+    return plainColumnLists(rows);
   },
 
   async rowOrder(db, table) {

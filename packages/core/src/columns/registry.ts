@@ -353,11 +353,53 @@ export const HISTORY_COLUMNS = {
 export interface TableDef {
   readonly name: string;
   readonly columns: Readonly<Record<string, ColumnDef>>;
+  /** Indexes over several columns, besides each `indexed` column's own. */
+  readonly indexes?: readonly CompositeIndex[];
 }
+
+/** An index over several columns of a table, declared for the questions it answers. */
+export interface CompositeIndex {
+  readonly name: string;
+  /** SQL column names, in index order. */
+  readonly columns: readonly string[];
+  /** The question it makes fast, and how (for the docs). */
+  readonly purpose: string;
+}
+
+/**
+ * The indexes `report` reads instead of the runs (SPEC §9). Each is a small
+ * copy of a few columns in the order a question needs them, so a million-run
+ * summary by template is a walk of about 100 MB of index, in order, rather than a
+ * read of every run's row plus a sort of all of them (8 s → under 1 s at 1M
+ * runs). A run writes two more index entries for it when it starts and when it
+ * completes, a small price next to its mechanism rows.
+ */
+export const RUN_QUESTION_INDEXES: readonly CompositeIndex[] = [
+  {
+    name: 'idx_runs_report_totals',
+    columns: [
+      'template_id',
+      'status',
+      'fidelity_distribution',
+      'cost_usd',
+      'tokens_used',
+      'llm_calls',
+      'token_budget_compliance',
+    ],
+    purpose:
+      "`report` totals by template (or over all runs): the runs in template, status and fidelity-distribution order with everything the totals add up, so each distinct distribution's JSON is read once per group rather than once per run",
+  },
+  {
+    name: 'idx_runs_template_compliance',
+    columns: ['template_id', 'token_budget_compliance'],
+    purpose:
+      "`report`'s compliance median and p90 per template: each is read at its rank within the template's entries, already in compliance order",
+  },
+];
 
 /** Every table runmeta owns, in creation order. */
 export const TABLES = {
-  runs: { name: 'runs', columns: RUN_COLUMNS },
+  runs: { name: 'runs', columns: RUN_COLUMNS, indexes: RUN_QUESTION_INDEXES },
   mechanismUsage: { name: 'mechanism_usage', columns: MECHANISM_COLUMNS },
   resolutionAssignments: { name: 'resolution_assignments', columns: RESOLUTION_COLUMNS },
   validations: { name: 'validations', columns: VALIDATION_COLUMNS },

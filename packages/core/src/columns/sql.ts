@@ -56,17 +56,33 @@ export function indexName(table: TableDef, column: ColumnDef): string {
   return `idx_${table.name}_${column.name}`;
 }
 
-/** `CREATE INDEX IF NOT EXISTS` for each indexed column among `columns`. */
+/**
+ * The indexes runmeta keeps on `table` over `columns` (its canonical ones by
+ * default): each indexed column's own, then the table's composite indexes whose
+ * columns are all among `columns`.
+ */
+export function indexesOf(
+  table: TableDef,
+  columns: readonly ColumnDef[] = canonicalColumns(table),
+): { name: string; columns: readonly string[] }[] {
+  const names = new Set(columns.map((c) => c.name));
+  return [
+    ...columns
+      .filter((c) => c.indexed)
+      .map((c) => ({ name: indexName(table, c), columns: [c.name] })),
+    ...(table.indexes ?? []).filter((index) => index.columns.every((c) => names.has(c))),
+  ];
+}
+
+/** `CREATE INDEX IF NOT EXISTS` for each of {@link indexesOf}. */
 export function createIndexSql(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
 ): string[] {
-  return columns
-    .filter((c) => c.indexed)
-    .map(
-      (c) =>
-        `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, c))} ON ${quoteIdent(table.name)} (${quoteIdent(c.name)})`,
-    );
+  return indexesOf(table, columns).map(
+    (index) =>
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${quoteIdent(table.name)} (${index.columns.map(quoteIdent).join(', ')})`,
+  );
 }
 
 /** `ALTER TABLE … ADD COLUMN` for one column (additive repair). */

@@ -9,7 +9,7 @@ import {
   TABLES,
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
-import { indexName } from '../columns/sql.js';
+import { indexesOf } from '../columns/sql.js';
 import type { ObservedSchema } from '../sql/observed-schema.js';
 
 /** What kind of run database this is. */
@@ -138,10 +138,12 @@ export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
 
   base.missingIndexes = [TABLES.runs, ...CHILD_TABLES]
     .flatMap((t) =>
-      columnsOf(t)
-        .filter((c) => c.indexed && c.origin !== 'deployed')
-        .map((c) => indexName(t, c)),
+      indexesOf(
+        t,
+        columnsOf(t).filter((c) => c.origin !== 'deployed'),
+      ),
     )
+    .map((index) => index.name)
     .filter((name) => !schema.indexes.includes(name));
   return {
     ...base,

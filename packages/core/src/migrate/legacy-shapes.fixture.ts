@@ -88,6 +88,8 @@ export const V2_INDEXES = [
   'idx_runs_actual_tokens_used',
   'idx_runs_token_budget_compliance',
   'idx_runs_fidelity_efficiency_score',
+  'idx_runs_report_totals',
+  'idx_runs_template_compliance',
   'idx_mechanism_usage_run_id',
   'idx_resolution_assignments_run_id',
   'idx_validations_run_id',

@@ -22,11 +22,18 @@ import type { SummaryGrouping } from './summary-grouping-names.js';
 import {
   type BoundSql,
   columnOrNull,
-  foldedEnum,
   groupKey,
   isTimeGrouping,
   SUMMARY_GROUPING_NAMES,
 } from './summary-groups.js';
+import {
+  groupRanks,
+  groupTotals,
+  type IndexedShape,
+  indexedShape,
+  medianRank,
+  p90Rank,
+} from './summary-totals.js';
 
 const SummarizeSchema = z.extend(RunQueryFilterSchema, {
   /** What to group by (default `template`). */
@@ -83,75 +90,19 @@ const money = (value: number): number => Number(value.toPrecision(12));
 const orNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/**
- * Per group, in one pass: counts by status, sums, overruns, compliance
- * min/max/count, and the fidelity counts of each known level (`level_<name>`).
- */
-async function groupTotals(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
-  const cols = f.view.columns;
-  const { dialect } = f.view.db;
-  const status = foldedEnum('status', cols, RUN_STATUSES);
-  const compliance = columnOrNull('token_budget_compliance', cols);
-  const distribution = columnOrNull('fidelity_distribution', cols);
-  const keys = distribution === 'NULL' ? 'NULL' : dialect.jsonKeys(distribution);
-  // The levels read the distribution made ready once per run (lower-cased,
-  // checked) in the subquery: written inline, the engine redid it for each
-  // level — three times as long at a million runs (6 s against 2 s).
-  const levels = RESOLUTION_LEVELS.map((level) =>
-    distribution === 'NULL' ? { sql: 'NULL', params: [] } : dialect.jsonKeyNumber('"fd"', level),
-  );
-  const inner = `SELECT ${key.sql} AS "k", ${status.sql} AS "s", ${columnOrNull('cost_usd', cols)} AS "cost", ${columnOrNull('tokens_used', cols)} AS "tokens", ${columnOrNull('llm_calls', cols)} AS "calls", ${compliance} AS "c", ${keys} AS "fd" FROM ${f.view.from}${whereSql(f.conditions)}${dialect.evaluateOnce}`;
-  const byStatus = RUN_STATUSES.map((s) => `sum(CASE WHEN "s" = ? THEN 1 ELSE 0 END) AS "${s}"`);
-  const byLevel = RESOLUTION_LEVELS.map((level, i) => `sum(${levels[i]!.sql}) AS "level_${level}"`);
-  const sql = `SELECT "k", count(*) AS "runs", ${byStatus.join(', ')}, sum("cost") AS "cost", sum("tokens") AS "tokens", sum("calls") AS "calls", sum(CASE WHEN "c" > 1 THEN 1 ELSE 0 END) AS "over", count("c") AS "cn", min("c") AS "cmin", max("c") AS "cmax", ${byLevel.join(', ')} FROM (${inner}) AS "g" GROUP BY "k"`;
-  return f.all(sql, [
-    ...RUN_STATUSES,
-    ...levels.flatMap((l) => l.params),
-    ...key.params,
-    ...status.params,
-    ...f.params,
-  ]);
-}
-
-/** Per group: the compliance values at the median and p90 ranks. */
-async function complianceRanks(f: CompiledFilter, key: BoundSql): Promise<Row[]> {
-  const compliance = columnOrNull('token_budget_compliance', f.view.columns);
-  if (compliance === 'NULL') return [];
-  const inner = `SELECT ${key.sql} AS "k", ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])}`;
-  const ranked = `SELECT "k", "c", row_number() OVER (PARTITION BY "k" ORDER BY "c") AS "rn", count(*) OVER (PARTITION BY "k") AS "n" FROM (${inner}) AS "g"`;
-  const sql = `SELECT "k", "c", "rn", "n" FROM (${ranked}) AS "r" WHERE "rn" = ("n" + 1) / 2 OR "rn" = (9 * "n" + 9) / 10`;
-  return f.all(sql, [...key.params, ...f.params]);
-}
-
-/** Per group key: the median and p90 compliance. */
-async function summarizeRanks(
-  f: CompiledFilter,
-  key: BoundSql,
-): Promise<{ key: string | null; median: number | null; p90: number | null }[]> {
-  const found = new Map<
-    string | null,
-    { key: string | null; median: number | null; p90: number | null }
-  >();
-  for (const row of await complianceRanks(f, key)) {
-    const k = keyOf(row);
-    const ranks = found.get(k) ?? { key: k, median: null, p90: null };
-    const rank = num(row.rn);
-    const n = num(row.n);
-    if (rank === Math.floor((n + 1) / 2)) ranks.median = Number(row.c);
-    if (rank === Math.floor((9 * n + 9) / 10)) ranks.p90 = Number(row.c);
-    found.set(k, ranks);
-  }
-  return [...found.values()];
-}
-
 /** The key of a result row as text (null stays null). */
 const keyOf = (row: Row): string | null =>
   row.k === null || row.k === undefined ? null : String(row.k);
 
 /** Summarize `f`'s runs by `key`: one {@link SummaryGroup} per key value. */
-async function summarizeBy(f: CompiledFilter, key: BoundSql): Promise<SummaryGroup[]> {
+async function summarizeBy(
+  f: CompiledFilter,
+  key: BoundSql,
+  shape: IndexedShape,
+): Promise<SummaryGroup[]> {
   const groups = new Map<string | null, SummaryGroup>();
-  for (const row of await groupTotals(f, key)) {
+  const totals = await groupTotals(f, key, shape);
+  for (const row of totals) {
     const runs = num(row.runs);
     const known = RUN_STATUSES.reduce((sum, s) => sum + num(row[s]), 0);
     groups.set(keyOf(row), {
@@ -182,8 +133,8 @@ async function summarizeBy(f: CompiledFilter, key: BoundSql): Promise<SummaryGro
       ),
     });
   }
-  for (const ranks of await summarizeRanks(f, key)) {
-    const group = groups.get(ranks.key);
+  for (const ranks of await groupRanks(f, key, shape, totals)) {
+    const group = groups.get(keyOf({ k: ranks.key }));
     if (group) Object.assign(group.compliance, { median: ranks.median, p90: ranks.p90 });
   }
   return [...groups.values()];
@@ -212,14 +163,15 @@ export async function summarizeRuns(
   const { options: o, filter } = await compileFilter(manager, options, SummarizeSchema, 'options');
   const by: SummaryGrouping = o.by ?? 'template';
   const dialect = filter.view.db.dialect;
-  const groups = ordered(await summarizeBy(filter, groupKey(by, filter.view.columns, dialect)), by);
+  const key = groupKey(by, filter.view.columns, dialect);
+  const groups = ordered(await summarizeBy(filter, key, await indexedShape(filter, by)), by);
   if (by === 'none') return { by, groups, totals: groups[0] ?? emptyGroup() };
   // Sums, counts and extremes add up over the groups; the percentiles are two
   // ordered reads (an index range where the compliance index serves).
   const totals = groups.reduce(addGroup, emptyGroup());
   const n = totals.compliance.count;
-  totals.compliance.median = await complianceAt(filter, Math.floor((n + 1) / 2));
-  totals.compliance.p90 = await complianceAt(filter, Math.floor((9 * n + 9) / 10));
+  totals.compliance.median = await complianceAt(filter, medianRank(n));
+  totals.compliance.p90 = await complianceAt(filter, p90Rank(n));
   return { by, groups, totals };
 }
 

@@ -43,6 +43,14 @@ export interface SchemaIntrospector {
    * question relies on a loose index scan.
    */
   indexedInOrder?(db: StatementExecutor, table: string, column: string): Promise<boolean>;
+  /**
+   * The b-tree indexes of `table` over every row and plain columns (no
+   * condition, no expression), each as its column names in index order: what
+   * a question may choose its statement's shape by. Only the speed depends on
+   * it, never the answer. Optional: without it, questions take their general
+   * shape.
+   */
+  plainIndexes?(db: StatementExecutor, table: string): Promise<string[][]>;
 }
 
 /**
@@ -75,4 +83,15 @@ export async function schemaVersions(
     'SELECT DISTINCT CAST(schema_version AS TEXT) AS v FROM "runs" WHERE schema_version IS NOT NULL',
   );
   return rows.map((r) => r.v).sort();
+}
+
+/**
+ * Index rows (`i` the index, `c` a column or null for an expression, in index
+ * order) as {@link SchemaIntrospector.plainIndexes} lists them: an index with
+ * an expression is left out.
+ */
+export function plainColumnLists(rows: readonly { i: string; c: string | null }[]): string[][] {
+  const byIndex = new Map<string, (string | null)[]>();
+  for (const row of rows) byIndex.set(row.i, [...(byIndex.get(row.i) ?? []), row.c]);
+  return [...byIndex.values()].filter((cols): cols is string[] => cols.every((c) => c !== null));
 }

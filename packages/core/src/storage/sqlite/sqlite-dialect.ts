@@ -43,7 +43,11 @@ export const sqliteDialect: SqlDialect = {
     sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
     param: key.toLowerCase(),
   }),
-  jsonKeys: (column) => `CASE WHEN json_valid(${column}) THEN lower(${column}) END`,
+  // An object whose every member is a number, as reads decode it (one text or
+  // list member and reads give no distribution at all); the nested CASE keeps
+  // json_type, which fails on text that is not JSON, from seeing any.
+  jsonKeys: (column) =>
+    `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' AND NOT EXISTS (SELECT 1 FROM json_each(${column}) WHERE "type" NOT IN ('integer', 'real')) THEN lower(${column}) END END`,
   jsonKeyNumber: (keys, key) => ({
     sql: `CASE WHEN json_type(${keys}, ?) IN ('integer', 'real') THEN json_extract(${keys}, ?) END`,
     params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],

@@ -8,6 +8,7 @@ import { quoteIdent } from '../../sql/quote.js';
 import type { StatementExecutor } from '../../sql/statement-executor.js';
 import {
   looseIndexScan,
+  plainColumnLists,
   type SchemaIntrospector,
   schemaVersions,
   type ValueKind,
@@ -106,6 +107,16 @@ export const sqliteIntrospector: SchemaIntrospector = {
       [table, column],
     );
     return info !== undefined && indexedInTextOrder(db, table, column, info.type);
+  },
+
+  async plainIndexes(db, table) {
+    // An expression's entry has no column name; a partial index covers some rows only.
+    const rows = await db.all<{ i: string; c: string | null }>(
+      `SELECT l."name" AS "i", x."name" AS "c" FROM pragma_index_list(?) AS l, pragma_index_xinfo(l."name") AS x
+        WHERE l."partial" = 0 AND x."key" = 1 ORDER BY l."name", x."seqno"`,
+      [table],
+    );
+    return plainColumnLists(rows);
   },
 
   async textReadExactly(db, table, column, text) {

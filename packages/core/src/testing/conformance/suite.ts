@@ -35,6 +35,7 @@ import { queries } from './queries.js';
 import { questions } from './questions.js';
 import { lenientReads } from './reads.js';
 import { realFixtures } from './real-fixtures.js';
+import { reportIndexes } from './report-indexes.js';
 import { rollback } from './rollback.js';
 import { staleRuns } from './stale-runs.js';
 import { strictWrites } from './writes.js';
@@ -55,6 +56,7 @@ const GROUPS = [
   archiveWrites,
   comparing,
   questions,
+  reportIndexes,
 ] as const;
 
 type CaseNameOf<G> = G extends CaseGroup<infer C> ? keyof C & string : never;
