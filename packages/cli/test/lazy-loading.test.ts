@@ -104,4 +104,39 @@ describe('what a start loads', () => {
     expect(holds('manager')).not.toEqual([]);
     expect(holds('pg')).toEqual([]);
   });
+
+  it('a table builds no Intl.Segmenter for ASCII cells, and measures wide text when it has some', async () => {
+    // Counts the segmenters the process builds, and says so on stderr at exit.
+    const counter = path.join(dir, 'count-segmenters.mjs');
+    fs.writeFileSync(
+      counter,
+      `const Built = Intl.Segmenter;
+let built = 0;
+Intl.Segmenter = class extends Built { constructor(...a) { super(...a); built++; } };
+process.on('exit', () => process.stderr.write('segmenters built: ' + built + '\\n'));
+`,
+    );
+    const db = path.join(dir, 'widths', 'runs.db');
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(counter).href}` };
+    const list = () => runCli(['runs', 'list', '--db', db], { cwd: dir, env });
+    const start = (template: string) =>
+      runCli(['start', '--db', db, '--template', template, '--mode', 'forward'], { cwd: dir });
+    expect((await start('board_meeting')).code).toBe(0);
+    const ascii = await list();
+    expect(ascii.code).toBe(0);
+    expect(ascii.stderr).toContain('segmenters built: 0');
+    expect((await start('かいぎ')).code).toBe(0);
+    const wide = await list();
+    expect(wide.code).toBe(0);
+    expect(wide.stderr).toMatch(/segmenters built: [1-9]/);
+    // Two columns per CJK character: the template column is as wide as its
+    // longest value in columns, so every line's next column starts at one place.
+    const lines = wide.stdout.split('\n').filter((line) => line.includes('forward'));
+    const columnOf = (line: string) => {
+      const at = line.indexOf('forward');
+      return [...line.slice(0, at)].reduce((w, ch) => w + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0);
+    };
+    expect(lines).toHaveLength(2);
+    expect(columnOf(lines[0]!)).toBe(columnOf(lines[1]!));
+  });
 });

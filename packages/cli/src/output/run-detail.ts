@@ -4,10 +4,10 @@
  * listed under their validation), long values cut with `…`.
  */
 import type { MechanismUsage, ResolutionAssignment, ValidationRecord } from '@runmeta/core';
-import stringWidth from 'string-width';
 import type { CliContext } from '../context.js';
 import { printable } from './printable.js';
 import { truncate } from './table.js';
+import { displayWidth } from './width.js';
 
 /** Longest value shown in full; longer ones end in `…` (`--json` has them whole). */
 export const MAX_VALUE_LENGTH = 80;
@@ -32,13 +32,13 @@ function columns(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
     });
   }
   return rows.map((row) =>
     row
       .map((cell, i) =>
-        i < row.length - 1 ? cell + ' '.repeat(widths[i]! - stringWidth(cell)) : cell,
+        i < row.length - 1 ? cell + ' '.repeat(widths[i]! - displayWidth(cell)) : cell,
       )
       .join('  ')
       .trimEnd(),

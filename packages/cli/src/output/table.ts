@@ -5,8 +5,9 @@
  * and a long value is cut to its column with `…` instead of widening the table.
  * Widths count what a terminal shows (wide characters, no colour codes).
  */
-import stringWidth from 'string-width';
+
 import { printable } from './printable.js';
+import { displayWidth } from './width.js';
 
 /** Longest a text column grows by default before its values are cut with `…`. */
 export const DEFAULT_MAX_WIDTH = 48;
@@ -37,11 +38,11 @@ const cellText = (value: string | number | null | undefined): string =>
 
 /** Cut `text` to `width` terminal columns, ending in `…` when cut. */
 export function truncate(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   let out = '';
   let used = 0;
   for (const char of text) {
-    const w = stringWidth(char);
+    const w = displayWidth(char);
     if (used + w > width - 1) break;
     out += char;
     used += w;
@@ -50,7 +51,7 @@ export function truncate(text: string, width: number): string {
 }
 
 function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const fill = ' '.repeat(Math.max(0, width - stringWidth(text)));
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
   return align === 'right' ? fill + text : text + fill;
 }
 
@@ -68,12 +69,12 @@ export function createTableWriter<R>(columns: TableColumn<R>[], write: (text: st
     add(batch: readonly R[]): void {
       if (!widths) {
         widths = columns.map((column) => {
-          let width = Math.max(stringWidth(column.header), column.min ?? 0);
+          let width = Math.max(displayWidth(column.header), column.min ?? 0);
           const max = column.whole
             ? Number.POSITIVE_INFINITY
             : Math.max(width, column.max ?? DEFAULT_MAX_WIDTH);
           for (const row of batch)
-            width = Math.max(width, stringWidth(cellText(column.value(row))));
+            width = Math.max(width, displayWidth(cellText(column.value(row))));
           return Math.min(width, max);
         });
         write(
@@ -142,7 +143,7 @@ export function renderBars(
   let labelWidth = 0;
   for (const row of rows) {
     max = Math.max(max, row.value);
-    labelWidth = Math.max(labelWidth, Math.min(DEFAULT_MAX_WIDTH, stringWidth(row.label)));
+    labelWidth = Math.max(labelWidth, Math.min(DEFAULT_MAX_WIDTH, displayWidth(row.label)));
   }
   return rows
     .map((r) => {
