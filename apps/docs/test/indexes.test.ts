@@ -18,11 +18,18 @@ it('documents every index the registry declares on runs', () => {
   );
   for (const column of Object.values(TABLES.runs.columns).filter((c) => c.indexed))
     expect(paragraph, column.name).toContain(`\`${column.name}\``);
-  const rows = [...paragraph.matchAll(/^\| `(idx_\w+)` \| ([^|]+) \|/gm)].map(([, name, cols]) => ({
-    name,
-    columns: [...cols!.matchAll(/`(\w+)`/g)].map((m) => m[1]),
-  }));
+  const rows = [...paragraph.matchAll(/^\| `(idx_\w+)` \| ([^|]+) \| (.+) \|$/gm)].map(
+    ([, name, cols, purpose]) => ({
+      name,
+      columns: [...cols!.matchAll(/`(\w+)`/g)].map((m) => m[1]),
+      purpose,
+    }),
+  );
   expect(rows).toEqual(
-    (TABLES.runs.indexes ?? []).map((index) => ({ name: index.name, columns: [...index.columns] })),
+    (TABLES.runs.indexes ?? []).map((index) => ({
+      name: index.name,
+      columns: [...index.columns],
+      purpose: index.purpose,
+    })),
   );
 });

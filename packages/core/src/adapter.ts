@@ -30,6 +30,7 @@ export {
   CHILD_TABLES,
   type ColumnDef,
   type ColumnOrigin,
+  type CompositeIndex,
   canonicalColumns,
   columnsOf,
   TABLES,

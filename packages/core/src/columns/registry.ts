@@ -387,15 +387,22 @@ export const RUN_QUESTION_INDEXES: readonly CompositeIndex[] = [
       'token_budget_compliance',
     ],
     purpose:
-      "`report` totals by template (or over all runs): the runs in template, status and fidelity-distribution order with everything the totals add up, so each distinct distribution's JSON is read once per group rather than once per run",
+      '`report` by template, or `--by none`, over every run: the totals walk this index in order, each distinct fidelity distribution read once per template rather than once per run',
   },
   {
     name: 'idx_runs_template_compliance',
     columns: ['template_id', 'token_budget_compliance'],
     purpose:
-      "`report`'s compliance median and p90 per template: each is read at its rank within the template's entries, already in compliance order",
+      "`report`'s compliance median and p90 of each template, read at their rank within the template's entries",
   },
 ];
+
+/** The declared composite index named `name` (a registry name: its absence is a bug). */
+export function questionIndex(name: string): CompositeIndex {
+  const index = RUN_QUESTION_INDEXES.find((i) => i.name === name);
+  if (!index) throw new Error(`no question index named ${name}`);
+  return index;
+}
 
 /** Every table runmeta owns, in creation order. */
 export const TABLES = {

@@ -3,8 +3,9 @@
  * template, mode, status, day, week or month — or over all runs — the runs by
  * status, cost, tokens, LLM calls, budget overruns, the compliance distribution
  * and the fidelity totals per level. Two grouped statements (totals with the
- * fidelity levels, compliance ranks), each one pass over the runs in the
- * database; memory holds one row per group, whatever the number of runs.
+ * fidelity levels, compliance ranks; see `summary-totals.ts`), each one pass
+ * over the runs or over the report indexes where they serve; memory holds one
+ * row per group, whatever the number of runs.
  * Fidelity totals are of the known levels (`RESOLUTION_LEVELS`), keys read in
  * any case.
  *
@@ -16,7 +17,6 @@
 import * as z from 'zod/mini';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
-import type { Row } from '../sql/values.js';
 import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 import type { SummaryGrouping } from './summary-grouping-names.js';
 import {
@@ -31,6 +31,7 @@ import {
   groupTotals,
   type IndexedShape,
   indexedShape,
+  keyText,
   medianRank,
   p90Rank,
 } from './summary-totals.js';
@@ -90,23 +91,23 @@ const money = (value: number): number => Number(value.toPrecision(12));
 const orNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** The key of a result row as text (null stays null). */
-const keyOf = (row: Row): string | null =>
-  row.k === null || row.k === undefined ? null : String(row.k);
-
-/** Summarize `f`'s runs by `key`: one {@link SummaryGroup} per key value. */
+/**
+ * Summarize `f`'s runs by `key`: one {@link SummaryGroup} per key value, with
+ * each group's compliance percentiles when `ranked`.
+ */
 async function summarizeBy(
   f: CompiledFilter,
   key: BoundSql,
   shape: IndexedShape,
+  ranked: boolean,
 ): Promise<SummaryGroup[]> {
   const groups = new Map<string | null, SummaryGroup>();
   const totals = await groupTotals(f, key, shape);
   for (const row of totals) {
     const runs = num(row.runs);
     const known = RUN_STATUSES.reduce((sum, s) => sum + num(row[s]), 0);
-    groups.set(keyOf(row), {
-      key: keyOf(row),
+    groups.set(keyText(row), {
+      key: keyText(row),
       runs,
       byStatus: {
         completed: num(row.completed),
@@ -133,8 +134,8 @@ async function summarizeBy(
       ),
     });
   }
-  for (const ranks of await groupRanks(f, key, shape, totals)) {
-    const group = groups.get(keyOf({ k: ranks.key }));
+  for (const ranks of ranked ? await groupRanks(f, key, shape, totals) : []) {
+    const group = groups.get(ranks.key);
     if (group) Object.assign(group.compliance, { median: ranks.median, p90: ranks.p90 });
   }
   return [...groups.values()];
@@ -164,11 +165,13 @@ export async function summarizeRuns(
   const by: SummaryGrouping = o.by ?? 'template';
   const dialect = filter.view.db.dialect;
   const key = groupKey(by, filter.view.columns, dialect);
-  const groups = ordered(await summarizeBy(filter, key, await indexedShape(filter, by)), by);
-  if (by === 'none') return { by, groups, totals: groups[0] ?? emptyGroup() };
-  // Sums, counts and extremes add up over the groups; the percentiles are two
-  // ordered reads (an index range where the compliance index serves).
-  const totals = groups.reduce(addGroup, emptyGroup());
+  const shape = await indexedShape(filter, by);
+  const groups = ordered(await summarizeBy(filter, key, shape, by !== 'none'), by);
+  // Sums, counts and extremes add up over the groups (over all runs, the one
+  // group is the totals); the percentiles are two ordered reads (an index range
+  // where the compliance index serves).
+  const totals =
+    by === 'none' ? (groups[0] ?? emptyGroup()) : groups.reduce(addGroup, emptyGroup());
   const n = totals.compliance.count;
   totals.compliance.median = await complianceAt(filter, medianRank(n));
   totals.compliance.p90 = await complianceAt(filter, p90Rank(n));

@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import { RUN_QUESTION_INDEXES } from '../columns/registry.js';
+import { questionIndex } from '../columns/registry.js';
 import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
 import type { Row, SqlValue } from '../sql/values.js';
 import { type CompiledFilter, whereSql } from './run-query.js';
@@ -41,10 +41,9 @@ export async function indexedShape(f: CompiledFilter, by: SummaryGrouping): Prom
   const none = { totals: false, ranks: false };
   if (table === null || f.conditions.length || (by !== 'template' && by !== 'none')) return none;
   const lists = (await db.dialect.plainIndexes?.(db, table)) ?? [];
-  const [totals, ranks] = RUN_QUESTION_INDEXES;
   return {
-    totals: leads(lists, totals!.columns),
-    ranks: by === 'template' && leads(lists, ranks!.columns),
+    totals: leads(lists, questionIndex('idx_runs_report_totals').columns),
+    ranks: by === 'template' && leads(lists, questionIndex('idx_runs_template_compliance').columns),
   };
 }
 
@@ -110,12 +109,19 @@ export async function groupTotals(
   return f.all(sql, [...RUN_STATUSES, ...levels.flatMap((l) => l.params), ...rows.params]);
 }
 
-/** A group's compliance median and p90 (nearest rank), by its key as totals return it. */
+/** A group's compliance median and p90 (nearest rank), by its key as text. */
 export interface GroupRanks {
-  key: SqlValue;
+  key: string | null;
   median: number | null;
   p90: number | null;
 }
+
+/**
+ * The key of a result row as text (null stays null): what groups are told
+ * apart by, whatever the stored type (a blob read twice is two objects).
+ */
+export const keyText = (row: Row): string | null =>
+  row.k === null || row.k === undefined ? null : String(row.k);
 
 /** The nearest ranks (1-based) of the median and p90 among `n` values. */
 export const medianRank = (n: number): number => Math.floor((n + 1) / 2);
@@ -139,18 +145,17 @@ export async function groupRanks(
     const ranks: GroupRanks[] = [];
     for (const row of totals) {
       const n = Number(row.cn ?? 0);
-      const k = (row.k ?? null) as SqlValue;
-      const at = (rank: number) => complianceInTemplate(f, k, rank);
-      ranks.push({ key: k, median: await at(medianRank(n)), p90: await at(p90Rank(n)) });
+      const at = (rank: number) => complianceInTemplate(f, (row.k ?? null) as SqlValue, rank);
+      ranks.push({ key: keyText(row), median: await at(medianRank(n)), p90: await at(p90Rank(n)) });
     }
     return ranks;
   }
   const inner = `SELECT ${key.sql} AS "k", ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])}`;
   const ranked = `SELECT "k", "c", row_number() OVER (PARTITION BY "k" ORDER BY "c") AS "rn", count(*) OVER (PARTITION BY "k") AS "n" FROM (${inner}) AS "g"`;
   const sql = `SELECT "k", "c", "rn", "n" FROM (${ranked}) AS "r" WHERE "rn" = ("n" + 1) / 2 OR "rn" = (9 * "n" + 9) / 10`;
-  const found = new Map<SqlValue, GroupRanks>();
+  const found = new Map<string | null, GroupRanks>();
   for (const row of await f.all(sql, [...key.params, ...f.params])) {
-    const k = (row.k ?? null) as SqlValue;
+    const k = keyText(row);
     const ranks = found.get(k) ?? { key: k, median: null, p90: null };
     const rank = Number(row.rn);
     const n = Number(row.n);

@@ -110,9 +110,13 @@ export const sqliteIntrospector: SchemaIntrospector = {
   },
 
   async plainIndexes(db, table) {
-    // An expression's entry has no column name; a partial index covers some rows only.
+    // An expression's entry has no column name; a partial index covers some rows
+    // only; a column indexed under another collation than BINARY (a column
+    // declared NOCASE) groups and compares values that reads tell apart: each
+    // such place counts as an expression.
     const rows = await db.all<{ i: string; c: string | null }>(
-      `SELECT l."name" AS "i", x."name" AS "c" FROM pragma_index_list(?) AS l, pragma_index_xinfo(l."name") AS x
+      `SELECT l."name" AS "i", CASE WHEN x."coll" = 'BINARY' THEN x."name" END AS "c"
+         FROM pragma_index_list(?) AS l, pragma_index_xinfo(l."name") AS x
         WHERE l."partial" = 0 AND x."key" = 1 ORDER BY l."name", x."seqno"`,
       [table],
     );
