@@ -105,15 +105,17 @@ describe('what a start loads', () => {
     expect(holds('pg')).toEqual([]);
   });
 
-  it('a table builds no Intl.Segmenter for ASCII cells, and measures wide text when it has some', async () => {
+  it('a table of ASCII cells loads no string-width (nor its Intl.Segmenter); wide text is measured by it', async () => {
     // Counts the segmenters the process builds, and says so on stderr at exit.
     const counter = path.join(dir, 'count-segmenters.mjs');
     fs.writeFileSync(
       counter,
-      `const Built = Intl.Segmenter;
+      `import { createRequire } from 'node:module';
+const Built = Intl.Segmenter;
 let built = 0;
 Intl.Segmenter = class extends Built { constructor(...a) { super(...a); built++; } };
-process.on('exit', () => process.stderr.write('segmenters built: ' + built + '\\n'));
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('string-width'));
+process.on('exit', () => process.stderr.write('segmenters built: ' + built + ', string-width loaded: ' + loaded() + '\\n'));
 `,
     );
     const db = path.join(dir, 'widths', 'runs.db');
@@ -124,11 +126,11 @@ process.on('exit', () => process.stderr.write('segmenters built: ' + built + '\\
     expect((await start('board_meeting')).code).toBe(0);
     const ascii = await list();
     expect(ascii.code).toBe(0);
-    expect(ascii.stderr).toContain('segmenters built: 0');
+    expect(ascii.stderr).toContain('segmenters built: 0, string-width loaded: false');
     expect((await start('かいぎ')).code).toBe(0);
     const wide = await list();
     expect(wide.code).toBe(0);
-    expect(wide.stderr).toMatch(/segmenters built: [1-9]/);
+    expect(wide.stderr).toMatch(/segmenters built: [1-9]\d*, string-width loaded: true/);
     // Two columns per CJK character: the template column is as wide as its
     // longest value in columns, so every line's next column starts at one place.
     const lines = wide.stdout.split('\n').filter((line) => line.includes('forward'));
