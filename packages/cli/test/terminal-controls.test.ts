@@ -57,6 +57,36 @@ describe('stored controls are shown, not obeyed', () => {
     },
   );
 
+  it("report's bar charts measure a label as shown: escaped, on one line", async () => {
+    const charts = path.join(dir, 'charts', 'runs.db');
+    for (const [id, template] of [
+      ['r1', 'short'],
+      ['r2', 'red'],
+      ['r3', 'two'],
+    ]) {
+      const started = await runCli(
+        ['--db', charts, 'start', '--template', template!, '--mode', 'forward', '--run-id', id!],
+        { cwd: dir },
+      );
+      expect(started.code, started.stderr).toBe(0);
+    }
+    const raw = new BetterSqlite3(charts);
+    raw
+      .prepare('UPDATE runs SET template_id = ? WHERE run_id = ?')
+      .run('\u001b[31mRED\u001b[0m', 'r2');
+    raw.prepare('UPDATE runs SET template_id = ? WHERE run_id = ?').run('line1\nline2\tx', 'r3');
+    raw.close();
+    const result = await runCli(['--db', charts, 'report'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    const first = lines.indexOf('Runs per template:');
+    const chart = lines.slice(first + 1, lines.indexOf('', first));
+    // One row per template, every bar starting in the same column.
+    expect(chart).toHaveLength(3);
+    expect(new Set(chart.map((line) => line.indexOf('\u2588'))).size).toBe(1);
+    expect(chart.join('\n')).toContain('\\u001b[31mRED');
+  });
+
   it('an error naming a hostile run id escapes it too', async () => {
     const result = await cli('record', 'mechanism', `${ID}x`, 'M1', 'f');
     expect(result.code).toBe(2);

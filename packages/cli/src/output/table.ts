@@ -141,16 +141,18 @@ export function renderBars(
 ): string {
   let max = 0;
   let labelWidth = 0;
-  for (const row of rows) {
+  // Labels are stored values: one line each, terminal controls escaped before measuring.
+  const labels = rows.map((row) => cellText(row.label));
+  for (const [i, row] of rows.entries()) {
     max = Math.max(max, row.value);
-    labelWidth = Math.max(labelWidth, Math.min(DEFAULT_MAX_WIDTH, displayWidth(row.label)));
+    labelWidth = Math.max(labelWidth, Math.min(DEFAULT_MAX_WIDTH, displayWidth(labels[i]!)));
   }
   return rows
-    .map((r) => {
+    .map((r, i) => {
       // Legacy data can hold negative costs or tokens: such a value has no bar.
       const length = max > 0 && r.value > 0 ? Math.round((r.value / max) * width) : 0;
       const bar = '█'.repeat(length) || (r.value > 0 ? '▏' : '');
-      return `  ${pad(truncate(r.label, labelWidth), labelWidth)}  ${bar.padEnd(width)}  ${r.note ?? r.value}`;
+      return `  ${pad(truncate(labels[i]!, labelWidth), labelWidth)}  ${bar.padEnd(width)}  ${r.note ?? r.value}`;
     })
     .join('\n');
 }

@@ -387,7 +387,7 @@ export const RUN_QUESTION_INDEXES: readonly CompositeIndex[] = [
       'token_budget_compliance',
     ],
     purpose:
-      '`report` by template, or `--by none`, over every run: the totals walk this index in order, each distinct fidelity distribution read once per template rather than once per run',
+      '`report` by template, or `--by none`, over every run: the totals walk this index in order, each distinct fidelity distribution read once per template and status rather than once per run',
   },
   {
     name: 'idx_runs_template_compliance',
