@@ -17,16 +17,16 @@
 import * as z from 'zod/mini';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
-import { type CompiledFilter, compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
+import { type CompiledFilter, compileFilter, RunQueryFilterSchema } from './run-query.js';
 import type { SummaryGrouping } from './summary-grouping-names.js';
 import {
   type BoundSql,
-  columnOrNull,
   groupKey,
   isTimeGrouping,
   SUMMARY_GROUPING_NAMES,
 } from './summary-groups.js';
 import {
+  complianceAt,
   groupRanks,
   groupTotals,
   type IndexedShape,
@@ -176,17 +176,6 @@ export async function summarizeRuns(
   totals.compliance.median = await complianceAt(filter, medianRank(n));
   totals.compliance.p90 = await complianceAt(filter, p90Rank(n));
   return { by, groups, totals };
-}
-
-/** The `rank`-th smallest compliance (1-based) of the filter's runs; null for rank 0. */
-async function complianceAt(f: CompiledFilter, rank: number): Promise<number | null> {
-  const compliance = columnOrNull('token_budget_compliance', f.view.columns);
-  if (rank < 1 || compliance === 'NULL') return null;
-  const [row] = await f.all(
-    `SELECT ${compliance} AS "c" FROM ${f.view.from}${whereSql([...f.conditions, `${compliance} IS NOT NULL`])} ORDER BY ${compliance} LIMIT 1 OFFSET ?`,
-    [...f.params, rank - 1],
-  );
-  return row ? Number(row.c) : null;
 }
 
 /** `group` added into `total` (the compliance percentiles excepted). */

@@ -145,7 +145,7 @@ export async function groupRanks(
     const ranks: GroupRanks[] = [];
     for (const row of totals) {
       const n = Number(row.cn ?? 0);
-      const at = (rank: number) => complianceInTemplate(f, (row.k ?? null) as SqlValue, rank);
+      const at = (rank: number) => complianceAt(f, rank, ofTemplate((row.k ?? null) as SqlValue));
       ranks.push({ key: keyText(row), median: await at(medianRank(n)), p90: await at(p90Rank(n)) });
     }
     return ranks;
@@ -166,18 +166,28 @@ export async function groupRanks(
   return [...found.values()];
 }
 
-/** The `rank`-th smallest compliance (1-based) of the runs of `template` (null: without one). */
-async function complianceInTemplate(
+/**
+ * The `rank`-th smallest compliance (1-based) of `f`'s runs, narrowed by
+ * `narrower` (a group's condition) when given; null for rank 0. An ordered
+ * read that stops at its rank: an index range where a compliance index serves.
+ */
+export async function complianceAt(
   f: CompiledFilter,
-  template: SqlValue,
   rank: number,
+  narrower: BoundSql | null = null,
 ): Promise<number | null> {
-  if (rank < 1) return null;
-  const c = '"token_budget_compliance"';
-  const which = template === null ? '"template_id" IS NULL' : '"template_id" = ?';
+  const c = columnOrNull('token_budget_compliance', f.view.columns);
+  if (rank < 1 || c === 'NULL') return null;
+  const conditions = [...f.conditions, ...(narrower ? [narrower.sql] : []), `${c} IS NOT NULL`];
   const [row] = await f.all(
-    `SELECT ${c} AS "c" FROM ${f.view.from} WHERE ${which} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1 OFFSET ?`,
-    [...(template === null ? [] : [template]), rank - 1],
+    `SELECT ${c} AS "c" FROM ${f.view.from}${whereSql(conditions)} ORDER BY ${c} LIMIT 1 OFFSET ?`,
+    [...f.params, ...(narrower?.params ?? []), rank - 1],
   );
   return row ? Number(row.c) : null;
 }
+
+/** The condition of one template's runs (a stored value; null: runs without one). */
+const ofTemplate = (template: SqlValue): BoundSql =>
+  template === null
+    ? { sql: '"template_id" IS NULL', params: [] }
+    : { sql: '"template_id" = ?', params: [template] };
