@@ -95,6 +95,13 @@ describe.each(FIXTURES)('real fixture %s', (fixture) => {
     expect(integrityCheck(file)).toBe('ok');
     expect(sha256(reference)).toBe(originalSha);
 
+    if (!isV1 || strategy === 'carry-over') {
+      // Where indexes were built over these runs, SQLite's planner statistics
+      // were gathered too: each runs index row starts with the number of runs.
+      const stats = plainAll(file, 'SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ?', ['runs']);
+      expect(stats.map((row) => row.idx)).toContain('idx_runs_status');
+      for (const row of stats) expect(String(row.stat).split(' ')[0]).toBe(String(runCount));
+    }
     if (!isV1) {
       // A v2 file is repaired in place: no archive, and every table keeps every value.
       expect(fs.existsSync(archive)).toBe(false);

@@ -85,6 +85,18 @@ export function createIndexSql(
   );
 }
 
+/**
+ * `ANALYZE` of a table: the query planner's statistics, gathered where its
+ * indexes were just built (carry-over, repair). Without them SQLite takes any
+ * equality on an indexed column as selective, so `status = 'completed'` on a
+ * million runs walks 880,000 index entries and their rows (0.45 s) where a
+ * covering index answers in 0.13 s. The same statement on PostgreSQL, which
+ * also wants statistics after a bulk load. About 0.8 s for a million runs here.
+ */
+export function analyzeSql(table: TableDef): string {
+  return `ANALYZE ${quoteIdent(table.name)}`;
+}
+
 /** `ALTER TABLE … ADD COLUMN` for one column (additive repair). */
 export function addColumnSql(table: string, definition: string): string {
   return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${definition}`;

@@ -343,7 +343,17 @@ describe('planMigration: v2 databases', () => {
     expect(plan.addedColumns).toEqual([]);
     expect(kinds(plan)).toEqual(['create-missing-tables', 'record-history', 'verify']);
     const sql = step(plan, 'create-missing-tables').sql;
-    expect(sql.every((s) => s.startsWith('CREATE INDEX IF NOT EXISTS'))).toBe(true);
+    // The indexes, then the planner's statistics they need (and nothing else).
+    expect(sql.slice(0, -1).every((s) => s.startsWith('CREATE INDEX IF NOT EXISTS'))).toBe(true);
+    expect(sql.at(-1)).toBe('ANALYZE "runs"');
+  });
+
+  it('gathers no statistics when only a column is missing', () => {
+    const schema = freshV2();
+    schema.tables.runs = schema.tables.runs!.filter((c) => c.name !== 'fidelity_distribution');
+    const plan = planMigration(schema);
+    expect(plan.action).toBe('repair');
+    expect(plan.steps.flatMap((s) => s.sql).some((s) => s.startsWith('ANALYZE'))).toBe(false);
   });
 });
 

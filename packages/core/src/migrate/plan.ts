@@ -15,6 +15,7 @@ import {
 } from '../columns/registry.js';
 import {
   addColumnSql,
+  analyzeSql,
   columnDefinitionSql,
   createIndexSql,
   createTableSql,
@@ -301,11 +302,17 @@ export function planMigration(
       }
       plan.steps.push({
         kind: 'create-missing-tables',
-        description: missingTables.length
-          ? `Create missing table(s) ${missingTables.map((t) => t.name).join(', ')} and indexes`
-          : 'Create missing indexes',
+        description: `${
+          missingTables.length
+            ? `Create missing table(s) ${missingTables.map((t) => t.name).join(', ')} and indexes`
+            : 'Create missing indexes'
+        }${detection.missingIndexes.length ? ", then gather the query planner's statistics for runs" : ''}`,
         database,
-        sql: [...missingTables.map((t) => createTableSql(t, undefined, dialect)), ...indexSql],
+        sql: [
+          ...missingTables.map((t) => createTableSql(t, undefined, dialect)),
+          ...indexSql,
+          ...(detection.missingIndexes.length ? [analyzeSql(TABLES.runs)] : []),
+        ],
       });
       plan.steps.push(
         {
@@ -433,9 +440,9 @@ export function planMigration(
     {
       kind: 'create-indexes',
       description:
-        'Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep)',
+        "Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep), then gather the query planner's statistics for runs",
       database: aside,
-      sql: ddl.indexes,
+      sql: [...ddl.indexes, analyzeSql(TABLES.runs)],
     },
     {
       kind: 'record-history',

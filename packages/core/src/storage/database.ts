@@ -74,8 +74,15 @@ export class Database implements Executor {
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
-    return this.locked(() => this.direct.run(sql, params));
+    return this.locked(async () => {
+      const result = await this.direct.run(sql, params);
+      if (result.changes > 0) this.wrote = true;
+      return result;
+    });
   }
+
+  /** Whether a statement or transaction of this connection changed rows (for {@link close}'s upkeep). */
+  private wrote = false;
 
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     return this.locked(() => this.direct.all<T>(sql, params));
@@ -117,6 +124,7 @@ export class Database implements Executor {
       try {
         const result = await fn(this.direct);
         await this.direct.run('COMMIT');
+        if (mode === 'write') this.wrote = true;
         this.connection.onTransaction?.('commit');
         return result;
       } catch (error) {
@@ -202,11 +210,22 @@ export class Database implements Executor {
     return this.locked(() => fn(this.direct));
   }
 
-  /** Close once; later calls are no-ops. */
+  /**
+   * Close once; later calls are no-ops. A connection that committed writes first
+   * runs its dialect's upkeep (`afterWrites`); one that only
+   * read, or whose every write failed, leaves the file as it found it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.mutex.lock(async () => {
       if (this.closed) return;
+      if (this.wrote && this.dialect.afterWrites) {
+        try {
+          await this.dialect.afterWrites(this.direct);
+        } catch {
+          // Statistics are an optimisation: a busy lock or a full disk must not fail the close.
+        }
+      }
       this.closed = true;
       await this.connection.close();
     });

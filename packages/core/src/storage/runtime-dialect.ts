@@ -31,4 +31,11 @@ export interface RuntimeDialect {
   readOnly<T>(db: StatementExecutor, fn: () => Promise<T>): Promise<T>;
   /** Whether `query()` accepts the statement as a read (after comments are stripped). */
   isReadStatement(head: string): boolean;
+  /**
+   * Upkeep before a connection that committed writes closes (SQLite: gather the
+   * query planner's statistics again where a table has grown or shrunk much
+   * since they were taken). Best effort: a failure is ignored, the close goes on.
+   * Optional: PostgreSQL's autovacuum keeps its own statistics.
+   */
+  afterWrites?(db: StatementExecutor): Promise<void>;
 }
