@@ -31,7 +31,7 @@ const FUNCTIONS = ['resolve_entity', 'build_graph', 'generate_dialog', 'compress
 const RUN_COLUMNS = canonicalColumns(TABLES.runs).map((c) => c.name);
 
 /** Build the v2 file: `runs` runs with `perRun` mechanism rows each, one transaction. */
-function buildFile(file: string, runs: number, perRun: number): void {
+export function buildFile(file: string, runs: number, perRun: number): void {
   const random = prng(2);
   const db = new BetterSqlite3(file);
   try {
