@@ -66,7 +66,9 @@ function isWalWithoutLog(file: string): boolean {
   try {
     fd = fs.openSync(file, 'r');
     const header = new Uint8Array(100);
-    return fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2;
+    return (
+      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2
+    );
   } catch {
     return false;
   } finally {
