@@ -25,16 +25,26 @@ function requireText(text: unknown): void {
   }
 }
 
+/**
+ * The engine's own check where it has one (`String.prototype.isWellFormed`: Node
+ * 20, current browsers), several times faster than the regular expression, which
+ * older engines fall back to. Every string of every write goes through it.
+ */
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as string & { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
+
 /** Index of the first lone UTF-16 surrogate in `text`, or -1 when it is well-formed. */
 export function loneSurrogateIndex(text: string): number {
   requireText(text);
-  return LONE_SURROGATE.exec(text)?.index ?? -1;
+  return wellFormed(text) ? -1 : (LONE_SURROGATE.exec(text)?.index ?? -1);
 }
 
 /** Whether `text` is well-formed Unicode (no lone UTF-16 surrogate), so it is stored as it is. */
 export function isWellFormedText(text: string): boolean {
   requireText(text);
-  return !LONE_SURROGATE.test(text);
+  return wellFormed(text);
 }
 
 /** `\ud800`: a code unit as it is written in JavaScript and JSON. */
@@ -66,6 +76,9 @@ function isPlainObject(value: object): boolean {
  * instances or functions.
  */
 export function illFormedText(value: unknown): IllFormedText | null {
+  // Nearly every value is well-formed: say so without building paths, then look
+  // again, path by path, only for the one that is not.
+  if (wellFormedDeep(value, 0, new Set())) return null;
   const path: PropertyKey[] = [];
   const seen = new Set<object>();
   const visit = (item: unknown): string | null => {
@@ -94,6 +107,26 @@ export function illFormedText(value: unknown): IllFormedText | null {
   };
   const problem = visit(value);
   return problem ? { path, problem } : null;
+}
+
+/** Whether every string in `value` (as {@link illFormedText} looks) is well-formed. */
+function wellFormedDeep(item: unknown, depth: number, seen: Set<object>): boolean {
+  if (typeof item === 'string') return wellFormed(item);
+  if (typeof item !== 'object' || item === null || depth >= MAX_DEPTH || seen.has(item)) return true;
+  if (Array.isArray(item)) {
+    seen.add(item);
+    for (let i = 0; i < item.length; i++) {
+      if (!wellFormedDeep(item[i], depth + 1, seen)) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(item)) return true;
+  seen.add(item);
+  for (const key of Object.keys(item)) {
+    if (!wellFormed(key)) return false;
+    if (!wellFormedDeep((item as Record<string, unknown>)[key], depth + 1, seen)) return false;
+  }
+  return true;
 }
 
 /** A decoder that fails on bytes that are not UTF-8 (instead of replacing them with U+FFFD). */
