@@ -74,6 +74,7 @@ export const postgresDialect: SqlDialect = {
     sql: `(SELECT sum(e.value::double precision) FROM jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS e WHERE lower(e.key) = CAST(? AS TEXT))`,
     param: key.toLowerCase(),
   }),
+  distinctJsonArray: (column) => `json_agg(DISTINCT ${column})::text`,
   jsonKeys: (column) =>
     `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN lower(${column})::jsonb END`,
   jsonKeyNumber: (keys, key) => ({

@@ -161,21 +161,23 @@ export function mechanismsSelect(
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter, dialect);
   return {
-    sql: `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (SELECT "run_id" FROM "runs"${where.sql}) GROUP BY "run_id", "mechanism"`,
+    sql: `SELECT "run_id", ${mechanismList(dialect)} FROM "mechanism_usage" WHERE "run_id" IN (SELECT "run_id" FROM "runs"${where.sql}) GROUP BY "run_id"`,
     params: where.params,
   };
 }
 
-/** Group `(run_id, mechanism)` rows into sorted mechanism lists. */
+/** The column of {@link groupMechanisms}' rows: a run's distinct mechanisms, as JSON array text. */
+export function mechanismList(dialect: SqlDialect): string {
+  return `${dialect.distinctJsonArray('"mechanism"')} AS "mechanisms"`;
+}
+
+/** `(run_id, mechanisms)` rows (see {@link mechanismList}) as sorted mechanism lists by run. */
 export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
   const byRun = new Map<string, string[]>();
   for (const row of rows) {
-    const runId = String(row.run_id);
-    const list = byRun.get(runId) ?? [];
-    list.push(String(row.mechanism));
-    byRun.set(runId, list);
+    const list = (JSON.parse(String(row.mechanisms)) as unknown[]).map(String);
+    byRun.set(String(row.run_id), sortMechanisms(list));
   }
-  for (const [runId, list] of byRun) byRun.set(runId, sortMechanisms(list));
   return byRun;
 }
 

@@ -112,7 +112,8 @@ export function illFormedText(value: unknown): IllFormedText | null {
 /** Whether every string in `value` (as {@link illFormedText} looks) is well-formed. */
 function wellFormedDeep(item: unknown, depth: number, seen: Set<object>): boolean {
   if (typeof item === 'string') return wellFormed(item);
-  if (typeof item !== 'object' || item === null || depth >= MAX_DEPTH || seen.has(item)) return true;
+  if (typeof item !== 'object' || item === null || depth >= MAX_DEPTH || seen.has(item))
+    return true;
   if (Array.isArray(item)) {
     seen.add(item);
     for (let i = 0; i < item.length; i++) {

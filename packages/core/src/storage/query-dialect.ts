@@ -35,6 +35,13 @@ export interface QueryDialect {
    * PostgreSQL does not pull up one with an OFFSET).
    */
   evaluateOnce: string;
+  /**
+   * An aggregate: the distinct values of `column` within a group, as the text of
+   * a JSON array, in any order. A run's mechanisms come back as one row per run
+   * instead of one per (run, mechanism) (2,000 rows instead of 31,000 in the
+   * shared W2, which reads several times faster).
+   */
+  distinctJsonArray(column: string): string;
   /** The Monday (`YYYY-MM-DD`) of the ISO week of a `YYYY-MM-DD` text expression. */
   weekStart(day: string): string;
   /**

@@ -46,6 +46,10 @@ export const sqliteDialect: SqlDialect = {
   // An object whose every member is a number, as reads decode it (one text or
   // list member and reads give no distribution at all); the nested CASE keeps
   // json_type, which fails on text that is not JSON, from seeing any.
+  // JSON cannot hold a BLOB: one is taken as its bytes read as text, as
+  // JavaScript's String() of the bytes better-sqlite3 returns would.
+  distinctJsonArray: (column) =>
+    `json_group_array(DISTINCT CASE typeof(${column}) WHEN 'blob' THEN CAST(${column} AS TEXT) ELSE ${column} END)`,
   jsonKeys: (column) =>
     `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' AND NOT EXISTS (SELECT 1 FROM json_each(${column}) WHERE "type" NOT IN ('integer', 'real')) THEN lower(${column}) END END`,
   jsonKeyNumber: (keys, key) => ({
