@@ -5,6 +5,7 @@
  */
 
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AdapterCapabilities, OpenOptions, StorageAdapter } from '@runmeta/core';
 import {
   createMemoryContainer,
@@ -56,23 +57,42 @@ export interface NodeSqliteAdapter extends StorageAdapter {
 /** How much of a file a mapped read-only connection maps (SQLite caps it, at 2 GB by default). */
 const READ_MMAP_BYTES = 2 ** 31;
 
+/** Largest WAL-mode file read as an in-memory snapshot for a read-only session. */
+const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
+
 /**
- * Whether a file's header says WAL mode while no -wal file exists beside it: a
- * read-only connection would then create -wal and -shm files beside it.
+ * Whether a file's header says WAL mode while no -wal file exists beside it (a
+ * read-only connection would then create -wal and -shm beside it), and whether
+ * it is small enough to read as a snapshot instead.
  */
-function isWalWithoutLog(file: string): boolean {
+function isWalWithoutLog(file: string): false | 'small' | 'large' {
   if (fs.existsSync(`${file}-wal`)) return false;
   let fd: number | undefined;
   try {
+    const size = fs.statSync(file).size;
     fd = fs.openSync(file, 'r');
     const header = new Uint8Array(100);
-    return (
-      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2
-    );
+    const wal =
+      fs.readSync(fd, header, 0, 100, 0) === 100 && looksLikeSqlite(header) && header[18] === 2;
+    return wal ? (size > SNAPSHOT_LIMIT ? 'large' : 'small') : false;
   } catch {
     return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Whether this process may write the file and make files beside it: then the
+ * side files a read in place makes are its own, and its close removes them.
+ */
+function writableHere(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -146,10 +166,8 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
       // Before SQLite sees it: a pipe would block it forever, a link be followed.
       onPath('cannot read', file, () => checkDatabaseFiles(file));
       const snapshot = () => {
-        // With no -wal present the main file holds every row: where SQLite cannot
-        // make its side files (a folder we may not write to), read a snapshot of
-        // the bytes instead. It costs reading and copying the whole file (about
-        // 0.2 s for 10 MB here), so it is only the fallback.
+        // With no -wal present the main file holds every row: read a snapshot of
+        // its bytes, and SQLite makes no side files.
         const bytes = readRegularFile(file, 'cannot read');
         const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
         const connection = wrapConnection(copy, undefined, { queryOnly: true });
@@ -157,10 +175,18 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         return connection;
       };
       // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
-      // They are removed again on close (below), so a dry run, a refused open or a
-      // read of the archive leaves the folder as it found it, whatever the file's
-      // size: opening costs the same for 1 MB and 500 MB.
+      // A read-only session (a dry run, a read of the archive, a CLI query) of a
+      // small file reads a snapshot instead, so nothing appears even if the
+      // process dies before it closes. A brief look before opening for writing
+      // reads in place whatever the size (a copy costs about 0.2 s for 10 MB):
+      // the write connection that follows makes those files anyway, and if the
+      // open is refused, close removes them. A file this process may not write
+      // is never read in place where a snapshot can do: the side files would be
+      // this process's, and its owner could no longer write.
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
+      if (walWithoutLog === 'small' && (!openOptions.brief || !writableHere(file))) {
+        return snapshot();
+      }
       const shmExisted = fs.existsSync(`${file}-shm`);
       if (!openOptions.readOnly) container.ensureDirectory();
       let client: BetterSqlite3.Database;

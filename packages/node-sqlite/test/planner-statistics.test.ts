@@ -4,10 +4,20 @@
  * table has grown much since; a session that wrote nothing leaves the file
  * byte-identical. Checked with plain better-sqlite3 reads of the file.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { listRuns, type RunmetaError } from '@runmeta/core';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRunDatabase } from '../src/index.js';
-import { countRows, makeTempDir, plainAll, removeDir, sha256 } from './process-helpers.js';
+import {
+  copyFixture,
+  countRows,
+  makeTempDir,
+  plainAll,
+  removeDir,
+  sha256,
+} from './process-helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -54,14 +64,16 @@ describe('planner statistics', () => {
     expect(statusStatRows(file)).toBe(105);
   });
 
-  it('are left alone by a session that wrote nothing, or whose only write was refused', async () => {
+  it('are left alone by a session that wrote nothing, whose one write failed, or whose commit changed no row', async () => {
     const file = path.join(dir, 'runs.db');
     await startRuns(file, 1);
     // A file without statistics (as every file written before this version).
-    const plain = await import('better-sqlite3');
-    const db = new plain.default(file);
-    db.exec('DROP TABLE sqlite_stat1');
-    db.close();
+    const plain = new BetterSqlite3(file);
+    const [{ runId }] = plain.prepare('SELECT run_id AS runId FROM runs').all() as {
+      runId: string;
+    }[];
+    plain.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
+    plain.close();
     const before = sha256(file);
 
     const reader = await openRunDatabase(file);
@@ -69,13 +81,33 @@ describe('planner statistics', () => {
     await reader.close();
     expect(sha256(file)).toBe(before);
 
+    // Refused inside its transaction (the id exists), so it is rolled back.
     const writer = await openRunDatabase(file);
-    await expect(
-      // @ts-expect-error: causalMode is required; the refusal is the point
-      writer.startRun({ templateId: 't' }),
-    ).rejects.toThrow(/causalMode/);
+    const error = await writer.startRun({ runId, templateId: 't', causalMode: 'forward' }).then(
+      () => null,
+      (e: RunmetaError) => e,
+    );
+    expect(error?.message).toMatch(/already/i);
+    // A sweep that finds nothing to close commits, but changes no row.
+    expect(await writer.closeStaleRuns({ olderThanMs: 1e12 })).toEqual([]);
     await writer.close();
     expect(sha256(file)).toBe(before);
     expect(statusStatRows(file)).toBeNull();
+  });
+
+  it('never touch the v1 archive, even when it was read through the writer', async () => {
+    const file = copyFixture('deployed-v1-20col-393runs.db', dir);
+    await (await openRunDatabase(file, { migration: { strategy: 'archive' } })).close();
+    const archive = path.join(dir, 'runs_v1_archive.db');
+    const archived = sha256(archive);
+    const manager = await openRunDatabase(file);
+    await manager.startRun({ templateId: 't', causalMode: 'forward' });
+    const page = await listRuns(manager, { includeArchive: true, limit: 500 });
+    expect(page.runs.length).toBe(countRows(archive, 'runs') + 1);
+    await manager.close();
+    expect(sha256(archive)).toBe(archived);
+    expect(fs.existsSync(`${archive}-wal`)).toBe(false);
+    // The active file, which was written, got its statistics.
+    expect(statusStatRows(file)).toBe(1);
   });
 });

@@ -163,7 +163,11 @@ async function inspect(
   if (!(await adapter.exists(database)))
     return { db: null, plan: planMigration(null, planOptions), schema: null };
   const look = async (readOnly: boolean) => {
-    const db = await openDatabase(adapter, database, { readOnly });
+    // Opening for writing closes this look at once and opens again: brief.
+    const db = await openDatabase(adapter, database, {
+      readOnly,
+      brief: readOnly && !options.readOnly,
+    });
     try {
       const schema = await observeSchema(db);
       // Reading a view that stands in for a table would run the file's own code.

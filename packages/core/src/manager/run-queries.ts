@@ -161,23 +161,36 @@ export function mechanismsSelect(
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter, dialect);
   return {
-    sql: `SELECT "run_id", ${mechanismList(dialect)} FROM "mechanism_usage" WHERE "run_id" IN (SELECT "run_id" FROM "runs"${where.sql}) GROUP BY "run_id"`,
+    sql: mechanismsOfRunsSql(dialect, `SELECT "run_id" FROM "runs"${where.sql}`),
     params: where.params,
   };
 }
 
-/** The column of {@link groupMechanisms}' rows: a run's distinct mechanisms, as JSON array text. */
-export function mechanismList(dialect: SqlDialect): string {
-  return `${dialect.distinctJsonArray('"mechanism"')} AS "mechanisms"`;
+/**
+ * The distinct mechanisms of the runs whose ids `runIds` (SQL) gives, for
+ * {@link groupMechanisms}: one row per run with them as a JSON array where the
+ * dialect can aggregate so, else one row per run and mechanism.
+ */
+export function mechanismsOfRunsSql(dialect: SqlDialect, runIds: string): string {
+  return dialect.distinctJsonArray
+    ? `SELECT "run_id", ${dialect.distinctJsonArray('"mechanism"')} AS "mechanisms" FROM "mechanism_usage" WHERE "run_id" IN (${runIds}) GROUP BY "run_id"`
+    : `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runIds}) GROUP BY "run_id", "mechanism"`;
 }
 
-/** `(run_id, mechanisms)` rows (see {@link mechanismList}) as sorted mechanism lists by run. */
+/** The rows of {@link mechanismsOfRunsSql} as sorted mechanism lists by run. */
 export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
   const byRun = new Map<string, string[]>();
   for (const row of rows) {
-    const list = (JSON.parse(String(row.mechanisms)) as unknown[]).map(String);
-    byRun.set(String(row.run_id), sortMechanisms(list));
+    const runId = String(row.run_id);
+    if ('mechanisms' in row) {
+      byRun.set(runId, (JSON.parse(String(row.mechanisms)) as unknown[]).map(String));
+      continue;
+    }
+    const list = byRun.get(runId) ?? [];
+    list.push(String(row.mechanism));
+    byRun.set(runId, list);
   }
+  for (const [runId, list] of byRun) byRun.set(runId, sortMechanisms(list));
   return byRun;
 }
 

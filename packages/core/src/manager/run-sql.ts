@@ -17,7 +17,7 @@ import type { Executor } from '../storage/database.js';
 import { keyOrderBy, type RowOrder } from '../storage/keyset-pages.js';
 import { ID_BATCH } from './archive-union.js';
 import type { ColumnCache } from './column-cache.js';
-import { decodeRun, groupMechanisms, mechanismList } from './run-queries.js';
+import { decodeRun, groupMechanisms, mechanismsOfRunsSql } from './run-queries.js';
 
 /** Whether the `runs` table of `tx` holds `runId`. */
 export async function runExists(tx: Executor, runId: string): Promise<boolean> {
@@ -139,10 +139,7 @@ export async function mechanismsOfRuns(
   for (let i = 0; i < runIds.length; i += ID_BATCH) {
     const ids = runIds.slice(i, i + ID_BATCH);
     rows.push(
-      ...(await db.all(
-        `SELECT "run_id", ${mechanismList(db.dialect)} FROM "mechanism_usage" WHERE "run_id" IN (${ids.map(() => '?').join(', ')}) GROUP BY "run_id"`,
-        ids,
-      )),
+      ...(await db.all(mechanismsOfRunsSql(db.dialect, ids.map(() => '?').join(', ')), ids)),
     );
   }
   return groupMechanisms(rows);

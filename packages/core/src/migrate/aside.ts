@@ -103,6 +103,7 @@ export async function applyMigration(
     await adapter.remove(asideName);
     asideOpened = true;
     const aside = await openDatabase(adapter, asideName);
+    let built = false;
     try {
       await aside.transaction(async (tx) => {
         for (const sql of step('create-aside')!.sql) await tx.run(sql);
@@ -139,8 +140,10 @@ export async function applyMigration(
               },
         ),
       );
+      built = true;
     } finally {
-      await aside.close();
+      // A failed or cancelled build is deleted next: no statistics to gather first.
+      await aside.close({ upkeep: built });
     }
 
     // 3. Swap: original → archive, aside → original. Each rename is atomic.

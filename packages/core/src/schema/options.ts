@@ -206,6 +206,7 @@ export const ExecutorOption = z.custom<{ all: unknown }>(
 export const OpenOptionsSchema = z.strictObject({
   readOnly: z.optional(z.boolean()),
   exactIntegers: z.optional(z.boolean()),
+  brief: z.optional(z.boolean()),
 });
 
 /** Options of `copyTables`. */

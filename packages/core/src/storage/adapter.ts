@@ -46,6 +46,14 @@ export interface OpenOptions {
    * round may ignore it.
    */
   readonly exactIntegers?: boolean;
+  /**
+   * With `readOnly`: a brief look before the database is opened for writing (its
+   * schema read, then closed). A backend may read it in a way that only suits a
+   * short look (node-sqlite reads a WAL-mode file in place, making the side files
+   * the write connection makes anyway, instead of copying it whole into memory).
+   * Backends may ignore it.
+   */
+  readonly brief?: boolean;
 }
 
 /**

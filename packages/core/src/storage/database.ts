@@ -51,14 +51,26 @@ export class Database implements Executor {
   ) {
     this.direct = {
       dialect,
-      run: (sql, params) => this.guard(() => connection.run(sql, params ?? [])),
+      run: (sql, params) =>
+        this.guard(async () => {
+          const result = await connection.run(sql, params ?? []);
+          if (result.changes > 0) this.changed = true;
+          return result;
+        }),
       all: <T extends Row>(sql: string, params?: SqlParams) =>
-        this.guard(() => connection.all(sql, params ?? [])) as Promise<T[]>,
+        this.guard(() => {
+          // A write that returns rows (`INSERT … RETURNING`) reports no change
+          // count: it counts as changing rows.
+          if (!dialect.isReadStatement(sql.trimStart())) this.changed = true;
+          return connection.all(sql, params ?? []);
+        }) as Promise<T[]>,
       runMany: (sql, paramSets) =>
         this.guard(async () => {
-          if (connection.runMany) return connection.runMany(sql, paramSets);
           let changes = 0;
-          for (const params of paramSets) changes += (await connection.run(sql, params)).changes;
+          if (connection.runMany) changes = (await connection.runMany(sql, paramSets)).changes;
+          else
+            for (const params of paramSets) changes += (await connection.run(sql, params)).changes;
+          if (changes > 0) this.changed = true;
           return { changes };
         }),
     };
@@ -75,13 +87,18 @@ export class Database implements Executor {
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
     return this.locked(async () => {
+      this.changed = false;
       const result = await this.direct.run(sql, params);
-      if (result.changes > 0) this.wrote = true;
+      // Outside a transaction a statement commits on its own.
+      if (this.changed) this.wrote = true;
       return result;
     });
   }
 
-  /** Whether a statement or transaction of this connection changed rows (for {@link close}'s upkeep). */
+  /** Whether a statement since the last {@link transaction} began (or {@link run}) changed rows. */
+  private changed = false;
+
+  /** Whether rows this connection changed were committed (for {@link close}'s upkeep). */
   private wrote = false;
 
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
@@ -121,10 +138,13 @@ export class Database implements Executor {
     return this.locked(async () => {
       await this.begin(mode === 'write' ? this.dialect.beginWrite : this.dialect.beginRead);
       this.connection.onTransaction?.('begin');
+      this.changed = false;
       try {
         const result = await fn(this.direct);
+        // A commit that changed no row (a sweep that found nothing) wrote nothing.
+        const changed = this.changed;
         await this.direct.run('COMMIT');
-        if (mode === 'write') this.wrote = true;
+        if (changed) this.wrote = true;
         this.connection.onTransaction?.('commit');
         return result;
       } catch (error) {
@@ -214,12 +234,13 @@ export class Database implements Executor {
    * Close once; later calls are no-ops. A connection that committed writes first
    * runs its dialect's upkeep (`afterWrites`); one that only
    * read, or whose every write failed, leaves the file as it found it.
+   * `upkeep: false` skips it (a database about to be deleted).
    */
-  async close(): Promise<void> {
+  async close(options: { upkeep?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     await this.mutex.lock(async () => {
       if (this.closed) return;
-      if (this.wrote && this.dialect.afterWrites) {
+      if (this.wrote && options.upkeep !== false && this.dialect.afterWrites) {
         try {
           await this.dialect.afterWrites(this.direct);
         } catch {

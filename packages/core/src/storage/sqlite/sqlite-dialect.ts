@@ -106,7 +106,9 @@ export const sqliteDialect: SqlDialect = {
     // Without the 0x10 bit the analysis has no row limit: a limited one samples
     // the first rows of each index and so takes `status` (three values in a
     // million runs) for near-unique, and the planner walks its index again.
-    await db.all('PRAGMA optimize(0x10002)');
+    // `main.` only: a v1 archive attached to this connection is only ever read
+    // (byte-identical, rollback restores it), statistics included.
+    await db.all('PRAGMA main.optimize(0x10002)');
   },
   async beforeBulkCopy(db) {
     await db.run('PRAGMA foreign_keys = OFF');
