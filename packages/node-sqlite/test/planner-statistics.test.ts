@@ -69,9 +69,7 @@ describe('planner statistics', () => {
     await startRuns(file, 1);
     // A file without statistics (as every file written before this version).
     const plain = new BetterSqlite3(file);
-    const [{ runId }] = plain.prepare('SELECT run_id AS runId FROM runs').all() as {
-      runId: string;
-    }[];
+    const runId = plain.prepare('SELECT run_id FROM runs').pluck().get() as string;
     plain.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
     plain.close();
     const before = sha256(file);
