@@ -169,7 +169,10 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         // With no -wal present the main file holds every row: read a snapshot of
         // its bytes, and SQLite makes no side files.
         const bytes = readRegularFile(file, 'cannot read');
-        const copy = new BetterSqlite3(Buffer.from(withoutWalHeader(new Uint8Array(bytes))));
+        // The buffer is ours: mark it as not WAL in place (only the 100-byte header
+        // is copied), so the file is copied once, into SQLite, not three times more.
+        bytes.set(withoutWalHeader(bytes.subarray(0, 100)), 0);
+        const copy = new BetterSqlite3(bytes);
         const connection = wrapConnection(copy, undefined, { queryOnly: true });
         exactIntegers(copy, openOptions);
         return connection;
