@@ -124,6 +124,12 @@ export class CliContext {
        */
       onlyMigrating?: boolean;
       refuseV1?: (v1: MetadataManager) => Promise<Error>;
+      /**
+       * A read that scans an index or more in one go (`runs count`): a SQLite file
+       * is mapped (`mapReadOnly`), which reads cold pages faster than SQLite's own
+       * page cache fills (0.11 s against 0.19 s for a count over a million runs).
+       */
+      mapped?: boolean;
     } & Partial<ManagerOptions>,
   ): Promise<MetadataManager> {
     const { refuseV1, ...others } = options;
@@ -153,13 +159,13 @@ export class CliContext {
       // Not v1: a v2 database that needs a repair, which every write makes.
       return this.open(others);
     }
-    const { write, announce = true, onlyMigrating = false, ...rest } = others;
+    const { write, announce = true, onlyMigrating = false, mapped = false, ...rest } = others;
     const progress = this.progress('migrating');
     try {
       const location = this.location;
       const open = (signal?: AbortSignal) =>
         MetadataManager.open({
-          adapter: location.adapter(),
+          adapter: location.adapter({ mapReadOnly: mapped && !write }),
           database: location.database,
           readOnly: !write,
           onMigrationProgress: (p: MigrationProgress) => progress.update(p),

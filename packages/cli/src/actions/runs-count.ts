@@ -6,7 +6,7 @@ import { filterFromOptions } from '../shared/run-filter-options.js';
 
 /** Runs `runs count`, as declared (options, help) in `commands/runs-count.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
-  const manager = await ctx.open({ write: false });
+  const manager = await ctx.open({ write: false, mapped: true });
   try {
     const runs = await countRuns(manager, filterFromOptions(options));
     if (ctx.global.json) ctx.json({ runs });
