@@ -63,6 +63,9 @@ export interface PlanOptions {
   dialect?: SqlDialect;
 }
 
+/** How a step that ends with `ANALYZE "runs"` says so. */
+const STATISTICS_STEP = ", then gather the query planner's statistics for runs";
+
 /** The kinds of step a plan can contain, in the order they run. */
 export type StepKind =
   | 'checkpoint'
@@ -292,6 +295,8 @@ export function planMigration(
         return plan;
       }
       plan.action = 'repair';
+      // New indexes want the planner's statistics; added columns alone do not.
+      const statistics = detection.missingIndexes.length ? [analyzeSql(TABLES.runs)] : [];
       if (plan.addedColumns.length) {
         plan.steps.push({
           kind: 'add-missing-columns',
@@ -302,16 +307,15 @@ export function planMigration(
       }
       plan.steps.push({
         kind: 'create-missing-tables',
-        description: `${
-          missingTables.length
+        description:
+          (missingTables.length
             ? `Create missing table(s) ${missingTables.map((t) => t.name).join(', ')} and indexes`
-            : 'Create missing indexes'
-        }${detection.missingIndexes.length ? ", then gather the query planner's statistics for runs" : ''}`,
+            : 'Create missing indexes') + (statistics.length ? STATISTICS_STEP : ''),
         database,
         sql: [
           ...missingTables.map((t) => createTableSql(t, undefined, dialect)),
           ...indexSql,
-          ...(detection.missingIndexes.length ? [analyzeSql(TABLES.runs)] : []),
+          ...statistics,
         ],
       });
       plan.steps.push(
@@ -439,8 +443,7 @@ export function planMigration(
   plan.steps.push(
     {
       kind: 'create-indexes',
-      description:
-        "Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep), then gather the query planner's statistics for runs",
+      description: `Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep)${STATISTICS_STEP}`,
       database: aside,
       sql: [...ddl.indexes, analyzeSql(TABLES.runs)],
     },
