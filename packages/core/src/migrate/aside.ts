@@ -19,7 +19,7 @@ import { ApplyOptionsSchema, MigrationPlanOption, parseOptions } from '../schema
 import { parseInput } from '../schema/validate.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { StorageAdapterOption } from '../storage/adapter-option.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Executor } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { type AsideStage, failedMigration } from './aside-undo.js';
 import { carryOver, type MigrationProgress } from './carry-over.js';
@@ -104,24 +104,18 @@ export async function applyMigration(
     asideOpened = true;
     const aside = await openDatabase(adapter, asideName);
     let built = false;
-    try {
-      await aside.transaction(async (tx) => {
-        for (const sql of step('create-aside')!.sql) await tx.run(sql);
-      });
-      await pause();
-      if (plan.strategy === 'carry-over') {
-        await carryOver(adapter, aside, plan, { progress, pageSize, pause, ...counts });
-      }
+    const createTables = async (tx: Executor) => {
+      for (const sql of step('create-aside')!.sql) await tx.run(sql);
+    };
+    const createIndexes = async (tx: Executor) => {
       const indexes = step('create-indexes');
-      if (indexes) {
-        progress({ step: 'create-indexes' });
-        await aside.transaction(async (tx) => {
-          for (const sql of indexes.sql) await tx.run(sql);
-        });
-      }
-      await pause();
+      if (!indexes) return;
+      progress({ step: 'create-indexes' });
+      for (const sql of indexes.sql) await tx.run(sql);
+    };
+    const recordHistory = async (tx: Executor) => {
       progress({ step: 'record-history' });
-      await aside.run(
+      await tx.run(
         step('record-history')!.sql[0]!,
         historyParams(
           plan,
@@ -140,10 +134,31 @@ export async function applyMigration(
               },
         ),
       );
+    };
+    try {
+      if (plan.strategy === 'carry-over') {
+        await aside.transaction(createTables);
+        await pause();
+        await carryOver(adapter, aside, plan, { progress, pageSize, pause, ...counts });
+        await aside.transaction(createIndexes);
+        await pause();
+        await aside.transaction(recordHistory);
+      } else {
+        // Nothing to copy: the whole file is one transaction, so one commit
+        // (and one sync) instead of one per step.
+        await aside.transaction(async (tx) => {
+          await createTables(tx);
+          await pause();
+          await createIndexes(tx);
+          await pause();
+          await recordHistory(tx);
+        });
+      }
       built = true;
     } finally {
-      // A failed or cancelled build is deleted next: no statistics to gather first.
-      await aside.close({ upkeep: built });
+      // A failed or cancelled build is deleted next, and a file with no rows
+      // yet has no statistics worth gathering: carried rows alone want them.
+      await aside.close({ upkeep: built && plan.strategy === 'carry-over' });
     }
 
     // 3. Swap: original → archive, aside → original. Each rename is atomic.
@@ -176,6 +191,7 @@ async function surveySource(
 ): Promise<void> {
   const source = await openDatabase(adapter, plan.database);
   try {
+    if (source.dialect.scanOnceSql) await source.run(source.dialect.scanOnceSql);
     await checkpoint(source);
     // Carry-over verifies every copied table; the archive strategy only renames
     // the file, so counting its runs once is the whole check (and keeps it fast).

@@ -113,7 +113,9 @@ export function carryOverCopy(
     select: pages.next,
     insert: insertSql(table.name, [...targetColumns, ...Object.keys(constants)]),
     attachedRange: keyed.rowid
-      ? `SELECT CAST(min(_rowid_) AS TEXT) AS ${quoteIdent('first')}, CAST(max(_rowid_) AS TEXT) AS ${quoteIdent('last')} FROM ${sourceTable}`
+      ? // Two subqueries: SQLite answers a lone min() or max() of the rowid from
+        // the b-tree's edge, but scans the whole table for both in one SELECT.
+        `SELECT CAST((SELECT min(_rowid_) FROM ${sourceTable}) AS TEXT) AS ${quoteIdent('first')}, CAST((SELECT max(_rowid_) FROM ${sourceTable}) AS TEXT) AS ${quoteIdent('last')}`
       : null,
     attachedPage: keyed.rowid
       ? `${into} WHERE _rowid_ >= ? AND _rowid_ <= ? ORDER BY _rowid_`

@@ -440,12 +440,16 @@ export function planMigration(
       });
     }
   }
+  // Only carried rows want the planner's statistics; an empty file's would be empty.
+  const carried = strategy === 'carry-over';
   plan.steps.push(
     {
       kind: 'create-indexes',
-      description: `Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep)${STATISTICS_STEP}`,
+      description: carried
+        ? `Create the v2 indexes (after the copy: one sort per index instead of row-by-row upkeep)${STATISTICS_STEP}`
+        : 'Create the v2 indexes',
       database: aside,
-      sql: [...ddl.indexes, analyzeSql(TABLES.runs)],
+      sql: carried ? [...ddl.indexes, analyzeSql(TABLES.runs)] : ddl.indexes,
     },
     {
       kind: 'record-history',

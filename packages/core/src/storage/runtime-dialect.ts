@@ -38,4 +38,12 @@ export interface RuntimeDialect {
    * Optional: PostgreSQL's autovacuum keeps its own statistics.
    */
   afterWrites?(db: StatementExecutor): Promise<void>;
+  /**
+   * Statement that readies a connection for one pass over much data, such as
+   * counting every row of a large table before a migration (SQLite: a page
+   * cache of a few pages, reused; filling a large one first touches a fresh
+   * page of memory per database page read, which costs more than reading the
+   * page). Optional: null or absent where a connection needs nothing.
+   */
+  readonly scanOnceSql?: string;
 }
