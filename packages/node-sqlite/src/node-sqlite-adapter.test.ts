@@ -53,13 +53,18 @@ describe('file databases', () => {
     }
   });
 
-  it('sets busy timeout, foreign keys and synchronous=NORMAL on each connection', async () => {
+  it("sets busy timeout, foreign keys, synchronous=NORMAL and SQLite's own 2 MB page cache on each connection", async () => {
     const adapter = createNodeSqliteAdapter({ directory: dir, busyTimeoutMs: 1234 });
     const connection = await adapter.open('runs.db');
     expect(connection.client.pragma('busy_timeout', { simple: true })).toBe(1234);
     expect(connection.client.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(connection.client.pragma('synchronous', { simple: true })).toBe(1);
+    // better-sqlite3 builds SQLite with a 16 MB default (-16000).
+    expect(connection.client.pragma('cache_size', { simple: true })).toBe(-2000);
     await connection.close();
+    const reader = await adapter.open('runs.db', { readOnly: true });
+    expect(reader.client.pragma('cache_size', { simple: true })).toBe(-2000);
+    await reader.close();
   });
 
   it('maps the file for read-only connections only when asked (mapReadOnly)', async () => {
