@@ -21,11 +21,11 @@
 
 /** Core's source, as a path prefix. */
 const CORE = '^packages/core/src/';
-/** The backend and CLI packages. */
-const ADAPTERS = '^packages/(node-sqlite|browser-wasm|postgres|cli)/';
+/** The backend, dashboard and CLI packages. */
+const ADAPTERS = '^packages/(node-sqlite|browser-wasm|postgres|ui|cli)/';
 /** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`, `@runmeta/core/constants`, `@runmeta/core/text`, `@runmeta/core/demo`). */
 const PUBLIC_ENTRY =
-  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|constants|text|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$';
+  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|constants|text|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$|^packages/ui/src/server\\.ts$';
 
 /** `from` the layer `layer` (a path below core's src), `to` any of `above`. */
 const layer = (name, from, above, comment) => ({
@@ -68,6 +68,21 @@ module.exports = {
         'Adapters and the CLI import other packages by their public entry points (`@runmeta/core`, `@runmeta/core/adapter`, `@runmeta/core/constants`, `@runmeta/core/text`, `@runmeta/core/demo`, `@runmeta/core/testing`, `@runmeta/postgres/url`), never a file inside them.',
       from: { path: '^packages/([^/]+)/' },
       to: { path: '^packages/([^/]+)/', pathNot: ['^packages/$1/', PUBLIC_ENTRY] },
+    },
+    {
+      name: 'ui-page-code-without-node',
+      severity: 'error',
+      comment:
+        "@runmeta/ui's API runs in a page as well as in Node: it imports no Node built-in and nothing of the server (only `@runmeta/ui/server` is Node's).",
+      from: { path: '^packages/ui/src/(index\\.ts$|api/)' },
+      to: { path: '^packages/ui/src/server' },
+    },
+    {
+      name: 'ui-page-code-without-node-built-ins',
+      severity: 'error',
+      comment: "@runmeta/ui's API runs in a page: no Node built-in (`node:fs`, `node:http`…).",
+      from: { path: '^packages/ui/src/(index\\.ts$|api/)' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'no-relative-import-of-another-package',
@@ -154,7 +169,8 @@ module.exports = {
   ],
   options: {
     // Only the packages' own source: fast, and tests beside the code are checked too.
-    includeOnly: ['^packages/[^/]+/src/', '^@runmeta/'],
+    // Node's built-ins too (`fs`, `http`), so a rule can keep them out of page code.
+    includeOnly: ['^packages/[^/]+/src/', '^@runmeta/', '^(node:)?[a-z_]+$'],
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|dist)/' },
     tsPreCompilationDeps: true,

@@ -1,0 +1,80 @@
+/**
+ * {@link RunsApi} over HTTP: what the dashboard served by `runmeta ui` uses.
+ * Each method is a `GET` of its route in {@link API_ROUTES}; a refusal becomes
+ * an {@link ApiError} carrying the server's problem and hint.
+ *
+ * @packageDocumentation
+ */
+import { API_ROUTES, type ApiRoute, encodeQuery } from './routes.js';
+import type { RunsApi } from './runs-api.js';
+import type { ApiErrorBody } from './wire.js';
+
+/** A request the server refused, or could not be reached for. */
+export class ApiError extends Error {
+  /** The HTTP status (0 when the server could not be reached). */
+  readonly status: number;
+  /** Core's error code, or `RUNMETA_UI`. */
+  readonly code: string;
+  /** What went wrong. */
+  readonly problem: string;
+  /** What to do about it, when there is advice. */
+  readonly hint: string | null;
+
+  constructor(status: number, body: ApiErrorBody['error']) {
+    super(body.hint ? `${body.problem}. ${body.hint}` : body.problem);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.problem = body.problem;
+    this.hint = body.hint;
+  }
+}
+
+/** Options of {@link createHttpRunsApi}. */
+export interface HttpRunsApiOptions {
+  /** Where the server is, e.g. `http://127.0.0.1:4173` (default: the page's own origin). */
+  baseUrl?: string;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * The dashboard's questions asked of a `runmeta ui` server.
+ *
+ * @example
+ * ```ts
+ * const api = createHttpRunsApi({ baseUrl: 'http://127.0.0.1:4173' });
+ * const { runs } = await api.list({ sort: 'cost:desc', limit: 10 });
+ * ```
+ */
+export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
+  const base =
+    options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const call = <K extends keyof RunsApi>(route: ApiRoute<K>): RunsApi[K] =>
+    (async (...args: Parameters<RunsApi[K]>) => {
+      const url = `${base}${route.path}?${encodeQuery(route.query(...args))}`;
+      let response: Response;
+      try {
+        response = await fetchImpl(url, { headers: { accept: 'application/json' } });
+      } catch (error) {
+        throw new ApiError(0, {
+          name: 'Error',
+          code: 'RUNMETA_UI',
+          problem: `the runmeta ui server at ${base || 'this page'} cannot be reached (${error instanceof Error ? error.message : String(error)})`,
+          hint: 'Check that `runmeta ui` is still running, then reload',
+        });
+      }
+      const body = (await response.json()) as unknown;
+      if (!response.ok) throw new ApiError(response.status, (body as ApiErrorBody).error);
+      return body;
+    }) as RunsApi[K];
+  return {
+    list: call(API_ROUTES.list),
+    count: call(API_ROUTES.count),
+    run: call(API_ROUTES.run),
+    compare: call(API_ROUTES.compare),
+    summarize: call(API_ROUTES.summarize),
+    coverage: call(API_ROUTES.coverage),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * `@runmeta/ui` — the dashboard's API: one {@link RunsApi} answered in process
+ * ({@link createRunsApi}) or over HTTP ({@link createHttpRunsApi}), with the
+ * routes both derive from. The Node server behind `runmeta ui` is the
+ * `@runmeta/ui/server` entry.
+ *
+ * @packageDocumentation
+ */
+export { ApiError, createHttpRunsApi, type HttpRunsApiOptions } from './api/http-client.js';
+export { createRunsApi } from './api/manager-api.js';
+export {
+  API_ROUTES,
+  type ApiQuery,
+  type ApiRoute,
+  type ApiRoutes,
+  decodeQuery,
+  encodeQuery,
+} from './api/routes.js';
+export type { RunDetail, RunDetailOptions, RunsApi } from './api/runs-api.js';
+export type { ApiErrorBody } from './api/wire.js';

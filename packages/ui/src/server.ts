@@ -1,0 +1,14 @@
+/**
+ * `@runmeta/ui/server` — the local server behind `runmeta ui` (Node only): the
+ * dashboard's API over a {@link RunsApi} and the built app, on 127.0.0.1,
+ * read-only.
+ *
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_UI_PORT,
+  startUiServer,
+  type UiServer,
+  UiServerError,
+  type UiServerOptions,
+} from './server/serve.js';

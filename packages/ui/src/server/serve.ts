@@ -1,0 +1,140 @@
+/**
+ * The local server behind `runmeta ui`: the dashboard's API (every route of
+ * {@link API_ROUTES}, answered by a {@link RunsApi}) and, when given, the built
+ * app — on 127.0.0.1 only, read-only, answering only to its own address.
+ *
+ * @packageDocumentation
+ */
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { API_ROUTES, decodeQuery } from '../api/routes.js';
+import type { RunsApi } from '../api/runs-api.js';
+import { answerJson, errorAnswer, refusal } from '../api/wire.js';
+import { hostGuard, readOnlyGuard } from './guards.js';
+
+/** The port `runmeta ui` listens on unless told otherwise. */
+export const DEFAULT_UI_PORT = 4310;
+
+/** The only address the server listens on. */
+const LOOPBACK = '127.0.0.1';
+
+/** Options of {@link startUiServer}. */
+export interface UiServerOptions {
+  /** Answers the API's questions (see `createRunsApi`). */
+  api: RunsApi;
+  /** Port on 127.0.0.1 (default {@link DEFAULT_UI_PORT}); 0 takes any free one. */
+  port?: number;
+  /**
+   * The built dashboard (its `index.html` and assets): served as files, and its
+   * `index.html` for any other path that is not the API's, so the app's own
+   * routes (`/runs/<id>`) load on a reload. Null or absent: the API alone.
+   */
+  appDir?: string | null;
+  /** Told of each error the server answered with a 500 (default: written to stderr). */
+  onError?: (error: unknown) => void;
+}
+
+/** A running server. */
+export interface UiServer {
+  /** Its address, e.g. `http://127.0.0.1:4310`. */
+  url: string;
+  /** The port it listens on (the one chosen, when 0 was asked for). */
+  port: number;
+  /** Stop listening and drop open connections. */
+  close(): Promise<void>;
+}
+
+/** The port is taken (or not ours to take): the message says which, and what to do. */
+export class UiServerError extends Error {
+  /** The system's code: `EADDRINUSE`, `EACCES`… */
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'UiServerError';
+    this.code = code;
+  }
+}
+
+function app(options: UiServerOptions, port: () => number): Hono {
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`runmeta ui: ${String(error)}\n`));
+  const server = new Hono();
+  server.use('*', hostGuard(port));
+  server.use('*', readOnlyGuard());
+  for (const route of Object.values(API_ROUTES)) {
+    server.get(route.path, async (c) => {
+      c.header('Cache-Control', 'no-store');
+      try {
+        const query = decodeQuery(new URL(c.req.url).searchParams);
+        const value = await route.answer(options.api, query);
+        return c.body(answerJson(value), 200, { 'Content-Type': 'application/json' });
+      } catch (error) {
+        const { status, body } = errorAnswer(error);
+        if (status === 500) onError(error);
+        return c.json(body, status as 400 | 404 | 500);
+      }
+    });
+  }
+  server.all('/api/*', (c) =>
+    c.json(
+      refusal(
+        `no API route ${c.req.path}`,
+        `The routes are ${Object.values(API_ROUTES)
+          .map((r) => r.path)
+          .join(', ')}`,
+      ),
+      404,
+    ),
+  );
+  if (options.appDir) {
+    const root = path.resolve(options.appDir);
+    server.use('*', serveStatic({ root }));
+    server.get('*', serveStatic({ path: path.join(root, 'index.html') }));
+  }
+  server.notFound((c) => c.json(refusal(`nothing at ${c.req.path}`, 'Open / instead'), 404));
+  return server;
+}
+
+/**
+ * Start the server on 127.0.0.1. Rejects with a {@link UiServerError} when the
+ * port cannot be had.
+ *
+ * @example
+ * ```ts
+ * const manager = await openRunDatabase('metadata/runs.db', { readOnly: true });
+ * const server = await startUiServer({ api: createRunsApi(manager), port: 0 });
+ * console.log(server.url);
+ * ```
+ */
+export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
+  let port = options.port ?? DEFAULT_UI_PORT;
+  const server = createAdaptorServer({ fetch: app(options, () => port).fetch });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'UNKNOWN';
+      reject(
+        new UiServerError(
+          code,
+          code === 'EADDRINUSE'
+            ? `${LOOPBACK}:${port} is already in use by another program: choose another port (0 takes any free one)`
+            : `cannot listen on ${LOOPBACK}:${port}: ${error.message}`,
+        ),
+      );
+    });
+    server.listen(port, LOOPBACK, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${LOOPBACK}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections would hold the process open until they time out.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
