@@ -43,7 +43,7 @@ export interface RuntimeDialect {
    * counting every row of a large table before a migration (SQLite: a page
    * cache of a few pages, reused; filling a large one first touches a fresh
    * page of memory per database page read, which costs more than reading the
-   * page). Optional: null or absent where a connection needs nothing.
+   * page). Absent where a connection needs nothing.
    */
   readonly scanOnceSql?: string;
 }
