@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // Two entries (the bin and the command declarations the docs read) over shared
@@ -28,6 +29,10 @@ export default defineConfig({
     // Minified, error classes would be named `A`: `--debug` stacks and an error's
     // `name` (core sets it from the class) keep the real names.
     options.keepNames = true;
+  },
+  // `runmeta ui` serves the dashboard @runmeta/ui builds: its files ship in dist/ui.
+  onSuccess: async () => {
+    fs.cpSync('../ui/dist/app', 'dist/ui', { recursive: true });
   },
   banner: {
     // Bundled CommonJS dependencies (commander) call require(); give ESM one.

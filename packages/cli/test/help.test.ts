@@ -22,6 +22,7 @@ const LEAVES = [
   'inspect',
   'compare',
   'report',
+  'ui',
   'export',
   'rollback',
   'import',

@@ -101,7 +101,7 @@ describe('the statements a migration runs', () => {
     });
     const checks = seen.filter((s) => /^PRAGMA (quick|integrity)_check/.test(s.sql));
     // The new file's verification: 9 runs, but 260,000 child rows.
-    expect(checks.map((c) => path.basename(c.file) + ': ' + c.sql)).toEqual([
+    expect(checks.map((c) => `${path.basename(c.file)}: ${c.sql}`)).toEqual([
       'runs.db: PRAGMA quick_check',
     ]);
     expect(countRows(file, 'mechanism_usage')).toBe(260_000);

@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
+export { DEFAULT_UI_PORT } from './constants.js';
 export {
-  DEFAULT_UI_PORT,
   startUiServer,
   type UiServer,
   UiServerError,

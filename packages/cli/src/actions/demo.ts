@@ -64,8 +64,9 @@ export const run: CommandRun = async (ctx, _args, options) => {
   } finally {
     await reader.close();
   }
+  const shown = path.relative(process.cwd(), file) || file;
   ctx.info(
-    `\nTry: runmeta --db ${path.relative(process.cwd(), file) || file} runs list --include-archive --where "status = 'failed'"`,
+    `\nTry: runmeta --db ${shown} runs list --include-archive --where "status = 'failed'"\nSee them in your browser: runmeta ui --db ${shown}`,
   );
   return 0;
 };

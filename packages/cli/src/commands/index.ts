@@ -19,6 +19,7 @@ import { runs } from './runs.js';
 import { start } from './start.js';
 import { status } from './status.js';
 import type { CommandSpec, ExampleSpec, OptionSpec } from './types.js';
+import { ui } from './ui.js';
 import { verify } from './verify.js';
 
 export type { ArgumentSpec, CommandSpec, ExampleSpec, OptionSpec } from './types.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   inspect,
   compare,
   report,
+  ui,
   exportCommand,
   rollback,
   importCommand,

@@ -92,3 +92,17 @@ export function formatDuration(ms: number): string {
   }
   return `${ms / 1000}s`;
 }
+
+/** A TCP port: 0 (any free one) to 65535. */
+export function portNumber(): ValueParser<number> {
+  const describe = 'a port from 1 to 65535, or 0 for any free one';
+  return {
+    describe,
+    parse(text, flag) {
+      const value = Number(text);
+      if (!WHOLE.test(text.trim()) || value > 65535)
+        throw new CliUsageError(`${flag} must be ${describe}, got "${shown(text)}"`);
+      return value;
+    },
+  };
+}

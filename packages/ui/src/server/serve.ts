@@ -13,10 +13,8 @@ import { Hono } from 'hono';
 import { API_ROUTES, decodeQuery } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { answerJson, errorAnswer, refusal } from '../api/wire.js';
+import { DEFAULT_UI_PORT } from '../constants.js';
 import { hostGuard, readOnlyGuard } from './guards.js';
-
-/** The port `runmeta ui` listens on unless told otherwise. */
-export const DEFAULT_UI_PORT = 4310;
 
 /** The only address the server listens on. */
 const LOOPBACK = '127.0.0.1';
@@ -51,10 +49,13 @@ export interface UiServer {
 export class UiServerError extends Error {
   /** The system's code: `EADDRINUSE`, `EACCES`… */
   readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
+  /** What went wrong, without the advice. */
+  readonly problem: string;
+  constructor(code: string, problem: string, hint: string) {
+    super(`${problem}: ${hint}`);
     this.name = 'UiServerError';
     this.code = code;
+    this.problem = problem;
   }
 }
 
@@ -116,12 +117,17 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     server.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'UNKNOWN';
       reject(
-        new UiServerError(
-          code,
-          code === 'EADDRINUSE'
-            ? `${LOOPBACK}:${port} is already in use by another program: choose another port (0 takes any free one)`
-            : `cannot listen on ${LOOPBACK}:${port}: ${error.message}`,
-        ),
+        code === 'EADDRINUSE'
+          ? new UiServerError(
+              code,
+              `${LOOPBACK}:${port} is already in use by another program`,
+              'choose another port (the port option; 0 takes any free one)',
+            )
+          : new UiServerError(
+              code,
+              `cannot listen on ${LOOPBACK}:${port} (${error.message})`,
+              'choose another port (the port option; 0 takes any free one)',
+            ),
       );
     });
     server.listen(port, LOOPBACK, () => resolve());

@@ -1,0 +1,72 @@
+/** The work of `ui`: serve the dashboard over the database until Ctrl-C. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRunsApi } from '@runmeta/ui';
+import { startUiServer, UiServerError } from '@runmeta/ui/server';
+import type { CommandRun } from '../commands/types.js';
+
+/** The built dashboard, copied beside the CLI's own files when it is built. */
+const APP_DIR = fileURLToPath(new URL('./ui/', import.meta.url));
+
+/** Ask the system to open `url` in the default browser; a failure only costs the convenience. */
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // No opener on this system: the URL is printed anyway.
+  }
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Runs `ui`, as declared (options, help) in `commands/ui.ts`. */
+export const run: CommandRun = async (ctx, _args, options) => {
+  if (!fs.existsSync(`${APP_DIR}index.html`)) {
+    throw new Error(`the dashboard's files are missing from ${APP_DIR}: rebuild @runmeta/cli`);
+  }
+  const manager = await ctx.open({ write: false });
+  try {
+    let server: Awaited<ReturnType<typeof startUiServer>>;
+    try {
+      server = await startUiServer({
+        api: createRunsApi(manager),
+        port: options.port as number | undefined,
+        appDir: APP_DIR,
+      });
+    } catch (error) {
+      if (!(error instanceof UiServerError)) throw error;
+      ctx.warn(`${error.problem}: pass another --port (--port 0 takes any free one)`);
+      return 2;
+    }
+    const interrupted = untilInterrupted();
+    ctx.out(`runmeta ui: ${server.url}/runs`);
+    ctx.info(`Serving ${ctx.location.display} read-only on 127.0.0.1 only; press Ctrl-C to stop.`);
+    if (options.open) openBrowser(`${server.url}/runs`);
+    await interrupted;
+    await server.close();
+    ctx.info('Stopped.');
+    return 0;
+  } finally {
+    await manager.close();
+  }
+};

@@ -1,0 +1,103 @@
+/**
+ * `runmeta ui` as a real process over a copy of the shared 110-run fixture: it
+ * prints its address, serves the dashboard and its API (answers checked with
+ * plain better-sqlite3), leaves the database byte-identical, stops cleanly on
+ * Ctrl-C, and says which flag to change when the port is taken.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BIN,
+  copyFixture,
+  makeTempDir,
+  plainCount,
+  removeDir,
+  runCli,
+  sha256,
+  V2_32,
+} from './helpers.js';
+
+let dir: string;
+let file: string;
+
+beforeAll(() => {
+  dir = makeTempDir('cli-ui');
+  file = copyFixture(V2_32, dir);
+});
+afterAll(() => removeDir(dir));
+
+/** Start `runmeta ui` and wait for the line with its address. */
+function startUi(args: string[]): Promise<{
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}> {
+  const child = spawn(process.execPath, [BIN, 'ui', ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const match = /runmeta ui: (http:\/\/127\.0\.0\.1:\d+)\/runs/.exec(stdout);
+      if (match) resolve({ child, url: match[1]!, stderr: () => stderr, exit });
+    });
+    void exit.then((code) =>
+      reject(new Error(`runmeta ui exited (${code}) before serving:\n${stderr}`)),
+    );
+  });
+}
+
+describe('runmeta ui', () => {
+  it('serves the dashboard and its API read-only, and stops on Ctrl-C', async () => {
+    const before = sha256(file);
+    const ui = await startUi(['--db', 'runs.db', '--port', '0']);
+    try {
+      const count = (await (await fetch(`${ui.url}/api/count?status=failed`)).json()) as number;
+      expect(count).toBe(
+        plainCount(file, "SELECT count(*) AS n FROM runs WHERE status = 'failed'"),
+      );
+      const page = await fetch(`${ui.url}/runs/some-run`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="app">');
+      expect(ui.stderr()).toContain('read-only on 127.0.0.1 only; press Ctrl-C to stop');
+    } finally {
+      ui.child.kill('SIGINT');
+    }
+    expect(await ui.exit).toBe(0);
+    expect(ui.stderr()).toContain('Stopped.');
+    expect(sha256(file)).toBe(before);
+  });
+
+  it('names --port when the port is taken, and exits 2', async () => {
+    const ui = await startUi(['--db', 'runs.db', '--port', '0']);
+    try {
+      const port = new URL(ui.url).port;
+      const second = await runCli(['ui', '--db', 'runs.db', '--port', port], {
+        cwd: dir,
+        timeoutMs: 30_000,
+      });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toContain(`127.0.0.1:${port} is already in use by another program`);
+      expect(second.stderr).toContain('pass another --port (--port 0 takes any free one)');
+      expect(second.stdout).toBe('');
+    } finally {
+      ui.child.kill('SIGINT');
+      await ui.exit;
+    }
+  });
+
+  it('refuses a port that is not one', async () => {
+    const result = await runCli(['ui', '--port', '70000'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port must be a port from 1 to 65535, or 0 for any free one');
+  });
+});

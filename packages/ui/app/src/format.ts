@@ -1,0 +1,96 @@
+/** How the pages show values and name fields: one place, so every page agrees. */
+import { SORT_KEYS, type SortKey } from '@runmeta/core/constants';
+
+/** `cost_usd` → `costUsd`: the SDK's field name of a column. */
+export function fieldOf(column: string): string {
+  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Fields the pages derive as runmeta orders by them (SPEC §3): a run's creation
+ * time is `created_at`, else `started_at`; its last update `updated_at`, else
+ * `completed_at` (a deployed file has only the latter of each).
+ */
+const DERIVED: Record<string, (run: Record<string, unknown>) => unknown> = {
+  created: (run) => run.createdAt ?? run.startedAt ?? null,
+  updated: (run) => run.updatedAt ?? run.completedAt ?? null,
+};
+
+/** The sort key (`cost`) that orders by a field (`costUsd`, or a derived `created`), if any. */
+export const SORT_KEY_OF_FIELD: ReadonlyMap<string, SortKey> = new Map(
+  (Object.entries(SORT_KEYS) as [SortKey, { column: string }][]).map(([key, def]) => [
+    key in DERIVED ? key : fieldOf(def.column),
+    key,
+  ]),
+);
+
+/** Fields the run list shows until other columns are chosen. */
+export const DEFAULT_FIELDS = [
+  'runId',
+  'templateId',
+  'status',
+  'causalMode',
+  'created',
+  'costUsd',
+  'tokensUsed',
+  'llmCalls',
+  'tokenBudgetCompliance',
+];
+
+/** Fields of a run that are not columns of its own (shown elsewhere or not at all). */
+const NOT_FIELDS = new Set(['extra', 'readIssues', 'mechanismsUsed']);
+
+/** A run's fields in order, its extra columns as `extra.<column>`. */
+export function fieldsOf(run: Record<string, unknown>): string[] {
+  const extra = (run.extra ?? {}) as Record<string, unknown>;
+  return [
+    ...Object.keys(DERIVED),
+    ...Object.keys(run).filter((k) => !NOT_FIELDS.has(k)),
+    ...Object.keys(extra).map((k) => `extra.${k}`),
+  ];
+}
+
+/** A field's value of a run (`extra.<column>` reads the extra columns). */
+export function fieldValue(run: Record<string, unknown>, field: string): unknown {
+  const derived = DERIVED[field];
+  if (derived) return derived(run);
+  if (field.startsWith('extra.')) {
+    return ((run.extra ?? {}) as Record<string, unknown>)[field.slice(6)];
+  }
+  return run[field];
+}
+
+/** A value as text: numbers grouped and rounded for reading, objects as JSON, none as a dash. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return value.toLocaleString('en-US');
+    // Small values keep three significant digits instead of rounding to 0.
+    return Math.abs(value) < 0.01
+      ? value.toLocaleString('en-US', { maximumSignificantDigits: 3 })
+      : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+  }
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Whether a field's values are numbers (right-aligned). */
+export function isNumeric(value: unknown): boolean {
+  return typeof value === 'number';
+}
+
+/** A route query value as a list (`?ids=a,b` or `?ids=a&ids=b`). */
+export function listParam(value: unknown): string[] {
+  const values = Array.isArray(value)
+    ? value
+    : value === undefined || value === null
+      ? []
+      : [value];
+  return values.flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+}
+
+/** A route query value as one text, or undefined. */
+export function textParam(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : undefined;
+}
