@@ -1,6 +1,6 @@
 /**
  * `@runmeta/ui/server` — the local server behind `runmeta ui` (Node only): the
- * dashboard's API over a {@link RunsApi} and the built app, on 127.0.0.1,
+ * dashboard's API over a `RunsApi` (from `@runmeta/ui`) and the built app, on 127.0.0.1,
  * read-only.
  *
  * @packageDocumentation

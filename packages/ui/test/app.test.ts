@@ -77,13 +77,13 @@ afterEach(async () => {
 });
 
 describe('the dashboard', () => {
-  it('lists runs newest first, sorts by a clicked column and pages on', async () => {
+  it('lists runs newest first, sorts by a clicked column and pages on, and Back undoes a sort', async () => {
     await page.goto(`${server.url}/runs`);
     await page.locator('table[data-test="runs"] tbody tr').first().waitFor();
     expect(await page.locator('h1').textContent()).toContain('(110)');
+    // By default newest first by run id (ids start with their time): an index answers it.
     const newest = plain<{ run_id: string }>(
-      // This deployed file has no created_at: creation is started_at (one ISO format throughout).
-      'SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 50',
+      'SELECT run_id FROM runs ORDER BY run_id DESC LIMIT 50',
     ).map((r) => r.run_id);
     expect(await listedIds()).toEqual(newest);
     await page.screenshot({ path: path.join(output, 'runs.png') });
@@ -101,6 +101,21 @@ describe('the dashboard', () => {
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
     await page.getByRole('button', { name: 'Previous' }).click();
     await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+
+    // Another filter is another list: its first page, and no Previous into the old one.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    await page.locator('select[name="status"]').selectOption('failed');
+    const [{ failed }] = plain<{ failed: number }>(
+      "SELECT count(*) AS failed FROM runs WHERE status = 'failed'",
+    ) as [{ failed: number }];
+    await expect.poll(() => page.locator('h1').textContent()).toContain(`(${failed})`);
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+
+    // Back undoes the filter, then the pages.
+    await page.goBack();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
     expect(consoleErrors).toEqual([]);
   });
 

@@ -215,6 +215,12 @@ describe('what the server refuses', () => {
       const res = await request(attempt);
       expect(res.body).not.toContain('not for the web');
     }
+    // A file that is not there is a 404, not the app's page.
+    for (const missing of ['/assets/index-old.js', '/favicon.ico']) {
+      const res = await request(missing);
+      expect(res.status).toBe(404);
+      expect(res.body).not.toContain('<title>runmeta</title>');
+    }
     const unknown = await request('/api/nothing');
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).error.hint).toContain('/api/runs');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createRunsApi } from '@runmeta/ui';
 import { startUiServer, UiServerError } from '@runmeta/ui/server';
 import type { CommandRun } from '../commands/types.js';
+import { CliUsageError } from '../usage-error.js';
 
 /** The built dashboard, copied beside the CLI's own files when it is built. */
 const APP_DIR = fileURLToPath(new URL('./ui/', import.meta.url));
@@ -55,8 +56,9 @@ export const run: CommandRun = async (ctx, _args, options) => {
       });
     } catch (error) {
       if (!(error instanceof UiServerError)) throw error;
-      ctx.warn(`${error.problem}: pass another --port (--port 0 takes any free one)`);
-      return 2;
+      throw new CliUsageError(
+        `${error.problem}: pass another --port (--port 0 takes any free one)`,
+      );
     }
     const interrupted = untilInterrupted();
     ctx.out(`runmeta ui: ${server.url}/runs`);

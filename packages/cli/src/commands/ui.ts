@@ -15,7 +15,7 @@ Exit codes: 0 stopped with Ctrl-C; 2 the port is taken (choose another --port) o
   options: [
     {
       flags: '--port <n>',
-      description: `port on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0 takes any free one)`,
+      description: `port on 127.0.0.1 (default ${DEFAULT_UI_PORT})`,
       value: portNumber(),
     },
     { flags: '--open', description: 'also open the dashboard in your default browser' },

@@ -5,7 +5,7 @@ import RunPage from './pages/RunPage.vue';
 import RunsPage from './pages/RunsPage.vue';
 
 export function createDashboardRouter(): Router {
-  return createRouter({
+  const router = createRouter({
     history: createWebHistory(),
     routes: [
       { path: '/', redirect: '/runs' },
@@ -15,4 +15,11 @@ export function createDashboardRouter(): Router {
       { path: '/:rest(.*)*', redirect: '/runs' },
     ],
   });
+  // Each page names itself in the tab and the history list.
+  router.afterEach((to) => {
+    const title = typeof to.meta.title === 'string' ? to.meta.title : null;
+    const id = typeof to.params.id === 'string' ? ` ${to.params.id}` : '';
+    document.title = title ? `${title}${id} · runmeta` : 'runmeta';
+  });
+  return router;
 }

@@ -16,6 +16,9 @@ import { answerJson, errorAnswer, refusal } from '../api/wire.js';
 import { DEFAULT_UI_PORT } from '../constants.js';
 import { hostGuard, readOnlyGuard } from './guards.js';
 
+/** Paths that name a static file rather than a page of the app. */
+const STATIC_FILE = /\.(?:js|mjs|css|map|png|svg|ico|jpe?g|gif|webp|woff2?|wasm|txt|html)$/i;
+
 /** The only address the server listens on. */
 const LOOPBACK = '127.0.0.1';
 
@@ -93,7 +96,11 @@ function app(options: UiServerOptions, port: () => number): Hono {
   if (options.appDir) {
     const root = path.resolve(options.appDir);
     server.use('*', serveStatic({ root }));
-    server.get('*', serveStatic({ path: path.join(root, 'index.html') }));
+    // The app's own routes (`/runs/<id>`) load its page; a path that names a
+    // static file (`/assets/old-hash.js`, `/favicon.ico`) that is not there is
+    // a 404, not the page (a browser would refuse HTML as a script).
+    const page = serveStatic({ path: path.join(root, 'index.html') });
+    server.get('*', (c, next) => (STATIC_FILE.test(c.req.path) ? next() : page(c, next)));
   }
   server.notFound((c) => c.json(refusal(`nothing at ${c.req.path}`, 'Open / instead'), 404));
   return server;
