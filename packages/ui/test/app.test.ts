@@ -10,13 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MetadataManager } from '@runmeta/core';
 import { openRunDatabase } from '@runmeta/node-sqlite';
-import BetterSqlite3 from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../../test-support/chromium.js';
 import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
 import { createRunsApi } from '../src/index.js';
 import { startUiServer, type UiServer } from '../src/server.js';
+import { plainRows } from './plain.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.resolve(here, '../dist/app');
@@ -31,12 +31,7 @@ let page: Page;
 let consoleErrors: string[];
 
 function plain<T>(sql: string, params: unknown[] = []): T[] {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return plainRows<T>(file, sql, params);
 }
 
 /** The run ids of the list's rows, in order. */

@@ -9,11 +9,11 @@ import http from 'node:http';
 import path from 'node:path';
 import type { MetadataManager } from '@runmeta/core';
 import { openRunDatabase } from '@runmeta/node-sqlite';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir, sha256 } from '../../../test-support/temp-files.js';
 import { ApiError, createHttpRunsApi, createRunsApi, type RunsApi } from '../src/index.js';
 import { startUiServer, type UiServer, UiServerError } from '../src/server.js';
+import { plainRows } from './plain.js';
 
 let dir: string;
 let file: string;
@@ -24,12 +24,7 @@ let api: RunsApi;
 
 /** Rows of a plain read-only query of the fixture copy (independent of runmeta). */
 function plain<T>(sql: string, params: unknown[] = []): T[] {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return plainRows<T>(file, sql, params);
 }
 
 /** A raw request: status, headers and body text, with any Host header. */
