@@ -226,8 +226,8 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         // page a cache holds is first a fresh page of memory, and touching one
         // costs more than reading the page again from the OS (a VM here: 25 µs
         // a page). A first pass over a file is faster with the small cache
-        // (getAllRuns' mechanisms of 2,000 runs: 49 ms, not 104 ms; a carry-over
-        // of 200,000 v1 runs: 8.2 s, not 12.1 s) and a process holds less memory.
+        // (getAllRuns' mechanisms of 2,000 runs: 47-51 ms, not 104 ms) and a
+        // process holds less memory (report on a million runs: 67 MB, not 82 MB).
         client.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
         if (options.mapReadOnly && openOptions.readOnly) {
           client.pragma(`mmap_size = ${READ_MMAP_BYTES}`);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createRunsApi } from '@runmeta/ui';
 import { startUiServer, UiServerError } from '@runmeta/ui/server';
 import type { CommandRun } from '../commands/types.js';
+import { catchInterrupts } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
 
 /** The built dashboard, copied beside the CLI's own files when it is built. */
@@ -27,19 +28,6 @@ function openBrowser(url: string): void {
   }
 }
 
-/** Resolves at the first SIGINT or SIGTERM. */
-function untilInterrupted(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 /** Runs `ui`, as declared (options, help) in `commands/ui.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
   if (!fs.existsSync(`${APP_DIR}index.html`)) {
@@ -60,12 +48,14 @@ export const run: CommandRun = async (ctx, _args, options) => {
         `${error.problem}: pass another --port (--port 0 takes any free one)`,
       );
     }
-    const interrupted = untilInterrupted();
+    // The CLI's own interrupt handling: the first Ctrl-C stops the server, a second exits at once.
+    const { signal, dispose } = catchInterrupts();
     ctx.out(`runmeta ui: ${server.url}/runs`);
     ctx.info(`Serving ${ctx.location.display} read-only on 127.0.0.1 only; press Ctrl-C to stop.`);
     if (options.open) openBrowser(`${server.url}/runs`);
-    await interrupted;
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     await server.close();
+    dispose();
     ctx.info('Stopped.');
     return 0;
   } finally {
