@@ -126,6 +126,16 @@ export {
   planMigration,
   type StepKind,
 } from './migrate/plan.js';
+export {
+  ACTIVITY_PERIODS,
+  type ActivityCell,
+  type ActivityOptions,
+  type ActivityPeriod,
+  type ActivityPeriodKind,
+  type ActivityStatus,
+  type RunActivity,
+  runActivity,
+} from './queries/activity.js';
 // Questions over many runs (the CLI's status, runs list, report and compare use them).
 export {
   type ComparedRun,
@@ -152,6 +162,15 @@ export {
   mechanismCoverage,
   type TemplateCoverage,
 } from './queries/coverage.js';
+export {
+  HISTOGRAM_FIELDS,
+  type HistogramBin,
+  type HistogramField,
+  type HistogramOptions,
+  MOST_HISTOGRAM_BINS,
+  type RunHistogram,
+  runHistogram,
+} from './queries/histogram.js';
 export {
   DEFAULT_PAGE_SIZE,
   type ListRunsOptions,

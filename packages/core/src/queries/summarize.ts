@@ -18,6 +18,7 @@ import * as z from 'zod/mini';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RESOLUTION_LEVELS, RUN_STATUSES } from '../schema/enum-values.js';
 import { type CompiledFilter, compileFilter, RunQueryFilterSchema } from './run-query.js';
+import { compareKeys, money } from './summary-format.js';
 import type { SummaryGrouping } from './summary-grouping-names.js';
 import {
   type BoundSql,
@@ -82,12 +83,6 @@ export interface RunSummary {
 }
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
-/**
- * A sum of money to 12 significant digits: engines add floating-point values in
- * their own order, and differ in the last bits (112.7912718 on SQLite,
- * 112.79127179999999 on PostgreSQL); rounded, every backend gives one answer.
- */
-const money = (value: number): number => Number(value.toPrecision(12));
 const orNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
@@ -143,8 +138,7 @@ async function summarizeBy(
 
 /** Categories largest first (ties by key, runs without a key last); times in time order. */
 function ordered(groups: SummaryGroup[], by: SummaryGrouping): SummaryGroup[] {
-  const byKey = (a: SummaryGroup, b: SummaryGroup) =>
-    a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1;
+  const byKey = (a: SummaryGroup, b: SummaryGroup) => compareKeys(a.key, b.key);
   return groups.sort(isTimeGrouping(by) ? byKey : (a, b) => b.runs - a.runs || byKey(a, b));
 }
 

@@ -10,7 +10,9 @@
 import { expect } from 'vitest';
 import { StorageError } from '../../errors.js';
 import { MetadataManager } from '../../manager/metadata-manager.js';
+import { runActivity } from '../../queries/activity.js';
 import { countRuns } from '../../queries/counts.js';
+import { runHistogram } from '../../queries/histogram.js';
 import { type ListRunsOptions, listRuns, streamRuns } from '../../queries/list-runs.js';
 import { compileFilter, RunQueryFilterSchema } from '../../queries/run-query.js';
 import { storedEnumValues } from '../../queries/stored-values.js';
@@ -210,6 +212,57 @@ export const questions = group('questions over many runs answer the same on ever
       const none = await summarizeRuns(manager, { by: 'none' });
       expect(none.groups).toHaveLength(1);
       expect(none.totals).toEqual(none.groups[0]);
+      await manager.close();
+    },
+  'runActivity counts runs and cost per UTC day and status; runHistogram bins a field from a round edge':
+    async ({ fresh }) => {
+      const { manager } = await fresh();
+      await write(manager);
+      const dayOf = (r: Written) => new Date(instant(r[CREATED])).toISOString().slice(0, 10);
+      const { periods } = await runActivity(manager, { by: 'day' });
+      const days = [...new Set(RUNS.map(dayOf))].sort();
+      expect(periods.map((p) => p.period)).toEqual(days);
+      for (const p of periods) {
+        const runs = RUNS.filter((r) => dayOf(r) === p.period);
+        expect(p.runs).toBe(runs.length);
+        expect(p.costUsd).toBeCloseTo(
+          runs.reduce((s, r) => s + (r[COST] ?? 0), 0),
+          10,
+        );
+        for (const status of ['completed', 'failed', 'running'] as const) {
+          const mine = runs.filter((r) => r[STATUS] === status);
+          expect(p.byStatus[status].runs).toBe(mine.length);
+          expect(p.byStatus[status].costUsd).toBeCloseTo(
+            mine.reduce((s, r) => s + (r[COST] ?? 0), 0),
+            10,
+          );
+        }
+      }
+      // a3 (01:30 at +02:00) is 23:30 UTC on the first of November.
+      expect(periods[0]).toMatchObject({ period: '2025-11-01', runs: 3 });
+      const months = await runActivity(manager, { by: 'month', templateId: 'beta' });
+      expect(months.periods.map((p) => [p.period, p.runs])).toEqual([
+        ['2025-11', 2],
+        ['2025-12', 1],
+      ]);
+      const histogram = await runHistogram(manager, { field: 'compliance', bins: 10 });
+      const values = RUNS.flatMap((r) => (r[COMPLIANCE] === null ? [] : [r[COMPLIANCE]]));
+      expect(histogram).toMatchObject({
+        runs: values.length,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        width: 0.5,
+      });
+      // Bins of 0.5 from 0 on past the maximum (3): an edge at 1.0, each value in the bin it starts.
+      expect(histogram.bins.map((b) => [b.from, b.to, b.runs])).toEqual(
+        [0, 0.5, 1, 1.5, 2, 2.5, 3].map((from) => [
+          from,
+          from + 0.5,
+          values.filter((v) => v >= from && v < from + 0.5).length,
+        ]),
+      );
+      const one = await runHistogram(manager, { field: 'cost', where: "template_id = 'gamma'" });
+      expect(one.bins).toEqual([{ from: 0.5, to: 0.5, runs: 1 }]);
       await manager.close();
     },
   'a call on the manager inside a streamed list is answered or refused, never left waiting':

@@ -1,0 +1,130 @@
+/**
+ * The distribution of one numeric field over the runs a filter selects (the
+ * dashboard's compliance histogram): runs per bin of equal width. Two
+ * statements, each one pass in the database: the field's count and range, then
+ * every bin counted at once against edges chosen in TypeScript, so a bin's
+ * bounds are the same numbers on every backend and a value on an edge falls in
+ * the bin it starts.
+ *
+ * @packageDocumentation
+ */
+import * as z from 'zod/mini';
+import type { MetadataManager } from '../manager/metadata-manager.js';
+import { quoteIdent } from '../sql/quote.js';
+import { compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
+import { SORT_KEYS, type SortKey } from './sort-key-defs.js';
+import { money } from './summary-format.js';
+
+/** The sort keys that are numbers: the fields a histogram can be of. */
+export const HISTOGRAM_FIELDS = (Object.keys(SORT_KEYS) as SortKey[]).filter(
+  (key) => SORT_KEYS[key].kind === 'number',
+);
+
+/** A field {@link runHistogram} can count. */
+export type HistogramField = (typeof HISTOGRAM_FIELDS)[number];
+
+/** Most bins a histogram has (one statement counts them all, a sum each). */
+export const MOST_HISTOGRAM_BINS = 100;
+
+const HistogramSchema = z.extend(RunQueryFilterSchema, {
+  /** The field (a numeric sort key; default `compliance`). */
+  field: z.optional(z.enum(HISTOGRAM_FIELDS as [HistogramField, ...HistogramField[]])),
+  /** About how many bins (default 20): the width is rounded to 1, 2, 2.5 or 5 × a power of ten. */
+  bins: z.optional(z.int().check(z.gte(1), z.lte(MOST_HISTOGRAM_BINS))),
+});
+
+/** What {@link runHistogram} takes: the field, about how many bins, and the filter of the runs. */
+export type HistogramOptions = z.input<typeof HistogramSchema>;
+
+/** One bin: the runs whose value is at least `from` and below `to` (the last bin includes its `to`). */
+export interface HistogramBin {
+  from: number;
+  to: number;
+  runs: number;
+}
+
+/** What {@link runHistogram} returns. */
+export interface RunHistogram {
+  field: HistogramField;
+  /** The runs column counted. */
+  column: string;
+  /** Runs with a value (runs without one are not binned). */
+  runs: number;
+  min: number | null;
+  max: number | null;
+  /** The width of every bin (0 when every value is the same). */
+  width: number;
+  /** Consecutive bins from the one holding `min` to the one holding `max`, empty bins included. */
+  bins: HistogramBin[];
+}
+
+/** A round width near `raw`: 1, 2, 2.5 or 5 × a power of ten. */
+function roundWidth(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= raw * (1 - 1e-12)) ?? 10;
+  return money(step * power);
+}
+
+/** The bins' edges: a multiple of the width at or below `min`, on until past `max`. */
+export function histogramEdges(min: number, max: number, bins: number): number[] {
+  if (max === min) return [min, max];
+  const width = roundWidth((max - min) / bins);
+  const first = Math.floor(money(min / width)) * width;
+  const edges = [money(first)];
+  while (edges[edges.length - 1]! <= max) edges.push(money(first + edges.length * width));
+  return edges;
+}
+
+/**
+ * Runs per bin of `options.field` (default `compliance`) over the runs the
+ * filter selects (the filters of a run list, meaning the same runs). Bins are
+ * of one round width, chosen so that about `options.bins` (default 20) cover
+ * the values, and start at a multiple of it: compliance bins have an edge at
+ * 1.0, the budget line.
+ *
+ * @example
+ * ```ts
+ * const { bins } = await runHistogram(manager, { field: 'compliance', templateId: 'board_meeting' });
+ * ```
+ */
+export async function runHistogram(
+  manager: Pick<MetadataManager, 'runsView'>,
+  options: HistogramOptions = {},
+): Promise<RunHistogram> {
+  const { options: o, filter: f } = await compileFilter(
+    manager,
+    options,
+    HistogramSchema,
+    'options',
+  );
+  const field = o.field ?? 'compliance';
+  const column = SORT_KEYS[field].column;
+  const empty: RunHistogram = { field, column, runs: 0, min: null, max: null, width: 0, bins: [] };
+  if (!f.view.columns.includes(column)) return empty;
+  const c = quoteIdent(column);
+  const where = whereSql([...f.conditions, `${c} IS NOT NULL`]);
+  const [range] = await f.all(
+    `SELECT count(${c}) AS "n", min(${c}) AS "lo", max(${c}) AS "hi" FROM ${f.view.from}${where}`,
+    f.params,
+  );
+  const runs = Number(range?.n ?? 0);
+  if (runs === 0) return empty;
+  const [min, max] = [Number(range!.lo), Number(range!.hi)];
+  const edges = histogramEdges(min, max, o.bins ?? 20);
+  const count = edges.length - 1;
+  // One sum per bin, each comparing against its own edges: the last bin also
+  // takes its upper edge (the maximum, when every value is the same).
+  const sums = Array.from(
+    { length: count },
+    (_, i) =>
+      `sum(CASE WHEN ${c} >= ? AND ${c} ${i === count - 1 ? '<=' : '<'} ? THEN 1 ELSE 0 END) AS "b${i}"`,
+  );
+  const [row] = await f.all(`SELECT ${sums.join(', ')} FROM ${f.view.from}${where}`, [
+    ...edges.slice(0, -1).flatMap((from, i) => [from, edges[i + 1]!]),
+    ...f.params,
+  ]);
+  const bins = edges
+    .slice(0, -1)
+    .map((from, i) => ({ from, to: edges[i + 1]!, runs: Number(row?.[`b${i}`] ?? 0) }));
+  return { field, column, runs, min, max, width: money(edges[1]! - edges[0]!), bins };
+}
