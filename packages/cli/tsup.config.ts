@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// Two entries (the bin and the command declarations the docs read) over shared
+// Three entries (the bin, the command declarations the docs read, and the
+// worker `runmeta ui` starts for each reading connection) over shared
 // chunks: everything (core, node-sqlite, postgres with pg, zod, commander,
 // picocolors) is inlined; better-sqlite3 stays external because it is the one
 // native module, pg-native (pg's optional native binding, never used) too, and
@@ -11,7 +12,7 @@ import { defineConfig } from 'tsup';
 // only for what it runs: `--help` loads the declarations and commander, never zod,
 // the manager or pg (see src/shared/lazy-run.ts).
 export default defineConfig({
-  entry: { bin: 'src/bin.ts', commands: 'src/commands/index.ts' },
+  entry: { bin: 'src/bin.ts', commands: 'src/commands/index.ts', 'ui-worker': 'src/ui-worker.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

@@ -2,6 +2,7 @@
 export * from './constants.js';
 export { WhereSyntaxError } from './filter/where-tokens.js';
 export { MIGRATION_STRATEGIES, type MigrationStrategy } from './schema/migration-strategies.js';
+
 /**
  * `@runmeta/core` — run metadata for LLM-driven simulations: the
  * {@link MetadataManager}, the record schemas and types, typed errors, metric
@@ -127,7 +128,6 @@ export {
   type StepKind,
 } from './migrate/plan.js';
 export {
-  ACTIVITY_PERIODS,
   type ActivityCell,
   type ActivityOptions,
   type ActivityPeriod,
@@ -163,11 +163,9 @@ export {
   type TemplateCoverage,
 } from './queries/coverage.js';
 export {
-  HISTOGRAM_FIELDS,
   type HistogramBin,
   type HistogramField,
   type HistogramOptions,
-  MOST_HISTOGRAM_BINS,
   type RunHistogram,
   runHistogram,
 } from './queries/histogram.js';

@@ -12,3 +12,9 @@ export {
   UiServerError,
   type UiServerOptions,
 } from './server/serve.js';
+export {
+  createWorkerRunsApi,
+  serveRunsApiInWorker,
+  type WorkerPoolOptions,
+  type WorkerRunsApi,
+} from './server/worker-pool.js';

@@ -1,15 +1,40 @@
 /** The work of `ui`: serve the dashboard over the database until Ctrl-C. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createRunsApi } from '@runmeta/ui';
-import { startUiServer, UiServerError } from '@runmeta/ui/server';
+import { Worker } from 'node:worker_threads';
+import { createRunsApi, type RunsApi } from '@runmeta/ui';
+import { createWorkerRunsApi, startUiServer, UiServerError } from '@runmeta/ui/server';
 import type { CommandRun } from '../commands/types.js';
+import type { CliContext } from '../context.js';
 import { catchInterrupts } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
 
 /** The built dashboard, copied beside the CLI's own files when it is built. */
 const APP_DIR = fileURLToPath(new URL('./ui/', import.meta.url));
+
+/** The pool's worker, built beside this file (see `ui-worker.ts`). */
+const WORKER = new URL('./ui-worker.js', import.meta.url);
+
+/**
+ * The questions' answerer. A SQLite file is read synchronously, so it is read
+ * by a pool of worker threads (one connection each): a question that takes
+ * seconds at a million runs then holds up one worker, not the server. A
+ * PostgreSQL server answers asynchronously already: in process.
+ */
+async function answerer(
+  ctx: CliContext,
+  manager: Awaited<ReturnType<CliContext['open']>>,
+): Promise<RunsApi & { close?: () => Promise<void> }> {
+  const { directory, database } = ctx.location;
+  if (directory === null) return createRunsApi(manager);
+  const size = Math.min(4, Math.max(2, os.availableParallelism()));
+  return createWorkerRunsApi({
+    size,
+    start: () => new Worker(WORKER, { workerData: { directory, database } }),
+  });
+}
 
 /** Ask the system to open `url` in the default browser; a failure only costs the convenience. */
 function openBrowser(url: string): void {
@@ -33,12 +58,14 @@ export const run: CommandRun = async (ctx, _args, options) => {
   if (!fs.existsSync(`${APP_DIR}index.html`)) {
     throw new Error(`the dashboard's files are missing from ${APP_DIR}: rebuild @runmeta/cli`);
   }
+  // Opened here first: a database that cannot be read is refused before anything starts.
   const manager = await ctx.open({ write: false });
+  const api = await answerer(ctx, manager);
   try {
     let server: Awaited<ReturnType<typeof startUiServer>>;
     try {
       server = await startUiServer({
-        api: createRunsApi(manager),
+        api,
         port: options.port as number | undefined,
         appDir: APP_DIR,
       });
@@ -59,6 +86,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
     ctx.info('Stopped.');
     return 0;
   } finally {
+    await api.close?.();
     await manager.close();
   }
 };

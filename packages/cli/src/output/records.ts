@@ -1,14 +1,9 @@
 import { type ExportField, exportValue, type RunMetadata } from '@runmeta/core';
+import { csvCell } from '@runmeta/core/constants';
 
 /** A run as plain JSON (what `--json` prints): SDK field names, nothing dropped. */
 export function runJson(run: RunMetadata): Record<string, unknown> {
   return { ...run };
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**

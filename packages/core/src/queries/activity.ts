@@ -83,10 +83,14 @@ export async function runActivity(
   const by = o.by ?? 'day';
   const cols = f.view.columns;
   const key = groupKey(by, cols, f.view.db.dialect);
-  const status = foldedEnum('status', cols, RUN_STATUSES);
+  // Grouped by the stored status first (a handful of spellings), then folded as
+  // reads decode it: the fold runs once per group rather than once per run.
+  const stored = cols.includes('status') ? '"status"' : 'NULL';
+  const status = foldedEnum('status', ['status'], RUN_STATUSES);
+  const inner = `SELECT ${key.sql} AS "k", ${stored} AS "status", count(*) AS "n", sum(${columnOrNull('cost_usd', cols)}) AS "cost" FROM ${f.view.from}${whereSql(f.conditions)} GROUP BY 1, 2`;
   const rows = await f.all(
-    `SELECT "k", "s", count(*) AS "n", sum("c") AS "cost" FROM (SELECT ${key.sql} AS "k", ${status.sql} AS "s", ${columnOrNull('cost_usd', cols)} AS "c" FROM ${f.view.from}${whereSql(f.conditions)}) AS "g" GROUP BY "k", "s"`,
-    [...key.params, ...status.params, ...f.params],
+    `SELECT "k", "s", sum("n") AS "n", sum("cost") AS "cost" FROM (SELECT "k", ${status.sql} AS "s", "n", "cost" FROM (${inner}) AS "g") AS "f" GROUP BY "k", "s"`,
+    [...status.params, ...key.params, ...f.params],
   );
   const periods = new Map<string | null, ActivityPeriod>();
   for (const row of rows) {

@@ -1,6 +1,7 @@
 /** The dashboard's pages, one URL each (history routing: links can be shared). */
 import { createRouter, createWebHistory, type Router } from 'vue-router';
 import ComparePage from './pages/ComparePage.vue';
+import OverviewPage from './pages/OverviewPage.vue';
 import RunPage from './pages/RunPage.vue';
 import RunsPage from './pages/RunsPage.vue';
 
@@ -12,6 +13,7 @@ export function createDashboardRouter(): Router {
       { path: '/runs', component: RunsPage, meta: { title: 'Runs' } },
       { path: '/runs/:id', component: RunPage, props: true, meta: { title: 'Run' } },
       { path: '/compare', component: ComparePage, meta: { title: 'Compare' } },
+      { path: '/overview', component: OverviewPage, meta: { title: 'Overview' } },
       { path: '/:rest(.*)*', redirect: '/runs' },
     ],
   });

@@ -76,5 +76,7 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
     compare: call(API_ROUTES.compare),
     summarize: call(API_ROUTES.summarize),
     coverage: call(API_ROUTES.coverage),
+    activity: call(API_ROUTES.activity),
+    histogram: call(API_ROUTES.histogram),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * {@link RunsApi} in process, over a `MetadataManager`: each method is one of
- * core's questions (list, count, compare, summarize, coverage) or the run's own
+ * core's questions (list, count, compare, summarize, coverage, activity, histogram) or the run's own
  * reads. The `runmeta ui` server answers HTTP with it; a page running
  * `@runmeta/browser-wasm` uses it directly.
  *
@@ -13,6 +13,8 @@ import {
   listRuns,
   type MetadataManager,
   mechanismCoverage,
+  runActivity,
+  runHistogram,
   summarizeRuns,
 } from '@runmeta/core';
 import type { RunDetail, RunDetailOptions, RunsApi } from './runs-api.js';
@@ -36,6 +38,8 @@ export function createRunsApi(manager: MetadataManager): RunsApi {
     compare: (runIds, options = {}) => compareRuns(manager, runIds, options),
     summarize: (options = {}) => summarizeRuns(manager, options),
     coverage: (filter = {}) => mechanismCoverage(manager, filter),
+    activity: (options = {}) => runActivity(manager, options),
+    histogram: (options = {}) => runHistogram(manager, options),
   };
 }
 

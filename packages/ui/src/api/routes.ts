@@ -68,6 +68,16 @@ export const API_ROUTES: ApiRoutes = {
     query: (filter = {}) => ({ ...filter }),
     answer: (api, query) => api.coverage(query),
   },
+  activity: {
+    path: '/api/activity',
+    query: (options = {}) => ({ ...options }),
+    answer: (api, query) => api.activity(query),
+  },
+  histogram: {
+    path: '/api/histogram',
+    query: (options = {}) => ({ ...options }),
+    answer: (api, query) => api.histogram(query),
+  },
 };
 
 /** A query object as URL parameters, each value JSON (undefined values left out). */

@@ -8,13 +8,17 @@
  * @packageDocumentation
  */
 import type {
+  ActivityOptions,
   CompareOptions,
   CoverageFilter,
+  HistogramOptions,
   ListRunsOptions,
   MechanismCoverage,
   MechanismUsage,
   ResolutionAssignment,
+  RunActivity,
   RunComparison,
+  RunHistogram,
   RunMetadata,
   RunPage,
   RunQueryFilter,
@@ -57,4 +61,8 @@ export interface RunsApi {
   summarize(options?: SummarizeOptions): Promise<RunSummary>;
   /** Template × mechanism: which mechanisms each template's runs used. */
   coverage(filter?: CoverageFilter): Promise<MechanismCoverage>;
+  /** Runs and cost per day, week or month of creation, per status. */
+  activity(options?: ActivityOptions): Promise<RunActivity>;
+  /** Runs per bin of a numeric field (compliance by default). */
+  histogram(options?: HistogramOptions): Promise<RunHistogram>;
 }

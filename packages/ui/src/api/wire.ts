@@ -29,8 +29,24 @@ export interface ApiErrorBody {
   };
 }
 
+/**
+ * A refusal already put in the API's words (by a worker answering for the
+ * server): passed on as it is.
+ */
+export class AnsweredError extends Error {
+  readonly status: number;
+  readonly body: ApiErrorBody;
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.error.problem);
+    this.name = 'AnsweredError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
 /** The HTTP status and body of an error thrown while answering. */
 export function errorAnswer(error: unknown): { status: number; body: ApiErrorBody } {
+  if (error instanceof AnsweredError) return { status: error.status, body: error.body };
   if (error instanceof RunmetaError) {
     // Exit code 2 is bad input (a filter, an option, an id); 3 and 1 are the database's or ours.
     const status = error instanceof RunNotFoundError ? 404 : error.exitCode === 2 ? 400 : 500;

@@ -1,0 +1,38 @@
+/**
+ * The run filter every page shares, as it lives in the URL: `?where=…&status=…&
+ * template=…&mode=…&since=…&until=…&archive=1`. Read once here, so the runs
+ * list and the overview select the same runs from the same link.
+ */
+import type { RunQueryFilter } from '@runmeta/core';
+import type { LocationQuery } from 'vue-router';
+import { textParam } from './format';
+
+/** The URL names of the filter, in the order the bar shows them. */
+export const FILTER_PARAMS = ['where', 'status', 'template', 'mode', 'since', 'until', 'archive'];
+
+/** The filter a URL's query selects (core validates it: a bad value is a typed error shown on the page). */
+export function filterOf(query: LocationQuery): RunQueryFilter {
+  return {
+    where: textParam(query.where),
+    status: textParam(query.status) as RunQueryFilter['status'],
+    templateId: textParam(query.template),
+    causalMode: textParam(query.mode) as RunQueryFilter['causalMode'],
+    since: textParam(query.since),
+    until: textParam(query.until),
+    includeArchive: query.archive === '1' || undefined,
+  };
+}
+
+/** `query` with `changes` applied, empty values dropped (the URL keeps only what is set). */
+export function withChanges(
+  query: LocationQuery,
+  changes: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const next: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries({ ...query, ...changes })) {
+    if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) {
+      next[k] = v as string | string[];
+    }
+  }
+  return next;
+}

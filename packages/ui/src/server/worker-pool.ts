@@ -1,0 +1,182 @@
+/**
+ * {@link RunsApi} answered by worker threads, each with its own read-only
+ * connection. A SQLite file is read synchronously: in one thread, a question
+ * that reads every mechanism row of a million runs (seconds) would hold up
+ * every other request — the next page, a sort, the app's own files. With a
+ * pool, the server's thread only routes: each question goes to the worker with
+ * the fewest in flight, so a slow panel of the overview leaves the run list
+ * answering at once.
+ *
+ * A worker is any script that calls {@link serveRunsApiInWorker} with the
+ * `RunsApi` it opened; what it opens is the caller's business (`runmeta ui`
+ * passes the `--db` it was given).
+ *
+ * @packageDocumentation
+ */
+import { parentPort, type Worker } from 'node:worker_threads';
+import type { RunsApi } from '../api/runs-api.js';
+import { AnsweredError, type ApiErrorBody, errorAnswer } from '../api/wire.js';
+
+type Method = keyof RunsApi;
+const METHODS: readonly Method[] = [
+  'list',
+  'count',
+  'run',
+  'compare',
+  'summarize',
+  'coverage',
+  'activity',
+  'histogram',
+];
+
+/** A question sent to a worker. */
+interface Ask {
+  id: number;
+  method: Method;
+  args: unknown[];
+}
+/** A worker's answer: the value, or the refusal as the server would answer it. */
+type Reply =
+  | { id: number; value: unknown }
+  | { id: number; error: { status: number; body: ApiErrorBody } };
+/** A worker's first word: ready, or why it could not open its database. */
+type Hello = { ready: true } | { ready: false; error: { status: number; body: ApiErrorBody } };
+
+/** Options of {@link createWorkerRunsApi}. */
+export interface WorkerPoolOptions {
+  /** Start one worker (each calls {@link serveRunsApiInWorker}). */
+  start: () => Worker;
+  /** How many workers (at least 1). */
+  size: number;
+}
+
+/** A {@link RunsApi} backed by workers, and how to stop them. */
+export interface WorkerRunsApi extends RunsApi {
+  /** Stop every worker (questions still in flight are refused). */
+  close(): Promise<void>;
+}
+
+interface Member {
+  worker: Worker;
+  pending: Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
+}
+
+/** The refusal of a worker that stopped before it answered. */
+const lost = (why: string) =>
+  new AnsweredError(500, {
+    error: {
+      name: 'Error',
+      code: 'RUNMETA_UI',
+      problem: `the worker answering this question stopped (${why})`,
+      hint: 'Reload the page; if it happens again, the server log has the details',
+    },
+  });
+
+/**
+ * Start `options.size` workers and wait until each has opened its database
+ * (a worker that cannot is a refusal here, with its error). Questions go to
+ * the least busy worker; a worker that dies is replaced, its questions refused.
+ */
+export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<WorkerRunsApi> {
+  const members: Member[] = [];
+  let closing = false;
+  let nextId = 0;
+
+  const launch = (): Promise<Member> =>
+    new Promise((resolve, reject) => {
+      const member: Member = { worker: options.start(), pending: new Map() };
+      const { worker } = member;
+      worker.once('message', (hello: Hello) => {
+        if (!hello.ready) {
+          reject(new AnsweredError(hello.error.status, hello.error.body));
+          void worker.terminate();
+          return;
+        }
+        worker.on('message', (reply: Reply) => {
+          const call = member.pending.get(reply.id);
+          if (!call) return;
+          member.pending.delete(reply.id);
+          if ('error' in reply)
+            call.reject(new AnsweredError(reply.error.status, reply.error.body));
+          else call.resolve(reply.value);
+        });
+        resolve(member);
+      });
+      worker.once('error', (error) => {
+        reject(error);
+        for (const call of member.pending.values()) call.reject(lost(error.message));
+        member.pending.clear();
+      });
+      worker.once('exit', (code) => {
+        for (const call of member.pending.values()) call.reject(lost(`exit code ${code}`));
+        member.pending.clear();
+        const at = members.indexOf(member);
+        if (at < 0 || closing) return;
+        members.splice(at, 1);
+        // Replace it; if even that fails, the remaining workers carry on.
+        launch().then(
+          (fresh) => members.push(fresh),
+          () => {},
+        );
+      });
+    });
+
+  const started = await Promise.allSettled(
+    Array.from({ length: Math.max(1, options.size) }, launch),
+  );
+  for (const s of started) if (s.status === 'fulfilled') members.push(s.value);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(members.map((m) => m.worker.terminate()));
+    throw failed.reason;
+  }
+
+  const ask = (method: Method, args: unknown[]) => {
+    const member = members.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      member.pending.set(id, { resolve, reject });
+      member.worker.postMessage({ id, method, args } satisfies Ask);
+    });
+  };
+  const api = Object.fromEntries(
+    METHODS.map((method) => [method, (...args: unknown[]) => ask(method, args)]),
+  ) as unknown as RunsApi;
+  return {
+    ...api,
+    async close() {
+      closing = true;
+      await Promise.all(members.map((m) => m.worker.terminate()));
+    },
+  };
+}
+
+/**
+ * In a worker started for {@link createWorkerRunsApi}: answer questions with
+ * `open()`'s RunsApi. A failure to open is reported to the pool, which refuses
+ * to start with it.
+ */
+export async function serveRunsApiInWorker(open: () => Promise<RunsApi>): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('serveRunsApiInWorker runs in a worker thread started by the pool');
+  let api: RunsApi;
+  try {
+    api = await open();
+  } catch (error) {
+    port.postMessage({ ready: false, error: errorAnswer(error) } satisfies Hello);
+    return;
+  }
+  port.on('message', async ({ id, method, args }: Ask) => {
+    try {
+      if (!METHODS.includes(method)) throw new Error(`no RunsApi method ${String(method)}`);
+      const value = await (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      port.postMessage({ id, value } satisfies Reply);
+    } catch (error) {
+      const answer = errorAnswer(error);
+      // Not the user's input: the details go to the server's log (stderr), as in process.
+      if (answer.status === 500) console.error(error);
+      port.postMessage({ id, error: answer } satisfies Reply);
+    }
+  });
+  port.postMessage({ ready: true } satisfies Hello);
+}

@@ -1,0 +1,162 @@
+/**
+ * The overview page and the run list's CSV download, in headless Chromium over
+ * the shared 110-run fixture: every chart's numbers (its table) checked against
+ * plain better-sqlite3 queries of the file, the coverage matrix and the top
+ * templates too; the download's rows against the same list read by SQL.
+ * Screenshots go to test-output/ (overview.png, overview-phone-dark.png).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { output, useDashboard } from './dashboard.js';
+
+const d = useDashboard();
+
+/** A chart's numbers, as its table shows them: row label → cells. */
+async function chartRows(title: string): Promise<Map<string, string[]>> {
+  const table = d.page.locator(`table[data-test="chart-${title}"]`);
+  const rows = new Map<string, string[]>();
+  for (const row of await table.locator('tbody tr').all()) {
+    rows.set(
+      (await row.locator('th').textContent()) ?? '',
+      await row.locator('td').allTextContents(),
+    );
+  }
+  return rows;
+}
+
+const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** Wait until every panel has answered. */
+async function answered(): Promise<void> {
+  await d.page.waitForFunction(
+    "document.querySelectorAll('[data-ms]').length >= 5 && [...document.querySelectorAll('[data-ms]')].every((e) => e.getAttribute('data-ms') !== 'pending')",
+  );
+}
+
+describe('the overview', () => {
+  it('charts runs per day by status, compliance, fidelity, top templates and coverage as SQL counts them', async () => {
+    await d.page.goto(`${d.server.url}/overview`);
+    await answered();
+    const [{ runs }] = d.plain<{ runs: number }>('SELECT count(*) AS runs FROM runs') as [
+      { runs: number },
+    ];
+    expect(await d.page.locator('[data-test="kpis"]').textContent()).toContain(grouped(runs));
+
+    // Runs per day and status: the creation day of this file's zone-less times is their text's.
+    const perDay = d.plain<{ day: string; status: string; n: number }>(
+      'SELECT substr(started_at, 1, 10) AS day, lower(trim(status)) AS status, count(*) AS n FROM runs GROUP BY 1, 2',
+    );
+    const days = await chartRows('Runs per day by status');
+    expect([...days.keys()]).toEqual([...new Set(perDay.map((r) => r.day))].sort());
+    for (const { day, status, n } of perDay) {
+      const column = ['completed', 'failed', 'running', 'other'].indexOf(status);
+      expect(days.get(day)![column]).toBe(grouped(n));
+    }
+
+    // Compliance: each bin holds the values from its lower edge up to (not including) its upper one.
+    const values = d
+      .plain<{ c: number }>(
+        'SELECT token_budget_compliance AS c FROM runs WHERE token_budget_compliance IS NOT NULL',
+      )
+      .map((r) => r.c);
+    const bins = await chartRows('Runs per compliance bin');
+    let binned = 0;
+    for (const [label, [shown]] of bins) {
+      const [from, to] = label.split('–').map((x) => Number(x.replaceAll(',', '')));
+      const inside = values.filter((v) => v >= from! && v < to!).length;
+      expect([label, shown]).toEqual([label, grouped(inside)]);
+      binned += inside;
+    }
+    expect(binned).toBe(values.length);
+
+    // Top templates by cost: the costliest first.
+    const costs = d.plain<{ template_id: string }>(
+      'SELECT template_id FROM runs GROUP BY template_id ORDER BY sum(coalesce(cost_usd, 0)) DESC LIMIT 10',
+    );
+    const top = await chartRows(`The ${costs.length} costliest templates (USD)`);
+    expect([...top.keys()]).toEqual(costs.map((r) => r.template_id ?? 'no template'));
+
+    // Coverage: each template's runs, and a cell per mechanism its runs used.
+    const perTemplate = d.plain<{ template_id: string; n: number }>(
+      'SELECT template_id, count(*) AS n FROM runs GROUP BY 1',
+    );
+    const matrix = d.page.locator('[data-test="coverage"] table tbody tr');
+    expect(await matrix.count()).toBe(perTemplate.length);
+    for (const { template_id, n } of perTemplate) {
+      const row = matrix.filter({
+        has: d.page.getByRole('link', { name: template_id, exact: true }),
+      });
+      expect(await row.locator('td').first().textContent()).toBe(grouped(n));
+    }
+    const [{ mechanisms }] = d.plain<{ mechanisms: number }>(
+      'SELECT count(DISTINCT mechanism) AS mechanisms FROM mechanism_usage WHERE run_id IN (SELECT run_id FROM runs)',
+    ) as [{ mechanisms: number }];
+    expect(await d.page.locator('[data-test="coverage"] thead th').count()).toBe(mechanisms + 2);
+
+    await d.page.screenshot({ path: path.join(output, 'overview.png'), fullPage: true });
+    expect(d.consoleErrors).toEqual([]);
+  });
+
+  it('follows the filter bar, and keeps it in the URL', async () => {
+    await d.page.goto(`${d.server.url}/overview`);
+    await answered();
+    await d.page.locator('select[name="status"]').selectOption('failed');
+    await d.page.waitForURL(/status=failed/);
+    const [{ n }] = d.plain<{ n: number }>(
+      "SELECT count(*) AS n FROM runs WHERE status = 'failed'",
+    ) as [{ n: number }];
+    await answered();
+    await expect
+      .poll(() => d.page.locator('[data-test="kpis"] div').first().textContent())
+      .toContain(grouped(n));
+    // By week: one bar per Monday-started week.
+    await d.page.locator('select[name="by"]').selectOption('week');
+    await d.page.waitForURL(/by=week/);
+    await answered();
+    const weeks = await chartRows('Runs per week by status');
+    const total = [...weeks.values()].reduce((s, [c, f, r, o]) => {
+      return s + [c, f, r, o].reduce((t, x) => t + Number(x!.replaceAll(',', '')), 0);
+    }, 0);
+    expect(total).toBe(n);
+    expect(d.consoleErrors).toEqual([]);
+  });
+
+  it('fits a phone width in the dark scheme', async () => {
+    await d.page.setViewportSize({ width: 390, height: 844 });
+    await d.page.emulateMedia({ colorScheme: 'dark' });
+    await d.page.goto(`${d.server.url}/overview`);
+    await answered();
+    const overflow = await d.page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await d.page.screenshot({ path: path.join(output, 'overview-phone-dark.png'), fullPage: true });
+  });
+});
+
+describe('the CSV download', () => {
+  it('holds every run of the filter, in the list order, with the columns shown', async () => {
+    await d.page.goto(
+      `${d.server.url}/runs?status=failed&sort=cost:desc&cols=runId,costUsd,status`,
+    );
+    await d.page.locator('table[data-test="runs"] tbody tr').first().waitFor();
+    const [download] = await Promise.all([
+      d.page.waitForEvent('download'),
+      d.page.locator('[data-test="download-csv"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('runs.csv');
+    const saved = path.join(d.dir, 'download.csv');
+    await download.saveAs(saved);
+    const lines = fs.readFileSync(saved, 'utf8').split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines[0]).toBe('runId,costUsd,status');
+    const expected = d.plain<{ run_id: string; cost_usd: number | null }>(
+      "SELECT run_id, cost_usd FROM runs WHERE status = 'failed' ORDER BY cost_usd IS NULL, cost_usd DESC, run_id DESC",
+    );
+    expect(lines.slice(1, -1)).toEqual(
+      expected.map((r) => `${r.run_id},${r.cost_usd ?? ''},failed`),
+    );
+    expect(d.consoleErrors).toEqual([]);
+  });
+});
