@@ -122,6 +122,33 @@ describe('the API over HTTP', () => {
     for (const p of pairs) expect(cells.get(`${p.template_id}|${p.mechanism}`)).toBe(p.runs);
   });
 
+  it('answers activity per day and status, and the compliance histogram, as plain SQL does', async () => {
+    const perDay = plain<{ day: string; status: string; n: number; cost: number | null }>(
+      'SELECT substr(started_at, 1, 10) AS day, status, count(*) AS n, sum(cost_usd) AS cost FROM runs GROUP BY 1, 2',
+    );
+    const { periods } = await api.activity({ by: 'day' });
+    expect(periods.map((p) => p.period)).toEqual([...new Set(perDay.map((r) => r.day))].sort());
+    for (const row of perDay) {
+      const cell = periods.find((p) => p.period === row.day)!.byStatus[row.status as 'failed'];
+      expect(cell.runs).toBe(row.n);
+      expect(cell.costUsd).toBeCloseTo(row.cost ?? 0, 9);
+    }
+    const values = plain<{ c: number }>(
+      'SELECT token_budget_compliance AS c FROM runs WHERE token_budget_compliance IS NOT NULL',
+    ).map((r) => r.c);
+    const histogram = await api.histogram({ field: 'compliance', bins: 16 });
+    expect(histogram.runs).toBe(values.length);
+    for (const bin of histogram.bins) {
+      expect(bin.runs).toBe(values.filter((v) => v >= bin.from && v < bin.to).length);
+    }
+    expect(histogram.bins.reduce((s, b) => s + b.runs, 0)).toBe(values.length);
+    // A field that is not a number is refused, naming the option.
+    const refused = await api.histogram({ field: 'template' as never }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(400);
+    expect((refused as ApiError).problem).toContain('field');
+  });
+
   it('shows one run with its events, validations and snapshot text', async () => {
     const [{ run_id: runId }] = plain<{ run_id: string }>(
       'SELECT run_id FROM mechanism_usage GROUP BY run_id ORDER BY count(*) DESC, run_id LIMIT 1',
