@@ -1,22 +1,16 @@
 /**
  * The playground's logic, framework-free and type-checked: load a database (the
  * demo, a dropped file or bytes), report its schema status and migration plan,
- * migrate it, query runs, and derive the chart data. The Vue component only
- * renders what this returns.
+ * migrate it, and hand its files to the embedded dashboard. The Vue component
+ * only renders what this returns.
  */
 
 import { createSqlJsAdapter, type SqlJsAdapter } from '@runmeta/browser-wasm';
 import {
-  fidelityTotals,
   formatPlan,
-  formatSnapshotForLlm,
   MetadataManager,
   type MigrationPlan,
   type MigrationStrategy,
-  type RunFilter,
-  type RunMetadata,
-  sortedDistribution,
-  totalsPerTemplate,
 } from '@runmeta/core';
 import { writeSyntheticV1 } from '@runmeta/core/demo';
 
@@ -32,12 +26,6 @@ export interface Status {
   /** The plan as the CLI prints it (`runmeta migrate --dry-run`). */
   planText: string;
   refusal: string | null;
-}
-
-/** One bar of a chart. */
-export interface Bar {
-  label: string;
-  value: number;
 }
 
 /** The migration options: backfill only with carry-over (the UI may keep a stale tick). */
@@ -107,16 +95,18 @@ export class Playground {
     return this.manager;
   }
 
-  /** Runs of the active database and its archive, filtered. */
-  async runs(filter: Omit<RunFilter, 'includeArchive'> = {}) {
-    const manager = this.requireOpen();
-    return manager.getAllRuns({ ...filter, includeArchive: true });
-  }
-
-  /** The LLM-ready snapshot text of a run (with its fidelity block), as `runmeta inspect` prints it. */
-  async inspect(runId: string): Promise<string> {
-    const manager = this.requireOpen();
-    return formatSnapshotForLlm(await manager.getSnapshot(runId, { includeArchive: true }));
+  /**
+   * Every database file of the session (`runs.db`, and its v1 archive after an
+   * archive migration) as bytes: what the embedded dashboard opens.
+   */
+  async files(): Promise<{ name: string; bytes: Uint8Array }[]> {
+    this.requireOpen();
+    const names = (await this.adapter.list()).sort((a, b) =>
+      a === 'runs.db' ? -1 : b === 'runs.db' ? 1 : a.localeCompare(b),
+    );
+    return Promise.all(
+      names.map(async (name) => ({ name, bytes: await this.adapter.snapshot(name) })),
+    );
   }
 
   async close(): Promise<void> {
@@ -128,18 +118,4 @@ export class Playground {
     if (!this.manager) throw new Error('Open (or migrate) the database first');
     return this.manager;
   }
-}
-
-/** Entities per fidelity level, summed over the runs that have a distribution. */
-export function fidelityBars(runs: readonly RunMetadata[]): Bar[] {
-  // Coarsest to finest, as the snapshot and `runmeta report` list them; unknown levels last.
-  return sortedDistribution(fidelityTotals(runs)).map(([label, value]) => ({
-    label,
-    value,
-  }));
-}
-
-/** A numeric field summed per template, largest first. */
-export function perTemplate(runs: readonly RunMetadata[], field: 'costUsd' | 'tokensUsed'): Bar[] {
-  return totalsPerTemplate(runs, field).map(([label, value]) => ({ label, value }));
 }

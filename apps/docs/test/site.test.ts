@@ -1,7 +1,7 @@
 /**
  * The built docs site (`pnpm build` makes .vitepress/dist): every internal link
  * resolves, and the playground works end to end in headless Chromium — load a
- * real legacy database, migrate it, see the table, the charts and a snapshot.
+ * real legacy database, migrate it, and use the dashboard (`@runmeta/ui`) in the page.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -142,37 +142,32 @@ describe('the playground in headless Chromium', () => {
     await page.selectOption('[data-testid="strategy"]', 'carry-over');
     await page.check('.rm-migrate input[type="checkbox"]');
     await page.click('[data-testid="migrate"]');
-    await page.waitForFunction(() =>
-      /^[1-9]/.test(document.querySelector('[data-testid="run-count"]')?.textContent ?? ''),
-    );
-    expect(await page.textContent('[data-testid="run-count"]')).toMatch(/^393 runs/);
-    expect(await page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(200);
+    // The dashboard runmeta ui serves, on the migrated database in this page.
+    const dashboard = page.frameLocator('[data-testid="dashboard"]');
+    await expect
+      .poll(() => dashboard.locator('h1').textContent(), { timeout: 30_000 })
+      .toContain('(393)');
     expect(await page.textContent('[data-testid="schema-kind"]')).toBe('v2');
-    // Charts: bars for fidelity levels (backfilled from the resolution assignments) and templates.
-    for (const chart of ['chart-fidelity', 'chart-cost', 'chart-tokens']) {
-      expect(
-        await page.locator(`[data-testid="${chart}"] svg rect`).count(),
-        chart,
-      ).toBeGreaterThan(0);
-    }
+    expect(await dashboard.locator('table[data-test="runs"] tbody tr').count()).toBe(50);
+    // A filter narrows the list (and stays in the frame's URL).
+    await dashboard.locator('select[name="status"]').selectOption('failed');
+    await expect.poll(() => dashboard.locator('h1').textContent()).not.toContain('(393)');
+    // One run: its snapshot text.
+    await dashboard.locator('table[data-test="runs"] tbody tr td:nth-child(2) a').first().click();
+    await expect
+      .poll(() => dashboard.locator('pre[data-test="snapshot"]').textContent())
+      .toMatch(/Fidelity Distribution/);
+    // The overview: charts drawn by uPlot, the runs counted.
+    await dashboard.getByRole('link', { name: 'Overview' }).click();
+    await dashboard.locator('[data-test="kpis"] strong').first().waitFor();
+    expect(await dashboard.locator('[data-test="kpis"]').textContent()).toContain('393');
+    await expect.poll(() => dashboard.locator('.uplot canvas').count()).toBeGreaterThan(2);
     fs.mkdirSync(output, { recursive: true });
     await page.screenshot({ path: path.join(output, 'playground.png'), fullPage: true });
-    // The page does not grow sideways (the table scrolls inside its box).
+    // The page does not grow sideways (the dashboard scrolls inside its frame).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       1280,
     );
-    // A filter narrows the table.
-    await page.selectOption('[data-testid="filter-status"]', 'failed');
-    await page.waitForFunction(
-      () => !document.querySelector('[data-testid="run-count"]')?.textContent?.startsWith('393'),
-    );
-    const failed = Number((await page.textContent('[data-testid="run-count"]'))!.split(' ')[0]);
-    expect(failed).toBeGreaterThan(0);
-    expect(failed).toBeLessThan(393);
-    // A run's snapshot.
-    await page.click('[data-testid="runs-table"] tbody tr');
-    await page.waitForSelector('[data-testid="inspect"] pre');
-    expect(await page.textContent('[data-testid="inspect"] pre')).toMatch(/Fidelity Distribution/);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -185,11 +180,13 @@ describe('the playground in headless Chromium', () => {
     expect(await page.textContent('[data-testid="schema-kind"]')).toBe('v1-documented');
     expect(await page.textContent('[data-testid="status"] pre')).toMatch(/archive/);
     await page.click('[data-testid="migrate"]');
-    await page.waitForFunction(() =>
-      /^[1-9]/.test(document.querySelector('[data-testid="run-count"]')?.textContent ?? ''),
-    );
-    // Archive strategy: the 400 v1 runs are read from the archive.
-    expect(await page.textContent('[data-testid="run-count"]')).toMatch(/^400 runs/);
+    // Archive strategy: the 400 v1 runs are read from the archive, on demand.
+    const dashboard = page.frameLocator('[data-testid="dashboard"]');
+    await expect
+      .poll(() => dashboard.locator('h1').textContent(), { timeout: 30_000 })
+      .toContain('(0)');
+    await dashboard.locator('input[name="archive"]').check();
+    await expect.poll(() => dashboard.locator('h1').textContent()).toContain('(400)');
     await page.close();
   });
 });

@@ -48,10 +48,20 @@ describe('the overview', () => {
       'SELECT substr(started_at, 1, 10) AS day, lower(trim(status)) AS status, count(*) AS n FROM runs GROUP BY 1, 2',
     );
     const days = await chartRows('Runs per day by status');
-    expect([...days.keys()]).toEqual([...new Set(perDay.map((r) => r.day))].sort());
+    // Every day from the first run's to the last run's, the days without runs at zero.
+    const withRuns = [...new Set(perDay.map((r) => r.day))].sort();
+    const every: string[] = [];
+    for (let t = Date.parse(withRuns[0]!); t <= Date.parse(withRuns.at(-1)!); t += 86_400_000) {
+      every.push(new Date(t).toISOString().slice(0, 10));
+    }
+    expect([...days.keys()]).toEqual(every);
+    expect(every.length).toBeGreaterThan(withRuns.length); // this file has quiet days
     for (const { day, status, n } of perDay) {
       const column = ['completed', 'failed', 'running', 'other'].indexOf(status);
       expect(days.get(day)![column]).toBe(grouped(n));
+    }
+    for (const day of every.filter((d) => !withRuns.includes(d))) {
+      expect(days.get(day)).toEqual(['0', '0', '0', '0']);
     }
 
     // Compliance: each bin holds the values from its lower edge up to (not including) its upper one.

@@ -14,7 +14,10 @@ import { createWorkerRunsApi, type WorkerRunsApi } from '../src/server.js';
 
 const script = fileURLToPath(new URL('./fixtures/pool-worker.mjs', import.meta.url));
 // Plain Node in the workers: the built files, not the test runner's source conditions.
-const start = (workerData: unknown = {}) => () => new Worker(script, { workerData, execArgv: [] });
+const start =
+  (workerData: unknown = {}) =>
+  () =>
+    new Worker(script, { workerData, execArgv: [] });
 let pool: WorkerRunsApi | null = null;
 
 afterEach(async () => {

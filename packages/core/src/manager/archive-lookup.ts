@@ -83,7 +83,8 @@ export interface OpenArchive {
  * only (most managers never read it), then kept open until {@link close}.
  */
 export class ArchiveLookup {
-  private archive: OpenArchive | null | undefined;
+  private archive: OpenArchive | null = null;
+  private opening: Promise<OpenArchive | null> | null = null;
 
   constructor(
     private readonly adapter: StorageAdapter,
@@ -102,14 +103,22 @@ export class ArchiveLookup {
     return usualArchive(this.adapter, this.database);
   }
 
-  /** The archive, opened read-only on first use; null when there is none. */
-  async open(): Promise<OpenArchive | null> {
-    if (this.archive !== undefined) return this.archive;
+  /**
+   * The archive, opened read-only on first use; null when there is none.
+   * Questions asked at once (a page's list and count) share the one opening:
+   * a second connection would leak, and an in-page container refuses it.
+   */
+  open(): Promise<OpenArchive | null> {
+    this.opening ??= this.openOnce().catch((error: unknown) => {
+      this.opening = null; // a failure is not remembered: the next question tries again
+      throw error;
+    });
+    return this.opening;
+  }
+
+  private async openOnce(): Promise<OpenArchive | null> {
     const name = await this.name();
-    if (!name) {
-      this.archive = null;
-      return null;
-    }
+    if (!name) return null;
     const { db, schema } = await openArchiveDatabase(this.adapter, name, this.database);
     this.archive = { db, columns: schema.tables.runs?.map((c) => c.name) ?? [], name, schema };
     return this.archive;

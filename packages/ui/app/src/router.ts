@@ -1,13 +1,18 @@
 /** The dashboard's pages, one URL each (history routing: links can be shared). */
-import { createRouter, createWebHistory, type Router } from 'vue-router';
+import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router';
 import ComparePage from './pages/ComparePage.vue';
 import OverviewPage from './pages/OverviewPage.vue';
 import RunPage from './pages/RunPage.vue';
 import RunsPage from './pages/RunsPage.vue';
 
-export function createDashboardRouter(): Router {
+/**
+ * The router of the dashboard: history routing under `runmeta ui` (its server
+ * answers every page path with the app); an embedding page without such a
+ * server passes hash history.
+ */
+export function createDashboardRouter(history: RouterHistory = createWebHistory()): Router {
   const router = createRouter({
-    history: createWebHistory(),
+    history,
     routes: [
       { path: '/', redirect: '/runs' },
       { path: '/runs', component: RunsPage, meta: { title: 'Runs' } },

@@ -306,6 +306,17 @@ export const questions = group('questions over many runs answer the same on ever
     expect(weeks.groups.map((g) => [g.key, g.runs])).toEqual([['2025-02-24', 1]]);
     await reader.close();
   },
+  'questions asked at once over the archive open it once, and all are answered': async (t) => {
+    const { manager } = await withArchive(t);
+    // A page asks its list and its count together: the first use of the archive by both.
+    const [page, count] = await Promise.all([
+      listRuns(manager, { includeArchive: true, sort: 'run_id', limit: 100 }),
+      countRuns(manager, { includeArchive: true }),
+    ]);
+    expect(count).toBe(RUNS.length + 5);
+    expect(page.runs).toHaveLength(count);
+    await manager.close();
+  },
   'with includeArchive the archive joins before filtering, and a run in both is its active copy':
     async (t) => {
       const { manager } = await withArchive(t);
