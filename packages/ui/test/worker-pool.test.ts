@@ -42,6 +42,24 @@ describe('createWorkerRunsApi', () => {
     expect((quick as unknown as { options: unknown }).options).toEqual({ limit: 1 });
   });
 
+  it('keeps one worker for quick questions while the others read every run', async () => {
+    pool = await createWorkerRunsApi({ size: 2, start: start() });
+    const order: string[] = [];
+    // Two overview panels at once: both go to the second worker, one after the other.
+    const heavy = [1, 2].map((n) =>
+      pool!.coverage({ blockMs: 800 } as never).then((answer) => {
+        order.push(`heavy ${n}`);
+        return (answer as unknown as { threadId: number }).threadId;
+      }),
+    );
+    const quick = await pool.list({ limit: 1 });
+    order.push('quick');
+    const [first, second] = await Promise.all(heavy);
+    expect(order).toEqual(['quick', 'heavy 1', 'heavy 2']);
+    expect(first).toBe(second);
+    expect((quick as unknown as { threadId: number }).threadId).not.toBe(first);
+  });
+
   it("passes core's refusal on with its HTTP status and words", async () => {
     pool = await createWorkerRunsApi({ size: 1, start: start() });
     const refused = await pool.run('r-404').catch((e: unknown) => e);

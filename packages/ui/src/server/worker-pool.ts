@@ -4,8 +4,8 @@
  * that reads every mechanism row of a million runs (seconds) would hold up
  * every other request — the next page, a sort, the app's own files. With a
  * pool, the server's thread only routes: each question goes to the worker with
- * the fewest in flight, so a slow panel of the overview leaves the run list
- * answering at once.
+ * the fewest in flight — the questions that read every run never to the first
+ * worker — so the overview's slow panels leave the run list answering at once.
  *
  * A worker is any script that calls {@link serveRunsApiInWorker} with the
  * `RunsApi` it opened; what it opens is the caller's business (`runmeta ui`
@@ -41,6 +41,19 @@ type Reply =
   | { id: number; error: { status: number; body: ApiErrorBody } };
 /** A worker's first word: ready, or why it could not open its database. */
 type Hello = { ready: true } | { ready: false; error: { status: number; body: ApiErrorBody } };
+
+/**
+ * The questions that read every run (or every mechanism row) of what they
+ * summarize: seconds at a million runs. With two workers or more, one worker
+ * never takes them, so a page of runs, a run or a compare always finds a
+ * worker free.
+ */
+export const HEAVY_QUESTIONS: readonly Method[] = [
+  'summarize',
+  'coverage',
+  'activity',
+  'histogram',
+];
 
 /** Options of {@link createWorkerRunsApi}. */
 export interface WorkerPoolOptions {
@@ -132,7 +145,11 @@ export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<W
   }
 
   const ask = (method: Method, args: unknown[]) => {
-    const member = members.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (members.length === 0) return Promise.reject(lost('no worker is running'));
+    // The first worker is kept for the quick questions (when there are others).
+    const lane =
+      HEAVY_QUESTIONS.includes(method) && members.length > 1 ? members.slice(1) : members;
+    const member = lane.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       member.pending.set(id, { resolve, reject });
