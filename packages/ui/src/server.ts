@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { AnsweredError } from './api/wire.js';
 export { DEFAULT_UI_PORT } from './constants.js';
 export {
   startUiServer,
@@ -14,6 +16,7 @@ export {
 } from './server/serve.js';
 export {
   createWorkerRunsApi,
+  HEAVY_QUESTIONS,
   serveRunsApiInWorker,
   type WorkerPoolOptions,
   type WorkerRunsApi,

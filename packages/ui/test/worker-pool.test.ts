@@ -80,6 +80,33 @@ describe('createWorkerRunsApi', () => {
     expect((failed as AnsweredError).body.error.problem).toContain('no-such-db');
   });
 
+  it('refuses to start, rather than wait, when a worker exits before it is ready', async () => {
+    const failed = await createWorkerRunsApi({ size: 2, start: start({ exitEarly: true }) }).catch(
+      (e: unknown) => e,
+    );
+    expect((failed as AnsweredError).body.error.problem).toContain('exit code 4');
+  });
+
+  it('refuses what is in flight and what comes after close, and stops every worker', async () => {
+    const workers: Worker[] = [];
+    pool = await createWorkerRunsApi({
+      size: 2,
+      start: () => {
+        const worker = start()();
+        workers.push(worker);
+        return worker;
+      },
+    });
+    const inFlight = pool.count({ blockMs: 300 } as never).catch((e: unknown) => e);
+    await pool.close();
+    expect(((await inFlight) as AnsweredError).body.error.problem).toContain('closing');
+    const after = await pool.list({}).catch((e: unknown) => e);
+    expect((after as AnsweredError).body.error.problem).toContain('closing');
+    // Every worker has stopped (an exited worker's threadId is -1).
+    await expect.poll(() => workers.every((w) => w.threadId === -1)).toBe(true);
+    pool = null;
+  });
+
   it('refuses the questions of a worker that died, and replaces it', async () => {
     pool = await createWorkerRunsApi({ size: 1, start: start() });
     const lost = await pool.compare(['a', 'b']).catch((e: unknown) => e);

@@ -5,7 +5,12 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createRunsApi, type RunsApi } from '@runmeta/ui';
-import { createWorkerRunsApi, startUiServer, UiServerError } from '@runmeta/ui/server';
+import {
+  AnsweredError,
+  createWorkerRunsApi,
+  startUiServer,
+  UiServerError,
+} from '@runmeta/ui/server';
 import type { CommandRun } from '../commands/types.js';
 import type { CliContext } from '../context.js';
 import { catchInterrupts } from '../interrupt.js';
@@ -60,8 +65,18 @@ export const run: CommandRun = async (ctx, _args, options) => {
   }
   // Opened here first: a database that cannot be read is refused before anything starts.
   const manager = await ctx.open({ write: false });
-  const api = await answerer(ctx, manager);
+  let api: Awaited<ReturnType<typeof answerer>> | null = null;
   try {
+    try {
+      api = await answerer(ctx, manager);
+    } catch (error) {
+      if (!(error instanceof AnsweredError)) throw error;
+      // A worker could not open what this process just opened (moved or locked meanwhile).
+      const { problem, hint } = error.body.error;
+      throw new CliUsageError(
+        `the dashboard's workers could not open ${ctx.location.display}: ${problem}${hint ? `. ${hint}` : ''}`,
+      );
+    }
     let server: Awaited<ReturnType<typeof startUiServer>>;
     try {
       server = await startUiServer({
@@ -86,7 +101,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
     ctx.info('Stopped.');
     return 0;
   } finally {
-    await api.close?.();
+    await api?.close?.();
     await manager.close();
   }
 };

@@ -13,7 +13,6 @@ import type { MetadataManager } from '../manager/metadata-manager.js';
 import { quoteIdent } from '../sql/quote.js';
 import { compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 import { SORT_KEYS, type SortKey } from './sort-key-defs.js';
-import { money } from './summary-format.js';
 
 /** The sort keys that are numbers: the fields a histogram can be of. */
 export const HISTOGRAM_FIELDS = (Object.keys(SORT_KEYS) as SortKey[]).filter(
@@ -48,7 +47,7 @@ export interface RunHistogram {
   field: HistogramField;
   /** The runs column counted. */
   column: string;
-  /** Runs with a value (runs without one are not binned). */
+  /** Runs with a number (runs without one, or with text stored instead, are not binned). */
   runs: number;
   min: number | null;
   max: number | null;
@@ -62,16 +61,33 @@ export interface RunHistogram {
 function roundWidth(raw: number): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= raw * (1 - 1e-12)) ?? 10;
-  return money(step * power);
+  return edgeNumber(step * power);
 }
 
-/** The bins' edges: a multiple of the width at or below `min`, on until past `max`. */
+/**
+ * An edge as a short number (0.3, not 0.30000000000000004): 15 significant
+ * digits, finer than any width {@link histogramEdges} chooses at that scale.
+ */
+const edgeNumber = (value: number): number => Number(value.toPrecision(15));
+
+/**
+ * The bins' edges: from a multiple of a round width at or below `min`, on
+ * until past `max` — at most `bins` + 2 bins. Values equal to within
+ * floating-point noise (a billionth of their size) are one bin, `[min, max]`;
+ * no edges without two finite numbers.
+ */
 export function histogramEdges(min: number, max: number, bins: number): number[] {
-  if (max === min) return [min, max];
-  const width = roundWidth((max - min) / bins);
-  const first = Math.floor(money(min / width)) * width;
-  const edges = [money(first)];
-  while (edges[edges.length - 1]! <= max) edges.push(money(first + edges.length * width));
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return [];
+  const scale = Math.max(Math.abs(min), Math.abs(max));
+  if (max - min <= scale * 1e-9) return [min, max];
+  // Divided first: the span of ±1e308 is not a finite number, its bin-th part is.
+  const width = roundWidth(max / bins - min / bins);
+  let first = Math.floor(min / width);
+  while (edgeNumber(first * width) > min) first--;
+  const edges = [edgeNumber(first * width)];
+  while (edges.at(-1)! <= max && edges.length <= bins + 2) {
+    edges.push(edgeNumber((first + edges.length) * width));
+  }
   return edges;
 }
 
@@ -102,7 +118,9 @@ export async function runHistogram(
   const empty: RunHistogram = { field, column, runs: 0, min: null, max: null, width: 0, bins: [] };
   if (!f.view.columns.includes(column)) return empty;
   const c = quoteIdent(column);
-  const where = whereSql([...f.conditions, `${c} IS NOT NULL`]);
+  // Numbers only: text stored in the column (SQLite orders it after every
+  // number), infinities and NaN fall outside this range on every backend.
+  const where = whereSql([...f.conditions, `${c} BETWEEN -1e308 AND 1e308`]);
   const [range] = await f.all(
     `SELECT count(${c}) AS "n", min(${c}) AS "lo", max(${c}) AS "hi" FROM ${f.view.from}${where}`,
     f.params,
@@ -111,6 +129,7 @@ export async function runHistogram(
   if (runs === 0) return empty;
   const [min, max] = [Number(range!.lo), Number(range!.hi)];
   const edges = histogramEdges(min, max, o.bins ?? 20);
+  if (edges.length < 2) return { ...empty, runs, min, max };
   const count = edges.length - 1;
   // One sum per bin, each comparing against its own edges: the last bin also
   // takes its upper edge (the maximum, when every value is the same).
@@ -126,5 +145,5 @@ export async function runHistogram(
   const bins = edges
     .slice(0, -1)
     .map((from, i) => ({ from, to: edges[i + 1]!, runs: Number(row?.[`b${i}`] ?? 0) }));
-  return { field, column, runs, min, max, width: money(edges[1]! - edges[0]!), bins };
+  return { field, column, runs, min, max, width: edgeNumber(edges[1]! - edges[0]!), bins };
 }

@@ -10,6 +10,15 @@ import { csvCell } from '@runmeta/core/constants';
 import type { RunsApi } from '../../src/api/runs-api';
 import { fieldValue } from './format';
 
+/**
+ * A text a spreadsheet would run as a formula (`=HYPERLINK(…)` in an error
+ * message an LLM wrote) is kept as text: a leading `'`, as OWASP advises for
+ * CSV meant for spreadsheets. Numbers (a negative cost) are left as they are.
+ */
+function asText(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Runs per request while downloading. */
 const DOWNLOAD_PAGE = 1000;
 
@@ -34,7 +43,7 @@ export async function runsCsv(
       page.runs
         .map(
           (run) =>
-            `${fields.map((f) => csvCell(fieldValue(run as Record<string, unknown>, f))).join(',')}\r\n`,
+            `${fields.map((f) => csvCell(asText(fieldValue(run as Record<string, unknown>, f)))).join(',')}\r\n`,
         )
         .join(''),
     );

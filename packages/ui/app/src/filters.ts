@@ -10,6 +10,19 @@ import { textParam } from './format';
 /** The URL names of the filter, in the order the bar shows them. */
 export const FILTER_PARAMS = ['where', 'status', 'template', 'mode', 'since', 'until', 'archive'];
 
+/**
+ * `until` as the filter takes it: a day from the date picker includes that day
+ * (core's `until` is an exclusive instant, so the day after it is passed); a
+ * time typed by hand is passed as it is.
+ */
+function untilOf(value: string | undefined): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const next = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(next.getTime())) return value; // core names the bad date
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
 /** The filter a URL's query selects (core validates it: a bad value is a typed error shown on the page). */
 export function filterOf(query: LocationQuery): RunQueryFilter {
   return {
@@ -18,7 +31,7 @@ export function filterOf(query: LocationQuery): RunQueryFilter {
     templateId: textParam(query.template),
     causalMode: textParam(query.mode) as RunQueryFilter['causalMode'],
     since: textParam(query.since),
-    until: textParam(query.until),
+    until: untilOf(textParam(query.until)),
     includeArchive: query.archive === '1' || undefined,
   };
 }

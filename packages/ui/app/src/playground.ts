@@ -40,7 +40,8 @@ async function open(message: OpenMessage): Promise<void> {
 
 window.addEventListener('message', (event: MessageEvent<OpenMessage>) => {
   // Only the page that embeds this one (same origin) may hand it a database.
-  if (event.origin !== location.origin || event.data?.type !== 'runmeta:open') return;
+  if (event.origin !== location.origin || event.source !== window.parent) return;
+  if (event.data?.type !== 'runmeta:open') return;
   open(event.data).catch((error: unknown) => {
     status.textContent = `Could not open the database: ${error instanceof Error ? error.message : String(error)}`;
   });

@@ -61,6 +61,8 @@ export interface WorkerPoolOptions {
   start: () => Worker;
   /** How many workers (at least 1). */
   size: number;
+  /** Told when a worker that died cannot be replaced (default: written to stderr). */
+  onError?: (error: unknown) => void;
 }
 
 /** A {@link RunsApi} backed by workers, and how to stop them. */
@@ -92,19 +94,39 @@ const lost = (why: string) =>
  */
 export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<WorkerRunsApi> {
   const members: Member[] = [];
+  /** Workers started but not ready yet: `close` stops them too. */
+  const starting = new Set<Worker>();
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`runmeta ui: ${String(error)}\n`));
   let closing = false;
   let nextId = 0;
+
+  /** Take `member` out of the pool and refuse what it was answering. */
+  const retire = (member: Member, why: string) => {
+    const at = members.indexOf(member);
+    if (at >= 0) members.splice(at, 1);
+    for (const call of member.pending.values()) call.reject(lost(why));
+    member.pending.clear();
+  };
 
   const launch = (): Promise<Member> =>
     new Promise((resolve, reject) => {
       const member: Member = { worker: options.start(), pending: new Map() };
       const { worker } = member;
+      let ready = false;
+      starting.add(worker);
       worker.once('message', (hello: Hello) => {
-        if (!hello.ready) {
-          reject(new AnsweredError(hello.error.status, hello.error.body));
+        starting.delete(worker);
+        if (!hello.ready || closing) {
+          reject(
+            hello.ready
+              ? lost('the server is closing')
+              : new AnsweredError(hello.error.status, hello.error.body),
+          );
           void worker.terminate();
           return;
         }
+        ready = true;
         worker.on('message', (reply: Reply) => {
           const call = member.pending.get(reply.id);
           if (!call) return;
@@ -115,21 +137,25 @@ export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<W
         });
         resolve(member);
       });
+      // A crashed worker takes no more questions at once; its 'exit' follows.
       worker.once('error', (error) => {
-        reject(error);
-        for (const call of member.pending.values()) call.reject(lost(error.message));
-        member.pending.clear();
+        if (ready) retire(member, error.message);
+        else reject(error);
       });
       worker.once('exit', (code) => {
-        for (const call of member.pending.values()) call.reject(lost(`exit code ${code}`));
-        member.pending.clear();
-        const at = members.indexOf(member);
-        if (at < 0 || closing) return;
-        members.splice(at, 1);
-        // Replace it; if even that fails, the remaining workers carry on.
+        starting.delete(worker);
+        if (!ready) {
+          reject(lost(`exit code ${code} before it could open the database`));
+          return;
+        }
+        retire(member, `exit code ${code}`);
+        if (closing) return;
+        // Replaced; if even that fails, the other workers carry on, and the log says why.
         launch().then(
-          (fresh) => members.push(fresh),
-          () => {},
+          (fresh) => (closing ? void fresh.worker.terminate() : members.push(fresh)),
+          (error: unknown) => {
+            if (!closing) onError(error);
+          },
         );
       });
     });
@@ -145,6 +171,7 @@ export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<W
   }
 
   const ask = (method: Method, args: unknown[]) => {
+    if (closing) return Promise.reject(lost('the server is closing'));
     if (members.length === 0) return Promise.reject(lost('no worker is running'));
     // The first worker is kept for the quick questions (when there are others).
     const lane =
@@ -163,7 +190,9 @@ export async function createWorkerRunsApi(options: WorkerPoolOptions): Promise<W
     ...api,
     async close() {
       closing = true;
-      await Promise.all(members.map((m) => m.worker.terminate()));
+      const all = [...members.map((m) => m.worker), ...starting];
+      for (const member of [...members]) retire(member, 'the server is closing');
+      await Promise.all(all.map((worker) => worker.terminate()));
     },
   };
 }
