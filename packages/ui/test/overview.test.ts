@@ -149,6 +149,21 @@ describe('the overview', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('says a bad filter once, with its caret, and stays within the page', async () => {
+    await d.page.setViewportSize({ width: 390, height: 844 });
+    const where = `status = 'failed' and ${'cost_usd > 0 and '.repeat(20)}`;
+    await d.page.goto(`${d.server.url}/overview?where=${encodeURIComponent(where)}`);
+    await answered();
+    const alerts = d.page.getByRole('alert');
+    expect(await alerts.count()).toBe(1);
+    expect(await alerts.locator('pre').textContent()).toMatch(/\^/);
+    const overflow = await d.page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await d.page.locator('[data-test="coverage"]').textContent()).toContain('failed after');
+  });
+
   it('fits a phone width in the dark scheme', async () => {
     await d.page.setViewportSize({ width: 390, height: 844 });
     await d.page.emulateMedia({ colorScheme: 'dark' });

@@ -60,9 +60,15 @@ export function fieldValue(run: Record<string, unknown>, field: string): unknown
   return run[field];
 }
 
-/** A value as text: numbers grouped and rounded for reading, objects as JSON, none as a dash. */
-export function show(value: unknown): string {
+/**
+ * A value as text: numbers grouped and rounded for reading, objects as JSON,
+ * none as a dash. A year (`portalYear`, `origin_year`) is a name, not an
+ * amount: never grouped (1825, not 1,825).
+ */
+export function show(value: unknown, field?: string): string {
   if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'number' && field !== undefined && /year$/i.test(field))
+    return String(value);
   if (typeof value === 'number') {
     if (Number.isInteger(value)) return value.toLocaleString('en-US');
     // Small values keep three significant digits instead of rounding to 0.

@@ -77,7 +77,8 @@ function app(options: UiServerOptions, port: () => number): Hono {
         return c.body(answerJson(value), 200, { 'Content-Type': 'application/json' });
       } catch (error) {
         const { status, body } = errorAnswer(error);
-        if (status === 500) onError(error);
+        // A request whose client has gone (a page left, the server stopping) tells no one.
+        if (status === 500 && !c.req.raw.signal.aborted) onError(error);
         return c.json(body, status as 400 | 404 | 500);
       }
     });
