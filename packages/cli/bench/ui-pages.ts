@@ -46,6 +46,14 @@ const panels = (page: Page) =>
     { timeout: 300_000 },
   );
 
+/**
+ * Until the questions a left page abandoned are answered (the server finishes
+ * them): one more such question, queued behind them, has come back.
+ */
+async function drained(base: string): Promise<void> {
+  await fetch(`${base}/api/histogram`);
+}
+
 function steps(ids: string[]): Step[] {
   return [
     {
@@ -118,14 +126,17 @@ function steps(ids: string[]): Step[] {
     {
       name: '/overview, first panel shown',
       goal: '≤ 1 s',
-      time: (page, base) =>
-        timed(
+      async time(page, base) {
+        const ms = await timed(
           () => page.goto(`${base}/overview`),
           () =>
             page.waitForFunction(
               "[...document.querySelectorAll('[data-ms]')].some((e) => e.getAttribute('data-ms') !== 'pending')",
             ),
-        ),
+        );
+        await panels(page); // the other panels finish before the next step starts
+        return ms;
+      },
     },
     {
       name: '/overview, every panel shown',
@@ -141,10 +152,12 @@ function steps(ids: string[]): Step[] {
       goal: '≤ 1 s',
       async time(page, base) {
         await page.goto(`${base}/overview`);
-        return timed(
+        const ms = await timed(
           () => page.getByRole('link', { name: 'Runs', exact: true }).click(),
           () => rows(page),
         );
+        await drained(base);
+        return ms;
       },
     },
   ];
