@@ -4,9 +4,9 @@
  * connection and answers the dashboard's questions, so a slow one never holds
  * up the server's thread. Built as its own entry (`dist/ui-worker.js`).
  */
+import path from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { MetadataManager } from '@runmeta/core';
-import { createNodeSqliteAdapter } from '@runmeta/node-sqlite';
+import { openRunDatabase } from '@runmeta/node-sqlite';
 import { createRunsApi } from '@runmeta/ui';
 import { serveRunsApiInWorker } from '@runmeta/ui/server';
 
@@ -18,11 +18,5 @@ export interface UiWorkerData {
 
 const { directory, database } = workerData as UiWorkerData;
 await serveRunsApiInWorker(async () =>
-  createRunsApi(
-    await MetadataManager.open({
-      adapter: createNodeSqliteAdapter({ directory }),
-      database,
-      readOnly: true,
-    }),
-  ),
+  createRunsApi(await openRunDatabase(path.join(directory, database), { readOnly: true })),
 );

@@ -12,17 +12,24 @@ import type { MetadataManager } from '../manager/metadata-manager.js';
 import { RUN_STATUSES } from '../schema/enum-values.js';
 import { compileFilter, RunQueryFilterSchema, whereSql } from './run-query.js';
 import { compareKeys, money } from './summary-format.js';
-import { columnOrNull, foldedEnum, groupKey } from './summary-groups.js';
+import {
+  columnOrNull,
+  foldedEnum,
+  groupKey,
+  isTimeGrouping,
+  SUMMARY_GROUPING_NAMES,
+  type TimeGrouping,
+} from './summary-groups.js';
 
-/** The periods activity is counted in. */
-export const ACTIVITY_PERIODS = ['day', 'week', 'month'] as const;
+/** The periods activity is counted in: a summary's time groupings. */
+export const ACTIVITY_PERIODS = SUMMARY_GROUPING_NAMES.filter(isTimeGrouping);
 
 /** A period of {@link runActivity}. */
-export type ActivityPeriodKind = (typeof ACTIVITY_PERIODS)[number];
+export type ActivityPeriodKind = TimeGrouping;
 
 const ActivitySchema = z.extend(RunQueryFilterSchema, {
   /** What each point covers (default `day`). */
-  by: z.optional(z.enum(ACTIVITY_PERIODS)),
+  by: z.optional(z.enum(ACTIVITY_PERIODS as [TimeGrouping, ...TimeGrouping[]])),
 });
 
 /** What {@link runActivity} takes: a period and the filter of the runs. */

@@ -18,7 +18,10 @@ import { SUMMARY_GROUPINGS, type SummaryGrouping } from './summary-grouping-name
 export const SUMMARY_GROUPING_NAMES = Object.keys(SUMMARY_GROUPINGS) as SummaryGrouping[];
 
 /** Whether groups are times (listed in time order) rather than categories (largest first). */
-export const isTimeGrouping = (by: SummaryGrouping): boolean =>
+/** The groupings that are periods of time. */
+export type TimeGrouping = Extract<SummaryGrouping, 'day' | 'week' | 'month'>;
+
+export const isTimeGrouping = (by: SummaryGrouping): by is TimeGrouping =>
   by === 'day' || by === 'week' || by === 'month';
 
 /** An SQL expression with the parameters it binds, in order. */

@@ -14,20 +14,13 @@
  * @packageDocumentation
  */
 import { parentPort, type Worker } from 'node:worker_threads';
+import { API_ROUTES } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { AnsweredError, type ApiErrorBody, errorAnswer } from '../api/wire.js';
 
 type Method = keyof RunsApi;
-const METHODS: readonly Method[] = [
-  'list',
-  'count',
-  'run',
-  'compare',
-  'summarize',
-  'coverage',
-  'activity',
-  'histogram',
-];
+/** Every method of {@link RunsApi}: the routes table names each once. */
+const METHODS = Object.keys(API_ROUTES) as Method[];
 
 /** A question sent to a worker. */
 interface Ask {
