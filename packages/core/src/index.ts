@@ -82,6 +82,8 @@ export {
   type ImportResult,
   importRunDatabase,
 } from './manager/import.js';
+export type { DumpInput, ImportRunsOptions, ImportRunsResult } from './manager/import-dump.js';
+export { ImportLineError } from './manager/import-line-error.js';
 export type {
   ChildOptions,
   ManagerOptions,
@@ -96,6 +98,7 @@ export {
   type RollbackResult,
   rollbackMigration,
 } from './manager/rollback.js';
+export type { RunWithChildren } from './manager/run-children.js';
 // Metrics.
 export {
   type EntityLevel,

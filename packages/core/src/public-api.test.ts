@@ -52,6 +52,7 @@ describe('the public API', () => {
       'FileSystemError',
       'INGEST_DEFAULTS',
       'INGEST_EVENTS',
+      'ImportLineError',
       'IngestLineError',
       'InterruptedError',
       'MAX_PAGE_SIZE',

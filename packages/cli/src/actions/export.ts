@@ -15,6 +15,11 @@ import { CliUsageError } from '../usage-error.js';
 
 /** Runs `export`, as declared (options, help) in `commands/export.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
+  if (options.children && options.format !== 'jsonl') {
+    throw new CliUsageError(
+      `--children needs --format jsonl: a run's child records do not fit in one ${String(options.format).toUpperCase()} row`,
+    );
+  }
   const target = options.out ? path.resolve(String(options.out)) : null;
   let temp: string | null = null;
   if (target) {
@@ -111,12 +116,19 @@ export const run: CommandRun = async (ctx, _args, options) => {
     // One write per page: a million awaits for a million lines would dominate the time.
     let chunk: string[] = [];
     const includeArchive = !!options.includeArchive;
-    for await (const run of manager.iterateRuns({ includeArchive }, { pageSize: 1000 })) {
+    const withChildren = !!options.children;
+    for await (const run of manager.iterateRuns(
+      { includeArchive },
+      { pageSize: 1000, withChildren },
+    )) {
       const source = run.source ?? 'active';
       chunk.push(
         options.format === 'csv'
           ? csvRow({ ...run, source }, fields)
-          : JSON.stringify(includeArchive ? { ...runJson(run), source } : runJson(run)),
+          : // With its children, a run comes in dump order, `source` included.
+            JSON.stringify(
+              withChildren ? run : includeArchive ? { ...runJson(run), source } : runJson(run),
+            ),
       );
       if (++done % 1000 === 0) {
         await write(chunk.join('\n'));

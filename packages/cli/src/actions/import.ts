@@ -1,4 +1,7 @@
-/** The work of `runmeta import`: copy a SQLite run database into another storage, typically PostgreSQL. */
+/**
+ * The work of `runmeta import`: load a dump (JSON lines) into a database, or copy
+ * a SQLite run database into another storage, typically PostgreSQL.
+ */
 
 import fs from 'node:fs';
 import { importRunDatabase, type MigrationStrategy } from '@runmeta/core';
@@ -8,6 +11,7 @@ import { userPathError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
 import { confirm } from '../shared/confirm.js';
 import { CliUsageError } from '../usage-error.js';
+import { importDump, isDump } from './import-dump.js';
 
 /** Runs `import`, as declared (options, help) in `commands/import.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
@@ -25,6 +29,12 @@ export const run: CommandRun = async (ctx, _args, options) => {
   }
   if (!source) throw new CliUsageError(`--from ${fromPath}: no such file`);
   if (!source.isFile()) throw new CliUsageError(`--from ${fromPath} is not a file`);
+  if (isDump(fromPath)) return importDump(ctx, fromPath, options);
+  if (options.skipExisting) {
+    throw new CliUsageError(
+      `--skip-existing is for a dump (JSON lines), and --from ${fromPath} is a SQLite file; its copy replaces the target (--replace) or goes to a new one`,
+    );
+  }
   const from = resolveDatabase(fromPath);
   const to = resolveDatabase(options.to ? String(options.to) : ctx.global.db);
   const strategy = options.strategy as MigrationStrategy;

@@ -16,6 +16,7 @@
  */
 import * as z from 'zod/mini';
 import { InterruptedError, RunmetaError, ValidationError } from '../errors.js';
+import { type InputLine, InputLineProblem, inputLines } from '../input-lines.js';
 import type { RecordBatch } from '../manager/inputs.js';
 import type { MetadataManager } from '../manager/metadata-manager.js';
 import { AbortSignalOption, CallbackOption, DurationMs, parseOptions } from '../schema/options.js';
@@ -32,7 +33,6 @@ import {
   NotAnEventProblem,
   readEventLine,
 } from './ingest-events.js';
-import { type InputLine, InputLineProblem, inputLines } from './input-lines.js';
 
 /**
  * The writes ingestion makes: a {@link MetadataManager}, or anything with these

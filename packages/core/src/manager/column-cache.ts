@@ -95,10 +95,27 @@ export class ColumnCache {
   }
 
   /** Add a known column on demand, recorded in the history table. */
-  private async addColumn(tx: Executor, table: TableDef, column: ColumnDef): Promise<void> {
-    await tx.run(
-      addColumnSql(table.name, columnDefinitionSql({ ...column, notNull: false }, tx.dialect)),
+  private addColumn(tx: Executor, table: TableDef, column: ColumnDef): Promise<void> {
+    return this.addDeclaredColumn(
+      tx,
+      table.name,
+      column.name,
+      columnDefinitionSql({ ...column, notNull: false }, tx.dialect),
     );
+  }
+
+  /**
+   * Add the column `name` to `table` inside a write transaction ({@link write}),
+   * declared by `definition` (its whole clause, name first), and record it in the
+   * history table. An import adds the columns its runs bring this way.
+   */
+  async addDeclaredColumn(
+    tx: Executor,
+    table: string,
+    name: string,
+    definition: string,
+  ): Promise<void> {
+    await tx.run(addColumnSql(table, definition));
     if (this.of(TABLES.history.name).length) {
       await tx.run(
         insertSql(TABLES.history.name, [
@@ -114,12 +131,12 @@ export class ColumnCache {
           'add-columns',
           '2.0',
           '2.0',
-          JSON.stringify({ addedColumns: [`${table.name}.${column.name}`] }),
+          JSON.stringify({ addedColumns: [`${table}.${name}`] }),
           SDK_VERSION,
         ],
       );
     }
-    this.columns.set(table.name, [...this.of(table.name), column.name]);
+    this.columns.set(table, [...this.of(table), name]);
     this.changed = true;
   }
 }

@@ -32,6 +32,12 @@ import type {
 } from './carry-over-archive-types.js';
 import { completeRun } from './complete-run.js';
 import type { ManagerContext } from './context.js';
+import {
+  type DumpInput,
+  type ImportRunsOptions,
+  type ImportRunsResult,
+  importRuns,
+} from './import-dump.js';
 import type {
   ChildOptions,
   ManagerOptions,
@@ -44,6 +50,7 @@ import { refuseWrites } from './open-refusals.js';
 import { readOnlyQuery } from './read-query.js';
 import { type ReadSource, readSources } from './read-sources.js';
 import { type RollbackOptions, type RollbackResult, rollbackMigration } from './rollback.js';
+import type { RunWithChildren } from './run-children.js';
 import { iterateRuns } from './run-iteration.js';
 import { childRecords, findStaleRuns, getAllRuns, getRun, runsColumns } from './run-reads.js';
 import { getSnapshot } from './run-snapshot.js';
@@ -165,6 +172,21 @@ export class MetadataManager {
   async startRun(input: StartRunInput): Promise<RunMetadata> {
     this.assertWritable();
     return startRun(this.context, input);
+  }
+
+  /**
+   * Import a runmeta dump: JSON lines, one run each with its child records, as
+   * `runmeta export --format jsonl --children` writes them (`JSON.stringify` of each
+   * run `iterateRuns` yields with `withChildren`).
+   * The runs are appended; columns they have and the database lacks are added.
+   * `input` is called once per pass: the first pass checks every line, the second
+   * writes them all in one transaction, so a bad line (an {@link ImportLineError}
+   * naming it) or a run id the database holds already (unless `skipExisting`)
+   * leaves the database as it was.
+   */
+  async importRuns(input: DumpInput, options: ImportRunsOptions = {}): Promise<ImportRunsResult> {
+    this.assertWritable();
+    return importRuns(this.context, input, options);
   }
 
   /** Record one mechanism event. */
@@ -299,10 +321,23 @@ export class MetadataManager {
    * `source`. A run present in both is read once: the active copy (even when
    * only the archived copy matches the filter). Each archive page costs one
    * `IN (...)` query on the active database.
+   *
+   * With `withChildren: true`, each run also carries its `mechanisms`,
+   * `resolutions` and `validations` in recorded order (read with one query per
+   * child table and page, from the database that holds the run): what a dump's
+   * line holds: `JSON.stringify` of each run is one (`runmeta export --children`).
    */
+  iterateRuns(
+    filter: Omit<RunFilter, 'limit' | 'order'>,
+    options: { pageSize?: number; withChildren: true },
+  ): AsyncGenerator<RunWithChildren>;
+  iterateRuns(
+    filter?: Omit<RunFilter, 'limit' | 'order'>,
+    options?: { pageSize?: number; withChildren?: boolean },
+  ): AsyncGenerator<RunMetadata>;
   async *iterateRuns(
     filter: Omit<RunFilter, 'limit' | 'order'> = {},
-    options: { pageSize?: number } = {},
+    options: { pageSize?: number; withChildren?: boolean } = {},
   ): AsyncGenerator<RunMetadata> {
     yield* iterateRuns(this.context, filter, options);
   }

@@ -14,6 +14,7 @@ import type { RunFilter } from '../schema/run-metadata.js';
 import type { Executor } from '../storage/database.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
 import type { ManagerContext } from './context.js';
+import { attachChildren } from './run-children.js';
 import { pageRuns, presentRunIds } from './run-pages.js';
 import { mechanismsOfRuns } from './run-sql.js';
 
@@ -21,15 +22,16 @@ import { mechanismsOfRuns } from './run-sql.js';
 export async function* iterateRuns(
   context: ManagerContext,
   filter: Omit<RunFilter, 'limit' | 'order'>,
-  options: { pageSize?: number },
+  options: { pageSize?: number; withChildren?: boolean },
 ): AsyncGenerator<RunMetadata> {
   const f = parseOptions(IterateRunsFilter, filter, {
     name: 'filter',
     prefix: 'filter',
     operation: 'read',
   });
-  const pageSize =
-    parseOptions(IterateOptionsSchema, options, { operation: 'read' }).pageSize ?? 1000;
+  const given = parseOptions(IterateOptionsSchema, options, { operation: 'read' });
+  const pageSize = given.pageSize ?? 1000;
+  const withChildren = given.withChildren === true;
   const source = f.includeArchive ? 'active' : undefined;
   const order = rowOrderOf(context.columns.observed, 'runs');
   for await (const runs of pageRuns(
@@ -41,10 +43,10 @@ export async function* iterateRuns(
     order,
   )) {
     if (f.withMechanisms) await attachMechanisms(context, context.db, runs);
-    yield* runs;
+    yield* withChildren ? await attachChildren(context.db, context.columns.observed, runs) : runs;
   }
   if (f.includeArchive) {
-    for await (const runs of archivedPages(context, f, pageSize)) yield* runs;
+    for await (const runs of archivedPages(context, f, pageSize, withChildren)) yield* runs;
   }
 }
 
@@ -53,6 +55,7 @@ async function* archivedPages(
   context: ManagerContext,
   f: z.output<typeof IterateRunsFilter>,
   pageSize: number,
+  withChildren: boolean,
 ): AsyncGenerator<RunMetadata[]> {
   const archive = await context.archive.open();
   if (!archive || archive.columns.length === 0) return;
@@ -67,7 +70,8 @@ async function* archivedPages(
     const runs = page.filter((run) => !active.has(run.runId));
     if (withMechanisms) await attachMechanisms(context, archive.db, runs);
     else if (f.withMechanisms) for (const run of runs) run.mechanismsUsed = [];
-    if (runs.length) yield runs;
+    if (runs.length)
+      yield withChildren ? await attachChildren(archive.db, archive.schema, runs) : runs;
   }
 }
 

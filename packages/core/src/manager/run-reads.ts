@@ -8,7 +8,6 @@
  * @packageDocumentation
  */
 import type { TableDef } from '../columns/registry.js';
-import { decodeRow } from '../columns/rows.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { RunNotFoundError } from '../errors.js';
 import { asFilterError } from '../filter/engine-limits.js';
@@ -21,6 +20,7 @@ import { rowOrderOf } from '../storage/keyset-pages.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
 import type { ManagerContext } from './context.js';
 import type { ChildOptions } from './inputs.js';
+import { decodeChildRow } from './run-children.js';
 import {
   decodeRun,
   groupMechanisms,
@@ -152,13 +152,7 @@ export async function childRecords<T>(
     const missing = await context.archive.runNotFound(runId, 'read');
     if (missing.archive) throw missing;
   }
-  return rows.map((row) => {
-    const { fields, extra, issues } = decodeRow(table, row);
-    const record: Record<string, unknown> = fields;
-    if (Object.keys(extra).length) record.extra = extra;
-    if (issues.length) record.readIssues = issues;
-    return record as T;
-  });
+  return rows.map((row) => decodeChildRow(table, row) as T);
 }
 
 /** The columns of `runs` (SQL names, in table order), then the archive's when asked. */

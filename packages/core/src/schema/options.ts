@@ -102,6 +102,8 @@ export const IterateOptionsSchema = z.strictObject({
   pageSize: z.optional(
     z.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1')),
   ),
+  /** Attach each run's mechanisms, resolutions and validations (a dump's lines). */
+  withChildren: z.optional(z.boolean()),
 });
 
 /**

@@ -28,6 +28,7 @@ import { archiveWrites } from './archive.js';
 import { comparing } from './compare.js';
 import { type AdapterUnderTest, type CaseGroup, conformanceContext } from './context.js';
 import { refusals } from './errors.js';
+import { interchange } from './interchange.js';
 import { freshDatabase } from './fresh.js';
 import { runLifecycle } from './lifecycle.js';
 import { migration } from './migration.js';
@@ -57,6 +58,7 @@ const GROUPS = [
   comparing,
   questions,
   reportIndexes,
+  interchange,
 ] as const;
 
 type CaseNameOf<G> = G extends CaseGroup<infer C> ? keyof C & string : never;

@@ -1,0 +1,89 @@
+/**
+ * `runmeta import --from <dump.jsonl>`: a dump's runs appended to the target
+ * database (created as v2 when it does not exist), in one transaction. The
+ * checking and the writing are core's (`MetadataManager.importRuns`); this picks
+ * the target, words the result and turns Ctrl-C into a clean stop.
+ */
+import fs from 'node:fs';
+import type { ImportRunsResult } from '@runmeta/core';
+
+import { CliContext } from '../context.js';
+import { userPathError } from '../errors.js';
+import { interruptible } from '../interrupt.js';
+import { CliUsageError } from '../usage-error.js';
+
+/** The first bytes of every SQLite database file. */
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/**
+ * Whether `file` is a dump rather than a SQLite database: anything that does not
+ * start with SQLite's header, so an empty file or a text file is read as lines
+ * (and a line that is not a run is refused, naming it).
+ */
+export function isDump(file: string): boolean {
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).toString('latin1') !== SQLITE_HEADER;
+  } catch (error) {
+    throw userPathError(error, '--from', 'cannot read', file);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Import the dump `file` into --to (default --db) and report what was imported. */
+export async function importDump(
+  ctx: CliContext,
+  file: string,
+  options: Record<string, unknown>,
+): Promise<number> {
+  if (options.replace || options.backfill || options.strategy === 'carry-over') {
+    throw new CliUsageError(
+      `--replace, --strategy and --backfill are for copying a SQLite file, and --from ${file} is a dump (JSON lines): its runs are appended to the target as they are. To start from an empty database, give --to a new file`,
+    );
+  }
+  const target = options.to
+    ? new CliContext(ctx.streams, { ...ctx.global, db: String(options.to) })
+    : ctx;
+  const manager = await target.open({ write: true });
+  // A database this import created and could not fill is removed: a failed
+  // import leaves no new file behind, as it leaves an existing one unchanged.
+  const created = manager.migration?.action === 'create';
+  const progress = ctx.progress('import');
+  let result: ImportRunsResult;
+  try {
+    result = await interruptible(
+      (signal) =>
+        manager.importRuns(() => fs.createReadStream(file), {
+          skipExisting: !!options.skipExisting,
+          signal,
+          onProgress: ({ step, lines }) => progress.update({ step, done: lines }),
+        }),
+      () => null,
+    );
+  } catch (error) {
+    progress.done();
+    await manager.close();
+    if (created) await target.location.adapter().remove(target.location.database);
+    throw error;
+  }
+  progress.done();
+  await manager.close();
+  if (ctx.global.json) {
+    ctx.json({ from: file, to: target.location.display, ...result });
+    return 0;
+  }
+  const { mechanisms, resolutions, validations } = result.rows;
+  const lines = [
+    `Imported ${result.runs} run(s) from ${file} into ${target.location.display}: ${mechanisms} mechanism events, ${resolutions} resolution assignments, ${validations} validations.`,
+  ];
+  if (result.skipped) lines.push(`Left out ${result.skipped} run(s) the database held already.`);
+  if (result.addedColumns.length) {
+    lines.push(`Added columns the runs have: ${result.addedColumns.join(', ')}.`);
+  }
+  ctx.out(lines.join('\n'));
+  return 0;
+}

@@ -1,0 +1,257 @@
+/**
+ * Importing a runmeta dump (JSON lines, one run each, as `iterateRuns` reads
+ * them with `withChildren`) into an open database, appending to what it holds.
+ *
+ * Two passes over the input: the first reads and checks every line and works out
+ * which columns the runs need that the database lacks, so a bad line is refused
+ * before anything is written; the second adds those columns and writes every
+ * run and its child records in one transaction. An import therefore lands whole
+ * or not at all, and memory holds one line at a time, whatever the dump's size.
+ *
+ * @packageDocumentation
+ */
+import type { ColumnDef, TableDef } from '../columns/registry.js';
+import { TABLES } from '../columns/registry.js';
+import { fieldIndex } from '../columns/rows.js';
+import { columnDefinitionSql, insertSql } from '../columns/sql.js';
+import { InterruptedError, RunmetaError } from '../errors.js';
+import { InputLineProblem, inputLines } from '../input-lines.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { SqlValue } from '../sql/values.js';
+import type { Executor } from '../storage/database.js';
+import type { ManagerContext } from './context.js';
+import { DumpLineProblem, type DumpRecord, readDumpLine } from './dump-records.js';
+import { ImportLineError } from './import-line-error.js';
+import { runExists } from './run-sql.js';
+
+/** Options of `MetadataManager.importRuns`. */
+export interface ImportRunsOptions {
+  /** Leave out runs whose id the database holds already (default: refuse the import). */
+  skipExisting?: boolean;
+  /** Stops the import between lines; nothing is imported (the transaction rolls back). */
+  signal?: AbortSignal;
+  /** Told how many lines each pass has read so far (every 1,000 lines). */
+  onProgress?: (progress: { step: 'checking' | 'importing'; lines: number }) => void;
+}
+
+/** What an import did. */
+export interface ImportRunsResult {
+  /** Runs written. */
+  runs: number;
+  /** Runs left out because the database held their id (`skipExisting`). */
+  skipped: number;
+  /** Child rows written, per dump key. */
+  rows: { mechanisms: number; resolutions: number; validations: number };
+  /** Columns the import added, as `table.column`. */
+  addedColumns: string[];
+}
+
+/** The input of an import, opened once per pass. */
+export type DumpInput = () => AsyncIterable<string | Uint8Array>;
+
+type ValueKind = 'integer' | 'real' | 'text';
+
+/** A column the dump's runs have and the database lacks. */
+interface MissingColumn {
+  table: TableDef;
+  name: string;
+  known: ColumnDef | undefined;
+  /** The kinds of value it holds, each with the first line that holds one. */
+  kinds: Map<ValueKind, number>;
+}
+
+const PROGRESS_EVERY = 1000;
+const CHILD_KEYS = ['mechanisms', 'resolutions', 'validations'] as const;
+
+/** Import the dump `input` into the database of `context` (see the module comment). */
+export async function importRuns(
+  context: ManagerContext,
+  input: DumpInput,
+  options: ImportRunsOptions = {},
+): Promise<ImportRunsResult> {
+  const missing = new Map<string, MissingColumn>();
+  await eachRecord(input, options, 'checking', (record, line) => {
+    for (const { table, row } of rowsOf(record)) noteMissing(context, missing, table, row, line);
+  });
+  const result: ImportRunsResult = {
+    runs: 0,
+    skipped: 0,
+    rows: { mechanisms: 0, resolutions: 0, validations: 0 },
+    addedColumns: [],
+  };
+  const { columns, db } = context;
+  return columns.write(db, async (tx) => {
+    for (const column of missing.values()) {
+      await columns.addDeclaredColumn(tx, column.table.name, column.name, declaration(tx, column));
+      result.addedColumns.push(`${column.table.name}.${column.name}`);
+    }
+    await eachRecord(input, options, 'importing', async (record, line) => {
+      if (await runExists(tx, record.runId)) {
+        if (options.skipExisting) {
+          result.skipped++;
+          return;
+        }
+        throw new ImportLineError(line, `run ${record.runId} exists already in the database`, {
+          hint: 'Pass skipExisting: true to leave out the runs it holds',
+          cliHint: 'Pass --skip-existing to leave out the runs it holds',
+        });
+      }
+      await writeRecord(tx, record, line);
+      result.runs++;
+      for (const { table, rows } of record.children) {
+        const key = CHILD_KEYS.find((k) => DUMP_TABLE_OF[k] === table)!;
+        result.rows[key] += rows.length;
+      }
+    });
+    return result;
+  });
+}
+
+const DUMP_TABLE_OF: Record<(typeof CHILD_KEYS)[number], TableDef> = {
+  mechanisms: TABLES.mechanismUsage,
+  resolutions: TABLES.resolutionAssignments,
+  validations: TABLES.validations,
+};
+
+/** Read every line of `input` as a dump record and hand it to `each`, with its line number. */
+async function eachRecord(
+  input: DumpInput,
+  options: ImportRunsOptions,
+  step: 'checking' | 'importing',
+  each: (record: DumpRecord, line: number) => void | Promise<void>,
+): Promise<void> {
+  let read = 0;
+  try {
+    for await (const lines of inputLines(input())) {
+      for (const { number, text } of lines) {
+        if (text.trim() === '') continue;
+        let record: DumpRecord;
+        try {
+          record = readDumpLine(text);
+        } catch (error) {
+          if (error instanceof DumpLineProblem) throw new ImportLineError(number, error.message);
+          throw error;
+        }
+        await each(record, number);
+        if (++read % PROGRESS_EVERY === 0) {
+          options.onProgress?.({ step, lines: read });
+          if (options.signal?.aborted) {
+            throw new InterruptedError(
+              `interrupted at line ${number}; nothing was imported`,
+              options.signal.reason,
+            );
+          }
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputLineProblem) throw new ImportLineError(error.line, error.problem);
+    throw error;
+  }
+}
+
+/** Every row of a record, with its table: the run's first. */
+function rowsOf(record: DumpRecord): { table: TableDef; row: Map<string, SqlValue> }[] {
+  return [
+    { table: TABLES.runs, row: record.run },
+    ...record.children.flatMap(({ table, rows }) => rows.map((row) => ({ table, row }))),
+  ];
+}
+
+/** Note the columns of `row` that `table` lacks in the database, and the kinds of value they hold. */
+function noteMissing(
+  context: ManagerContext,
+  missing: Map<string, MissingColumn>,
+  table: TableDef,
+  row: Map<string, SqlValue>,
+  line: number,
+): void {
+  const present = context.columns.of(table.name);
+  for (const [name, value] of row) {
+    if (present.includes(name)) continue;
+    const key = `${table.name}.${name}`;
+    let column = missing.get(key);
+    if (!column) {
+      column = { table, name, known: fieldIndex(table).get(name)?.[1], kinds: new Map() };
+      missing.set(key, column);
+    }
+    const kind = kindOf(value);
+    if (kind && !column.kinds.has(kind)) column.kinds.set(kind, line);
+  }
+}
+
+function kindOf(value: SqlValue): ValueKind | null {
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'real';
+  return null;
+}
+
+/**
+ * How a missing column is declared: a known one as the registry says; another
+ * by the values the dump holds in it. SQLite keeps any value in a column declared
+ * without a type, which is what a column holding text and numbers gets there; a
+ * server needs one type, so such a column is refused, naming the lines.
+ */
+function declaration(tx: Executor, column: MissingColumn): string {
+  if (column.known) return columnDefinitionSql({ ...column.known, notNull: false }, tx.dialect);
+  const { kinds } = column;
+  const name = quoteIdent(column.name);
+  if (kinds.has('text') && kinds.size > 1) {
+    if (!tx.dialect.mayRefuse) return name;
+    const lines = [...kinds.values()].sort((a, b) => a - b);
+    throw new ImportLineError(
+      lines[1]!,
+      `column ${column.table.name}.${column.name} holds text on line ${kinds.get('text')} and numbers on line ${lines.find((l) => l !== kinds.get('text'))}; this database needs one type per column`,
+      {
+        hint: 'Make the values of that column one kind in the dump, or import it into a SQLite file',
+      },
+    );
+  }
+  const type = kinds.has('text')
+    ? 'TEXT'
+    : kinds.has('real')
+      ? 'REAL'
+      : kinds.has('integer')
+        ? 'INTEGER'
+        : 'TEXT';
+  return `${name} ${tx.dialect.columnType(type)}`;
+}
+
+/** Write one run and its child rows; a refusal by the database names the line. */
+async function writeRecord(tx: Executor, record: DumpRecord, line: number): Promise<void> {
+  try {
+    await tx.run(insertSql('runs', [...record.run.keys()]), [...record.run.values()]);
+    for (const { table, rows } of record.children) {
+      // Rows with the same columns (every row, in a dump) go in one prepared statement.
+      let group: Map<string, SqlValue>[] = [];
+      const flush = async () => {
+        if (group.length === 0) return;
+        await tx.runMany(
+          insertSql(table.name, [...group[0]!.keys()]),
+          group.map((row) => [...row.values()]),
+        );
+        group = [];
+      };
+      for (const row of rows) {
+        if (group.length && !sameColumns(group[0]!, row)) await flush();
+        group.push(row);
+      }
+      await flush();
+    }
+  } catch (error) {
+    if (error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE') throw error;
+    throw new ImportLineError(
+      line,
+      `the database refused run ${record.runId}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function sameColumns(a: Map<string, SqlValue>, b: Map<string, SqlValue>): boolean {
+  if (a.size !== b.size) return false;
+  for (const name of a.keys()) if (!b.has(name)) return false;
+  return true;
+}
