@@ -5,7 +5,8 @@
  * the target, words the result and turns Ctrl-C into a clean stop.
  */
 import fs from 'node:fs';
-import type { ImportRunsResult } from '@runmeta/core';
+import type { ImportRunsResult, MetadataManager } from '@runmeta/core';
+import { openRunDatabase } from '@runmeta/node-sqlite';
 
 import { CliContext } from '../context.js';
 import { userPathError } from '../errors.js';
@@ -48,41 +49,66 @@ export async function importDump(
   const target = options.to
     ? new CliContext(ctx.streams, { ...ctx.global, db: String(options.to) })
     : ctx;
-  const manager = await target.open({ write: true });
-  // A database this import created and could not fill is removed: a failed
-  // import leaves no new file behind, as it leaves an existing one unchanged.
-  const created = manager.migration?.action === 'create';
-  const progress = ctx.progress('import');
-  let result: ImportRunsResult;
-  try {
-    result = await interruptible(
+  const { location } = target;
+  const exists = await location.adapter().exists(location.database);
+  const importFrom = (manager: MetadataManager, dryRun: boolean) => {
+    const progress = ctx.progress(dryRun ? 'checking' : 'import');
+    return interruptible(
       (signal) =>
         manager.importRuns(() => fs.createReadStream(file), {
           skipExisting: !!options.skipExisting,
+          dryRun,
           signal,
           onProgress: ({ step, lines }) => progress.update({ step, done: lines }),
         }),
       () => null,
-    );
-  } catch (error) {
-    progress.done();
-    await manager.close();
-    if (created) await target.location.adapter().remove(target.location.database);
-    throw error;
+    ).finally(() => progress.done());
+  };
+  // Checked first on a read-only connection, so a dump that would be refused
+  // never gets as far as opening the database for writing (which may repair it).
+  // A database that does not exist yet is checked against an empty one in memory.
+  const checker = exists
+    ? await target.open({ write: false })
+    : options.dryRun
+      ? await openRunDatabase(':memory:')
+      : null;
+  let result: ImportRunsResult | null = null;
+  if (checker) {
+    try {
+      result = await importFrom(checker, true);
+    } finally {
+      await checker.close();
+    }
   }
-  progress.done();
-  await manager.close();
+  if (!options.dryRun) {
+    const manager = await target.open({ write: true });
+    // A database this import created and could not fill is removed: a failed
+    // import leaves no new file behind, as it leaves an existing one unchanged.
+    const created = manager.migration?.action === 'create';
+    try {
+      result = await importFrom(manager, false);
+    } catch (error) {
+      await manager.close();
+      if (created) await location.adapter().remove(location.database);
+      throw error;
+    }
+    await manager.close();
+  }
+  const done = result!;
   if (ctx.global.json) {
-    ctx.json({ from: file, to: target.location.display, ...result });
+    ctx.json({ from: file, to: location.display, dryRun: !!options.dryRun, ...done });
     return 0;
   }
-  const { mechanisms, resolutions, validations } = result.rows;
+  const { mechanisms, resolutions, validations } = done.rows;
+  const [imported, added] = options.dryRun
+    ? ['Would import (dry run, nothing written)', 'Would add']
+    : ['Imported', 'Added'];
   const lines = [
-    `Imported ${result.runs} run(s) from ${file} into ${target.location.display}: ${mechanisms} mechanism events, ${resolutions} resolution assignments, ${validations} validations.`,
+    `${imported} ${done.runs} run(s) from ${file} into ${location.display}: ${mechanisms} mechanism events, ${resolutions} resolution assignments, ${validations} validations.`,
   ];
-  if (result.skipped) lines.push(`Left out ${result.skipped} run(s) the database held already.`);
-  if (result.addedColumns.length) {
-    lines.push(`Added columns the runs have: ${result.addedColumns.join(', ')}.`);
+  if (done.skipped) lines.push(`Left out ${done.skipped} run(s) the database holds already.`);
+  if (done.addedColumns.length) {
+    lines.push(`${added} the columns the runs have: ${done.addedColumns.join(', ')}.`);
   }
   ctx.out(lines.join('\n'));
   return 0;

@@ -30,9 +30,11 @@ export const run: CommandRun = async (ctx, _args, options) => {
   if (!source) throw new CliUsageError(`--from ${fromPath}: no such file`);
   if (!source.isFile()) throw new CliUsageError(`--from ${fromPath} is not a file`);
   if (isDump(fromPath)) return importDump(ctx, fromPath, options);
-  if (options.skipExisting) {
+  for (const flag of ['skipExisting', 'dryRun'] as const) {
+    if (!options[flag]) continue;
+    const name = flag === 'dryRun' ? '--dry-run' : '--skip-existing';
     throw new CliUsageError(
-      `--skip-existing is for a dump (JSON lines), and --from ${fromPath} is a SQLite file; its copy replaces the target (--replace) or goes to a new one`,
+      `${name} is for a dump (JSON lines), and --from ${fromPath} is a SQLite file; its copy replaces the target (--replace) or goes to a new one`,
     );
   }
   const from = resolveDatabase(fromPath);

@@ -31,6 +31,10 @@ Exit codes: 0 imported; 2 bad usage, a bad line of a dump or a run it holds that
     },
     { flags: '--backfill', description: 'with carry-over: compute the v2 metrics v1 data allows' },
     {
+      flags: '--dry-run',
+      description: 'from a dump: check every line and say what would be imported, writing nothing',
+    },
+    {
       flags: '--skip-existing',
       description: 'from a dump: leave out runs whose id the target holds already',
     },

@@ -28,6 +28,11 @@ import { runExists } from './run-sql.js';
 export interface ImportRunsOptions {
   /** Leave out runs whose id the database holds already (default: refuse the import). */
   skipExisting?: boolean;
+  /**
+   * Only check: read every line and look up every run id, and say what an import
+   * would do, writing nothing (a read-only manager takes it too).
+   */
+  dryRun?: boolean;
   /** Stops the import between lines; nothing is imported (the transaction rolls back). */
   signal?: AbortSignal;
   /** Told how many lines each pass has read so far (every 1,000 lines). */
@@ -70,40 +75,67 @@ export async function importRuns(
   options: ImportRunsOptions = {},
 ): Promise<ImportRunsResult> {
   const missing = new Map<string, MissingColumn>();
-  await eachRecord(input, options, 'checking', (record, line) => {
+  const checked = emptyResult();
+  await eachRecord(input, options, 'checking', async (record, line) => {
     for (const { table, row } of rowsOf(record)) noteMissing(context, missing, table, row, line);
+    if (await isHeld(context.db, record, line, options)) checked.skipped++;
+    else count(checked, record);
   });
-  const result: ImportRunsResult = {
+  const { columns, db } = context;
+  if (options.dryRun) {
+    for (const column of missing.values()) declaration(db, column);
+    checked.addedColumns = [...missing.keys()];
+    return checked;
+  }
+  return columns.write(db, async (tx) => {
+    const result = emptyResult();
+    for (const [name, column] of missing) {
+      await columns.addDeclaredColumn(tx, column.table.name, column.name, declaration(tx, column));
+      result.addedColumns.push(name);
+    }
+    // Looked up again: another writer may have added a run since the check.
+    await eachRecord(input, options, 'importing', async (record, line) => {
+      if (await isHeld(tx, record, line, options)) {
+        result.skipped++;
+        return;
+      }
+      await writeRecord(tx, record, line);
+      count(result, record);
+    });
+    return result;
+  });
+}
+
+function emptyResult(): ImportRunsResult {
+  return {
     runs: 0,
     skipped: 0,
     rows: { mechanisms: 0, resolutions: 0, validations: 0 },
     addedColumns: [],
   };
-  const { columns, db } = context;
-  return columns.write(db, async (tx) => {
-    for (const column of missing.values()) {
-      await columns.addDeclaredColumn(tx, column.table.name, column.name, declaration(tx, column));
-      result.addedColumns.push(`${column.table.name}.${column.name}`);
-    }
-    await eachRecord(input, options, 'importing', async (record, line) => {
-      if (await runExists(tx, record.runId)) {
-        if (options.skipExisting) {
-          result.skipped++;
-          return;
-        }
-        throw new ImportLineError(line, `run ${record.runId} exists already in the database`, {
-          hint: 'Pass skipExisting: true to leave out the runs it holds',
-          cliHint: 'Pass --skip-existing to leave out the runs it holds',
-        });
-      }
-      await writeRecord(tx, record, line);
-      result.runs++;
-      for (const { table, rows } of record.children) {
-        const key = CHILD_KEYS.find((k) => DUMP_TABLE_OF[k] === table)!;
-        result.rows[key] += rows.length;
-      }
-    });
-    return result;
+}
+
+/** Count a record's run and child rows as imported. */
+function count(result: ImportRunsResult, record: DumpRecord): void {
+  result.runs++;
+  for (const { table, rows } of record.children) {
+    const key = CHILD_KEYS.find((k) => DUMP_TABLE_OF[k] === table)!;
+    result.rows[key] += rows.length;
+  }
+}
+
+/** Whether the database holds the record's run: true to skip it, a refusal unless `skipExisting`. */
+async function isHeld(
+  db: Executor,
+  record: DumpRecord,
+  line: number,
+  options: ImportRunsOptions,
+): Promise<boolean> {
+  if (!(await runExists(db, record.runId))) return false;
+  if (options.skipExisting) return true;
+  throw new ImportLineError(line, `run ${record.runId} exists already in the database`, {
+    hint: 'Pass skipExisting: true to leave out the runs it holds',
+    cliHint: 'Pass --skip-existing to leave out the runs it holds',
   });
 }
 
@@ -192,12 +224,12 @@ function kindOf(value: SqlValue): ValueKind | null {
  * without a type, which is what a column holding text and numbers gets there; a
  * server needs one type, so such a column is refused, naming the lines.
  */
-function declaration(tx: Executor, column: MissingColumn): string {
-  if (column.known) return columnDefinitionSql({ ...column.known, notNull: false }, tx.dialect);
+function declaration(db: Executor, column: MissingColumn): string {
+  if (column.known) return columnDefinitionSql({ ...column.known, notNull: false }, db.dialect);
   const { kinds } = column;
   const name = quoteIdent(column.name);
   if (kinds.has('text') && kinds.size > 1) {
-    if (!tx.dialect.mayRefuse) return name;
+    if (!db.dialect.mayRefuse) return name;
     const lines = [...kinds.values()].sort((a, b) => a - b);
     throw new ImportLineError(
       lines[1]!,
@@ -214,7 +246,7 @@ function declaration(tx: Executor, column: MissingColumn): string {
       : kinds.has('integer')
         ? 'INTEGER'
         : 'TEXT';
-  return `${name} ${tx.dialect.columnType(type)}`;
+  return `${name} ${db.dialect.columnType(type)}`;
 }
 
 /** Write one run and its child rows; a refusal by the database names the line. */

@@ -182,10 +182,10 @@ export class MetadataManager {
    * `input` is called once per pass: the first pass checks every line, the second
    * writes them all in one transaction, so a bad line (an {@link ImportLineError}
    * naming it) or a run id the database holds already (unless `skipExisting`)
-   * leaves the database as it was.
+   * leaves the database as it was. With `dryRun`, only the checking pass runs.
    */
   async importRuns(input: DumpInput, options: ImportRunsOptions = {}): Promise<ImportRunsResult> {
-    this.assertWritable();
+    if (!options.dryRun) this.assertWritable();
     return importRuns(this.context, input, options);
   }
 
