@@ -10,7 +10,8 @@
  *   ← columns/ (registry, codecs, DDL from a DdlDialect)
  *   ← storage/ (Database, the dialect roles, the SQLite dialect and introspector)
  *   ← migrate/ ← manager/ ← queries/ (questions over many runs)
- *   and, beside queries/, ingest/ (JSON-lines events into manager writes)
+ *   and, beside queries/, ingest/ (JSON-lines events into manager writes) and
+ *   interchange/ (runs in other formats: OpenTelemetry traces)
  *
  * Type-only imports count: a lower layer that needs a type from a higher one is
  * upside down (tsPreCompilationDeps). Adapters and the CLI see other packages
@@ -25,7 +26,7 @@ const CORE = '^packages/core/src/';
 const ADAPTERS = '^packages/(node-sqlite|browser-wasm|postgres|ui|cli)/';
 /** The public entry points of a package (`@runmeta/x`, `@runmeta/core/testing`, `@runmeta/core/adapter`, `@runmeta/core/constants`, `@runmeta/core/text`, `@runmeta/core/demo`). */
 const PUBLIC_ENTRY =
-  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|constants|text|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$|^packages/ui/src/server\\.ts$';
+  '^packages/[^/]+/src/(index|testing/index|adapter|adapter/index|constants|text|otlp|demo/index)\\.ts$|^packages/postgres/src/postgres-url\\.ts$|^packages/ui/src/server\\.ts$';
 
 /** `from` the layer `layer` (a path below core's src), `to` any of `above`. */
 const layer = (name, from, above, comment) => ({
@@ -157,14 +158,14 @@ module.exports = {
     layer(
       'nothing-below-imports-the-manager',
       '(sql|schema|columns|storage|filter|metrics|migrate|snapshot)/',
-      ['manager/', 'queries/', 'ingest/', 'demo/', 'testing/'],
+      ['manager/', 'queries/', 'ingest/', 'interchange/', 'demo/', 'testing/'],
       'schema/, metrics/, migrate/ and the other layers below never import the manager (or what is built on it).',
     ),
     layer(
       'ingest-is-a-top-layer',
       '(manager|queries)/',
-      ['ingest/'],
-      'ingest/ turns event streams into manager writes: the manager and the queries beside it never import it.',
+      ['ingest/', 'interchange/'],
+      'ingest/ turns event streams into manager writes, interchange/ runs into other formats: the manager and the queries beside them never import them.',
     ),
   ],
   options: {

@@ -6,6 +6,7 @@ export default defineConfig({
     adapter: 'src/adapter.ts',
     constants: 'src/constants.ts',
     text: 'src/text.ts',
+    otlp: 'src/otlp.ts',
     'demo/index': 'src/demo/index.ts',
     'testing/index': 'src/testing/index.ts',
   },

@@ -12,14 +12,18 @@ import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import { CliUsageError } from '../usage-error.js';
+import { type OtlpBatches, otlpBatches, refuseOtlpFlags } from './export-otlp.js';
 
 /** Runs `export`, as declared (options, help) in `commands/export.ts`. */
 export const run: CommandRun = async (ctx, _args, options) => {
-  if (options.children && options.format !== 'jsonl') {
+  if (options.children && options.format === 'csv') {
     throw new CliUsageError(
-      `--children needs --format jsonl: a run's child records do not fit in one ${String(options.format).toUpperCase()} row`,
+      "--children needs --format jsonl: a run's child records do not fit in one CSV row",
     );
   }
+  // OpenTelemetry spans always carry their events (the run's child records).
+  const otlp = options.format === 'otlp' ? otlpBatches(ctx, options) : null;
+  if (!otlp) refuseOtlpFlags(options);
   const target = options.out ? path.resolve(String(options.out)) : null;
   let temp: string | null = null;
   if (target) {
@@ -116,22 +120,23 @@ export const run: CommandRun = async (ctx, _args, options) => {
     // One write per page: a million awaits for a million lines would dominate the time.
     let chunk: string[] = [];
     const includeArchive = !!options.includeArchive;
-    const withChildren = !!options.children;
+    const withChildren = !!options.children || otlp !== null;
     for await (const run of manager.iterateRuns(
       { includeArchive },
       { pageSize: 1000, withChildren },
     )) {
       const source = run.source ?? 'active';
-      chunk.push(
-        options.format === 'csv'
+      const line = otlp
+        ? await otlp.add(run)
+        : options.format === 'csv'
           ? csvRow({ ...run, source }, fields)
           : // With its children, a run comes in dump order, `source` included.
             JSON.stringify(
               withChildren ? run : includeArchive ? { ...runJson(run), source } : runJson(run),
-            ),
-      );
+            );
+      if (line !== null) chunk.push(line);
       if (++done % 1000 === 0) {
-        await write(chunk.join('\n'));
+        if (chunk.length) await write(chunk.join('\n'));
         chunk = [];
         // The archive's size is not counted up front: its pages show without a bar.
         progress.update(
@@ -140,8 +145,11 @@ export const run: CommandRun = async (ctx, _args, options) => {
         await pause();
       }
     }
+    const last = await otlp?.end();
+    if (last) chunk.push(last);
     if (chunk.length) await write(chunk.join('\n'));
     progress.done();
+    if (otlp) reportOtlp(ctx, otlp, options);
     if (fd !== null) {
       onOut(() => fs.closeSync(fd!));
       fd = null;
@@ -178,5 +186,22 @@ function lookAt(file: string) {
     return entryKind(file);
   } catch (error) {
     throw userPathError(error, '--out', 'cannot write', file);
+  }
+}
+
+/** The closing line of an OpenTelemetry export, and the runs it had to leave out. */
+function reportOtlp(
+  ctx: Parameters<CommandRun>[0],
+  otlp: OtlpBatches,
+  options: Record<string, unknown>,
+): void {
+  const { spans, requests, withoutTime } = otlp.summary();
+  if (withoutTime) {
+    ctx.warn(
+      `${withoutTime} run(s) have neither a creation nor a start time runmeta can read, so no span: they were left out`,
+    );
+  }
+  if (options.endpoint !== undefined) {
+    ctx.info(`${spans} run(s) sent to ${options.endpoint} as spans, in ${requests} request(s)`);
   }
 }
