@@ -9,6 +9,8 @@ const apiSidebar = JSON.parse(
 // Every page is listed here; `test/site.test.ts` checks that every internal link
 // of the built site resolves.
 export default defineConfig({
+  // Examples name local receivers (`http://localhost:4318/v1/traces`): addresses, not pages.
+  ignoreDeadLinks: 'localhostLinks',
   title: 'runmeta',
   description:
     'Run metadata for LLM-driven simulations: SQLite, v1 → v2 migration, fidelity metrics.',
@@ -52,6 +54,7 @@ export default defineConfig({
           { text: 'Read old archives, query both', link: '/recipes/archives' },
           { text: 'Find runs over budget', link: '/recipes/budget' },
           { text: 'Close stale runs', link: '/recipes/stale-runs' },
+          { text: 'Dump, restore, send as traces', link: '/recipes/interchange' },
         ],
       },
       {

@@ -57,6 +57,7 @@ describe('the built site', () => {
       'recipes/archives',
       'recipes/budget',
       'recipes/stale-runs',
+      'recipes/interchange',
       'reference/cli',
       'reference/errors',
       'reference/api/index',
@@ -95,6 +96,15 @@ describe('the built site', () => {
     }
     expect(broken).toEqual([]);
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('shows the interchange recipe with its type-checked SDK snippets', () => {
+    const html = fs.readFileSync(path.join(site, 'recipes/interchange.html'), 'utf8');
+    const text = html.replace(/<[^>]+>/g, '');
+    for (const shown of ['withChildren', 'importRuns', 'otlpTraceRequest', '--skip-existing']) {
+      expect(text.includes(shown), shown).toBe(true);
+    }
+    expect(text.includes('#region'), 'region markers are not shown').toBe(false);
   });
 
   it('generates the CLI reference from the command declarations', () => {

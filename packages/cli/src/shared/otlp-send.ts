@@ -94,7 +94,9 @@ export async function sendOtlp(target: OtlpTarget, body: string): Promise<void> 
         `the OTLP receiver at ${target.endpoint} refused the spans${retried}: HTTP ${response.status}${said ? ` ${said}` : ''}${
           response.status === 401 || response.status === 403
             ? '; check the credentials given with --header (or OTEL_EXPORTER_OTLP_HEADERS)'
-            : ''
+            : response.status === 415
+              ? '; this receiver does not take OTLP/JSON: send to an OpenTelemetry Collector, whose otlphttp exporter forwards protobuf'
+              : ''
         }`,
       );
     }
