@@ -12,6 +12,7 @@ import {
   copyFixture,
   expectOneErrorLine,
   makeTempDir,
+  parseCsv,
   plainAll,
   removeDir,
   runCli,
@@ -41,6 +42,20 @@ function sameValue(a: unknown, b: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** JSON text with every object key in camelCase (`planning_mode` → `planningMode`). */
+function camelKeys(json: string): string {
+  return JSON.stringify(JSON.parse(json), (_, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [
+            k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+            v,
+          ]),
+        )
+      : value,
+  );
 }
 
 /** Every column of every row of `table` in `a` equals the same row's in `b` (rows by `order`). */
@@ -96,6 +111,48 @@ describe('a dump round-trips through runmeta export --children and import', () =
       expectSameRows(source, copy, 'runs', 'run_id');
       for (const table of ['mechanism_usage', 'resolution_assignments', 'validations']) {
         expectSameRows(source, copy, table, 'run_id, id');
+      }
+    });
+  }
+
+  for (const fixture of [V1_18, V1_20, V2_32]) {
+    it(`${fixture}, carried over: CSV has a field for every column of every run, values as stored`, async () => {
+      const dir = path.join(temp, `csv-${fixture}`);
+      const source = copyFixture(fixture, dir);
+      expect(
+        (await cli(['--db', source, 'migrate', '--strategy', 'carry-over', '--yes'])).code,
+      ).toBe(0);
+      const result = await cli(['--db', source, 'export', '--format', 'csv']);
+      expect(result.code, result.stderr).toBe(0);
+      const [header, ...records] = parseCsv(result.stdout);
+      const columns = plainAll(source, 'SELECT name FROM pragma_table_info(?)', ['runs']).map((r) =>
+        String(r.name),
+      );
+      // One field per column (known ones by their SDK name, others as extra.<column>), and source.
+      expect(header).toHaveLength(columns.length + 1);
+      const fieldOf = (column: string) => {
+        const camel =
+          column === 'fidelity_strategy_json'
+            ? 'fidelityStrategy'
+            : column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+        return header!.includes(camel) ? camel : `extra.${column}`;
+      };
+      expect(
+        columns.every((c) => header!.includes(fieldOf(c))),
+        columns.join(),
+      ).toBe(true);
+      const rows = plainAll(source, 'SELECT * FROM runs ORDER BY run_id');
+      expect(records).toHaveLength(rows.length);
+      const byId = new Map(records.map((r) => [r[header!.indexOf('runId')], r]));
+      for (const row of rows) {
+        const record = byId.get(String(row.run_id))!;
+        for (const column of columns) {
+          const cell = record[header!.indexOf(fieldOf(column))];
+          const value = row[column] === null ? '' : String(row[column]);
+          // The strategy is exported as the SDK reads it: the same content, camelCase keys.
+          const stored = column === 'fidelity_strategy_json' && value ? camelKeys(value) : value;
+          expect(sameValue(cell, stored), `${row.run_id}.${column}: ${cell} / ${value}`).toBe(true);
+        }
       }
     });
   }
