@@ -45,3 +45,15 @@ export function refuseWritingInV1(display: string, command: string, runId: strin
 export function archivedStaleLine(count: number, archive: string, closing: boolean): string {
   return `${count} running run(s) of that age sit in the read-only archive ${archive} and ${closing ? 'were not closed' : 'would not be closed'}; carry them over with \`${CARRY_OVER_ARCHIVE}\`, then close them`;
 }
+
+/** `import --from <dump>` into a v1 file: which strategy the migration takes is the user's choice. */
+export function refuseImportingIntoV1(display: string) {
+  return async (): Promise<Error> =>
+    new NeedsMigrationError(
+      display,
+      'it is schema v1; importing a dump into it would first migrate it, and which strategy (archive or carry-over) is your choice; nothing was changed',
+      {
+        hint: `Run \`runmeta migrate --yes\` (archive) or \`${CARRY_OVER_FIRST}\` first, then import the dump`,
+      },
+    );
+}

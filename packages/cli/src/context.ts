@@ -290,6 +290,6 @@ export function defaultDatabase(env: NodeJS.ProcessEnv): string {
 }
 
 /** Whether a database of this kind is schema v1 (a write would migrate it first). */
-function isV1(kind: SchemaKind): boolean {
+export function isV1(kind: SchemaKind): boolean {
   return kind.startsWith('v1');
 }

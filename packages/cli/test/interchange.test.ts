@@ -14,6 +14,7 @@ import {
   makeTempDir,
   parseCsv,
   plainAll,
+  plainRun,
   removeDir,
   runCli,
   sha256,
@@ -164,7 +165,7 @@ describe('a dump round-trips through runmeta export --children and import', () =
     expect((await cli(['--db', source, 'export', '--children', '--out', dump])).code).toBe(0);
     const good = fs.readFileSync(dump, 'utf8').split('\n').slice(0, 5).join('\n');
     const bad = path.join(dir, 'bad.jsonl');
-    fs.writeFileSync(bad, `${good}\n{"runId":"x","tokensUsed":1.5}\n`);
+    fs.writeFileSync(bad, `${good}\n{"runId":"x","tokensUsed":"many"}\n`);
 
     const fresh = path.join(dir, 'fresh.db');
     const checked = await cli(['--db', fresh, 'import', '--from', bad, '--dry-run']);
@@ -175,7 +176,7 @@ describe('a dump round-trips through runmeta export --children and import', () =
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, runs: 110, skipped: 0 });
     const refused = await cli(['--db', fresh, 'import', '--from', bad]);
     expectOneErrorLine(refused, 2);
-    expect(refused.stderr).toMatch(/line 6: tokensUsed: 1\.5 is not a valid whole number/);
+    expect(refused.stderr).toMatch(/line 6: tokensUsed: "many" is not a valid whole number/);
     expect(refused.stderr).toMatch(/Nothing was imported/);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('fresh'))).toEqual([]);
 
@@ -211,6 +212,50 @@ describe('a dump round-trips through runmeta export --children and import', () =
     const skipped = await cli(['--db', source, 'import', '--from', dump, '--skip-existing']);
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stdout).toMatch(/Imported 0 run\(s\)[\s\S]*Left out 110 run\(s\)/);
+  });
+
+  it('refuses to import into a v1 file, which would need a migration first; the file unchanged', async () => {
+    const dir = path.join(temp, 'into-v1');
+    const source = copyFixture(V2_32, dir);
+    const dump = path.join(dir, 'dump.jsonl');
+    expect((await cli(['--db', source, 'export', '--children', '--out', dump])).code).toBe(0);
+    const v1 = copyFixture(V1_18, path.join(dir, 'v1'));
+    const before = sha256(v1);
+    const refused = await cli(['--db', v1, 'import', '--from', dump]);
+    expectOneErrorLine(refused, 3);
+    expect(refused.stderr).toMatch(/schema v1; importing a dump into it would first migrate it/);
+    expect(refused.stderr).toMatch(/runmeta migrate --yes/);
+    expect(sha256(v1)).toBe(before);
+    expect(fs.readdirSync(path.dirname(v1))).toEqual(['runs.db']);
+  });
+
+  it('keeps values as stored: a number in an INTEGER column, enum spellings, folded keys, a child column the table lacks', async () => {
+    const dir = path.join(temp, 'as-stored');
+    const source = copyFixture(V2_32, dir);
+    expect((await cli(['--db', source, 'migrate', '--yes'])).code).toBe(0);
+    const [first, second] = plainAll(source, 'SELECT run_id FROM runs ORDER BY run_id LIMIT 2');
+    plainRun(
+      source,
+      `UPDATE runs SET tokens_used = 2.5, status = 'COMPLETED', causal_mode = 'Pearl',
+         fidelity_distribution = '{"DIALOG": 3, "dialog": 1}' WHERE run_id = '${first!.run_id}'`,
+    );
+    plainRun(source, 'ALTER TABLE validations DROP COLUMN violations');
+    plainRun(
+      source,
+      `INSERT INTO validations (run_id, validator_name, passed, timestamp, message)
+         VALUES ('${second!.run_id}', 'v', 1, '2025-01-01T00:00:00', NULL)`,
+    );
+    const dump = path.join(dir, 'dump.jsonl');
+    expect((await cli(['--db', source, 'export', '--children', '--out', dump])).code).toBe(0);
+    const copy = path.join(dir, 'copy.db');
+    const imported = await cli(['--db', copy, 'import', '--from', dump]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const columns = 'run_id, tokens_used, status, causal_mode, fidelity_distribution';
+    const sql = `SELECT ${columns} FROM runs WHERE run_id = '${first!.run_id}'`;
+    expect(plainAll(copy, sql)).toEqual(plainAll(source, sql));
+    const again = path.join(dir, 'again.jsonl');
+    expect((await cli(['--db', copy, 'export', '--children', '--out', again])).code).toBe(0);
+    expect(sha256(again)).toBe(sha256(dump));
   });
 
   it('says which flags do not go together', async () => {

@@ -92,6 +92,14 @@ describe('runmeta export --format otlp', () => {
         expect(span.events ?? []).toHaveLength(Number(run.events));
         expect(attribute(span, 'gen_ai.conversation.id')).toBe(run.run_id);
         expect(BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano)).toBe(true);
+        // Events in time order, every one inside its span.
+        const times = (span.events ?? []).map((e) => BigInt(e.timeUnixNano));
+        expect(times.every((t, i) => i === 0 || times[i - 1]! <= t)).toBe(true);
+        expect(
+          times.every(
+            (t) => t >= BigInt(span.startTimeUnixNano) && t <= BigInt(span.endTimeUnixNano),
+          ),
+        ).toBe(true);
         if (run.status === 'failed') {
           expect(span.status).toEqual({ code: 2, message: run.error_message ?? 'failed' });
           expect(attribute(span, 'error.type')).toBe('run_failed');
@@ -108,7 +116,10 @@ describe('runmeta export --format otlp', () => {
 
   it('sends every run to an OTLP receiver, retrying a 503, with the headers given', async () => {
     const file = await carriedOver(V1_20);
-    const server = await receiver([{ status: 503, retryAfter: '0' }]);
+    const server = await receiver([
+      { status: 503, retryAfter: '0' },
+      { status: 200, body: '{"partialSuccess":{"rejectedSpans":"2","errorMessage":"too old"}}' },
+    ]);
     try {
       const sent = await cli(
         ['--db', file, 'export', '--format', 'otlp', '--endpoint', server.url],
@@ -117,7 +128,10 @@ describe('runmeta export --format otlp', () => {
       expect(sent.code, sent.stderr).toBe(0);
       expect(sent.stdout).toBe('');
       expect(sent.stderr).toMatch(/answered HTTP 503; trying again/);
-      expect(sent.stderr).toMatch(/393 run\(s\) sent to .* in 4 request\(s\)/);
+      expect(sent.stderr).toMatch(/rejected 2 span\(s\) of a request: too old/);
+      expect(sent.stderr).toMatch(
+        /393 run\(s\) sent to .* in 4 request\(s\) \(the receiver rejected 2 of them\)/,
+      );
       expect(server.spans).toHaveLength(plainAll(file, PER_RUN).length);
       expect(server.seen.map((s) => s.status)).toEqual([503, 200, 200, 200, 200]);
       expect(new Set(server.seen.map((s) => s.authorization))).toEqual(new Set(['Basic cHVi']));
@@ -148,8 +162,13 @@ describe('runmeta export --format otlp', () => {
     const url = closed.url;
     await closed.close();
     const unreachable = await cli(['--db', file, 'export', '--format', 'otlp', '--endpoint', url]);
-    expectOneErrorLine(unreachable, 2);
-    expect(unreachable.stderr).toMatch(/cannot reach the OTLP receiver .*ECONNREFUSED.*--endpoint/);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stdout).toBe('');
+    // Tried again as OTLP asks (a receiver may be restarting), then one error line.
+    expect(unreachable.stderr.match(/ECONNREFUSED; trying again/g)).toHaveLength(4);
+    expect(unreachable.stderr.trim().split('\n').at(-1)).toMatch(
+      /^error: cannot reach the OTLP receiver .*ECONNREFUSED, 5 attempts.*--endpoint/,
+    );
   });
 
   it('says which flags go with otlp', async () => {

@@ -38,6 +38,8 @@ const NEWLINE = 0x0a;
 export async function* inputLines(
   input: AsyncIterable<string | Uint8Array>,
   maxLineBytes = MAX_LINE_BYTES,
+  /** What one line holds, for the refusal of a line too long (`event`, `run`). */
+  record = 'event',
 ): AsyncGenerator<InputLine[], void, undefined> {
   // Each block of lines is decoded on its own: a byte order mark is kept, and
   // dropped below from the first line only.
@@ -52,7 +54,7 @@ export async function* inputLines(
   const tooLong = () =>
     new InputLineProblem(
       next,
-      `is longer than ${maxLineBytes} bytes; one event per line, each line ending with a newline`,
+      `is longer than ${maxLineBytes} bytes; one ${record} per line, each line ending with a newline`,
     );
   for await (const chunk of input) {
     if (typeof chunk === 'string') {

@@ -18,13 +18,14 @@ export interface OtlpBatches {
   /** The last, partial request (null when there is none, or it was sent). */
   end(): Promise<string | null>;
   /** What was sent or written, for the closing line on stderr. */
-  summary(): { spans: number; requests: number; withoutTime: number };
+  summary(): { spans: number; requests: number; withoutTime: number; rejected: number };
 }
 
 /** Check the otlp flags and make the batches (sending when `--endpoint` is given). */
 export function otlpBatches(ctx: CliContext, options: Record<string, unknown>): OtlpBatches {
   const headerFlags = (options.header as string[] | undefined) ?? [];
   let target: OtlpTarget | null = null;
+  let rejected = 0;
   if (options.endpoint !== undefined) {
     if (options.out !== undefined) {
       throw new CliUsageError('give either --out or --endpoint: the spans go to one place');
@@ -34,6 +35,12 @@ export function otlpBatches(ctx: CliContext, options: Record<string, unknown>): 
       headers: otlpHeaders(headerFlags, ctx.streams.env),
       onRetry: (why, pause) =>
         ctx.info(`the OTLP receiver answered ${why}; trying again in ${pause} ms`),
+      onRejected: (spans, message) => {
+        rejected += spans;
+        ctx.warn(
+          `the OTLP receiver rejected ${spans} span(s) of a request${message ? `: ${message}` : ''}`,
+        );
+      },
     };
   } else if (headerFlags.length) {
     throw new CliUsageError('--header goes with --endpoint: it is sent to the OTLP receiver');
@@ -63,7 +70,7 @@ export function otlpBatches(ctx: CliContext, options: Record<string, unknown>): 
       return spans.length >= RUNS_PER_REQUEST ? flush() : null;
     },
     end: flush,
-    summary: () => ({ spans: sent, requests, withoutTime }),
+    summary: () => ({ spans: sent, requests, withoutTime, rejected }),
   };
 }
 

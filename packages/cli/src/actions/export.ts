@@ -131,7 +131,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
         : options.format === 'csv'
           ? csvRow({ ...run, source }, fields)
           : // With its children, a run comes in dump order, `source` included.
-            JSON.stringify(
+            jsonLine(
               withChildren ? run : includeArchive ? { ...runJson(run), source } : runJson(run),
             );
       if (line !== null) chunk.push(line);
@@ -195,13 +195,31 @@ function reportOtlp(
   otlp: OtlpBatches,
   options: Record<string, unknown>,
 ): void {
-  const { spans, requests, withoutTime } = otlp.summary();
+  const { spans, requests, withoutTime, rejected } = otlp.summary();
   if (withoutTime) {
     ctx.warn(
       `${withoutTime} run(s) have neither a creation nor a start time runmeta can read, so no span: they were left out`,
     );
   }
   if (options.endpoint !== undefined) {
-    ctx.info(`${spans} run(s) sent to ${options.endpoint} as spans, in ${requests} request(s)`);
+    const refused = rejected ? ` (the receiver rejected ${rejected} of them)` : '';
+    ctx.info(
+      `${spans} run(s) sent to ${options.endpoint} as spans, in ${requests} request(s)${refused}`,
+    );
+  }
+}
+
+/**
+ * A record as one JSON line. An exact 64-bit integer (a PostgreSQL BIGINT beyond
+ * 2^53, read exactly) has no JSON number JavaScript can write: it is written as
+ * its digits in a string rather than rounded. The replacer costs time, so it runs
+ * only for the rare record that needs it.
+ */
+function jsonLine(record: object): string {
+  try {
+    return JSON.stringify(record);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(record, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
 }

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import type { ImportRunsResult, MetadataManager } from '@runmeta/core';
 import { openRunDatabase } from '@runmeta/node-sqlite';
 
-import { CliContext } from '../context.js';
+import { refuseImportingIntoV1 } from '../archive-words.js';
+import { CliContext, isV1 } from '../context.js';
 import { userPathError } from '../errors.js';
 import { interruptible } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
@@ -73,6 +74,11 @@ export async function importDump(
       ? await openRunDatabase(':memory:')
       : null;
   let result: ImportRunsResult | null = null;
+  const refuseV1 = refuseImportingIntoV1(location.display);
+  if (checker && isV1(checker.detection.kind)) {
+    await checker.close();
+    throw await refuseV1();
+  }
   if (checker) {
     try {
       result = await importFrom(checker, true);
@@ -81,7 +87,7 @@ export async function importDump(
     }
   }
   if (!options.dryRun) {
-    const manager = await target.open({ write: true });
+    const manager = await target.open({ write: true, refuseV1 });
     // A database this import created and could not fill is removed: a failed
     // import leaves no new file behind, as it leaves an existing one unchanged.
     const created = manager.migration?.action === 'create';

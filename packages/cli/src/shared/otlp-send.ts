@@ -22,6 +22,8 @@ export interface OtlpTarget {
   headers: Record<string, string>;
   /** Told of each retry (the answer that caused it and the pause), for a line on stderr. */
   onRetry?: (why: string, pauseMs: number) => void;
+  /** Told when the receiver took a request but rejected some of its spans (OTLP partial success). */
+  onRejected?: (spans: number, message: string) => void;
 }
 
 /**
@@ -35,9 +37,21 @@ export function otlpHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   const fromEnv = env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS ?? '';
+  const variable = env.OTEL_EXPORTER_OTLP_TRACES_HEADERS
+    ? 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'
+    : 'OTEL_EXPORTER_OTLP_HEADERS';
   for (const pair of fromEnv.split(',').filter((p) => p.trim())) {
     const at = pair.indexOf('=');
-    if (at > 0) headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    if (at <= 0) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new CliUsageError(
+        `${variable}: the value of ${pair.slice(0, at).trim()} is not percent-encoded correctly (write % as %25)`,
+      );
+    }
+    headers[checkedName(pair.slice(0, at).trim(), variable)] = value;
   }
   for (const flag of flags) {
     const at = flag.indexOf('=');
@@ -46,9 +60,17 @@ export function otlpHeaders(
         `--header ${flag}: give it as name=value, e.g. --header "Authorization=Basic <base64 of public:secret key>"`,
       );
     }
-    headers[flag.slice(0, at).trim()] = flag.slice(at + 1).trim();
+    headers[checkedName(flag.slice(0, at).trim(), '--header')] = flag.slice(at + 1).trim();
   }
   return headers;
+}
+
+/** An HTTP header name as RFC 9110 allows it (a token), or a refusal naming where it came from. */
+function checkedName(name: string, from: string): string {
+  if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return name;
+  throw new CliUsageError(
+    `${from}: "${name}" is not an HTTP header name (letters, digits and - only, no spaces)`,
+  );
 }
 
 /** Check an `--endpoint` value: an http(s) URL (the receiver's full traces path). */
@@ -73,20 +95,32 @@ export function otlpEndpoint(value: string): string {
 export async function sendOtlp(target: OtlpTarget, body: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let response: Response;
+    let text: string;
     try {
       response = await fetch(target.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...target.headers },
         body,
       });
+      text = await response.text();
     } catch (error) {
+      // A connection refused or reset may be a receiver restarting: tried again, as OTLP asks.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      if (attempt < OTLP_ATTEMPTS) {
+        const pause = pauseOf(null, attempt);
+        target.onRetry?.(why, pause);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        continue;
+      }
       throw new CliUsageError(
-        `cannot reach the OTLP receiver at ${target.endpoint} (${cause?.code ?? cause?.message ?? (error as Error).message}); check --endpoint and that the receiver runs`,
+        `cannot reach the OTLP receiver at ${target.endpoint} (${why}, ${attempt} attempts); check --endpoint and that the receiver runs`,
       );
     }
-    const text = await response.text();
-    if (response.ok) return;
+    if (response.ok) {
+      rejectedOf(text, target);
+      return;
+    }
     if (!RETRYABLE.has(response.status) || attempt >= OTLP_ATTEMPTS) {
       const said = text.trim().replace(/\s+/g, ' ').slice(0, 300);
       const retried = attempt > 1 ? ` after ${attempt} attempts` : '';
@@ -114,4 +148,16 @@ function pauseOf(retryAfter: string | null, attempt: number): number {
     if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_PAUSE_MS);
   }
   return FIRST_PAUSE_MS * 2 ** (attempt - 1);
+}
+
+/** An OTLP partial success (`{"partialSuccess":{"rejectedSpans":"3","errorMessage":…}}`), passed on. */
+function rejectedOf(text: string, target: OtlpTarget): void {
+  let answer: { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return; // An empty or non-JSON body: a plain success.
+  }
+  const rejected = Number(answer?.partialSuccess?.rejectedSpans ?? 0);
+  if (rejected > 0) target.onRejected?.(rejected, answer.partialSuccess?.errorMessage ?? '');
 }

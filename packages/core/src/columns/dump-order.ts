@@ -67,7 +67,8 @@ export function inDumpOrder(run: object): Record<string, unknown> {
 /** A child record in a dump: its fields in registry order, then what reads add. */
 function childInDumpOrder(row: ReadRecord, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of fields) if (field in row) out[field] = row[field];
+  // Every field, null where the table lacks its column: a restored table has it.
+  for (const field of fields) out[field] = field in row ? row[field] : null;
   if (row.extra && Object.keys(row.extra).length) out.extra = row.extra;
   if (row.readIssues?.length) out.readIssues = row.readIssues;
   return out;

@@ -28,8 +28,12 @@ export interface DecodedRow {
   issues: ReadIssue[];
 }
 
-/** Decode a row leniently: never throws, never drops a value. */
-export function decodeRow(table: TableDef, row: Row): DecodedRow {
+/**
+ * Decode a row leniently: never throws, never drops a value. With `keepRaw` (a
+ * dump), a value that decodes but would be written back as other content is
+ * reported too (`normalised`, with its stored value).
+ */
+export function decodeRow(table: TableDef, row: Row, keepRaw = false): DecodedRow {
   const index = fieldIndex(table);
   const fields: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
@@ -49,8 +53,26 @@ export function decodeRow(table: TableDef, row: Row): DecodedRow {
     const decoded = column.codec.decode(raw);
     fields[field] = decoded.value;
     if (decoded.issue) issues.push({ column: name, kind: decoded.issue, raw });
+    else if (keepRaw && !sameContent(raw, column.codec.encode(decoded.value as never))) {
+      issues.push({ column: name, kind: 'normalised', raw });
+    }
   }
   return { fields, extra, issues };
+}
+
+/**
+ * Whether a stored value and the value a write of its decoded form stores say
+ * the same: equal, or JSON text that differs only in spacing and number spelling
+ * (`{"a": 1.0}` and `{"a":1}`), which every JSON reader takes alike.
+ */
+function sameContent(raw: SqlValue, written: SqlValue): boolean {
+  if (raw === written) return true;
+  if (typeof raw !== 'string' || typeof written !== 'string') return false;
+  try {
+    return JSON.stringify(JSON.parse(raw)) === written;
+  } catch {
+    return false;
+  }
 }
 
 const namesCache = new WeakMap<readonly ColumnDef[], string[]>();

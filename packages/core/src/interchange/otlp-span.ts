@@ -9,7 +9,8 @@
  *   from the run id (SHA-256), so exporting a run again sends the same ids and
  *   a receiver can deduplicate.
  * - Start and end are the run's times (a stored time without a zone is UTC, as
- *   everywhere in runmeta); a run still running ends where it started.
+ *   everywhere in runmeta); a run still running ends where it started, or at its
+ *   last event, so every event lies within its span.
  * - A failed run has status ERROR with its error message, a completed one OK.
  * - Every field is an attribute `runmeta.<field>` (snake_case; columns runmeta
  *   does not know as `runmeta.extra.<column>`), and the GenAI conventions' keys
@@ -85,18 +86,31 @@ export function otlpIds(runId: string): { traceId: string; spanId: string } {
 /**
  * A stored time as nanoseconds since the Unix epoch (a decimal string, as OTLP's
  * JSON writes 64-bit integers), or null when it is not a time runmeta
- * recognises. Fraction digits past nanoseconds are dropped.
+ * recognises or is before 1970 (OTLP times are unsigned). Fraction digits past
+ * nanoseconds are dropped.
  */
 export function unixNanos(value: unknown): string | null {
   const key = timeKey(value);
   if (key === null) return null;
   const [whole, digits = ''] = key.split('.');
   const ms = Date.parse(`${whole}Z`);
-  if (Number.isNaN(ms)) return null;
+  // OTLP times are unsigned: a time before 1970 cannot be sent.
+  if (Number.isNaN(ms) || ms < 0) return null;
   return (BigInt(ms) * 1_000_000n + BigInt(digits.padEnd(9, '0').slice(0, 9))).toString();
 }
 
 type ReadRecord = Record<string, unknown> & { extra?: Record<string, unknown> };
+
+/** JSON text of a value; an exact 64-bit integer inside it is written with every digit. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Order of two nanosecond strings (decimal integers). */
+const compareNanos = (a: string, b: string) => {
+  const d = BigInt(a) - BigInt(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+};
 
 /** `costUsd` → `cost_usd`. */
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -110,6 +124,8 @@ function otlpValue(value: unknown, sqlType: SqlType | undefined): OtlpValue | nu
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
+  // An exact 64-bit integer (a server's BIGINT) keeps every digit.
+  if (typeof value === 'bigint') return { intValue: value.toString() };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { stringValue: String(value) };
     const integer = sqlType ? sqlType === 'INTEGER' : Number.isInteger(value);
@@ -121,7 +137,7 @@ function otlpValue(value: unknown, sqlType: SqlType | undefined): OtlpValue | nu
     return { arrayValue: { values: value.map((v) => ({ stringValue: v })) } };
   }
   // Objects (a JSON column: context, fidelity distribution, strategy) as their JSON.
-  return { stringValue: JSON.stringify(value) };
+  return { stringValue: jsonText(value) };
 }
 
 /**
@@ -168,7 +184,7 @@ export function otlpSpan(run: object): OtlpSpan | null {
   const status = String(r.status ?? '').toLowerCase();
   const finished = status === 'completed' || status === 'failed';
   const endOf = unixNanos(r.completedAt) ?? unixNanos(r.updatedAt);
-  const end = finished && endOf !== null && BigInt(endOf) >= BigInt(start) ? endOf : start;
+  let end = finished && endOf !== null && compareNanos(endOf, start) >= 0 ? endOf : start;
   const runId = String(r.runId);
   const template = typeof r.templateId === 'string' ? r.templateId : 'run';
   const attributes: OtlpAttribute[] = [
@@ -190,6 +206,10 @@ export function otlpSpan(run: object): OtlpSpan | null {
       });
     }
   }
+  // In time order (stable: recorded order among equal times), and inside the span.
+  events.sort((a, b) => compareNanos(a.timeUnixNano, b.timeUnixNano));
+  const lastEvent = events.at(-1)?.timeUnixNano;
+  if (lastEvent !== undefined && compareNanos(lastEvent, end) > 0) end = lastEvent;
   return {
     ...otlpIds(runId),
     name: `invoke_workflow ${template}`,

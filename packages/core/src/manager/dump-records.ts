@@ -124,6 +124,10 @@ function readRow(
 /** A field's value as its column stores it; refused when the column could not read it back. */
 function encode(column: ColumnDef, value: unknown, at: string): SqlValue {
   if (value === null) return null;
+  // A number in a numeric column is stored as it is: SQLite keeps 2.5 in an
+  // INTEGER column, and a dump of such a file must load back.
+  const numeric = column.sqlType === 'INTEGER' || column.sqlType === 'REAL';
+  if (numeric && typeof value === 'number' && Number.isFinite(value)) return value;
   let raw: SqlValue;
   try {
     raw = column.codec.encode(value as never);

@@ -19,6 +19,7 @@ import { InputLineProblem, inputLines } from '../input-lines.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { Executor } from '../storage/database.js';
+import type { ValueKind } from '../storage/schema-introspector.js';
 import type { ManagerContext } from './context.js';
 import { DumpLineProblem, type DumpRecord, readDumpLine } from './dump-records.js';
 import { ImportLineError } from './import-line-error.js';
@@ -54,18 +55,20 @@ export interface ImportRunsResult {
 /** The input of an import, opened once per pass. */
 export type DumpInput = () => AsyncIterable<string | Uint8Array>;
 
-type ValueKind = 'integer' | 'real' | 'text';
-
 /** A column the dump's runs have and the database lacks. */
 interface MissingColumn {
   table: TableDef;
   name: string;
   known: ColumnDef | undefined;
+  /** The first line that holds it. */
+  firstLine: number;
   /** The kinds of value it holds, each with the first line that holds one. */
   kinds: Map<ValueKind, number>;
 }
 
 const PROGRESS_EVERY = 1000;
+/** Longest dump line taken: a run with a few hundred thousand events still fits. */
+const MAX_DUMP_LINE_BYTES = 256 * 1024 * 1024;
 const CHILD_KEYS = ['mechanisms', 'resolutions', 'validations'] as const;
 
 /** Import the dump `input` into the database of `context` (see the module comment). */
@@ -76,18 +79,32 @@ export async function importRuns(
 ): Promise<ImportRunsResult> {
   const missing = new Map<string, MissingColumn>();
   const checked = emptyResult();
+  // Run ids seen so far: a run twice in one dump is refused before anything is written.
+  const seen = new Set<string>();
   await eachRecord(input, options, 'checking', async (record, line) => {
+    if (seen.has(record.runId)) {
+      throw new ImportLineError(
+        line,
+        `run ${record.runId} is in the dump twice (an earlier line holds it too)`,
+      );
+    }
+    seen.add(record.runId);
+    if (await isHeld(context.db, record, line, options)) {
+      checked.skipped++;
+      return;
+    }
+    // Only the runs that will be written decide which columns are added.
     for (const { table, row } of rowsOf(record)) noteMissing(context, missing, table, row, line);
-    if (await isHeld(context.db, record, line, options)) checked.skipped++;
-    else count(checked, record);
+    count(checked, record);
   });
+  seen.clear();
   const { columns, db } = context;
   if (options.dryRun) {
     for (const column of missing.values()) declaration(db, column);
     checked.addedColumns = [...missing.keys()];
     return checked;
   }
-  return columns.write(db, async (tx) => {
+  const result = await columns.write(db, async (tx) => {
     const result = emptyResult();
     for (const [name, column] of missing) {
       await columns.addDeclaredColumn(tx, column.table.name, column.name, declaration(tx, column));
@@ -104,6 +121,9 @@ export async function importRuns(
     });
     return result;
   });
+  // Reads after the import (a dump of its child tables) see the columns it added.
+  if (missing.size) await columns.refresh(db);
+  return result;
 }
 
 function emptyResult(): ImportRunsResult {
@@ -154,7 +174,7 @@ async function eachRecord(
 ): Promise<void> {
   let read = 0;
   try {
-    for await (const lines of inputLines(input())) {
+    for await (const lines of inputLines(input(), MAX_DUMP_LINE_BYTES, 'run')) {
       for (const { number, text } of lines) {
         if (text.trim() === '') continue;
         let record: DumpRecord;
@@ -204,7 +224,8 @@ function noteMissing(
     const key = `${table.name}.${name}`;
     let column = missing.get(key);
     if (!column) {
-      column = { table, name, known: fieldIndex(table).get(name)?.[1], kinds: new Map() };
+      const known = fieldIndex(table).get(name)?.[1];
+      column = { table, name, known, firstLine: line, kinds: new Map() };
       missing.set(key, column);
     }
     const kind = kindOf(value);
@@ -220,33 +241,31 @@ function kindOf(value: SqlValue): ValueKind | null {
 
 /**
  * How a missing column is declared: a known one as the registry says; another
- * by the values the dump holds in it. SQLite keeps any value in a column declared
- * without a type, which is what a column holding text and numbers gets there; a
- * server needs one type, so such a column is refused, naming the lines.
+ * as the backend declares a copied column holding the kinds of value the dump
+ * holds in it (`CopyDialect.copiedColumnType`: SQLite declares no type and keeps
+ * every value as it is). A server would store text and numbers of one column all
+ * as text, which would change the numbers: such a column is refused, naming the
+ * lines, as is a name the server would cut short.
  */
 function declaration(db: Executor, column: MissingColumn): string {
   if (column.known) return columnDefinitionSql({ ...column.known, notNull: false }, db.dialect);
+  const where = `column ${column.table.name}.${column.name}`;
+  const nameProblem = db.dialect.nameProblem?.(column.name, 'column');
+  if (nameProblem) throw new ImportLineError(column.firstLine, `${where}: ${nameProblem}`);
   const { kinds } = column;
-  const name = quoteIdent(column.name);
-  if (kinds.has('text') && kinds.size > 1) {
-    if (!db.dialect.mayRefuse) return name;
-    const lines = [...kinds.values()].sort((a, b) => a - b);
+  const text = kinds.get('text');
+  const number = kinds.get('integer') ?? kinds.get('real');
+  if (db.dialect.mayRefuse && text !== undefined && number !== undefined) {
     throw new ImportLineError(
-      lines[1]!,
-      `column ${column.table.name}.${column.name} holds text on line ${kinds.get('text')} and numbers on line ${lines.find((l) => l !== kinds.get('text'))}; this database needs one type per column`,
+      Math.max(text, number),
+      `${where} holds text on line ${text} and a number on line ${number}; this database keeps one type per column, so the numbers would come back as text`,
       {
         hint: 'Make the values of that column one kind in the dump, or import it into a SQLite file',
       },
     );
   }
-  const type = kinds.has('text')
-    ? 'TEXT'
-    : kinds.has('real')
-      ? 'REAL'
-      : kinds.has('integer')
-        ? 'INTEGER'
-        : 'TEXT';
-  return `${name} ${db.dialect.columnType(type)}`;
+  const type = db.dialect.copiedColumnType('', [...kinds.keys()]);
+  return type ? `${quoteIdent(column.name)} ${type}` : quoteIdent(column.name);
 }
 
 /** Write one run and its child rows; a refusal by the database names the line. */
@@ -271,14 +290,13 @@ async function writeRecord(tx: Executor, record: DumpRecord, line: number): Prom
       await flush();
     }
   } catch (error) {
-    if (error instanceof RunmetaError && error.code !== 'RUNMETA_STORAGE') throw error;
-    throw new ImportLineError(
-      line,
-      `the database refused run ${record.runId}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    // A database problem (locked, read-only, unreachable: exit 3) or a stop stays
+    // what it is; a value the database refused is this line's problem.
+    if (error instanceof RunmetaError && error.exitCode !== 1 && error.exitCode !== 2) throw error;
+    const why = error instanceof RunmetaError ? error.problem : (error as Error).message;
+    throw new ImportLineError(line, `the database refused run ${record.runId}: ${why}`, {
+      cause: error,
+    });
   }
 }
 

@@ -28,9 +28,16 @@ export type RunWithChildren = RunMetadata & {
   validations: ValidationRecord[];
 };
 
-/** A child row as reads return it: known fields, `extra` and `readIssues` only when there are some. */
-export function decodeChildRow(table: TableDef, row: Row): Record<string, unknown> {
-  const { fields, extra, issues } = decodeRow(table, row);
+/**
+ * A child row as reads return it: known fields, `extra` and `readIssues` only when
+ * there are some (with `keepRaw`, `normalised` values too: a dump's reads).
+ */
+export function decodeChildRow(
+  table: TableDef,
+  row: Row,
+  keepRaw = false,
+): Record<string, unknown> {
+  const { fields, extra, issues } = decodeRow(table, row, keepRaw);
   if (Object.keys(extra).length) fields.extra = extra;
   if (issues.length) fields.readIssues = issues;
   return fields;
@@ -66,7 +73,8 @@ export async function attachChildren(
           `${selectSql(table.name, columns)} WHERE "run_id" IN (${batch.map(() => '?').join(', ')})${order}`,
           batch,
         );
-        for (const row of rows) byRun.get(String(row.run_id))?.push(decodeChildRow(table, row));
+        for (const row of rows)
+          byRun.get(String(row.run_id))?.push(decodeChildRow(table, row, true));
       }
     }
     for (const run of withChildren) (run as Record<string, unknown>)[key] = byRun.get(run.runId);

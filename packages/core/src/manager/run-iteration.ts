@@ -41,6 +41,7 @@ export async function* iterateRuns(
     pageSize,
     source,
     order,
+    withChildren,
   )) {
     if (f.withMechanisms) await attachMechanisms(context, context.db, runs);
     yield* withChildren ? await attachChildren(context.db, context.columns.observed, runs) : runs;
@@ -62,7 +63,8 @@ async function* archivedPages(
   const withMechanisms =
     f.withMechanisms && !!(await observeSchema(archive.db)).tables.mechanism_usage;
   const order = rowOrderOf(archive.schema, 'runs');
-  for await (const page of pageRuns(archive.db, archive.columns, f, pageSize, 'archive', order)) {
+  const pages = pageRuns(archive.db, archive.columns, f, pageSize, 'archive', order, withChildren);
+  for await (const page of pages) {
     const active = await presentRunIds(
       context.db,
       page.map((run) => run.runId),

@@ -24,6 +24,8 @@ export async function* pageRuns(
   pageSize: number,
   source?: RunSource,
   order: RowOrder = rowOrderOf(null, 'runs'),
+  /** Report values a write would store as other text (`normalised`): a dump's reads. */
+  keepRaw = false,
 ): AsyncGenerator<RunMetadata[]> {
   let after: ResolvedFilter['after'];
   for (;;) {
@@ -37,7 +39,7 @@ export async function* pageRuns(
     for (const row of rows) {
       after = keyOf(order, row);
       dropKey(order, row);
-      runs.push(decodeRun(row, source));
+      runs.push(decodeRun(row, source, keepRaw));
     }
     if (runs.length) yield runs;
     if (rows.length < pageSize) return;

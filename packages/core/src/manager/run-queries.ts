@@ -199,8 +199,8 @@ export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
  * unset or when the table lacks the column); a row from a table without
  * `schema_version` reports `1.0`.
  */
-export function decodeRun(row: Row, source?: RunSource): RunMetadata {
-  const { fields, extra, issues } = decodeRow(TABLES.runs, row);
+export function decodeRun(row: Row, source?: RunSource, keepRaw = false): RunMetadata {
+  const { fields, extra, issues } = decodeRow(TABLES.runs, row, keepRaw);
   withNulls(fields, TABLES.runs, CANONICAL);
   if (!('schema_version' in row)) fields.schemaVersion = V1_SCHEMA_VERSION;
   fields.extra = extra;

@@ -96,15 +96,26 @@ export const interchange = group('a dump round-trips through any backend', {
         `UPDATE runs SET fidelity_distribution = ?, causal_mode = ?, ${quoteIdent('odd "name"')} = ?, score = ? WHERE run_id = ?`,
         ['{not json', 'Weird', 'x', 2.5, 'r1'],
       ],
+      // Read fine, but written back they would be other text: kept as stored too.
+      [
+        'UPDATE runs SET fidelity_distribution = ?, status = ? WHERE run_id = ?',
+        ['{"DIALOG": 3, "dialog": 1}', 'RUNNING', 'r2'],
+      ],
     ]);
-    const columns = 'run_id, fidelity_distribution, causal_mode, "odd ""name""", score';
+    const columns = 'run_id, fidelity_distribution, causal_mode, status, "odd ""name""", score';
     const stored = await raw(from.adapter, DB, `SELECT ${columns} FROM runs ORDER BY run_id`);
     const source = await open(from.adapter);
     const lines = await dump(source);
     await source.close();
-    expect(JSON.parse(lines[0]!).readIssues.map((i: { column: string }) => i.column)).toEqual([
-      'causal_mode',
-      'fidelity_distribution',
+    const issues = (line: string) =>
+      JSON.parse(line).readIssues.map((i: { column: string; kind: string }) => [i.column, i.kind]);
+    expect(issues(lines[0]!)).toEqual([
+      ['causal_mode', 'unknown_enum'],
+      ['fidelity_distribution', 'invalid_json'],
+    ]);
+    expect(issues(lines[1]!)).toEqual([
+      ['status', 'normalised'],
+      ['fidelity_distribution', 'normalised'],
     ]);
 
     const to = await fresh();
@@ -138,6 +149,10 @@ export const interchange = group('a dump round-trips through any backend', {
     expect(refused).toBeInstanceOf(ImportLineError);
     expect((refused as ImportLineError).line).toBe(2);
     expect((refused as Error).message).toMatch(/line 2: costUsd: "abc" is not a valid number/);
+
+    const twice = await manager.importRuns(input([good('n1'), good('n1')])).catch((e) => e);
+    expect(twice).toBeInstanceOf(ImportLineError);
+    expect((twice as Error).message).toMatch(/line 2: run n1 is in the dump twice/);
 
     const existing = await manager.importRuns(input([good('n1'), good('kept')])).catch((e) => e);
     expect(existing).toBeInstanceOf(ImportLineError);
