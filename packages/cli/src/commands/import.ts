@@ -5,13 +5,13 @@ export const importCommand: CommandSpec = {
   name: 'import',
   summary:
     'Load a dump (JSON lines) into a database, or copy a SQLite run database into PostgreSQL',
-  description: `From a dump (\`runmeta export --children\`, JSON lines): append its runs, with their mechanisms, resolutions and validations, to the database given by --to (default --db), a SQLite file or PostgreSQL; a database that does not exist is created as v2. Columns the runs have and the database lacks are added. Every line is checked before anything is written, and the runs are written in one transaction: a bad line (exit 2, naming it) or a run id the database holds already leaves the database as it was (--skip-existing leaves those runs out instead).
+  description: `From a dump (\`runmeta export --children\`, JSON lines): append its runs, with their mechanisms, resolutions and validations, to the database given by --to (default --db), a SQLite file or PostgreSQL; a database that does not exist is created as v2. Columns the runs have and the database lacks are added. Every line is checked before anything is written, and the runs are written in one transaction: a bad line (exit 2, naming it) or a run id the database holds already leaves the database as it was (--skip-existing leaves those runs out instead). A v1 target is refused: migrate it first, choosing the strategy.
 
 From a SQLite file: copy every table of a SQLite run database, every column by name and every row in order, into the database given by --to (default --db): typically postgres://user:password@host:5432/database?schema=runs. The copy is built aside, its row counts are verified against the source, and only then is it moved into place; a v1 source is then migrated on the target exactly as on a file (archive: v1 kept as the <schema>_v1_archive schema; carry-over: also copied into v2). The source file is opened read-only and never changed. A failed import leaves the target without it.
 
 Names are kept exactly; a name or value that would arrive changed (text whose bytes are not UTF-8; on PostgreSQL also a name over 63 bytes or text with a NUL character) is refused, naming the table, the column and the run, and nothing is imported.
 
-Exit codes: 0 imported; 2 bad usage, a bad line of a dump or a run it holds that the target has already, or a name or value the target cannot keep; 3 the source is not a run database or is newer, or the target exists (pass --replace).`,
+Exit codes: 0 imported; 2 bad usage, a bad line of a dump or a run it holds that the target has already, or a name or value the target cannot keep; 3 the source is not a run database or is newer, the target exists (pass --replace), or a dump's target is v1 (migrate it first).`,
   printsData: true,
   options: [
     {
