@@ -6,7 +6,10 @@ import { gzipSync } from 'node:zlib';
 const BUDGET = 25 * 1024;
 // The self-contained module (core, zod/mini, sql.js's JS) is held where it is now,
 // so it cannot creep back up (it was 153 kB with classic zod); issue 17 aims at 45 kB.
-const STANDALONE_BUDGET = 76 * 1024;
+// Raised on purpose from 76 kB to 79 kB by the dump import (`importRuns`: 77.9 kB),
+// which a page needs too (a dropped dump) and which, as a manager method, cannot be
+// left out of a single-file bundle.
+const STANDALONE_BUDGET = 79 * 1024;
 const own = gzipSync(fs.readFileSync(new URL('../dist/index.js', import.meta.url)), {
   level: 9,
 }).length;

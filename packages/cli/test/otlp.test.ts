@@ -46,13 +46,17 @@ async function carriedOver(fixture: string): Promise<string> {
 /** A local OTLP/HTTP receiver: answers the statuses queued, then 200; decodes every accepted body. */
 async function receiver(queue: { status: number; body?: string; retryAfter?: string }[] = []) {
   const spans: DecodedSpan[] = [];
-  const seen: { status: number; authorization?: string | undefined }[] = [];
+  const seen: { status: number; authorization?: string | undefined; path?: string }[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const answer = queue.shift() ?? { status: 200 };
-      seen.push({ status: answer.status, authorization: request.headers.authorization });
+      seen.push({
+        status: answer.status,
+        authorization: request.headers.authorization,
+        path: request.url,
+      });
       if (answer.status === 200) {
         expect(request.headers['content-type']).toBe('application/json');
         spans.push(...decodeRequest(Buffer.concat(chunks).toString('utf8')));
@@ -122,7 +126,16 @@ describe('runmeta export --format otlp', () => {
     ]);
     try {
       const sent = await cli(
-        ['--db', file, 'export', '--format', 'otlp', '--endpoint', server.url],
+        // The receiver's address alone: its traces path is added.
+        [
+          '--db',
+          file,
+          'export',
+          '--format',
+          'otlp',
+          '--endpoint',
+          server.url.replace('/v1/traces', ''),
+        ],
         { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Basic%20cHVi' },
       );
       expect(sent.code, sent.stderr).toBe(0);
@@ -135,6 +148,7 @@ describe('runmeta export --format otlp', () => {
       expect(server.spans).toHaveLength(plainAll(file, PER_RUN).length);
       expect(server.seen.map((s) => s.status)).toEqual([503, 200, 200, 200, 200]);
       expect(new Set(server.seen.map((s) => s.authorization))).toEqual(new Set(['Basic cHVi']));
+      expect(new Set(server.seen.map((s) => s.path))).toEqual(new Set(['/v1/traces']));
     } finally {
       await server.close();
     }
@@ -165,7 +179,9 @@ describe('runmeta export --format otlp', () => {
     expect(unreachable.code).toBe(2);
     expect(unreachable.stdout).toBe('');
     // Tried again as OTLP asks (a receiver may be restarting), then one error line.
-    expect(unreachable.stderr.match(/ECONNREFUSED; trying again/g)).toHaveLength(4);
+    expect(
+      unreachable.stderr.match(/could not be reached \(ECONNREFUSED\); trying again/g),
+    ).toHaveLength(4);
     expect(unreachable.stderr.trim().split('\n').at(-1)).toMatch(
       /^error: cannot reach the OTLP receiver .*ECONNREFUSED, 5 attempts.*--endpoint/,
     );

@@ -34,7 +34,9 @@ export function otlpBatches(ctx: CliContext, options: Record<string, unknown>): 
       endpoint: otlpEndpoint(String(options.endpoint)),
       headers: otlpHeaders(headerFlags, ctx.streams.env),
       onRetry: (why, pause) =>
-        ctx.info(`the OTLP receiver answered ${why}; trying again in ${pause} ms`),
+        ctx.info(
+          `the OTLP receiver ${why.startsWith('could not') ? why : `answered ${why}`}; trying again in ${pause} ms`,
+        ),
       onRejected: (spans, message) => {
         rejected += spans;
         ctx.warn(
@@ -52,11 +54,19 @@ export function otlpBatches(ctx: CliContext, options: Record<string, unknown>): 
   const flush = async (): Promise<string | null> => {
     if (spans.length === 0) return null;
     const body = JSON.stringify(otlpTraceRequest(spans));
+    const before = sent;
     sent += spans.length;
     requests++;
     spans = [];
     if (!target) return body;
-    await sendOtlp(target, body);
+    try {
+      await sendOtlp(target, body);
+    } catch (error) {
+      if (!(error instanceof CliUsageError) || before === 0) throw error;
+      throw new CliUsageError(
+        `${error.message}; ${before} run(s) were sent before this request, and sending them again is safe: their span ids come from their run ids, so a receiver keeps one of each`,
+      );
+    }
     return null;
   };
   return {

@@ -156,7 +156,11 @@ export const run: CommandRun = async (ctx, _args, options) => {
       // Renamed into place only when complete: a failed export never leaves half a file.
       onOut(() => fs.renameSync(temp!, target!));
       written = true;
-      ctx.info(`${done} run(s) written to ${options.out}`);
+      // An OpenTelemetry export leaves out runs without a time (warned about above).
+      const count = otlp
+        ? `${otlp.summary().spans} run(s) written as spans`
+        : `${done} run(s) written`;
+      ctx.info(`${count} to ${options.out}`);
       await pause().catch(() => {
         throw new InterruptedError(
           `interrupted after ${done} run(s) were written to ${options.out}`,

@@ -5,13 +5,13 @@
  * the target, words the result and turns Ctrl-C into a clean stop.
  */
 import fs from 'node:fs';
-import type { ImportRunsResult, MetadataManager } from '@runmeta/core';
+import { type ImportRunsResult, InterruptedError, type MetadataManager } from '@runmeta/core';
 import { openRunDatabase } from '@runmeta/node-sqlite';
 
 import { refuseImportingIntoV1 } from '../archive-words.js';
 import { CliContext, isV1 } from '../context.js';
 import { userPathError } from '../errors.js';
-import { interruptible } from '../interrupt.js';
+import { catchInterrupts } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
 
 /** The first bytes of every SQLite database file. */
@@ -42,6 +42,11 @@ export async function importDump(
   file: string,
   options: Record<string, unknown>,
 ): Promise<number> {
+  if (file === '-') {
+    throw new CliUsageError(
+      `--from ${file}: a dump is read twice (every line is checked before any is written), so it must be a file; save it first (runmeta export --children --out dump.jsonl)`,
+    );
+  }
   if (options.replace || options.backfill || options.strategy === 'carry-over') {
     throw new CliUsageError(
       `--replace, --strategy and --backfill are for copying a SQLite file, and --from ${file} is a dump (JSON lines): its runs are appended to the target as they are. To start from an empty database, give --to a new file`,
@@ -52,53 +57,71 @@ export async function importDump(
     : ctx;
   const { location } = target;
   const exists = await location.adapter().exists(location.database);
-  const importFrom = (manager: MetadataManager, dryRun: boolean) => {
-    const progress = ctx.progress(dryRun ? 'checking' : 'import');
-    return interruptible(
-      (signal) =>
-        manager.importRuns(() => fs.createReadStream(file), {
-          skipExisting: !!options.skipExisting,
-          dryRun,
-          signal,
-          onProgress: ({ step, lines }) => progress.update({ step, done: lines }),
-        }),
-      () => null,
-    ).finally(() => progress.done());
+  // One handler for the whole command: Ctrl-C between the passes stops it too.
+  const { signal, dispose } = catchInterrupts();
+  const stopped = () => {
+    if (signal.aborted) {
+      throw new InterruptedError(
+        `interrupted; nothing was imported into ${location.display}`,
+        signal.reason,
+      );
+    }
   };
-  // Checked first on a read-only connection, so a dump that would be refused
-  // never gets as far as opening the database for writing (which may repair it).
-  // A database that does not exist yet is checked against an empty one in memory.
-  const checker = exists
-    ? await target.open({ write: false })
-    : options.dryRun
-      ? await openRunDatabase(':memory:')
-      : null;
-  let result: ImportRunsResult | null = null;
-  const refuseV1 = refuseImportingIntoV1(location.display);
-  if (checker && isV1(checker.detection.kind)) {
-    await checker.close();
-    throw await refuseV1();
-  }
-  if (checker) {
+  const importFrom = async (manager: MetadataManager, dryRun: boolean) => {
+    const progress = ctx.progress(dryRun ? 'checking' : 'import');
     try {
-      result = await importFrom(checker, true);
+      return await manager.importRuns(() => fs.createReadStream(file), {
+        skipExisting: !!options.skipExisting,
+        dryRun,
+        signal,
+        onProgress: ({ step, lines }) => progress.update({ step, done: lines }),
+      });
     } finally {
+      progress.done();
+    }
+  };
+  let result: ImportRunsResult | null = null;
+  try {
+    // Checked first on a read-only connection, so a dump that would be refused
+    // never gets as far as opening the database for writing (which may repair it).
+    // A database that does not exist yet is checked against an empty one in memory.
+    const checker = exists
+      ? await target.open({ write: false })
+      : options.dryRun
+        ? await openRunDatabase(':memory:')
+        : null;
+    const refuseV1 = refuseImportingIntoV1(location.display);
+    if (checker && isV1(checker.detection.kind)) {
       await checker.close();
+      throw await refuseV1();
     }
-  }
-  if (!options.dryRun) {
-    const manager = await target.open({ write: true, refuseV1 });
-    // A database this import created and could not fill is removed: a failed
-    // import leaves no new file behind, as it leaves an existing one unchanged.
-    const created = manager.migration?.action === 'create';
-    try {
-      result = await importFrom(manager, false);
-    } catch (error) {
+    if (checker) {
+      try {
+        result = await importFrom(checker, true);
+      } finally {
+        await checker.close();
+      }
+    }
+    stopped();
+    // Nothing to write (every run held already): the database is not opened for writing.
+    const nothing = result !== null && result.runs === 0 && result.addedColumns.length === 0;
+    if (!options.dryRun && !nothing) {
+      const manager = await target.open({ write: true, refuseV1 });
+      // A database this import created and could not fill is removed: a failed
+      // import leaves no new file behind, as it leaves an existing one unchanged.
+      const created = manager.migration?.action === 'create';
+      try {
+        stopped();
+        result = await importFrom(manager, false);
+      } catch (error) {
+        await manager.close();
+        if (created) await location.adapter().remove(location.database);
+        throw error;
+      }
       await manager.close();
-      if (created) await location.adapter().remove(location.database);
-      throw error;
     }
-    await manager.close();
+  } finally {
+    dispose();
   }
   const done = result!;
   if (ctx.global.json) {

@@ -21,6 +21,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
   if (/^postgres(ql)?:\/\//i.test(fromPath)) {
     throw new CliUsageError('--from is a SQLite file; to copy between servers use pg_dump');
   }
+  if (fromPath === '-') return importDump(ctx, fromPath, options);
   let source: fs.Stats | undefined;
   try {
     source = fs.statSync(fromPath, { throwIfNoEntry: false });

@@ -9,7 +9,9 @@ export const exportCommand: CommandSpec = {
 
 With --children each JSON line also holds the run's mechanisms, resolutions and validations, every key in a fixed order: a lossless dump. \`runmeta import --from <dump.jsonl>\` loads it into any database, and dumping that database again gives the same bytes.
 
-With --format otlp each run is an OpenTelemetry span: trace and span ids derived from the run id (sending again deduplicates), status ERROR with the error message for a failed run, every field as a runmeta.* attribute and the GenAI conventions' keys where one fits, and the mechanism events, resolutions and validations as span events. Runs go 100 to an OTLP/JSON request: one request per line on stdout or --out (the OpenTelemetry Collector's JSON file format), or POSTed to --endpoint (Langfuse, Phoenix, MLflow, a Collector), retried on 429, 502, 503 and 504.`,
+With --format otlp each run is an OpenTelemetry span: trace and span ids derived from the run id (sending again deduplicates), status ERROR with the error message for a failed run, every field as a runmeta.* attribute and the GenAI conventions' keys where one fits, and the mechanism events, resolutions and validations as span events. Runs go 100 to an OTLP/JSON request: one request per line on stdout or --out (the OpenTelemetry Collector's JSON file format), or POSTed to --endpoint (Langfuse, Phoenix, MLflow, a Collector), retried on 429, 502, 503 and 504 and when it cannot be reached (each request waits 10 s for an answer). An endpoint without a path gets /v1/traces.
+
+Exit codes: 0 exported; 2 bad usage, or the OTLP receiver refused the spans or could not be reached; 3 database problem; 130 interrupted (--out is then not written).`,
   options: [
     {
       flags: '--include-archive',

@@ -15,6 +15,8 @@ export const OTLP_ATTEMPTS = 5;
 const FIRST_PAUSE_MS = 250;
 /** The longest pause a `Retry-After` may ask for. */
 const MAX_PAUSE_MS = 30_000;
+/** How long one request may wait for its answer (OTLP exporters' default). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Where and how to send. */
 export interface OtlpTarget {
@@ -54,7 +56,10 @@ export function otlpHeaders(
     headers[checkedName(pair.slice(0, at).trim(), variable)] = value;
   }
   for (const flag of flags) {
-    const at = flag.indexOf('=');
+    // name=value, or name: value as curl writes it.
+    const equals = flag.indexOf('=');
+    const colon = flag.indexOf(':');
+    const at = colon > 0 && (equals < 0 || colon < equals) ? colon : equals;
     if (at <= 0) {
       throw new CliUsageError(
         `--header ${flag}: give it as name=value, e.g. --header "Authorization=Basic <base64 of public:secret key>"`,
@@ -88,6 +93,8 @@ export function otlpEndpoint(value: string): string {
       `--endpoint ${value}: OTLP/HTTP needs an http:// or https:// URL, e.g. http://localhost:4318/v1/traces`,
     );
   }
+  // A bare receiver address means its traces path, as OTEL_EXPORTER_OTLP_ENDPOINT does.
+  if (url.pathname === '/' && !value.endsWith('/')) url.pathname = '/v1/traces';
   return url.href;
 }
 
@@ -101,15 +108,20 @@ export async function sendOtlp(target: OtlpTarget, body: string): Promise<void> 
         method: 'POST',
         headers: { 'content-type': 'application/json', ...target.headers },
         body,
+        // A receiver that never answers is given up on, as OTLP exporters do (then tried again).
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       text = await response.text();
     } catch (error) {
       // A connection refused or reset may be a receiver restarting: tried again, as OTLP asks.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      const timedOut = (error as Error).name === 'TimeoutError';
+      const why = timedOut
+        ? `no answer in ${REQUEST_TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
       if (attempt < OTLP_ATTEMPTS) {
         const pause = pauseOf(null, attempt);
-        target.onRetry?.(why, pause);
+        target.onRetry?.(`could not be reached (${why})`, pause);
         await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
@@ -128,7 +140,7 @@ export async function sendOtlp(target: OtlpTarget, body: string): Promise<void> 
         `the OTLP receiver at ${target.endpoint} refused the spans${retried}: HTTP ${response.status}${said ? ` ${said}` : ''}${
           response.status === 401 || response.status === 403
             ? '; check the credentials given with --header (or OTEL_EXPORTER_OTLP_HEADERS)'
-            : response.status === 415
+            : response.status === 415 || /content-type|protobuf/i.test(said)
               ? '; this receiver does not take OTLP/JSON: send to an OpenTelemetry Collector, whose otlphttp exporter forwards protobuf'
               : ''
         }`,

@@ -39,6 +39,11 @@ export function readDumpLine(text: string): DumpRecord {
   }
   const line = asObject(parsed, 'the line');
   const runId = line.runId;
+  if (line.source !== undefined && line.source !== 'active' && line.source !== 'archive') {
+    throw new DumpLineProblem(
+      `source is ${JSON.stringify(line.source)}: it is "active" or "archive"`,
+    );
+  }
   if (typeof runId !== 'string' || runId.trim() === '') {
     throw new DumpLineProblem('runId is missing: every line of a dump is one run, with its runId');
   }
@@ -95,6 +100,12 @@ function readRow(
       if (!omitted.includes(key)) row.set(column.name, encode(column, value, `${prefix}${key}`));
     } else if (key === 'extra') {
       for (const [name, raw] of Object.entries(asObject(value, `${prefix}extra`))) {
+        // No database keeps an empty name or one with U+0000 as it is.
+        if (name === '' || name.includes('\u0000')) {
+          throw new DumpLineProblem(
+            `${prefix}extra has a column name that is empty or holds U+0000, which no database can keep`,
+          );
+        }
         if (fieldIndex(table).has(name)) {
           throw new DumpLineProblem(
             `${prefix}extra.${name} is a column runmeta knows; give it as its field ${fieldIndex(table).get(name)![0]}`,

@@ -224,6 +224,7 @@ function noteMissing(
     const key = `${table.name}.${name}`;
     let column = missing.get(key);
     if (!column) {
+      refuseCaseTwin(name, [...present, ...[...missing.values()].map((c) => c.name)], table, line);
       const known = fieldIndex(table).get(name)?.[1];
       column = { table, name, known, firstLine: line, kinds: new Map() };
       missing.set(key, column);
@@ -231,6 +232,21 @@ function noteMissing(
     const kind = kindOf(value);
     if (kind && !column.kinds.has(kind)) column.kinds.set(kind, line);
   }
+}
+
+/**
+ * Refuse a new column whose name differs from another only in case: SQLite takes
+ * them as one name (the second could not be added), and a server that keeps both
+ * would make a dump no SQLite file can take back.
+ */
+function refuseCaseTwin(name: string, others: readonly string[], table: TableDef, line: number) {
+  const twin = others.find((other) => other.toLowerCase() === name.toLowerCase());
+  if (twin === undefined) return;
+  throw new ImportLineError(
+    line,
+    `column ${table.name}.${name} differs from the column ${twin} only in case, and SQLite takes them as one name`,
+    { hint: 'Rename one of them in the dump' },
+  );
 }
 
 function kindOf(value: SqlValue): ValueKind | null {

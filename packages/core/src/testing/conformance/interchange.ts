@@ -150,6 +150,12 @@ export const interchange = group('a dump round-trips through any backend', {
     expect((refused as ImportLineError).line).toBe(2);
     expect((refused as Error).message).toMatch(/line 2: costUsd: "abc" is not a valid number/);
 
+    const twin = JSON.stringify({ runId: 'c1', templateId: 't', extra: { STATUS: 'x' } });
+    const cased = await manager.importRuns(input([twin])).catch((e) => e);
+    expect((cased as Error).message).toMatch(
+      /runs\.STATUS differs from the column status only in case/,
+    );
+
     const twice = await manager.importRuns(input([good('n1'), good('n1')])).catch((e) => e);
     expect(twice).toBeInstanceOf(ImportLineError);
     expect((twice as Error).message).toMatch(/line 2: run n1 is in the dump twice/);
