@@ -74,7 +74,11 @@ export async function importDump(
         skipExisting: !!options.skipExisting,
         dryRun,
         signal,
-        onProgress: ({ step, lines }) => progress.update({ step, done: lines }),
+        onProgress: ({ step, lines }) =>
+          progress.update({
+            step: step === 'checking' ? 'checking line' : 'writing line',
+            done: lines,
+          }),
       });
     } finally {
       progress.done();

@@ -11,9 +11,12 @@ export function createProgress(label: string, stream: NodeJS.WritableStream, ena
       if (!enabled) return;
       const width = 24;
       const ratio = p.total ? Math.min(1, (p.done ?? 0) / p.total) : 0;
+      // Without a total (a dump's lines, an archive's runs): how far it got, as a count.
       const bar = p.total
         ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${Math.round(ratio * 100)}%`
-        : '';
+        : p.done !== undefined
+          ? p.done.toLocaleString('en-US')
+          : '';
       stream.write(`\r\u001b[2K${label}: ${p.step}${p.table ? ` ${p.table}` : ''} ${bar}`);
       drawn = true;
     },
