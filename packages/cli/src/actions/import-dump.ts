@@ -10,7 +10,6 @@ import { openRunDatabase } from '@runmeta/node-sqlite';
 
 import { refuseImportingIntoV1 } from '../archive-words.js';
 import { CliContext, isV1 } from '../context.js';
-import { userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
 
@@ -20,7 +19,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 /**
  * Whether `file` is a dump rather than a SQLite database: anything that does not
  * start with SQLite's header, so an empty file or a text file is read as lines
- * (and a line that is not a run is refused, naming it).
+ * (and a line that is not a run is refused, naming it). A file that cannot be
+ * read is left to the database copy, which names the reason.
  */
 export function isDump(file: string): boolean {
   const head = Buffer.alloc(SQLITE_HEADER.length);
@@ -29,8 +29,9 @@ export function isDump(file: string): boolean {
     fd = fs.openSync(file, 'r');
     const read = fs.readSync(fd, head, 0, head.length, 0);
     return head.subarray(0, read).toString('latin1') !== SQLITE_HEADER;
-  } catch (error) {
-    throw userPathError(error, '--from', 'cannot read', file);
+  } catch {
+    // Unreadable: the copy of a database file says why (exit 3, naming the file).
+    return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
