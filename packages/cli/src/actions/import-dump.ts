@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { type ImportRunsResult, InterruptedError, type MetadataManager } from '@runmeta/core';
+import { looksLikeSqlite } from '@runmeta/core/adapter';
 import { openRunDatabase } from '@runmeta/node-sqlite';
 
 import { refuseImportingIntoV1 } from '../archive-words.js';
@@ -13,8 +14,8 @@ import { CliContext, isV1 } from '../context.js';
 import { catchInterrupts } from '../interrupt.js';
 import { CliUsageError } from '../usage-error.js';
 
-/** The first bytes of every SQLite database file. */
-const SQLITE_HEADER = 'SQLite format 3\0';
+/** What `looksLikeSqlite` needs to see of a file: its 100-byte header. */
+const SQLITE_HEADER_BYTES = 100;
 
 /**
  * Whether `file` is a dump rather than a SQLite database: anything that does not
@@ -23,12 +24,13 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  * read is left to the database copy, which names the reason.
  */
 export function isDump(file: string): boolean {
-  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const head = Buffer.alloc(SQLITE_HEADER_BYTES);
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     const read = fs.readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, read).toString('latin1') !== SQLITE_HEADER;
+    // An empty file is a dump of no runs here (to SQLite it would be a new database).
+    return read === 0 || !looksLikeSqlite(head.subarray(0, read));
   } catch {
     // Unreadable: the copy of a database file says why (exit 3, naming the file).
     return false;

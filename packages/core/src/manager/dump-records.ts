@@ -7,7 +7,11 @@
  *
  * @packageDocumentation
  */
-import { DUMP_CHILDREN, DUMP_OMITTED_CHILD_FIELDS } from '../columns/dump-order.js';
+import {
+  DUMP_CHILDREN,
+  DUMP_OMITTED_CHILD_FIELDS,
+  type DumpChildKey,
+} from '../columns/dump-order.js';
 import type { ColumnDef, TableDef } from '../columns/registry.js';
 import { TABLES } from '../columns/registry.js';
 import { fieldIndex } from '../columns/rows.js';
@@ -20,7 +24,8 @@ export type DumpRow = Map<string, SqlValue>;
 export interface DumpRecord {
   runId: string;
   run: DumpRow;
-  children: { table: TableDef; rows: DumpRow[] }[];
+  /** Child rows by their dump key (`mechanisms`…) and table. */
+  children: { key: DumpChildKey; table: TableDef; rows: DumpRow[] }[];
 }
 
 /** What is wrong with a line (its text names the field, e.g. `mechanisms[2].functionName`). */
@@ -55,7 +60,7 @@ export function readDumpLine(text: string): DumpRecord {
     );
   });
   const children: DumpRecord['children'] = [];
-  for (const [key, table] of Object.entries(DUMP_CHILDREN)) {
+  for (const [key, table] of Object.entries(DUMP_CHILDREN) as [DumpChildKey, TableDef][]) {
     const given = line[key];
     if (given === undefined) continue;
     if (!Array.isArray(given)) throw new DumpLineProblem(`${key} must be an array of records`);
@@ -74,7 +79,7 @@ export function readDumpLine(text: string): DumpRecord {
       row.set('run_id', runId);
       return row;
     });
-    children.push({ table, rows });
+    children.push({ key, table, rows });
   }
   return { runId, run, children };
 }

@@ -69,7 +69,6 @@ interface MissingColumn {
 const PROGRESS_EVERY = 1000;
 /** Longest dump line taken: a run with a few hundred thousand events still fits. */
 const MAX_DUMP_LINE_BYTES = 256 * 1024 * 1024;
-const CHILD_KEYS = ['mechanisms', 'resolutions', 'validations'] as const;
 
 /** Import the dump `input` into the database of `context` (see the module comment). */
 export async function importRuns(
@@ -138,10 +137,7 @@ function emptyResult(): ImportRunsResult {
 /** Count a record's run and child rows as imported. */
 function count(result: ImportRunsResult, record: DumpRecord): void {
   result.runs++;
-  for (const { table, rows } of record.children) {
-    const key = CHILD_KEYS.find((k) => DUMP_TABLE_OF[k] === table)!;
-    result.rows[key] += rows.length;
-  }
+  for (const { key, rows } of record.children) result.rows[key] += rows.length;
 }
 
 /** Whether the database holds the record's run: true to skip it, a refusal unless `skipExisting`. */
@@ -158,12 +154,6 @@ async function isHeld(
     cliHint: 'Pass --skip-existing to leave out the runs it holds',
   });
 }
-
-const DUMP_TABLE_OF: Record<(typeof CHILD_KEYS)[number], TableDef> = {
-  mechanisms: TABLES.mechanismUsage,
-  resolutions: TABLES.resolutionAssignments,
-  validations: TABLES.validations,
-};
 
 /** Read every line of `input` as a dump record and hand it to `each`, with its line number. */
 async function eachRecord(
