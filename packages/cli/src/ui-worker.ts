@@ -18,5 +18,8 @@ export interface UiWorkerData {
 
 const { directory, database } = workerData as UiWorkerData;
 await serveRunsApiInWorker(async () =>
-  createRunsApi(await openRunDatabase(path.join(directory, database), { readOnly: true })),
+  // Live: the dashboard stays open while simulations write, and must show their runs.
+  createRunsApi(
+    await openRunDatabase(path.join(directory, database), { readOnly: true, live: true }),
+  ),
 );

@@ -1,7 +1,8 @@
 /**
  * `runmeta ui` as a real process over a copy of the shared 110-run fixture: it
  * prints its address, serves the dashboard and its API (answers checked with
- * plain better-sqlite3), leaves the database byte-identical, stops cleanly on
+ * plain better-sqlite3) — a write by another process included — leaves the
+ * database byte-identical, stops cleanly on
  * Ctrl-C, and says which flag to change when the port is taken.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import {
   copyFixture,
   makeTempDir,
   plainCount,
+  plainRun,
   removeDir,
   runCli,
   sha256,
@@ -75,6 +77,52 @@ describe('runmeta ui', () => {
     expect(await ui.exit).toBe(0);
     expect(ui.stderr()).toContain('Stopped.');
     expect(sha256(file)).toBe(before);
+  });
+
+  it('shows what a running simulation commits meanwhile: kept answers are asked again after a write', async () => {
+    const liveDir = makeTempDir('cli-ui-live');
+    const live = copyFixture(V2_32, liveDir);
+    const ui = await startUi(['--db', live, '--port', '0']);
+    const ask = async <T>(path: string) => (await (await fetch(`${ui.url}${path}`)).json()) as T;
+    type Summary = { totals: { runs: number } };
+    type Coverage = { cells: { templateId: string; mechanism: string; runs: number }[] };
+    const events = () =>
+      plainCount(
+        live,
+        'SELECT count(*) AS n FROM mechanism_usage m JOIN runs r ON r.run_id = m.run_id',
+      );
+    const eventsIn = (c: Coverage & { cells: { events: number }[] }) =>
+      c.cells.reduce((n, cell) => n + cell.events, 0);
+    try {
+      // The overview's questions, as its page asks them (the server asked them at start too).
+      const before = await ask<Summary>('/api/summary?by=%22template%22');
+      expect(before.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
+      const coverage = await ask<Coverage & { cells: { events: number }[] }>('/api/coverage');
+      expect(eventsIn(coverage)).toBe(events());
+
+      plainRun(
+        live,
+        `INSERT INTO runs (run_id, template_id, status, started_at, causal_mode)
+           VALUES ('live-probe', 'live_probe', 'running', '2025-11-02T10:00:00Z', 'pearl');
+         INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp)
+           VALUES ('live-probe', 'M2', 'probe', '2025-11-02T10:00:01Z');`,
+      );
+      const after = await ask<Summary>('/api/summary?by=%22template%22');
+      expect(after.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
+      expect(after.totals.runs).toBe(before.totals.runs + 1);
+      const fresh = await ask<Coverage & { cells: { events: number }[] }>('/api/coverage');
+      expect(eventsIn(fresh)).toBe(events());
+      expect(fresh.cells).toContainEqual({
+        templateId: 'live_probe',
+        mechanism: 'M2',
+        runs: 1,
+        events: 1,
+      });
+    } finally {
+      ui.child.kill('SIGINT');
+      expect(await ui.exit).toBe(0);
+      removeDir(liveDir);
+    }
   });
 
   it('names --port when the port is taken, and exits 2', async () => {

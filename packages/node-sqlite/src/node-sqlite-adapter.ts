@@ -190,7 +190,9 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
       // is never read in place where a snapshot can do: the side files would be
       // this process's, and its owner could no longer write.
       const walWithoutLog = openOptions.readOnly ? isWalWithoutLog(file) : false;
-      if (walWithoutLog === 'small' && (!openOptions.brief || !writableHere(file))) {
+      // A live reader (a dashboard) must see later commits, so it reads in place too.
+      const inPlace = openOptions.brief || openOptions.live;
+      if (walWithoutLog === 'small' && (!inPlace || !writableHere(file))) {
         return snapshot();
       }
       const shmExisted = fs.existsSync(`${file}-shm`);

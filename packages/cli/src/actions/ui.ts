@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createRunsApi, type RunsApi } from '@runmeta/ui';
+import { createRunsApi, overviewQuestions, type RunsApi } from '@runmeta/ui';
 import {
   AnsweredError,
+  cacheAnswers,
   createWorkerRunsApi,
   startUiServer,
   UiServerError,
@@ -41,6 +42,11 @@ async function answerer(
   });
 }
 
+/** Ask the overview's questions for no filter in the background; a refusal is the page's to show. */
+function warmOverview(api: RunsApi): void {
+  for (const ask of Object.values(overviewQuestions({}, 'day'))) void ask(api).catch(() => {});
+}
+
 /** Ask the system to open `url` in the default browser; a failure only costs the convenience. */
 function openBrowser(url: string): void {
   const [command, args] =
@@ -64,7 +70,8 @@ export const run: CommandRun = async (ctx, _args, options) => {
     throw new Error(`the dashboard's files are missing from ${APP_DIR}: rebuild @runmeta/cli`);
   }
   // Opened here first: a database that cannot be read is refused before anything starts.
-  const manager = await ctx.open({ write: false });
+  // Live, as the workers' are: the dashboard shows what a running simulation commits.
+  const manager = await ctx.open({ write: false, live: true });
   let api: Awaited<ReturnType<typeof answerer>> | null = null;
   try {
     try {
@@ -77,10 +84,15 @@ export const run: CommandRun = async (ctx, _args, options) => {
         `the dashboard's workers could not open ${ctx.location.display}: ${problem}${hint ? `. ${hint}` : ''}`,
       );
     }
+    // Answers that read every run are kept while the file is unchanged (this
+    // process's own read-only connection tells when anyone commits), and the
+    // overview's are asked now, so its first visit finds them.
+    const answers = cacheAnswers(api, { version: () => manager.dataVersion() });
+    if ((await manager.dataVersion()) !== null) warmOverview(answers);
     let server: Awaited<ReturnType<typeof startUiServer>>;
     try {
       server = await startUiServer({
-        api,
+        api: answers,
         port: options.port as number | undefined,
         appDir: APP_DIR,
       });

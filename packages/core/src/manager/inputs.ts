@@ -40,6 +40,14 @@ export interface ManagerOptions {
   migration?: { strategy?: MigrationStrategy; backfill?: boolean; pageSize?: number };
   /** Open without writing anything, ever: no migration, no repair; writes throw. */
   readOnly?: boolean;
+  /**
+   * With `readOnly`: this manager stays open and must see what other processes
+   * commit meanwhile (a dashboard, a monitor). Without it a backend may read a
+   * snapshot taken at open (node-sqlite does for a small WAL-mode file that no
+   * writer has open, so a short look leaves no side files); with it the file is
+   * read in place, making the `-wal`/`-shm` files any reader of a WAL file makes.
+   */
+  live?: boolean;
   /** How long to wait for another process's migration lock. Default 60 000 ms. */
   lockTimeoutMs?: number;
   /** Progress of a migration run by `open`. */

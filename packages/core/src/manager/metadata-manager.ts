@@ -416,6 +416,27 @@ export class MetadataManager {
     return readSources(this.context, options);
   }
 
+  /**
+   * A token that changes whenever another connection (another process, a
+   * writer elsewhere in this one) commits to the active database, so answers
+   * computed from it can be kept while it stays the same. Compare tokens of
+   * this manager only: each connection counts on its own. Null where the
+   * backend cannot tell cheaply (PostgreSQL): keep nothing there.
+   *
+   * @example
+   * ```ts
+   * const before = await manager.dataVersion();
+   * // … later: recompute only if someone wrote meanwhile
+   * if (before === null || (await manager.dataVersion()) !== before) refresh();
+   * ```
+   */
+  async dataVersion(): Promise<string | null> {
+    const { db } = this.context;
+    if (!db.dialect.dataVersionSql) return null;
+    const [row] = await db.all(db.dialect.dataVersionSql);
+    return row ? String(Object.values(row)[0]) : null;
+  }
+
   /** Name of the archive database, if one exists. */
   async archiveName(): Promise<string | null> {
     return this.context.archive.name();

@@ -80,6 +80,7 @@ export const MANAGER_OPTION_FIELDS = {
   autoMigrate: z.optional(z.boolean()),
   migration: z.optional(MigrationOptions),
   readOnly: z.optional(z.boolean()),
+  live: z.optional(z.boolean()),
   lockTimeoutMs: z.optional(DurationMs),
   onMigrationProgress: z.optional(CallbackOption),
   signal: z.optional(AbortSignalOption),
@@ -209,6 +210,7 @@ export const OpenOptionsSchema = z.strictObject({
   readOnly: z.optional(z.boolean()),
   exactIntegers: z.optional(z.boolean()),
   brief: z.optional(z.boolean()),
+  live: z.optional(z.boolean()),
 });
 
 /** Options of `copyTables`. */

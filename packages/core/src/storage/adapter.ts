@@ -54,6 +54,13 @@ export interface OpenOptions {
    * Backends may ignore it.
    */
   readonly brief?: boolean;
+  /**
+   * With `readOnly`: a connection that stays open and must see what others
+   * commit meanwhile (a dashboard). A backend must not read a snapshot taken
+   * at open (node-sqlite reads a WAL-mode file in place). Backends that always
+   * read the live database may ignore it.
+   */
+  readonly live?: boolean;
 }
 
 /**

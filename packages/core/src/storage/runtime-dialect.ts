@@ -46,4 +46,11 @@ export interface RuntimeDialect {
    * page). Absent where a connection needs nothing.
    */
   readonly scanOnceSql?: string;
+  /**
+   * Statement whose one value changes whenever another connection commits to
+   * the database (SQLite: `PRAGMA data_version`), so a reader can keep answers
+   * while it is unchanged. Absent where the backend cannot tell cheaply
+   * (PostgreSQL: every commit anywhere on the server would count).
+   */
+  readonly dataVersionSql?: string;
 }

@@ -1,0 +1,144 @@
+/**
+ * `cacheAnswers` over a real SQLite file (a copy of the shared 110-run
+ * fixture): an answer is kept while nobody writes — checked by counting the
+ * questions that reach the real api — and asked anew after a commit by another
+ * connection, when it equals plain better-sqlite3 on the changed file again.
+ */
+import type { MetadataManager } from '@runmeta/core';
+import { openRunDatabase } from '@runmeta/node-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
+import { createRunsApi, type RunsApi } from '../src/index.js';
+import { cacheAnswers } from '../src/server.js';
+import { plainRows } from './plain.js';
+
+let dir: string;
+let file: string;
+let manager: MetadataManager;
+
+beforeAll(async () => {
+  dir = makeTempDir('ui-answer-cache');
+  file = copyFixture('deployed-v2-32col-110runs.db', dir);
+  manager = await openRunDatabase(file, { readOnly: true, live: true });
+});
+afterAll(async () => {
+  await manager.close();
+  removeDir(dir);
+});
+
+/** The real api, counting the questions that reach it per method. */
+function counted(): { api: RunsApi; asked: Record<string, number> } {
+  const real = createRunsApi(manager);
+  const asked: Record<string, number> = {};
+  const api = Object.fromEntries(
+    Object.entries(real).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        asked[name] = (asked[name] ?? 0) + 1;
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as RunsApi;
+  return { api, asked };
+}
+
+const plainRuns = (where = '1 = 1') =>
+  plainRows<{ n: number }>(file, `SELECT count(*) AS n FROM runs WHERE ${where}`)[0]!.n;
+const plainEvents = () =>
+  plainRows<{ n: number }>(
+    file,
+    'SELECT count(*) AS n FROM mechanism_usage m JOIN runs r ON r.run_id = m.run_id',
+  )[0]!.n;
+
+/** A commit by another connection, as a simulation still running would make. */
+function writeRun(runId: string): void {
+  const db = new BetterSqlite3(file);
+  try {
+    db.transaction(() => {
+      db.prepare(
+        "INSERT INTO runs (run_id, template_id, status, started_at, causal_mode) VALUES (?, 'cache_probe', 'failed', '2025-11-02T10:00:00Z', 'pearl')",
+      ).run(runId);
+      db.prepare(
+        "INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp) VALUES (?, 'M1', 'probe', '2025-11-02T10:00:01Z')",
+      ).run(runId);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+describe('cacheAnswers', () => {
+  it('keeps an answer while nobody writes, and asks again after a commit elsewhere', async () => {
+    const { api, asked } = counted();
+    const cached = cacheAnswers(api, { version: () => manager.dataVersion() });
+
+    const first = await cached.summarize({ by: 'template', status: 'failed' });
+    // The same question with its keys in another order is the same question.
+    const again = await cached.summarize({ status: 'failed', by: 'template' });
+    expect(asked.summarize).toBe(1);
+    expect(again).toEqual(first);
+    expect(first.totals.runs).toBe(plainRuns("status = 'failed'"));
+
+    const coverage = await cached.coverage();
+    await cached.coverage({});
+    expect(asked.coverage).toBe(1);
+    expect(coverage.cells.reduce((n, c) => n + c.events, 0)).toBe(plainEvents());
+
+    writeRun('cache-probe-1');
+    const fresh = await cached.summarize({ by: 'template', status: 'failed' });
+    expect(asked.summarize).toBe(2);
+    expect(fresh.totals.runs).toBe(plainRuns("status = 'failed'"));
+    expect(fresh.totals.runs).toBe(first.totals.runs + 1);
+    const after = await cached.coverage();
+    expect(asked.coverage).toBe(2);
+    expect(after.cells.reduce((n, c) => n + c.events, 0)).toBe(plainEvents());
+    expect(after.cells).toContainEqual({
+      templateId: 'cache_probe',
+      mechanism: 'M1',
+      runs: 1,
+      events: 1,
+    });
+  });
+
+  it('shares one asking between questions asked at once, and keeps no refusal', async () => {
+    const { api, asked } = counted();
+    const cached = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const [a, b] = await Promise.all([
+      cached.histogram({ field: 'compliance', bins: 5 }),
+      cached.histogram({ field: 'compliance', bins: 5 }),
+    ]);
+    expect(asked.histogram).toBe(1);
+    expect(b).toEqual(a);
+
+    const bad = { by: 'day' as const, where: 'cost_usd >' };
+    await expect(cached.activity(bad)).rejects.toThrow(/where/);
+    await expect(cached.activity(bad)).rejects.toThrow(/where/);
+    expect(asked.activity).toBe(2);
+  });
+
+  it('passes the quick questions through, drops the least recently asked, and keeps nothing without a version', async () => {
+    const { api, asked } = counted();
+    const small = cacheAnswers(api, { version: () => manager.dataVersion(), size: 2 });
+    await small.count({ status: 'failed' });
+    await small.count({ status: 'failed' });
+    expect(asked.count).toBe(2);
+    expect(await small.count({ status: 'failed' })).toBe(plainRuns("status = 'failed'"));
+
+    await small.histogram({ bins: 2 });
+    await small.histogram({ bins: 3 });
+    await small.histogram({ bins: 2 }); // kept, and now the most recent
+    await small.histogram({ bins: 4 }); // drops bins 3, the least recently asked
+    expect(asked.histogram).toBe(3);
+    await small.histogram({ bins: 2 });
+    expect(asked.histogram).toBe(3);
+    await small.histogram({ bins: 3 });
+    expect(asked.histogram).toBe(4);
+
+    const none = counted();
+    const uncached = cacheAnswers(none.api, { version: async () => null });
+    await uncached.coverage();
+    await uncached.coverage();
+    expect(none.asked.coverage).toBe(2);
+  });
+});
