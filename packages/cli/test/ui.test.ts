@@ -85,19 +85,20 @@ describe('runmeta ui', () => {
     const ui = await startUi(['--db', live, '--port', '0']);
     const ask = async <T>(path: string) => (await (await fetch(`${ui.url}${path}`)).json()) as T;
     type Summary = { totals: { runs: number } };
-    type Coverage = { cells: { templateId: string; mechanism: string; runs: number }[] };
+    type Coverage = {
+      cells: { templateId: string; mechanism: string; runs: number; events: number }[];
+    };
     const events = () =>
       plainCount(
         live,
         'SELECT count(*) AS n FROM mechanism_usage m JOIN runs r ON r.run_id = m.run_id',
       );
-    const eventsIn = (c: Coverage & { cells: { events: number }[] }) =>
-      c.cells.reduce((n, cell) => n + cell.events, 0);
+    const eventsIn = (c: Coverage) => c.cells.reduce((n, cell) => n + cell.events, 0);
     try {
       // The overview's questions, as its page asks them (the server asked them at start too).
       const before = await ask<Summary>('/api/summary?by=%22template%22');
       expect(before.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
-      const coverage = await ask<Coverage & { cells: { events: number }[] }>('/api/coverage');
+      const coverage = await ask<Coverage>('/api/coverage');
       expect(eventsIn(coverage)).toBe(events());
 
       plainRun(
@@ -110,7 +111,7 @@ describe('runmeta ui', () => {
       const after = await ask<Summary>('/api/summary?by=%22template%22');
       expect(after.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
       expect(after.totals.runs).toBe(before.totals.runs + 1);
-      const fresh = await ask<Coverage & { cells: { events: number }[] }>('/api/coverage');
+      const fresh = await ask<Coverage>('/api/coverage');
       expect(eventsIn(fresh)).toBe(events());
       expect(fresh.cells).toContainEqual({
         templateId: 'live_probe',

@@ -12,9 +12,14 @@ import { output, useDashboard } from './dashboard.js';
 
 const d = useDashboard();
 
-/** A chart's numbers, as its table shows them: row label → cells. */
+/** A chart's numbers, as its table shows them once "Numbers" is opened: row label → cells. */
 async function chartRows(title: string): Promise<Map<string, string[]>> {
+  const details = d.page.locator(`figure[aria-label="${title}"] details`);
+  if (!(await details.evaluate((e) => (e as HTMLDetailsElement).open))) {
+    await details.locator('summary').click();
+  }
   const table = d.page.locator(`table[data-test="chart-${title}"]`);
+  await table.waitFor();
   const rows = new Map<string, string[]>();
   for (const row of await table.locator('tbody tr').all()) {
     rows.set(

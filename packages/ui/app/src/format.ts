@@ -71,6 +71,21 @@ const ROUNDED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 /** A count as text, grouped for reading (12,345). */
 export const count = (value: number): string => GROUPED.format(value);
 
+const CENTS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+/** Dollars: four decimals under $10 (one run costs cents), two above. */
+export const money = (value: number): string => `$${(value < 10 ? ROUNDED : CENTS).format(value)}`;
+
+const WITH_DECIMALS = new Map<number, Intl.NumberFormat>();
+/** A formatter of at most `digits` decimals (0–20), made once per `digits`. */
+export function decimals(digits: number): Intl.NumberFormat {
+  let format = WITH_DECIMALS.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
+    WITH_DECIMALS.set(digits, format);
+  }
+  return format;
+}
+
 /**
  * A value as text: numbers grouped and rounded for reading, objects as JSON,
  * none as a dash. A year (`portalYear`, `origin_year`) is a name, not an
