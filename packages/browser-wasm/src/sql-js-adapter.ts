@@ -150,7 +150,8 @@ export async function createSqlJsAdapter(given: SqlJsAdapterOptions = {}): Promi
         },
       });
       live.set(name, connection);
-      return connection;
+      // sql.js reads an image in this page: no other connection reaches it.
+      return Object.assign(connection, { isolated: true });
     },
   };
 }

@@ -111,11 +111,12 @@ const EVERY_PANEL =
 const panels = (page: Page) => page.waitForFunction(EVERY_PANEL, null, { timeout: 300_000 });
 
 /**
- * Until the questions a left page abandoned are answered (the server finishes
- * them): one more such question, queued behind them, has come back.
+ * Until the overview's questions are answered — those the server asks as it
+ * starts, or those a left page abandoned: the coverage, asked last and the
+ * slowest, is shared with the one in flight (or kept) and comes back with it.
  */
 async function drained(base: string): Promise<void> {
-  await fetch(`${base}/api/histogram`);
+  await fetch(`${base}/api/coverage`);
 }
 
 /**
@@ -131,9 +132,13 @@ function touch(db: string): void {
     const { goal } = writer.prepare('SELECT goal FROM runs WHERE rowid = ?').get(first.id) as {
       goal: unknown;
     };
+    // One transaction: it commits (the value changed inside it), and a kill
+    // between the two updates cannot leave the changed goal behind.
     const set = writer.prepare('UPDATE runs SET goal = ? WHERE rowid = ?');
-    set.run(`${String(goal)} (touched)`, first.id);
-    set.run(goal, first.id);
+    writer.transaction(() => {
+      set.run(`${String(goal)} (touched)`, first.id);
+      set.run(goal, first.id);
+    })();
   } finally {
     writer.close();
   }

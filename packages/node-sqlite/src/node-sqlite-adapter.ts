@@ -141,7 +141,8 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
           { queryOnly: readOnly },
         );
         exactIntegers(client, openOptions);
-        return connection;
+        // A private image in this process: no other connection reaches it.
+        return Object.assign(connection, { isolated: true });
       },
     };
   }
@@ -178,7 +179,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         const copy = new BetterSqlite3(bytes);
         const connection = wrapConnection(copy, undefined, { queryOnly: true });
         exactIntegers(copy, openOptions);
-        return connection;
+        return Object.assign(connection, { isolated: true });
       };
       // Opening a WAL-mode file, even read-only, creates -wal and -shm beside it.
       // A read-only session (a dry run, a read of the archive, a CLI query) of a
@@ -247,7 +248,7 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
         const close = connection.close;
         connection.close = async () => {
           await close();
-          removeReadSideFiles(file);
+          tidyReadSideFiles(file);
         };
       }
       return connection;
@@ -256,14 +257,18 @@ export function createNodeSqliteAdapter(given: NodeSqliteAdapterOptions): NodeSq
 }
 
 /**
- * Reading a WAL-mode file in place makes empty -wal and -shm files that a
- * read-only connection cannot delete. A write connection that reads and closes
- * deletes them, but only when it is the last connection to the file (SQLite
- * checks), and with an empty WAL there is nothing to checkpoint: the database
- * file keeps its bytes. In a folder runmeta may not write to they stay.
+ * Reading a WAL-mode file in place makes -wal and -shm files that a read-only
+ * connection cannot delete. A write connection that reads and closes deletes
+ * them, but only when it is the last connection to the file (SQLite checks).
+ * With an empty WAL there is nothing to fold in: the database file keeps its
+ * bytes. A live reader (a dashboard) may also have kept a writer from folding
+ * its commits in as it closed — the last connection does that — so the log
+ * holds committed rows: they are folded in now, as that writer would have, so
+ * a copy of the file alone has them. In a folder runmeta may not write to the
+ * files stay, as SQLite left them.
  */
-function removeReadSideFiles(file: string): void {
-  if (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size !== 0) return;
+function tidyReadSideFiles(file: string): void {
+  if (!fs.existsSync(`${file}-wal`)) return;
   try {
     const client = new BetterSqlite3(file, { fileMustExist: true });
     try {

@@ -39,7 +39,7 @@ describe('side files of a WAL-mode file', () => {
     expect(sha256(file)).toBe(before);
   });
 
-  it('a live read-only session reads in place: it sees later commits, a snapshot does not', async () => {
+  it('a live read-only session reads in place: it sees later commits, a snapshot does not, and the file holds them after', async () => {
     const file = path.join(dir, 'runs.db');
     const writer = await openRunDatabase(file);
     await writer.startRun({ templateId: 't', causalMode: 'forward' });
@@ -63,10 +63,12 @@ describe('side files of a WAL-mode file', () => {
     expect(await live.getAllRuns()).toHaveLength(2);
     expect(await live.dataVersion()).not.toBe(version);
     expect(await snapshot.getAllRuns()).toHaveLength(1);
+    expect(await snapshot.dataVersion()).toBeNull(); // a copy: nothing to watch
     await snapshot.close();
     await live.close();
-    // The other writer's commit may wait in its -wal (a reader cannot fold it
-    // in); plain SQLite still reads both runs.
+    // The other writer could not fold its commit in while the live reader had
+    // the file open; the reader's close did, so the file alone holds both runs.
+    expect(listing()).toEqual(['runs.db']);
     const after = new BetterSqlite3(file, { readonly: true });
     expect(after.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 2 });
     after.close();

@@ -117,7 +117,7 @@ describe('cacheAnswers', () => {
     expect(asked.activity).toBe(2);
   });
 
-  it('passes the quick questions through, drops the least recently asked, and keeps nothing without a version', async () => {
+  it('passes the quick questions through, drops the least recently asked, and keeps nothing without a readable version', async () => {
     const { api, asked } = counted();
     const small = cacheAnswers(api, { version: () => manager.dataVersion(), size: 2 });
     await small.count({ status: 'failed' });
@@ -140,5 +140,15 @@ describe('cacheAnswers', () => {
     await uncached.coverage();
     await uncached.coverage();
     expect(none.asked.coverage).toBe(2);
+
+    // A state that cannot be read keeps nothing, and refuses nothing.
+    const broken = counted();
+    const unreadable = cacheAnswers(broken.api, {
+      version: () => Promise.reject(new Error('closed')),
+    });
+    const first = await unreadable.coverage();
+    await unreadable.coverage();
+    expect(broken.asked.coverage).toBe(2);
+    expect(first.cells.reduce((n, c) => n + c.events, 0)).toBe(plainEvents());
   });
 });

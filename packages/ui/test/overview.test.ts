@@ -15,7 +15,7 @@ const d = useDashboard();
 /** A chart's numbers, as its table shows them once "Numbers" is opened: row label → cells. */
 async function chartRows(title: string): Promise<Map<string, string[]>> {
   const details = d.page.locator(`figure[aria-label="${title}"] details`);
-  if (!(await details.evaluate((e) => (e as HTMLDetailsElement).open))) {
+  if ((await details.getAttribute('open')) === null) {
     await details.locator('summary').click();
   }
   const table = d.page.locator(`table[data-test="chart-${title}"]`);

@@ -89,6 +89,12 @@ export const run: CommandRun = async (ctx, _args, options) => {
     // overview's are asked now, so its first visit finds them.
     const answers = cacheAnswers(api, { version: () => manager.dataVersion() });
     if ((await manager.dataVersion()) !== null) warmOverview(answers);
+    else if (ctx.location.directory !== null) {
+      // A small WAL-mode file this user may not make side files beside: read as a copy.
+      ctx.info(
+        `note: ${ctx.location.display} is shown as it was when runmeta ui started: reading it live needs its -wal and -shm files, which this user cannot create beside it (restart runmeta ui to see later runs)`,
+      );
+    }
     let server: Awaited<ReturnType<typeof startUiServer>>;
     try {
       server = await startUiServer({

@@ -45,7 +45,10 @@ export interface ManagerOptions {
    * commit meanwhile (a dashboard, a monitor). Without it a backend may read a
    * snapshot taken at open (node-sqlite does for a small WAL-mode file that no
    * writer has open, so a short look leaves no side files); with it the file is
-   * read in place, making the `-wal`/`-shm` files any reader of a WAL file makes.
+   * read in place, making the `-wal`/`-shm` files any reader of a WAL file makes
+   * (where this user may not create them, it is still a snapshot:
+   * `dataVersion()` then says null). Ignored without `readOnly`: a writer
+   * always reads the live database.
    */
   live?: boolean;
   /** How long to wait for another process's migration lock. Default 60 000 ms. */

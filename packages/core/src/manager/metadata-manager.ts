@@ -420,8 +420,11 @@ export class MetadataManager {
    * A token that changes whenever another connection (another process, a
    * writer elsewhere in this one) commits to the active database, so answers
    * computed from it can be kept while it stays the same. Compare tokens of
-   * this manager only: each connection counts on its own. Null where the
-   * backend cannot tell cheaply (PostgreSQL): keep nothing there.
+   * this manager only: each connection counts on its own, and its own writes
+   * do not count. Null where the backend cannot tell cheaply (PostgreSQL), or
+   * where this manager reads a copy that nobody else can change (a read-only
+   * open of a small SQLite file without `live`, a memory database, sql.js):
+   * keep nothing there.
    *
    * @example
    * ```ts
@@ -432,7 +435,7 @@ export class MetadataManager {
    */
   async dataVersion(): Promise<string | null> {
     const { db } = this.context;
-    if (!db.dialect.dataVersionSql) return null;
+    if (!db.dialect.dataVersionSql || db.isolated) return null;
     const [row] = await db.all(db.dialect.dataVersionSql);
     return row ? String(Object.values(row)[0]) : null;
   }

@@ -96,6 +96,13 @@ export interface SqlConnection {
   onTransaction?(event: TransactionEvent): void;
   /** Release the connection; called exactly once by core. */
   close(): Promise<void>;
+  /**
+   * True when nothing another connection commits can reach what this one
+   * reads: it reads a copy taken when it opened (node-sqlite's snapshot of a
+   * small WAL-mode file, a memory database, sql.js). Absent means it reads the
+   * live database.
+   */
+  readonly isolated?: boolean;
 }
 
 /**

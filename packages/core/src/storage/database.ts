@@ -76,6 +76,11 @@ export class Database implements Executor {
     };
   }
 
+  /** Whether this connection reads a copy no other connection can change (see `SqlConnection.isolated`). */
+  get isolated(): boolean {
+    return this.connection.isolated === true;
+  }
+
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new ClosedError(this.location);
     try {

@@ -19,7 +19,8 @@ type Method = keyof RunsApi;
 export interface AnswerCacheOptions {
   /**
    * The database's state: a token that changes whenever anyone commits
-   * (`MetadataManager.dataVersion` on a connection of its own). Null keeps
+   * (`MetadataManager.dataVersion` of a read-only, live manager of its own:
+   * a connection's own writes do not change it). Null, or a refusal, keeps
    * nothing: every question is asked.
    */
   version(): Promise<string | null>;
@@ -66,7 +67,8 @@ export function cacheAnswers<T extends RunsApi>(api: T, options: AnswerCacheOpti
 
   const ask = async (method: Method, args: unknown[]): Promise<unknown> => {
     const call = () => (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-    const version = await options.version();
+    // A state that cannot be read keeps nothing: the question is asked as if uncached.
+    const version = await options.version().catch(() => null);
     if (version === null) return call();
     if (version !== state) {
       // Someone wrote: every kept answer is of an older database.
