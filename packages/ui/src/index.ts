@@ -8,11 +8,7 @@
  */
 export { ApiError, createHttpRunsApi, type HttpRunsApiOptions } from './api/http-client.js';
 export { createRunsApi } from './api/manager-api.js';
-export {
-  OVERVIEW_BINS,
-  type OverviewQuestions,
-  overviewQuestions,
-} from './api/overview-questions.js';
+export { type OverviewQuestions, overviewQuestions } from './api/overview-questions.js';
 export {
   API_ROUTES,
   type ApiQuery,

@@ -44,7 +44,7 @@ async function answerer(
 
 /** Ask the overview's questions for no filter in the background; a refusal is the page's to show. */
 function warmOverview(api: RunsApi): void {
-  for (const ask of Object.values(overviewQuestions({}, 'day'))) void ask(api).catch(() => {});
+  for (const ask of Object.values(overviewQuestions({}))) void ask(api).catch(() => {});
 }
 
 /** Ask the system to open `url` in the default browser; a failure only costs the convenience. */

@@ -167,7 +167,7 @@ async function inspect(
     const db = await openDatabase(adapter, database, {
       readOnly,
       brief: readOnly && !options.readOnly,
-      live: readOnly && !!options.readOnly && !!options.live,
+      live: !!options.readOnly && !!options.live,
     });
     try {
       const schema = await observeSchema(db);

@@ -18,7 +18,19 @@ import type {
 import type { RunsApi } from './runs-api.js';
 
 /** The compliance histogram's bins. */
-export const OVERVIEW_BINS = 20;
+const OVERVIEW_BINS = 20;
+
+/** The period the overview shows activity by when the URL names none. */
+export const DEFAULT_OVERVIEW_PERIOD: ActivityPeriodKind = 'day';
+
+/**
+ * The filter without the archive: coverage reads mechanism rows in the active
+ * database only, so the archive neither changes its answer nor its question.
+ */
+export function activeOnly(filter: RunQueryFilter): Omit<RunQueryFilter, 'includeArchive'> {
+  const { includeArchive: _archive, ...active } = filter;
+  return active;
+}
 
 /** Each of the overview's panels as a question to a {@link RunsApi}. */
 export interface OverviewQuestions {
@@ -35,13 +47,12 @@ export interface OverviewQuestions {
 /** The overview's questions for `filter`, with activity per `by`. */
 export function overviewQuestions(
   filter: RunQueryFilter,
-  by: ActivityPeriodKind,
+  by: ActivityPeriodKind = DEFAULT_OVERVIEW_PERIOD,
 ): OverviewQuestions {
-  const { includeArchive: _archive, ...active } = filter;
   return {
     summary: (api) => api.summarize({ ...filter, by: 'template' }),
     histogram: (api) => api.histogram({ ...filter, field: 'compliance', bins: OVERVIEW_BINS }),
     activity: (api) => api.activity({ ...filter, by }),
-    coverage: (api) => api.coverage(active),
+    coverage: (api) => api.coverage(activeOnly(filter)),
   };
 }

@@ -33,10 +33,6 @@ export interface AnswerCacheOptions {
   size?: number;
 }
 
-interface Kept {
-  readonly answer: Promise<unknown>;
-}
-
 /** `value` as JSON with object keys sorted: the same question is the same key, whatever its key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -62,7 +58,7 @@ function canonical(value: unknown): string {
 export function cacheAnswers<T extends RunsApi>(api: T, options: AnswerCacheOptions): T {
   const methods = options.methods ?? HEAVY_QUESTIONS;
   const size = options.size ?? 64;
-  const kept = new Map<string, Kept>();
+  const kept = new Map<string, Promise<unknown>>();
   let state: string | null = null;
 
   const ask = async (method: Method, args: unknown[]): Promise<unknown> => {
@@ -81,14 +77,13 @@ export function cacheAnswers<T extends RunsApi>(api: T, options: AnswerCacheOpti
     if (found) {
       kept.delete(key); // most recently asked last: the first in line is the one to drop
       kept.set(key, found);
-      return found.answer;
+      return found;
     }
     const answer = call();
-    const entry = { answer };
-    kept.set(key, entry);
+    kept.set(key, answer);
     if (kept.size > size) kept.delete(kept.keys().next().value as string);
     answer.catch(() => {
-      if (kept.get(key) === entry) kept.delete(key);
+      if (kept.get(key) === answer) kept.delete(key);
     });
     return answer;
   };
