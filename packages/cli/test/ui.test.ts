@@ -100,6 +100,7 @@ describe('runmeta ui', () => {
       expect(before.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
       const coverage = await ask<Coverage>('/api/coverage');
       expect(eventsIn(coverage)).toBe(events());
+      const eventsBefore = events();
 
       plainRun(
         live,
@@ -108,10 +109,21 @@ describe('runmeta ui', () => {
          INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp)
            VALUES ('live-probe', 'M2', 'probe', '2025-11-02T10:00:01Z');`,
       );
+      // A page accepts the answer kept of before the write, at once and marked
+      // stale; the current one is asked meanwhile. The JSON API alone waits for it.
+      const quick = await fetch(`${ui.url}/api/coverage`, {
+        headers: { 'Cache-Control': 'max-stale' },
+      });
+      expect(quick.headers.get('RunMeta-Stale')).toBe('true');
+      expect(Date.parse(quick.headers.get('RunMeta-As-Of')!)).toBeLessThanOrEqual(Date.now());
+      expect(eventsIn((await quick.json()) as Coverage)).toBe(eventsBefore);
+      expect(events()).toBe(eventsBefore + 1);
       const after = await ask<Summary>('/api/summary?by=%22template%22');
       expect(after.totals.runs).toBe(plainCount(live, 'SELECT count(*) AS n FROM runs'));
       expect(after.totals.runs).toBe(before.totals.runs + 1);
-      const fresh = await ask<Coverage>('/api/coverage');
+      const current = await fetch(`${ui.url}/api/coverage`);
+      expect(current.headers.get('RunMeta-Stale')).toBe('false');
+      const fresh = (await current.json()) as Coverage;
       expect(eventsIn(fresh)).toBe(events());
       expect(fresh.cells).toContainEqual({
         templateId: 'live_probe',

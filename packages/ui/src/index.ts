@@ -6,6 +6,14 @@
  *
  * @packageDocumentation
  */
+export {
+  ACCEPT_STALE,
+  type AnswerAge,
+  AS_OF_HEADER,
+  answerAge,
+  STALE_HEADER,
+  withAge,
+} from './api/answer-age.js';
 export { ApiError, createHttpRunsApi, type HttpRunsApiOptions } from './api/http-client.js';
 export { createRunsApi } from './api/manager-api.js';
 export { type OverviewQuestions, overviewQuestions } from './api/overview-questions.js';

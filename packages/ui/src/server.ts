@@ -8,7 +8,11 @@
 
 export { AnsweredError } from './api/wire.js';
 export { DEFAULT_UI_PORT } from './constants.js';
-export { type AnswerCacheOptions, cacheAnswers } from './server/answer-cache.js';
+export {
+  type AnswerCacheOptions,
+  cacheAnswers,
+  type KeptAnswers,
+} from './server/answer-cache.js';
 export {
   startUiServer,
   type UiServer,

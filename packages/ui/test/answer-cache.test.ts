@@ -9,6 +9,7 @@ import { openRunDatabase } from '@runmeta/node-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
+import { answerAge } from '../src/api/answer-age.js';
 import { createRunsApi, type RunsApi } from '../src/index.js';
 import { cacheAnswers } from '../src/server.js';
 import { plainRows } from './plain.js';
@@ -71,7 +72,7 @@ function writeRun(runId: string): void {
 describe('cacheAnswers', () => {
   it('keeps an answer while nobody writes, and asks again after a commit elsewhere', async () => {
     const { api, asked } = counted();
-    const cached = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const cached = cacheAnswers(api, { version: () => manager.dataVersion() }).current;
 
     const first = await cached.summarize({ by: 'template', status: 'failed' });
     // The same question with its keys in another order is the same question.
@@ -103,7 +104,7 @@ describe('cacheAnswers', () => {
 
   it('shares one asking between questions asked at once, and keeps no refusal', async () => {
     const { api, asked } = counted();
-    const cached = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const cached = cacheAnswers(api, { version: () => manager.dataVersion() }).current;
     const [a, b] = await Promise.all([
       cached.histogram({ field: 'compliance', bins: 5 }),
       cached.histogram({ field: 'compliance', bins: 5 }),
@@ -119,7 +120,7 @@ describe('cacheAnswers', () => {
 
   it('passes the quick questions through, drops the least recently asked, and keeps nothing without a readable version', async () => {
     const { api, asked } = counted();
-    const small = cacheAnswers(api, { version: () => manager.dataVersion(), size: 2 });
+    const small = cacheAnswers(api, { version: () => manager.dataVersion(), size: 2 }).current;
     await small.count({ status: 'failed' });
     await small.count({ status: 'failed' });
     expect(asked.count).toBe(2);
@@ -136,7 +137,7 @@ describe('cacheAnswers', () => {
     expect(asked.histogram).toBe(4);
 
     const none = counted();
-    const uncached = cacheAnswers(none.api, { version: async () => null });
+    const uncached = cacheAnswers(none.api, { version: async () => null }).current;
     await uncached.coverage();
     await uncached.coverage();
     expect(none.asked.coverage).toBe(2);
@@ -145,10 +146,66 @@ describe('cacheAnswers', () => {
     const broken = counted();
     const unreadable = cacheAnswers(broken.api, {
       version: () => Promise.reject(new Error('closed')),
-    });
+    }).current;
     const first = await unreadable.coverage();
     await unreadable.coverage();
     expect(broken.asked.coverage).toBe(2);
     expect(first.cells.reduce((n, c) => n + c.events, 0)).toBe(plainEvents());
+  });
+
+  it('answers quickly with the kept answer of before a write, marked stale, while the current one is asked once', async () => {
+    const { api, asked } = counted();
+    const { current, quick } = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const events = (c: { cells: { events: number }[] }) =>
+      c.cells.reduce((n, x) => n + x.events, 0);
+
+    // Never asked: the quick face waits for it like the current one.
+    const before = await quick.coverage({ status: 'failed' });
+    const eventsBefore = plainEvents();
+    expect(events(before)).toBe(
+      plainRows<{ n: number }>(
+        file,
+        "SELECT count(*) AS n FROM mechanism_usage m JOIN runs r ON r.run_id = m.run_id WHERE r.status = 'failed'",
+      )[0]!.n,
+    );
+    expect(answerAge(before)).toMatchObject({ stale: false });
+    const asOf = answerAge(before)!.asOf;
+
+    writeRun('cache-probe-quick'); // a failed run with one M1 event
+    const kept = await quick.coverage({ status: 'failed' });
+    expect(answerAge(kept)).toEqual({ asOf, stale: true });
+    expect(kept).toEqual(before); // the state before the write, as it was
+    expect(asked.coverage).toBe(2); // the current one is being asked…
+    const now = await current.coverage({ status: 'failed' });
+    expect(asked.coverage).toBe(2); // …and this shares it
+    expect(answerAge(now)?.stale).toBe(false);
+    expect(events(now)).toBe(events(before) + 1);
+    expect(plainEvents()).toBe(eventsBefore + 1);
+    // Kept now for this state: both faces answer it, unmarked.
+    expect(await quick.coverage({ status: 'failed' })).toBe(now);
+    expect(answerAge(now)?.stale).toBe(false);
+    expect(asked.coverage).toBe(2);
+  });
+
+  it('keeps the older answer when asking the current one fails: the current face hears the refusal', async () => {
+    const real = createRunsApi(manager);
+    let refuse = false;
+    const api: RunsApi = {
+      ...real,
+      summarize: (options) =>
+        refuse ? Promise.reject(new Error('database is locked')) : real.summarize(options),
+    };
+    const { current, quick } = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const first = await current.summarize({ by: 'status' });
+    writeRun('cache-probe-refused');
+    refuse = true;
+    const kept = await quick.summarize({ by: 'status' });
+    expect(answerAge(kept)?.stale).toBe(true);
+    expect(kept.totals.runs).toBe(first.totals.runs);
+    await expect(current.summarize({ by: 'status' })).rejects.toThrow(/locked/);
+    refuse = false;
+    const now = await current.summarize({ by: 'status' });
+    expect(now.totals.runs).toBe(plainRuns());
+    expect(now.totals.runs).toBe(first.totals.runs + 1);
   });
 });

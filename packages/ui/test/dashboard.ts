@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../../test-support/chromium.js';
 import { copyFixture, makeTempDir, removeDir } from '../../../test-support/temp-files.js';
 import { createRunsApi } from '../src/index.js';
-import { startUiServer, type UiServer } from '../src/server.js';
+import { startUiServer, type UiServer, type UiServerOptions } from '../src/server.js';
 import { plainRows } from './plain.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,13 +27,25 @@ export interface Dashboard {
   page: Page;
   server: UiServer;
   dir: string;
+  /** The served copy of the fixture. */
+  file: string;
   consoleErrors: string[];
   /** Rows of `sql` read from the served file, without runmeta. */
   plain<T>(sql: string, params?: unknown[]): T[];
 }
 
+/** How a test file's server answers. */
+export interface DashboardOptions {
+  /**
+   * The server's APIs, made of a live read-only manager of the copy (so the
+   * test may write to it meanwhile). Default: `createRunsApi` of a plain
+   * read-only manager.
+   */
+  apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'quickApi'>;
+}
+
 /** Register the hooks of a dashboard test file; the fields are set once they have run. */
-export function useDashboard(): Dashboard {
+export function useDashboard(options: DashboardOptions = {}): Dashboard {
   let file: string;
   let manager: MetadataManager;
   let browser: Browser;
@@ -47,9 +59,10 @@ export function useDashboard(): Dashboard {
       throw new Error('Build the dashboard first: `pnpm build` at the repository root');
     }
     d.dir = makeTempDir('ui-app');
-    file = copyFixture('deployed-v2-32col-110runs.db', d.dir);
-    manager = await openRunDatabase(file, { readOnly: true });
-    d.server = await startUiServer({ api: createRunsApi(manager), port: 0, appDir });
+    file = d.file = copyFixture('deployed-v2-32col-110runs.db', d.dir);
+    manager = await openRunDatabase(file, { readOnly: true, live: options.apis !== undefined });
+    const apis = options.apis?.(manager) ?? { api: createRunsApi(manager) };
+    d.server = await startUiServer({ ...apis, port: 0, appDir });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     fs.mkdirSync(output, { recursive: true });
   });

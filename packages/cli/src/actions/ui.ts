@@ -84,11 +84,13 @@ export const run: CommandRun = async (ctx, _args, options) => {
         `the dashboard's workers could not open ${ctx.location.display}: ${problem}${hint ? `. ${hint}` : ''}`,
       );
     }
-    // Answers that read every run are kept while the file is unchanged (this
+    // Answers that read every run are kept per state of the file (this
     // process's own read-only connection tells when anyone commits), and the
-    // overview's are asked now, so its first visit finds them.
+    // overview's are asked now, so its first visit finds them. After a write
+    // the pages get the kept answer at once, marked with its time, while the
+    // current one is asked (the quick face); the JSON API waits for it.
     const answers = cacheAnswers(api, { version: () => manager.dataVersion() });
-    if ((await manager.dataVersion()) !== null) warmOverview(answers);
+    if ((await manager.dataVersion()) !== null) warmOverview(answers.current);
     else if (ctx.location.directory !== null) {
       // A small WAL-mode file this user may not make side files beside: read as a copy.
       ctx.info(
@@ -98,7 +100,8 @@ export const run: CommandRun = async (ctx, _args, options) => {
     let server: Awaited<ReturnType<typeof startUiServer>>;
     try {
       server = await startUiServer({
-        api: answers,
+        api: answers.current,
+        quickApi: answers.quick,
         port: options.port as number | undefined,
         appDir: APP_DIR,
       });

@@ -86,6 +86,20 @@ export function decimals(digits: number): Intl.NumberFormat {
   return format;
 }
 
+const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const DAY_AND_TIME = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+});
+/**
+ * An ISO time as the reader's clock shows it: the time of day when it is
+ * today, with the date when not (`10:42:07 AM`, `Nov 29, 2026, 10:42:07 AM`).
+ */
+export function clock(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  return (at.toDateString() === now.toDateString() ? TIME_OF_DAY : DAY_AND_TIME).format(at);
+}
+
 /**
  * A value as text: numbers grouped and rounded for reading, objects as JSON,
  * none as a dash. A year (`portalYear`, `origin_year`) is a name, not an

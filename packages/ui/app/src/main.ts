@@ -5,8 +5,12 @@
 import { createApp } from 'vue';
 import { createHttpRunsApi } from '../../src/api/http-client';
 import App from './App.vue';
-import { RUNS_API } from './api';
+import { QUICK_RUNS_API, RUNS_API } from './api';
 import { createDashboardRouter } from './router';
 import './style.css';
 
-createApp(App).provide(RUNS_API, createHttpRunsApi()).use(createDashboardRouter()).mount('#app');
+createApp(App)
+  .provide(RUNS_API, createHttpRunsApi())
+  .provide(QUICK_RUNS_API, createHttpRunsApi({ acceptStale: true }))
+  .use(createDashboardRouter())
+  .mount('#app');

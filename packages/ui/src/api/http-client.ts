@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { ACCEPT_STALE, AS_OF_HEADER, STALE_HEADER, withAge } from './answer-age.js';
 import { API_ROUTES, type ApiRoute, encodeQuery } from './routes.js';
 import type { RunsApi } from './runs-api.js';
 import type { ApiErrorBody } from './wire.js';
@@ -36,6 +37,12 @@ export interface HttpRunsApiOptions {
   baseUrl?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Accept an answer the server kept of an older state of the database, at
+   * once, while it asks the current one (default false: wait for the current
+   * one). Such an answer says so: `answerAge(answer)?.stale`.
+   */
+  acceptStale?: boolean;
 }
 
 /**
@@ -51,12 +58,14 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
   const base =
     options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.acceptStale) headers[ACCEPT_STALE.name] = ACCEPT_STALE.value;
   const call = <K extends keyof RunsApi>(route: ApiRoute<K>): RunsApi[K] =>
     (async (...args: Parameters<RunsApi[K]>) => {
       const url = `${base}${route.path}?${encodeQuery(route.query(...args))}`;
       let response: Response;
       try {
-        response = await fetchImpl(url, { headers: { accept: 'application/json' } });
+        response = await fetchImpl(url, { headers });
       } catch (error) {
         throw new ApiError(0, {
           name: 'Error',
@@ -67,7 +76,10 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
       }
       const body = (await response.json()) as unknown;
       if (!response.ok) throw new ApiError(response.status, (body as ApiErrorBody).error);
-      return body;
+      const asOf = response.headers.get(AS_OF_HEADER);
+      return asOf === null
+        ? body
+        : withAge(body, { asOf, stale: response.headers.get(STALE_HEADER) === 'true' });
     }) as RunsApi[K];
   return {
     list: call(API_ROUTES.list),

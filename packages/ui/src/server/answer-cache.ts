@@ -4,12 +4,16 @@
  * see the benchmark), yet the answer only changes when someone writes. So the
  * server asks each once per state of the database and answers again from
  * memory: going back to a page, switching the period and back, a second tab.
+ *
  * A write by anyone (a simulation still running, `runmeta ingest`) changes the
- * state and the next question is asked again, so an answer is never older than
- * the data it was asked of.
+ * state. A caller that wants the current answer then waits for it to be asked
+ * again; a caller that accepts an older one (the dashboard's pages) gets the
+ * kept answer at once, marked as of when it was asked ({@link answerAge}),
+ * while the current one is asked — once, however many ask.
  *
  * @packageDocumentation
  */
+import { withAge } from '../api/answer-age.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { HEAVY_QUESTIONS } from './worker-pool.js';
 
@@ -29,8 +33,36 @@ export interface AnswerCacheOptions {
    * run); each must take one options object, as those do.
    */
   methods?: readonly Method[];
-  /** How many answers are kept (default 64); the least recently asked go first. */
+  /** How many questions' answers are kept (default 64); the least recently asked go first. */
   size?: number;
+}
+
+/** What {@link cacheAnswers} returns: two faces of the same kept answers. */
+export interface KeptAnswers<T extends RunsApi> {
+  /** Answers of the database as it is now: kept while nobody writes, asked again after a write. */
+  current: T;
+  /**
+   * Answers at once when any answer to the question is kept, even of an older
+   * state of the database: that one is marked stale ({@link answerAge}) and the
+   * current one is asked meanwhile, for whoever asks next. A question never
+   * asked waits for its answer, as with {@link KeptAnswers.current}.
+   */
+  quick: T;
+}
+
+/** An answer asked of one state of the database. */
+interface Asking {
+  /** Its order among the askings of the question: a later one is of a later state. */
+  seq: number;
+  version: string;
+  asOf: string;
+  answer: Promise<unknown>;
+}
+
+/** One question's kept answer and the asking of a newer one. */
+interface Entry {
+  settled?: Asking & { value: unknown };
+  pending?: Asking;
 }
 
 /** `value` as JSON with object keys sorted: the same question is the same key, whatever its key order. */
@@ -43,52 +75,80 @@ function canonical(value: unknown): string {
 }
 
 /**
- * `api` with the answers of `options.methods` kept while `options.version()`
- * stays the same. Questions asked again while the first is still being
- * answered share its answer; a refusal is not kept. Every other method, and
- * `close`, pass through.
+ * `api`'s answers to `options.methods` kept per state of the database
+ * (`options.version()`): {@link KeptAnswers.current} waits for an answer of
+ * the current state, {@link KeptAnswers.quick} takes a kept older one at once.
+ * Questions asked again while the first is still being answered share its
+ * answer; a refusal is not kept. Every other method, and `close`, pass through.
  *
  * @example
  * ```ts
- * const api = cacheAnswers(createWorkerRunsApi({ size: 2, start }), {
+ * const { current, quick } = cacheAnswers(createWorkerRunsApi({ size: 2, start }), {
  *   version: () => manager.dataVersion(),
  * });
+ * await startUiServer({ api: current, quickApi: quick });
  * ```
  */
-export function cacheAnswers<T extends RunsApi>(api: T, options: AnswerCacheOptions): T {
+export function cacheAnswers<T extends RunsApi>(
+  api: T,
+  options: AnswerCacheOptions,
+): KeptAnswers<T> {
   const methods = options.methods ?? HEAVY_QUESTIONS;
   const size = options.size ?? 64;
-  const kept = new Map<string, Promise<unknown>>();
-  let state: string | null = null;
+  const kept = new Map<string, Entry>();
+  let seq = 0;
 
-  const ask = async (method: Method, args: unknown[]): Promise<unknown> => {
+  /** Ask the question of the database as it is at `version`, keeping the answer when it comes. */
+  const refresh = (entry: Entry, call: () => Promise<unknown>, version: string): Asking => {
+    const asOf = new Date().toISOString();
+    const asking: Asking = { seq: ++seq, version, asOf, answer: Promise.resolve() };
+    asking.answer = call().then(
+      (value) => {
+        const aged = withAge(value, { asOf, stale: false });
+        if (!entry.settled || entry.settled.seq < asking.seq)
+          entry.settled = { ...asking, value: aged };
+        if (entry.pending === asking) entry.pending = undefined;
+        return aged;
+      },
+      (error: unknown) => {
+        if (entry.pending === asking) entry.pending = undefined;
+        throw error;
+      },
+    );
+    entry.pending = asking;
+    return asking;
+  };
+
+  const ask = async (method: Method, args: unknown[], quick: boolean): Promise<unknown> => {
     const call = () => (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     // A state that cannot be read keeps nothing: the question is asked as if uncached.
     const version = await options.version().catch(() => null);
     if (version === null) return call();
-    if (version !== state) {
-      // Someone wrote: every kept answer is of an older database.
-      kept.clear();
-      state = version;
-    }
     // Each kept method takes one options object: none is the same as `{}`.
     const key = `${method} ${canonical(args[0] ?? {})}`;
-    const found = kept.get(key);
-    if (found) {
-      kept.delete(key); // most recently asked last: the first in line is the one to drop
-      kept.set(key, found);
-      return found;
-    }
-    const answer = call();
-    kept.set(key, answer);
+    const entry = kept.get(key) ?? {};
+    kept.delete(key); // most recently asked last: the first in line is the one to drop
+    kept.set(key, entry);
     if (kept.size > size) kept.delete(kept.keys().next().value as string);
-    answer.catch(() => {
-      if (kept.get(key) === answer) kept.delete(key);
-    });
-    return answer;
+
+    const { settled, pending } = entry;
+    if (settled?.version === version) return settled.value;
+    const current = pending?.version === version ? pending : refresh(entry, call, version);
+    if (quick && settled && typeof settled.value === 'object' && settled.value !== null) {
+      // The kept answer of an older state, at once and said to be so; the
+      // current one is being asked for whoever asks next. A copy carries the
+      // mark, so the kept answer itself stays unmarked for its own state.
+      current.answer.catch(() => {}); // its asker (if any) hears a refusal; this one does not
+      return withAge({ ...settled.value }, { asOf: settled.asOf, stale: true });
+    }
+    return current.answer;
   };
 
-  const cached = { ...api } as Record<string, unknown>;
-  for (const method of methods) cached[method] = (...args: unknown[]) => ask(method, args);
-  return cached as T;
+  const face = (quick: boolean): T => {
+    const wrapped = { ...api } as Record<string, unknown>;
+    for (const method of methods)
+      wrapped[method] = (...args: unknown[]) => ask(method, args, quick);
+    return wrapped as T;
+  };
+  return { current: face(false), quick: face(true) };
 }

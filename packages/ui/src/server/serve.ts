@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { ACCEPT_STALE, AS_OF_HEADER, answerAge, STALE_HEADER } from '../api/answer-age.js';
 import { API_ROUTES, decodeQuery } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { answerJson, errorAnswer, refusal } from '../api/wire.js';
@@ -26,6 +27,13 @@ const LOOPBACK = '127.0.0.1';
 export interface UiServerOptions {
   /** Answers the API's questions (see `createRunsApi`). */
   api: RunsApi;
+  /**
+   * Answers a request that accepts an answer of an older state of the
+   * database (`Cache-Control: max-stale`): `cacheAnswers(…).quick`. Absent:
+   * {@link UiServerOptions.api} answers every request. Either way an answer
+   * whose age is known says it in the `RunMeta-As-Of` and `RunMeta-Stale` headers.
+   */
+  quickApi?: RunsApi;
   /** Port on 127.0.0.1 (default {@link DEFAULT_UI_PORT}); 0 takes any free one. */
   port?: number;
   /**
@@ -73,7 +81,13 @@ function app(options: UiServerOptions, port: () => number): Hono {
       c.header('Cache-Control', 'no-store');
       try {
         const query = decodeQuery(new URL(c.req.url).searchParams);
-        const value = await route.answer(options.api, query);
+        const stale = c.req.header(ACCEPT_STALE.name)?.includes(ACCEPT_STALE.value);
+        const value = await route.answer((stale && options.quickApi) || options.api, query);
+        const age = answerAge(value);
+        if (age) {
+          c.header(AS_OF_HEADER, age.asOf);
+          c.header(STALE_HEADER, String(age.stale));
+        }
         return c.body(answerJson(value), 200, { 'Content-Type': 'application/json' });
       } catch (error) {
         const { status, body } = errorAnswer(error);
