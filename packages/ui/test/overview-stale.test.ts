@@ -72,6 +72,9 @@ describe('the overview after a write', () => {
       .poll(() => d.page.locator('[data-test="kpis"]').textContent())
       .toContain(runs.toLocaleString('en-US'));
     await d.page.screenshot({ path: path.join(output, 'overview-updating.png'), fullPage: true });
+    await d.page
+      .locator('[data-test="coverage"]')
+      .screenshot({ path: path.join(output, 'overview-updating-coverage.png') });
 
     release();
     hold = null;

@@ -63,6 +63,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'app', 'assets'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'app', 'index.html'), '<!doctype html><title>runmeta</title>');
   fs.writeFileSync(path.join(dir, 'app', 'assets', 'app.js'), 'console.log(1);');
+  fs.writeFileSync(path.join(dir, 'app', 'assets', 'index-B80bSORh.js'), 'console.log(2);');
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'not for the web');
   manager = await openRunDatabase(file, { readOnly: true });
   server = await startUiServer({
@@ -221,6 +222,12 @@ describe('what the server refuses', () => {
 
   it('serves the app and its files, never a file outside its folder', async () => {
     expect((await request('/assets/app.js')).body).toBe('console.log(1);');
+    // A file named by its content's hash is kept for good; anything else is checked again.
+    const hashed = await request('/assets/index-B80bSORh.js');
+    expect(hashed.body).toBe('console.log(2);');
+    expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await request('/assets/app.js')).headers['cache-control']).toBe('no-cache');
+    expect((await request('/overview')).headers['cache-control']).toBe('no-cache');
     // The app's own routes load its page (history routing).
     for (const route of ['/', '/runs', '/runs/run_1', '/compare?ids=a,b', '/overview']) {
       const res = await request(route);

@@ -86,18 +86,26 @@ export function decimals(digits: number): Intl.NumberFormat {
   return format;
 }
 
-const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-const DAY_AND_TIME = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'medium',
-});
+/** Date formatters, made when first needed: making one costs a page's first load tens of ms. */
+const CLOCKS = new Map<'time' | 'day', Intl.DateTimeFormat>();
+function clockFormat(kind: 'time' | 'day'): Intl.DateTimeFormat {
+  let format = CLOCKS.get(kind);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      ...(kind === 'day' ? { dateStyle: 'medium' } : {}),
+      timeStyle: 'medium',
+    });
+    CLOCKS.set(kind, format);
+  }
+  return format;
+}
 /**
  * An ISO time as the reader's clock shows it: the time of day when it is
  * today, with the date when not (`10:42:07 AM`, `Nov 29, 2026, 10:42:07 AM`).
  */
 export function clock(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
-  return (at.toDateString() === now.toDateString() ? TIME_OF_DAY : DAY_AND_TIME).format(at);
+  return clockFormat(at.toDateString() === now.toDateString() ? 'time' : 'day').format(at);
 }
 
 /**

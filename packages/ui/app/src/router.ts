@@ -1,9 +1,12 @@
 /** The dashboard's pages, one URL each (history routing: links can be shared). */
 import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router';
-import ComparePage from './pages/ComparePage.vue';
-import OverviewPage from './pages/OverviewPage.vue';
-import RunPage from './pages/RunPage.vue';
-import RunsPage from './pages/RunsPage.vue';
+
+// Each page is its own chunk, loaded when first visited: a first visit to the
+// run list parses no chart library, and one to the overview no table's code.
+const RunsPage = () => import('./pages/RunsPage.vue');
+const RunPage = () => import('./pages/RunPage.vue');
+const ComparePage = () => import('./pages/ComparePage.vue');
+const OverviewPage = () => import('./pages/OverviewPage.vue');
 
 /**
  * The router of the dashboard: history routing under `runmeta ui` (its server

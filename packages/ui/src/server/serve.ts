@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { ACCEPT_STALE, AS_OF_HEADER, answerAge, STALE_HEADER } from '../api/answer-age.js';
 import { API_ROUTES, decodeQuery } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
@@ -19,6 +19,9 @@ import { hostGuard, readOnlyGuard } from './guards.js';
 
 /** Paths that name a static file rather than a page of the app. */
 const STATIC_FILE = /\.(?:js|mjs|css|map|png|svg|ico|jpe?g|gif|webp|woff2?|wasm|txt|html)$/i;
+
+/** A file Vite built and named by its content's hash (`assets/index-B80bSORh.js`). */
+const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+$/;
 
 /** The only address the server listens on. */
 const LOOPBACK = '127.0.0.1';
@@ -110,11 +113,20 @@ function app(options: UiServerOptions, port: () => number): Hono {
   );
   if (options.appDir) {
     const root = path.resolve(options.appDir);
-    server.use('*', serveStatic({ root }));
+    // Vite names each built asset by its content's hash, so a browser may keep
+    // it for good; the page itself is checked again each time, so a rebuilt
+    // dashboard is seen on the next load.
+    const onFound = (file: string, c: Context) => {
+      c.header(
+        'Cache-Control',
+        HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    };
+    server.use('*', serveStatic({ root, onFound }));
     // The app's own routes (`/runs/<id>`) load its page; a path that names a
     // static file (`/assets/old-hash.js`, `/favicon.ico`) that is not there is
     // a 404, not the page (a browser would refuse HTML as a script).
-    const page = serveStatic({ path: path.join(root, 'index.html') });
+    const page = serveStatic({ path: path.join(root, 'index.html'), onFound });
     server.get('*', (c, next) => (STATIC_FILE.test(c.req.path) ? next() : page(c, next)));
   }
   server.notFound((c) => c.json(refusal(`nothing at ${c.req.path}`, 'Open / instead'), 404));
