@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 export {
-  ACCEPT_STALE,
+  ANSWER_WAIT_HEADER,
   type AnswerAge,
+  type AnswerWait,
   AS_OF_HEADER,
   answerAge,
   STALE_HEADER,

@@ -155,7 +155,9 @@ describe('cacheAnswers', () => {
 
   it('answers quickly with the kept answer of before a write, marked stale, while the current one is asked once', async () => {
     const { api, asked } = counted();
-    const { current, quick } = cacheAnswers(api, { version: () => manager.dataVersion() });
+    const { current, quick, asking } = cacheAnswers(api, {
+      version: () => manager.dataVersion(),
+    });
     const events = (c: { cells: { events: number }[] }) =>
       c.cells.reduce((n, x) => n + x.events, 0);
 
@@ -181,10 +183,40 @@ describe('cacheAnswers', () => {
     expect(answerAge(now)?.stale).toBe(false);
     expect(events(now)).toBe(events(before) + 1);
     expect(plainEvents()).toBe(eventsBefore + 1);
-    // Kept now for this state: both faces answer it, unmarked.
+    // Kept now for this state: every face answers it, unmarked.
     expect(await quick.coverage({ status: 'failed' })).toBe(now);
+    expect(await asking.coverage({ status: 'failed' })).toBe(now);
     expect(answerAge(now)?.stale).toBe(false);
     expect(asked.coverage).toBe(2);
+
+    // A write between the quick answer and the page's follow-up: the follow-up
+    // waits for the asking under way rather than starting another behind it.
+    writeRun('cache-probe-quick-2');
+    expect(answerAge(await quick.coverage({ status: 'failed' }))?.stale).toBe(true);
+    expect(asked.coverage).toBe(3);
+    writeRun('cache-probe-quick-3');
+    const awaited = await asking.coverage({ status: 'failed' });
+    expect(asked.coverage).toBe(3);
+    expect(events(awaited)).toBeGreaterThanOrEqual(events(now) + 1);
+    // The current face, though, answers of the database as it is now.
+    const latest = await current.coverage({ status: 'failed' });
+    expect(events(latest)).toBe(events(now) + 2);
+    expect(asked.coverage).toBe(4);
+  });
+
+  it('copies a kept answer as its own kind when it marks it stale', async () => {
+    const real = createRunsApi(manager);
+    const api = { ...real, list: async () => [1, 2, 3] } as unknown as RunsApi;
+    const { current, quick } = cacheAnswers(api, {
+      version: () => manager.dataVersion(),
+      methods: ['list'],
+    });
+    await current.list();
+    writeRun('cache-probe-array');
+    const kept = (await quick.list()) as unknown;
+    expect(answerAge(kept)?.stale).toBe(true);
+    expect(Array.isArray(kept)).toBe(true);
+    expect(kept).toEqual([1, 2, 3]);
   });
 
   it('keeps the older answer when asking the current one fails: the current face hears the refusal', async () => {

@@ -41,7 +41,7 @@ export interface DashboardOptions {
    * test may write to it meanwhile). Default: `createRunsApi` of a plain
    * read-only manager.
    */
-  apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'quickApi'>;
+  apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'kept'>;
 }
 
 /** Register the hooks of a dashboard test file; the fields are set once they have run. */

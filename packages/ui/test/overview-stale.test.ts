@@ -13,8 +13,10 @@ import { createRunsApi, type RunsApi } from '../src/index.js';
 import { cacheAnswers } from '../src/server.js';
 import { output, useDashboard } from './dashboard.js';
 
-/** While set, coverage answers wait for it. */
+/** While set, coverage and summary answers wait for it. */
 let hold: Promise<void> | null = null;
+/** While true, coverage is refused (as a database that became unreadable would be). */
+let refuse = false;
 
 const d = useDashboard({
   apis: (manager) => {
@@ -23,13 +25,37 @@ const d = useDashboard({
       ...real,
       coverage: async (filter) => {
         await hold;
+        if (refuse) throw new Error('database disk image is malformed');
         return real.coverage(filter);
       },
+      summarize: async (options) => {
+        await hold;
+        return real.summarize(options);
+      },
     };
-    const { current, quick } = cacheAnswers(api, { version: () => manager.dataVersion() });
-    return { api: current, quickApi: quick };
+    const kept = cacheAnswers(api, { version: () => manager.dataVersion() });
+    return { api: kept.current, kept };
   },
 });
+
+const runs = () => d.plain<{ n: number }>('SELECT count(*) AS n FROM runs')[0]!.n;
+
+/** A simulation commits a run of `template`, with one M3 event. */
+function write(runId: string, template: string): void {
+  const db = new BetterSqlite3(d.file);
+  try {
+    db.exec('BEGIN');
+    db.prepare(
+      "INSERT INTO runs (run_id, template_id, status, started_at, causal_mode) VALUES (?, ?, 'running', '2025-11-02T10:00:00Z', 'pearl')",
+    ).run(runId, template);
+    db.prepare(
+      "INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp) VALUES (?, 'M3', 'probe', '2025-11-02T10:00:01Z')",
+    ).run(runId);
+    db.exec('COMMIT');
+  } finally {
+    db.close();
+  }
+}
 
 const coverageTiming = () => d.page.locator('[data-test="coverage"] header [data-ms]');
 const matrixRow = (template: string) =>
@@ -45,16 +71,13 @@ describe('the overview after a write', () => {
     const before = templates();
     expect(await d.page.locator('[data-test="coverage"] tbody tr').count()).toBe(before);
 
-    // A simulation commits a run of a new template, with one mechanism event.
-    const db = new BetterSqlite3(d.file);
-    db.exec(`BEGIN;
-      INSERT INTO runs (run_id, template_id, status, started_at, causal_mode)
-        VALUES ('stale-probe', 'stale_probe', 'running', '2025-11-02T10:00:00Z', 'pearl');
-      INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp)
-        VALUES ('stale-probe', 'M3', 'probe', '2025-11-02T10:00:01Z');
-      COMMIT;`);
-    db.close();
+    const runsBefore = runs();
+    expect(await d.page.locator('[data-test="kpis"]').textContent()).toContain(
+      runsBefore.toLocaleString('en-US'),
+    );
+    write('stale-probe', 'stale_probe');
     expect(templates()).toBe(before + 1);
+    expect(runs()).toBe(runsBefore + 1);
 
     let release = () => {};
     hold = new Promise((resolve) => {
@@ -66,11 +89,11 @@ describe('the overview after a write', () => {
     expect(await coverageTiming().textContent()).toMatch(/^as of .+: updating…$/);
     expect(await d.page.locator('[data-test="coverage"] tbody tr').count()).toBe(before);
     expect(await matrixRow('stale_probe').count()).toBe(0);
-    // The key figures were not held: they are already of the file as it is now.
-    const runs = d.plain<{ n: number }>('SELECT count(*) AS n FROM runs')[0]!.n;
-    await expect
-      .poll(() => d.page.locator('[data-test="kpis"]').textContent())
-      .toContain(runs.toLocaleString('en-US'));
+    // The key figures too: the runs before the write, dimmed and said to be of then.
+    const kpis = d.page.locator('[data-test="kpis"]');
+    await expect.poll(() => kpis.getAttribute('data-stale')).toBe('true');
+    expect(await kpis.textContent()).toContain(runsBefore.toLocaleString('en-US'));
+    expect(await kpis.textContent()).toMatch(/as of .+: updating…/);
     await d.page.screenshot({ path: path.join(output, 'overview-updating.png'), fullPage: true });
     await d.page
       .locator('[data-test="coverage"]')
@@ -80,11 +103,35 @@ describe('the overview after a write', () => {
     hold = null;
     await expect.poll(() => coverageTiming().getAttribute('data-stale')).toBe('false');
     expect(await coverageTiming().textContent()).toMatch(/^answered in \d+ ms$/);
+    await expect.poll(() => kpis.getAttribute('data-stale')).toBe('false');
+    expect(await kpis.textContent()).toContain(runs().toLocaleString('en-US'));
+    expect(await kpis.textContent()).not.toContain('as of');
     expect(await d.page.locator('[data-test="coverage"] tbody tr').count()).toBe(before + 1);
     // One run of the new template, which used M3: 100% in its M3 cell, its runs 1.
     const row = matrixRow('stale_probe');
     expect(await row.locator('td').first().textContent()).toBe('1');
     expect(await row.locator('td[title^="M3:"]').textContent()).toBe('100%');
     expect(d.consoleErrors).toEqual([]);
+  });
+
+  it('takes the kept answer away when the current one is refused: nothing old is shown unmarked', async () => {
+    await d.page.goto(`${d.server.url}/overview`);
+    await expect.poll(() => coverageTiming().getAttribute('data-stale')).toBe('false');
+    write('refused-probe', 'refused_probe');
+    let release = () => {};
+    hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    refuse = true;
+    await d.page.reload();
+    await expect.poll(() => coverageTiming().getAttribute('data-stale')).toBe('true');
+    release();
+    hold = null;
+    await expect.poll(() => coverageTiming().textContent()).toMatch(/^failed after \d+ ms$/);
+    expect(await coverageTiming().getAttribute('data-stale')).toBe('false');
+    expect(await d.page.locator('[data-test="coverage"] table').count()).toBe(0);
+    expect(await d.page.locator('[data-test="coverage"]').textContent()).toContain('Not answered');
+    expect(await d.page.getByText('database disk image is malformed').count()).toBeGreaterThan(0);
+    refuse = false;
   });
 });

@@ -87,8 +87,9 @@ export const run: CommandRun = async (ctx, _args, options) => {
     // Answers that read every run are kept per state of the file (this
     // process's own read-only connection tells when anyone commits), and the
     // overview's are asked now, so its first visit finds them. After a write
-    // the pages get the kept answer at once, marked with its time, while the
-    // current one is asked (the quick face); the JSON API waits for it.
+    // the pages get the kept answer at once, marked with its time, then wait
+    // for the one being asked (the quick and asking faces); the JSON API
+    // waits for the current answer.
     const answers = cacheAnswers(api, { version: () => manager.dataVersion() });
     if ((await manager.dataVersion()) !== null) warmOverview(answers.current);
     else if (ctx.location.directory !== null) {
@@ -101,7 +102,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
     try {
       server = await startUiServer({
         api: answers.current,
-        quickApi: answers.quick,
+        kept: answers,
         port: options.port as number | undefined,
         appDir: APP_DIR,
       });

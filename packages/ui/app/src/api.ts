@@ -4,12 +4,17 @@ import type { RunsApi } from '../../src/api/runs-api';
 
 export const RUNS_API: InjectionKey<RunsApi> = Symbol('runsApi');
 /**
- * A RunsApi that may answer at once with an answer kept of an older state of
- * the database, marked stale (`answerAge`): the `runmeta ui` server's. Whoever
- * mounts the app without one (the in-page playground, whose answers are always
- * current) gets {@link RUNS_API}'s.
+ * The same questions asked to be answered at once from an answer kept of an
+ * older state of the database, marked stale (`quick`), and then the answer
+ * being asked meanwhile (`asking`): the `runmeta ui` server's (see
+ * `AnswerWait`). Whoever mounts the app without them (the in-page playground,
+ * whose answers are always current) gets {@link RUNS_API}'s for both.
  */
-export const QUICK_RUNS_API: InjectionKey<RunsApi> = Symbol('quickRunsApi');
+export interface KeptRunsApis {
+  quick: RunsApi;
+  asking: RunsApi;
+}
+export const KEPT_RUNS_APIS: InjectionKey<KeptRunsApis> = Symbol('keptRunsApis');
 
 /** The provided RunsApi (a page mounted without one is a bug: say so). */
 export function useRunsApi(): RunsApi {
@@ -18,7 +23,10 @@ export function useRunsApi(): RunsApi {
   return api;
 }
 
-/** The provided quick RunsApi, else the RunsApi itself. */
-export function useQuickRunsApi(): RunsApi {
-  return inject(QUICK_RUNS_API, null) ?? useRunsApi();
+/** The provided quick and asking RunsApis, else the RunsApi itself for both. */
+export function useKeptRunsApis(): KeptRunsApis {
+  const kept = inject(KEPT_RUNS_APIS, null);
+  if (kept) return kept;
+  const api = useRunsApi();
+  return { quick: api, asking: api };
 }

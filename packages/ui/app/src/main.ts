@@ -5,12 +5,15 @@
 import { createApp } from 'vue';
 import { createHttpRunsApi } from '../../src/api/http-client';
 import App from './App.vue';
-import { QUICK_RUNS_API, RUNS_API } from './api';
+import { KEPT_RUNS_APIS, RUNS_API } from './api';
 import { createDashboardRouter } from './router';
 import './style.css';
 
 createApp(App)
   .provide(RUNS_API, createHttpRunsApi())
-  .provide(QUICK_RUNS_API, createHttpRunsApi({ acceptStale: true }))
+  .provide(KEPT_RUNS_APIS, {
+    quick: createHttpRunsApi({ wait: 'quick' }),
+    asking: createHttpRunsApi({ wait: 'asking' }),
+  })
   .use(createDashboardRouter())
   .mount('#app');

@@ -25,6 +25,15 @@ export function createDashboardRouter(history: RouterHistory = createWebHistory(
       { path: '/:rest(.*)*', redirect: '/runs' },
     ],
   });
+  // A page's code that cannot be loaded any more (the tab outlived the
+  // dashboard it came from: runmeta ui was upgraded or rebuilt) is had by
+  // loading the page anew, with the current dashboard's files.
+  router.onError((error: unknown, to) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/dynamically imported module|module script failed|Unable to preload/i.test(message)) {
+      window.location.assign(to.fullPath);
+    }
+  });
   // Each page names itself in the tab and the history list.
   router.afterEach((to) => {
     const title = typeof to.meta.title === 'string' ? to.meta.title : null;

@@ -18,18 +18,32 @@
 export interface AnswerAge {
   /** When its question was asked of the database (ISO time): it is the data as it was then. */
   asOf: string;
-  /** Someone has written since: a current answer is being asked. */
+  /** Someone has written since: the answer is of an older state than the one asked about. */
   stale: boolean;
 }
 
-/** HTTP: the request header (and value) that accepts an answer kept of an older state. */
-export const ACCEPT_STALE = { name: 'Cache-Control', value: 'max-stale' } as const;
+/**
+ * Which answer a caller waits for:
+ * - `current` (the default): an answer of the database as it is now;
+ * - `quick`: at once, an answer kept of an older state when that is what is
+ *   kept (marked stale), while the current one is asked;
+ * - `asking`: the answer being asked since a `quick` one said it was stale,
+ *   when it comes (it is of the database as it was when that asking began);
+ *   when none is being asked, as `current`.
+ */
+export type AnswerWait = 'current' | 'quick' | 'asking';
+/** HTTP: the request header naming the {@link AnswerWait} (absent: `current`). */
+export const ANSWER_WAIT_HEADER = 'RunMeta-Answer';
 /** HTTP: the response header with {@link AnswerAge.asOf}. */
 export const AS_OF_HEADER = 'RunMeta-As-Of';
 /** HTTP: the response header with {@link AnswerAge.stale} (`true` or `false`). */
 export const STALE_HEADER = 'RunMeta-Stale';
 
-const ages = new WeakMap<object, AnswerAge>();
+// One registry however many copies of this module a page bundles.
+const REGISTRY = Symbol.for('runmeta.answerAges');
+const shared = globalThis as Record<symbol, WeakMap<object, AnswerAge> | undefined>;
+shared[REGISTRY] ??= new WeakMap<object, AnswerAge>();
+const ages = shared[REGISTRY];
 
 /**
  * `answer` said to be of `age`. An answer that is not an object cannot carry

@@ -5,7 +5,13 @@
  *
  * @packageDocumentation
  */
-import { ACCEPT_STALE, AS_OF_HEADER, STALE_HEADER, withAge } from './answer-age.js';
+import {
+  ANSWER_WAIT_HEADER,
+  type AnswerWait,
+  AS_OF_HEADER,
+  STALE_HEADER,
+  withAge,
+} from './answer-age.js';
 import { API_ROUTES, type ApiRoute, encodeQuery } from './routes.js';
 import type { RunsApi } from './runs-api.js';
 import type { ApiErrorBody } from './wire.js';
@@ -38,11 +44,12 @@ export interface HttpRunsApiOptions {
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
   /**
-   * Accept an answer the server kept of an older state of the database, at
-   * once, while it asks the current one (default false: wait for the current
-   * one). Such an answer says so: `answerAge(answer)?.stale`.
+   * Which answer to wait for (default `current`). With `quick` the server may
+   * answer at once with an answer it kept of an older state of the database,
+   * which says so (`answerAge(answer)?.stale`), while it asks the current one;
+   * `asking` then waits for that one.
    */
-  acceptStale?: boolean;
+  wait?: AnswerWait;
 }
 
 /**
@@ -59,7 +66,7 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
     options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.acceptStale) headers[ACCEPT_STALE.name] = ACCEPT_STALE.value;
+  if (options.wait && options.wait !== 'current') headers[ANSWER_WAIT_HEADER] = options.wait;
   const call = <K extends keyof RunsApi>(route: ApiRoute<K>): RunsApi[K] =>
     (async (...args: Parameters<RunsApi[K]>) => {
       const url = `${base}${route.path}?${encodeQuery(route.query(...args))}`;

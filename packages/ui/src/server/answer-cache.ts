@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { withAge } from '../api/answer-age.js';
+import { type AnswerWait, withAge } from '../api/answer-age.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { HEAVY_QUESTIONS } from './worker-pool.js';
 
@@ -33,11 +33,15 @@ export interface AnswerCacheOptions {
    * run); each must take one options object, as those do.
    */
   methods?: readonly Method[];
-  /** How many questions' answers are kept (default 64); the least recently asked go first. */
+  /**
+   * How many questions' answers are kept (default 64); the least recently
+   * asked go first. Each question keeps one answer (the latest it was given)
+   * across writes, so memory holds at most this many answers.
+   */
   size?: number;
 }
 
-/** What {@link cacheAnswers} returns: two faces of the same kept answers. */
+/** What {@link cacheAnswers} returns: three faces of the same kept answers (see {@link AnswerWait}). */
 export interface KeptAnswers<T extends RunsApi> {
   /** Answers of the database as it is now: kept while nobody writes, asked again after a write. */
   current: T;
@@ -48,6 +52,15 @@ export interface KeptAnswers<T extends RunsApi> {
    * asked waits for its answer, as with {@link KeptAnswers.current}.
    */
   quick: T;
+  /**
+   * The answer being asked since a {@link KeptAnswers.quick} one was stale,
+   * when it comes — even if someone wrote again meanwhile (it is of the
+   * database as it was when that asking began, as its `asOf` says); when none
+   * is being asked, as {@link KeptAnswers.current}. What a page asks after a
+   * stale answer, so it waits for the asking already under way rather than
+   * starting another behind it.
+   */
+  asking: T;
 }
 
 /** An answer asked of one state of the database. */
@@ -65,6 +78,13 @@ interface Entry {
   pending?: Asking;
 }
 
+/** A shallow copy of an answer, of its own kind (an array stays an array, a class instance its class). */
+function copyOf(value: object): object {
+  return Array.isArray(value)
+    ? [...value]
+    : Object.assign(Object.create(Object.getPrototypeOf(value) as object | null) as object, value);
+}
+
 /** `value` as JSON with object keys sorted: the same question is the same key, whatever its key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -77,16 +97,17 @@ function canonical(value: unknown): string {
 /**
  * `api`'s answers to `options.methods` kept per state of the database
  * (`options.version()`): {@link KeptAnswers.current} waits for an answer of
- * the current state, {@link KeptAnswers.quick} takes a kept older one at once.
+ * the current state, {@link KeptAnswers.quick} takes a kept older one at once,
+ * {@link KeptAnswers.asking} waits for the answer being asked.
  * Questions asked again while the first is still being answered share its
  * answer; a refusal is not kept. Every other method, and `close`, pass through.
  *
  * @example
  * ```ts
- * const { current, quick } = cacheAnswers(createWorkerRunsApi({ size: 2, start }), {
+ * const kept = cacheAnswers(createWorkerRunsApi({ size: 2, start }), {
  *   version: () => manager.dataVersion(),
  * });
- * await startUiServer({ api: current, quickApi: quick });
+ * await startUiServer({ api: kept.current, kept });
  * ```
  */
 export function cacheAnswers<T extends RunsApi>(
@@ -119,7 +140,7 @@ export function cacheAnswers<T extends RunsApi>(
     return asking;
   };
 
-  const ask = async (method: Method, args: unknown[], quick: boolean): Promise<unknown> => {
+  const ask = async (method: Method, args: unknown[], wait: AnswerWait): Promise<unknown> => {
     const call = () => (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     // A state that cannot be read keeps nothing: the question is asked as if uncached.
     const version = await options.version().catch(() => null);
@@ -133,22 +154,27 @@ export function cacheAnswers<T extends RunsApi>(
 
     const { settled, pending } = entry;
     if (settled?.version === version) return settled.value;
+    if (wait === 'asking' && pending) return pending.answer;
     const current = pending?.version === version ? pending : refresh(entry, call, version);
-    if (quick && settled && typeof settled.value === 'object' && settled.value !== null) {
+    if (
+      wait === 'quick' &&
+      settled &&
+      typeof settled.value === 'object' &&
+      settled.value !== null
+    ) {
       // The kept answer of an older state, at once and said to be so; the
       // current one is being asked for whoever asks next. A copy carries the
       // mark, so the kept answer itself stays unmarked for its own state.
       current.answer.catch(() => {}); // its asker (if any) hears a refusal; this one does not
-      return withAge({ ...settled.value }, { asOf: settled.asOf, stale: true });
+      return withAge(copyOf(settled.value), { asOf: settled.asOf, stale: true });
     }
     return current.answer;
   };
 
-  const face = (quick: boolean): T => {
+  const face = (wait: AnswerWait): T => {
     const wrapped = { ...api } as Record<string, unknown>;
-    for (const method of methods)
-      wrapped[method] = (...args: unknown[]) => ask(method, args, quick);
+    for (const method of methods) wrapped[method] = (...args: unknown[]) => ask(method, args, wait);
     return wrapped as T;
   };
-  return { current: face(false), quick: face(true) };
+  return { current: face('current'), quick: face('quick'), asking: face('asking') };
 }

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
-import { ACCEPT_STALE, AS_OF_HEADER, answerAge, STALE_HEADER } from '../api/answer-age.js';
+import {
+  ANSWER_WAIT_HEADER,
+  type AnswerWait,
+  AS_OF_HEADER,
+  answerAge,
+  STALE_HEADER,
+} from '../api/answer-age.js';
 import { API_ROUTES, decodeQuery } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { answerJson, errorAnswer, refusal } from '../api/wire.js';
@@ -20,8 +26,8 @@ import { hostGuard, readOnlyGuard } from './guards.js';
 /** Paths that name a static file rather than a page of the app. */
 const STATIC_FILE = /\.(?:js|mjs|css|map|png|svg|ico|jpe?g|gif|webp|woff2?|wasm|txt|html)$/i;
 
-/** A file Vite built and named by its content's hash (`assets/index-B80bSORh.js`). */
-const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+$/;
+/** A file Vite built and named by its content's hash, relative to the app (`assets/index-B80bSORh.js`). */
+const HASHED_ASSET = /^assets[\\/][\w.-]+-[\w-]{8}\.(?:js|css|wasm)$/;
 
 /** The only address the server listens on. */
 const LOOPBACK = '127.0.0.1';
@@ -31,12 +37,13 @@ export interface UiServerOptions {
   /** Answers the API's questions (see `createRunsApi`). */
   api: RunsApi;
   /**
-   * Answers a request that accepts an answer of an older state of the
-   * database (`Cache-Control: max-stale`): `cacheAnswers(…).quick`. Absent:
-   * {@link UiServerOptions.api} answers every request. Either way an answer
-   * whose age is known says it in the `RunMeta-As-Of` and `RunMeta-Stale` headers.
+   * Answer a request whose `RunMeta-Answer` header is `quick` or `asking`
+   * (see `AnswerWait`): `cacheAnswers(…)`. Absent: {@link UiServerOptions.api}
+   * answers every request. An answer whose age is known (a kept question's,
+   * on a database whose state can be read) says it in the `RunMeta-As-Of`
+   * and `RunMeta-Stale` headers.
    */
-  quickApi?: RunsApi;
+  kept?: { readonly quick: RunsApi; readonly asking: RunsApi };
   /** Port on 127.0.0.1 (default {@link DEFAULT_UI_PORT}); 0 takes any free one. */
   port?: number;
   /**
@@ -84,8 +91,14 @@ function app(options: UiServerOptions, port: () => number): Hono {
       c.header('Cache-Control', 'no-store');
       try {
         const query = decodeQuery(new URL(c.req.url).searchParams);
-        const stale = c.req.header(ACCEPT_STALE.name)?.includes(ACCEPT_STALE.value);
-        const value = await route.answer((stale && options.quickApi) || options.api, query);
+        const wait = c.req.header(ANSWER_WAIT_HEADER)?.trim().toLowerCase() as
+          | AnswerWait
+          | undefined;
+        const api =
+          options.kept && (wait === 'quick' || wait === 'asking')
+            ? options.kept[wait]
+            : options.api;
+        const value = await route.answer(api, query);
         const age = answerAge(value);
         if (age) {
           c.header(AS_OF_HEADER, age.asOf);
@@ -117,10 +130,8 @@ function app(options: UiServerOptions, port: () => number): Hono {
     // it for good; the page itself is checked again each time, so a rebuilt
     // dashboard is seen on the next load.
     const onFound = (file: string, c: Context) => {
-      c.header(
-        'Cache-Control',
-        HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
+      const immutable = HASHED_ASSET.test(path.relative(root, file));
+      c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     };
     server.use('*', serveStatic({ root, onFound }));
     // The app's own routes (`/runs/<id>`) load its page; a path that names a
