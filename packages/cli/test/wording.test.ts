@@ -74,6 +74,19 @@ describe('hints name CLI flags and commands', () => {
     expectCliWords(result.stderr);
   });
 
+  it('no database at the path: how to name one, and how to make one', async () => {
+    const empty = path.join(dir, 'empty-folder');
+    (await import('node:fs')).mkdirSync(empty, { recursive: true });
+    const result = await cli('--db', path.join(empty, 'metadata', 'runs.db'), 'status');
+    expect(result.code).toBe(3);
+    expectCliWords(result.stderr);
+    expect(result.stderr).toContain('runs.db does not exist');
+    expect(result.stderr).toContain('--db <path>');
+    expect(result.stderr).toContain('runmeta demo');
+    expect(result.stderr).not.toContain('such as metadata/runs.db');
+    expect((await import('node:fs')).readdirSync(empty)).toEqual([]);
+  });
+
   it('a file that is not a database: Check --db, and no postgres:// advice', async () => {
     const junk = path.join(dir, 'junk.db');
     (await import('node:fs')).writeFileSync(junk, 'definitely not sqlite '.repeat(100));

@@ -87,5 +87,11 @@ export async function missingDatabaseError(
   } catch {
     // What is beside it cannot be read: the plain fact below still holds.
   }
-  return new NotADatabaseError(location, 'does not exist');
+  // Nothing beside it either: most often the wrong folder, or no database yet
+  // (the default path named nothing), so the advice names both ways out.
+  return new NotADatabaseError(location, 'does not exist', {
+    hint: 'Name an existing run database, or open this one for writing (without readOnly) to create it',
+    cliHint:
+      'Name your run database with --db <path> (or RUNMETA_DB), or create one: runmeta start records a first run, runmeta demo writes an example',
+  });
 }
