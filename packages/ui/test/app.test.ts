@@ -28,6 +28,19 @@ describe('the dashboard', () => {
     ).map((r) => r.run_id);
     expect(await listedIds()).toEqual(newest);
     await d.page.screenshot({ path: path.join(output, 'runs.png') });
+    // The default columns fit 1280 px: no sideways scroll hides the last one.
+    const fit = await d.page.evaluate(
+      `(() => { const t = document.querySelector('table[data-test="runs"]'); return [t.scrollWidth, t.parentElement.clientWidth]; })()`,
+    );
+    const [tableWidth, boxWidth] = fit as [number, number];
+    expect(tableWidth).toBeLessThanOrEqual(boxWidth);
+    // A time to the second; the stored text in its title.
+    const created = d.page
+      .locator('table[data-test="runs"] tbody tr')
+      .first()
+      .locator('td span[title]')
+      .nth(3);
+    expect(await created.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
 
     // Sort by cost, most expensive first: one click on the header.
     await d.page.locator('th button[data-sort="costUsd"]').click();
@@ -36,7 +49,10 @@ describe('the dashboard', () => {
       'SELECT run_id FROM runs ORDER BY cost_usd IS NULL, cost_usd DESC, run_id DESC',
     ).map((r) => r.run_id);
     await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
-    expect(await d.page.locator('th[aria-sort="descending"]').textContent()).toContain('costUsd');
+    // Headed by its sort key, as the URL names it; the field's name is its title.
+    const sorted = d.page.locator('th[aria-sort="descending"]');
+    expect((await sorted.textContent())?.trim()).toBe('cost ▼');
+    expect(await sorted.getAttribute('title')).toBe('costUsd');
 
     await d.page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));

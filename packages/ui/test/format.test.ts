@@ -1,6 +1,6 @@
 /** How the pages show values: amounts grouped, years as written, nothing as a dash. */
 import { describe, expect, it } from 'vitest';
-import { count, decimals, money, show } from '../app/src/format.js';
+import { cellText, clock, count, decimals, heading, money, show } from '../app/src/format.js';
 
 describe('show', () => {
   it('groups amounts but never years', () => {
@@ -30,5 +30,39 @@ describe('count, money and decimals', () => {
     expect(decimals(2).format(1.23456)).toBe('1.23');
     expect(decimals(5).format(1.23456)).toBe('1.23456');
     expect(decimals(2)).toBe(decimals(2));
+  });
+});
+
+describe('the run list', () => {
+  it('heads a column by its sort key where it has one, else by its field', () => {
+    expect(heading('costUsd')).toBe('cost');
+    expect(heading('llmCalls')).toBe('llm calls');
+    expect(heading('tokenBudgetCompliance')).toBe('compliance');
+    expect(heading('runId')).toBe('run id');
+    expect(heading('created')).toBe('created');
+    expect(heading('goal')).toBe('goal');
+    expect(heading('extra.summary')).toBe('extra.summary');
+  });
+
+  it("shows a time field's ISO time to the second, and anything else as show does", () => {
+    expect(cellText('2026-01-07T10:05:35.881152', 'created')).toBe('2026-01-07 10:05:35');
+    expect(cellText('2025-11-02T10:00:00Z', 'startedAt')).toBe('2025-11-02 10:00:00 UTC');
+    expect(cellText('2025-11-02 10:00:00.5+02:00', 'updated')).toBe('2025-11-02 10:00:00 +02:00');
+    expect(cellText('yesterday', 'created')).toBe('yesterday');
+    expect(cellText('2026-01-07T10:05:35.881152', 'goal')).toBe('2026-01-07T10:05:35.881152');
+    expect(cellText(1825, 'portalYear')).toBe('1825');
+    expect(cellText(null, 'created')).toBe('—');
+  });
+});
+
+describe('clock', () => {
+  it('shows the time of day today, and the date too on another day', () => {
+    const now = new Date(2026, 10, 30, 15, 0, 0);
+    const today = clock(new Date(2026, 10, 30, 9, 41, 7).toISOString(), now);
+    const earlier = clock(new Date(2026, 10, 29, 9, 41, 7).toISOString(), now);
+    expect(today).toMatch(/9:41:07/);
+    expect(today).not.toMatch(/2026/);
+    expect(earlier).toMatch(/9:41:07/);
+    expect(earlier).toMatch(/2026/);
   });
 });

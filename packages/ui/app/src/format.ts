@@ -24,6 +24,36 @@ export const SORT_KEY_OF_FIELD: ReadonlyMap<string, SortKey> = new Map(
   ]),
 );
 
+/**
+ * A field's column heading: its sort key where it has one, as `--sort` and the
+ * URL name it (`cost`, `llm calls`, `compliance`), else the field's own name.
+ * Short headings keep the default columns within 1280 px.
+ */
+export function heading(field: string): string {
+  return SORT_KEY_OF_FIELD.get(field)?.replaceAll('_', ' ') ?? field;
+}
+
+/** Fields whose values are times (`created`, `startedAt`…). */
+const TIME_FIELD = /^(?:created|updated)$|At$/;
+/** A stored ISO time: its date, its time to the second, and the rest (fraction, zone). */
+const ISO_TIME = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/;
+
+/**
+ * A value as a table cell shows it: {@link show}, with a time field's ISO
+ * time to the second (`2026-01-07 10:05:35`, `… UTC` for a `Z` time, its
+ * offset otherwise); the cell's title keeps the stored text.
+ */
+export function cellText(value: unknown, field: string): string {
+  if (typeof value === 'string' && TIME_FIELD.test(field)) {
+    const match = ISO_TIME.exec(value);
+    if (match) {
+      const [, day, time, zone] = match;
+      return `${day} ${time}${zone === undefined ? '' : zone === 'Z' ? ' UTC' : ` ${zone}`}`;
+    }
+  }
+  return show(value, field);
+}
+
 /** Fields the run list shows until other columns are chosen. */
 export const DEFAULT_FIELDS = [
   'runId',
