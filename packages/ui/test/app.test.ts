@@ -41,6 +41,17 @@ describe('the dashboard', () => {
       .locator('td span[title]')
       .nth(3);
     expect(await created.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    // A number's title is the stored value, unrounded.
+    const [{ cost_usd }] = plain<{ cost_usd: number }>(
+      'SELECT cost_usd FROM runs WHERE run_id = ?',
+      [newest[0]],
+    ) as [{ cost_usd: number }];
+    const costCell = d.page
+      .locator('table[data-test="runs"] tbody tr')
+      .first()
+      .locator('td.num span')
+      .first();
+    expect(await costCell.getAttribute('title')).toBe(String(cost_usd));
 
     // Sort by cost, most expensive first: one click on the header.
     await d.page.locator('th button[data-sort="costUsd"]').click();

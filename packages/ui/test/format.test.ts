@@ -1,6 +1,16 @@
 /** How the pages show values: amounts grouped, years as written, nothing as a dash. */
 import { describe, expect, it } from 'vitest';
-import { cellText, clock, count, decimals, heading, money, show } from '../app/src/format.js';
+import {
+  cellText,
+  clock,
+  count,
+  decimals,
+  heading,
+  isNumeric,
+  money,
+  show,
+  storedText,
+} from '../app/src/format.js';
 
 describe('show', () => {
   it('groups amounts but never years', () => {
@@ -52,6 +62,24 @@ describe('the run list', () => {
     expect(cellText('2026-01-07T10:05:35.881152', 'goal')).toBe('2026-01-07T10:05:35.881152');
     expect(cellText(1825, 'portalYear')).toBe('1825');
     expect(cellText(null, 'created')).toBe('—');
+  });
+});
+
+describe('a cell', () => {
+  it('is right-aligned for a number, and for none in a field of numbers', () => {
+    expect(isNumeric(0.2274, 'costUsd')).toBe(true);
+    expect(isNumeric(null, 'costUsd')).toBe(true);
+    expect(isNumeric(null, 'tokenBudgetCompliance')).toBe(true);
+    expect(isNumeric(null, 'templateId')).toBe(false);
+    expect(isNumeric(null, 'goal')).toBe(false);
+    expect(isNumeric('x')).toBe(false);
+  });
+
+  it('keeps the stored value in its title: unrounded, ungrouped', () => {
+    expect(storedText(0.067278)).toBe('0.067278');
+    expect(storedText(26911)).toBe('26911');
+    expect(storedText({ dialog: 2 })).toBe('{"dialog":2}');
+    expect(storedText(null)).toBe('');
   });
 });
 

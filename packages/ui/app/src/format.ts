@@ -156,9 +156,20 @@ export function show(value: unknown, field?: string): string {
   return String(value);
 }
 
-/** Whether a field's values are numbers (right-aligned). */
-export function isNumeric(value: unknown): boolean {
-  return typeof value === 'number';
+/**
+ * Whether a cell is a number's (right-aligned): a number, or none in a field
+ * whose sort key orders numbers (a running run's cost), so its dash lines up.
+ */
+export function isNumeric(value: unknown, field?: string): boolean {
+  if (typeof value === 'number') return true;
+  const key = field === undefined ? undefined : SORT_KEY_OF_FIELD.get(field);
+  return value == null && key !== undefined && SORT_KEYS[key].kind === 'number';
+}
+
+/** A value as stored, for a cell's title: numbers unrounded and ungrouped, objects as JSON, none empty. */
+export function storedText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** A route query value as a list (`?ids=a,b` or `?ids=a&ids=b`). */
