@@ -1,5 +1,11 @@
 /** The dashboard's pages, one URL each (history routing: links can be shared). */
-import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  type Router,
+  type RouterHistory,
+  START_LOCATION,
+} from 'vue-router';
 
 // Each page is its own chunk, loaded when first visited: a first visit to the
 // run list parses no chart library, and one to the overview no table's code.
@@ -27,10 +33,18 @@ export function createDashboardRouter(history: RouterHistory = createWebHistory(
   });
   // A page's code that cannot be loaded any more (the tab outlived the
   // dashboard it came from: runmeta ui was upgraded or rebuilt) is had by
-  // loading the page anew, with the current dashboard's files.
+  // loading the page anew, with the current dashboard's files. Vite says which
+  // failures those are (its `vite:preloadError`, with the error as payload).
+  // Only from a page already shown: a first load whose code is missing would
+  // otherwise load itself again and again.
+  const lostChunks = new WeakSet<object>();
+  window.addEventListener('vite:preloadError', (event) => {
+    const { payload } = event as Event & { payload?: unknown };
+    if (payload !== null && typeof payload === 'object') lostChunks.add(payload);
+  });
   router.onError((error: unknown, to) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/dynamically imported module|module script failed|Unable to preload/i.test(message)) {
+    const shown = router.currentRoute.value !== START_LOCATION;
+    if (shown && error !== null && typeof error === 'object' && lostChunks.has(error)) {
       window.location.assign(to.fullPath);
     }
   });
