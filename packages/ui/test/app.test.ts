@@ -105,6 +105,16 @@ describe('the dashboard', () => {
     await alert.waitFor();
     expect(await alert.locator('pre').textContent()).toMatch(/\^/);
     await d.page.screenshot({ path: path.join(output, 'runs-where-error.png') });
+
+    // An unknown column: the list of columns wraps within the note, nothing scrolls sideways.
+    await d.page.locator('input[name="where"]').fill('cost > 1');
+    await d.page.locator('input[name="where"]').press('Enter');
+    await expect.poll(() => alert.locator('strong').textContent()).toMatch(/unknown column "cost"/);
+    expect(await alert.locator('.advice').first().textContent()).toMatch(/^Columns: run_id/);
+    const [wide, room] = (await d.page.evaluate(
+      `(() => { const a = document.querySelector('[role="alert"]'); return [a.scrollWidth, a.clientWidth]; })()`,
+    )) as [number, number];
+    expect(wide).toBeLessThanOrEqual(room);
   });
 
   it('compares selected runs, with only the differences on demand', async () => {

@@ -5,10 +5,22 @@
  */
 import type { RunQueryFilter } from '@runmeta/core';
 import type { LocationQuery } from 'vue-router';
-import { textParam } from './format';
+import { textParam } from './format.js';
 
 /** The URL names of the filter, in the order the bar shows them. */
 export const FILTER_PARAMS = ['where', 'status', 'template', 'mode', 'since', 'until', 'archive'];
+
+/**
+ * The URL name of each option the pages pass whose SDK name differs
+ * (`templateId` is `?template=`), as {@link filterOf} and the run list's
+ * paging read them; an error about an option is told by this name.
+ */
+export const PARAM_OF_FIELD: Readonly<Record<string, string>> = {
+  templateId: 'template',
+  causalMode: 'mode',
+  includeArchive: 'archive',
+  cursor: 'after',
+};
 
 /**
  * `until` as the filter takes it: a day from the date picker includes that day

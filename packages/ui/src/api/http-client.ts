@@ -26,6 +26,8 @@ export class ApiError extends Error {
   readonly problem: string;
   /** What to do about it, when there is advice. */
   readonly hint: string | null;
+  /** The option a validation error rejected, in SDK words (`options.sort`), else null. */
+  readonly field: string | null;
 
   constructor(status: number, body: ApiErrorBody['error']) {
     super(body.hint ? `${body.problem}. ${body.hint}` : body.problem);
@@ -34,6 +36,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.problem = body.problem;
     this.hint = body.hint;
+    this.field = body.field ?? null;
   }
 }
 

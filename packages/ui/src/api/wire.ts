@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RunmetaError, RunNotFoundError } from '@runmeta/core';
+import { RunmetaError, RunNotFoundError, ValidationError } from '@runmeta/core';
 
 /** An answer as JSON text. */
 export function answerJson(value: unknown): string {
@@ -26,6 +26,11 @@ export interface ApiErrorBody {
     problem: string;
     /** What to do about it, when there is advice (a `--where` error ends with the filter and a caret under the fault). */
     hint: string | null;
+    /**
+     * The option a `ValidationError` rejected, as the SDK names it
+     * (`options.sort`, `filter.since`): a client can say it in its own words.
+     */
+    field?: string;
   };
 }
 
@@ -58,6 +63,7 @@ export function errorAnswer(error: unknown): { status: number; body: ApiErrorBod
           code: error.code,
           problem: error.problem,
           hint: error.hint ?? null,
+          ...(error instanceof ValidationError ? { field: error.field } : {}),
         },
       },
     };
