@@ -52,6 +52,8 @@ describe('the dashboard', () => {
       .locator('td.num span')
       .first();
     expect(await costCell.getAttribute('title')).toBe(String(cost_usd));
+    // Shown in dollars, as the overview shows costs.
+    expect(await costCell.textContent()).toMatch(/^\$\d/);
 
     // Sort by cost, most expensive first: one click on the header.
     await d.page.locator('th button[data-sort="costUsd"]').click();

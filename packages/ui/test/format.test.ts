@@ -20,6 +20,14 @@ describe('show', () => {
     expect(show(17431392, 'tokensUsed')).toBe('17,431,392');
   });
 
+  it('shows a cost in dollars, a tiny one to three significant digits', () => {
+    expect(show(0.01234, 'costUsd')).toBe('$0.0123');
+    expect(show(0.000123, 'costUsd')).toBe('$0.000123');
+    expect(show(0, 'costUsd')).toBe('$0');
+    expect(show(2.5, 'cost_usd')).toBe('$2.5');
+    expect(show(null, 'costUsd')).toBe('—');
+  });
+
   it('keeps small values readable, objects as JSON, and none as a dash', () => {
     expect(show(0.000123)).toBe('0.000123');
     expect(show({ dialog: 2 })).toBe('{"dialog":2}');
@@ -33,6 +41,8 @@ describe('count, money and decimals', () => {
     expect(count(1234567)).toBe('1,234,567');
     expect(money(0.01234)).toBe('$0.0123');
     expect(money(1234.5678)).toBe('$1,234.57');
+    expect(money(-0.5)).toBe('-$0.5');
+    expect(money(-12.345)).toBe('-$12.35');
     expect(show(Math.PI)).toBe('3.1416');
   });
 

@@ -102,8 +102,18 @@ const ROUNDED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 export const count = (value: number): string => GROUPED.format(value);
 
 const CENTS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-/** Dollars: four decimals under $10 (one run costs cents), two above. */
-export const money = (value: number): string => `$${(value < 10 ? ROUNDED : CENTS).format(value)}`;
+/**
+ * Dollars: four decimals under $10 (one run costs cents), two above, three
+ * significant digits under a cent (a tiny run is not $0); a loss as -$0.5.
+ */
+export const money = (value: number): string => {
+  const size = Math.abs(value);
+  const format = size > 0 && size < 0.01 ? SMALL : size < 10 ? ROUNDED : CENTS;
+  return `${value < 0 ? '-' : ''}$${format.format(size)}`;
+};
+
+/** Fields whose numbers are dollars (`costUsd`, an extra column `cost_usd`). */
+const MONEY_FIELD = /cost_?usd$/i;
 
 const WITH_DECIMALS = new Map<number, Intl.NumberFormat>();
 /** A formatter of at most `digits` decimals (0–20), made once per `digits`. */
@@ -141,12 +151,15 @@ export function clock(iso: string, now: Date = new Date()): string {
 /**
  * A value as text: numbers grouped and rounded for reading, objects as JSON,
  * none as a dash. A year (`portalYear`, `origin_year`) is a name, not an
- * amount: never grouped (1825, not 1,825).
+ * amount: never grouped (1825, not 1,825); a cost is in dollars ($0.0123).
  */
 export function show(value: unknown, field?: string): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number' && field !== undefined && /year$/i.test(field))
     return String(value);
+  if (typeof value === 'number' && field !== undefined && MONEY_FIELD.test(field)) {
+    return money(value);
+  }
   if (typeof value === 'number') {
     if (Number.isInteger(value)) return GROUPED.format(value);
     // Small values keep three significant digits instead of rounding to 0.
