@@ -178,6 +178,40 @@ describe('the dashboard', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('chooses columns by their headings, each naming the field it shows', async () => {
+    await d.page.goto(`${d.server.url}/runs?status=failed`);
+    const rows = d.page.locator('table[data-test="runs"] tbody tr');
+    await rows.first().waitFor();
+    await d.page.locator('details summary', { hasText: 'Columns' }).click();
+    const choice = (text: string) => d.page.locator('.choices label', { hasText: text });
+    expect(await choice('createdAt, else startedAt').textContent()).toMatch(/^\s*created\s/);
+    expect(await choice('(costUsd)').textContent()).toMatch(/^\s*cost\s/);
+    // A field of this file's runs, not shown by default: ticked, it is a column of the stored values.
+    await choice('errorMessage').locator('input').check();
+    await d.page.waitForURL(/cols=/);
+    expect(await d.page.locator('table[data-test="runs"] thead th').allTextContents()).toContain(
+      'errorMessage',
+    );
+    const id = (await rows.first().locator('a').first().textContent())!;
+    const [{ error_message }] = plain<{ error_message: string | null }>(
+      'SELECT error_message FROM runs WHERE run_id = ?',
+      [id],
+    ) as [{ error_message: string | null }];
+    expect(error_message).toBeTruthy(); // the newest failed run says why
+    expect(await rows.first().locator('td').last().locator('span').getAttribute('title')).toBe(
+      error_message,
+    );
+    // Unticked, the column goes, and the link keeps the choice.
+    await choice('(tokensUsed)').locator('input').uncheck();
+    await expect
+      .poll(() => new URL(d.page.url()).searchParams.get('cols'))
+      .not.toMatch(/tokensUsed/);
+    expect(
+      await d.page.locator('table[data-test="runs"] thead th').allTextContents(),
+    ).not.toContain('tokens');
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('fits a phone width, in the dark scheme too', async () => {
     await d.page.setViewportSize({ width: 390, height: 844 });
     await d.page.emulateMedia({ colorScheme: 'dark' });

@@ -11,10 +11,27 @@ export function fieldOf(column: string): string {
  * time is `created_at`, else `started_at`; its last update `updated_at`, else
  * `completed_at` (a deployed file has only the latter of each).
  */
-const DERIVED: Record<string, (run: Record<string, unknown>) => unknown> = {
-  created: (run) => run.createdAt ?? run.startedAt ?? null,
-  updated: (run) => run.updatedAt ?? run.completedAt ?? null,
+const DERIVED: Record<string, { of: (run: Record<string, unknown>) => unknown; from: string }> = {
+  created: {
+    of: (run) => run.createdAt ?? run.startedAt ?? null,
+    from: 'createdAt, else startedAt',
+  },
+  updated: {
+    of: (run) => run.updatedAt ?? run.completedAt ?? null,
+    from: 'updatedAt, else completedAt',
+  },
 };
+
+/**
+ * What the column chooser says beside a field's heading: the fields a derived
+ * one is read from (`createdAt, else startedAt`), or the field's own name where
+ * its heading is its sort key (`costUsd` beside `cost`); none otherwise.
+ */
+export function fieldNote(field: string): string | null {
+  const derived = DERIVED[field];
+  if (derived) return derived.from;
+  return heading(field) === field ? null : field;
+}
 
 /** The sort key (`cost`) that orders by a field (`costUsd`, or a derived `created`), if any. */
 export const SORT_KEY_OF_FIELD: ReadonlyMap<string, SortKey> = new Map(
@@ -83,7 +100,7 @@ export function fieldsOf(run: Record<string, unknown>): string[] {
 /** A field's value of a run (`extra.<column>` reads the extra columns). */
 export function fieldValue(run: Record<string, unknown>, field: string): unknown {
   const derived = DERIVED[field];
-  if (derived) return derived(run);
+  if (derived) return derived.of(run);
   if (field.startsWith('extra.')) {
     return ((run.extra ?? {}) as Record<string, unknown>)[field.slice(6)];
   }
