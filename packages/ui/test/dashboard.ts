@@ -42,6 +42,12 @@ export interface DashboardOptions {
    * read-only manager.
    */
   apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'kept'>;
+  /**
+   * The shared fixture to serve a copy of (default the 110-run v2 file). A v1
+   * file is migrated first, as a first open does: its runs move to the v1
+   * archive beside it (`runs_v1_archive.db`), the active database starts empty.
+   */
+  fixture?: string;
 }
 
 /** Register the hooks of a dashboard test file; the fields are set once they have run. */
@@ -59,7 +65,8 @@ export function useDashboard(options: DashboardOptions = {}): Dashboard {
       throw new Error('Build the dashboard first: `pnpm build` at the repository root');
     }
     d.dir = makeTempDir('ui-app');
-    file = d.file = copyFixture('deployed-v2-32col-110runs.db', d.dir);
+    file = d.file = copyFixture(options.fixture ?? 'deployed-v2-32col-110runs.db', d.dir);
+    if (options.fixture?.includes('-v1-')) await (await openRunDatabase(file)).close();
     manager = await openRunDatabase(file, { readOnly: true, live: options.apis !== undefined });
     const apis = options.apis?.(manager) ?? { api: createRunsApi(manager) };
     d.server = await startUiServer({ ...apis, port: 0, appDir });
