@@ -86,6 +86,16 @@ describe('the dashboard', () => {
     // Back undoes the filter, then the pages.
     await d.page.goBack();
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+
+    // A reloaded (or shared) second page says which rows it shows, and goes back to the first.
+    await d.page.reload();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    const position = d.page.locator('[data-test="position"]');
+    await expect.poll(() => position.textContent()).toContain(`rows 51–100 of ${byCost.length}`);
+    await d.page.getByRole('button', { name: 'First page' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await expect.poll(() => position.textContent()).toContain('rows 1–50');
+    expect(await d.page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
     expect(d.consoleErrors).toEqual([]);
   });
 
