@@ -101,6 +101,11 @@ describe('runmeta ui', () => {
       const coverage = await ask<Coverage>('/api/coverage');
       expect(eventsIn(coverage)).toBe(events());
       const eventsBefore = events();
+      // The state an open page compares: the same until someone writes.
+      type State = { version: string | null };
+      const state = await ask<State>('/api/state');
+      expect(state.version).not.toBeNull();
+      expect(await ask<State>('/api/state')).toEqual(state);
 
       plainRun(
         live,
@@ -109,6 +114,7 @@ describe('runmeta ui', () => {
          INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp)
            VALUES ('live-probe', 'M2', 'probe', '2025-11-02T10:00:01Z');`,
       );
+      expect((await ask<State>('/api/state')).version).not.toBe(state.version);
       // A page accepts the answer kept of before the write, at once and marked
       // stale; the current one is asked meanwhile. The JSON API alone waits for it.
       const quick = await fetch(`${ui.url}/api/coverage`, {

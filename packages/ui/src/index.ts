@@ -15,7 +15,12 @@ export {
   STALE_HEADER,
   withAge,
 } from './api/answer-age.js';
-export { ApiError, createHttpRunsApi, type HttpRunsApiOptions } from './api/http-client.js';
+export {
+  ApiError,
+  createHttpRunsApi,
+  databaseVersion,
+  type HttpRunsApiOptions,
+} from './api/http-client.js';
 export { createRunsApi } from './api/manager-api.js';
 export { type OverviewQuestions, overviewQuestions } from './api/overview-questions.js';
 export {
@@ -25,6 +30,7 @@ export {
   type ApiRoutes,
   decodeQuery,
   encodeQuery,
+  STATE_PATH,
 } from './api/routes.js';
 export type { RunDetail, RunDetailOptions, RunsApi } from './api/runs-api.js';
 export type { ApiErrorBody } from './api/wire.js';

@@ -41,7 +41,7 @@ export interface DashboardOptions {
    * test may write to it meanwhile). Default: `createRunsApi` of a plain
    * read-only manager.
    */
-  apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'kept'>;
+  apis?(manager: MetadataManager): Pick<UiServerOptions, 'api' | 'kept' | 'version'>;
   /**
    * The shared fixture to serve a copy of (default the 110-run v2 file). A v1
    * file is migrated first, as a first open does: its runs move to the v1

@@ -33,8 +33,9 @@ const d = useDashboard({
         return real.summarize(options);
       },
     };
-    const kept = cacheAnswers(api, { version: () => manager.dataVersion() });
-    return { api: kept.current, kept };
+    const version = () => manager.dataVersion();
+    const kept = cacheAnswers(api, { version });
+    return { api: kept.current, kept, version };
   },
 });
 
@@ -133,5 +134,26 @@ describe('the overview after a write', () => {
     expect(await d.page.locator('[data-test="coverage"]').textContent()).toContain('Not answered');
     expect(await d.page.getByText('database disk image is malformed').count()).toBeGreaterThan(0);
     refuse = false;
+  });
+
+  it('says when runs were written since the page was shown, and shows them at a click', async () => {
+    await d.page.goto(`${d.server.url}/runs`);
+    const heading = d.page.locator('h1');
+    await expect.poll(() => heading.textContent()).toContain(`(${runs()})`);
+    const notice = d.page.locator('[data-test="changed"]');
+    expect(await notice.count()).toBe(0);
+    write('run_99999999_notice', 'notice_probe'); // the newest id: first in the list
+    // The page asks the server's state every 5 s while shown.
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toContain('Runs were written since this page was shown');
+    await notice.getByRole('button', { name: 'Show them' }).click();
+    await expect.poll(() => heading.textContent()).toContain(`(${runs()})`);
+    expect(
+      await d.page
+        .locator('table[data-test="runs"] tbody tr', { hasText: 'run_99999999_notice' })
+        .count(),
+    ).toBe(1);
+    expect(await notice.count()).toBe(0);
+    expect(d.consoleErrors).toEqual([]);
   });
 });

@@ -103,6 +103,8 @@ export const run: CommandRun = async (ctx, _args, options) => {
       server = await startUiServer({
         api: answers.current,
         kept: answers,
+        // An open page asks it now and then, to say that runs were written since it was shown.
+        version: () => manager.dataVersion(),
         port: options.port as number | undefined,
         appDir: APP_DIR,
       });

@@ -9,7 +9,7 @@ export const ui: CommandSpec = {
   summary: 'Open a local dashboard of the runs in your browser (read-only)',
   description: `Serve a dashboard of the database on http://127.0.0.1:<port>/ until Ctrl-C: the run list with filters, --where, sort by any column and paging over any number of runs (/runs), one run with its events, assignments, validations and snapshot (/runs/<id>), runs side by side (/compare?ids=a,b), and what the runs add up to: runs and cost per day by status, compliance, fidelity, top templates and template × mechanism coverage (/overview). Every page's state is in its URL, so a link shows the same view.
 
-On a SQLite file it shows what a running simulation commits. The overview's answers are kept while nothing changes; after a write a page shows the last ones at once, dimmed and marked "as of <time>: updating…", until the new ones come.
+On a SQLite file it shows what a running simulation commits: an open page says "Runs were written since this page was shown" within a few seconds of a write, and shows them at a click. The overview's answers are kept while nothing changes; after a write a page shows the last ones at once, dimmed and marked "as of <time>: updating…", until the new ones come.
 
 It only reads: the database is opened read-only and the server accepts only GET. It listens on 127.0.0.1 alone and answers only requests addressed to 127.0.0.1:<port> or localhost:<port>, so neither another machine nor a web page on another site can read your runs through it.
 

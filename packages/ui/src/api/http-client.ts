@@ -12,7 +12,7 @@ import {
   STALE_HEADER,
   withAge,
 } from './answer-age.js';
-import { API_ROUTES, type ApiRoute, encodeQuery } from './routes.js';
+import { API_ROUTES, type ApiRoute, encodeQuery, STATE_PATH } from './routes.js';
 import type { RunsApi } from './runs-api.js';
 import type { ApiErrorBody } from './wire.js';
 
@@ -101,4 +101,24 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
     activity: call(API_ROUTES.activity),
     histogram: call(API_ROUTES.histogram),
   };
+}
+
+/**
+ * The database's state as the `runmeta ui` server at `options.baseUrl` (default
+ * the page's origin) tells it: a token that changes whenever anyone commits,
+ * or null where it cannot be told. A page compares two to know that runs were
+ * written meanwhile.
+ */
+export async function databaseVersion(
+  options: Pick<HttpRunsApiOptions, 'baseUrl' | 'fetch'> = {},
+): Promise<string | null> {
+  const base =
+    options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const response = await fetchImpl(`${base}${STATE_PATH}`, {
+    headers: { accept: 'application/json' },
+  });
+  if (!response.ok) return null;
+  const { version } = (await response.json()) as { version: string | null };
+  return version;
 }

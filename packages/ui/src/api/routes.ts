@@ -106,3 +106,11 @@ export function decodeQuery(params: URLSearchParams): ApiQuery {
   }
   return query;
 }
+
+/**
+ * `GET` path of the database's state: `{ "version": "…" }`, a token that
+ * changes whenever anyone commits (null where it cannot be told, as on
+ * PostgreSQL). A page asks it now and then to say that runs were written
+ * since it was shown.
+ */
+export const STATE_PATH = '/api/state';

@@ -17,7 +17,7 @@ import {
   answerAge,
   STALE_HEADER,
 } from '../api/answer-age.js';
-import { API_ROUTES, decodeQuery } from '../api/routes.js';
+import { API_ROUTES, decodeQuery, STATE_PATH } from '../api/routes.js';
 import type { RunsApi } from '../api/runs-api.js';
 import { answerJson, errorAnswer, refusal } from '../api/wire.js';
 import { DEFAULT_UI_PORT } from '../constants.js';
@@ -52,6 +52,12 @@ export interface UiServerOptions {
    * routes (`/runs/<id>`) load on a reload. Null or absent: the API alone.
    */
   appDir?: string | null;
+  /**
+   * The database's state, as {@link STATE_PATH} tells it: a token that changes
+   * whenever anyone commits (`MetadataManager.dataVersion` of a read-only,
+   * live manager). Absent, or a refusal: the state is `null`, never changing.
+   */
+  version?: () => Promise<string | null>;
   /** Told of each error the server answered with a 500 (default: written to stderr). */
   onError?: (error: unknown) => void;
 }
@@ -113,13 +119,16 @@ function app(options: UiServerOptions, port: () => number): Hono {
       }
     });
   }
+  server.get(STATE_PATH, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const version = options.version ? await options.version().catch(() => null) : null;
+    return c.json({ version });
+  });
   server.all('/api/*', (c) =>
     c.json(
       refusal(
         `no API route ${c.req.path}`,
-        `The routes are ${Object.values(API_ROUTES)
-          .map((r) => r.path)
-          .join(', ')}`,
+        `The routes are ${[...Object.values(API_ROUTES).map((r) => r.path), STATE_PATH].join(', ')}`,
       ),
       404,
     ),
