@@ -203,6 +203,49 @@ describe('times are compared as times', () => {
   );
 });
 
+describe('--where created and updated are the times runs are shown and sorted by', () => {
+  // The deployed 32-column file has no created_at or updated_at: its runs'
+  // times are started_at and completed_at, as the list and the dashboard show.
+  let db: string;
+  beforeAll(() => {
+    db = copyFixture(V2_32, path.join(dir, 'derived-times'));
+  });
+  const listed = async (where: string) => {
+    const result = await cli(['--db', db, '--json', 'runs', 'list', '--where', where]);
+    expect(result.code, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as { runId: string }[]).map((r) => r.runId).sort();
+  };
+  const plain = (sql: string, params: unknown[] = []) =>
+    plainAll(db, `SELECT run_id FROM runs WHERE ${sql}`, params)
+      .map((r) => String(r.run_id))
+      .sort();
+
+  it("created >= '2025-12-20' finds the runs started since, where created_at finds none", async () => {
+    const since = plain("julianday(started_at) >= julianday('2025-12-20')");
+    expect(since.length).toBeGreaterThan(0);
+    expect(await listed("created >= '2025-12-20'")).toEqual(since);
+    expect(await listed("created_at >= '2025-12-20'")).toEqual([]);
+    expect(await listed("updated < '2025-12-20' and created is not null")).toEqual(
+      plain("julianday(completed_at) < julianday('2025-12-20')"),
+    );
+    expect(await listed('updated is null')).toEqual(plain('completed_at IS NULL'));
+  });
+
+  it('takes a time only, and an unknown column lists created and updated first', async () => {
+    const number = await cli(['--db', db, 'runs', 'list', '--where', 'created > 5']);
+    expect(number.code).toBe(2);
+    expect(number.stderr).toMatch(
+      /^error: Invalid --where: created is a time: expected a quoted time/,
+    );
+    const typo = await cli(['--db', db, 'runs', 'list', '--where', "creatd > '2025-12-20'"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean created?');
+    expect(typo.stderr).toContain(
+      'Columns: created (created_at, else started_at), updated (updated_at, else completed_at), run_id',
+    );
+  });
+});
+
 describe('archive unions count a run once', () => {
   let db: string;
   let archive: string;

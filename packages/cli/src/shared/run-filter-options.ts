@@ -35,7 +35,7 @@ export const FILTER_OPTIONS: OptionSpec[] = [
 ];
 
 /** The `--where` language in one paragraph, for the commands that take it. */
-export const WHERE_HELP = `--where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd) and fidelity levels (fidelity.dialog >= 2). A filter holds at most ${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.depth} levels of parentheses and not, ${WHERE_LIMITS.values} values in its in (...) lists and ${WHERE_LIMITS.length} characters; a like pattern at most ${WHERE_LIMITS.patternLength} characters.`;
+export const WHERE_HELP = `--where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd), the creation and last-update times runs are listed by (created: created_at, else started_at; updated: updated_at, else completed_at) and fidelity levels (fidelity.dialog >= 2). A filter holds at most ${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.depth} levels of parentheses and not, ${WHERE_LIMITS.values} values in its in (...) lists and ${WHERE_LIMITS.length} characters; a like pattern at most ${WHERE_LIMITS.patternLength} characters.`;
 
 /** The filter the shared flags give. */
 export function filterFromOptions(options: Record<string, unknown>): RunQueryFilter {

@@ -15,6 +15,7 @@ import { ValidationError } from '../errors.js';
 import { RESOLUTION_LEVELS } from '../schema/enum-values.js';
 import { isWellFormedText } from '../schema/text.js';
 import { previewValue } from '../schema/validate.js';
+import { isDerivedTime } from './derived-times.js';
 import { WHERE_LIMITS } from './where-limit-values.js';
 
 const OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=']);
@@ -69,9 +70,10 @@ export function checkWhereTree(
     refuse(`a value must be a finite number, well-formed text or null (got ${previewValue(v)})`);
   };
   const field = (f: unknown) => {
-    const ref = f as { kind?: unknown; column?: unknown; level?: unknown } | null;
+    const ref = f as { kind?: unknown; column?: unknown; level?: unknown; name?: unknown } | null;
     if (ref?.kind === 'column' && typeof ref.column === 'string' && columnDefs.has(ref.column))
       return;
+    if (ref?.kind === 'time' && typeof ref.name === 'string' && isDerivedTime(ref.name)) return;
     if (ref?.kind === 'fidelity' && (RESOLUTION_LEVELS as readonly unknown[]).includes(ref.level))
       return;
     refuse(`unknown field ${previewValue(f)}`);

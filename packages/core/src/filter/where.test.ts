@@ -121,6 +121,22 @@ describe('parseWhere / compileWhere', () => {
     expect((error as WhereSyntaxError).exitCode).toBe(2);
   });
 
+  it('reads created and updated from the columns the table has, as times', () => {
+    const both = compile("created >= '2025-11-01' and updated is null", [
+      ...V2,
+      'started_at',
+      'completed_at',
+    ]);
+    expect(both.sql).toContain('COALESCE(');
+    expect(both.sql).toMatch(/"created_at".*"started_at"/);
+    expect(both.sql).toContain('(COALESCE("updated_at", "completed_at") IS NULL)');
+    expect(compile('updated is null').sql).toBe('("updated_at" IS NULL)'); // a v2 file's own columns
+    const started = compile("created < '2025-11-01'", ['run_id', 'started_at']);
+    expect(started.sql).not.toContain('created_at');
+    expect(started.sql).toContain('"started_at"');
+    expect(compile("created < '2025-11-01'", ['run_id']).sql).toBe('(NULL < ?)');
+  });
+
   it('keeps injection attempts inside parameters or rejects them', () => {
     const { sql, params } = compile("goal = 'x''; DROP TABLE runs; --'");
     expect(sql).toBe('("goal" = ?)');
@@ -238,6 +254,13 @@ describe('hostile filters: bounded, typed, pointing at the place', () => {
         op: '=',
         value: 1,
       },
+      {
+        kind: 'compare',
+        field: { kind: 'time', name: 'created_at) OR 1=1 --' },
+        op: '=',
+        value: 1,
+      },
+      { kind: 'compare', field: { kind: 'time', name: 'toString' }, op: '=', value: 1 },
       { kind: 'drop', field: column },
       { kind: 'in', field: column, values: 'abc', negated: false },
       { kind: 'in', field: column, values: [], negated: false },

@@ -9,8 +9,11 @@
  * fidelity.dialog >= 2 and error_message is not null
  * ```
  *
- * Fields are the known run columns (SQL or SDK names: `cost_usd` or `costUsd`)
- * and `fidelity.<level>` (a count in the fidelity distribution). Values are
+ * Fields are the known run columns (SQL or SDK names: `cost_usd` or `costUsd`),
+ * `created` and `updated` (a run's creation and last-update times as runmeta
+ * orders and shows them: created_at, else started_at; updated_at, else
+ * completed_at — a file migrated from v1 has only the latter of each) and
+ * `fidelity.<level>` (a count in the fidelity distribution). Values are
  * numbers, quoted strings, `true`/`false` and `null`. Every value becomes a `?`
  * parameter and every column a quoted identifier from the registry, so no text of
  * the filter ever reaches SQL as code.
@@ -25,6 +28,13 @@ import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
+import {
+  DERIVED_TIMES,
+  type DerivedTime,
+  derivedTimeExpression,
+  derivedTimeText,
+  isDerivedTime,
+} from './derived-times.js';
 import { type FoldedValues, storedValuesCondition } from './folded-values.js';
 import { WHERE_LIMITS } from './where-limit-values.js';
 import { checkWhereTree } from './where-limits.js';
@@ -39,8 +49,11 @@ export type WhereNode =
   | { kind: 'like'; field: FieldRef; pattern: string; negated: boolean }
   | { kind: 'null'; field: FieldRef; negated: boolean };
 
-/** A field in a filter: a runs column, or a fidelity level count. */
-export type FieldRef = { kind: 'column'; column: string } | { kind: 'fidelity'; level: string };
+/** A field in a filter: a runs column, a derived time (`created`, `updated`), or a fidelity level count. */
+export type FieldRef =
+  | { kind: 'column'; column: string }
+  | { kind: 'time'; name: DerivedTime }
+  | { kind: 'fidelity'; level: string };
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null', 'true', 'false']);
 const COLUMN_BY_NAME = new Map<string, ColumnDef>();
@@ -56,6 +69,11 @@ const COLUMN_DEFS = new Map(
 export const WHERE_COLUMNS: readonly string[] = (Object.values(RUN_COLUMNS) as ColumnDef[]).map(
   (column) => column.name,
 );
+
+/** The derived times, as an unknown column's list of columns names them first. */
+const DERIVED_TIMES_HELP = Object.entries(DERIVED_TIMES)
+  .map(([name, from]) => `${name} (${from.join(', else ')})`)
+  .join(', ');
 
 /** Edit distance, for "did you mean" on a misspelt column. */
 function distance(a: string, b: string): number {
@@ -77,15 +95,15 @@ function distance(a: string, b: string): number {
 /** The problem for an unknown column (with the closest name), and every valid one. */
 function unknownColumn(name: string): { problem: string; detail: string } {
   const lower = name.toLowerCase();
-  const names = [...COLUMN_BY_NAME.keys()];
+  const names = [...COLUMN_BY_NAME.keys(), ...Object.keys(DERIVED_TIMES)];
   const best = names
     .map((candidate) => ({ candidate, d: distance(lower, candidate) }))
     .filter(({ d }) => d <= Math.max(2, Math.floor(lower.length / 3)))
     .sort((a, b) => a.d - b.d)
-    .map(({ candidate }) => COLUMN_BY_NAME.get(candidate)!.name);
+    .map(({ candidate }) => COLUMN_BY_NAME.get(candidate)?.name ?? candidate);
   return {
     problem: `unknown column "${name}"${best.length ? ` (did you mean ${best[0]}?)` : ''}`,
-    detail: `Columns: ${WHERE_COLUMNS.join(', ')}, fidelity.<level>`,
+    detail: `Columns: ${DERIVED_TIMES_HELP}, ${WHERE_COLUMNS.join(', ')}, fidelity.<level>`,
   };
 }
 
@@ -227,6 +245,7 @@ export function parseWhereWithLandmarks(source: string): {
       }
       return { kind: 'fidelity', level };
     }
+    if (isDerivedTime(name)) return { kind: 'time', name };
     const column = COLUMN_BY_NAME.get(name);
     if (!column) {
       const { problem, detail } = unknownColumn(t.text);
@@ -243,6 +262,11 @@ export function parseWhereWithLandmarks(source: string): {
   const typedValue = (f: FieldRef): SqlValue => {
     const t = peek();
     const v = value();
+    if (v !== null && f.kind === 'time') {
+      const problem = typeof v === 'string' ? timeInputProblem(v) : 'expected a quoted time';
+      if (problem) fail(t, `${f.name} is a time: ${problem}`);
+      return v;
+    }
     const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
     if (v === null || !column) return v;
     if ((column.sqlType === 'INTEGER' || column.sqlType === 'REAL') && typeof v === 'string') {
@@ -403,6 +427,7 @@ export function compileWhere(
       params.push(json.param);
       return json.sql;
     }
+    if (f.kind === 'time') return derivedTimeExpression(f.name, columns, dialect, 'filter');
     if (!present.has(f.column)) return 'NULL';
     const column = COLUMN_DEFS.get(f.column);
     if (column?.time) return dialect.timeKey(quoteIdent(f.column));
@@ -411,11 +436,18 @@ export function compileWhere(
   };
   /** The column as stored (LIKE and IS NULL look at the text itself, not its time key). */
   const raw = (f: FieldRef): string =>
-    f.kind === 'column' ? (present.has(f.column) ? quoteIdent(f.column) : 'NULL') : ref(f);
+    f.kind === 'column'
+      ? present.has(f.column)
+        ? quoteIdent(f.column)
+        : 'NULL'
+      : f.kind === 'time'
+        ? derivedTimeText(f.name, columns)
+        : ref(f);
   /** A compared value as the column is compared: a time as its time key. */
   const param = (f: FieldRef, v: SqlValue): SqlValue => {
     const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
-    return column?.time && typeof v === 'string' ? parseTimeInput(v) : v;
+    const time = f.kind === 'time' || column?.time;
+    return time && typeof v === 'string' ? parseTimeInput(v) : v;
   };
   const walk = (n: WhereNode): string => {
     switch (n.kind) {

@@ -7,6 +7,7 @@ import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/reg
 import { decodeRow, withNulls } from '../columns/rows.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { selectSql } from '../columns/sql.js';
+import { derivedTimeExpression } from '../filter/derived-times.js';
 import { type FoldedValues, storedValuesCondition } from '../filter/folded-values.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
 import { sortMechanisms } from '../metrics/mechanisms.js';
@@ -31,12 +32,7 @@ export function createdExpression(
   dialect: SqlDialect = sqliteDialect,
   use: 'order' | 'filter' = 'order',
 ): string {
-  const parts = ['created_at', 'started_at']
-    .filter((c) => columns.includes(c))
-    .map((c) => dialect.timeKey(quoteIdent(c)));
-  if (use === 'order') parts.push("''");
-  if (parts.length === 0) return 'NULL';
-  return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
+  return derivedTimeExpression('created', columns, dialect, use);
 }
 
 /** Resolved filter, after validation. */

@@ -55,6 +55,15 @@ export const lenientReads = group('reads are lenient and lossless', {
     expect(
       (await filtered.getAllRuns({ where: "causal_mode like 'quant%'" })).map((r) => r.runId),
     ).toEqual(['odd', 'odd2']);
+    // `created` is the creation time runs are sorted by, compared as a time on every backend.
+    expect(
+      (await filtered.getAllRuns({ where: "created >= '2025-01-01T12:00:00+02:00'" })).map(
+        (r) => r.runId,
+      ),
+    ).toEqual(['odd2']);
+    expect(
+      (await filtered.getAllRuns({ where: "created < '2025-01-02'" })).map((r) => r.runId),
+    ).toEqual(['odd']);
     await filtered.close();
   },
   'keeps full precision in a deployed column added on first use': async ({ fresh }) => {
