@@ -30,6 +30,12 @@ const HistogramSchema = z.extend(RunQueryFilterSchema, {
   field: z.optional(z.enum(HISTOGRAM_FIELDS as [HistogramField, ...HistogramField[]])),
   /** About how many bins (default 20): the width is rounded to 1, 2, 2.5 or 5 × a power of ten. */
   bins: z.optional(z.int().check(z.gte(1), z.lte(MOST_HISTOGRAM_BINS))),
+  /**
+   * Where the bins end: values past it are counted in `above`, not binned, so
+   * a few outliers (a compliance of 158) do not squeeze every other run into
+   * one bin. The last bin ends at the first round edge at or past it.
+   */
+  upTo: z.optional(z.number().check(z.gte(-1e308), z.lte(1e308))),
 });
 
 /** What {@link runHistogram} takes: the field, about how many bins, and the filter of the runs. */
@@ -53,8 +59,13 @@ export interface RunHistogram {
   max: number | null;
   /** The width of every bin (0 when every value is the same). */
   width: number;
-  /** Consecutive bins from the one holding `min` to the one holding `max`, empty bins included. */
+  /**
+   * Consecutive bins from the one holding `min` to the one holding `max` (or
+   * to `upTo`, when given and below `max`), empty bins included.
+   */
   bins: HistogramBin[];
+  /** Runs whose value is past the last bin's end (only with `upTo`; else 0). */
+  above: number;
 }
 
 /** A round width near `raw`: 1, 2, 2.5 or 5 × a power of ten. */
@@ -115,7 +126,16 @@ export async function runHistogram(
   );
   const field = o.field ?? 'compliance';
   const column = SORT_KEYS[field].column;
-  const empty: RunHistogram = { field, column, runs: 0, min: null, max: null, width: 0, bins: [] };
+  const empty: RunHistogram = {
+    field,
+    column,
+    runs: 0,
+    min: null,
+    max: null,
+    width: 0,
+    bins: [],
+    above: 0,
+  };
   if (!f.view.columns.includes(column)) return empty;
   const c = quoteIdent(column);
   // Numbers only: text stored in the column (SQLite orders it after every
@@ -128,7 +148,9 @@ export async function runHistogram(
   const runs = Number(range?.n ?? 0);
   if (runs === 0) return empty;
   const [min, max] = [Number(range!.lo), Number(range!.hi)];
-  const edges = histogramEdges(min, max, o.bins ?? 20);
+  // Every value past `upTo`: no bin, all above.
+  if (o.upTo !== undefined && min > o.upTo) return { ...empty, runs, min, max, above: runs };
+  const edges = histogramEdges(min, Math.min(max, o.upTo ?? max), o.bins ?? 20);
   if (edges.length < 2) return { ...empty, runs, min, max };
   const count = edges.length - 1;
   // One sum per bin, each comparing against its own edges: the last bin also
@@ -145,5 +167,7 @@ export async function runHistogram(
   const bins = edges
     .slice(0, -1)
     .map((from, i) => ({ from, to: edges[i + 1]!, runs: Number(row?.[`b${i}`] ?? 0) }));
-  return { field, column, runs, min, max, width: edgeNumber(edges[1]! - edges[0]!), bins };
+  // What no bin holds is past the last one (every value is at or above the first edge).
+  const above = runs - bins.reduce((sum, bin) => sum + bin.runs, 0);
+  return { field, column, runs, min, max, width: edgeNumber(edges[1]! - edges[0]!), bins, above };
 }

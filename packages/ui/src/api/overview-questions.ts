@@ -19,6 +19,12 @@ import type { RunsApi } from './runs-api.js';
 
 /** The compliance histogram's bins. */
 const OVERVIEW_BINS = 20;
+/**
+ * Where the compliance bins end: three times the budget. Runs past it (a
+ * misrecorded budget gives 158) are one bar of their own, so they do not
+ * squeeze every other run into the first bin.
+ */
+export const COMPLIANCE_UP_TO = 3;
 
 /** The period the overview shows activity by when the URL names none. */
 export const DEFAULT_OVERVIEW_PERIOD: ActivityPeriodKind = 'day';
@@ -51,7 +57,13 @@ export function overviewQuestions(
 ): OverviewQuestions {
   return {
     summary: (api) => api.summarize({ ...filter, by: 'template' }),
-    histogram: (api) => api.histogram({ ...filter, field: 'compliance', bins: OVERVIEW_BINS }),
+    histogram: (api) =>
+      api.histogram({
+        ...filter,
+        field: 'compliance',
+        bins: OVERVIEW_BINS,
+        upTo: COMPLIANCE_UP_TO,
+      }),
     activity: (api) => api.activity({ ...filter, by }),
     coverage: (api) => api.coverage(activeOnly(filter)),
   };

@@ -261,6 +261,18 @@ export const questions = group('questions over many runs answer the same on ever
           values.filter((v) => v >= from && v < from + 0.5).length,
         ]),
       );
+      // Up to 1.2: bins of 0.1 end at the first edge past it; the rest are counted above.
+      const clipped = await runHistogram(manager, { field: 'compliance', bins: 10, upTo: 1.2 });
+      const last = clipped.bins.at(-1)!;
+      expect(last.to).toBeGreaterThanOrEqual(1.2);
+      expect(clipped.above).toBe(values.filter((v) => v > last.to).length);
+      expect(clipped.above).toBeGreaterThan(0);
+      expect(clipped.bins.reduce((n, b) => n + b.runs, 0) + clipped.above).toBe(values.length);
+      for (const b of clipped.bins) {
+        const inside = values.filter((v) => v >= b.from && (b === last ? v <= b.to : v < b.to));
+        expect([b.from, b.runs]).toEqual([b.from, inside.length]);
+      }
+      expect(histogram.above).toBe(0);
       const one = await runHistogram(manager, { field: 'cost', where: "template_id = 'gamma'" });
       expect(one.bins).toEqual([{ from: 0.5, to: 0.5, runs: 1 }]);
       await manager.close();
