@@ -142,6 +142,10 @@ describe('the overview', () => {
       return s + [c, f, r, o].reduce((t, x) => t + Number(x!.replaceAll(',', '')), 0);
     }, 0);
     expect(total).toBe(n);
+    // The run list, from the bar at the top, lists the same runs.
+    await d.page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click();
+    await d.page.waitForURL(/\/runs\?.*status=failed/);
+    await expect.poll(() => d.page.locator('h1').textContent()).toContain(`(${n})`);
     expect(d.consoleErrors).toEqual([]);
   });
 
