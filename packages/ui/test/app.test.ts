@@ -122,7 +122,9 @@ describe('the dashboard', () => {
     await d.page.locator('input[name="where"]').fill('cost > 1');
     await d.page.locator('input[name="where"]').press('Enter');
     await expect.poll(() => alert.locator('strong').textContent()).toMatch(/unknown column "cost"/);
-    expect(await alert.locator('.advice').first().textContent()).toMatch(/^Columns: created \(created_at, else started_at\), .*run_id/);
+    expect(await alert.locator('.advice').first().textContent()).toMatch(
+      /^Columns: created \(created_at, else started_at\), .*run_id/,
+    );
     const [wide, room] = (await d.page.evaluate(
       `(() => { const a = document.querySelector('[role="alert"]'); return [a.scrollWidth, a.clientWidth]; })()`,
     )) as [number, number];

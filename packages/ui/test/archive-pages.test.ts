@@ -43,6 +43,19 @@ describe('the dashboard over a v1 archive', () => {
     const headings = await d.page.locator('table[data-test="runs"] thead th').allTextContents();
     expect(headings.slice(1, 3).map((h) => h.replace(/ [▲▼]$/, ''))).toEqual(['run id', 'source']);
     expect(await rows.first().locator('td').nth(2).textContent()).toBe('archive');
+    // An archived run reports schema version 1.0 in a list, as on its own (SPEC §4).
+    const listed = (await (
+      await fetch(`${d.server.url}/api/runs?includeArchive=true&limit=5`)
+    ).json()) as { runs: { schemaVersion: string | null; source: string }[] };
+    expect(listed.runs.map((r) => [r.source, r.schemaVersion])).toEqual(
+      listed.runs.map(() => ['archive', '1.0']),
+    );
+    const v1Runs = (await (
+      await fetch(
+        `${d.server.url}/api/count?includeArchive=true&where=${encodeURIComponent("schema_version = '1.0'")}`,
+      )
+    ).json()) as number;
+    expect(v1Runs).toBe(n);
     expect(d.consoleErrors).toEqual([]);
   });
 

@@ -10,6 +10,7 @@
  *
  * @packageDocumentation
  */
+import { V1_SCHEMA_VERSION } from '../columns/registry.js';
 import { NotADatabaseError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { Database, Executor } from '../storage/database.js';
@@ -123,7 +124,11 @@ async function copyArchiveRuns(target: Executor, archive: OpenArchive): Promise<
   }
 }
 
-/** `SELECT` of `columns` (those `has` lacks as NULL) and the source's name, from `from`. */
+/**
+ * `SELECT` of `columns` (those `has` lacks as NULL) and the source's name, from
+ * `from`. The v1 archive has no `schema_version`: its runs report `1.0`
+ * (SPEC §4), in a list and a filter as in `getAllRuns`.
+ */
 function select(
   columns: readonly string[],
   has: readonly string[],
@@ -131,7 +136,11 @@ function select(
   from: string,
 ): string {
   const present = new Set(has);
-  const list = columns.map((c) => (present.has(c) ? quoteIdent(c) : `NULL AS ${quoteIdent(c)}`));
+  const missing = (c: string) =>
+    source === 'archive' && c === 'schema_version'
+      ? `'${V1_SCHEMA_VERSION}' AS ${quoteIdent(c)}`
+      : `NULL AS ${quoteIdent(c)}`;
+  const list = columns.map((c) => (present.has(c) ? quoteIdent(c) : missing(c)));
   return `SELECT ${list.join(', ')}, '${source}' AS "source" FROM ${from}`;
 }
 
