@@ -14,6 +14,7 @@ import {
   makeTempDir,
   parseCsv,
   plainAll,
+  plainCount,
   plainRun,
   removeDir,
   runCli,
@@ -229,6 +230,20 @@ describe('--where created and updated are the times runs are shown and sorted by
       plain("julianday(completed_at) < julianday('2025-12-20')"),
     );
     expect(await listed('updated is null')).toEqual(plain('completed_at IS NULL'));
+  });
+
+  it('--sort updated orders by completed_at here, as the list shows it; runs without one last', async () => {
+    const result = await cli(['--db', db, '--json', 'runs', 'list', '--sort', 'updated:asc']);
+    expect(result.code, result.stderr).toBe(0);
+    const order = (JSON.parse(result.stdout) as { runId: string }[]).map((r) => r.runId);
+    const expected = plainAll(
+      db,
+      'SELECT run_id FROM runs ORDER BY completed_at IS NULL, julianday(completed_at), run_id',
+    ).map((r) => String(r.run_id));
+    expect(
+      plainCount(db, 'SELECT count(*) AS n FROM runs WHERE completed_at IS NOT NULL'),
+    ).toBeGreaterThan(1);
+    expect(order).toEqual(expected);
   });
 
   it('takes a time only, and an unknown column lists created and updated first', async () => {

@@ -87,15 +87,35 @@ describe('the dashboard', () => {
     await d.page.goBack();
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
 
-    // A reloaded (or shared) second page says which rows it shows, and goes back to the first.
+    // A reloaded (or shared) page says which rows it shows; the second goes back to the first.
     await d.page.reload();
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
     const position = d.page.locator('[data-test="position"]');
     await expect.poll(() => position.textContent()).toContain(`rows 51–100 of ${byCost.length}`);
-    await d.page.getByRole('button', { name: 'First page' }).click();
+    await d.page.getByRole('button', { name: 'Previous' }).click();
     await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
     await expect.poll(() => position.textContent()).toContain('rows 1–50');
     expect(await d.page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    // A reloaded third page knows no second one (a cursor reads forward only): "First page".
+    await d.page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    await d.page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(100, 150));
+    await d.page.reload();
+    await expect.poll(() => position.textContent()).toContain(`rows 101–${byCost.length}`);
+    await d.page.getByRole('button', { name: 'First page' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+
+    // Next twice, Back, then Previous: the first page, said as such.
+    await d.page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    await d.page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(100, 150));
+    await d.page.goBack();
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    await d.page.getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await expect.poll(() => position.textContent()).toContain('rows 1–50');
     expect(d.consoleErrors).toEqual([]);
   });
 

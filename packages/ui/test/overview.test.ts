@@ -149,6 +149,22 @@ describe('the overview', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('draws runs all past three times their budget as the one last bar', async () => {
+    const where = 'token_budget_compliance > 3';
+    await d.page.goto(`${d.server.url}/overview?where=${encodeURIComponent(where)}`);
+    await answered();
+    const [{ n }] = d.plain<{ n: number }>(`SELECT count(*) AS n FROM runs WHERE ${where}`) as [
+      { n: number },
+    ];
+    expect(n).toBeGreaterThan(0);
+    const bins = await chartRows('Runs per compliance bin');
+    expect([...bins]).toEqual([['> 3', [grouped(n)]]]);
+    expect(await d.page.locator('[data-test="compliance"]').textContent()).toContain(
+      `${grouped(n)} used more than 3 times their budget`,
+    );
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('takes a range of days from the date pickers, both days included', async () => {
     await d.page.goto(`${d.server.url}/runs`);
     await d.page.locator('table[data-test="runs"] tbody tr').first().waitFor();

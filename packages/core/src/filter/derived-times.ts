@@ -42,9 +42,15 @@ export function derivedTimeExpression(
   return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
 }
 
-/** The stored text of a derived time (as `like` and `is null` read it), NULL when no column of it is there. */
+/**
+ * The stored text of a derived time (as `like` and `is null` read it), NULL
+ * when no column of it is there. Each part is read as text, so columns of two
+ * types (a `timestamp` and a `text` in an adopted PostgreSQL table) coalesce.
+ */
 export function derivedTimeText(name: DerivedTime, columns: readonly string[]): string {
-  const parts = DERIVED_TIMES[name].filter((c) => columns.includes(c)).map(quoteIdent);
+  const parts = DERIVED_TIMES[name]
+    .filter((c) => columns.includes(c))
+    .map((c) => `CAST(${quoteIdent(c)} AS TEXT)`);
   if (parts.length === 0) return 'NULL';
   return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
 }

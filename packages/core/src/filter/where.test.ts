@@ -129,8 +129,10 @@ describe('parseWhere / compileWhere', () => {
     ]);
     expect(both.sql).toContain('COALESCE(');
     expect(both.sql).toMatch(/"created_at".*"started_at"/);
-    expect(both.sql).toContain('(COALESCE("updated_at", "completed_at") IS NULL)');
-    expect(compile('updated is null').sql).toBe('("updated_at" IS NULL)'); // a v2 file's own columns
+    expect(both.sql).toContain(
+      '(COALESCE(CAST("updated_at" AS TEXT), CAST("completed_at" AS TEXT)) IS NULL)',
+    );
+    expect(compile('updated is null').sql).toBe('(CAST("updated_at" AS TEXT) IS NULL)'); // a v2 file's own columns
     const started = compile("created < '2025-11-01'", ['run_id', 'started_at']);
     expect(started.sql).not.toContain('created_at');
     expect(started.sql).toContain('"started_at"');

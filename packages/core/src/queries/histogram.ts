@@ -31,9 +31,11 @@ const HistogramSchema = z.extend(RunQueryFilterSchema, {
   /** About how many bins (default 20): the width is rounded to 1, 2, 2.5 or 5 × a power of ten. */
   bins: z.optional(z.int().check(z.gte(1), z.lte(MOST_HISTOGRAM_BINS))),
   /**
-   * Where the bins end: values past it are counted in `above`, not binned, so
-   * a few outliers (a compliance of 158) do not squeeze every other run into
-   * one bin. The last bin ends at the first round edge at or past it.
+   * Where the bins end: the last bin is the one holding this value (it ends
+   * at the next round edge), and the values past that bin are counted in
+   * `above`, not binned — so a few outliers (a compliance of 158) do not
+   * squeeze every other run into one bin. When every value is past it, there
+   * is no bin and `above` counts every run.
    */
   upTo: z.optional(z.number().check(z.gte(-1e308), z.lte(1e308))),
 });

@@ -9,8 +9,9 @@ describe('SORT_KEYS', () => {
   it('sorts each key by the registry column it means', () => {
     const C = CANONICAL_RUN_COLUMNS;
     const meant: Record<keyof typeof SORT_KEYS, string> = {
+      // The derived times (created_at, else started_at; updated_at, else completed_at).
       created: 'created',
-      updated: C.updatedAt.name,
+      updated: 'updated',
       run_id: C.runId.name,
       template: C.templateId.name,
       mode: C.causalMode.name,

@@ -44,10 +44,10 @@ export const SORT_KEYS = {
     description: 'creation time (created_at, else started_at), as an instant',
   },
   updated: {
-    column: 'updated_at',
+    column: 'updated',
     kind: 'time',
     direction: 'asc',
-    description: 'last write time, as an instant',
+    description: 'last update time (updated_at, else completed_at), as an instant',
   },
   run_id: text('run_id', 'run id'),
   template: text('template_id', 'template id'),

@@ -8,7 +8,7 @@
  */
 import { CANONICAL_RUN_COLUMNS } from '../columns/registry.js';
 import { ValidationError } from '../errors.js';
-import { createdExpression } from '../manager/run-queries.js';
+import { derivedTimeExpression, isDerivedTime } from '../filter/derived-times.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
 import { SORT_KEYS, type SortDirection, type SortKey, type SortKeyDef } from './sort-key-defs.js';
@@ -21,12 +21,13 @@ for (const [key, def] of Object.entries(SORT_KEYS) as [SortKey, SortKeyDef][]) {
   NAMES.set(key, key);
   NAMES.set(def.column, key);
 }
+// The derived times (SPEC §3) are also named by their first column.
+NAMES.set('created_at', 'created');
+NAMES.set('updated_at', 'updated');
 for (const [field, def] of Object.entries(C)) {
   const key = [...NAMES].find(([name]) => name === def.name)?.[1];
   if (key) NAMES.set(field.toLowerCase(), key);
 }
-NAMES.set('created_at', 'created');
-NAMES.set('createdat', 'created');
 
 /** The earlier order names, kept: `oldest`, `newest`, and `cost`/`tokens`/`compliance` largest first. */
 const ALIASES: Record<string, { key: SortKey; direction: SortDirection }> = {
@@ -70,7 +71,7 @@ export function parseRunOrder(text: string, option = 'sort'): RunOrder {
  */
 export function sortsByStoredColumn(key: SortKey): boolean {
   const def = SORT_KEYS[key];
-  return def.column !== 'created' && def.kind !== 'time';
+  return !isDerivedTime(def.column) && def.kind !== 'time';
 }
 
 /** The order as text, `key:direction` (what a cursor records). */
@@ -88,7 +89,9 @@ export function sortExpression(
   dialect: SqlDialect,
 ): string {
   const def: SortKeyDef = SORT_KEYS[key];
-  if (def.column === 'created') return createdExpression(columns, dialect, 'filter');
+  // created_at, else started_at (updated_at, else completed_at): as the runs are shown.
+  if (isDerivedTime(def.column))
+    return derivedTimeExpression(def.column, columns, dialect, 'filter');
   if (!columns.includes(def.column)) return 'NULL';
   const column = quoteIdent(def.column);
   return def.kind === 'time' ? dialect.timeKey(column) : column;

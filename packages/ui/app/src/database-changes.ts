@@ -20,7 +20,9 @@ const EVERY_MS = 5000;
 
 /**
  * Ask `version()` every {@link EVERY_MS} while the document is visible; each
- * navigation (`router`) takes the state anew. A state that cannot be told
+ * navigation that asks anew (`router`: another page, filter, sort or page;
+ * not columns, the selection or "only differences") takes the state anew, and
+ * clears the notice. A state that cannot be told
  * (null, a refusal) never counts as a change.
  */
 export function watchDatabaseChanges(
@@ -32,15 +34,24 @@ export function watchDatabaseChanges(
   /** Looks in order, and the latest that took the state anew: an older look's answer is dropped. */
   let looks = 0;
   let fromLook = 0;
-  const look = async (fresh: boolean) => {
+  let fresh = false;
+  const look = async (anew: boolean) => {
+    // A poll while a navigation takes the state anew would compare against the last page's.
+    if (!anew && fresh) return;
     const mine = ++looks;
-    if (fresh) fromLook = mine;
+    if (anew) [fromLook, fresh] = [mine, true];
     const now = await version().catch(() => null);
     if (mine < fromLook) return; // a navigation took the state anew meanwhile
-    if (fresh || shown === null) shown = now;
+    if (anew) [shown, fresh] = [now, false];
+    else if (shown === null) shown = now;
     else if (now !== null && now !== shown) changed.value = true;
   };
-  router.afterEach(() => {
+  router.afterEach((to, from, failure) => {
+    // A navigation that did not happen, or that asks nothing anew (columns,
+    // the selection, "only differences"), keeps what the page shows, and the notice.
+    if (failure) return;
+    const asks = to.path !== from.path || askingParams(to.query) !== askingParams(from.query);
+    if (!asks && from.matched.length > 0) return;
     changed.value = false;
     void look(true);
   });
@@ -48,6 +59,17 @@ export function watchDatabaseChanges(
     if (!changed.value && document.visibilityState === 'visible') void look(false);
   }, EVERY_MS);
   return { changed };
+}
+
+/** URL parameters that change how a page shows its answers, not what it asks. */
+const VIEW_ONLY = new Set(['cols', 'sel', 'diff']);
+/** The parameters of a query that a page asks by, as one comparable text. */
+function askingParams(query: Record<string, unknown>): string {
+  return JSON.stringify(
+    Object.entries(query)
+      .filter(([k]) => !VIEW_ONLY.has(k))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** The provided changes, or none (a page mounted without a server: the in-page playground). */

@@ -88,9 +88,7 @@ export function inPageWords(error: unknown): PageError {
   if (parts.name === 'RunNotFoundError' || parts.name === 'RUNMETA_RUN_NOT_FOUND') {
     return {
       problem: parts.problem,
-      hint: / in the archive /.test(parts.problem)
-        ? 'Add archive=1 to the address to read it (the run list shows archived runs when archive is ticked)'
-        : 'Look for it in the run list (tick archive there to search the archive too)',
+      hint: 'Look for it in the run list (tick archive there to search the archive too)',
     };
   }
   return { problem: parts.problem, hint: parts.hint };

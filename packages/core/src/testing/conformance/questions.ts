@@ -273,6 +273,11 @@ export const questions = group('questions over many runs answer the same on ever
         expect([b.from, b.runs]).toEqual([b.from, inside.length]);
       }
       expect(histogram.above).toBe(0);
+      // Every value past the cut: no bin, every run above; a cut at the maximum leaves none above.
+      const past = await runHistogram(manager, { field: 'compliance', upTo: -1 });
+      expect([past.bins, past.above]).toEqual([[], values.length]);
+      const atMax = await runHistogram(manager, { field: 'compliance', upTo: Math.max(...values) });
+      expect(atMax.above).toBe(0);
       const one = await runHistogram(manager, { field: 'cost', where: "template_id = 'gamma'" });
       expect(one.bins).toEqual([{ from: 0.5, to: 0.5, runs: 1 }]);
       await manager.close();

@@ -40,6 +40,12 @@ export function barPainter(fills: readonly string[]): (u: uPlot, seriesIdx: numb
     const thick = Math.max(1, snap(Math.min(step * SHARE, MAX_WIDTH * devicePixelRatio)));
     const base = u.valToPos(0, 'y', true);
     ctx.save();
+    // Within the plot, as uPlot's own paths are: a value below the scale's zero
+    // (a negative cost) does not paint over the axis.
+    const { left, top, width, height } = u.bbox;
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
     ctx.fillStyle = fill;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
