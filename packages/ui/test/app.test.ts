@@ -62,19 +62,21 @@ describe('the dashboard', () => {
       'SELECT run_id FROM runs ORDER BY cost_usd IS NULL, cost_usd DESC, run_id DESC',
     ).map((r) => r.run_id);
     await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    /** Click the pager's `button`, then see the 50 runs by cost from `from` on. */
+    const turn = async (button: string, from: number) => {
+      await d.page.getByRole('button', { name: button }).click();
+      await expect.poll(listedIds).toEqual(byCost.slice(from, from + 50));
+    };
     // Headed by its sort key, as the URL names it; the field's name is its title.
     const sorted = d.page.locator('th[aria-sort="descending"]');
     expect((await sorted.textContent())?.trim()).toBe('cost ▼');
     expect(await sorted.getAttribute('title')).toBe('costUsd');
 
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
-    await d.page.getByRole('button', { name: 'Previous' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await turn('Next', 50);
+    await turn('Previous', 0);
 
     // Another filter is another list: its first page, and no Previous into the old one.
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    await turn('Next', 50);
     await d.page.locator('select[name="status"]').selectOption('failed');
     const [{ failed }] = plain<{ failed: number }>(
       "SELECT count(*) AS failed FROM runs WHERE status = 'failed'",
@@ -92,29 +94,22 @@ describe('the dashboard', () => {
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
     const position = d.page.locator('[data-test="position"]');
     await expect.poll(() => position.textContent()).toContain(`rows 51–100 of ${byCost.length}`);
-    await d.page.getByRole('button', { name: 'Previous' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await turn('Previous', 0);
     await expect.poll(() => position.textContent()).toContain('rows 1–50');
     expect(await d.page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
     // A reloaded third page knows no second one (a cursor reads forward only): "First page".
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(100, 150));
+    await turn('Next', 50);
+    await turn('Next', 100);
     await d.page.reload();
     await expect.poll(() => position.textContent()).toContain(`rows 101–${byCost.length}`);
-    await d.page.getByRole('button', { name: 'First page' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await turn('First page', 0);
 
     // Next twice, Back, then Previous: the first page, said as such.
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
-    await d.page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(100, 150));
+    await turn('Next', 50);
+    await turn('Next', 100);
     await d.page.goBack();
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
-    await d.page.getByRole('button', { name: 'Previous' }).click();
-    await expect.poll(listedIds).toEqual(byCost.slice(0, 50));
+    await turn('Previous', 0);
     await expect.poll(() => position.textContent()).toContain('rows 1–50');
     expect(d.consoleErrors).toEqual([]);
   });

@@ -11,7 +11,13 @@ import type { MetadataManager } from '@runmeta/core';
 import { openRunDatabase } from '@runmeta/node-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, makeTempDir, removeDir, sha256 } from '../../../test-support/temp-files.js';
-import { ApiError, createHttpRunsApi, createRunsApi, type RunsApi } from '../src/index.js';
+import {
+  ApiError,
+  createHttpRunsApi,
+  createRunsApi,
+  databaseVersion,
+  type RunsApi,
+} from '../src/index.js';
 import { startUiServer, type UiServer, UiServerError } from '../src/server.js';
 import { plainRows } from './plain.js';
 
@@ -269,5 +275,23 @@ describe('what the server refuses', () => {
     const again = await startUiServer({ api: createRunsApi(manager), port });
     expect(again.port).toBe(port);
     await again.close();
+  });
+
+  it("tells the database's state when given one, and a page's ask for it never throws", async () => {
+    // This server was given no state: it tells none.
+    expect(await databaseVersion({ baseUrl: server.url })).toBeNull();
+    const told = await startUiServer({
+      api: createRunsApi(manager),
+      port: 0,
+      // (`runmeta ui` passes its live manager's dataVersion: cli/test/ui.test.ts writes and sees it change.)
+      version: async () => 'state-7',
+    });
+    try {
+      expect(await databaseVersion({ baseUrl: told.url })).toBe('state-7');
+    } finally {
+      await told.close();
+    }
+    // Gone (the port closed): nothing can be told, and nothing is thrown.
+    expect(await databaseVersion({ baseUrl: told.url })).toBeNull();
   });
 });

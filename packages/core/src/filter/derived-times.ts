@@ -1,22 +1,12 @@
 /**
- * A run's creation and last-update times, as runmeta orders, filters and shows
- * them (SPEC §3): created is created_at, else started_at; updated is
- * updated_at, else completed_at. A file migrated from v1 has started_at and
- * completed_at alone, so its runs have these times all the same.
+ * The derived times (`DERIVED_TIMES`) in SQL: as time keys to compare and
+ * sort, and as stored text for `like` and `is null`.
  */
 import { quoteIdent } from '../sql/quote.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
+import { DERIVED_TIMES, type DerivedTime } from './derived-time-columns.js';
 
-/** The derived times, each read from its columns in order (the first that holds a value). */
-export const DERIVED_TIMES = {
-  created: ['created_at', 'started_at'],
-  updated: ['updated_at', 'completed_at'],
-} as const satisfies Record<string, readonly string[]>;
-
-/** A derived time's name: `created` or `updated`. */
-export type DerivedTime = keyof typeof DERIVED_TIMES;
-
-/** Whether `name` (any case) names a derived time. */
+/** Whether `name` (lower-case, as a filter's names are read) names a derived time. */
 export function isDerivedTime(name: string): name is DerivedTime {
   return Object.hasOwn(DERIVED_TIMES, name);
 }
@@ -34,12 +24,8 @@ export function derivedTimeExpression(
   dialect: Pick<QueryDialect, 'timeKey'>,
   use: 'order' | 'filter',
 ): string {
-  const parts: string[] = DERIVED_TIMES[name]
-    .filter((c) => columns.includes(c))
-    .map((c) => dialect.timeKey(quoteIdent(c)));
-  if (use === 'order') parts.push("''");
-  if (parts.length === 0) return 'NULL';
-  return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
+  const parts = present(name, columns).map((c) => dialect.timeKey(quoteIdent(c)));
+  return coalesce(use === 'order' ? [...parts, "''"] : parts);
 }
 
 /**
@@ -48,9 +34,15 @@ export function derivedTimeExpression(
  * types (a `timestamp` and a `text` in an adopted PostgreSQL table) coalesce.
  */
 export function derivedTimeText(name: DerivedTime, columns: readonly string[]): string {
-  const parts = DERIVED_TIMES[name]
-    .filter((c) => columns.includes(c))
-    .map((c) => `CAST(${quoteIdent(c)} AS TEXT)`);
+  return coalesce(present(name, columns).map((c) => `CAST(${quoteIdent(c)} AS TEXT)`));
+}
+
+/** The columns of a derived time that a table with `columns` has, in their order. */
+const present = (name: DerivedTime, columns: readonly string[]) =>
+  DERIVED_TIMES[name].filter((c) => columns.includes(c));
+
+/** The first of `parts` that is not NULL, in SQL; NULL when there is none. */
+function coalesce(parts: readonly string[]): string {
   if (parts.length === 0) return 'NULL';
   return parts.length === 1 ? parts[0]! : `COALESCE(${parts.join(', ')})`;
 }

@@ -28,13 +28,8 @@ import { quoteIdent } from '../sql/quote.js';
 import type { SqlValue } from '../sql/values.js';
 import type { QueryDialect } from '../storage/query-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
-import {
-  DERIVED_TIMES,
-  type DerivedTime,
-  derivedTimeExpression,
-  derivedTimeText,
-  isDerivedTime,
-} from './derived-times.js';
+import { DERIVED_TIMES, type DerivedTime } from './derived-time-columns.js';
+import { derivedTimeExpression, derivedTimeText, isDerivedTime } from './derived-times.js';
 import { type FoldedValues, storedValuesCondition } from './folded-values.js';
 import { WHERE_LIMITS } from './where-limit-values.js';
 import { checkWhereTree } from './where-limits.js';
@@ -435,14 +430,11 @@ export function compileWhere(
     return quoteIdent(f.column);
   };
   /** The column as stored (LIKE and IS NULL look at the text itself, not its time key). */
-  const raw = (f: FieldRef): string =>
-    f.kind === 'column'
-      ? present.has(f.column)
-        ? quoteIdent(f.column)
-        : 'NULL'
-      : f.kind === 'time'
-        ? derivedTimeText(f.name, columns)
-        : ref(f);
+  const raw = (f: FieldRef): string => {
+    if (f.kind === 'time') return derivedTimeText(f.name, columns);
+    if (f.kind === 'fidelity') return ref(f);
+    return present.has(f.column) ? quoteIdent(f.column) : 'NULL';
+  };
   /** A compared value as the column is compared: a time as its time key. */
   const param = (f: FieldRef, v: SqlValue): SqlValue => {
     const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;

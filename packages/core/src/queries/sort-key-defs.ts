@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { DERIVED_TIMES } from '../filter/derived-time-columns.js';
 
 /** Which way a list is sorted. */
 export type SortDirection = 'asc' | 'desc';
@@ -41,13 +42,13 @@ export const SORT_KEYS = {
     column: 'created',
     kind: 'time',
     direction: 'asc',
-    description: 'creation time (created_at, else started_at), as an instant',
+    description: `creation time (${DERIVED_TIMES.created.join(', else ')}), as an instant`,
   },
   updated: {
     column: 'updated',
     kind: 'time',
     direction: 'asc',
-    description: 'last update time (updated_at, else completed_at), as an instant',
+    description: `last update time (${DERIVED_TIMES.updated.join(', else ')}), as an instant`,
   },
   run_id: text('run_id', 'run id'),
   template: text('template_id', 'template id'),

@@ -1,5 +1,5 @@
 /** How the pages show values and name fields: one place, so every page agrees. */
-import { SORT_KEYS, type SortKey } from '@runmeta/core/constants';
+import { DERIVED_TIMES, SORT_KEYS, type SortKey } from '@runmeta/core/constants';
 
 /** `cost_usd` → `costUsd`: the SDK's field name of a column. */
 export function fieldOf(column: string): string {
@@ -7,20 +7,25 @@ export function fieldOf(column: string): string {
 }
 
 /**
- * Fields the pages derive as runmeta orders by them (SPEC §3): a run's creation
- * time is `created_at`, else `started_at`; its last update `updated_at`, else
- * `completed_at` (a deployed file has only the latter of each).
+ * Fields the pages derive as runmeta orders and filters by them (SPEC §3,
+ * core's `DERIVED_TIMES`): `created` is `createdAt`, else `startedAt`;
+ * `updated` is `updatedAt`, else `completedAt` (a deployed file has only the
+ * latter of each). `from` says so, for the column chooser.
  */
-const DERIVED: Record<string, { of: (run: Record<string, unknown>) => unknown; from: string }> = {
-  created: {
-    of: (run) => run.createdAt ?? run.startedAt ?? null,
-    from: 'createdAt, else startedAt',
-  },
-  updated: {
-    of: (run) => run.updatedAt ?? run.completedAt ?? null,
-    from: 'updatedAt, else completedAt',
-  },
-};
+const DERIVED: Record<string, { of: (run: Record<string, unknown>) => unknown; from: string }> =
+  Object.fromEntries(
+    Object.entries(DERIVED_TIMES).map(([name, columns]) => {
+      const fields = columns.map(fieldOf);
+      return [
+        name,
+        {
+          of: (run: Record<string, unknown>) =>
+            fields.map((f) => run[f]).find((v) => v != null) ?? null,
+          from: fields.join(', else '),
+        },
+      ];
+    }),
+  );
 
 /**
  * What the column chooser says beside a field's heading: the fields a derived

@@ -55,6 +55,15 @@ export interface HttpRunsApiOptions {
   wait?: AnswerWait;
 }
 
+/** Where the server is (default the page's origin) and the fetch to ask it with. */
+function serverOf(options: Pick<HttpRunsApiOptions, 'baseUrl' | 'fetch'>) {
+  return {
+    base:
+      options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '',
+    fetchImpl: options.fetch ?? globalThis.fetch.bind(globalThis),
+  };
+}
+
 /**
  * The dashboard's questions asked of a `runmeta ui` server.
  *
@@ -65,9 +74,7 @@ export interface HttpRunsApiOptions {
  * ```
  */
 export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
-  const base =
-    options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const { base, fetchImpl } = serverOf(options);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.wait && options.wait !== 'current') headers[ANSWER_WAIT_HEADER] = options.wait;
   const call = <K extends keyof RunsApi>(route: ApiRoute<K>): RunsApi[K] =>
@@ -112,13 +119,15 @@ export function createHttpRunsApi(options: HttpRunsApiOptions = {}): RunsApi {
 export async function databaseVersion(
   options: Pick<HttpRunsApiOptions, 'baseUrl' | 'fetch'> = {},
 ): Promise<string | null> {
-  const base =
-    options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '';
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const response = await fetchImpl(`${base}${STATE_PATH}`, {
-    headers: { accept: 'application/json' },
-  });
-  if (!response.ok) return null;
-  const { version } = (await response.json()) as { version: string | null };
-  return version;
+  const { base, fetchImpl } = serverOf(options);
+  try {
+    const response = await fetchImpl(`${base}${STATE_PATH}`, {
+      headers: { accept: 'application/json' },
+    });
+    if (!response.ok) return null;
+    const { version } = (await response.json()) as { version?: unknown };
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null; // not reachable, or not a runmeta ui server: nothing can be told
+  }
 }
