@@ -9,7 +9,6 @@
  */
 
 export { csvCell } from './columns/csv-cell.js';
-export { DERIVED_TIMES, type DerivedTime } from './filter/derived-time-columns.js';
 export { WHERE_LIMITS } from './filter/where-limit-values.js';
 export { INGEST_DEFAULTS, INGEST_EVENTS, type IngestEventName } from './ingest/ingest-constants.js';
 export { SORT_KEYS, type SortDirection, type SortKey } from './queries/sort-key-defs.js';

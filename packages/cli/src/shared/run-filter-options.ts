@@ -3,7 +3,7 @@
  * count`, `report`), declared once, and the filter they give core.
  */
 import type { RunQueryFilter } from '@runmeta/core';
-import { DERIVED_TIMES, TEMPORAL_MODES, WHERE_LIMITS } from '@runmeta/core/constants';
+import { SORT_KEYS, TEMPORAL_MODES, WHERE_LIMITS } from '@runmeta/core/constants';
 import type { OptionSpec } from '../commands/types.js';
 
 /** The filter flags every question over many runs shares (`runs list`, `runs count`, `report`). */
@@ -36,9 +36,9 @@ export const FILTER_OPTIONS: OptionSpec[] = [
 
 /** The `--where` language in one paragraph, for the commands that take it. */
 export const WHERE_HELP = `--where takes a small filter language: comparisons (= != < <= > >=), and/or/not, parentheses, in (...), like '...', is [not] null, over run columns (cost_usd or costUsd), the creation and last-update times runs are listed by (${Object.entries(
-  DERIVED_TIMES,
+  SORT_KEYS,
 )
-  .map(([name, columns]) => `${name}: ${columns.join(', else ')}`)
+  .flatMap(([name, def]) => (def.from ? [`${name}: ${def.from.join(', else ')}`] : []))
   .join(
     '; ',
   )}) and fidelity levels (fidelity.dialog >= 2). A filter holds at most ${WHERE_LIMITS.conditions} conditions, ${WHERE_LIMITS.depth} levels of parentheses and not, ${WHERE_LIMITS.values} values in its in (...) lists and ${WHERE_LIMITS.length} characters; a like pattern at most ${WHERE_LIMITS.patternLength} characters.`;

@@ -14,8 +14,13 @@ export type SortDirection = 'asc' | 'desc';
 
 /** How a sort key reads a run. */
 export interface SortKeyDef {
-  /** The runs column, or `created` for the creation time (created_at, else started_at). */
+  /** The runs column, or a derived time's name (`created`, `updated`: see {@link SortKeyDef.from}). */
   readonly column: string;
+  /**
+   * For a derived time, the columns it is read from, the first that holds a
+   * value (`created_at`, else `started_at`): as lists show, filter and sort it.
+   */
+  readonly from?: readonly string[];
   /** Times are compared as instants (`+02:00` honoured); numbers and text as stored. */
   readonly kind: 'time' | 'number' | 'text';
   /** The direction when none is given: largest first for numbers, else ascending. */
@@ -42,12 +47,14 @@ export const SORT_KEYS = {
     column: 'created',
     kind: 'time',
     direction: 'asc',
+    from: DERIVED_TIMES.created,
     description: `creation time (${DERIVED_TIMES.created.join(', else ')}), as an instant`,
   },
   updated: {
     column: 'updated',
     kind: 'time',
     direction: 'asc',
+    from: DERIVED_TIMES.updated,
     description: `last update time (${DERIVED_TIMES.updated.join(', else ')}), as an instant`,
   },
   run_id: text('run_id', 'run id'),

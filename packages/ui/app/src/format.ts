@@ -1,5 +1,5 @@
 /** How the pages show values and name fields: one place, so every page agrees. */
-import { DERIVED_TIMES, SORT_KEYS, type SortKey } from '@runmeta/core/constants';
+import { SORT_KEYS, type SortKey } from '@runmeta/core/constants';
 
 /** `cost_usd` → `costUsd`: the SDK's field name of a column. */
 export function fieldOf(column: string): string {
@@ -8,23 +8,21 @@ export function fieldOf(column: string): string {
 
 /**
  * Fields the pages derive as runmeta orders and filters by them (SPEC §3,
- * core's `DERIVED_TIMES`): `created` is `createdAt`, else `startedAt`;
+ * core's derived sort keys, `SORT_KEYS.created.from`): `created` is `createdAt`, else `startedAt`;
  * `updated` is `updatedAt`, else `completedAt` (a deployed file has only the
  * latter of each). `from` says so, for the column chooser.
  */
 const DERIVED: Record<string, { of: (run: Record<string, unknown>) => unknown; from: string }> =
   Object.fromEntries(
-    Object.entries(DERIVED_TIMES).map(([name, columns]) => {
-      const fields = columns.map(fieldOf);
-      return [
-        name,
-        {
-          of: (run: Record<string, unknown>) =>
-            fields.map((f) => run[f]).find((v) => v != null) ?? null,
-          from: fields.join(', else '),
-        },
-      ];
-    }),
+    (Object.entries(SORT_KEYS) as [SortKey, { from?: readonly string[] }][]).flatMap(
+      ([name, def]) => {
+        if (!def.from) return [];
+        const fields = def.from.map(fieldOf);
+        const of = (run: Record<string, unknown>) =>
+          fields.map((f) => run[f]).find((v) => v != null) ?? null;
+        return [[name, { of, from: fields.join(', else ') }] as const];
+      },
+    ),
   );
 
 /**
