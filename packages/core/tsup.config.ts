@@ -1,4 +1,20 @@
+import fs from 'node:fs';
 import { defineConfig } from 'tsup';
+
+/**
+ * `version.ts` imports package.json for its version; bundled as it is, every
+ * build (a browser page's too) would carry the whole manifest. Only the
+ * version goes in.
+ */
+const versionOnly = {
+  name: 'package-json-version-only',
+  setup(build: { onLoad: (o: { filter: RegExp }, f: (a: { path: string }) => unknown) => void }) {
+    build.onLoad({ filter: /[\\/]core[\\/]package\.json$/ }, (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(fs.readFileSync(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
+  },
+};
 
 export default defineConfig({
   entry: {
@@ -16,4 +32,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   external: ['vitest'],
+  esbuildPlugins: [versionOnly],
 });

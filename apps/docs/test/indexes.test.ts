@@ -25,6 +25,10 @@ it('documents every index the registry declares on runs', () => {
       purpose,
     }),
   );
+  for (const index of TABLES.mechanismUsage.indexes) {
+    const columns = index.columns.map((c) => `\`${c}\``).join(', ');
+    expect(text).toContain(`\`${index.name}\` on ${columns}: ${index.purpose}`);
+  }
   expect(rows).toEqual(
     (TABLES.runs.indexes ?? []).map((index) => ({
       name: index.name,

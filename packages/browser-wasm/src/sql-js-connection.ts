@@ -6,6 +6,7 @@ import {
   parseInput,
   parseOptions,
   type Row,
+  type RowValues,
   type RunResult,
   type SqlConnection,
   type SqliteEngine,
@@ -15,6 +16,9 @@ import {
   trackSqliteChanges,
 } from '@runmeta/core/adapter';
 import type { SqlJsDatabase } from './sql-js-loader.js';
+
+type SqlJsStatement = ReturnType<SqlJsDatabase['prepare']>;
+
 import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 
 type SqlJsValue = number | string | Uint8Array | null;
@@ -67,7 +71,7 @@ export function wrapSqlJsDatabase(
 ): SqlJsConnection {
   parseInput(SqlJsDatabaseOption, database, 'database');
   parseOptions(WrapSqlJsOptionsSchema, options);
-  const statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
+  const statements = new Map<string, SqlJsStatement>();
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   const engine = sqlJsEngine(database);
@@ -79,16 +83,21 @@ export function wrapSqlJsDatabase(
     idle?.resolve();
     idle = null;
   };
-  const execute = (sql: string, params: SqlParams | undefined, keepRows: boolean): Row[] => {
+  /** Run `sql`, each row taken by `read` (none kept without it). */
+  const execute = <T>(
+    sql: string,
+    params: SqlParams | undefined,
+    read?: (statement: SqlJsStatement) => T,
+  ): T[] => {
     let statement = statements.get(sql);
     if (!statement) {
       statement = database.prepare(sql);
       statements.set(sql, statement);
     }
-    const rows: Row[] = [];
+    const rows: T[] = [];
     try {
       statement.bind(bindable(params));
-      while (statement.step()) if (keepRows) rows.push(statement.getAsObject() as Row);
+      while (statement.step()) if (read) rows.push(read(statement));
     } finally {
       statement.reset();
       statementEnded();
@@ -99,16 +108,24 @@ export function wrapSqlJsDatabase(
   const connection: SqlJsConnection = {
     database,
     async run(sql, params): Promise<RunResult> {
-      execute(sql, params, false);
+      execute(sql, params);
       return { changes: database.getRowsModified() };
     },
     async all(sql, params): Promise<Row[]> {
-      return execute(sql, params, true);
+      return execute(sql, params, (statement) => statement.getAsObject() as Row);
+    },
+    async values(sql, params): Promise<RowValues> {
+      let columns: string[] = [];
+      const rows = execute(sql, params, (statement) => {
+        if (columns.length === 0) columns = statement.getColumnNames();
+        return statement.get() as SqlValue[];
+      });
+      return { columns, rows };
     },
     async runMany(sql, paramSets): Promise<RunResult> {
       let changes = 0;
       for (const params of paramSets) {
-        execute(sql, params, false);
+        execute(sql, params);
         changes += database.getRowsModified();
       }
       return { changes };

@@ -89,7 +89,7 @@ export { summarizeNarrative } from './snapshot/snapshot.js';
 export type { ObservedColumn, ObservedSchema, SchemaObject } from './sql/observed-schema.js';
 export type { SqlType } from './sql/sql-type.js';
 export type { StatementExecutor } from './sql/statement-executor.js';
-export type { Row, RunResult, SqlParams, SqlValue } from './sql/values.js';
+export type { Row, RowValues, RunResult, SqlParams, SqlValue } from './sql/values.js';
 export type {
   AdapterCapabilities,
   LockHolderNote,

@@ -22,6 +22,31 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const sha = (file: string) => fs.readFileSync(file).toString('base64');
 
 describe('file databases', () => {
+  it('opens a file made before the mechanism index as it is: nothing built, nothing dropped', async () => {
+    const file = path.join(dir, 'runs.db');
+    await (await openRunDatabase(file)).close();
+    // The layout earlier versions wrote: mechanism_usage indexed by run_id alone.
+    const earlier = new BetterSqlite3(file);
+    earlier.exec(`DROP INDEX idx_mechanism_usage_run_mechanism;
+      CREATE INDEX idx_mechanism_usage_run_id ON mechanism_usage (run_id)`);
+    earlier.close();
+    const manager = await openRunDatabase(file);
+    expect(manager.migration).toBeNull();
+    await manager.startRun({ runId: 'r', templateId: 't', causalMode: 'forward' });
+    await manager.recordBatch('r', { mechanisms: [{ mechanism: 'M2', functionName: 'f' }] });
+    expect((await manager.getAllRuns({ withMechanisms: true }))[0]?.mechanismsUsed).toEqual(['M2']);
+    await manager.close();
+    const plain = new BetterSqlite3(file, { readonly: true });
+    const indexes = plain
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mechanism_usage'",
+      )
+      .pluck()
+      .all();
+    plain.close();
+    expect(indexes).toEqual(['idx_mechanism_usage_run_id']);
+  });
+
   it('creates the folder and a fresh v2 file with the documented 27 columns', async () => {
     const file = path.join(dir, 'nested', 'metadata', 'runs.db');
     const manager = await openRunDatabase(file);

@@ -7,11 +7,13 @@ import type { OpenOptions } from '@runmeta/core';
 import {
   applySqliteConnectionPragmas,
   type Row,
+  type RowValues,
   type RunResult,
   type SqlConnection,
   type SqliteConnectionOptions,
   type SqliteEngine,
   type SqlParams,
+  type SqlValue,
 } from '@runmeta/core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -58,6 +60,17 @@ export function wrapConnection(
     }
     return statement;
   };
+  // Statements returning value arrays are cached apart: `raw` is a mode of the statement.
+  const rawStatements = new Map<string, BetterSqlite3.Statement>();
+  const prepareRaw = (sql: string) => {
+    let statement = rawStatements.get(sql);
+    if (!statement) {
+      statement = client.prepare(sql);
+      if (statement.reader) statement.raw(true);
+      rawStatements.set(sql, statement);
+    }
+    return statement;
+  };
   const bind = (params: SqlParams | undefined) => (params ?? []) as unknown[];
   // Defensive mode (no writable_schema, no corrupting pragmas) is better-sqlite3's default.
   applySqliteConnectionPragmas(engineOf(client), options);
@@ -79,6 +92,17 @@ export function wrapConnection(
       }
       return statement.all(...bind(params)) as Row[];
     },
+    async values(sql, params): Promise<RowValues> {
+      const statement = prepareRaw(sql);
+      if (!statement.reader) {
+        statement.run(...bind(params));
+        return { columns: [], rows: [] };
+      }
+      return {
+        columns: statement.columns().map((column) => column.name),
+        rows: statement.all(...bind(params)) as SqlValue[][],
+      };
+    },
     // A statement of its own (not the cache's): an iteration broken off early
     // must not leave a shared statement busy.
     iterate: (sql, params) => client.prepare(sql).iterate(...bind(params)) as Iterable<Row>,
@@ -90,6 +114,7 @@ export function wrapConnection(
     },
     async close() {
       statements.clear();
+      rawStatements.clear();
       onClose();
       client.close();
     },

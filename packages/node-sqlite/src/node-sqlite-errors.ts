@@ -71,5 +71,6 @@ export function explainingErrors<T extends SqlConnection>(
   connection.run = wrap(connection.run.bind(connection));
   connection.all = wrap(connection.all.bind(connection));
   if (connection.runMany) connection.runMany = wrap(connection.runMany.bind(connection));
+  if (connection.values) connection.values = wrap(connection.values.bind(connection));
   return connection;
 }

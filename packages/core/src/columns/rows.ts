@@ -29,35 +29,73 @@ export interface DecodedRow {
 }
 
 /**
+ * How to decode rows of one shape (one query's columns), worked out once for
+ * all of a query's rows: per column, its SDK field and column, or undefined for
+ * a column runmeta does not know.
+ */
+export interface RowPlan {
+  readonly names: readonly string[];
+  readonly known: readonly ([field: string, column: ColumnDef] | undefined)[];
+}
+
+/** The plan for rows with these column names (every row of one query has the same). */
+export function rowPlan(table: TableDef, names: readonly string[]): RowPlan {
+  const index = fieldIndex(table);
+  return { names, known: names.map((name) => index.get(name)) };
+}
+
+/**
  * Decode a row leniently: never throws, never drops a value. With `keepRaw` (a
  * dump), a value that decodes but would be written back as other content is
  * reported too (`normalised`, with its stored value).
  */
 export function decodeRow(table: TableDef, row: Row, keepRaw = false): DecodedRow {
   const index = fieldIndex(table);
-  const fields: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
-  const issues: ReadIssue[] = [];
-  for (const name in row) {
-    const raw = row[name] as SqlValue;
-    const known = index.get(name);
-    if (!known) {
-      extra[name] = raw;
-      continue;
-    }
-    const [field, column] = known;
-    if (raw === null || column.codec.isPlain?.(raw)) {
-      fields[field] = raw;
-      continue;
-    }
-    const decoded = column.codec.decode(raw);
-    fields[field] = decoded.value;
-    if (decoded.issue) issues.push({ column: name, kind: decoded.issue, raw });
-    else if (keepRaw && !sameContent(raw, column.codec.encode(decoded.value as never))) {
-      issues.push({ column: name, kind: 'normalised', raw });
-    }
+  const out: DecodedRow = { fields: {}, extra: {}, issues: [] };
+  for (const name in row) decodeInto(out, name, index.get(name), row[name] as SqlValue, keepRaw);
+  return out;
+}
+
+/**
+ * Decode one row of a query as its values, named by the query's {@link rowPlan}
+ * (see {@link decodeRow}): the path large reads take, with no object per row.
+ */
+export function decodeValues(
+  plan: RowPlan,
+  values: readonly SqlValue[],
+  keepRaw = false,
+): DecodedRow {
+  const { names, known } = plan;
+  const out: DecodedRow = { fields: {}, extra: {}, issues: [] };
+  for (let i = 0; i < names.length; i++) {
+    decodeInto(out, names[i]!, known[i], values[i] as SqlValue, keepRaw);
   }
-  return { fields, extra, issues };
+  return out;
+}
+
+/** Decode column `name`'s value into `out` (an unknown column's goes to `extra` as it is). */
+function decodeInto(
+  out: DecodedRow,
+  name: string,
+  known: [field: string, column: ColumnDef] | undefined,
+  raw: SqlValue,
+  keepRaw: boolean,
+): void {
+  if (!known) {
+    out.extra[name] = raw;
+    return;
+  }
+  const [field, column] = known;
+  if (raw === null || column.codec.isPlain?.(raw)) {
+    out.fields[field] = raw;
+    return;
+  }
+  const decoded = column.codec.decode(raw);
+  out.fields[field] = decoded.value;
+  if (decoded.issue) out.issues.push({ column: name, kind: decoded.issue, raw });
+  else if (keepRaw && !sameContent(raw, column.codec.encode(decoded.value as never))) {
+    out.issues.push({ column: name, kind: 'normalised', raw });
+  }
 }
 
 /**

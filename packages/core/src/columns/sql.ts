@@ -64,7 +64,7 @@ export function indexName(table: TableDef, column: ColumnDef): string {
 export function indexesOf(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
-): { name: string; columns: readonly string[] }[] {
+): { name: string; columns: readonly string[]; replaces?: string }[] {
   const names = new Set(columns.map((c) => c.name));
   return [
     ...columns
@@ -74,15 +74,21 @@ export function indexesOf(
   ];
 }
 
-/** `CREATE INDEX IF NOT EXISTS` for each of {@link indexesOf}. */
+/**
+ * `CREATE INDEX IF NOT EXISTS` for each of {@link indexesOf}, but one whose
+ * older form is among the `existing` indexes (see `CompositeIndex.replaces`).
+ */
 export function createIndexSql(
   table: TableDef,
   columns: readonly ColumnDef[] = canonicalColumns(table),
+  existing: readonly string[] = [],
 ): string[] {
-  return indexesOf(table, columns).map(
-    (index) =>
-      `CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${quoteIdent(table.name)} (${index.columns.map(quoteIdent).join(', ')})`,
-  );
+  return indexesOf(table, columns)
+    .filter((index) => !(index.replaces && existing.includes(index.replaces)))
+    .map(
+      (index) =>
+        `CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${quoteIdent(table.name)} (${index.columns.map(quoteIdent).join(', ')})`,
+    );
 }
 
 /**

@@ -4,16 +4,16 @@
  * shapes, so every query is built from that database's observed columns.
  */
 import { CANONICAL_RUN_COLUMNS, TABLES, V1_SCHEMA_VERSION } from '../columns/registry.js';
-import { decodeRow, withNulls } from '../columns/rows.js';
+import { type DecodedRow, decodeRow, decodeValues, rowPlan, withNulls } from '../columns/rows.js';
 import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { selectSql } from '../columns/sql.js';
 import { derivedTimeExpression } from '../filter/derived-times.js';
 import { type FoldedValues, storedValuesCondition } from '../filter/folded-values.js';
 import { compileWhere, parseWhere } from '../filter/where.js';
-import { sortMechanisms } from '../metrics/mechanisms.js';
+import { sortDistinctMechanisms } from '../metrics/mechanisms.js';
 import { parseTimeInput, timeKey } from '../schema/time.js';
 import { quoteIdent } from '../sql/quote.js';
-import type { Row, SqlValue } from '../sql/values.js';
+import type { Row, RowValues, SqlValue } from '../sql/values.js';
 import { keyAfter, keyOrderBy, keySelect, type RowOrder } from '../storage/keyset-pages.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
 import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
@@ -157,7 +157,9 @@ export function mechanismsSelect(
 ): { sql: string; params: SqlValue[] } {
   const where = whereClause(columns, filter, dialect);
   return {
-    sql: mechanismsOfRunsSql(dialect, `SELECT "run_id" FROM "runs"${where.sql}`),
+    // Unfiltered, every run's mechanisms are wanted: no `IN` (a row whose run is
+    // gone matches no run and is left unused).
+    sql: mechanismsOfRunsSql(dialect, where.sql ? `SELECT "run_id" FROM "runs"${where.sql}` : null),
     params: where.params,
   };
 }
@@ -165,12 +167,14 @@ export function mechanismsSelect(
 /**
  * The distinct mechanisms of the runs whose ids `runIds` (SQL) gives, for
  * {@link groupMechanisms}: one row per run with them as a JSON array where the
- * dialect can aggregate so, else one row per run and mechanism.
+ * dialect can aggregate so, else one row per run and mechanism. `null`: of
+ * every run in the table.
  */
-export function mechanismsOfRunsSql(dialect: SqlDialect, runIds: string): string {
+export function mechanismsOfRunsSql(dialect: SqlDialect, runIds: string | null): string {
+  const where = runIds === null ? '' : ` WHERE "run_id" IN (${runIds})`;
   return dialect.distinctJsonArray
-    ? `SELECT "run_id", ${dialect.distinctJsonArray('"mechanism"')} AS "mechanisms" FROM "mechanism_usage" WHERE "run_id" IN (${runIds}) GROUP BY "run_id"`
-    : `SELECT "run_id", "mechanism" FROM "mechanism_usage" WHERE "run_id" IN (${runIds}) GROUP BY "run_id", "mechanism"`;
+    ? `SELECT "run_id", ${dialect.distinctJsonArray('"mechanism"')} AS "mechanisms" FROM "mechanism_usage"${where} GROUP BY "run_id"`
+    : `SELECT "run_id", "mechanism" FROM "mechanism_usage"${where} GROUP BY "run_id", "mechanism"`;
 }
 
 /** The rows of {@link mechanismsOfRunsSql} as sorted mechanism lists by run. */
@@ -179,14 +183,18 @@ export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
   for (const row of rows) {
     const runId = String(row.run_id);
     if ('mechanisms' in row) {
-      byRun.set(runId, (JSON.parse(String(row.mechanisms)) as unknown[]).map(String));
+      const list = JSON.parse(String(row.mechanisms)) as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        if (typeof list[i] !== 'string') list[i] = String(list[i]);
+      }
+      byRun.set(runId, list as string[]);
       continue;
     }
     const list = byRun.get(runId) ?? [];
     list.push(String(row.mechanism));
     byRun.set(runId, list);
   }
-  for (const [runId, list] of byRun) byRun.set(runId, sortMechanisms(list));
+  for (const list of byRun.values()) sortDistinctMechanisms(list);
   return byRun;
 }
 
@@ -196,9 +204,23 @@ export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
  * `schema_version` reports `1.0`.
  */
 export function decodeRun(row: Row, source?: RunSource, keepRaw = false): RunMetadata {
-  const { fields, extra, issues } = decodeRow(TABLES.runs, row, keepRaw);
+  return runOf(decodeRow(TABLES.runs, row, keepRaw), 'schema_version' in row, source);
+}
+
+/** Decode the `runs` rows of one query, as value arrays (see {@link decodeRun}). */
+export function decodeRuns(rows: RowValues, source?: RunSource): RunMetadata[] {
+  const plan = rowPlan(TABLES.runs, rows.columns);
+  const versioned = rows.columns.includes('schema_version');
+  return rows.rows.map((values) => runOf(decodeValues(plan, values), versioned, source));
+}
+
+function runOf(
+  { fields, extra, issues }: DecodedRow,
+  versioned: boolean,
+  source: RunSource | undefined,
+): RunMetadata {
   withNulls(fields, TABLES.runs, CANONICAL);
-  if (!('schema_version' in row)) fields.schemaVersion = V1_SCHEMA_VERSION;
+  if (!versioned) fields.schemaVersion = V1_SCHEMA_VERSION;
   fields.extra = extra;
   const run = fields as RunMetadata;
   if (source) run.source = source;

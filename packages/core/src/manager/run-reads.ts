@@ -15,6 +15,7 @@ import { observeSchema } from '../migrate/observe.js';
 import { runIdArgument } from '../schema/arguments.js';
 import { ChildOptionsSchema, parseOptions, StaleRunsOptions } from '../schema/options.js';
 import { RunFilter } from '../schema/run-metadata.js';
+import { readValues } from '../sql/statement-executor.js';
 import type { Executor } from '../storage/database.js';
 import { rowOrderOf } from '../storage/keyset-pages.js';
 import { archivedOnly, unionInOrder } from './archive-union.js';
@@ -22,7 +23,7 @@ import type { ManagerContext } from './context.js';
 import type { ChildOptions } from './inputs.js';
 import { decodeChildRow } from './run-children.js';
 import {
-  decodeRun,
+  decodeRuns,
   groupMechanisms,
   mechanismsSelect,
   type ResolvedFilter,
@@ -93,8 +94,8 @@ async function selectRuns(
   source?: RunSource,
 ): Promise<RunMetadata[]> {
   const query = runsSelect(columns, f, { dialect: db.dialect });
-  const rows = await db.all(query.sql, query.params).catch(asFilterError(f.where));
-  const runs = rows.map((row) => decodeRun(row, source));
+  const rows = await readValues(db, query.sql, query.params).catch(asFilterError(f.where));
+  const runs = decodeRuns(rows, source);
   if (f.withMechanisms) {
     const tables =
       db === context.db ? context.columns.tables() : Object.keys((await observeSchema(db)).tables);

@@ -12,12 +12,13 @@ import type { RunMetadata, RunSource } from '../columns/run-record.js';
 import { insertSql, returningSql, selectSql, updateSql } from '../columns/sql.js';
 import type { EntityLevel } from '../metrics/fidelity.js';
 import type { StoredStrategy } from '../schema/strategy.js';
+import { readValues } from '../sql/statement-executor.js';
 import type { Row, SqlValue } from '../sql/values.js';
 import type { Executor } from '../storage/database.js';
 import { keyOrderBy, type RowOrder } from '../storage/keyset-pages.js';
 import { ID_BATCH } from './archive-union.js';
 import type { ColumnCache } from './column-cache.js';
-import { decodeRun, groupMechanisms, mechanismsOfRunsSql } from './run-queries.js';
+import { decodeRuns, groupMechanisms, mechanismsOfRunsSql } from './run-queries.js';
 
 /** Whether the `runs` table of `tx` holds `runId`. */
 export async function runExists(tx: Executor, runId: string): Promise<boolean> {
@@ -31,8 +32,10 @@ export async function readRun(
   runId: string,
   source?: RunSource,
 ): Promise<RunMetadata | null> {
-  const rows = await db.all(`${selectSql('runs', [...columns])} WHERE "run_id" = ?`, [runId]);
-  return rows[0] ? decodeRun(rows[0], source) : null;
+  const rows = await readValues(db, `${selectSql('runs', [...columns])} WHERE "run_id" = ?`, [
+    runId,
+  ]);
+  return decodeRuns(rows, source)[0] ?? null;
 }
 
 /** What completing or closing a run needs to know of it, without decoding the whole row. */
@@ -60,11 +63,12 @@ export async function insertRun(
   fields: Record<string, unknown>,
 ): Promise<RunMetadata> {
   const encoded = await columns.encodeRunFields(tx, fields);
-  const rows = await tx.all(
+  const rows = await readValues(
+    tx,
     insertSql('runs', encoded.columns) + returningSql(columns.of('runs')),
     encoded.params,
   );
-  return decodeRun(rows[0]!);
+  return decodeRuns(rows)[0]!;
 }
 
 /** Update a run and return it as stored (null when no such run). */
@@ -75,11 +79,12 @@ export async function updateRun(
   fields: Record<string, unknown>,
 ): Promise<RunMetadata | null> {
   const encoded = await columns.encodeRunFields(tx, fields);
-  const rows = await tx.all(
+  const rows = await readValues(
+    tx,
     updateSql('runs', encoded.columns, 'run_id') + returningSql(columns.of('runs')),
     [...encoded.params, runId],
   );
-  return rows[0] ? decodeRun(rows[0]) : null;
+  return decodeRuns(rows)[0] ?? null;
 }
 
 /**
@@ -95,11 +100,12 @@ export async function upsertRun(
   const encoded = await columns.encodeRunFields(tx, fields);
   encoded.columns.push(...Object.keys(extra));
   encoded.params.push(...Object.values(extra));
-  const rows = await tx.all(
+  const rows = await readValues(
+    tx,
     insertSql('runs', encoded.columns, 'run_id') + returningSql(columns.of('runs')),
     encoded.params,
   );
-  return decodeRun(rows[0]!);
+  return decodeRuns(rows)[0]!;
 }
 
 /** Insert child rows of one table in one prepared statement (`shared`: run id, batch time). */

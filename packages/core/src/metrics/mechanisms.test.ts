@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortMechanisms } from './mechanisms.js';
+import { sortDistinctMechanisms, sortMechanisms } from './mechanisms.js';
 
 describe('sortMechanisms', () => {
   it('sorts numerically, not as strings (M2 before M10)', () => {
@@ -51,6 +51,24 @@ describe('sortMechanisms', () => {
         const result = sortMechanisms(numbers.map((n) => `M${n}`));
         const expected = [...new Set(numbers)].sort((a, b) => a - b).map((n) => `M${n}`);
         expect(result).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe("sortDistinctMechanisms (the grouped read's sort)", () => {
+  it('orders and dedupes any list exactly as sortMechanisms does', () => {
+    const id = fc.oneof(
+      fc.integer({ min: 1, max: 30 }).map((n) => `M${n}`),
+      fc
+        .tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 30 }))
+        .map(([a, b]) => `M${a}+M${b}`),
+      fc.constantFrom('custom', 'é', 'e\u0301', 'M', ''),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 40 }), (list) => {
+        expect(sortDistinctMechanisms([...list])).toEqual(sortMechanisms(list));
       }),
     );
   });

@@ -44,13 +44,34 @@ export function sortMechanisms(mechanisms: Iterable<string>): string[] {
       );
     }
   });
-  return distinct.sort((a, b) => {
-    const ka = mechanismKey(a);
-    const kb = mechanismKey(b);
-    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
-      const d = (ka[i] ?? -1) - (kb[i] ?? -1);
-      if (d !== 0) return d;
-    }
-    return a.localeCompare(b);
-  });
+  return distinct.sort(compareMechanisms);
+}
+
+/** The natural order of two mechanism ids (see {@link sortMechanisms}). */
+export function compareMechanisms(a: string, b: string): number {
+  const ka = mechanismKey(a);
+  const kb = mechanismKey(b);
+  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+    const d = (ka[i] ?? -1) - (kb[i] ?? -1);
+    // NaN (two forms without a number, both keyed Infinity) is a tie, as 0 is.
+    if (d) return d;
+  }
+  // localeCompare calls some different texts equal (é and e + ◌́): the code
+  // units decide then, so equal means identical and duplicates end up adjacent.
+  return a.localeCompare(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Mechanism ids a query already made distinct strings of (a grouped read),
+ * sorted in place the same way without re-checking them. Values that became
+ * equal only as text (`5` and `'5'`) are kept once.
+ */
+export function sortDistinctMechanisms(mechanisms: string[]): string[] {
+  mechanisms.sort(compareMechanisms);
+  let kept = 0;
+  for (let i = 0; i < mechanisms.length; i++) {
+    if (i === 0 || mechanisms[i] !== mechanisms[kept - 1]) mechanisms[kept++] = mechanisms[i]!;
+  }
+  mechanisms.length = kept;
+  return mechanisms;
 }

@@ -10,6 +10,7 @@ import {
   v1Documented,
   v2Deployed32,
 } from './legacy-shapes.fixture.js';
+import { planMigration } from './plan.js';
 
 describe('detectSchema on the fixture shapes', () => {
   it('sanity: the hand-written shapes have the documented column counts', () => {
@@ -101,6 +102,23 @@ describe('detectSchema on the fixture shapes', () => {
     expect(d.kind).toBe('v2');
     expect(d.missingIndexes).toEqual(['idx_runs_status']);
     expect(isUpToDate(d)).toBe(false);
+  });
+
+  it('takes the run_id index of files made before the mechanism index as that index', () => {
+    const schema = freshV2();
+    schema.indexes = V2_INDEXES.map((name) =>
+      name === 'idx_mechanism_usage_run_mechanism' ? 'idx_mechanism_usage_run_id' : name,
+    );
+    const d = detectSchema(schema);
+    expect(d.missingIndexes).toEqual([]);
+    expect(isUpToDate(d)).toBe(true);
+    // A repair for something else builds neither index and drops nothing.
+    schema.indexes = schema.indexes.filter((name) => name !== 'idx_runs_status');
+    const plan = planMigration(schema);
+    const sql = plan.steps.flatMap((s) => s.sql);
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "idx_runs_status" ON "runs" ("status")');
+    expect(sql.some((s) => s.includes('idx_mechanism_usage_run_mechanism'))).toBe(false);
+    expect(sql.some((s) => /\bDROP\b/i.test(s))).toBe(false);
   });
 
   it('tells a missing database (absent) from an existing one without tables (empty)', () => {

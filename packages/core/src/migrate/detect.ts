@@ -143,8 +143,12 @@ export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
         columnsOf(t).filter((c) => c.origin !== 'deployed'),
       ),
     )
-    .map((index) => index.name)
-    .filter((name) => !schema.indexes.includes(name));
+    .filter(
+      (index) =>
+        !schema.indexes.includes(index.name) &&
+        !(index.replaces && schema.indexes.includes(index.replaces)),
+    )
+    .map((index) => index.name);
   return {
     ...base,
     kind: base.missingColumns.length ? 'v2-missing-columns' : 'v2',

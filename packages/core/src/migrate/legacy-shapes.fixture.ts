@@ -90,7 +90,7 @@ export const V2_INDEXES = [
   'idx_runs_fidelity_efficiency_score',
   'idx_runs_report_totals',
   'idx_runs_template_compliance',
-  'idx_mechanism_usage_run_id',
+  'idx_mechanism_usage_run_mechanism',
   'idx_resolution_assignments_run_id',
   'idx_validations_run_id',
 ];

@@ -286,7 +286,9 @@ export function planMigration(
           column: c.name,
           sql: addColumnSql('runs', columnDefinitionSql(c, dialect)),
         }));
-      const indexSql = [TABLES.runs, ...CHILD_TABLES].flatMap((t) => createIndexSql(t));
+      const indexSql = [TABLES.runs, ...CHILD_TABLES].flatMap((t) =>
+        createIndexSql(t, undefined, schema!.indexes),
+      );
       if (
         plan.addedColumns.length === 0 &&
         missingTables.length === 0 &&

@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 
-import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import type { Row, RowValues, RunResult, SqlParams } from '../sql/values.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 // The values a connection takes and returns are part of the adapter contract.
@@ -86,6 +86,12 @@ export interface SqlConnection {
    * Without it, core reads large results page by page instead.
    */
   iterate?(sql: string, params?: SqlParams): Iterable<Row> | AsyncIterable<Row>;
+  /**
+   * Optional: run a read and return its rows as value arrays with their column
+   * names, which spares building an object per row on large reads
+   * (`getAllRuns`). Core falls back to {@link SqlConnection.all}.
+   */
+  values?(sql: string, params?: SqlParams): Promise<RowValues>;
   /**
    * Optional: told when a transaction core ran on this connection began,
    * committed or rolled back — after its statement succeeded (a failed `BEGIN` or

@@ -13,7 +13,13 @@ import { ClosedError, DatabaseLockedError, StorageError } from '../errors.js';
 const BEGIN_ATTEMPTS = 5;
 
 import type { StatementExecutor } from '../sql/statement-executor.js';
-import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import {
+  type Row,
+  type RowValues,
+  type RunResult,
+  type SqlParams,
+  toRowValues,
+} from '../sql/values.js';
 import type { SqlConnection } from './adapter.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -41,7 +47,7 @@ class Mutex {
 export class Database implements Executor {
   private readonly mutex = new Mutex();
   private closed = false;
-  private readonly direct: Executor;
+  private readonly direct: Executor & Required<Pick<Executor, 'values'>>;
 
   constructor(
     private readonly connection: SqlConnection,
@@ -64,6 +70,13 @@ export class Database implements Executor {
           if (!dialect.isReadStatement(sql.trimStart())) this.changed = true;
           return connection.all(sql, params ?? []);
         }) as Promise<T[]>,
+      values: (sql, params) =>
+        this.guard(async () => {
+          if (!dialect.isReadStatement(sql.trimStart())) this.changed = true;
+          return connection.values
+            ? connection.values(sql, params ?? [])
+            : toRowValues(await connection.all(sql, params ?? []));
+        }),
       runMany: (sql, paramSets) =>
         this.guard(async () => {
           let changes = 0;
@@ -108,6 +121,11 @@ export class Database implements Executor {
 
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     return this.locked(() => this.direct.all<T>(sql, params));
+  }
+
+  /** A read's rows as value arrays (see `SqlConnection.values`). */
+  values(sql: string, params?: SqlParams): Promise<RowValues> {
+    return this.locked(() => this.direct.values(sql, params));
   }
 
   /**

@@ -35,7 +35,7 @@ export const freshDatabase = group('a fresh database is created at v2 once', {
         'idx_runs_status',
         'idx_runs_created_at',
         'idx_runs_token_budget_compliance',
-        'idx_mechanism_usage_run_id',
+        'idx_mechanism_usage_run_mechanism',
         'idx_resolution_assignments_run_id',
         'idx_validations_run_id',
       ]) {
