@@ -144,6 +144,17 @@ describe('text that would not round-trip is refused where it enters', () => {
       'validations[0].violations[1]',
     ],
     [
+      'a batch item',
+      (m) =>
+        m.recordBatch('r', {
+          mechanisms: [
+            { mechanism: 'M1', functionName: 'f' },
+            { mechanism: 'M2', functionName: 'f', context: { note: LONE } },
+          ],
+        }),
+      'mechanisms[1].context.note',
+    ],
+    [
       'the run id of a record',
       (m) => m.recordMechanism(LONE, { mechanism: 'M1', functionName: 'f' }),
       'runId',

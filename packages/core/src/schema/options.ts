@@ -271,12 +271,13 @@ export function parseOptions<S extends z.ZodMiniType>(
     name = 'options',
     prefix = '',
     operation = 'write',
-  }: { name?: string; prefix?: string; operation?: 'read' | 'write' } = {},
+    checkText = true,
+  }: { name?: string; prefix?: string; operation?: 'read' | 'write'; checkText?: boolean } = {},
 ): z.output<S> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(name, `must be an object (got ${previewValue(value)})`, {
       operation,
     });
   }
-  return parseInput(schema, value, prefix, operation);
+  return parseInput(schema, value, prefix, operation, checkText);
 }

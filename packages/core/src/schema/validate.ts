@@ -177,13 +177,15 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  * `"quantum"`), so the caller sees exactly what to fix. An unknown key is named
  * by its path, with the known keys. Text anywhere in the value (a field, an
  * array item, a key or value of a JSON context) must be well-formed: a lone
- * UTF-16 surrogate, which no backend stores unchanged, is refused the same way.
+ * UTF-16 surrogate, which no backend stores unchanged, is refused the same way
+ * (`checkText: false` leaves that to a caller that checks each part later).
  */
 export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   prefix = '',
   operation: 'read' | 'write' = 'write',
+  checkText = true,
 ): z.output<S> {
   let result: z.util.SafeParseResult<z.output<S>>;
   try {
@@ -198,7 +200,7 @@ export function parseInput<S extends z.ZodMiniType>(
     );
   }
   if (result.success) {
-    const ill = illFormedText(value);
+    const ill = checkText ? illFormedText(value) : null;
     if (ill) throw new ValidationError(fieldPath(prefix, ill.path), ill.problem, { operation });
     return result.data;
   }
