@@ -139,6 +139,24 @@ describe('an archive whose table pages are damaged (the header still reads)', ()
   });
 });
 
+describe('an archived run read from an archive whose table pages are damaged', () => {
+  it.each([[['runs', 'show']], [['inspect']]])(
+    '%j <archived id> exits 3 naming the archive, and changes nothing',
+    async (command) => {
+      let id = '';
+      const { dir, db, archive } = await damaged(V1_20, (file) => {
+        id = String(plainAll(file, 'SELECT run_id FROM runs ORDER BY rowid LIMIT 1')[0]!.run_id);
+        corruptPages(file);
+      });
+      const before = snapshotDir(dir);
+      const result = await runCli(['--db', db, ...command, id], { cwd: dir });
+      expect(result.code, result.stderr).toBe(3);
+      expectArchiveLine(result.stderr, db, archive);
+      expect(snapshotDir(dir)).toEqual(before);
+    },
+  );
+});
+
 describe('a failed integrity check', () => {
   let dir: string;
   let db: string;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationStrategy, RunmetaError } from '@runmeta/core';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRunDatabase } from '../src/index.js';
 import {
@@ -135,6 +136,30 @@ describe.each(FIXTURES)('real fixture %s', (fixture) => {
          GROUP BY schema_version`,
     );
     expect(v2Values).toEqual([{ schema_version: '1.0', n: runCount }]);
+  });
+});
+
+describe('a legacy run whose key is NULL (the v1 table allowed it)', () => {
+  it('gets no mechanisms: not those of rows keyed by an empty id, filtered or not', async () => {
+    const file = copyFixture('deployed-v1-18col-9runs.db', dir);
+    const legacy = new BetterSqlite3(file);
+    legacy.pragma('foreign_keys = OFF'); // the earlier tool wrote without them
+    legacy.exec(`INSERT INTO runs (run_id, template_id, started_at, causal_mode)
+        VALUES (NULL, 'tnull', '2025-01-01T00:00:00', 'forward');
+      INSERT INTO mechanism_usage (run_id, mechanism, function_name, timestamp)
+        VALUES ('', 'M5', 'orphan', '2025-01-01T00:00:00')`);
+    legacy.close();
+    const manager = await openRunDatabase(file);
+    for (const filter of [{}, { templateId: 'tnull' }]) {
+      const runs = await manager.getAllRuns({
+        ...filter,
+        includeArchive: true,
+        withMechanisms: true,
+      });
+      const keyless = runs.filter((run) => run.templateId === 'tnull');
+      expect(keyless.map((run) => [run.runId, run.mechanismsUsed])).toEqual([[null, []]]);
+    }
+    await manager.close();
   });
 });
 

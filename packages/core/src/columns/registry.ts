@@ -92,8 +92,11 @@ const distributionCodec = jsonCodec<FidelityDistribution>({
     const parsed = json as Record<string, unknown>;
     let folded = false;
     for (const key in parsed) {
-      if (typeof parsed[key] !== 'number') return null;
-      if (!folded && key !== key.toLowerCase()) folded = true;
+      const count = parsed[key];
+      if (typeof count !== 'number') return null;
+      // Rebuilt as before for upper-case levels, and for a `__proto__` key or a
+      // -0, which the rebuild drops or makes 0.
+      if (key !== key.toLowerCase() || key === '__proto__' || Object.is(count, -0)) folded = true;
     }
     // The usual case, lower-case keys: the freshly parsed object is the answer.
     if (!folded) return parsed as FidelityDistribution;

@@ -80,6 +80,21 @@ describe('decodeRow', () => {
     expect(decoded.issues).toEqual([]);
   });
 
+  it('reads a lower-case distribution, a `__proto__` level and a -0 the same whatever the case', () => {
+    for (const [raw, expected] of [
+      ['{"dialog": 3, "scene": 2}', { dialog: 3, scene: 2 }],
+      ['{"__proto__": 5, "dialog": 1}', { dialog: 1 }],
+      ['{"__proto__": 5, "DIALOG": 1}', { dialog: 1 }],
+      ['{"dialog": -0}', { dialog: 0 }],
+    ] as const) {
+      const value = decodeRow(TABLES.runs, { fidelity_distribution: raw }).fields
+        .fidelityDistribution as Record<string, number>;
+      expect(value, raw).toEqual(expected);
+      expect(Object.keys(value), raw).toEqual(Object.keys(expected));
+      expect(Object.is(value.dialog, -0), raw).toBe(false);
+    }
+  });
+
   it('flags a distribution that is not an object of counts', () => {
     for (const raw of ['[1,2]', '{"dialog": "three"}', '"dialog"']) {
       const decoded = decodeRow(TABLES.runs, { fidelity_distribution: raw });

@@ -13,7 +13,7 @@ import { refuseStandIns } from '../migrate/foreign-code.js';
 import { observeSchema } from '../migrate/observe.js';
 import { foreignDetail } from '../migrate/plan.js';
 import type { ObservedSchema } from '../sql/observed-schema.js';
-import type { Row, RunResult, SqlParams } from '../sql/values.js';
+import type { Row, RowValues, RunResult, SqlParams } from '../sql/values.js';
 import type { SqlConnection, StorageAdapter } from '../storage/adapter.js';
 import { Database } from '../storage/database.js';
 import type { SqlDialect } from '../storage/sql-dialect.js';
@@ -58,6 +58,14 @@ class ArchiveDatabase extends Database {
   override async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     try {
       return await super.all<T>(sql, params);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  override async values(sql: string, params?: SqlParams): Promise<RowValues> {
+    try {
+      return await super.values(sql, params);
     } catch (error) {
       throw this.fail(error);
     }

@@ -181,6 +181,8 @@ export function mechanismsOfRunsSql(dialect: SqlDialect, runIds: string | null):
 export function groupMechanisms(rows: readonly Row[]): Map<string, string[]> {
   const byRun = new Map<string, string[]>();
   for (const row of rows) {
+    // A mechanism of no run (NULL run_id, possible in legacy tables) belongs to none.
+    if (row.run_id === null || row.run_id === undefined) continue;
     const runId = String(row.run_id);
     if ('mechanisms' in row) {
       const list = JSON.parse(String(row.mechanisms)) as unknown[];

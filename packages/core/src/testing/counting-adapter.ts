@@ -7,7 +7,7 @@ import type { StorageAdapter } from '../storage/adapter.js';
 
 /** An adapter wrapper that counts the read queries its connections run. */
 export interface CountingAdapter extends StorageAdapter {
-  /** Read queries (`all`) since the last reset. */
+  /** Read queries (`all`, `values`) since the last reset. */
   readonly queries: number;
   /** Every statement seen since the last reset. */
   readonly statements: string[];
@@ -52,6 +52,15 @@ export function countingAdapter(inner: StorageAdapter): CountingAdapter {
           queries++;
           return connection.all(sql, params);
         },
+        ...(connection.values
+          ? {
+              values: (sql: string, params?: Parameters<typeof connection.all>[1]) => {
+                statements.push(sql);
+                queries++;
+                return connection.values!(sql, params);
+              },
+            }
+          : {}),
         ...(connection.runMany
           ? {
               runMany: (
