@@ -1,5 +1,6 @@
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
+import { expectValuesLikeAll } from '../../../../test-support/connection-values.js';
 import { createSqlJsAdapter, DEFAULT_MAX_BYTES } from '../../src/index.js';
 
 const SQL = await initSqlJs();
@@ -16,26 +17,7 @@ describe('sql.js connections', () => {
   it('gives the rows of all() as value arrays under their column names (values)', async () => {
     const adapter = await createSqlJsAdapter();
     const db = await adapter.open('runs.db');
-    await db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB)');
-    await db.run('INSERT INTO t (name, score, data) VALUES (?, ?, ?), (?, ?, ?)', [
-      'a',
-      1.5,
-      new Uint8Array([1, 2]),
-      null,
-      null,
-      null,
-    ]);
-    const sql = 'SELECT * FROM t WHERE id > ? ORDER BY id';
-    const values = await db.values!(sql, [0]);
-    expect(values.columns).toEqual(['id', 'name', 'score', 'data']);
-    expect(
-      values.rows.map((row) => Object.fromEntries(values.columns.map((c, i) => [c, row[i]]))),
-    ).toEqual(await db.all(sql, [0]));
-    expect(await db.values!(sql, [9])).toMatchObject({ rows: [] });
-    expect(await db.values!('INSERT INTO t (name) VALUES (?) RETURNING id, name', ['c'])).toEqual({
-      columns: ['id', 'name'],
-      rows: [[3, 'c']],
-    });
+    await expectValuesLikeAll(db);
     await db.close();
     expect(
       rowsOf(await adapter.readBytes('runs.db'), 'SELECT id, name FROM t ORDER BY id'),
