@@ -16,10 +16,9 @@ import {
   trackSqliteChanges,
 } from '@runmeta/core/adapter';
 import type { SqlJsDatabase } from './sql-js-loader.js';
+import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 
 type SqlJsStatement = ReturnType<SqlJsDatabase['prepare']>;
-
-import { SqlJsDatabaseOption, WrapSqlJsOptionsSchema } from './sql-js-options.js';
 
 type SqlJsValue = number | string | Uint8Array | null;
 
