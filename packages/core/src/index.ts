@@ -123,13 +123,13 @@ export {
 } from './migrate/execute.js';
 export {
   type AddedColumn,
-  formatPlan,
   type MigrationPlan,
   type MigrationStep,
   type PlanOptions,
   planMigration,
   type StepKind,
 } from './migrate/plan.js';
+export { formatPlan } from './migrate/plan-text.js';
 export {
   type ActivityCell,
   type ActivityOptions,

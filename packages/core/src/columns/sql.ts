@@ -74,9 +74,14 @@ export function indexesOf(
   ];
 }
 
+/** Whether the `existing` indexes hold the older form of `index` (see `CompositeIndex.replaces`). */
+export function olderFormIn(index: { replaces?: string }, existing: readonly string[]): boolean {
+  return index.replaces !== undefined && existing.includes(index.replaces);
+}
+
 /**
  * `CREATE INDEX IF NOT EXISTS` for each of {@link indexesOf}, but one whose
- * older form is among the `existing` indexes (see `CompositeIndex.replaces`).
+ * older form is among the `existing` indexes ({@link olderFormIn}).
  */
 export function createIndexSql(
   table: TableDef,
@@ -84,7 +89,7 @@ export function createIndexSql(
   existing: readonly string[] = [],
 ): string[] {
   return indexesOf(table, columns)
-    .filter((index) => !(index.replaces && existing.includes(index.replaces)))
+    .filter((index) => !olderFormIn(index, existing))
     .map(
       (index) =>
         `CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${quoteIdent(table.name)} (${index.columns.map(quoteIdent).join(', ')})`,

@@ -105,11 +105,9 @@ async function selectRuns(
           await db.all(mechanisms.sql, mechanisms.params).catch(asFilterError(f.where)),
         )
       : new Map<string, string[]>();
-    // A run without an id (legacy tables allow a NULL key) has no mechanism rows
-    // of its own: rows keyed by '' are some other run's.
-    for (const run of runs) {
-      run.mechanismsUsed = (run.runId !== null && grouped.get(run.runId)) || [];
-    }
+    // A run without an id (legacy tables allow a NULL key) matches no mechanism
+    // row: the lists are keyed by the rows' text ids.
+    for (const run of runs) run.mechanismsUsed = grouped.get(run.runId) ?? [];
   }
   return runs;
 }

@@ -9,7 +9,7 @@ import {
   TABLES,
   V1_SCHEMA_VERSION,
 } from '../columns/registry.js';
-import { indexesOf } from '../columns/sql.js';
+import { indexesOf, olderFormIn } from '../columns/sql.js';
 import type { ObservedSchema } from '../sql/observed-schema.js';
 
 /** What kind of run database this is. */
@@ -143,11 +143,7 @@ export function detectSchema(observed: ObservedSchema | null): SchemaDetection {
         columnsOf(t).filter((c) => c.origin !== 'deployed'),
       ),
     )
-    .filter(
-      (index) =>
-        !schema.indexes.includes(index.name) &&
-        !(index.replaces && schema.indexes.includes(index.replaces)),
-    )
+    .filter((index) => !schema.indexes.includes(index.name) && !olderFormIn(index, schema.indexes))
     .map((index) => index.name);
   return {
     ...base,

@@ -12,7 +12,8 @@ import {
   v1Documented,
   v2Deployed32,
 } from './legacy-shapes.fixture.js';
-import { formatPlan, type MigrationPlan, planMigration } from './plan.js';
+import { type MigrationPlan, planMigration } from './plan.js';
+import { formatPlan } from './plan-text.js';
 
 const ARCHIVE_KINDS = [
   'checkpoint',

@@ -479,23 +479,3 @@ export function foreignDetail(detection: SchemaDetection): string {
     ? 'has a runs table without a run_id column, so its runs cannot be told apart'
     : 'has tables but no runs table';
 }
-
-/** A plan as plain text, one line per step plus its SQL, for dry runs. */
-export function formatPlan(plan: MigrationPlan): string {
-  if (plan.action === 'refuse') return `Refused: ${plan.database} ${plan.refusal}.`;
-  if (plan.action === 'none')
-    return `${plan.database} is up to date (schema v${CURRENT_SCHEMA_VERSION}); nothing to do.`;
-  const head =
-    plan.action === 'migrate'
-      ? `Migrate ${plan.database} (${plan.detection.kind}) to v${CURRENT_SCHEMA_VERSION} with strategy ${plan.strategy}${plan.backfill ? ' and backfill' : ''}:`
-      : plan.action === 'repair'
-        ? `Repair ${plan.database} (${plan.detection.kind}), additive only:`
-        : `Create ${plan.database} with schema v${CURRENT_SCHEMA_VERSION}:`;
-  const lines = [head];
-  plan.steps.forEach((step, i) => {
-    lines.push(`  ${i + 1}. [${step.kind}] ${step.description}`);
-    for (const sql of step.sql)
-      lines.push(`       ${sql.replaceAll('\n', ' ').replace(/\s+/g, ' ')}`);
-  });
-  return lines.join('\n');
-}
