@@ -1,5 +1,24 @@
 import fs from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+// commander requires node:child_process when it loads, for subcommands that are
+// separate executables, which runmeta never declares. Loading it pulls in net,
+// dgram and their bindings (4-6 ms of every start): commander gets a stand-in
+// that loads the real module on the first `spawn`, the one function it calls.
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "exports.spawn = (...a) => require('node:child_process').spawn(...a);",
+      loader: 'js',
+    }));
+  },
+};
 
 // Three entries (the bin, the command declarations the docs read, and the
 // worker `runmeta ui` starts for each reading connection) over shared
@@ -23,6 +42,9 @@ export default defineConfig({
   minify: true,
   noExternal: [/^(?!(better-sqlite3|pg-native|string-width)$).*/],
   external: ['better-sqlite3', 'pg-native', 'string-width'],
+  // Keep `node:` specifiers, so the stand-in above sees commander's own.
+  removeNodeProtocol: false,
+  esbuildPlugins: [lazyChildProcess],
   esbuildOptions(options) {
     options.conditions = ['@runmeta/source'];
     // Non-ASCII text stays escaped, so Node keeps the source one byte per character.
