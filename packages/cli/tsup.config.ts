@@ -11,7 +11,9 @@ const lazyChildProcess: Plugin = {
   name: 'lazy-child-process',
   setup(build) {
     build.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+      /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
       contents: "exports.spawn = (...a) => require('node:child_process').spawn(...a);",

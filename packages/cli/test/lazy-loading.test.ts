@@ -89,6 +89,29 @@ describe('what a start loads', () => {
     }
   });
 
+  // (\`net\` is not checked: a stdout that is a pipe, as here, loads it anyway.)
+  it("no start loads node:child_process (commander's is a stand-in until it spawns)", async () => {
+    // Node lists every built-in module it has loaded; the list is read at exit.
+    const lister = path.join(dir, 'list-builtins.mjs');
+    fs.writeFileSync(
+      lister,
+      `process.on('exit', () => process.stderr.write('builtins: ' + process.moduleLoadList.join(',') + '\\n'));\n`,
+    );
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(lister).href}` };
+    const db = path.join(dir, 'builtins', 'runs.db');
+    for (const args of [
+      ['--help'],
+      ['start', '--db', db, '--template', 't', '--mode', 'forward'],
+    ]) {
+      const result = await runCli(args, { cwd: dir, env });
+      expect(result.code, args.join(' ')).toBe(0);
+      const builtins = /builtins: (.*)/.exec(result.stderr)?.[1]?.split(',') ?? [];
+      // The marker is real: the list holds what any start loads.
+      expect(builtins, args.join(' ')).toContain('NativeModule fs');
+      expect(builtins, args.join(' ')).not.toContain('NativeModule child_process');
+    }
+  });
+
   it('status loads core (zod and the manager) when it runs, and still no node-postgres', async () => {
     const db = path.join(dir, 'status', 'runs.db');
     const started = await runCli(['start', '--db', db, '--template', 't', '--mode', 'forward'], {
