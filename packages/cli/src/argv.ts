@@ -11,6 +11,16 @@ import { isWellFormedText, loneSurrogateIndex, utf8Problem } from '@runmeta/core
 import { CliUsageError } from './usage-error.js';
 
 /**
+ * The bytes of these arguments when Node may have changed one, else undefined.
+ * Node turns every byte sequence that is not UTF-8 into at least one U+FFFD, so
+ * an argument without U+FFFD arrived as valid UTF-8: a start reads
+ * `/proc/self/cmdline` only when an argument holds U+FFFD.
+ */
+export function argumentBytesToCheck(argv: readonly string[]): Uint8Array[] | undefined {
+  return argv.some((arg) => arg.includes('\uFFFD')) ? rawArguments(argv.length) : undefined;
+}
+
+/**
  * The last `count` arguments of this process as bytes, or undefined where the
  * system does not show them (not Linux, or /proc not mounted).
  */

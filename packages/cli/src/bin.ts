@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { rawArguments } from './argv.js';
+import { argumentBytesToCheck } from './argv.js';
 import { main } from './main.js';
 
 // `runmeta runs list | head` closes the pipe early: that is not an error. Any
@@ -34,10 +34,16 @@ const code = await main(
   {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: !!process.stdin.isTTY,
-    stdin: process.stdin,
+    // Made on first use: creating the stream costs a start 2-3 ms, and only
+    // `ingest` and a confirmation read it. (`tty.isatty` would load `net`.)
+    get stdinIsTTY() {
+      return !!process.stdin.isTTY;
+    },
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
   },
-  rawArguments(argv.length),
+  argumentBytesToCheck(argv),
 );
 process.exitCode = code;

@@ -149,6 +149,17 @@ describe('text that would not round-trip', () => {
     expect(fs.readdirSync(path.dirname(fresh))).toEqual([]);
   });
 
+  it('keeps an argument holding U+FFFD given as UTF-8 (its bytes are checked and found right)', async () => {
+    const fresh = path.join(dir, 'replacement', 'runs.db');
+    const goal = 'a\uFFFDb';
+    const result = await runCli(
+      ['--db', fresh, 'start', '--template', 't', '--mode', 'forward', '--goal', goal],
+      { cwd: dir },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(plainRead(fresh, 'SELECT goal FROM runs')).toEqual([{ goal }]);
+  });
+
   it('refuses a lone surrogate escaped in --context JSON, naming --context', async () => {
     const result = await refused(
       () => cli('record', 'mechanism', runId, 'M1', 'f', '--context', '{"note": "a\\ud800b"}'),
