@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lines, makeTempDir, plainAll, removeDir, runCli } from './helpers.js';
+import { lines, makeTempDir, plainAll, plainRun, removeDir, runCli } from './helpers.js';
 
 let dir: string;
 let db: string;
@@ -112,6 +112,24 @@ describe('runs show (text)', () => {
     expect(lineWith(result.stdout, LONG_VIOLATION.slice(0, 40))).toMatch(/…$/);
     const children = result.stdout.slice(result.stdout.indexOf('Mechanism events'));
     for (const line of lines(children)) expect([...line].length).toBeLessThanOrEqual(200);
+  });
+
+  it('shows a field runmeta cannot read as stored, marked, and long fields in full', async () => {
+    const started = await cli('start', '--template', 't', '--mode', 'forward', '--run-id', 'odd');
+    expect(started.code, started.stderr).toBe(0);
+    const message = `a message ${'long '.repeat(40)}end`;
+    plainRun(
+      db,
+      `UPDATE runs SET fidelity_distribution = 'not json', fidelity_strategy_json = '{bad', cost_usd = 'lots', error_message = '${message}' WHERE run_id = 'odd'`,
+    );
+    const result = await cli('runs', 'show', 'odd');
+    expect(result.code, result.stderr).toBe(0);
+    expect(lineWith(result.stdout, 'fidelityDistribution')).toMatch(
+      /^fidelityDistribution\s+not json {2}\(stored as is; runmeta cannot read it\)$/,
+    );
+    expect(lineWith(result.stdout, 'fidelityStrategy')).toMatch(/\s\{bad {2}\(stored as is;/);
+    expect(lineWith(result.stdout, 'costUsd')).toMatch(/\slots {2}\(stored as is;/);
+    expect(lineWith(result.stdout, 'errorMessage')).toMatch(new RegExp(`\\s${message}$`));
   });
 
   it('says "none" for a run without child records', async () => {

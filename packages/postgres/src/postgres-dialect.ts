@@ -69,14 +69,18 @@ export const postgresDialect: SqlDialect = {
   integritySql:
     'every row of every table read back as text (page checksums and WAL are the server’s)',
   // Keys match case-insensitively and counts of keys differing only in case are
-  // summed, as decoding does (`{"DIALOG": 2}` counts for dialog).
+  // summed, as decoding does (`{"DIALOG": 2}` counts for dialog); a level a
+  // distribution lacks counts 0.
   jsonNumber: (column, key) => ({
-    sql: `(SELECT sum(e.value::double precision) FROM jsonb_each_text(CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN ${column}::jsonb END) AS e WHERE lower(e.key) = CAST(? AS TEXT))`,
+    sql: `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN coalesce((SELECT sum(e.value::double precision) FROM jsonb_each_text(${column}::jsonb) AS e WHERE lower(e.key) = CAST(? AS TEXT)), 0) END`,
     param: key.toLowerCase(),
   }),
   distinctJsonArray: (column) => `json_agg(DISTINCT ${column})::text`,
+  // Text with no upper-case letter is its own lower-case form, as runmeta
+  // writes it: only other text pays for re-keying, which sums keys that differ
+  // only in case (`{"DIALOG": 2, "dialog": 1}` is 3 dialog).
   jsonKeys: (column) =>
-    `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN lower(${column})::jsonb END`,
+    `CASE WHEN ${column} ~ '${FLAT_NUMBER_OBJECT}' THEN CASE WHEN ${column} = lower(${column}) THEN ${column}::jsonb ELSE (SELECT jsonb_object_agg(k.key, k.n) FROM (SELECT lower(e.key) AS key, sum(e.value::double precision) AS n FROM jsonb_each_text(${column}::jsonb) AS e GROUP BY lower(e.key)) AS k) END END`,
   jsonKeyNumber: (keys, key) => ({
     sql: `(${keys} ->> CAST(? AS TEXT))::double precision`,
     params: [key.toLowerCase()],

@@ -5,7 +5,7 @@ export const runsShow: CommandSpec = {
   name: 'show',
   summary: 'One run with its mechanisms, resolutions and validations',
   description:
-    'Every field of one run (active database or archive), then its mechanism events, resolution assignments and validations, one line each, with the violations of each validation listed under it. Values longer than 80 characters are cut with …; --json prints everything in full.',
+    'Every field of one run (active database or archive), then its mechanism events, resolution assignments and validations, one line each, with the violations of each validation listed under it. The run’s fields are shown in full (a stored value runmeta cannot read, such as text that is not JSON, is shown as stored and marked); values in the event lines longer than 80 characters are cut with …, and --json prints everything in full.',
   printsData: true,
   arguments: [{ name: 'run_id', description: 'the run to show' }],
   examples: [

@@ -66,7 +66,7 @@ describe('parseWhere / compileWhere', () => {
       params: ['dialog', 2, 'FAILED'],
     });
     expect(withValues("fidelity.DIALOG >= 2 and status in ('failed')").sql).toMatch(
-      /^\(\(\(SELECT .*\) >= \?\) AND \("status" IN \(\?\)\)\)$/,
+      /^\(\(CASE WHEN json_valid\(.* END >= \?\) AND \("status" IN \(\?\)\)\)$/,
     );
     // Nothing stored folds to it: false for a stored value, NULL for NULL (so NOT keeps NULL out).
     expect(withValues("status = 'running'").sql).toBe(
@@ -102,6 +102,7 @@ describe('parseWhere / compileWhere', () => {
     ['status ; 1', 'unexpected character ";"', 8],
     ['', 'the filter is empty', 1],
     ["cost_usd > 'abc'", 'cost_usd holds numbers: compare it with a number, not "abc"', 12],
+    ["fidelity.dialog > 'x'", 'fidelity.dialog is a count: compare it with a number, not "x"', 19],
     ["entities_created in (1, 'three')", 'entities_created holds numbers', 25],
     ['created_at > 5', 'created_at is a time', 14],
     ["status = 'faild'", 'unknown status "faild" (one of running, completed, failed', 10],

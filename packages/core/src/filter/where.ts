@@ -262,6 +262,9 @@ export function parseWhereWithLandmarks(source: string): {
       if (problem) fail(t, `${f.name} is a time: ${problem}`);
       return v;
     }
+    if (f.kind === 'fidelity' && typeof v === 'string') {
+      fail(t, `fidelity.${f.level} is a count: compare it with a number, not ${JSON.stringify(v)}`);
+    }
     const column = f.kind === 'column' ? COLUMN_DEFS.get(f.column) : undefined;
     if (v === null || !column) return v;
     if ((column.sqlType === 'INTEGER' || column.sqlType === 'REAL') && typeof v === 'string') {

@@ -27,6 +27,10 @@ function isCorruption(error: unknown): boolean {
   return false;
 }
 
+/** Whether a valid JSON text is an object whose every member is a number. */
+const numbersOnly = (column: string): string =>
+  `json_type(${column}) = 'object' AND NOT EXISTS (SELECT 1 FROM json_each(${column}) WHERE "type" NOT IN ('integer', 'real'))`;
+
 /** The SQLite dialect (better-sqlite3, sql.js): the default for adapters that declare none. */
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -40,21 +44,25 @@ export const sqliteDialect: SqlDialect = {
   // 200,000 v1 runs: count(*) in 5 ms with 32 pages, 40 ms with better-sqlite3's 16 MB.
   scanOnceSql: 'PRAGMA cache_size = 32',
   dataVersionSql: 'PRAGMA data_version',
-  // Keys match case-insensitively (`{"DIALOG": 2}` counts for dialog), and the
-  // counts of keys that differ only in case are summed, as decoding does.
+  // A distribution is an object whose every member is a number, as reads decode
+  // it (one text or list member and reads give no distribution at all); the
+  // nested CASE keeps json_type, which fails on text that is not JSON, from
+  // seeing any. Keys match case-insensitively (`{"DIALOG": 2}` counts for
+  // dialog) and the counts of keys that differ only in case are summed, as
+  // decoding does; a level a distribution lacks counts 0.
   jsonNumber: (column, key) => ({
-    sql: `(SELECT sum(CASE WHEN "type" IN ('integer', 'real') THEN "value" END) FROM json_each(CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object' THEN ${column} END) WHERE lower("key") = ?)`,
+    sql: `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN (SELECT total("value") FROM json_each(${column}) WHERE lower("key") = ?) END END`,
     param: key.toLowerCase(),
   }),
-  // An object whose every member is a number, as reads decode it (one text or
-  // list member and reads give no distribution at all); the nested CASE keeps
-  // json_type, which fails on text that is not JSON, from seeing any.
   // JSON cannot hold a BLOB: one is taken as its bytes read as text, as
   // JavaScript's String() of the bytes better-sqlite3 returns would.
   distinctJsonArray: (column) =>
     `json_group_array(DISTINCT CASE typeof(${column}) WHEN 'blob' THEN CAST(${column} AS TEXT) ELSE ${column} END)`,
+  // Text with no upper-case letter is its own lower-case form, as runmeta
+  // writes it: only other text pays for re-keying, which sums keys that differ
+  // only in case (`{"DIALOG": 2, "dialog": 1}` is 3 dialog).
   jsonKeys: (column) =>
-    `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' AND NOT EXISTS (SELECT 1 FROM json_each(${column}) WHERE "type" NOT IN ('integer', 'real')) THEN lower(${column}) END END`,
+    `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN CASE WHEN ${column} = lower(${column}) THEN ${column} ELSE (SELECT json_group_object("k", "n") FROM (SELECT lower("key") AS "k", sum("value") AS "n" FROM json_each(${column}) GROUP BY lower("key"))) END END END`,
   jsonKeyNumber: (keys, key) => ({
     sql: `CASE WHEN json_type(${keys}, ?) IN ('integer', 'real') THEN json_extract(${keys}, ?) END`,
     params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],

@@ -6,6 +6,7 @@
  */
 import { expect } from 'vitest';
 import { MetadataManager } from '../../manager/metadata-manager.js';
+import { summarizeRuns } from '../../queries/summarize.js';
 import { timeKey } from '../../schema/time.js';
 import { group } from './context.js';
 import { DB, dialectOf, raw, rawExec, seedDocumentedV1 } from './sql-helpers.js';
@@ -121,7 +122,7 @@ export const readerAnswers = group('answers at the reader’s edge', {
   },
   'matches fidelity levels and enum values whatever their stored case': async ({ fresh }) => {
     const { adapter, manager } = await fresh();
-    for (const [i, runId] of ['upper', 'mixed', 'lower'].entries()) {
+    for (const [i, runId] of ['upper', 'mixed', 'lower', 'none'].entries()) {
       const createdAt = `2025-01-0${i + 1}T00:00:00`;
       await manager.startRun({ runId, templateId: 't', causalMode: 'forward', createdAt });
     }
@@ -144,6 +145,26 @@ export const readerAnswers = group('answers at the reader’s edge', {
     expect(await ids(reader, { where: 'fidelity.dialog >= 2' })).toEqual(['upper', 'mixed']);
     expect(await ids(reader, { where: 'fidelity.DIALOG = 3' })).toEqual(['mixed']);
     expect(await ids(reader, { where: 'fidelity.scene = 1' })).toEqual(['upper']);
+    // A level a distribution lacks counts 0; a run with no distribution has no count.
+    expect(await ids(reader, { where: 'fidelity.scene = 0' })).toEqual(['mixed', 'lower']);
+    expect(await ids(reader, { where: 'not (fidelity.scene >= 1)' })).toEqual(['mixed', 'lower']);
+    expect(await ids(reader, { where: 'fidelity.scene is null' })).toEqual(['none']);
+    await expect(reader.getAllRuns({ where: "fidelity.dialog > 'x'" })).rejects.toThrow(
+      /fidelity\.dialog is a count: compare it with a number, not "x"/,
+    );
+    // Totals add keys that differ only in case, in whichever order they are
+    // stored: 2 + (1 + 2) + 1 dialog, read from the index or from each run.
+    for (const options of [
+      { by: 'none' },
+      { by: 'template' },
+      { by: 'template', status: 'failed' },
+    ] as const) {
+      const summary = await summarizeRuns(reader, options);
+      const failedOnly = 'status' in options;
+      expect(summary.totals.fidelity, JSON.stringify(options)).toEqual(
+        failedOnly ? { dialog: 2, scene: 1 } : { dialog: 6, scene: 1 },
+      );
+    }
     expect(await ids(reader, { where: "status = 'failed'" })).toEqual(['upper']);
     expect(await ids(reader, { where: "status = 'FAILED'" })).toEqual(['upper']);
     expect(await ids(reader, { status: 'failed' })).toEqual(['upper']);
