@@ -11,6 +11,7 @@ import { userPathError } from '../errors.js';
 import { catchInterrupts } from '../interrupt.js';
 import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
+import { hintArchive } from '../shared/archive-hint.js';
 import { CliUsageError } from '../usage-error.js';
 import { type OtlpBatches, otlpBatches, refuseOtlpFlags } from './export-otlp.js';
 
@@ -150,6 +151,7 @@ export const run: CommandRun = async (ctx, _args, options) => {
     if (chunk.length) await write(chunk.join('\n'));
     progress.done();
     if (otlp) reportOtlp(ctx, otlp, options);
+    if (done === 0) await hintArchive(ctx, manager, { includeArchive });
     if (fd !== null) {
       onOut(() => fs.closeSync(fd!));
       fd = null;

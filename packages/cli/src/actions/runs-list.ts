@@ -8,6 +8,7 @@ import { complianceStyle, complianceText } from '../output/cells.js';
 import { printable } from '../output/printable.js';
 import { csvHeader, csvRow, runJson } from '../output/records.js';
 import { createTableWriter, type TableColumn } from '../output/table.js';
+import { hintArchive } from '../shared/archive-hint.js';
 import { filterFromOptions } from '../shared/run-filter-options.js';
 
 /** A stored creation time as `YYYY-MM-DD HH:MM:SS` in UTC; text that is no time as it is. */
@@ -58,6 +59,8 @@ export const run: CommandRun = async (ctx, _args, options) => {
     if (batch.length || listed === 0) await write.runs(batch);
     write.end(listed);
     if (next) ctx.info(`more runs follow: --cursor ${next}`);
+    // A page after the last is empty too: only a first page hints.
+    if (listed === 0 && !options.cursor) await hintArchive(ctx, manager, filter);
     return 0;
   } finally {
     await manager.close();
