@@ -146,6 +146,27 @@ describe('the dashboard', () => {
     expect(wide).toBeLessThanOrEqual(room);
   });
 
+  it('shows every filter a link sets: a time, a value in another case, a deployed mode', async () => {
+    const [{ since }] = plain<{ since: string }>(
+      'SELECT started_at AS since FROM runs ORDER BY 1 LIMIT 1 OFFSET 20',
+    ) as [{ since: string }];
+    const time = since.slice(0, 19).replace(' ', 'T');
+    await d.page.goto(
+      `${d.server.url}/runs?since=${encodeURIComponent(time)}&status=FAILED&mode=PEARL`,
+    );
+    const [{ n }] = plain<{ n: number }>(
+      `SELECT count(*) AS n FROM runs WHERE lower(trim(status)) = 'failed' AND lower(trim(causal_mode)) = 'pearl' AND datetime(started_at) >= datetime(?)`,
+      [time],
+    ) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+    await expect.poll(() => d.page.locator('h1').textContent()).toContain(`(${n})`);
+    expect(await d.page.locator('input[name="since"]').inputValue()).toBe(time);
+    expect(await d.page.locator('select[name="status"]').inputValue()).toBe('failed');
+    expect(await d.page.locator('select[name="mode"]').inputValue()).toBe('pearl');
+    await d.page.screenshot({ path: path.join(output, 'runs-filters-from-link.png') });
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('compares selected runs, with only the differences on demand', async () => {
     // The two most expensive runs: both on the first page sorted by cost.
     const ids = plain<{ run_id: string }>(

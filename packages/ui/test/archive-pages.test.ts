@@ -59,6 +59,21 @@ describe('the dashboard over a v1 archive', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('an empty list without the archive says how many runs the archive holds, and includes it on a click', async () => {
+    await d.page.goto(`${d.server.url}/runs?status=failed`);
+    const [{ n }] = v1<{ n: number }>(
+      "SELECT count(*) AS n FROM runs WHERE lower(trim(status)) = 'failed'",
+    ) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+    const empty = d.page.locator('[data-test="empty"]');
+    await expect.poll(() => empty.textContent()).toContain(`${n} run(s) in the v1 archive do`);
+    await d.page.getByRole('button', { name: 'Include the archive' }).click();
+    await expect.poll(() => d.page.locator('h1').textContent()).toContain(`(${n})`);
+    expect(new URL(d.page.url()).searchParams.get('archive')).toBe('1');
+    expect(new URL(d.page.url()).searchParams.get('status')).toBe('failed');
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('opens an archived run from its own link, with or without ?archive=1', async () => {
     const [id] = twoRuns();
     const [{ events }] = v1<{ events: number }>(
