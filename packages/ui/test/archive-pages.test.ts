@@ -84,6 +84,8 @@ describe('the dashboard over a v1 archive', () => {
       await d.page.goto(`${d.server.url}${link}`);
       await d.page.locator('[data-test="from-archive"]').waitFor();
       expect(await d.page.locator('h1').textContent()).toContain(id);
+      // The words stand apart: "completed from the v1 archive", not "completedfrom".
+      expect(await d.page.locator('h1').innerText()).toMatch(/\w from the v1 archive$/);
       expect(await d.page.locator('h2', { hasText: 'Mechanisms' }).textContent()).toBe(
         `Mechanisms (${events} events)`,
       );
@@ -105,10 +107,21 @@ describe('the dashboard over a v1 archive', () => {
     // The id named twice is compared once.
     expect(await d.page.locator('table[data-test="compare"] thead th').count()).toBe(3);
     expect(await mechanisms.count()).toBe(counts.length);
-    await d.page.getByLabel('only differences').check();
     const unequal = counts.filter((c) => c.a !== c.b).map((c) => c.mechanism);
+    // Marked: every mechanism used unequally (other counts too, not only by one run alone).
+    const marked = d.page.locator('table[data-test="mechanisms"] tbody tr.differs th');
+    expect((await marked.allTextContents()).sort()).toEqual([...unequal].sort());
+    await d.page.getByLabel('only differences').check();
     await expect.poll(() => mechanisms.count()).toBe(unequal.length);
     expect((await mechanisms.locator('th').allTextContents()).sort()).toEqual(unequal.sort());
+    // The fixture records no validation: both runs passed and failed none alike.
+    expect(v1<{ n: number }>('SELECT count(*) AS n FROM validations')[0]!.n).toBe(0);
+    expect(await d.page.locator('table[data-test="validations"]').count()).toBe(0);
+    expect(
+      await d.page
+        .getByText('No difference: the runs passed and failed the same validators.')
+        .count(),
+    ).toBe(1);
     expect(d.consoleErrors).toEqual([]);
   });
 });
