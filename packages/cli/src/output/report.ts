@@ -2,11 +2,22 @@
 import { type RunSummary, sortedDistribution } from '@runmeta/core';
 import { renderBars, renderTable } from './table.js';
 
-/** A compliance figure to two decimals, in the table (a number, so it is right-aligned; none shows `—`). */
+/**
+ * The decimals a compliance is shown with: two, or as many more as keep it on
+ * its side of the budget (1.0032 is over it and shows so, not as 1).
+ */
+export function complianceDigits(value: number): number {
+  for (const digits of [2, 4, 6]) {
+    if (Math.sign(Number(value.toFixed(digits)) - 1) === Math.sign(value - 1)) return digits;
+  }
+  return 8;
+}
+/** A compliance figure in the table (a number, so it is right-aligned; none shows `—`). */
 const cell = (value: number | null): number | null =>
-  value === null ? null : Math.round(value * 100) / 100;
-/** A compliance figure with two decimals, `—` when there is none. */
-const ratio = (value: number | null): string => (value === null ? '—' : value.toFixed(2));
+  value === null ? null : Number(value.toFixed(complianceDigits(value)));
+/** A compliance figure as text, `—` when there is none. */
+const ratio = (value: number | null): string =>
+  value === null ? '—' : value.toFixed(complianceDigits(value));
 
 /** Render the report text (used by `report` and `demo`). */
 export function renderReport(summary: RunSummary): string {
