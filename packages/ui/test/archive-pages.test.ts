@@ -74,6 +74,24 @@ describe('the dashboard over a v1 archive', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('the overview says what each empty panel means, with and without the archive', async () => {
+    await d.page.goto(`${d.server.url}/overview`);
+    const panel = (name: string) => d.page.locator(`section[data-test="${name}"]`);
+    await expect.poll(() => panel('top-templates').textContent()).toContain('No run matches.');
+    await expect.poll(() => panel('coverage').textContent()).toContain('No run matches.');
+
+    await d.page.goto(`${d.server.url}/overview?archive=1`);
+    const [{ n }] = v1<{ n: number }>('SELECT count(*) AS n FROM runs') as [{ n: number }];
+    await expect
+      .poll(() => panel('coverage').textContent())
+      .toContain(
+        'No run of the active database matches: coverage reads mechanism events there only',
+      );
+    await expect.poll(() => panel('fidelity').textContent()).toContain('A v1 run has none stored');
+    expect(await d.page.locator('body').textContent()).toContain(n.toLocaleString('en-US'));
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('opens an archived run from its own link, with or without ?archive=1', async () => {
     const [id] = twoRuns();
     const [{ events }] = v1<{ events: number }>(
