@@ -4,7 +4,7 @@
  * and draws no label at all when none does (6,439 days once showed none).
  */
 import { describe, expect, it } from 'vitest';
-import { CATEGORY_STEPS } from '../app/src/components/bars.js';
+import { CATEGORY_STEPS } from '../app/src/components/category-steps.js';
 
 describe('CATEGORY_STEPS', () => {
   it('has a step that leaves room between labels for any number of categories', () => {

@@ -13,17 +13,6 @@ const MAX_WIDTH = 48;
 /** Categories narrower than this (device pixels) keep fractional edges: snapped ones would leave uneven gaps. */
 const SNAP_FROM = 6;
 
-/**
- * The steps between labelled categories on a chart's category axis, smallest
- * first: every category, every 2nd, 5th, a week, a fortnight… of days, then
- * years, decades and centuries of days, so a range of any length keeps some
- * labels (uPlot shows none when no step leaves room between them).
- */
-export const CATEGORY_STEPS = [
-  1, 2, 5, 7, 10, 14, 20, 30, 50, 91, 100, 182, 365, 730, 1826, 3652, 7305, 18262, 36524, 73048,
-  182621, 365242,
-];
-
 /** A series' paths that draw nothing: {@link barPainter} paints it after uPlot's own drawing of it. */
 export const noPaths: uPlot.Series.PathBuilder = () => ({
   stroke: null,
