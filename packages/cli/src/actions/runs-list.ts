@@ -59,8 +59,11 @@ export const run: CommandRun = async (ctx, _args, options) => {
     if (batch.length || listed === 0) await write.runs(batch);
     write.end(listed);
     if (next) ctx.info(`more runs follow: --cursor ${next}`);
-    // A page after the last is empty too: only a first page hints.
-    if (listed === 0 && !options.cursor) await hintArchive(ctx, manager, filter);
+    // A page after the last is empty too, and so is `--limit 0`: only a whole
+    // first page that found nothing hints.
+    if (listed === 0 && !options.cursor && options.limit !== 0) {
+      await hintArchive(ctx, manager, filter);
+    }
     return 0;
   } finally {
     await manager.close();

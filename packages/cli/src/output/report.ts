@@ -3,8 +3,9 @@ import { type RunSummary, sortedDistribution } from '@runmeta/core';
 import { renderBars, renderTable } from './table.js';
 
 /**
- * The decimals a compliance is shown with: two, or as many more as keep it on
- * its side of the budget (1.0032 is over it and shows so, not as 1).
+ * The decimals a compliance is shown with: two, or more (up to eight) where
+ * that keeps it on its side of the budget (1.0032 is over it and shows so, not
+ * as 1).
  */
 export function complianceDigits(value: number): number {
   for (const digits of [2, 4, 6]) {

@@ -9,7 +9,8 @@ import type { CliContext } from '../context.js';
 /**
  * When a read without the archive found no run, one line (stderr) saying how
  * many runs the v1 archive holds that the same filter selects, and the flag
- * that reads them. Nothing when there is no archive or it adds none.
+ * that reads them. Nothing when there is no archive, it adds none, or it
+ * cannot be read.
  */
 export async function hintArchive(
   ctx: CliContext,
@@ -17,10 +18,18 @@ export async function hintArchive(
   filter: RunQueryFilter,
 ): Promise<void> {
   if (filter.includeArchive) return;
-  const archive = await manager.archiveName();
-  if (!archive) return;
-  // The active database has none of them, so the union counts the archive's.
-  const archived = await countRuns(manager, { ...filter, includeArchive: true });
+  let archive: string | null;
+  let archived: number;
+  try {
+    archive = await manager.archiveName();
+    if (!archive) return;
+    // The active database has none of them, so the union counts the archive's.
+    archived = await countRuns(manager, { ...filter, includeArchive: true });
+  } catch {
+    // A hint is no answer: an archive that cannot be read (damaged, locked)
+    // leaves the answer given, and its exit code, as they are.
+    return;
+  }
   if (archived > 0) {
     ctx.info(
       `${archived} run(s) that this reads are in the v1 archive (${archive}): add --include-archive to read them too`,

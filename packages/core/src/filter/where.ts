@@ -472,9 +472,12 @@ export function compileWhere(
         params.push(...n.values.map((v) => param(n.field, v)));
         return `(${left} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(() => '?').join(', ')}))`;
       }
-      case 'like':
+      case 'like': {
+        // The field's own parameters (a fidelity level's key) come first in the SQL.
+        const left = raw(n.field);
         params.push(n.pattern);
-        return `(${dialect.like(raw(n.field), n.negated)})`;
+        return `(${dialect.like(left, n.negated)})`;
+      }
       case 'null':
         return `(${raw(n.field)} IS ${n.negated ? 'NOT ' : ''}NULL)`;
     }

@@ -51,7 +51,8 @@ export const sqliteDialect: SqlDialect = {
   // dialog) and the counts of keys that differ only in case are summed, as
   // decoding does; a level a distribution lacks counts 0.
   jsonNumber: (column, key) => ({
-    sql: `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN (SELECT total("value") FROM json_each(${column}) WHERE lower("key") = ?) END END`,
+    // One walk of the members checks them all numbers and adds the level's.
+    sql: `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' THEN (SELECT CASE WHEN count(*) = count(CASE WHEN "type" IN ('integer', 'real') THEN 1 END) THEN coalesce(sum(CASE WHEN lower("key") = ? THEN "value" END), 0) END FROM json_each(${column})) END END`,
     param: key.toLowerCase(),
   }),
   // JSON cannot hold a BLOB: one is taken as its bytes read as text, as
@@ -62,7 +63,7 @@ export const sqliteDialect: SqlDialect = {
   // writes it: only other text pays for re-keying, which sums keys that differ
   // only in case (`{"DIALOG": 2, "dialog": 1}` is 3 dialog).
   jsonKeys: (column) =>
-    `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN CASE WHEN ${column} = lower(${column}) THEN ${column} ELSE (SELECT json_group_object("k", "n") FROM (SELECT lower("key") AS "k", sum("value") AS "n" FROM json_each(${column}) GROUP BY lower("key"))) END END END`,
+    `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN CASE WHEN ${column} = lower(${column}) THEN ${column} ELSE (SELECT json_group_object("k", "n") FROM (SELECT lower("key") AS "k", total("value") AS "n" FROM json_each(${column}) GROUP BY lower("key"))) END END END`,
   jsonKeyNumber: (keys, key) => ({
     sql: `CASE WHEN json_type(${keys}, ?) IN ('integer', 'real') THEN json_extract(${keys}, ?) END`,
     params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],

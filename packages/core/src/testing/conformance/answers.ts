@@ -149,6 +149,17 @@ export const readerAnswers = group('answers at the reader’s edge', {
     expect(await ids(reader, { where: 'fidelity.scene = 0' })).toEqual(['mixed', 'lower']);
     expect(await ids(reader, { where: 'not (fidelity.scene >= 1)' })).toEqual(['mixed', 'lower']);
     expect(await ids(reader, { where: 'fidelity.scene is null' })).toEqual(['none']);
+    // `like` compares the level's count as text.
+    expect(await ids(reader, { where: "fidelity.scene like '%'" })).toEqual([
+      'upper',
+      'mixed',
+      'lower',
+    ]);
+    expect(await ids(reader, { where: "fidelity.dialog like '2'" })).toEqual(['upper']);
+    expect(await ids(reader, { where: "fidelity.dialog not like '2'" })).toEqual([
+      'mixed',
+      'lower',
+    ]);
     await expect(reader.getAllRuns({ where: "fidelity.dialog > 'x'" })).rejects.toThrow(
       /fidelity\.dialog is a count: compare it with a number, not "x"/,
     );
