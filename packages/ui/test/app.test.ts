@@ -167,6 +167,19 @@ describe('the dashboard', () => {
     expect(d.consoleErrors).toEqual([]);
   });
 
+  it('says a path has no page, and names the pages there are', async () => {
+    for (const at of ['/nosuchpage', '/runs/some-run/extra']) {
+      await d.page.goto(`${d.server.url}${at}`);
+      await expect.poll(() => d.page.locator('h1').textContent()).toBe('No such page');
+      expect(await d.page.locator('[data-test="not-found"] code').first().textContent()).toBe(at);
+      expect(new URL(d.page.url()).pathname).toBe(at);
+      expect(await d.page.title()).toBe('No such page · runmeta');
+    }
+    await d.page.locator('[data-test="not-found"]').getByRole('link', { name: 'Runs' }).click();
+    await d.page.locator('table[data-test="runs"] tbody tr').first().waitFor();
+    expect(d.consoleErrors).toEqual([]);
+  });
+
   it('compares selected runs, with only the differences on demand', async () => {
     // The two most expensive runs: both on the first page sorted by cost.
     const ids = plain<{ run_id: string }>(

@@ -13,6 +13,7 @@ const RunsPage = () => import('./pages/RunsPage.vue');
 const RunPage = () => import('./pages/RunPage.vue');
 const ComparePage = () => import('./pages/ComparePage.vue');
 const OverviewPage = () => import('./pages/OverviewPage.vue');
+const NotFoundPage = () => import('./pages/NotFoundPage.vue');
 
 /**
  * The router of the dashboard: history routing under `runmeta ui` (its server
@@ -28,7 +29,7 @@ export function createDashboardRouter(history: RouterHistory = createWebHistory(
       { path: '/runs/:id', component: RunPage, props: true, meta: { title: 'Run' } },
       { path: '/compare', component: ComparePage, meta: { title: 'Compare' } },
       { path: '/overview', component: OverviewPage, meta: { title: 'Overview' } },
-      { path: '/:rest(.*)*', redirect: '/runs' },
+      { path: '/:rest(.*)*', component: NotFoundPage, meta: { title: 'No such page' } },
     ],
   });
   // A page's code that cannot be loaded any more (the tab outlived the
