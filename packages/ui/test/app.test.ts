@@ -94,6 +94,16 @@ describe('the dashboard', () => {
     await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
     const position = d.page.locator('[data-test="position"]');
     await expect.poll(() => position.textContent()).toContain(`rows 51–100 of ${byCost.length}`);
+    // The same page by its cursor alone (a link cut short) does not claim to be rows 1–50.
+    const cut = new URL(d.page.url());
+    cut.searchParams.delete('page');
+    await d.page.goto(cut.href);
+    await expect.poll(listedIds).toEqual(byCost.slice(50, 100));
+    expect(await position.textContent()).not.toContain('rows');
+    await turn('Previous', 0);
+    await expect.poll(() => position.textContent()).toContain('rows 1–50');
+    await turn('Next', 50);
+    await d.page.reload();
     await turn('Previous', 0);
     await expect.poll(() => position.textContent()).toContain('rows 1–50');
     expect(await d.page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
