@@ -27,9 +27,16 @@ function isCorruption(error: unknown): boolean {
   return false;
 }
 
-/** Whether a valid JSON text is an object whose every member is a number. */
-const numbersOnly = (column: string): string =>
-  `json_type(${column}) = 'object' AND NOT EXISTS (SELECT 1 FROM json_each(${column}) WHERE "type" NOT IN ('integer', 'real'))`;
+/**
+ * `answer` (an aggregate over the members of `json_each(column)`) when the
+ * column holds a distribution, NULL otherwise. A distribution is an object
+ * whose every member is a number, as reads decode it (one text or list member
+ * and reads give no distribution at all); the nested CASE keeps json_type,
+ * which fails on text that is not JSON, from seeing any. The members are
+ * walked once, for the check and the answer together.
+ */
+const overDistribution = (column: string, answer: string): string =>
+  `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' THEN (SELECT CASE WHEN count(*) = count(CASE WHEN "type" IN ('integer', 'real') THEN 1 END) THEN ${answer} END FROM json_each(${column})) END END`;
 
 /** The SQLite dialect (better-sqlite3, sql.js): the default for adapters that declare none. */
 export const sqliteDialect: SqlDialect = {
@@ -44,15 +51,11 @@ export const sqliteDialect: SqlDialect = {
   // 200,000 v1 runs: count(*) in 5 ms with 32 pages, 40 ms with better-sqlite3's 16 MB.
   scanOnceSql: 'PRAGMA cache_size = 32',
   dataVersionSql: 'PRAGMA data_version',
-  // A distribution is an object whose every member is a number, as reads decode
-  // it (one text or list member and reads give no distribution at all); the
-  // nested CASE keeps json_type, which fails on text that is not JSON, from
-  // seeing any. Keys match case-insensitively (`{"DIALOG": 2}` counts for
-  // dialog) and the counts of keys that differ only in case are summed, as
-  // decoding does; a level a distribution lacks counts 0.
+  // Keys match case-insensitively (`{"DIALOG": 2}` counts for dialog) and the
+  // counts of keys that differ only in case are summed, as decoding does; a
+  // level a distribution lacks counts 0.
   jsonNumber: (column, key) => ({
-    // One walk of the members checks them all numbers and adds the level's.
-    sql: `CASE WHEN json_valid(${column}) THEN CASE WHEN json_type(${column}) = 'object' THEN (SELECT CASE WHEN count(*) = count(CASE WHEN "type" IN ('integer', 'real') THEN 1 END) THEN coalesce(sum(CASE WHEN lower("key") = ? THEN "value" END), 0) END FROM json_each(${column})) END END`,
+    sql: overDistribution(column, `coalesce(sum(CASE WHEN lower("key") = ? THEN "value" END), 0)`),
     param: key.toLowerCase(),
   }),
   // JSON cannot hold a BLOB: one is taken as its bytes read as text, as
@@ -63,7 +66,10 @@ export const sqliteDialect: SqlDialect = {
   // writes it: only other text pays for re-keying, which sums keys that differ
   // only in case (`{"DIALOG": 2, "dialog": 1}` is 3 dialog).
   jsonKeys: (column) =>
-    `CASE WHEN json_valid(${column}) THEN CASE WHEN ${numbersOnly(column)} THEN CASE WHEN ${column} = lower(${column}) THEN ${column} ELSE (SELECT json_group_object("k", "n") FROM (SELECT lower("key") AS "k", total("value") AS "n" FROM json_each(${column}) GROUP BY lower("key"))) END END END`,
+    overDistribution(
+      column,
+      `CASE WHEN ${column} = lower(${column}) THEN ${column} ELSE (SELECT json_group_object("k", "n") FROM (SELECT lower("key") AS "k", total("value") AS "n" FROM json_each(${column}) GROUP BY lower("key"))) END`,
+    ),
   jsonKeyNumber: (keys, key) => ({
     sql: `CASE WHEN json_type(${keys}, ?) IN ('integer', 'real') THEN json_extract(${keys}, ?) END`,
     params: [`$.${key.toLowerCase()}`, `$.${key.toLowerCase()}`],
