@@ -109,6 +109,16 @@ describe('garbage in place of the archive', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('its v1 archive cannot be read');
   });
 
+  it('an empty answer without --include-archive stands: no hint about the archive, exit 0', async () => {
+    const { dir, db } = await damaged(V1_18, garbage);
+    const result = await runCli(['--db', db, 'runs', 'count', '--template', 'no such template'], {
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('0');
+    expect(result.stderr).toBe('');
+  });
+
   it('moved away, as the message says, the database reads without it', async () => {
     const { dir, db, archive } = await damaged(V1_18, garbage);
     fs.renameSync(archive, path.join(dir, 'damaged-archive.db'));

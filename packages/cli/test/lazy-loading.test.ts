@@ -89,7 +89,7 @@ describe('what a start loads', () => {
     }
   });
 
-  // (\`net\` is not checked: a stdout that is a pipe, as here, loads it anyway.)
+  // (`net` is not checked: a stdout that is a pipe, as here, loads it anyway.)
   it("no start loads node:child_process (commander's is a stand-in until it spawns)", async () => {
     // Node lists every built-in module it has loaded; the list is read at exit.
     const lister = path.join(dir, 'list-builtins.mjs');

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceDigits } from '../src/output/report.js';
+import { complianceDigits } from '../src/output/cells.js';
 import { makeTempDir, plainRun, removeDir, runCli } from './helpers.js';
 
 describe('complianceDigits', () => {
@@ -40,5 +40,14 @@ describe('report', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('min 1.0032, median 1.0032, p90 1.0032, max 1.0032');
     expect(result.stdout).not.toMatch(/\b1\.00\b/);
+  });
+
+  it('runs list shows a compliance just over budget as over 100%', async () => {
+    const cli = (...args: string[]) => runCli(['--db', db, ...args], { cwd: dir });
+    plainRun(db, 'UPDATE runs SET token_budget_compliance = 1.0004');
+    const result = await cli('runs', 'list');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('100.040%');
+    expect(result.stdout).not.toContain('100.0%');
   });
 });

@@ -1,18 +1,8 @@
 /** The report as text: a table of the groups, bar charts and totals (`report`, `demo`). */
 import { type RunSummary, sortedDistribution } from '@runmeta/core';
+import { complianceDigits } from './cells.js';
 import { renderBars, renderTable } from './table.js';
 
-/**
- * The decimals a compliance is shown with: two, or more (up to eight) where
- * that keeps it on its side of the budget (1.0032 is over it and shows so, not
- * as 1).
- */
-export function complianceDigits(value: number): number {
-  for (const digits of [2, 4, 6]) {
-    if (Math.sign(Number(value.toFixed(digits)) - 1) === Math.sign(value - 1)) return digits;
-  }
-  return 8;
-}
 /** A compliance figure in the table (a number, so it is right-aligned; none shows `—`). */
 const cell = (value: number | null): number | null =>
   value === null ? null : Number(value.toFixed(complianceDigits(value)));
